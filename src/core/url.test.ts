@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { DEFAULT_CONFIG } from './config';
+import type { Config } from './config';
+import { MAX_HASH_LENGTH, parseConfig, serializeConfig } from './url';
+
+describe('URL codec', () => {
+  it('round-trips a config', () => {
+    const c: Config = {
+      ...DEFAULT_CONFIG,
+      dataset: 'fashion',
+      arch: 'cnn',
+      layer: 'conv2',
+      bins: 40,
+      seed: 7,
+    };
+    const hash = serializeConfig(c);
+    expect(hash).toBe('v=1&data=fashion&model=cnn&layer=conv2&bins=40&seed=7');
+    expect(parseConfig(`#${hash}`)).toEqual({ config: c, problems: [] });
+  });
+
+  it('gives defaults and no problems for an empty hash', () => {
+    expect(parseConfig('')).toEqual({ config: DEFAULT_CONFIG, problems: [] });
+    expect(parseConfig('#')).toEqual({ config: DEFAULT_CONFIG, problems: [] });
+  });
+
+  it('replaces bad values by defaults and says so', () => {
+    const r = parseConfig('#v=1&data=cifar&model=cnn&bins=abc');
+    expect(r.config.dataset).toBe('mnist');
+    expect(r.config.arch).toBe('cnn');
+    expect(r.config.bins).toBe(DEFAULT_CONFIG.bins);
+    expect(r.problems).toHaveLength(2);
+    expect(r.problems[0]).toContain('cifar');
+  });
+
+  it('clamps out-of-range numbers with a notice', () => {
+    const r = parseConfig('bins=100000&seed=-5');
+    expect(r.config.bins).toBe(256);
+    expect(r.config.seed).toBe(0);
+    expect(r.problems.join(' ')).toMatch(/outside 8–256/);
+  });
+
+  it('rejects numbers that Number() would accept loosely', () => {
+    for (const raw of ['', ' 12', '0x20', '1e3', 'Infinity']) {
+      const r = parseConfig(`bins=${encodeURIComponent(raw)}`);
+      expect(r.config.bins).toBe(DEFAULT_CONFIG.bins);
+      expect(r.problems).toHaveLength(1);
+    }
+  });
+
+  it('ignores unknown keys and prototype-polluting keys', () => {
+    const r = parseConfig('__proto__=x&constructor=y&colour=red&data=fashion');
+    expect(r.config.dataset).toBe('fashion');
+    expect(({} as Record<string, unknown>).x).toBeUndefined();
+    expect(r.problems).toEqual(['Ignored unknown setting: colour.']);
+  });
+
+  it('notices links from a newer version but reads what it can', () => {
+    const r = parseConfig('v=9&model=cnn');
+    expect(r.config.arch).toBe('cnn');
+    expect(r.problems[0]).toMatch(/newer version/);
+  });
+
+  it('survives malformed percent-encoding and overlong input', () => {
+    expect(parseConfig('data=%E0%A4%A&model=cnn').config.arch).toBe('cnn');
+    const long = parseConfig('a'.repeat(MAX_HASH_LENGTH + 1));
+    expect(long.config).toEqual(DEFAULT_CONFIG);
+    expect(long.problems).toHaveLength(1);
+  });
+
+  it('rejects invalid layer names', () => {
+    const r = parseConfig('layer=%3Cscript%3E');
+    expect(r.config.layer).toBeNull();
+    expect(r.problems).toHaveLength(1);
+  });
+
+  it('is total: any string yields a valid config', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 300 }), (s) => {
+        const { config } = parseConfig(s);
+        return (
+          serializeConfig(parseConfig(serializeConfig(config)).config) === serializeConfig(config)
+        );
+      }),
+    );
+    fc.assert(
+      fc.property(
+        fc.dictionary(
+          fc.constantFrom('v', 'data', 'model', 'layer', 'bins', 'seed', 'x'),
+          fc.string({ maxLength: 20 }),
+        ),
+        (d) => {
+          const hash = Object.entries(d)
+            .map(([k, v]) => `${k}=${encodeURIComponent(v)}`)
+            .join('&');
+          const { config } = parseConfig(hash);
+          return (
+            config.bins >= 8 && config.bins <= 256 && ['mnist', 'fashion'].includes(config.dataset)
+          );
+        },
+      ),
+    );
+  });
+});

@@ -1,0 +1,24 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { startController } from './state/controller';
+import { useStore } from './state/store';
+import { startUrlSync } from './state/urlSync';
+import { App } from './ui/App';
+import { EngineClient } from './worker/client';
+import './ui/styles.css';
+
+const client = new EngineClient((message) =>
+  useStore
+    .getState()
+    .addNotice('error', `The compute worker stopped (${message}); it was restarted.`),
+);
+startUrlSync(useStore);
+startController(useStore, client);
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root element');
+createRoot(root).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

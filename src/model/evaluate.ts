@@ -1,0 +1,72 @@
+import * as tf from '@tensorflow/tfjs';
+
+export interface EvalResult {
+  readonly correct: number;
+  readonly count: number;
+  readonly accuracy: number;
+  /** confusion[t * k + p] = number of examples of true class t predicted as p. */
+  readonly confusion: Uint32Array;
+  readonly numClasses: number;
+}
+
+/**
+ * How many examples to push through the model at once. One big batch is fastest on wasm
+ * (10k in one go was 2.3× faster than batches of 1k), but a CNN's first activation is
+ * 28·28·filters floats per image, so cap the largest activation at ~16M floats (64 MB).
+ */
+export function evalBatchSize(
+  model: tf.LayersModel,
+  count: number,
+  maxFloats = 16_000_000,
+): number {
+  let widest = 1;
+  for (const layer of model.layers) {
+    const shapes = Array.isArray(layer.outputShape[0])
+      ? (layer.outputShape as tf.Shape[])
+      : [layer.outputShape as tf.Shape];
+    for (const s of shapes) {
+      const per = s.slice(1).reduce<number>((a, d) => a * (d ?? 1), 1);
+      widest = Math.max(widest, per);
+    }
+  }
+  return Math.max(1, Math.min(count, Math.floor(maxFloats / widest)));
+}
+
+/**
+ * Top-1 accuracy and the confusion matrix of `model` on the first `limit` examples of `x`.
+ * Tensors created here are disposed here; the caller keeps ownership of `model` and `x`.
+ */
+export async function evaluate(
+  model: tf.LayersModel,
+  x: tf.Tensor,
+  labels: Uint8Array,
+  options: { limit?: number; batchSize?: number; numClasses?: number } = {},
+): Promise<EvalResult> {
+  const total = Math.min(options.limit ?? x.shape[0]!, x.shape[0]!, labels.length);
+  const k = options.numClasses ?? 10;
+  const batch = options.batchSize ?? evalBatchSize(model, total);
+  const confusion = new Uint32Array(k * k);
+  let correct = 0;
+  for (let start = 0; start < total; start += batch) {
+    const size = Math.min(batch, total - start);
+    const predicted = tf.tidy(() => {
+      const xb = start === 0 && size === x.shape[0] ? x : x.slice(start, size);
+      return (model.predict(xb) as tf.Tensor).argMax(-1);
+    });
+    const p = await predicted.data();
+    predicted.dispose();
+    for (let i = 0; i < size; i++) {
+      const t = labels[start + i]!;
+      const q = p[i]!;
+      confusion[t * k + q]!++;
+      if (t === q) correct++;
+    }
+  }
+  return {
+    correct,
+    count: total,
+    accuracy: total > 0 ? correct / total : 0,
+    confusion,
+    numClasses: k,
+  };
+}

@@ -1,0 +1,42 @@
+import type * as tf from '@tensorflow/tfjs';
+import type { LayerInfo } from '../core/meta';
+import { shapeSize } from '../core/stats';
+
+export interface LayerWeights {
+  readonly info: LayerInfo;
+  /** A private copy of the kernel: safe to keep, modify or transfer. */
+  readonly kernel: Float32Array;
+  readonly bias: Float32Array | null;
+}
+
+/**
+ * Copies of the kernel and bias of every layer that has them. `getWeights()` hands out the live
+ * variables (disposing them would kill the model), so only their data is read, and on the cpu
+ * backend `dataSync` may return the tensor's internal buffer: hence the `slice()`.
+ */
+export async function readLayerWeights(model: tf.LayersModel): Promise<LayerWeights[]> {
+  const out: LayerWeights[] = [];
+  for (const layer of model.layers) {
+    const weights = layer.getWeights();
+    if (weights.length === 0) continue;
+    const kernelT = weights[0]!;
+    const biasT = weights[1] ?? null;
+    const kernel = (await kernelT.data()).slice() as Float32Array;
+    const bias = biasT ? ((await biasT.data()).slice() as Float32Array) : null;
+    const kernelShape = kernelT.shape.slice();
+    const biasShape = biasT ? biasT.shape.slice() : null;
+    out.push({
+      info: {
+        name: layer.name,
+        className: layer.getClassName(),
+        kernelShape,
+        biasShape,
+        params: shapeSize(kernelShape) + (biasShape ? shapeSize(biasShape) : 0),
+        outChannels: kernelShape[kernelShape.length - 1] ?? 1,
+      },
+      kernel,
+      bias,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,76 @@
+import { selectEvaluation, selectSummary } from '../state/selectors';
+import { QUICK_EVAL_COUNT } from '../state/controller';
+import { useStore } from '../state/store';
+import { formatBits, formatInt, formatPercent } from './format';
+
+export function ModelCard() {
+  const summary = useStore(selectSummary);
+  const evaluation = useStore(selectEvaluation);
+  const evalStatus = useStore((s) => s.evalStatus);
+  const loadStatus = useStore((s) => s.loadStatus);
+
+  if (!summary) {
+    return (
+      <section className="panel model-card" aria-busy="true">
+        <p className="muted">
+          {loadStatus === 'error'
+            ? 'The model could not be loaded.'
+            : 'Loading the model and its test set…'}
+        </p>
+      </section>
+    );
+  }
+  const full = evaluation !== null && evaluation.count === summary.dataset.test.count;
+  const training = summary.meta.training;
+  const epochs = typeof training.epochs === 'number' ? training.epochs : null;
+  return (
+    <section className="panel model-card" aria-label="Model summary">
+      <h2>{summary.meta.name}</h2>
+      <div className="metrics">
+        <div className="metric">
+          <span className="metric-label">Test accuracy (measured here)</span>
+          <span className="metric-value" data-testid="accuracy">
+            {evaluation ? formatPercent(evaluation.accuracy) : '…'}
+          </span>
+          <span className="metric-note" data-testid="accuracy-note">
+            {evaluation
+              ? `${formatInt(evaluation.correct)} / ${formatInt(evaluation.count)} correct${full ? '' : ` · quick estimate on ${formatInt(QUICK_EVAL_COUNT)}, full test set running…`} · ${evaluation.ms.toFixed(0)} ms`
+              : evalStatus === 'error'
+                ? 'evaluation failed'
+                : 'evaluating…'}
+          </span>
+        </div>
+        <div className="metric">
+          <span className="metric-label">Recorded at training</span>
+          <span className="metric-value secondary" data-testid="recorded-accuracy">
+            {formatPercent(summary.meta.testAccuracy)}
+          </span>
+          <span className="metric-note">
+            on {formatInt(summary.meta.testCount)} test images
+            {epochs !== null ? ` · ${epochs} epochs` : ''}
+          </span>
+        </div>
+        <div className="metric">
+          <span className="metric-label">Parameters</span>
+          <span className="metric-value" data-testid="params">
+            {formatInt(summary.totalParams)}
+          </span>
+          <span className="metric-note">weights and biases</span>
+        </div>
+        <div className="metric">
+          <span className="metric-label">Size as float32</span>
+          <span className="metric-value" data-testid="size">
+            {formatBits(summary.float32Bits)}
+          </span>
+          <span className="metric-note">
+            {formatInt(summary.float32Bits)} bits = 32 per parameter
+          </span>
+        </div>
+      </div>
+      <p className="muted small">
+        Test set: {summary.dataset.name}, {formatInt(summary.dataset.test.count)} images.{' '}
+        {summary.dataset.split}
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,53 @@
+import { useMemo } from 'react';
+import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { selectEvaluation, selectSummary } from '../state/selectors';
+import { useStore } from '../state/store';
+import { formatPercent } from './format';
+
+/** Per-class accuracy = diagonal of the confusion matrix over its row sums. */
+function perClass(confusion: Uint32Array, k: number): number[] {
+  const out: number[] = [];
+  for (let t = 0; t < k; t++) {
+    let row = 0;
+    for (let p = 0; p < k; p++) row += confusion[t * k + p]!;
+    out.push(row > 0 ? confusion[t * k + t]! / row : 0);
+  }
+  return out;
+}
+
+export function PerClassAccuracy() {
+  const evaluation = useStore(selectEvaluation);
+  const summary = useStore(selectSummary);
+  const data = useMemo(() => {
+    if (!evaluation || !summary) return [];
+    const acc = perClass(evaluation.confusion, evaluation.numClasses);
+    return acc.map((a, i) => ({
+      name: summary.dataset.classes[i] ?? String(i),
+      accuracy: a * 100,
+    }));
+  }, [evaluation, summary]);
+  if (!summary) return null;
+  return (
+    <section className="panel" aria-label="Accuracy per class">
+      <h2>Accuracy per class</h2>
+      <div className="chart short" data-testid="per-class">
+        {evaluation ? (
+          <ResponsiveContainer width="100%" height="100%">
+            <BarChart data={data} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
+              <CartesianGrid strokeDasharray="3 3" vertical={false} />
+              <XAxis dataKey="name" interval={0} tick={{ fontSize: 11 }} />
+              <YAxis
+                domain={[(min: number) => Math.max(0, Math.floor(min / 5) * 5 - 5), 100]}
+                unit="%"
+              />
+              <Tooltip formatter={(v) => [formatPercent(Number(v) / 100), 'accuracy']} />
+              <Bar dataKey="accuracy" fill="#2f9e6e" isAnimationActive={false} />
+            </BarChart>
+          </ResponsiveContainer>
+        ) : (
+          <p className="muted">Evaluating…</p>
+        )}
+      </div>
+    </section>
+  );
+}
