@@ -1,0 +1,254 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  fakeQuantize,
+  fakeQuantizePerChannel,
+  fakeQuantizePerTensor,
+  quantizeUniform,
+} from './affine';
+import { computeQParams, FLOAT32_EPS, type QParams, type QScheme } from './qparams';
+import { distinctLevels, distinctLevelsPerChannel } from './sqnr';
+import type { QuantizedTensor } from './types';
+
+const f32 = (xs: number[]) => Float32Array.from(xs);
+const qparamsOf = (t: QuantizedTensor): QParams[] =>
+  Array.from(t.scale, (scale, c) => ({
+    scale,
+    zeroPoint: t.zeroPoint[c]!,
+    qmin: t.qmin,
+    qmax: t.qmax,
+  }));
+
+describe('fakeQuantize, hand-computed', () => {
+  it('rounds ties to even: scale 1, symmetric 4-bit', () => {
+    const qp = computeQParams(-7, 7, 4, 'symmetric');
+    expect(qp.scale).toBe(1);
+    const { values, codes } = fakeQuantizePerTensor(
+      f32([0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 6.5, 7.5, -9]),
+      qp,
+    );
+    expect(Array.from(codes)).toEqual([0, 2, 2, 0, -2, -2, 6, 7, -7]);
+    expect(Array.from(values)).toEqual([0, 2, 2, 0, -2, -2, 6, 7, -7]);
+  });
+
+  it('rounds ties to even on an affine grid: scale 0.5, zeroPoint 3', () => {
+    const qp = computeQParams(-1.5, 6, 4, 'affine');
+    const { values, codes } = fakeQuantizePerTensor(f32([0.25, 0.75, -0.25, -1.25, 6, 7]), qp);
+    // x/scale = 0.5, 1.5, −0.5, −2.5 → 0, 2, −0, −2; plus zeroPoint 3; 7 clips to qmax.
+    expect(Array.from(codes)).toEqual([3, 5, 3, 1, 15, 15]);
+    expect(Array.from(values)).toEqual([0, 1, 0, -1, 6, 6]);
+  });
+
+  it('represents the constant of a min = max tensor within half a step', () => {
+    const t = quantizeUniform(f32([0.3, 0.3, 0.3]), [3], {
+      bits: 8,
+      scheme: 'affine',
+      perChannel: false,
+    });
+    expect(Array.from(t.codes)).toEqual([255, 255, 255]);
+    expect(Math.abs(t.values[0]! - Math.fround(0.3))).toBeLessThanOrEqual(t.scale[0]! / 2);
+    expect(t.clipMin[0]).toBe(0);
+  });
+
+  it('maps an all-zero tensor to zeros with scale eps', () => {
+    for (const scheme of ['affine', 'symmetric'] as const) {
+      const t = quantizeUniform(new Float32Array(6), [2, 3], { bits: 4, scheme, perChannel: true });
+      expect(Array.from(t.values)).toEqual([0, 0, 0, 0, 0, 0]);
+      expect(Array.from(t.scale)).toEqual([FLOAT32_EPS, FLOAT32_EPS, FLOAT32_EPS]);
+      expect(Array.from(t.zeroPoint)).toEqual([0, 0, 0]);
+    }
+  });
+
+  it('includes 0 in the range of one-signed tensors', () => {
+    const pos = quantizeUniform(f32([1, 2, 3]), [3], {
+      bits: 2,
+      scheme: 'affine',
+      perChannel: false,
+    });
+    expect(Array.from(pos.values)).toEqual([1, 2, 3]);
+    expect([pos.clipMin[0], pos.clipMax[0]]).toEqual([0, 3]);
+    const neg = quantizeUniform(f32([-3, -2.4, -1]), [3], {
+      bits: 2,
+      scheme: 'affine',
+      perChannel: false,
+    });
+    expect(Array.from(neg.values)).toEqual([-3, -2, -1]);
+    expect([neg.clipMin[0], neg.clipMax[0], neg.zeroPoint[0]]).toEqual([-3, 0, 3]);
+  });
+
+  it('2-bit affine has 4 levels; 2-bit symmetric is ternary {−1, 0, 1}·max|x|', () => {
+    const x = f32([-1, -0.4, 0, 0.6, 1.2, 2]);
+    const affine = quantizeUniform(x, [6], { bits: 2, scheme: 'affine', perChannel: false });
+    expect(Array.from(affine.values)).toEqual([-1, 0, 0, 1, 1, 2]); // 0.6 → code 1.6 → 2 → 1
+    const sym = quantizeUniform(x, [6], { bits: 2, scheme: 'symmetric', perChannel: false });
+    // scale = max|x| = 2; −1/2 = −0.5 is a tie and rounds to 0 (even), 1.2/2 = 0.6 → 1.
+    expect(Array.from(sym.codes)).toEqual([0, 0, 0, 0, 1, 1]);
+    expect(Array.from(sym.values)).toEqual([0, 0, 0, 0, 2, 2]);
+  });
+
+  it('computes one scale per output channel of a Dense [in, out] kernel (last axis)', () => {
+    // Row-major [2, 3]: channel c holds indices c and c + 3.
+    const w = f32([1, 10, -1, -1, -10, 2]);
+    const t = quantizeUniform(w, [2, 3], { bits: 8, scheme: 'symmetric', perChannel: true });
+    expect(t.axis).toBe(1);
+    expect(Array.from(t.scale)).toEqual([1, 10, 2].map((m) => Math.fround(m / 127)));
+    expect(Array.from(t.codes)).toEqual([127, 127, -64, -127, -127, 127]); // −1/(2/127) = −63.5 → −64
+    const perTensor = quantizeUniform(w, [2, 3], {
+      bits: 8,
+      scheme: 'symmetric',
+      perChannel: false,
+    });
+    expect(perTensor.axis).toBeNull();
+    expect(Array.from(perTensor.scale)).toEqual([Math.fround(10 / 127)]);
+  });
+
+  it('computes one scale per output channel of a Conv2D [kh, kw, in, out] kernel (last axis)', () => {
+    const shape = [2, 2, 1, 3];
+    const w = new Float32Array(12);
+    for (let i = 0; i < 12; i++)
+      w[i] = (i % 3 === 1 ? -1 : 1) * ((i % 3) + 1) * (1 + Math.floor(i / 3));
+    // Channel 0: 1..4, channel 1: −2..−8, channel 2: 3..12.
+    const t = quantizeUniform(w, shape, { bits: 8, scheme: 'affine', perChannel: true });
+    expect(t.axis).toBe(3);
+    expect(Array.from(t.scale)).toEqual([4, 8, 12].map((m) => Math.fround(m / 255)));
+    expect(Array.from(t.zeroPoint)).toEqual([0, 255, 0]);
+    expect(Array.from(t.clipMin)).toEqual([0, Math.fround(-255 * Math.fround(8 / 255)), 0]);
+  });
+
+  it('rejects a shape that does not match the data', () => {
+    expect(() =>
+      quantizeUniform(new Float32Array(5), [2, 3], { bits: 8, scheme: 'affine', perChannel: true }),
+    ).toThrow(RangeError);
+  });
+
+  it('propagates NaN and clips ±Infinity', () => {
+    const qp = computeQParams(-1, 1, 8, 'symmetric');
+    const { values } = fakeQuantizePerTensor(f32([NaN, Infinity, -Infinity]), qp);
+    expect(Number.isNaN(values[0])).toBe(true);
+    expect([values[1], values[2]]).toEqual([1, -1]);
+  });
+});
+
+const scheme = fc.constantFrom<QScheme>('affine', 'symmetric');
+const bits = fc.integer({ min: 2, max: 8 });
+/** A kernel [inputs, outputs] with values in ±1000 (including subnormals and exact zeros). */
+const kernel = fc
+  .tuple(fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 4 }))
+  .chain(([rows, cols]) =>
+    fc
+      .array(fc.oneof(fc.float({ min: -1000, max: 1000, noNaN: true }), fc.constant(0)), {
+        minLength: rows * cols,
+        maxLength: rows * cols,
+      })
+      .map((xs) => ({ shape: [rows, cols], x: Float32Array.from(xs) })),
+  );
+
+describe('fakeQuantize, properties', () => {
+  it('uses at most 2^b levels per channel (2^b − 1 for symmetric)', () => {
+    fc.assert(
+      fc.property(kernel, bits, scheme, fc.boolean(), ({ shape, x }, b, s, perChannel) => {
+        const t = quantizeUniform(x, shape, { bits: b, scheme: s, perChannel });
+        const max = s === 'affine' ? 2 ** b : 2 ** b - 1;
+        expect(distinctLevels(t.values)).toBeLessThanOrEqual(perChannel ? max * shape[1]! : max);
+        for (const n of distinctLevelsPerChannel(t.values, t.scale.length))
+          expect(n).toBeLessThanOrEqual(max);
+      }),
+    );
+  });
+
+  it('is idempotent with the same qparams', () => {
+    fc.assert(
+      fc.property(kernel, bits, scheme, fc.boolean(), ({ shape, x }, b, s, perChannel) => {
+        const t = quantizeUniform(x, shape, { bits: b, scheme: s, perChannel });
+        const again = fakeQuantize(t.values, qparamsOf(t));
+        expect(again.values).toEqual(t.values);
+        expect(again.codes).toEqual(t.codes);
+      }),
+    );
+  });
+
+  it('errs by at most scale/2 inside the clip range, and decodes codes exactly', () => {
+    fc.assert(
+      fc.property(kernel, bits, scheme, fc.boolean(), ({ shape, x }, b, s, perChannel) => {
+        const t = quantizeUniform(x, shape, { bits: b, scheme: s, perChannel });
+        const channels = t.scale.length;
+        for (let i = 0; i < x.length; i++) {
+          const c = i % channels;
+          const scale = t.scale[c]!;
+          const code = t.codes[i]!;
+          expect(code).toBeGreaterThanOrEqual(t.qmin);
+          expect(code).toBeLessThanOrEqual(t.qmax);
+          expect(t.values[i]).toBe(Math.fround((code - t.zeroPoint[c]!) * scale));
+          const v = x[i]!;
+          if (v >= t.clipMin[c]! && v <= t.clipMax[c]!) {
+            // float32 rounding of x·(1/scale) and of the product: a few ulps of |x| and scale.
+            const tol = Math.abs(v) * 2 ** -21 + scale * 2 ** -20;
+            expect(Math.abs(v - t.values[i]!)).toBeLessThanOrEqual(scale / 2 + tol);
+          }
+        }
+      }),
+    );
+  });
+
+  it('keeps 0 exact', () => {
+    fc.assert(
+      fc.property(kernel, bits, scheme, ({ shape, x }, b, s) => {
+        const t = quantizeUniform(x, shape, { bits: b, scheme: s, perChannel: true });
+        const zero = fakeQuantizePerChannel(new Float32Array(x.length), qparamsOf(t));
+        expect(Array.from(zero.values).every((v) => v === 0)).toBe(true);
+      }),
+    );
+  });
+});
+
+describe('stochastic rounding', () => {
+  const qp = computeQParams(-7, 7, 4, 'symmetric'); // scale 1
+
+  it('is reproducible for a seed and varies across seeds', () => {
+    const x = Float32Array.from({ length: 200 }, (_, i) => Math.sin(i) * 6);
+    const a = fakeQuantizePerTensor(x, qp, { rounding: 'stochastic', seed: 9 });
+    const b = fakeQuantizePerTensor(x, qp, { rounding: 'stochastic', seed: 9 });
+    const c = fakeQuantizePerTensor(x, qp, { rounding: 'stochastic', seed: 10 });
+    expect(b.values).toEqual(a.values);
+    expect(c.values).not.toEqual(a.values);
+  });
+
+  it('rounds to a neighbouring level only', () => {
+    const x = Float32Array.from({ length: 500 }, (_, i) => Math.cos(i * 0.7) * 6.9);
+    const { values } = fakeQuantizePerTensor(x, qp, { rounding: 'stochastic', seed: 1 });
+    for (let i = 0; i < x.length; i++) {
+      expect(values[i] === Math.floor(x[i]!) || values[i] === Math.ceil(x[i]!)).toBe(true);
+    }
+  });
+
+  it('is unbiased in expectation (fixed seed, 5σ)', () => {
+    const n = 50_000;
+    for (const v of [0.3, -2.8, 4.5]) {
+      const { values } = fakeQuantizePerTensor(new Float32Array(n).fill(v), qp, {
+        rounding: 'stochastic',
+        seed: 2024,
+      });
+      let sum = 0;
+      for (const y of values) sum += y;
+      const f = Math.fround(v) - Math.floor(v);
+      expect(Math.abs(sum / n - Math.fround(v))).toBeLessThan(5 * Math.sqrt((f * (1 - f)) / n));
+    }
+  });
+
+  it('is unbiased for any x inside the range (fixed seed, 6σ)', () => {
+    fc.assert(
+      fc.property(fc.float({ min: Math.fround(-6.9), max: Math.fround(6.9), noNaN: true }), (v) => {
+        const n = 4000;
+        const { values } = fakeQuantizePerTensor(new Float32Array(n).fill(v), qp, {
+          rounding: 'stochastic',
+          seed: 77,
+        });
+        let sum = 0;
+        for (const y of values) sum += y;
+        // |mean − v| ≤ 6σ, σ ≤ 0.5/√n.
+        expect(Math.abs(sum / n - v)).toBeLessThanOrEqual(6 * (0.5 / Math.sqrt(n)) + 1e-9);
+      }),
+      { numRuns: 50 },
+    );
+  });
+});
