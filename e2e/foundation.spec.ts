@@ -90,7 +90,7 @@ test.describe('foundation', () => {
     await expect(page.getByLabel('Dataset')).toHaveValue('mnist');
     await waitForFullAccuracy(page, '2,000');
     // The address bar now holds the corrected link.
-    await expect(page).toHaveURL(/#v=1&data=mnist&model=mlp&bins=64&seed=1$/);
+    await expect(page).toHaveURL(/#v=1&data=mnist&model=mlp&view=model&bins=64&seed=1&w=int/);
     await notice.getByRole('button', { name: 'Dismiss notice' }).click();
     await expect(notice).toHaveCount(0);
   });

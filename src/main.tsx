@@ -13,6 +13,11 @@ const client = new EngineClient((message) =>
     .addNotice('error', `The compute worker stopped (${message}); it was restarted.`),
 );
 startUrlSync(useStore);
+
+// `?debug` exposes the engine client to benchmarks and tests (bench/run.ts) through the page.
+if (new URLSearchParams(window.location.search).has('debug')) {
+  (window as unknown as { __playground: unknown }).__playground = { client, store: useStore };
+}
 startController(useStore, client);
 
 const root = document.getElementById('root');

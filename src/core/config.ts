@@ -10,20 +10,64 @@ export const CONFIG_VERSION = 1;
 
 export const LAYER_NAME = /^[A-Za-z0-9_]{1,64}$/;
 
+export const VIEWS = ['model', 'quantize'] as const;
+export type View = (typeof VIEWS)[number];
+
+/**
+ * Weight formats: `float32` leaves the weights alone; `int` is uniform integer quantization at
+ * `bits` (1 bit = binary α·sign(w); 2 bits may be ternary, TWN); the 16-bit floats are
+ * reference points.
+ */
+export const WEIGHT_FORMATS = ['float32', 'int', 'float16', 'bfloat16'] as const;
+export const SCHEMES = ['symmetric', 'affine'] as const;
+export const GRANULARITIES = ['tensor', 'channel'] as const;
+export const ROUNDINGS = ['nearest', 'stochastic'] as const;
+/** Activation range estimators, named after torch.ao observers. */
+export const OBSERVERS = ['minmax', 'movingAverageMinMax', 'percentile', 'mse'] as const;
+
+export const MIN_BITS = 1;
+export const MAX_BITS = 8;
+
+export const WeightQuantSchema = z.object({
+  format: z.enum(WEIGHT_FORMATS).default('int'),
+  bits: z.number().int().min(MIN_BITS).max(MAX_BITS).default(8),
+  scheme: z.enum(SCHEMES).default('symmetric'),
+  granularity: z.enum(GRANULARITIES).default('tensor'),
+  rounding: z.enum(ROUNDINGS).default('nearest'),
+  /** At 2 bits: ternary weights {−α, 0, +α} with threshold 0.7·mean|w| (TWN) instead of uniform. */
+  ternary: z.boolean().default(false),
+});
+export type WeightQuant = z.infer<typeof WeightQuantSchema>;
+
+export const ActQuantSchema = z.object({
+  /** 0 = activations stay float32. */
+  bits: z.number().int().min(0).max(MAX_BITS).default(0),
+  scheme: z.enum(SCHEMES).default('affine'),
+  observer: z.enum(OBSERVERS).default('minmax'),
+  /** For the percentile observer, in percent. */
+  percentile: z.number().min(90).max(100).default(99.99),
+  /** Training images the calibration pass runs over. */
+  calibration: z.number().int().min(32).max(4096).default(512),
+});
+export type ActQuant = z.infer<typeof ActQuantSchema>;
+
+/** A per-layer override: its own bit-width (1..8), or 0 = keep this layer in float32. */
+export const OverridesSchema = z.record(z.string().regex(LAYER_NAME), z.number().int().min(0).max(MAX_BITS)).default({});
+export type Overrides = z.infer<typeof OverridesSchema>;
+
 export const ConfigSchema = z.object({
   dataset: z.enum(DATASET_IDS).default('mnist'),
   arch: z.enum(ARCH_IDS).default('mlp'),
+  view: z.enum(VIEWS).default('model'),
   /** The layer whose weights are shown in detail; null = the model's first weighted layer. */
   layer: z.string().regex(LAYER_NAME).nullable().default(null),
   /** Histogram resolution. */
   bins: z.number().int().min(8).max(256).default(64),
   /** Seed for everything random (stochastic rounding, pruning baselines, training). */
-  seed: z
-    .number()
-    .int()
-    .min(0)
-    .max(2 ** 31 - 1)
-    .default(1),
+  seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+  weights: WeightQuantSchema.default(WeightQuantSchema.parse({})),
+  acts: ActQuantSchema.default(ActQuantSchema.parse({})),
+  overrides: OverridesSchema,
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

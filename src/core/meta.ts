@@ -46,4 +46,6 @@ export interface LayerInfo {
   readonly params: number;
   /** Number of output channels (Dense units or Conv2D filters): the last kernel axis. */
   readonly outChannels: number;
+  /** Output shape without the batch axis, e.g. [24, 24, 16] for a Conv2D. */
+  readonly outputShape: readonly number[];
 }

@@ -10,12 +10,18 @@ describe('URL codec', () => {
       ...DEFAULT_CONFIG,
       dataset: 'fashion',
       arch: 'cnn',
+      view: 'quantize',
       layer: 'conv2',
       bins: 40,
       seed: 7,
+      weights: { format: 'int', bits: 4, scheme: 'affine', granularity: 'channel', rounding: 'stochastic', ternary: false },
+      acts: { bits: 8, scheme: 'affine', observer: 'percentile', percentile: 99.9, calibration: 256 },
+      overrides: { fc3: 0, conv1: 8 },
     };
     const hash = serializeConfig(c);
-    expect(hash).toBe('v=1&data=fashion&model=cnn&layer=conv2&bins=40&seed=7');
+    expect(hash).toBe(
+      'v=1&data=fashion&model=cnn&view=quantize&layer=conv2&bins=40&seed=7&w=int&wb=4&ws=aff&wg=channel&wr=stochastic&tern=0&ab=8&as=aff&obs=pct&pct=99.9&cal=256&ov=conv1:8,fc3:f',
+    );
     expect(parseConfig(`#${hash}`)).toEqual({ config: c, problems: [] });
   });
 
@@ -37,6 +43,7 @@ describe('URL codec', () => {
     const r = parseConfig('bins=100000&seed=-5');
     expect(r.config.bins).toBe(256);
     expect(r.config.seed).toBe(0);
+    expect(parseConfig('wb=0').config.weights.bits).toBe(1);
     expect(r.problems.join(' ')).toMatch(/outside 8–256/);
   });
 
@@ -68,6 +75,31 @@ describe('URL codec', () => {
     expect(long.problems).toHaveLength(1);
   });
 
+  it('reads per-layer overrides and drops the bad ones', () => {
+    const r = parseConfig('ov=fc1:4,fc2:f,bad-name:3,fc3:9,fc4:x');
+    expect(r.config.overrides).toEqual({ fc1: 4, fc2: 0 });
+    expect(r.problems).toHaveLength(1);
+    expect(r.problems[0]).toContain('bad-name:3');
+  });
+
+  it('accepts long and short spellings of enumerated values', () => {
+    expect(parseConfig('ws=affine&obs=movingAverageMinMax').config.weights.scheme).toBe('affine');
+    expect(parseConfig('ws=aff&obs=ema').config.acts.observer).toBe('movingAverageMinMax');
+    expect(parseConfig('w=f16').config.weights.format).toBe('float16');
+  });
+
+  it('keeps fractional percentiles and clamps them', () => {
+    expect(parseConfig('pct=99.99').config.acts.percentile).toBe(99.99);
+    expect(parseConfig('pct=150').config.acts.percentile).toBe(100);
+  });
+
+  it('does not share state between parses', () => {
+    const a = parseConfig('ov=fc1:4').config;
+    const b = parseConfig('').config;
+    expect(b.overrides).toEqual({});
+    expect(a.overrides).toEqual({ fc1: 4 });
+  });
+
   it('rejects invalid layer names', () => {
     const r = parseConfig('layer=%3Cscript%3E');
     expect(r.config.layer).toBeNull();
@@ -86,7 +118,7 @@ describe('URL codec', () => {
     fc.assert(
       fc.property(
         fc.dictionary(
-          fc.constantFrom('v', 'data', 'model', 'layer', 'bins', 'seed', 'x'),
+          fc.constantFrom('v', 'data', 'model', 'layer', 'bins', 'seed', 'wb', 'ab', 'ov', 'pct', 'obs', 'x'),
           fc.string({ maxLength: 20 }),
         ),
         (d) => {

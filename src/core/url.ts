@@ -1,13 +1,26 @@
 import { z } from 'zod';
-import { CONFIG_VERSION, ConfigSchema, DEFAULT_CONFIG, LAYER_NAME } from './config';
+import {
+  CONFIG_VERSION,
+  ConfigSchema,
+  DEFAULT_CONFIG,
+  GRANULARITIES,
+  LAYER_NAME,
+  MAX_BITS,
+  OBSERVERS,
+  ROUNDINGS,
+  SCHEMES,
+  VIEWS,
+  WEIGHT_FORMATS,
+} from './config';
 import type { Config } from './config';
 import { ARCH_IDS, DATASET_IDS } from './catalog';
 
 /**
- * The URL hash is a serialization of the config: `#v=1&data=mnist&model=mlp&layer=fc1`.
- * Human-readable `key=value` pairs, one declarative table of fields (as in TensorFlow
- * Playground's state.ts), validated on the way in. Parsing is pure and total: any string gives
- * a valid config plus the list of what was wrong with it.
+ * The URL hash is a serialization of the config, human-readable `key=value` pairs:
+ * `#v=1&data=mnist&model=mlp&view=quantize&w=int&wb=4&ws=sym&wg=channel&ab=8&obs=pct&ov=fc3:f`.
+ * One declarative table of fields (as in TensorFlow Playground's state.ts), each validated on
+ * the way in. Parsing is pure and total: any string gives a valid config plus the list of what
+ * was wrong with it.
  */
 
 /** Longer hashes are not decoded at all: a shared link is never this long. */
@@ -21,90 +34,156 @@ export interface ParseResult {
 
 interface Field {
   /** Key in the URL. Short but readable. */
-  key: string;
-  /** Config property it stores. */
-  prop: keyof Config;
-  encode: (c: Config) => string;
-  /** Returns the value to store, or a problem; `clamped` values are kept with a notice. */
-  decode: (raw: string) => { value: unknown; problem?: string };
+  readonly key: string;
+  /** The value as written in the URL; '' = leave the key out. */
+  encode(c: Config): string;
+  /** Stores the decoded value into `draft` (a copy of the defaults); returns a problem, if any. */
+  decode(draft: Config, raw: string): string | undefined;
 }
-
-function enumField<K extends keyof Config>(
-  key: string,
-  prop: K,
-  values: readonly string[],
-  what: string,
-): Field {
-  return {
-    key,
-    prop,
-    encode: (c) => String(c[prop]),
-    decode: (raw) =>
-      values.includes(raw)
-        ? { value: raw }
-        : {
-            value: DEFAULT_CONFIG[prop],
-            problem: `Unknown ${what} "${truncate(raw)}": using "${String(DEFAULT_CONFIG[prop])}" (one of ${values.join(', ')}).`,
-          },
-  };
-}
-
-function intField<K extends keyof Config>(
-  key: string,
-  prop: K,
-  min: number,
-  max: number,
-  what: string,
-): Field {
-  return {
-    key,
-    prop,
-    encode: (c) => String(c[prop]),
-    decode: (raw) => {
-      // Number('') is 0 and Number(' 7') is 7: accept only plain decimal integers.
-      if (!/^-?\d{1,16}(\.\d+)?$/.test(raw)) {
-        return {
-          value: DEFAULT_CONFIG[prop],
-          problem: `${what} "${truncate(raw)}" is not a number: using ${String(DEFAULT_CONFIG[prop])}.`,
-        };
-      }
-      const n = Math.round(Number(raw));
-      if (n < min || n > max) {
-        const clamped = Math.min(max, Math.max(min, n));
-        return {
-          value: clamped,
-          problem: `${what} ${raw} is outside ${min}–${max}: using ${clamped}.`,
-        };
-      }
-      return { value: n };
-    },
-  };
-}
-
-const FIELDS: readonly Field[] = [
-  enumField('data', 'dataset', DATASET_IDS, 'dataset'),
-  enumField('model', 'arch', ARCH_IDS, 'model'),
-  {
-    key: 'layer',
-    prop: 'layer',
-    encode: (c) => c.layer ?? '',
-    decode: (raw) =>
-      raw === '' || LAYER_NAME.test(raw)
-        ? { value: raw === '' ? null : raw }
-        : {
-            value: null,
-            problem: `Layer name "${truncate(raw)}" is not valid: showing the first layer.`,
-          },
-  },
-  intField('bins', 'bins', 8, 256, 'Histogram bins'),
-  intField('seed', 'seed', 0, 2 ** 31 - 1, 'Seed'),
-];
-
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 function truncate(s: string, n = 40): string {
   return s.length > n ? `${s.slice(0, n)}…` : s;
 }
+
+/**
+ * An enumerated setting. `codes` maps each value to its URL spelling (defaults to the value
+ * itself), e.g. 'symmetric' → 'sym'.
+ */
+function enumField<T extends string>(
+  key: string,
+  what: string,
+  values: readonly T[],
+  get: (c: Config) => T,
+  set: (d: Config, v: T) => void,
+  codes: Partial<Record<T, string>> = {},
+): Field {
+  const code = (v: T) => codes[v] ?? v;
+  return {
+    key,
+    encode: (c) => code(get(c)),
+    decode: (d, raw) => {
+      const v = values.find((x) => code(x) === raw || x === raw);
+      if (v !== undefined) {
+        set(d, v);
+        return undefined;
+      }
+      return `Unknown ${what} "${truncate(raw)}": using "${code(get(d))}" (one of ${values.map(code).join(', ')}).`;
+    },
+  };
+}
+
+/** Plain decimal numbers only: Number('') is 0 and Number(' 7') is 7, neither is a setting. */
+const DECIMAL = /^-?\d{1,16}(\.\d{1,8})?$/;
+
+function numberField(
+  key: string,
+  what: string,
+  min: number,
+  max: number,
+  get: (c: Config) => number,
+  set: (d: Config, v: number) => void,
+  integer = true,
+): Field {
+  return {
+    key,
+    encode: (c) => String(get(c)),
+    decode: (d, raw) => {
+      if (!DECIMAL.test(raw)) return `${what} "${truncate(raw)}" is not a number: using ${get(d)}.`;
+      const n = integer ? Math.round(Number(raw)) : Number(raw);
+      if (n < min || n > max) {
+        const clamped = Math.min(max, Math.max(min, n));
+        set(d, clamped);
+        return `${what} ${raw} is outside ${min}–${max}: using ${clamped}.`;
+      }
+      set(d, n);
+      return undefined;
+    },
+  };
+}
+
+function boolField(key: string, what: string, get: (c: Config) => boolean, set: (d: Config, v: boolean) => void): Field {
+  return {
+    key,
+    encode: (c) => (get(c) ? '1' : '0'),
+    decode: (d, raw) => {
+      if (raw === '1' || raw === 'true') set(d, true);
+      else if (raw === '0' || raw === 'false') set(d, false);
+      else return `${what} "${truncate(raw)}" should be 0 or 1: using ${get(d) ? 1 : 0}.`;
+      return undefined;
+    },
+  };
+}
+
+/** Per-layer bit-widths: `ov=fc1:4,fc3:f` (f = keep float32). */
+const overridesField: Field = {
+  key: 'ov',
+  encode: (c) =>
+    Object.keys(c.overrides)
+      .sort()
+      .map((name) => `${name}:${c.overrides[name] === 0 ? 'f' : String(c.overrides[name])}`)
+      .join(','),
+  decode: (d, raw) => {
+    const bad: string[] = [];
+    const out: Record<string, number> = {};
+    for (const item of raw.split(',').slice(0, 64)) {
+      if (item === '') continue;
+      const [name = '', value = ''] = item.split(':');
+      const bits = value === 'f' ? 0 : /^\d$/.test(value) ? Number(value) : NaN;
+      if (!LAYER_NAME.test(name) || !(bits >= 0 && bits <= MAX_BITS)) bad.push(truncate(item, 20));
+      else out[name] = bits;
+    }
+    d.overrides = out;
+    return bad.length > 0
+      ? `Ignored per-layer setting${bad.length > 1 ? 's' : ''} ${bad.join(', ')} (expected layer:bits with bits 1–${MAX_BITS} or f).`
+      : undefined;
+  },
+};
+
+const FIELDS: readonly Field[] = [
+  enumField('data', 'dataset', DATASET_IDS, (c) => c.dataset, (d, v) => (d.dataset = v)),
+  enumField('model', 'model', ARCH_IDS, (c) => c.arch, (d, v) => (d.arch = v)),
+  enumField('view', 'view', VIEWS, (c) => c.view, (d, v) => (d.view = v)),
+  {
+    key: 'layer',
+    encode: (c) => c.layer ?? '',
+    decode: (d, raw) => {
+      if (raw === '' || LAYER_NAME.test(raw)) {
+        d.layer = raw === '' ? null : raw;
+        return undefined;
+      }
+      return `Layer name "${truncate(raw)}" is not valid: showing the first layer.`;
+    },
+  },
+  numberField('bins', 'Histogram bins', 8, 256, (c) => c.bins, (d, v) => (d.bins = v)),
+  numberField('seed', 'Seed', 0, 2 ** 31 - 1, (c) => c.seed, (d, v) => (d.seed = v)),
+  enumField('w', 'weight format', WEIGHT_FORMATS, (c) => c.weights.format, (d, v) => (d.weights.format = v), {
+    float32: 'f32',
+    float16: 'f16',
+    bfloat16: 'bf16',
+  }),
+  numberField('wb', 'Weight bits', 1, MAX_BITS, (c) => c.weights.bits, (d, v) => (d.weights.bits = v)),
+  enumField('ws', 'weight scheme', SCHEMES, (c) => c.weights.scheme, (d, v) => (d.weights.scheme = v), {
+    symmetric: 'sym',
+    affine: 'aff',
+  }),
+  enumField('wg', 'granularity', GRANULARITIES, (c) => c.weights.granularity, (d, v) => (d.weights.granularity = v)),
+  enumField('wr', 'rounding', ROUNDINGS, (c) => c.weights.rounding, (d, v) => (d.weights.rounding = v)),
+  boolField('tern', 'Ternary', (c) => c.weights.ternary, (d, v) => (d.weights.ternary = v)),
+  numberField('ab', 'Activation bits', 0, MAX_BITS, (c) => c.acts.bits, (d, v) => (d.acts.bits = v)),
+  enumField('as', 'activation scheme', SCHEMES, (c) => c.acts.scheme, (d, v) => (d.acts.scheme = v), {
+    symmetric: 'sym',
+    affine: 'aff',
+  }),
+  enumField('obs', 'calibration method', OBSERVERS, (c) => c.acts.observer, (d, v) => (d.acts.observer = v), {
+    movingAverageMinMax: 'ema',
+    percentile: 'pct',
+  }),
+  numberField('pct', 'Percentile', 90, 100, (c) => c.acts.percentile, (d, v) => (d.acts.percentile = v), false),
+  numberField('cal', 'Calibration images', 32, 4096, (c) => c.acts.calibration, (d, v) => (d.acts.calibration = v)),
+  overridesField,
+];
+
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 function safeDecode(s: string): string | null {
   try {
@@ -114,13 +193,20 @@ function safeDecode(s: string): string | null {
   }
 }
 
-/** Serializes a config to a hash (without the leading '#'). Every field is written: a link means
- * the same thing even if defaults change in a later version. */
+/** A deep copy of the defaults that decoders may write into. */
+function defaultsDraft(): Config {
+  return structuredClone(DEFAULT_CONFIG) as Config;
+}
+
+/**
+ * Serializes a config to a hash (without the leading '#'). Every field is written: a link means
+ * the same thing even if defaults change in a later version.
+ */
 export function serializeConfig(config: Config): string {
   const parts = [`v=${CONFIG_VERSION}`];
   for (const f of FIELDS) {
     const value = f.encode(config);
-    if (value !== '') parts.push(`${f.key}=${encodeURIComponent(value)}`);
+    if (value !== '') parts.push(`${f.key}=${encodeURIComponent(value).replace(/%3A/g, ':').replace(/%2C/g, ',')}`);
   }
   return parts.join('&');
 }
@@ -129,25 +215,21 @@ export function serializeConfig(config: Config): string {
 export function parseConfig(hash: string): ParseResult {
   const problems: string[] = [];
   const text = hash.startsWith('#') ? hash.slice(1) : hash;
-  if (text.trim() === '') return { config: { ...DEFAULT_CONFIG }, problems };
+  if (text.trim() === '') return { config: defaultsDraft(), problems };
   if (text.length > MAX_HASH_LENGTH) {
     return {
-      config: { ...DEFAULT_CONFIG },
-      problems: [
-        `The link is too long (${text.length} characters) to be a settings link: using defaults.`,
-      ],
+      config: defaultsDraft(),
+      problems: [`The link is too long (${text.length} characters) to be a settings link: using defaults.`],
     };
   }
 
-  // Null-prototype map: a key like "__proto__" can never reach Object.prototype.
+  // A Map, not an object: a key like "__proto__" can never reach Object.prototype.
   const pairs = new Map<string, string>();
   for (const part of text.split('&')) {
     if (part === '') continue;
     const eq = part.indexOf('=');
-    const rawKey = eq < 0 ? part : part.slice(0, eq);
-    const rawValue = eq < 0 ? '' : part.slice(eq + 1);
-    const key = safeDecode(rawKey);
-    const value = safeDecode(rawValue);
+    const key = safeDecode(eq < 0 ? part : part.slice(0, eq));
+    const value = safeDecode(eq < 0 ? '' : part.slice(eq + 1));
     if (key === null || value === null) {
       problems.push(`Could not decode "${truncate(part)}": ignored.`);
       continue;
@@ -165,33 +247,28 @@ export function parseConfig(hash: string): ParseResult {
     );
   }
 
-  const draft: Record<string, unknown> = {};
+  const draft = defaultsDraft();
   const known = new Set(['v']);
   for (const f of FIELDS) {
     known.add(f.key);
     const raw = pairs.get(f.key);
     if (raw === undefined) continue;
-    const { value, problem } = f.decode(raw);
-    draft[f.prop] = value;
+    const problem = f.decode(draft, raw);
     if (problem) problems.push(problem);
   }
   const unknown = [...pairs.keys()].filter((k) => !known.has(k));
   if (unknown.length > 0) {
+    const names = unknown.slice(0, 5).map((k) => truncate(k, 20));
     problems.push(
-      `Ignored unknown setting${unknown.length > 1 ? 's' : ''}: ${unknown
-        .slice(0, 5)
-        .map((k) => truncate(k, 20))
-        .join(', ')}${unknown.length > 5 ? ', …' : ''}.`,
+      `Ignored unknown setting${unknown.length > 1 ? 's' : ''}: ${names.join(', ')}${unknown.length > 5 ? ', …' : ''}.`,
     );
   }
 
-  // The field decoders already produce valid values; the schema is the last line of defence.
+  // The field decoders only store valid values; the schema is the last line of defence.
   const parsed = ConfigSchema.safeParse(draft);
   if (!parsed.success) {
-    problems.push(
-      `Some settings were invalid: using defaults (${z.prettifyError(parsed.error).slice(0, 200)}).`,
-    );
-    return { config: { ...DEFAULT_CONFIG }, problems };
+    problems.push(`Some settings were invalid: using defaults (${z.prettifyError(parsed.error).slice(0, 200)}).`);
+    return { config: defaultsDraft(), problems };
   }
   return { config: parsed.data, problems };
 }

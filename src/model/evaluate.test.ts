@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { evalBatchSize, evaluate } from './evaluate';
 import { imagesToTensor } from './preprocess';
-import { readLayerWeights } from './weights';
+import { readLayerWeights, setKernels } from './weights';
 
 /** A tiny model whose predictions we can control: logits = x · W with W set by hand. */
 function tinyModel(): tf.LayersModel {
@@ -85,6 +85,20 @@ describe('readLayerWeights', () => {
     fc!.kernel.fill(9);
     const again = await readLayerWeights(model);
     expect(again[0]!.kernel[0]).toBe(1);
+    model.dispose();
+  });
+});
+
+describe('setKernels', () => {
+  it('replaces kernels, restores originals, and leaks nothing', async () => {
+    const model = tinyModel();
+    const original = await readLayerWeights(model);
+    const before = tf.memory().numTensors;
+    setKernels(model, original, new Map([['fc', new Float32Array(12).fill(0.5)]]));
+    expect(Array.from(await model.getLayer('fc').getWeights()[0]!.data())).toEqual(new Array(12).fill(0.5));
+    setKernels(model, original, null);
+    expect(Array.from(await model.getLayer('fc').getWeights()[0]!.data())).toEqual(Array.from(original[0]!.kernel));
+    expect(tf.memory().numTensors).toBe(before);
     model.dispose();
   });
 });

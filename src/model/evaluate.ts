@@ -40,8 +40,15 @@ export async function evaluate(
   model: tf.LayersModel,
   x: tf.Tensor,
   labels: Uint8Array,
-  options: { limit?: number; batchSize?: number; numClasses?: number } = {},
+  options: {
+    limit?: number;
+    batchSize?: number;
+    numClasses?: number;
+    /** Forward pass to use instead of `model.predict` (e.g. with fake-quantized activations). */
+    predict?: (x: tf.Tensor) => tf.Tensor;
+  } = {},
 ): Promise<EvalResult> {
+  const predict = options.predict ?? ((xb: tf.Tensor) => model.predict(xb) as tf.Tensor);
   const total = Math.min(options.limit ?? x.shape[0]!, x.shape[0]!, labels.length);
   const k = options.numClasses ?? 10;
   const batch = options.batchSize ?? evalBatchSize(model, total);
@@ -51,7 +58,7 @@ export async function evaluate(
     const size = Math.min(batch, total - start);
     const predicted = tf.tidy(() => {
       const xb = start === 0 && size === x.shape[0] ? x : x.slice(start, size);
-      return (model.predict(xb) as tf.Tensor).argMax(-1);
+      return predict(xb).argMax(-1);
     });
     const p = await predicted.data();
     predicted.dispose();

@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import type { LayerInfo } from '../core/meta';
 import { shapeSize } from '../core/stats';
 
@@ -33,10 +33,33 @@ export async function readLayerWeights(model: tf.LayersModel): Promise<LayerWeig
         biasShape,
         params: shapeSize(kernelShape) + (biasShape ? shapeSize(biasShape) : 0),
         outChannels: kernelShape[kernelShape.length - 1] ?? 1,
+        outputShape: (layer.outputShape as (number | null)[]).slice(1).map((d) => d ?? 1),
       },
       kernel,
       bias,
     });
   }
   return out;
+}
+
+/**
+ * Loads kernels into the model's variables: `kernels.get(name)` where given, else the original
+ * kernel. Biases always get their original (float) values. The variables take over the new
+ * values' storage (Variable.assign increments its reference count), so the temporary tensors
+ * can be disposed at once.
+ */
+export function setKernels(
+  model: tf.LayersModel,
+  original: readonly LayerWeights[],
+  kernels: ReadonlyMap<string, Float32Array> | null,
+): void {
+  for (const w of original) {
+    const layer = model.getLayer(w.info.name);
+    const values = kernels?.get(w.info.name) ?? w.kernel;
+    tf.tidy(() => {
+      const k = tf.tensor(values, [...w.info.kernelShape]);
+      const b = w.bias && w.info.biasShape ? tf.tensor(w.bias, [...w.info.biasShape]) : null;
+      layer.setWeights(b ? [k, b] : [k]);
+    });
+  }
 }

@@ -1,10 +1,11 @@
-import type { Config } from '../core/config';
+import type { ActQuant, Config } from '../core/config';
 import { modelKey } from '../core/config';
+import { weightQuantKey } from '../core/plan/quantPlan';
 import type { ModelSummary } from '../worker/engine';
 
 /**
  * Keys of the inputs each result depends on. A result is current only when its key equals the
- * key computed from the current config.
+ * key computed from the current config: the one rule that keeps stale results off the screen.
  */
 export { modelKey };
 
@@ -22,4 +23,39 @@ export function histogramKey(config: Config, layer: string): string {
 
 export function evaluationKey(config: Config): string {
   return modelKey(config);
+}
+
+/** Everything that changes the activation quantizers (nothing when they are off). */
+export function actKey(acts: ActQuant): string {
+  return acts.bits === 0 ? 'A32' : `A${acts.bits}|${acts.scheme}|${acts.observer}|${acts.percentile}|${acts.calibration}`;
+}
+
+export function quantEvaluationKey(config: Config): string {
+  return `${modelKey(config)}|${weightQuantKey(config)}|${actKey(config.acts)}`;
+}
+
+export function weightInspectionKey(config: Config, layer: string): string {
+  return `${modelKey(config)}|${weightQuantKey(config)}|${layer}|${config.bins}`;
+}
+
+/** The activation histogram is shown for the current calibration settings, even while off. */
+export function actInspectionKey(config: Config, layer: string): string {
+  const a = config.acts;
+  return `${modelKey(config)}|${a.bits}|${a.scheme}|${a.observer}|${a.percentile}|${a.calibration}|${layer}|${config.bins}`;
+}
+
+/** The bit-width sweep varies the bits, so they are not part of its key; overrides are ignored. */
+export function sweepKey(config: Config): string {
+  const w = config.weights;
+  return `${modelKey(config)}|${w.scheme}|${w.granularity}|${w.rounding}|${w.ternary}|${config.seed}|${actKey(sweepActs(config.acts))}`;
+}
+
+/** Activations of the W+A sweep curve: the configured ones, or 8-bit if they are off. */
+export function sweepActs(acts: ActQuant): ActQuant {
+  return acts.bits === 0 ? { ...acts, bits: 8 } : acts;
+}
+
+export function sensitivityKey(config: Config): string {
+  const w = config.weights;
+  return `${modelKey(config)}|${w.scheme}|${w.granularity}|${w.rounding}|${w.ternary}|${config.seed}`;
 }

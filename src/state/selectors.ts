@@ -1,5 +1,14 @@
 import { modelKey } from '../core/config';
-import { effectiveLayer, evaluationKey, histogramKey } from './keys';
+import {
+  actInspectionKey,
+  effectiveLayer,
+  evaluationKey,
+  histogramKey,
+  quantEvaluationKey,
+  sensitivityKey,
+  sweepKey,
+  weightInspectionKey,
+} from './keys';
 import type { State } from './store';
 
 /** Narrow selectors: each returns a stored reference or a primitive, never a fresh object. */
@@ -18,3 +27,23 @@ export const selectHistogram = (s: State) => {
 
 export const selectEvaluation = (s: State) =>
   s.evaluation?.key === evaluationKey(s.config) ? s.evaluation.data : null;
+
+export const selectQuantEvaluation = (s: State) =>
+  s.quantEvaluation?.key === quantEvaluationKey(s.config) ? s.quantEvaluation.data : null;
+
+export const selectWeightInspection = (s: State) => {
+  const layer = selectLayer(s);
+  return layer !== null && s.weightInspection?.key === weightInspectionKey(s.config, layer)
+    ? s.weightInspection.data
+    : null;
+};
+
+export const selectActInspection = (s: State) => {
+  const layer = selectLayer(s);
+  return layer !== null && s.actInspection?.key === actInspectionKey(s.config, layer) ? s.actInspection.data : null;
+};
+
+export const selectSweep = (s: State) => (s.sweep?.key === sweepKey(s.config) ? s.sweep.data : null);
+
+export const selectSensitivity = (s: State) =>
+  s.sensitivity?.key === sensitivityKey(s.config) ? s.sensitivity.data : null;

@@ -1,12 +1,14 @@
+import { useStore } from '../state/store';
 import { Header } from './Header';
-import { LayerTable } from './LayerTable';
-import { ModelCard } from './ModelCard';
 import { ModelPicker } from './ModelPicker';
+import { ModelView } from './ModelView';
 import { Notices } from './Notices';
-import { PerClassAccuracy } from './PerClassAccuracy';
-import { WeightHistogram } from './WeightHistogram';
+import { QuantControls } from './QuantControls';
+import { QuantizeView } from './QuantizeView';
+import { Tabs } from './Tabs';
 
 export function App() {
+  const view = useStore((s) => s.config.view);
   return (
     <div className="app">
       <Header />
@@ -14,14 +16,11 @@ export function App() {
       <main className="layout">
         <aside className="sidebar">
           <ModelPicker />
+          {view === 'quantize' && <QuantControls />}
         </aside>
         <div className="content">
-          <ModelCard />
-          <div className="grid-2">
-            <WeightHistogram />
-            <PerClassAccuracy />
-          </div>
-          <LayerTable />
+          <Tabs />
+          {view === 'model' ? <ModelView /> : <QuantizeView />}
         </div>
       </main>
     </div>

@@ -6,16 +6,16 @@ import { formatBits, formatInt, formatPercent } from './format';
 export function ModelCard() {
   const summary = useStore(selectSummary);
   const evaluation = useStore(selectEvaluation);
-  const evalStatus = useStore((s) => s.evalStatus);
-  const loadStatus = useStore((s) => s.loadStatus);
+  const evaluating = useStore((s) => s.busy.has('evaluation'));
+  const loading = useStore((s) => s.busy.has('summary'));
 
   if (!summary) {
     return (
       <section className="panel model-card" aria-busy="true">
         <p className="muted">
-          {loadStatus === 'error'
-            ? 'The model could not be loaded.'
-            : 'Loading the model and its test set…'}
+          {loading
+            ? 'Loading the model and its test set…'
+            : 'The model could not be loaded (see the notice above).'}
         </p>
       </section>
     );
@@ -35,9 +35,9 @@ export function ModelCard() {
           <span className="metric-note" data-testid="accuracy-note">
             {evaluation
               ? `${formatInt(evaluation.correct)} / ${formatInt(evaluation.count)} correct${full ? '' : ` · quick estimate on ${formatInt(QUICK_EVAL_COUNT)}, full test set running…`} · ${evaluation.ms.toFixed(0)} ms`
-              : evalStatus === 'error'
-                ? 'evaluation failed'
-                : 'evaluating…'}
+              : evaluating
+                ? 'evaluating…'
+                : 'evaluation failed'}
           </span>
         </div>
         <div className="metric">

@@ -3,24 +3,14 @@ import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxi
 import { selectEvaluation, selectSummary } from '../state/selectors';
 import { useStore } from '../state/store';
 import { formatPercent } from './format';
-
-/** Per-class accuracy = diagonal of the confusion matrix over its row sums. */
-function perClass(confusion: Uint32Array, k: number): number[] {
-  const out: number[] = [];
-  for (let t = 0; t < k; t++) {
-    let row = 0;
-    for (let p = 0; p < k; p++) row += confusion[t * k + p]!;
-    out.push(row > 0 ? confusion[t * k + t]! / row : 0);
-  }
-  return out;
-}
+import { perClassAccuracy } from '../core/metrics';
 
 export function PerClassAccuracy() {
   const evaluation = useStore(selectEvaluation);
   const summary = useStore(selectSummary);
   const data = useMemo(() => {
     if (!evaluation || !summary) return [];
-    const acc = perClass(evaluation.confusion, evaluation.numClasses);
+    const acc = perClassAccuracy(evaluation.confusion, evaluation.numClasses);
     return acc.map((a, i) => ({
       name: summary.dataset.classes[i] ?? String(i),
       accuracy: a * 100,

@@ -1,22 +1,22 @@
 import * as tf from '@tensorflow/tfjs';
 import * as Comlink from 'comlink';
 import type { ArchId, DatasetId } from '../core/catalog';
-import { modelId } from '../core/catalog';
+import type { ActQuant } from '../core/config';
 import { histogram } from '../core/histogram';
-import { DatasetMetaSchema, ModelMetaSchema } from '../core/meta';
 import type { DatasetMeta, LayerInfo, ModelMeta } from '../core/meta';
 import { tensorStats } from '../core/stats';
 import type { TensorStats } from '../core/stats';
 import { evaluate as evaluateModel } from '../model/evaluate';
-import { imagesToTensor } from '../model/preprocess';
-import { readLayerWeights } from '../model/weights';
-import type { LayerWeights } from '../model/weights';
+import { forward } from '../model/forward';
+import { findLayer, getDataset, getModel } from './assets';
 import { initBackend } from './backend';
 import type { BackendInfo } from './backend';
+import { actQuantizers, applySettings, inspectActivations, inspectWeights } from './quant';
+import type { ActInspection, WeightInspection, WeightSettings } from './quant';
 
 /**
  * The compute engine: the only place tfjs lives. Everything it returns is plain data (numbers,
- * strings, typed arrays it owns), so the main thread never holds a tensor.
+ * strings, typed arrays it owns and transfers), so the main thread never holds a tensor.
  */
 
 export interface LayerSummary {
@@ -44,6 +44,14 @@ export interface LayerHistogram {
   readonly counts: Uint32Array;
 }
 
+/** What to evaluate: the original model, or one with quantized weights and/or activations. */
+export interface EvalRequest {
+  /** null = the trained float32 weights. */
+  readonly weights: WeightSettings | null;
+  /** null or bits = 0: activations stay float. */
+  readonly acts: ActQuant | null;
+}
+
 export interface Evaluation {
   readonly modelId: string;
   readonly accuracy: number;
@@ -55,99 +63,28 @@ export interface Evaluation {
   readonly ms: number;
 }
 
-interface LoadedDataset {
-  meta: DatasetMeta;
-  testX: tf.Tensor4D;
-  testLabels: Uint8Array;
-}
-
-interface LoadedModel {
-  model: tf.LayersModel;
-  meta: ModelMeta;
-  dataset: DatasetId;
-  weights: LayerWeights[];
-}
-
-const baseUrl = new URL(import.meta.env.BASE_URL, self.location.origin);
-
-async function fetchBytes(path: string): Promise<Uint8Array> {
-  const url = new URL(path, baseUrl);
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`Could not load ${path}: HTTP ${res.status}.`);
-  return new Uint8Array(await res.arrayBuffer());
-}
-
-async function fetchJson(path: string): Promise<unknown> {
-  const bytes = await fetchBytes(path);
-  try {
-    return JSON.parse(new TextDecoder().decode(bytes)) as unknown;
-  } catch {
-    throw new Error(`${path} is not valid JSON.`);
-  }
-}
-
 let backendPromise: Promise<BackendInfo> | null = null;
-const datasets = new Map<DatasetId, Promise<LoadedDataset>>();
-const models = new Map<string, Promise<LoadedModel>>();
 
 function ensureBackend(): Promise<BackendInfo> {
   backendPromise ??= initBackend();
   return backendPromise;
 }
 
-async function loadDataset(id: DatasetId): Promise<LoadedDataset> {
+/**
+ * Evaluation and calibration load weights into the model's variables and then await: two of them
+ * interleaving would evaluate one config's weights under another's name. They run one at a time,
+ * in arrival order. (Weight inspection never touches the model, so it does not wait.)
+ */
+let modelLock: Promise<unknown> = Promise.resolve();
+function exclusive<T>(fn: () => Promise<T>): Promise<T> {
+  const run = modelLock.then(fn, fn);
+  modelLock = run.catch(() => undefined);
+  return run;
+}
+
+async function loaded(dataset: DatasetId, arch: ArchId) {
   await ensureBackend();
-  const parsed = DatasetMetaSchema.safeParse(await fetchJson(`data/${id}/meta.json`));
-  if (!parsed.success) throw new Error(`data/${id}/meta.json does not describe a dataset.`);
-  const meta = parsed.data;
-  const [pixels, labels] = await Promise.all([
-    fetchBytes(`data/${id}/test-images.u8`),
-    fetchBytes(`data/${id}/test-labels.u8`),
-  ]);
-  const [h, w, c] = meta.imageShape;
-  const n = meta.test.count;
-  if (pixels.length !== n * h * w * c || labels.length !== n) {
-    throw new Error(
-      `data/${id}: expected ${n} test images, the files hold ${labels.length} labels and ${pixels.length} pixel bytes.`,
-    );
-  }
-  return { meta, testX: imagesToTensor(pixels, n, meta.imageShape), testLabels: labels };
-}
-
-function getDataset(id: DatasetId): Promise<LoadedDataset> {
-  let p = datasets.get(id);
-  if (!p) {
-    p = loadDataset(id);
-    p.catch(() => datasets.delete(id));
-    datasets.set(id, p);
-  }
-  return p;
-}
-
-async function loadModel(dataset: DatasetId, arch: ArchId): Promise<LoadedModel> {
-  await ensureBackend();
-  const id = modelId(dataset, arch);
-  const parsed = ModelMetaSchema.safeParse(await fetchJson(`models/${id}/meta.json`));
-  if (!parsed.success) throw new Error(`models/${id}/meta.json does not describe a model.`);
-  const model = await tf.loadLayersModel(new URL(`models/${id}/model.json`, baseUrl).href);
-  return { model, meta: parsed.data, dataset, weights: await readLayerWeights(model) };
-}
-
-function getModel(dataset: DatasetId, arch: ArchId): Promise<LoadedModel> {
-  const id = modelId(dataset, arch);
-  let p = models.get(id);
-  if (!p) {
-    p = loadModel(dataset, arch);
-    p.catch(() => models.delete(id));
-    models.set(id, p);
-  }
-  return p;
-}
-
-function findLayer(m: LoadedModel, name: string): LayerWeights {
-  const layer = m.weights.find((w) => w.info.name === name);
-  if (!layer) throw new Error(`Model ${m.meta.id} has no layer "${name}".`);
-  return layer;
+  return Promise.all([getModel(dataset, arch), getDataset(dataset)]);
 }
 
 export const engine = {
@@ -158,54 +95,65 @@ export const engine = {
 
   /** Loads a shipped model (and its test set) and describes its layers. */
   async describeModel(dataset: DatasetId, arch: ArchId): Promise<ModelSummary> {
-    const [m, d] = await Promise.all([getModel(dataset, arch), getDataset(dataset)]);
-    const layers = m.weights.map((w) => ({
+    const [m, d] = await loaded(dataset, arch);
+    const layers = m.original.map((w) => ({
       info: w.info,
       kernel: tensorStats(w.kernel),
       bias: w.bias ? tensorStats(w.bias) : null,
     }));
     const totalParams = layers.reduce((a, l) => a + l.info.params, 0);
-    return {
-      id: m.meta.id,
-      meta: m.meta,
-      dataset: d.meta,
-      layers,
-      totalParams,
-      float32Bits: 32 * totalParams,
-    };
+    return { id: m.meta.id, meta: m.meta, dataset: d.meta, layers, totalParams, float32Bits: 32 * totalParams };
   },
 
-  /** Histogram of one layer's kernel weights, binned here so the chart only draws. */
-  async layerHistogram(
-    dataset: DatasetId,
-    arch: ArchId,
-    layer: string,
-    bins: number,
-  ): Promise<LayerHistogram> {
-    const m = await getModel(dataset, arch);
+  /** Histogram of one layer's trained kernel weights, binned here so the chart only draws. */
+  async layerHistogram(dataset: DatasetId, arch: ArchId, layer: string, bins: number): Promise<LayerHistogram> {
+    const [m] = await loaded(dataset, arch);
     const h = histogram(findLayer(m, layer).kernel, { bins });
-    const result: LayerHistogram = {
-      modelId: m.meta.id,
-      layer,
-      min: h.min,
-      max: h.max,
-      binWidth: h.binWidth,
-      counts: h.counts,
-    };
+    const result: LayerHistogram = { modelId: m.meta.id, layer, min: h.min, max: h.max, binWidth: h.binWidth, counts: h.counts };
     return Comlink.transfer(result, [h.counts.buffer]);
   },
 
+  /**
+   * The instant view of weight quantization: original vs quantized histogram of one layer with
+   * its grid and clip range, and the quantization error of every layer.
+   */
+  async inspectWeights(
+    dataset: DatasetId,
+    arch: ArchId,
+    settings: WeightSettings,
+    layer: string,
+    bins: number,
+  ): Promise<WeightInspection> {
+    const [m] = await loaded(dataset, arch);
+    // Only the fresh histograms are transferred: scales and clip ranges belong to the cache and
+    // are copied.
+    const r = inspectWeights(m, settings, layer, bins);
+    return Comlink.transfer(r, [r.original.buffer, r.quantized.buffer]);
+  },
+
+  /** Calibration data and clip range of one layer's input activations. */
+  async inspectActivations(dataset: DatasetId, arch: ArchId, acts: ActQuant, layer: string, bins: number): Promise<ActInspection> {
+    const [m, d] = await loaded(dataset, arch);
+    const r = await exclusive(() => inspectActivations(m, d, acts, layer, bins));
+    return Comlink.transfer(r, [r.counts.buffer]);
+  },
+
   /** Test accuracy over the first `limit` test examples (all by default). */
-  async evaluate(dataset: DatasetId, arch: ArchId, limit?: number): Promise<Evaluation> {
-    const [m, d] = await Promise.all([getModel(dataset, arch), getDataset(dataset)]);
-    const t0 = performance.now();
-    const r = await evaluateModel(
-      m.model,
-      d.testX,
-      d.testLabels,
-      limit === undefined ? {} : { limit },
-    );
-    const ms = performance.now() - t0;
+  async evaluate(dataset: DatasetId, arch: ArchId, request: EvalRequest | null = null, limit?: number): Promise<Evaluation> {
+    const [m, d] = await loaded(dataset, arch);
+    const { r, ms } = await exclusive(async () => {
+      const actQ =
+        request?.acts && request.acts.bits > 0
+          ? await actQuantizers(m, d, request.acts, request.weights?.overrides ?? {})
+          : new Map();
+      applySettings(m, request?.weights ?? null);
+      const t0 = performance.now();
+      const r = await evaluateModel(m.model, d.testX, d.testLabels, {
+        ...(limit === undefined ? {} : { limit }),
+        ...(actQ.size > 0 ? { predict: (x: tf.Tensor) => forward(m.layers, x, actQ) } : {}),
+      });
+      return { r, ms: performance.now() - t0 };
+    });
     const result: Evaluation = { modelId: m.meta.id, ...r, ms };
     return Comlink.transfer(result, [r.confusion.buffer]);
   },

@@ -1,0 +1,104 @@
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+
+function percent(text: string | null): number {
+  const m = /(-?[\d.]+)%/.exec(text ?? '');
+  if (!m) throw new Error(`no percentage in "${text}"`);
+  return Number(m[1]);
+}
+
+async function fullQuantAccuracy(page: Page, testCount: string): Promise<number> {
+  const note = page.getByTestId('quant-accuracy-note');
+  await expect(note).toContainText(`/ ${testCount} correct`, { timeout: 45_000 });
+  await expect(note).not.toContainText('quick estimate');
+  return percent(await page.getByTestId('quant-accuracy').textContent());
+}
+
+test.describe('quantization lab', () => {
+  test('bits 8 → 2: the accuracy, the histogram and the URL follow', async ({ page }) => {
+    await page.goto('/#v=1&data=mnist&model=mlp&view=quantize&w=int&wb=8&ws=aff&wg=tensor');
+    const slider = page.getByRole('slider', { name: 'Weight bits' });
+    await expect(slider).toHaveValue('8');
+    const acc8 = await fullQuantAccuracy(page, '2,000');
+    const histogram = page.getByTestId('quant-histogram');
+    await expect(histogram).not.toHaveAttribute('data-levels', '');
+    const levels8 = Number(await histogram.getAttribute('data-levels'));
+    const size8 = await page.getByTestId('quant-size').textContent();
+
+    await slider.fill('4');
+    await expect(page).toHaveURL(/wb=4/);
+    await expect(histogram).toHaveAttribute('data-levels', /^([1-9]|1[0-6])$/);
+
+    await slider.fill('2');
+    await expect(page).toHaveURL(/wb=2/);
+    // Affine 2-bit: at most 4 distinct values in the layer.
+    await expect(histogram).toHaveAttribute('data-levels', /^[1-4]$/);
+    const acc2 = await fullQuantAccuracy(page, '2,000');
+    expect(levels8).toBeGreaterThan(16);
+    expect(acc2).toBeLessThan(acc8 - 5); // naive 2-bit min-max collapses
+    await expect(page.getByTestId('quant-size')).not.toHaveText(size8 ?? '');
+    await expect(page.getByTestId('quant-facts')).toContainText('zero-point');
+  });
+
+  test('8-bit weights and activations stay within a point of float32', async ({ page }) => {
+    await page.goto('/#v=1&data=mnist&model=mlp&view=quantize&w=int&wb=8&ab=8&obs=minmax');
+    const acc = await fullQuantAccuracy(page, '2,000');
+    await page.getByRole('tab', { name: 'Model' }).click();
+    const base = percent(await page.getByTestId('accuracy').textContent());
+    expect(Math.abs(acc - base)).toBeLessThan(1);
+    await page.getByRole('tab', { name: 'Quantize' }).click();
+    await expect(page.getByTestId('act-histogram').locator('.recharts-bar-rectangle').first()).toBeVisible();
+    await expect(page.getByTestId('act-facts')).toContainText('Clip range');
+  });
+
+  test('the sweep fills in point by point, for both curves', async ({ page }) => {
+    await page.goto('/#v=1&data=mnist&model=mlp&view=quantize');
+    const sweep = page.getByTestId('sweep-chart');
+    await expect(sweep).toHaveAttribute('data-done', 'true', { timeout: 45_000 });
+    await expect(sweep).toHaveAttribute('data-points', '8');
+    await expect(sweep.locator('.recharts-line')).toHaveCount(2);
+  });
+
+  test('a per-layer override and per-channel settings round-trip through the URL', async ({ page, context }) => {
+    await page.goto('/#v=1&data=mnist&model=mlp&view=quantize&wb=4');
+    await page.getByLabel('Precision of layer fc3').selectOption('0');
+    await page.getByLabel('per-channel').check();
+    await expect(page).toHaveURL(/wg=channel.*ov=fc3:f/);
+    await expect(page.getByTestId('channel-ranges')).toBeVisible();
+    const url = page.url();
+    const other = await context.newPage();
+    await other.goto(url);
+    await expect(other.getByLabel('Precision of layer fc3')).toHaveValue('0');
+    await expect(other.getByLabel('per-channel')).toBeChecked();
+    await expect(other.getByTestId('layer-quant-table')).toContainText('float32 (not quantized)');
+    await other.close();
+  });
+
+  test('sensitivity analysis proposes a mixed-precision assignment that can be applied', async ({ page }) => {
+    await page.goto('/#v=1&data=mnist&model=mlp&view=quantize&wb=8');
+    await page.getByRole('button', { name: 'Run sensitivity analysis' }).click();
+    await expect(page.getByTestId('sensitivity-chart')).toHaveAttribute('data-done', 'true', { timeout: 60_000 });
+    const proposal = page.getByTestId('mixed-proposal');
+    await expect(proposal).toContainText('fc1:');
+    await proposal.getByRole('button', { name: 'Apply as per-layer bit-widths' }).click();
+    await expect(page).toHaveURL(/ov=fc1:\d,fc2:\d,fc3:\d/);
+  });
+
+  test('the main thread stays responsive while the bit-width is dragged', async ({ page }) => {
+    await page.goto('/#v=1&data=mnist&model=mlp&view=quantize&wb=8');
+    await fullQuantAccuracy(page, '2,000');
+    await page.evaluate(() => {
+      const w = window as unknown as { __longTasks: number[] };
+      w.__longTasks = [];
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) w.__longTasks.push(e.duration);
+      }).observe({ type: 'longtask' });
+    });
+    const slider = page.getByRole('slider', { name: 'Weight bits' });
+    for (const b of ['7', '6', '5', '4', '3', '2', '3', '4', '5', '6', '7', '8']) await slider.fill(b);
+    await fullQuantAccuracy(page, '2,000');
+    const longTasks = await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks);
+    // The Long Tasks API reports main-thread tasks over 50 ms.
+    expect(longTasks).toEqual([]);
+  });
+});

@@ -1,0 +1,161 @@
+import { useMemo } from 'react';
+import {
+  Area,
+  Bar,
+  CartesianGrid,
+  ComposedChart,
+  Legend,
+  ReferenceArea,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import { selectLayer, selectWeightInspection } from '../state/selectors';
+import { useStore } from '../state/store';
+import { formatInt, formatNumber } from './format';
+
+/** More grid lines than this would paint the chart solid: they are described instead. */
+const MAX_LEVEL_LINES = 40;
+
+/**
+ * The selected layer's weights before and after quantization, in the same bins, with the grid's
+ * levels and the clip range drawn on top.
+ */
+export function QuantHistogram() {
+  const inspection = useStore(selectWeightInspection);
+  const layer = useStore(selectLayer);
+  const data = useMemo(
+    () =>
+      inspection
+        ? Array.from(inspection.original, (count, i) => ({
+            x: inspection.min + (i + 0.5) * inspection.binWidth,
+            original: count,
+            quantized: inspection.quantized[i] ?? 0,
+          }))
+        : [],
+    [inspection],
+  );
+  const errors = inspection?.errors.find((e) => e.name === layer);
+  const perTensor = inspection?.scale?.length === 1;
+  const clipMin = perTensor ? inspection?.clipMin?.[0] : undefined;
+  const clipMax = perTensor ? inspection?.clipMax?.[0] : undefined;
+  const levels = inspection?.levels ?? null;
+
+  return (
+    <section className="panel" aria-label="Quantized weight histogram">
+      <h2>
+        Weights of <code>{layer ?? '…'}</code>: float32 vs quantized
+      </h2>
+      <div
+        className="chart"
+        data-testid="quant-histogram"
+        data-levels={errors?.levels ?? ''}
+        data-sqnr={errors ? errors.sqnrDb.toFixed(2) : ''}
+      >
+        {inspection ? (
+          <ResponsiveContainer width="100%" height="100%">
+            <ComposedChart data={data} barCategoryGap={0} margin={{ top: 8, right: 16, bottom: 24, left: 8 }}>
+              <CartesianGrid strokeDasharray="3 3" vertical={false} />
+              <XAxis
+                dataKey="x"
+                type="number"
+                domain={[inspection.min, inspection.max]}
+                tickFormatter={(v: number) => formatNumber(v, 2)}
+                label={{ value: 'weight value', position: 'insideBottom', offset: -12 }}
+              />
+              <YAxis tickFormatter={(v: number) => formatInt(v)} />
+              <Tooltip
+                formatter={(v, name) => [formatInt(Number(v)), name === 'original' ? 'float32 weights' : 'quantized weights']}
+                labelFormatter={(v) => `≈ ${formatNumber(Number(v), 4)}`}
+              />
+              <Legend verticalAlign="top" height={24} />
+              {clipMin !== undefined && clipMin > inspection.min && (
+                <ReferenceArea x1={inspection.min} x2={clipMin} fill="#e0786c" fillOpacity={0.18} ifOverflow="hidden" />
+              )}
+              {clipMax !== undefined && clipMax < inspection.max && (
+                <ReferenceArea x1={clipMax} x2={inspection.max} fill="#e0786c" fillOpacity={0.18} ifOverflow="hidden" />
+              )}
+              <Area
+                type="step"
+                dataKey="original"
+                name="float32"
+                stroke="#8a94a8"
+                fill="#c9d0dc"
+                fillOpacity={0.7}
+                isAnimationActive={false}
+              />
+              <Bar dataKey="quantized" name="quantized" fill="#3b6fd8" isAnimationActive={false} />
+              {levels &&
+                levels.length <= MAX_LEVEL_LINES &&
+                Array.from(levels, (v, i) => (
+                  <ReferenceLine key={i} x={v} stroke="#f08c00" strokeOpacity={0.7} ifOverflow="hidden" />
+                ))}
+              {clipMin !== undefined && <ReferenceLine x={clipMin} stroke="#c92a2a" strokeDasharray="4 3" ifOverflow="hidden" />}
+              {clipMax !== undefined && <ReferenceLine x={clipMax} stroke="#c92a2a" strokeDasharray="4 3" ifOverflow="hidden" />}
+            </ComposedChart>
+          </ResponsiveContainer>
+        ) : (
+          <p className="muted">Quantizing…</p>
+        )}
+      </div>
+      {inspection && errors && <QuantFacts />}
+    </section>
+  );
+}
+
+/** The numbers behind the picture, in the toolkits' words. */
+function QuantFacts() {
+  const inspection = useStore(selectWeightInspection)!;
+  const layer = useStore(selectLayer);
+  const e = inspection.errors.find((x) => x.name === layer)!;
+  const scale = inspection.scale;
+  const zp = inspection.zeroPoint;
+  const perChannel = scale !== null && scale.length > 1;
+  const levelsNote =
+    inspection.levels && inspection.levels.length > MAX_LEVEL_LINES
+      ? ` (${inspection.levels.length} grid levels: too many to draw as lines)`
+      : inspection.levels
+        ? ' (orange lines)'
+        : '';
+  return (
+    <dl className="facts" data-testid="quant-facts">
+      {scale && zp && !perChannel && (
+        <>
+          <dt>scale s</dt>
+          <dd>{formatNumber(scale[0]!, 5)}</dd>
+          <dt>zero-point z</dt>
+          <dd>{zp[0]}</dd>
+          <dt>codes</dt>
+          <dd>
+            {inspection.qmin} … {inspection.qmax}
+          </dd>
+          <dt>clip range</dt>
+          <dd>
+            [{formatNumber(inspection.clipMin![0]!, 4)}, {formatNumber(inspection.clipMax![0]!, 4)}] (red dashes)
+          </dd>
+        </>
+      )}
+      {perChannel && (
+        <>
+          <dt>scales</dt>
+          <dd>
+            {scale.length} per-channel scales, {formatNumber(Math.min(...scale), 4)} … {formatNumber(Math.max(...scale), 4)}
+          </dd>
+        </>
+      )}
+      <dt>distinct values</dt>
+      <dd>
+        {formatInt(e.levels)}
+        {levelsNote}
+      </dd>
+      <dt>SQNR</dt>
+      <dd>{Number.isFinite(e.sqnrDb) ? `${e.sqnrDb.toFixed(1)} dB` : '∞ (exact)'}</dd>
+      <dt>max |error|</dt>
+      <dd>{formatNumber(e.maxAbsError, 5)}</dd>
+      <dt>clipped</dt>
+      <dd>{formatInt(e.clipped)} weights</dd>
+    </dl>
+  );
+}

@@ -1,0 +1,33 @@
+import { ActivationHistogram } from './ActivationHistogram';
+import { ChannelRanges } from './ChannelRanges';
+import { ClassComparison } from './ClassComparison';
+import { LayerQuantTable } from './LayerQuantTable';
+import { QuantExplainer } from './QuantExplainer';
+import { QuantHistogram } from './QuantHistogram';
+import { QuantSummary } from './QuantSummary';
+import { SensitivityPanel } from './SensitivityPanel';
+import { SizeBreakdown } from './SizeBreakdown';
+import { SweepChart } from './SweepChart';
+
+export function QuantizeView() {
+  return (
+    <>
+      <QuantSummary />
+      <div className="grid-2">
+        <QuantHistogram />
+        <SweepChart />
+      </div>
+      <ChannelRanges />
+      <div className="grid-2">
+        <SizeBreakdown />
+        <ActivationHistogram />
+      </div>
+      <LayerQuantTable />
+      <div className="grid-2">
+        <ClassComparison />
+        <SensitivityPanel />
+      </div>
+      <QuantExplainer />
+    </>
+  );
+}

@@ -1,0 +1,118 @@
+import { useMemo, useState } from 'react';
+import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { proposeMixedPrecision } from '../core/plan/mixedPrecision';
+import { layerSize, weightSpec } from '../core/plan/quantPlan';
+import { SENSITIVITY_BITS } from '../state/controller';
+import { sensitivityKey } from '../state/keys';
+import { selectEvaluation, selectSensitivity, selectSummary } from '../state/selectors';
+import { useStore } from '../state/store';
+import { formatBits, formatInt } from './format';
+
+const BAR_COLORS: Record<number, string> = { 8: '#2f9e6e', 4: '#3b6fd8', 3: '#f08c00', 2: '#c92a2a' };
+
+/**
+ * Quantize one layer at a time (the others stay float32), measure the accuracy drop, then pick
+ * per-layer bit-widths that meet a size budget while losing the least accuracy.
+ */
+export function SensitivityPanel() {
+  const summary = useStore(selectSummary);
+  const base = useStore(selectEvaluation);
+  const sensitivity = useStore(selectSensitivity);
+  const running = useStore((s) => s.busy.has('sensitivity'));
+  const config = useStore((s) => s.config);
+  const request = useStore((s) => s.requestSensitivity);
+  const replaceOverrides = useStore((s) => s.replaceOverrides);
+  const setWeightQuant = useStore((s) => s.setWeightQuant);
+  const [targetRatio, setTargetRatio] = useState(6);
+
+  const chart = useMemo(
+    () =>
+      base && sensitivity
+        ? sensitivity.rows.map((r) => {
+            const row: Record<string, number | string> = { layer: r.layer };
+            for (const b of SENSITIVITY_BITS) {
+              const acc = r.accuracy[b];
+              if (acc !== undefined) row[`b${b}`] = Number(((base.accuracy - acc) * 100).toFixed(3));
+            }
+            return row;
+          })
+        : [],
+    [base, sensitivity],
+  );
+
+  const proposal = useMemo(() => {
+    if (!summary || !base || !sensitivity?.done) return null;
+    const layers = summary.layers.map((l) => {
+      const row = sensitivity.rows.find((r) => r.layer === l.info.name);
+      return {
+        name: l.info.name,
+        sizeBits: (bits: number) => layerSize(weightSpec(config.weights, bits, config.seed), l.info).totalBits,
+        drop: (bits: number) => base.accuracy - (row?.accuracy[bits] ?? base.accuracy),
+      };
+    });
+    const target = summary.float32Bits / targetRatio;
+    return { target, ...proposeMixedPrecision(layers, SENSITIVITY_BITS, target) };
+  }, [summary, base, sensitivity, targetRatio, config.weights, config.seed]);
+
+  if (!summary) return null;
+  return (
+    <section className="panel" aria-label="Sensitivity analysis">
+      <h2>Sensitivity analysis and mixed precision</h2>
+      <p className="muted small">
+        Quantize one layer at a time, the others kept float32, at {SENSITIVITY_BITS.join(', ')} bits, and measure the
+        accuracy lost. Sensitive layers deserve more bits.
+      </p>
+      <button type="button" className="primary" disabled={running} onClick={() => request(sensitivityKey(config))}>
+        {running ? 'Measuring…' : sensitivity?.done ? 'Measure again' : 'Run sensitivity analysis'}
+      </button>
+      {sensitivity && (
+        <div className="chart short" data-testid="sensitivity-chart" data-done={sensitivity.done ? 'true' : 'false'}>
+          <ResponsiveContainer width="100%" height="100%">
+            <BarChart data={chart} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
+              <CartesianGrid strokeDasharray="3 3" vertical={false} />
+              <XAxis dataKey="layer" />
+              <YAxis unit=" pts" />
+              <Tooltip formatter={(v, name) => [`${String(v)} pts`, String(name)]} />
+              <Legend verticalAlign="top" height={24} />
+              {SENSITIVITY_BITS.map((b) => (
+                <Bar key={b} dataKey={`b${b}`} name={`${b} bits`} fill={BAR_COLORS[b]} isAnimationActive={false} />
+              ))}
+            </BarChart>
+          </ResponsiveContainer>
+        </div>
+      )}
+      {proposal && (
+        <div className="proposal" data-testid="mixed-proposal">
+          <label className="field inline">
+            <span>Target: {targetRatio}× smaller than float32</span>
+            <input
+              type="range"
+              min={2}
+              max={16}
+              step={1}
+              value={targetRatio}
+              aria-label="Target compression ratio"
+              onChange={(e) => setTargetRatio(Number(e.target.value))}
+            />
+          </label>
+          <p>
+            Proposal ({formatBits(proposal.totalBits)}, budget {formatBits(proposal.target)}):{' '}
+            <strong>{Object.entries(proposal.assignment).map(([n, b]) => `${n}: ${b} b`).join(', ')}</strong>. Predicted drop{' '}
+            {(proposal.predictedDrop * 100).toFixed(2)} pts (sum of the single-layer drops; applying it measures the real one).
+            {!proposal.feasible && ' The budget cannot be met with these bit-widths: this is the smallest assignment.'}
+          </p>
+          <button
+            type="button"
+            onClick={() => {
+              setWeightQuant({ format: 'int' });
+              replaceOverrides(proposal.assignment);
+            }}
+          >
+            Apply as per-layer bit-widths
+          </button>
+          <span className="muted small"> {formatInt(Object.keys(proposal.assignment).length)} layers</span>
+        </div>
+      )}
+    </section>
+  );
+}

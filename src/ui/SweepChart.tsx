@@ -1,0 +1,75 @@
+import { useMemo } from 'react';
+import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { SWEEP_BITS } from '../state/controller';
+import { selectEvaluation, selectSweep } from '../state/selectors';
+import { useStore } from '../state/store';
+import { formatPercent } from './format';
+
+/** Accuracy against bit-width for the current scheme: weight-only PTQ and weights + activations. */
+export function SweepChart() {
+  const sweep = useStore(selectSweep);
+  const base = useStore(selectEvaluation);
+  const bits = useStore((s) => s.config.weights.bits);
+  const format = useStore((s) => s.config.weights.format);
+  const data = useMemo(
+    () =>
+      (sweep?.points ?? [])
+        .map((p) => ({
+          bits: p.bits,
+          weightOnly: p.weightOnly === null ? null : p.weightOnly * 100,
+          weightAct: p.weightAct === null ? null : p.weightAct * 100,
+        }))
+        .sort((a, b) => a.bits - b.bits),
+    [sweep],
+  );
+  const done = sweep?.done ?? false;
+  return (
+    <section className="panel" aria-label="Accuracy versus bit-width">
+      <h2>Accuracy vs bit-width</h2>
+      <div
+        className="chart"
+        data-testid="sweep-chart"
+        data-points={sweep?.points.length ?? 0}
+        data-done={done ? 'true' : 'false'}
+      >
+        <ResponsiveContainer width="100%" height="100%">
+          <LineChart data={data} margin={{ top: 8, right: 24, bottom: 24, left: 8 }}>
+            <CartesianGrid strokeDasharray="3 3" />
+            <XAxis
+              dataKey="bits"
+              type="number"
+              domain={[1, 8]}
+              ticks={[...SWEEP_BITS].reverse()}
+              label={{ value: 'weight bits (1 = binary)', position: 'insideBottom', offset: -12 }}
+            />
+            <YAxis domain={[0, 100]} unit="%" />
+            <Tooltip formatter={(v, name) => [v === null ? '—' : formatPercent(Number(v) / 100), String(name)]} labelFormatter={(b) => `${String(b)} bits`} />
+            <Legend verticalAlign="top" height={24} />
+            {base && (
+              <ReferenceLine
+                y={base.accuracy * 100}
+                stroke="#2f9e6e"
+                strokeDasharray="5 4"
+                label={{ value: `float32 ${formatPercent(base.accuracy)}`, position: 'insideBottomLeft', fill: '#2f9e6e', fontSize: 12 }}
+              />
+            )}
+            {format === 'int' && <ReferenceLine x={bits} stroke="#f08c00" strokeOpacity={0.6} />}
+            <Line dataKey="weightOnly" name="weights only (W·A32)" stroke="#3b6fd8" strokeWidth={2} isAnimationActive={false} connectNulls />
+            <Line
+              dataKey="weightAct"
+              name={`weights + activations (W·A${sweep?.actBits ?? 8})`}
+              stroke="#c2255c"
+              strokeWidth={2}
+              isAnimationActive={false}
+              connectNulls
+            />
+          </LineChart>
+        </ResponsiveContainer>
+      </div>
+      <p className="muted small">
+        Each point is the full test set, measured with the current scheme, granularity and calibration; per-layer
+        overrides are not applied here. {done ? '' : 'Filling in…'}
+      </p>
+    </section>
+  );
+}
