@@ -65,7 +65,8 @@ export function QuantHistogram() {
                 tickFormatter={(v: number) => formatNumber(v, 2)}
                 label={{ value: 'weight value', position: 'insideBottom', offset: -12 }}
               />
-              <YAxis tickFormatter={(v: number) => formatInt(v)} />
+              {/* √ counts: the quantized spikes hold whole slices of the bell and would flatten it. */}
+              <YAxis scale="sqrt" tickFormatter={(v: number) => formatInt(v)} />
               <Tooltip
                 formatter={(v, name) => [formatInt(Number(v)), name === 'original' ? 'float32 weights' : 'quantized weights']}
                 labelFormatter={(v) => `≈ ${formatNumber(Number(v), 4)}`}
@@ -86,7 +87,7 @@ export function QuantHistogram() {
                 fillOpacity={0.7}
                 isAnimationActive={false}
               />
-              <Bar dataKey="quantized" name="quantized" fill="#3b6fd8" isAnimationActive={false} />
+              <Bar dataKey="quantized" name="quantized" fill="#3b6fd8" barSize={5} isAnimationActive={false} />
               {levels &&
                 levels.length <= MAX_LEVEL_LINES &&
                 Array.from(levels, (v, i) => (
@@ -100,6 +101,10 @@ export function QuantHistogram() {
           <p className="muted">Quantizing…</p>
         )}
       </div>
+      <p className="muted small">
+        Counts on a square-root axis. Grey: the trained float32 weights. Blue: the same weights after quantization, piled
+        onto the grid&apos;s levels.
+      </p>
       {inspection && errors && <QuantFacts />}
     </section>
   );

@@ -60,6 +60,7 @@ export function SweepChart() {
               name={`weights + activations (W·A${sweep?.actBits ?? 8})`}
               stroke="#c2255c"
               strokeWidth={2}
+              strokeDasharray="6 4"
               isAnimationActive={false}
               connectNulls
             />

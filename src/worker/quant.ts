@@ -1,5 +1,6 @@
 import type { ActQuant, Config } from '../core/config';
 import { histogram } from '../core/histogram';
+import { tensorStats } from '../core/stats';
 import { layerSpec, weightQuantKey } from '../core/plan/quantPlan';
 import { createObserver } from '../core/quant/calibration';
 import type { ObserverConfig, Range } from '../core/quant/calibration';
@@ -71,7 +72,19 @@ export function layerErrors(m: LoadedModel, settings: WeightSettings): LayerQuan
   const q = quantizedKernels(m, settings);
   return m.original.map((w) => {
     const qw = q.get(w.info.name)!;
-    return { name: w.info.name, ...quantErrorStats(w.kernel, qw.values, qw.tensor ?? undefined) };
+    const t = qw.tensor;
+    const spec = layerSpec(settings, w.info.name);
+    // A weight is clipped when the clamp to [qmin, qmax] changed its code, i.e. it lies more than
+    // half a step outside the grid's end points (closer ones round to the end code anyway).
+    // Binary and ternary saturate by design: no clip count for them.
+    const clip =
+      t && spec.kind === 'uniform'
+        ? {
+            clipMin: t.clipMin.map((v, c) => v - t.scale[c]! / 2),
+            clipMax: t.clipMax.map((v, c) => v + t.scale[c]! / 2),
+          }
+        : undefined;
+    return { name: w.info.name, ...quantErrorStats(w.kernel, qw.values, clip) };
   });
 }
 
@@ -108,9 +121,13 @@ export function inspectWeights(m: LoadedModel, settings: WeightSettings, layer: 
   const w = m.original.find((l) => l.info.name === layer);
   if (!w) throw new Error(`Model ${m.meta.id} has no layer "${layer}".`);
   const q = quantizedKernels(m, settings).get(layer)!;
-  const h0 = histogram(w.kernel, { bins });
-  // The same bins for both: the quantized histogram snaps onto the grid inside them.
-  const h1 = histogram(q.values, { bins, range: { min: h0.min, max: h0.max } });
+  // The same bins for both, over both ranges (a level may sit just beyond the trained range):
+  // the quantized histogram snaps onto the grid inside them.
+  const a = tensorStats(w.kernel);
+  const b = tensorStats(q.values);
+  const range = { min: Math.min(a.min, b.min), max: Math.max(a.max, b.max) };
+  const h0 = histogram(w.kernel, { bins, range });
+  const h1 = histogram(q.values, { bins, range });
   const t = q.tensor;
   const binary = layerSpec(settings, layer).kind === 'binary';
   let levels: Float32Array | null = null;
