@@ -10,15 +10,16 @@ export const CONFIG_VERSION = 1;
 
 export const LAYER_NAME = /^[A-Za-z0-9_]{1,64}$/;
 
-export const VIEWS = ['model', 'quantize'] as const;
+export const VIEWS = ['model', 'quantize', 'prune'] as const;
 export type View = (typeof VIEWS)[number];
 
 /**
- * Weight formats: `float32` leaves the weights alone; `int` is uniform integer quantization at
- * `bits` (1 bit = binary α·sign(w); 2 bits may be ternary, TWN); the 16-bit floats are
- * reference points.
+ * How the (possibly pruned) weights are stored: `float32` leaves them alone; `int` is uniform
+ * integer quantization at `bits` (1 bit = binary α·sign(w); 2 bits may be ternary, TWN);
+ * `cluster` is k-means weight sharing (Deep Compression, TFMOT `cluster_weights`); the 16-bit
+ * floats are reference points.
  */
-export const WEIGHT_FORMATS = ['float32', 'int', 'float16', 'bfloat16'] as const;
+export const WEIGHT_FORMATS = ['float32', 'int', 'cluster', 'float16', 'bfloat16'] as const;
 export const SCHEMES = ['symmetric', 'affine'] as const;
 export const GRANULARITIES = ['tensor', 'channel'] as const;
 export const ROUNDINGS = ['nearest', 'stochastic'] as const;
@@ -55,6 +56,48 @@ export type ActQuant = z.infer<typeof ActQuantSchema>;
 export const OverridesSchema = z.record(z.string().regex(LAYER_NAME), z.number().int().min(0).max(MAX_BITS)).default({});
 export type Overrides = z.infer<typeof OverridesSchema>;
 
+export const PRUNE_METHODS = ['none', 'magnitude', 'global', 'structured', 'nm', 'random'] as const;
+export type PruneMethodId = (typeof PRUNE_METHODS)[number];
+export const NM_PATTERNS = ['2:4', '1:4', '4:8'] as const;
+export const NORMS = ['l1', 'l2'] as const;
+export const MAX_SPARSITY = 0.999;
+
+/** Pruning override of one layer: −1 = leave it dense, else its own sparsity in [0, 0.999]. */
+export const SKIP_LAYER = -1;
+
+export const PruneSchema = z.object({
+  method: z.enum(PRUNE_METHODS).default('none'),
+  /** Fraction of weights removed, in [0, 0.999] (ignored by N:M, whose pattern fixes it). */
+  sparsity: z.number().min(0).max(MAX_SPARSITY).default(0.5),
+  /** Ranking norm of structured pruning (torch `ln_structured` n = 1 or 2). */
+  norm: z.enum(NORMS).default('l2'),
+  pattern: z.enum(NM_PATTERNS).default('2:4'),
+  overrides: z.record(z.string().regex(LAYER_NAME), z.number().min(SKIP_LAYER).max(MAX_SPARSITY)).default({}),
+});
+export type Prune = z.infer<typeof PruneSchema>;
+
+export const CLUSTER_INITS = ['kmeans++', 'linear'] as const;
+export const ClusterSchema = z.object({
+  /** Number of shared values per layer. */
+  k: z.number().int().min(2).max(256).default(32),
+  init: z.enum(CLUSTER_INITS).default('kmeans++'),
+});
+export type Cluster = z.infer<typeof ClusterSchema>;
+
+/**
+ * Storage of sparse layers: `dense` stores every code, `bitmask` one bit per weight plus the
+ * kept codes, `csr` relative indices as in Deep Compression; `auto` takes the smallest per layer.
+ */
+export const SPARSE_FORMATS = ['auto', 'dense', 'bitmask', 'csr'] as const;
+export const StorageSchema = z.object({
+  format: z.enum(SPARSE_FORMATS).default('auto'),
+  /** Relative-index width; 0 = Deep Compression's choice (5 bits for Dense, 8 for Conv2D). */
+  indexBits: z.number().int().min(0).max(16).default(0),
+  /** Huffman-code the weight codes and the relative indices (real code lengths). */
+  huffman: z.boolean().default(false),
+});
+export type Storage = z.infer<typeof StorageSchema>;
+
 export const ConfigSchema = z.object({
   dataset: z.enum(DATASET_IDS).default('mnist'),
   arch: z.enum(ARCH_IDS).default('mlp'),
@@ -68,6 +111,9 @@ export const ConfigSchema = z.object({
   weights: WeightQuantSchema.default(WeightQuantSchema.parse({})),
   acts: ActQuantSchema.default(ActQuantSchema.parse({})),
   overrides: OverridesSchema,
+  prune: PruneSchema.default(PruneSchema.parse({})),
+  cluster: ClusterSchema.default(ClusterSchema.parse({})),
+  storage: StorageSchema.default(StorageSchema.parse({})),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

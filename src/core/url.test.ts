@@ -17,10 +17,13 @@ describe('URL codec', () => {
       weights: { format: 'int', bits: 4, scheme: 'affine', granularity: 'channel', rounding: 'stochastic', ternary: false },
       acts: { bits: 8, scheme: 'affine', observer: 'percentile', percentile: 99.9, calibration: 256 },
       overrides: { fc3: 0, conv1: 8 },
+      prune: { method: 'structured', sparsity: 0.975, norm: 'l1', pattern: '1:4', overrides: { fc3: -1, fc1: 0.9 } },
+      cluster: { k: 16, init: 'linear' },
+      storage: { format: 'csr', indexBits: 5, huffman: true },
     };
     const hash = serializeConfig(c);
     expect(hash).toBe(
-      'v=1&data=fashion&model=cnn&view=quantize&layer=conv2&bins=40&seed=7&w=int&wb=4&ws=aff&wg=channel&wr=stochastic&tern=0&ab=8&as=aff&obs=pct&pct=99.9&cal=256&ov=conv1:8,fc3:f',
+      'v=1&data=fashion&model=cnn&view=quantize&layer=conv2&bins=40&seed=7&w=int&wb=4&ws=aff&wg=channel&wr=stochastic&tern=0&ab=8&as=aff&obs=pct&pct=99.9&cal=256&ov=conv1:8,fc3:f&pm=struct&sp=97.5&pn=l1&nm=1:4&pov=fc1:90,fc3:skip&ck=16&ci=linear&sf=csr&ib=5&huf=1',
     );
     expect(parseConfig(`#${hash}`)).toEqual({ config: c, problems: [] });
   });
@@ -98,6 +101,16 @@ describe('URL codec', () => {
     const b = parseConfig('').config;
     expect(b.overrides).toEqual({});
     expect(a.overrides).toEqual({ fc1: 4 });
+  });
+
+  it('reads pruning settings in percent, with skips, and clamps them', () => {
+    const r = parseConfig('pm=mag&sp=90&pov=fc1:95,fc3:skip,fc2:120');
+    expect(r.config.prune.method).toBe('magnitude');
+    expect(r.config.prune.sparsity).toBeCloseTo(0.9);
+    expect(r.config.prune.overrides).toEqual({ fc1: 0.95, fc3: -1 });
+    expect(r.problems).toHaveLength(1);
+    expect(parseConfig('sp=100').config.prune.sparsity).toBe(0.999);
+    expect(parseConfig('sp=-3').problems[0]).toMatch(/outside/);
   });
 
   it('rejects invalid layer names', () => {

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import {
+  CLUSTER_INITS,
   CONFIG_VERSION,
+  MAX_SPARSITY,
+  NM_PATTERNS,
+  NORMS,
+  PRUNE_METHODS,
+  SKIP_LAYER,
+  SPARSE_FORMATS,
   ConfigSchema,
   DEFAULT_CONFIG,
   GRANULARITIES,
@@ -139,6 +146,39 @@ const overridesField: Field = {
   },
 };
 
+/** Per-layer pruning: `pov=fc3:skip,fc1:95` (sparsity in percent). */
+const pruneOverridesField: Field = {
+  key: 'pov',
+  encode: (c) =>
+    Object.keys(c.prune.overrides)
+      .sort()
+      .map((name) => {
+        const v = c.prune.overrides[name]!;
+        return `${name}:${v === SKIP_LAYER ? 'skip' : percent(v)}`;
+      })
+      .join(','),
+  decode: (d, raw) => {
+    const bad: string[] = [];
+    const out: Record<string, number> = {};
+    for (const item of raw.split(',').slice(0, 64)) {
+      if (item === '') continue;
+      const [name = '', value = ''] = item.split(':');
+      const v = value === 'skip' ? SKIP_LAYER : DECIMAL.test(value) ? Number(value) / 100 : NaN;
+      if (!LAYER_NAME.test(name) || !(v === SKIP_LAYER || (v >= 0 && v <= MAX_SPARSITY))) bad.push(truncate(item, 20));
+      else out[name] = v;
+    }
+    d.prune.overrides = out;
+    return bad.length > 0
+      ? `Ignored per-layer pruning setting${bad.length > 1 ? 's' : ''} ${bad.join(', ')} (expected layer:percent or layer:skip).`
+      : undefined;
+  },
+};
+
+/** A fraction as a percentage without float noise: 0.9 → "90", 0.975 → "97.5". */
+function percent(fraction: number): string {
+  return String(Math.round(fraction * 1e5) / 1e3);
+}
+
 const FIELDS: readonly Field[] = [
   enumField('data', 'dataset', DATASET_IDS, (c) => c.dataset, (d, v) => (d.dataset = v)),
   enumField('model', 'model', ARCH_IDS, (c) => c.arch, (d, v) => (d.arch = v)),
@@ -157,6 +197,7 @@ const FIELDS: readonly Field[] = [
   numberField('bins', 'Histogram bins', 8, 256, (c) => c.bins, (d, v) => (d.bins = v)),
   numberField('seed', 'Seed', 0, 2 ** 31 - 1, (c) => c.seed, (d, v) => (d.seed = v)),
   enumField('w', 'weight format', WEIGHT_FORMATS, (c) => c.weights.format, (d, v) => (d.weights.format = v), {
+    cluster: 'kmeans',
     float32: 'f32',
     float16: 'f16',
     bfloat16: 'bf16',
@@ -181,6 +222,31 @@ const FIELDS: readonly Field[] = [
   numberField('pct', 'Percentile', 90, 100, (c) => c.acts.percentile, (d, v) => (d.acts.percentile = v), false),
   numberField('cal', 'Calibration images', 32, 4096, (c) => c.acts.calibration, (d, v) => (d.acts.calibration = v)),
   overridesField,
+  enumField('pm', 'pruning method', PRUNE_METHODS, (c) => c.prune.method, (d, v) => (d.prune.method = v), {
+    magnitude: 'mag',
+    structured: 'struct',
+  }),
+  {
+    key: 'sp',
+    encode: (c) => percent(c.prune.sparsity),
+    decode: (d, raw) => {
+      if (!DECIMAL.test(raw)) return `Sparsity "${truncate(raw)}" is not a number: using ${percent(d.prune.sparsity)}%.`;
+      const v = Number(raw) / 100;
+      const clamped = Math.min(MAX_SPARSITY, Math.max(0, v));
+      d.prune.sparsity = clamped;
+      return clamped !== v ? `Sparsity ${raw}% is outside 0–${percent(MAX_SPARSITY)}%: using ${percent(clamped)}%.` : undefined;
+    },
+  },
+  enumField('pn', 'ranking norm', NORMS, (c) => c.prune.norm, (d, v) => (d.prune.norm = v)),
+  enumField('nm', 'N:M pattern', NM_PATTERNS, (c) => c.prune.pattern, (d, v) => (d.prune.pattern = v)),
+  pruneOverridesField,
+  numberField('ck', 'Clusters', 2, 256, (c) => c.cluster.k, (d, v) => (d.cluster.k = v)),
+  enumField('ci', 'cluster initialization', CLUSTER_INITS, (c) => c.cluster.init, (d, v) => (d.cluster.init = v), {
+    'kmeans++': 'kpp',
+  }),
+  enumField('sf', 'storage format', SPARSE_FORMATS, (c) => c.storage.format, (d, v) => (d.storage.format = v)),
+  numberField('ib', 'Index bits', 0, 16, (c) => c.storage.indexBits, (d, v) => (d.storage.indexBits = v)),
+  boolField('huf', 'Huffman coding', (c) => c.storage.huffman, (d, v) => (d.storage.huffman = v)),
 ];
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);

@@ -43,8 +43,8 @@ export async function readLayerWeights(model: tf.LayersModel): Promise<LayerWeig
 }
 
 /**
- * Loads kernels into the model's variables: `kernels.get(name)` where given, else the original
- * kernel. Biases always get their original (float) values. The variables take over the new
+ * Loads kernels and biases into the model's variables: `kernels.get(name)` where given, else the
+ * original kernel; the same for biases (which stay float: only structured pruning zeroes some). The variables take over the new
  * values' storage (Variable.assign increments its reference count), so the temporary tensors
  * can be disposed at once.
  */
@@ -52,13 +52,15 @@ export function setKernels(
   model: tf.LayersModel,
   original: readonly LayerWeights[],
   kernels: ReadonlyMap<string, Float32Array> | null,
+  biases: ReadonlyMap<string, Float32Array> | null = null,
 ): void {
   for (const w of original) {
     const layer = model.getLayer(w.info.name);
     const values = kernels?.get(w.info.name) ?? w.kernel;
+    const bias = biases?.get(w.info.name) ?? w.bias;
     tf.tidy(() => {
       const k = tf.tensor(values, [...w.info.kernelShape]);
-      const b = w.bias && w.info.biasShape ? tf.tensor(w.bias, [...w.info.biasShape]) : null;
+      const b = bias && w.info.biasShape ? tf.tensor(bias, [...w.info.biasShape]) : null;
       layer.setWeights(b ? [k, b] : [k]);
     });
   }

@@ -1,4 +1,6 @@
-import { modelKey } from '../core/config';
+import { NM_PATTERNS, modelKey } from '../core/config';
+import { compressSettings, describePipeline } from '../core/plan/pipeline';
+import type { PruneMethod } from '../core/prune/pruneModel';
 import type { Config } from '../core/config';
 import type { EngineClient } from '../worker/client';
 import { isCancelled } from '../worker/client';
@@ -8,18 +10,26 @@ import {
   effectiveLayer,
   evaluationKey,
   histogramKey,
+  maskKey,
+  pruneSweepKey,
   quantEvaluationKey,
+  reportKey,
   sensitivityKey,
   sweepActs,
   sweepKey,
   weightInspectionKey,
 } from './keys';
-import type { Results, State, Store, SweepPoint, SensitivityRow } from './store';
+import type { Actions, PruneSweepPoint, Results, State, Store, SweepPoint, SensitivityRow } from './store';
 
 /** Size of the quick accuracy estimate shown before the full test set is done. */
 export const QUICK_EVAL_COUNT = 1000;
 /** Bit-widths of the accuracy sweep. */
 export const SWEEP_BITS = [8, 7, 6, 5, 4, 3, 2, 1] as const;
+/** Sparsities of the accuracy-vs-sparsity sweep: finer near the top, where accuracy falls. */
+export const PRUNE_SWEEP_SPARSITIES = [0, 0.3, 0.5, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99] as const;
+/** Methods compared in that sweep. */
+export const SWEEP_METHODS: readonly PruneMethod[] = ['magnitude', 'global', 'structured', 'random'];
+
 /** Bit-widths tried per layer by the sensitivity analysis. */
 export const SENSITIVITY_BITS = [8, 4, 3, 2] as const;
 
@@ -40,7 +50,7 @@ function message(e: unknown): string {
 }
 
 const quantRequest = (c: Config): EvalRequest => ({
-  weights: { weights: c.weights, overrides: c.overrides, seed: c.seed },
+  weights: compressSettings(c),
   acts: c.acts.bits > 0 ? c.acts : null,
 });
 
@@ -54,6 +64,9 @@ export function startController(store: Store, client: EngineClient): () => void 
   const jobs: Job<keyof Results>[] = [];
   const add = <K extends keyof Results>(job: Job<K>) => jobs.push(job as unknown as Job<keyof Results>);
   const inQuantView = (s: State) => s.config.view === 'quantize';
+  /** Views that show the compressed model. */
+  const inCompressView = (s: State) => s.config.view === 'quantize' || s.config.view === 'prune';
+  const inPruneView = (s: State) => s.config.view === 'prune';
   const layerOf = (s: State, summary: ModelSummary | null) => effectiveLayer(s.config, summary);
 
   add({
@@ -78,12 +91,31 @@ export function startController(store: Store, client: EngineClient): () => void 
     name: 'weightInspection',
     key: (s, summary) => {
       const layer = layerOf(s, summary);
-      return layer === null || !inQuantView(s) ? null : weightInspectionKey(s.config, layer);
+      return layer === null || !inCompressView(s) ? null : weightInspectionKey(s.config, layer);
     },
     run: async ({ config, summary, emit }) => {
       const layer = effectiveLayer(config, summary)!;
-      const settings = { weights: config.weights, overrides: config.overrides, seed: config.seed };
+      const settings = compressSettings(config);
       emit(await client.call((api) => api.inspectWeights(config.dataset, config.arch, settings, layer, config.bins)));
+    },
+  });
+
+  add({
+    name: 'report',
+    key: (s) => (inCompressView(s) ? reportKey(s.config) : null),
+    run: async ({ config, emit }) =>
+      emit(await client.call((api) => api.compressionReport(config.dataset, config.arch, compressSettings(config), config.storage))),
+  });
+
+  add({
+    name: 'maskImage',
+    key: (s, summary) => {
+      const layer = layerOf(s, summary);
+      return layer === null || !inPruneView(s) ? null : maskKey(s.config, layer);
+    },
+    run: async ({ config, summary, emit }) => {
+      const layer = effectiveLayer(config, summary)!;
+      emit(await client.call((api) => api.maskImage(config.dataset, config.arch, compressSettings(config), layer)));
     },
   });
 
@@ -101,7 +133,7 @@ export function startController(store: Store, client: EngineClient): () => void 
 
   add({
     name: 'quantEvaluation',
-    key: (s) => (inQuantView(s) ? quantEvaluationKey(s.config) : null),
+    key: (s) => (inCompressView(s) ? quantEvaluationKey(s.config) : null),
     complete: (d, summary) => d.count === summary?.dataset.test.count,
     run: async ({ config, emit, stale }) => {
       const req = quantRequest(config);
@@ -132,7 +164,7 @@ export function startController(store: Store, client: EngineClient): () => void 
       const points: SweepPoint[] = [];
       // Point by point, widest first, weight-only then W+A, so the curve fills in as it goes.
       for (const bits of SWEEP_BITS) {
-        const weights = { weights: { ...config.weights, format: 'int' as const, bits }, overrides: {}, seed: config.seed };
+        const weights = { ...compressSettings(config), weights: { ...config.weights, format: 'int' as const, bits }, overrides: {} };
         const wOnly = await client.call((api) => api.evaluate(config.dataset, config.arch, { weights, acts: null }));
         if (stale()) return;
         points.push({ bits, weightOnly: wOnly.accuracy, weightAct: null });
@@ -162,7 +194,7 @@ export function startController(store: Store, client: EngineClient): () => void 
         for (const bits of SENSITIVITY_BITS) {
           // This layer at `bits`, every other layer float32.
           const overrides = Object.fromEntries(names.map((n) => [n, n === layer ? bits : 0]));
-          const weights = { weights: { ...config.weights, format: 'int' as const }, overrides, seed: config.seed };
+          const weights = { ...compressSettings(config), weights: { ...config.weights, format: 'int' as const }, overrides };
           const e = await client.call((api) => api.evaluate(config.dataset, config.arch, { weights, acts: null }));
           if (stale()) return;
           accuracy[bits] = e.accuracy;
@@ -171,6 +203,43 @@ export function startController(store: Store, client: EngineClient): () => void 
         rows.push({ layer, accuracy });
       }
       emit({ candidates: [...SENSITIVITY_BITS], rows, done: true });
+    },
+  });
+
+  add({
+    name: 'pruneSweep',
+    key: (s) => (inPruneView(s) ? pruneSweepKey(s.config) : null),
+    complete: (d) => d.done,
+    run: async ({ config, emit, stale }) => {
+      const chosen: PruneMethod = config.prune.method === 'none' || config.prune.method === 'nm' ? 'magnitude' : config.prune.method;
+      const methods = [chosen, ...SWEEP_METHODS.filter((m) => m !== chosen)];
+      const points: PruneSweepPoint[] = PRUNE_SWEEP_SPARSITIES.map((sparsity) => ({ sparsity, accuracy: {} }));
+      const nm: { pattern: string; sparsity: number; accuracy: number }[] = [];
+      const float = { ...config.weights, format: 'float32' as const };
+      const evalAt = (prune: Config['prune']) =>
+        client.call((api) =>
+          api.evaluate(config.dataset, config.arch, {
+            weights: { ...compressSettings(config), weights: float, overrides: {}, prune },
+            acts: null,
+          }),
+        );
+      // Method by method, the chosen one first, so its curve is complete earliest.
+      for (const method of methods) {
+        for (const [i, sparsity] of PRUNE_SWEEP_SPARSITIES.entries()) {
+          const prune = { ...config.prune, method: sparsity === 0 ? ('none' as const) : method, sparsity, overrides: {} };
+          const e = await evalAt(prune);
+          if (stale()) return;
+          points[i] = { sparsity, accuracy: { ...points[i]!.accuracy, [method]: e.accuracy } };
+          emit({ methods, points: [...points], nm: [...nm], done: false });
+        }
+      }
+      for (const pattern of NM_PATTERNS) {
+        const e = await evalAt({ ...config.prune, method: 'nm', pattern, overrides: {} });
+        if (stale()) return;
+        const [n = 2, m = 4] = pattern.split(':').map(Number);
+        nm.push({ pattern, sparsity: 1 - n / m, accuracy: e.accuracy });
+        emit({ methods, points: [...points], nm: [...nm], done: pattern === NM_PATTERNS[NM_PATTERNS.length - 1] });
+      }
     },
   });
 
@@ -235,8 +304,26 @@ export function startController(store: Store, client: EngineClient): () => void 
     })
     .catch((e: unknown) => store.getState().addNotice('error', message(e)));
 
+  /** Each compressed configuration measured on the full test set joins the session's history. */
+  function recordExperiment(s: State & Actions): void {
+    const summary = currentSummary(s);
+    const q = s.quantEvaluation;
+    const r = s.report;
+    if (!summary || !q || !r || q.key !== quantEvaluationKey(s.config) || r.key !== reportKey(s.config)) return;
+    if (q.data.count !== summary.dataset.test.count) return;
+    s.recordExperiment({
+      key: `${q.key}|${r.key}`,
+      model: summary.id,
+      label: describePipeline(s.config),
+      accuracy: q.data.accuracy,
+      sizeBits: r.data.size.totalBits,
+      float32Bits: r.data.size.float32Bits,
+    });
+  }
+
   const unsubscribe = store.subscribe((s, prev) => {
     if (s.config !== prev.config || s.summary !== prev.summary || s.sensitivityRequest !== prev.sensitivityRequest) sync();
+    if (s.quantEvaluation !== prev.quantEvaluation || s.report !== prev.report) recordExperiment(s);
   });
   sync();
   return unsubscribe;

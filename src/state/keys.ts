@@ -1,6 +1,6 @@
 import type { ActQuant, Config } from '../core/config';
 import { modelKey } from '../core/config';
-import { weightQuantKey } from '../core/plan/quantPlan';
+import { compressKey, compressSettings, pruneKey } from '../core/plan/pipeline';
 import type { ModelSummary } from '../worker/engine';
 
 /**
@@ -30,12 +30,32 @@ export function actKey(acts: ActQuant): string {
   return acts.bits === 0 ? 'A32' : `A${acts.bits}|${acts.scheme}|${acts.observer}|${acts.percentile}|${acts.calibration}`;
 }
 
+/** The compressed model: pruning, then quantization or clustering, then activations. */
 export function quantEvaluationKey(config: Config): string {
-  return `${modelKey(config)}|${weightQuantKey(config)}|${actKey(config.acts)}`;
+  return `${modelKey(config)}|${compressKey(compressSettings(config))}|${actKey(config.acts)}`;
 }
 
 export function weightInspectionKey(config: Config, layer: string): string {
-  return `${modelKey(config)}|${weightQuantKey(config)}|${layer}|${config.bins}`;
+  return `${modelKey(config)}|${compressKey(compressSettings(config))}|${layer}|${config.bins}`;
+}
+
+/** Sizes and sparsity of the compressed model: its weights plus how they are stored. */
+export function reportKey(config: Config): string {
+  const s = config.storage;
+  return `${modelKey(config)}|${compressKey(compressSettings(config))}|${s.format}|${s.indexBits}|${s.huffman}`;
+}
+
+export function maskKey(config: Config, layer: string): string {
+  return `${modelKey(config)}|${pruneKey(config)}|${layer}`;
+}
+
+/**
+ * The accuracy-vs-sparsity sweep varies the sparsity and compares methods, on float32 weights:
+ * it depends only on the model, the N:M pattern and norm, and the seed.
+ */
+export function pruneSweepKey(config: Config): string {
+  const p = config.prune;
+  return `${modelKey(config)}|${p.method}|${p.norm}|${p.pattern}|${config.seed}`;
 }
 
 /** The activation histogram is shown for the current calibration settings, even while off. */
@@ -47,7 +67,7 @@ export function actInspectionKey(config: Config, layer: string): string {
 /** The bit-width sweep varies the bits, so they are not part of its key; overrides are ignored. */
 export function sweepKey(config: Config): string {
   const w = config.weights;
-  return `${modelKey(config)}|${w.scheme}|${w.granularity}|${w.rounding}|${w.ternary}|${config.seed}|${actKey(sweepActs(config.acts))}`;
+  return `${modelKey(config)}|${pruneKey(config)}|${w.scheme}|${w.granularity}|${w.rounding}|${w.ternary}|${config.seed}|${actKey(sweepActs(config.acts))}`;
 }
 
 /** Activations of the W+A sweep curve: the configured ones, or 8-bit if they are off. */
@@ -57,5 +77,5 @@ export function sweepActs(acts: ActQuant): ActQuant {
 
 export function sensitivityKey(config: Config): string {
   const w = config.weights;
-  return `${modelKey(config)}|${w.scheme}|${w.granularity}|${w.rounding}|${w.ternary}|${config.seed}`;
+  return `${modelKey(config)}|${pruneKey(config)}|${w.scheme}|${w.granularity}|${w.rounding}|${w.ternary}|${config.seed}`;
 }

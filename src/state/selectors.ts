@@ -4,7 +4,10 @@ import {
   effectiveLayer,
   evaluationKey,
   histogramKey,
+  maskKey,
+  pruneSweepKey,
   quantEvaluationKey,
+  reportKey,
   sensitivityKey,
   sweepKey,
   weightInspectionKey,
@@ -47,3 +50,12 @@ export const selectSweep = (s: State) => (s.sweep?.key === sweepKey(s.config) ? 
 
 export const selectSensitivity = (s: State) =>
   s.sensitivity?.key === sensitivityKey(s.config) ? s.sensitivity.data : null;
+
+export const selectReport = (s: State) => (s.report?.key === reportKey(s.config) ? s.report.data : null);
+
+export const selectMaskImage = (s: State) => {
+  const layer = selectLayer(s);
+  return layer !== null && s.maskImage?.key === maskKey(s.config, layer) ? s.maskImage.data : null;
+};
+
+export const selectPruneSweep = (s: State) => (s.pruneSweep?.key === pruneSweepKey(s.config) ? s.pruneSweep.data : null);

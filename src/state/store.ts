@@ -1,10 +1,10 @@
 import { create } from 'zustand';
 import type { ArchId, DatasetId } from '../core/catalog';
 import { DEFAULT_CONFIG } from '../core/config';
-import type { ActQuant, Config, View, WeightQuant } from '../core/config';
+import type { ActQuant, Cluster, Config, Prune, Storage, View, WeightQuant } from '../core/config';
 import type { BackendInfo } from '../worker/backend';
 import type { Evaluation, LayerHistogram, ModelSummary } from '../worker/engine';
-import type { ActInspection, WeightInspection } from '../worker/quant';
+import type { ActInspection, CompressionReport, MaskImage, WeightInspection } from '../worker/quant';
 
 /**
  * Results carry the key of the config they were computed from: a result whose key differs from
@@ -49,6 +49,30 @@ export interface Sensitivity {
   readonly done: boolean;
 }
 
+/** One point of the accuracy-vs-sparsity sweep: accuracy per method at this sparsity. */
+export interface PruneSweepPoint {
+  readonly sparsity: number;
+  readonly accuracy: Readonly<Record<string, number>>;
+}
+
+export interface PruneSweep {
+  readonly methods: readonly string[];
+  readonly points: readonly PruneSweepPoint[];
+  /** N:M patterns have a fixed sparsity: one point each. */
+  readonly nm: readonly { pattern: string; sparsity: number; accuracy: number }[];
+  readonly done: boolean;
+}
+
+/** A configuration the user measured this session: accuracy against true size. */
+export interface Experiment {
+  readonly key: string;
+  readonly model: string;
+  readonly label: string;
+  readonly accuracy: number;
+  readonly sizeBits: number;
+  readonly float32Bits: number;
+}
+
 export interface Results {
   summary: Keyed<ModelSummary> | null;
   histogram: Keyed<LayerHistogram> | null;
@@ -60,6 +84,9 @@ export interface Results {
   actInspection: Keyed<ActInspection> | null;
   sweep: Keyed<Sweep> | null;
   sensitivity: Keyed<Sensitivity> | null;
+  report: Keyed<CompressionReport> | null;
+  maskImage: Keyed<MaskImage> | null;
+  pruneSweep: Keyed<PruneSweep> | null;
 }
 
 export interface State extends Results {
@@ -70,6 +97,8 @@ export interface State extends Results {
   /** Names of results being computed right now. */
   busy: ReadonlySet<keyof Results>;
   notices: Notice[];
+  /** Every compressed configuration measured this session, newest last (capped). */
+  experiments: Experiment[];
 }
 
 export interface Actions {
@@ -80,6 +109,12 @@ export interface Actions {
   setBins: (bins: number) => void;
   setWeightQuant: (patch: Partial<WeightQuant>) => void;
   setActQuant: (patch: Partial<ActQuant>) => void;
+  setPrune: (patch: Partial<Prune>) => void;
+  /** null removes the override; SKIP_LAYER leaves the layer dense. */
+  setPruneOverride: (layer: string, sparsity: number | null) => void;
+  setCluster: (patch: Partial<Cluster>) => void;
+  setStorage: (patch: Partial<Storage>) => void;
+  recordExperiment: (e: Experiment) => void;
   /** bits = null removes the override; 0 keeps the layer float32. */
   setLayerOverride: (layer: string, bits: number | null) => void;
   replaceOverrides: (overrides: Config['overrides']) => void;
@@ -101,18 +136,27 @@ export const initialState: State = {
   actInspection: null,
   sweep: null,
   sensitivity: null,
+  report: null,
+  maskImage: null,
+  pruneSweep: null,
   sensitivityRequest: '',
+  experiments: [],
   busy: new Set(),
   notices: [],
 };
 
 let nextNoticeId = 1;
 
+/** Another model has other layers: per-layer choices do not carry over. */
+function withoutLayerSettings(c: Config): Config {
+  return { ...c, layer: null, overrides: {}, prune: { ...c.prune, overrides: {} } };
+}
+
 export const useStore = create<State & Actions>()((set) => ({
   ...initialState,
   // A new model has other layers: the layer selection and per-layer overrides are reset.
-  setDataset: (dataset) => set((s) => ({ config: { ...s.config, dataset, layer: null, overrides: {} } })),
-  setArch: (arch) => set((s) => ({ config: { ...s.config, arch, layer: null, overrides: {} } })),
+  setDataset: (dataset) => set((s) => ({ config: withoutLayerSettings({ ...s.config, dataset }) })),
+  setArch: (arch) => set((s) => ({ config: withoutLayerSettings({ ...s.config, arch }) })),
   setView: (view) => set((s) => ({ config: { ...s.config, view } })),
   selectLayer: (layer) => set((s) => ({ config: { ...s.config, layer } })),
   setBins: (bins) => set((s) => ({ config: { ...s.config, bins } })),
@@ -125,6 +169,18 @@ export const useStore = create<State & Actions>()((set) => ({
       else overrides[layer] = bits;
       return { config: { ...s.config, overrides } };
     }),
+  setPrune: (patch) => set((s) => ({ config: { ...s.config, prune: { ...s.config.prune, ...patch } } })),
+  setPruneOverride: (layer, sparsity) =>
+    set((s) => {
+      const overrides = { ...s.config.prune.overrides };
+      if (sparsity === null) delete overrides[layer];
+      else overrides[layer] = sparsity;
+      return { config: { ...s.config, prune: { ...s.config.prune, overrides } } };
+    }),
+  setCluster: (patch) => set((s) => ({ config: { ...s.config, cluster: { ...s.config.cluster, ...patch } } })),
+  setStorage: (patch) => set((s) => ({ config: { ...s.config, storage: { ...s.config.storage, ...patch } } })),
+  recordExperiment: (e) =>
+    set((s) => (s.experiments.some((x) => x.key === e.key) ? s : { experiments: [...s.experiments, e].slice(-200) })),
   replaceOverrides: (overrides) => set((s) => ({ config: { ...s.config, overrides } })),
   requestSensitivity: (key) => set({ sensitivityRequest: key }),
   replaceConfig: (config) => set({ config }),

@@ -4,6 +4,8 @@ import { ModelPicker } from './ModelPicker';
 import { ModelView } from './ModelView';
 import { Notices } from './Notices';
 import { QuantControls } from './QuantControls';
+import { PruneControls } from './PruneControls';
+import { PruneView } from './PruneView';
 import { QuantizeView } from './QuantizeView';
 import { Tabs } from './Tabs';
 
@@ -17,10 +19,13 @@ export function App() {
         <aside className="sidebar">
           <ModelPicker />
           {view === 'quantize' && <QuantControls />}
+          {view === 'prune' && <PruneControls />}
         </aside>
         <div className="content">
           <Tabs />
-          {view === 'model' ? <ModelView /> : <QuantizeView />}
+          {view === 'model' && <ModelView />}
+          {view === 'quantize' && <QuantizeView />}
+          {view === 'prune' && <PruneView />}
         </div>
       </main>
     </div>

@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { planLayer } from '../core/plan/quantPlan';
-import { selectLayer, selectSummary, selectWeightInspection } from '../state/selectors';
+import { selectLayer, selectReport, selectSummary, selectWeightInspection } from '../state/selectors';
 import { useStore } from '../state/store';
 import { formatBits, formatInt, formatNumber } from './format';
 
@@ -13,8 +13,10 @@ export function LayerQuantTable() {
   const weights = useStore((s) => s.config.weights);
   const overrides = useStore((s) => s.config.overrides);
   const seed = useStore((s) => s.config.seed);
+  const report = useStore(selectReport);
   const setOverride = useStore((s) => s.setLayerOverride);
   const select = useStore((s) => s.selectLayer);
+  // Labels only: sizes come from the worker's report, which also knows pruning and storage.
   const plans = useMemo(
     () => summary?.layers.map((l) => planLayer({ weights, overrides, seed }, l.info)) ?? [],
     [summary, weights, overrides, seed],
@@ -84,7 +86,12 @@ export function LayerQuantTable() {
                   <td className="num">{e ? (Number.isFinite(e.sqnrDb) ? `${e.sqnrDb.toFixed(1)} dB` : '∞') : '…'}</td>
                   <td className="num">{e ? formatNumber(e.mse, 3) : '…'}</td>
                   <td className="num">{e ? formatInt(e.levels) : '…'}</td>
-                  <td className="num">{formatBits(p.size.totalBits)}</td>
+                  <td className="num">
+                    {(() => {
+                      const size = report?.size.layers.find((l) => l.name === p.name);
+                      return size ? formatBits(size.total) : '…';
+                    })()}
+                  </td>
                 </tr>
               );
             })}

@@ -46,7 +46,7 @@ export function QuantHistogram() {
   return (
     <section className="panel" aria-label="Quantized weight histogram">
       <h2>
-        Weights of <code>{layer ?? '…'}</code>: float32 vs quantized
+        Weights of <code>{layer ?? '…'}</code>: trained vs compressed
       </h2>
       <div
         className="chart"
@@ -68,7 +68,7 @@ export function QuantHistogram() {
               {/* √ counts: the quantized spikes hold whole slices of the bell and would flatten it. */}
               <YAxis scale="sqrt" tickFormatter={(v: number) => formatInt(v)} />
               <Tooltip
-                formatter={(v, name) => [formatInt(Number(v)), name === 'original' ? 'float32 weights' : 'quantized weights']}
+                formatter={(v, name) => [formatInt(Number(v)), name === 'float32' ? 'float32 weights' : 'compressed weights']}
                 labelFormatter={(v) => `≈ ${formatNumber(Number(v), 4)}`}
               />
               <Legend verticalAlign="top" height={24} />
@@ -87,7 +87,7 @@ export function QuantHistogram() {
                 fillOpacity={0.7}
                 isAnimationActive={false}
               />
-              <Bar dataKey="quantized" name="quantized" fill="#3b6fd8" barSize={5} isAnimationActive={false} />
+              <Bar dataKey="quantized" name="compressed" fill="#3b6fd8" barSize={5} isAnimationActive={false} />
               {levels &&
                 levels.length <= MAX_LEVEL_LINES &&
                 Array.from(levels, (v, i) => (
@@ -102,8 +102,8 @@ export function QuantHistogram() {
         )}
       </div>
       <p className="muted small">
-        Counts on a square-root axis. Grey: the trained float32 weights. Blue: the same weights after quantization, piled
-        onto the grid&apos;s levels.
+        Counts on a square-root axis. Grey: the trained float32 weights. Blue: the same weights compressed: piled onto the
+        grid&apos;s levels when quantized or clustered, with a spike at exactly 0 (and a hole around it) when pruned.
       </p>
       {inspection && errors && <QuantFacts />}
     </section>

@@ -1,7 +1,6 @@
-import { useMemo } from 'react';
-import { modelSize, planLayer } from '../core/plan/quantPlan';
+import { describePipeline } from '../core/plan/pipeline';
 import { QUICK_EVAL_COUNT } from '../state/controller';
-import { selectEvaluation, selectQuantEvaluation, selectSummary } from '../state/selectors';
+import { selectEvaluation, selectQuantEvaluation, selectReport, selectSummary } from '../state/selectors';
 import { useStore } from '../state/store';
 import { formatBits, formatInt, formatPercent } from './format';
 
@@ -10,15 +9,11 @@ export function QuantSummary() {
   const summary = useStore(selectSummary);
   const base = useStore(selectEvaluation);
   const quant = useStore(selectQuantEvaluation);
-  const weights = useStore((s) => s.config.weights);
-  const overrides = useStore((s) => s.config.overrides);
-  const seed = useStore((s) => s.config.seed);
-  const actBits = useStore((s) => s.config.acts.bits);
-  const size = useMemo(
-    () => (summary ? modelSize(summary.layers.map((l) => planLayer({ weights, overrides, seed }, l.info))) : null),
-    [summary, weights, overrides, seed],
-  );
-  if (!summary || !size) return null;
+  const report = useStore(selectReport);
+  const label = useStore((s) => describePipeline(s.config));
+  if (!summary) return null;
+  const size = report?.size ?? null;
+  const ratio = size && size.totalBits > 0 ? size.float32Bits / size.totalBits : null;
   const full = quant !== null && quant.count === summary.dataset.test.count;
   const delta = quant && base && base.count === quant.count ? quant.accuracy - base.accuracy : null;
   return (
@@ -45,19 +40,19 @@ export function QuantSummary() {
         <div className="metric">
           <span className="metric-label">Size, compressed</span>
           <span className="metric-value" data-testid="quant-size">
-            {formatBits(size.totalBits)}
+            {size ? formatBits(size.totalBits) : '…'}
           </span>
           <span className="metric-note">
-            {formatInt(size.totalBits)} bits · float32: {formatBits(size.float32Bits)}
+            {size ? `${formatInt(size.totalBits)} bits · float32: ${formatBits(size.float32Bits)}` : ''}
           </span>
         </div>
         <div className="metric">
           <span className="metric-label">Compression</span>
           <span className="metric-value" data-testid="quant-ratio">
-            {size.ratio.toFixed(1)}×
+            {ratio ? `${ratio.toFixed(1)}×` : '…'}
           </span>
-          <span className="metric-note">
-            {actBits > 0 ? `activations at ${actBits} bits` : 'activations float32'}
+          <span className="metric-note" data-testid="pipeline-label">
+            {label}
           </span>
         </div>
       </div>

@@ -1,51 +1,61 @@
 import { useMemo } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { modelSize, planLayer } from '../core/plan/quantPlan';
-import { selectSummary } from '../state/selectors';
+import { selectReport } from '../state/selectors';
 import { useStore } from '../state/store';
 import { formatBits, formatInt } from './format';
 
 const PARTS = [
-  { key: 'codes', label: 'weight codes (packed)', color: '#3b6fd8' },
+  { key: 'codes', label: 'weight codes', color: '#3b6fd8' },
+  { key: 'indices', label: 'sparse indices', color: '#7c5cd6' },
+  { key: 'codebook', label: 'codebooks', color: '#15aabf' },
   { key: 'scales', label: 'scales', color: '#f08c00' },
   { key: 'zeroPoints', label: 'zero-points', color: '#e8590c' },
   { key: 'bias', label: 'biases (float32)', color: '#2f9e6e' },
 ] as const;
 
+const FORMAT_LABEL: Record<string, string> = {
+  dense: 'dense',
+  bitmask: 'bitmask',
+  'csr-relative': 'relative index',
+};
+
 /** Honest size: every bit the compressed model needs, next to float32. */
 export function SizeBreakdown() {
-  const summary = useStore(selectSummary);
-  const weights = useStore((s) => s.config.weights);
-  const overrides = useStore((s) => s.config.overrides);
-  const seed = useStore((s) => s.config.seed);
-  const rows = useMemo(() => {
-    if (!summary) return null;
-    const plans = summary.layers.map((l) => planLayer({ weights, overrides, seed }, l.info));
-    const total = modelSize(plans);
+  const report = useStore(selectReport);
+  const huffman = useStore((s) => s.config.storage.huffman);
+  const chart = useMemo(() => {
+    if (!report) return [];
     const kb = (bits: number) => bits / 8000;
-    return {
-      total,
-      plans,
-      chart: [
-        { name: 'float32', codes: kb(total.float32Bits - total.biasBits), scales: 0, zeroPoints: 0, bias: kb(total.biasBits) },
-        {
-          name: 'compressed',
-          codes: kb(total.codesBits),
-          scales: kb(total.scaleBits),
-          zeroPoints: kb(total.zeroPointBits),
-          bias: kb(total.biasBits),
-        },
-      ],
-    };
-  }, [summary, weights, overrides, seed]);
-  if (!rows) return null;
-  const { total, plans } = rows;
+    const p = report.size.parts;
+    return [
+      { name: 'float32', codes: kb(report.size.float32Bits), indices: 0, codebook: 0, scales: 0, zeroPoints: 0, bias: 0 },
+      {
+        name: 'compressed',
+        codes: kb(p.codes),
+        indices: kb(p.indices),
+        codebook: kb(p.codebook),
+        scales: kb(p.scales),
+        zeroPoints: kb(p.zeroPoints),
+        bias: kb(p.bias),
+      },
+    ];
+  }, [report]);
+  if (!report) {
+    return (
+      <section className="panel" aria-label="Model size">
+        <h2>Size, bit by bit</h2>
+        <p className="muted">Counting bits…</p>
+      </section>
+    );
+  }
+  const { size } = report;
+  const ratio = size.totalBits > 0 ? size.float32Bits / size.totalBits : 1;
   return (
     <section className="panel" aria-label="Model size">
       <h2>Size, bit by bit</h2>
       <div className="chart tiny" data-testid="size-chart">
         <ResponsiveContainer width="100%" height="100%">
-          <BarChart data={rows.chart} layout="vertical" margin={{ top: 4, right: 16, bottom: 4, left: 16 }}>
+          <BarChart data={chart} layout="vertical" margin={{ top: 4, right: 16, bottom: 4, left: 16 }}>
             <CartesianGrid strokeDasharray="3 3" horizontal={false} />
             <XAxis type="number" unit=" KB" />
             <YAxis type="category" dataKey="name" width={90} />
@@ -59,39 +69,36 @@ export function SizeBreakdown() {
       </div>
       <table className="size-table" data-testid="size-table">
         <tbody>
-          <tr>
-            <th scope="row">Weight codes</th>
-            <td className="num">{formatInt(total.codesBits)} bits</td>
-          </tr>
-          <tr>
-            <th scope="row">Scales (float32 each)</th>
-            <td className="num">{formatInt(total.scaleBits)} bits</td>
-          </tr>
-          <tr>
-            <th scope="row">Zero-points (int32 each)</th>
-            <td className="num">{formatInt(total.zeroPointBits)} bits</td>
-          </tr>
-          <tr>
-            <th scope="row">Biases (float32)</th>
-            <td className="num">{formatInt(total.biasBits)} bits</td>
-          </tr>
+          {PARTS.map((p) => (
+            <tr key={p.key}>
+              <th scope="row">{p.label}</th>
+              <td className="num">{formatInt(size.parts[p.key])} bits</td>
+            </tr>
+          ))}
           <tr className="total">
             <th scope="row">Total</th>
-            <td className="num">
-              {formatInt(total.totalBits)} bits = {formatBits(total.totalBits)}
+            <td className="num" data-testid="size-total">
+              {formatInt(size.totalBits)} bits = {formatBits(size.totalBits)}
             </td>
           </tr>
           <tr>
             <th scope="row">float32 model</th>
             <td className="num">
-              {formatInt(total.float32Bits)} bits = {formatBits(total.float32Bits)} → {total.ratio.toFixed(2)}× smaller
+              {formatBits(size.float32Bits)} → <strong data-testid="size-ratio">{ratio.toFixed(2)}×</strong> smaller
             </td>
           </tr>
         </tbody>
       </table>
       <p className="muted small">
-        Codes are bit-packed ({plans.map((p) => `${p.name}: ${p.bits === 32 ? 'float32' : `${p.bits} b`}`).join(', ')}). No
-        entropy coding. 1 KB = 1,000 bytes.
+        Per layer:{' '}
+        {size.layers
+          .map(
+            (l) =>
+              `${l.name} ${Number.isInteger(l.codeBits) ? l.codeBits : l.codeBits.toFixed(1)}-bit codes, ${FORMAT_LABEL[l.format] ?? l.format}${l.indexBits ? ` (${l.indexBits}-bit)` : ''}`,
+          )
+          .join('; ')}
+        . Codes bit-packed{huffman ? ', Huffman-coded from their real histogram' : ', no entropy coding'}; scales float32, zero-points
+        int32. 1 KB = 1,000 bytes.
       </p>
     </section>
   );

@@ -129,11 +129,16 @@ export function findLayer(m: LoadedModel, name: string): LayerWeights {
 }
 
 /**
- * Puts `kernels` (by layer name; missing layers get their original kernel) into the model's
- * variables, unless weights with the same key are already there.
+ * Puts `kernels` and `biases` (by layer name; missing ones get their original values) into the
+ * model's variables, unless weights with the same key are already there.
  */
-export function applyKernels(m: LoadedModel, key: string, kernels: ReadonlyMap<string, Float32Array> | null): void {
+export function applyKernels(
+  m: LoadedModel,
+  key: string,
+  kernels: ReadonlyMap<string, Float32Array> | null,
+  biases: ReadonlyMap<string, Float32Array> | null,
+): void {
   if (m.applied === key) return;
-  setKernels(m.model, m.original, kernels);
+  setKernels(m.model, m.original, kernels, biases);
   m.applied = key;
 }

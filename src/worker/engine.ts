@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import * as Comlink from 'comlink';
 import type { ArchId, DatasetId } from '../core/catalog';
-import type { ActQuant } from '../core/config';
+import type { ActQuant, Storage } from '../core/config';
 import { histogram } from '../core/histogram';
 import type { DatasetMeta, LayerInfo, ModelMeta } from '../core/meta';
 import { tensorStats } from '../core/stats';
@@ -11,8 +11,9 @@ import { forward } from '../model/forward';
 import { findLayer, getDataset, getModel } from './assets';
 import { initBackend } from './backend';
 import type { BackendInfo } from './backend';
-import { actQuantizers, applySettings, inspectActivations, inspectWeights } from './quant';
-import type { ActInspection, WeightInspection, WeightSettings } from './quant';
+import { actQuantizers, applySettings, compressionReport, inspectActivations, inspectWeights, maskImage } from './quant';
+import type { CompressSettings } from '../core/plan/pipeline';
+import type { ActInspection, CompressionReport, MaskImage, WeightInspection } from './quant';
 
 /**
  * The compute engine: the only place tfjs lives. Everything it returns is plain data (numbers,
@@ -47,7 +48,7 @@ export interface LayerHistogram {
 /** What to evaluate: the original model, or one with quantized weights and/or activations. */
 export interface EvalRequest {
   /** null = the trained float32 weights. */
-  readonly weights: WeightSettings | null;
+  readonly weights: CompressSettings | null;
   /** null or bits = 0: activations stay float. */
   readonly acts: ActQuant | null;
 }
@@ -120,7 +121,7 @@ export const engine = {
   async inspectWeights(
     dataset: DatasetId,
     arch: ArchId,
-    settings: WeightSettings,
+    settings: CompressSettings,
     layer: string,
     bins: number,
   ): Promise<WeightInspection> {
@@ -129,6 +130,19 @@ export const engine = {
     // are copied.
     const r = inspectWeights(m, settings, layer, bins);
     return Comlink.transfer(r, [r.original.buffer, r.quantized.buffer]);
+  },
+
+  /** Sizes (every part, per layer, in the chosen storage format) and sparsity of the compressed model. */
+  async compressionReport(dataset: DatasetId, arch: ArchId, settings: CompressSettings, storage: Storage): Promise<CompressionReport> {
+    const [m] = await loaded(dataset, arch);
+    return compressionReport(m, settings, storage);
+  },
+
+  /** The selected layer's weights as an image: kept weights coloured by sign and size, pruned ones pale. */
+  async maskImage(dataset: DatasetId, arch: ArchId, settings: CompressSettings, layer: string): Promise<MaskImage> {
+    const [m] = await loaded(dataset, arch);
+    const r = maskImage(m, settings, layer);
+    return Comlink.transfer(r, [r.pixels.buffer]);
   },
 
   /** Calibration data and clip range of one layer's input activations. */

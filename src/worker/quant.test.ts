@@ -21,6 +21,8 @@ const settings = (w: Partial<WeightQuant>, overrides: Record<string, number> = {
   weights: { ...DEFAULT_CONFIG.weights, ...w },
   overrides,
   seed: 1,
+  prune: DEFAULT_CONFIG.prune,
+  cluster: DEFAULT_CONFIG.cluster,
 });
 
 async function accuracy(w: Parameters<typeof applySettings>[1], acts: ActQuant | null = null): Promise<number> {

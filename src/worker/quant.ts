@@ -1,22 +1,21 @@
-import type { ActQuant, Config } from '../core/config';
+import type { ActQuant, Config, Storage } from '../core/config';
 import { histogram } from '../core/histogram';
 import { tensorStats } from '../core/stats';
-import { layerSpec, weightQuantKey } from '../core/plan/quantPlan';
+import { compressKey } from '../core/plan/pipeline';
+import type { CompressSettings } from '../core/plan/pipeline';
+import { applyMask } from '../core/prune/mask';
 import { createObserver } from '../core/quant/calibration';
 import type { ObserverConfig, Range } from '../core/quant/calibration';
 import { computeQParams } from '../core/quant/qparams';
 import { quantErrorStats } from '../core/quant/sqnr';
 import type { QuantErrorStats } from '../core/quant/sqnr';
-import { quantizeWeights } from '../core/quant/weights';
-import type { QuantizedWeights } from '../core/quant/weights';
 import { collectLayerInputs } from '../model/forward';
 import type { ActQParams } from '../model/forward';
 import { imagesToTensor } from '../model/preprocess';
 import type { LoadedDataset, LoadedModel } from './assets';
+import { compressModel, sizeReport } from './compress';
+import type { CompressedModel, SizeReport } from './compress';
 import { applyKernels, getTrain } from './assets';
-
-/** What decides a model's quantized weights. */
-export type WeightSettings = Pick<Config, 'weights' | 'overrides' | 'seed'>;
 
 /** A small LRU map: sweeps touch a dozen settings; older ones are recomputed if needed. */
 class Lru<V> {
@@ -37,54 +36,55 @@ class Lru<V> {
   }
 }
 
-const quantCache = new Lru<Map<string, QuantizedWeights>>(24);
+const compressCache = new Lru<CompressedModel>(24);
 
-/** Every layer's quantized kernel under `settings`, computed once per (model, settings). */
-export function quantizedKernels(m: LoadedModel, settings: WeightSettings): Map<string, QuantizedWeights> {
-  const key = `${m.meta.id}|${weightQuantKey(settings)}`;
-  let q = quantCache.get(key);
-  if (!q) {
-    q = new Map();
-    for (const w of m.original) {
-      q.set(w.info.name, quantizeWeights(w.kernel, w.info.kernelShape, layerSpec(settings, w.info.name)));
-    }
-    quantCache.set(key, q);
+/** The model's compressed layers under `settings`, computed once per (model, settings). */
+export function compressed(m: LoadedModel, settings: CompressSettings): CompressedModel {
+  const key = `${m.meta.id}|${compressKey(settings)}`;
+  let c = compressCache.get(key);
+  if (!c) {
+    c = compressModel(m.original, settings);
+    compressCache.set(key, c);
   }
-  return q;
+  return c;
 }
 
-/** Loads the quantized kernels into the model (or the original ones for `null`). */
-export function applySettings(m: LoadedModel, settings: WeightSettings | null): void {
+/** Loads the compressed weights into the model (or the original ones for `null`). */
+export function applySettings(m: LoadedModel, settings: CompressSettings | null): void {
   if (!settings) {
-    applyKernels(m, '', null);
+    applyKernels(m, '', null, null);
     return;
   }
-  const q = quantizedKernels(m, settings);
-  const kernels = new Map([...q].map(([name, w]) => [name, w.values]));
-  applyKernels(m, weightQuantKey(settings), kernels);
+  const c = compressed(m, settings);
+  const kernels = new Map(c.layers.map((l) => [l.name, l.values]));
+  const biases = new Map<string, Float32Array>();
+  for (const [i, l] of c.layers.entries()) {
+    const bias = m.original[i]?.bias;
+    if (l.biasMask && bias) biases.set(l.name, applyMask(bias, l.biasMask));
+  }
+  applyKernels(m, compressKey(settings), kernels, biases);
 }
 
 export interface LayerQuantError extends QuantErrorStats {
   readonly name: string;
 }
 
-export function layerErrors(m: LoadedModel, settings: WeightSettings): LayerQuantError[] {
-  const q = quantizedKernels(m, settings);
-  return m.original.map((w) => {
-    const qw = q.get(w.info.name)!;
-    const t = qw.tensor;
-    const spec = layerSpec(settings, w.info.name);
+export function layerErrors(m: LoadedModel, settings: CompressSettings): LayerQuantError[] {
+  const c = compressed(m, settings);
+  return m.original.map((w, i) => {
+    const l = c.layers[i]!;
+    const t = l.tensor;
     // A weight is clipped when the clamp to [qmin, qmax] changed its code, i.e. it lies more than
     // half a step outside the grid's end points (closer ones round to the end code anyway).
     // Binary and ternary saturate by design: no clip count for them.
     const clip =
-      t && spec.kind === 'uniform'
+      t && l.spec.kind === 'uniform'
         ? {
-            clipMin: t.clipMin.map((v, c) => v - t.scale[c]! / 2),
-            clipMax: t.clipMax.map((v, c) => v + t.scale[c]! / 2),
+            clipMin: t.clipMin.map((v, ch) => v - t.scale[ch]! / 2),
+            clipMax: t.clipMax.map((v, ch) => v + t.scale[ch]! / 2),
           }
         : undefined;
-    return { name: w.info.name, ...quantErrorStats(w.kernel, qw.values, clip) };
+    return { name: w.info.name, ...quantErrorStats(w.kernel, l.values, clip) };
   });
 }
 
@@ -117,10 +117,11 @@ export interface WeightInspection {
 
 const MAX_DRAWN_LEVELS = 256;
 
-export function inspectWeights(m: LoadedModel, settings: WeightSettings, layer: string, bins: number): WeightInspection {
-  const w = m.original.find((l) => l.info.name === layer);
+export function inspectWeights(m: LoadedModel, settings: CompressSettings, layer: string, bins: number): WeightInspection {
+  const index = m.original.findIndex((l) => l.info.name === layer);
+  const w = m.original[index];
   if (!w) throw new Error(`Model ${m.meta.id} has no layer "${layer}".`);
-  const q = quantizedKernels(m, settings).get(layer)!;
+  const q = compressed(m, settings).layers[index]!;
   // The same bins for both, over both ranges (a level may sit just beyond the trained range):
   // the quantized histogram snaps onto the grid inside them.
   const a = tensorStats(w.kernel);
@@ -129,7 +130,7 @@ export function inspectWeights(m: LoadedModel, settings: WeightSettings, layer: 
   const h0 = histogram(w.kernel, { bins, range });
   const h1 = histogram(q.values, { bins, range });
   const t = q.tensor;
-  const binary = layerSpec(settings, layer).kind === 'binary';
+  const binary = q.spec.kind === 'binary';
   let levels: Float32Array | null = null;
   let channelMin: Float32Array | null = null;
   let channelMax: Float32Array | null = null;
@@ -152,6 +153,8 @@ export function inspectWeights(m: LoadedModel, settings: WeightSettings, layer: 
       if (v > channelMax[c]!) channelMax[c] = v;
     }
   }
+  // Weight sharing: the levels are the centroids (and 0 for pruned weights).
+  if (q.cluster) levels = Float32Array.from(q.mask ? [0, ...q.cluster.centroids] : q.cluster.centroids).sort();
   return {
     modelId: m.meta.id,
     layer,
@@ -171,6 +174,100 @@ export function inspectWeights(m: LoadedModel, settings: WeightSettings, layer: 
     qmax: t ? t.qmax : null,
     errors: layerErrors(m, settings),
   };
+}
+
+/* ------------------------------ pruning views ----------------------------- */
+
+export interface LayerSparsity {
+  readonly name: string;
+  readonly total: number;
+  readonly pruned: number;
+  readonly sparsity: number;
+  readonly targetSparsity: number;
+  readonly skipped: boolean;
+  /** Kernel shape once structurally pruned units (and their inputs downstream) are removed. */
+  readonly effectiveShape: readonly number[] | null;
+}
+
+export interface CompressionReport {
+  readonly modelId: string;
+  readonly size: SizeReport;
+  readonly layers: LayerSparsity[];
+  /** Pruned fraction over all kernels (0 without pruning). */
+  readonly sparsity: number;
+}
+
+export function compressionReport(m: LoadedModel, settings: CompressSettings, storage: Storage): CompressionReport {
+  const c = compressed(m, settings);
+  const layers = m.original.map((w, i): LayerSparsity => {
+    const p = c.prune?.layers[i];
+    return {
+      name: w.info.name,
+      total: w.kernel.length,
+      pruned: p?.pruned ?? 0,
+      sparsity: p?.sparsity ?? 0,
+      targetSparsity: p?.targetSparsity ?? 0,
+      skipped: p?.skipped ?? true,
+      effectiveShape: c.prune?.effectiveShapes?.[i] ?? null,
+    };
+  });
+  return { modelId: m.meta.id, size: sizeReport(m.original, c, storage), layers, sparsity: c.prune?.sparsity ?? 0 };
+}
+
+export interface MaskImage {
+  readonly modelId: string;
+  readonly layer: string;
+  /** One pixel per weight: columns = output units/filters, rows = the reduction axis. */
+  readonly width: number;
+  readonly height: number;
+  /** RGBA, row-major, ready for ImageData. */
+  readonly pixels: Uint8ClampedArray;
+  readonly kept: number;
+  readonly total: number;
+}
+
+/**
+ * Kernels are stored [reduction…, out] with out fastest, so element i sits at row ⌊i/out⌋ and
+ * column i mod out: the image is the kernel as stored. Kept weights are blue (positive) or orange
+ * (negative), darker when larger; pruned weights are pale grey, so whole pruned columns (dead
+ * units) and the 2:4 pattern along each column show at a glance.
+ */
+export function maskImage(m: LoadedModel, settings: CompressSettings, layer: string): MaskImage {
+  const index = m.original.findIndex((l) => l.info.name === layer);
+  const w = m.original[index];
+  if (!w) throw new Error(`Model ${m.meta.id} has no layer "${layer}".`);
+  const c = compressed(m, settings).layers[index]!;
+  const width = w.info.outChannels;
+  const height = w.kernel.length / width;
+  const pixels = new Uint8ClampedArray(w.kernel.length * 4);
+  let maxAbs = 0;
+  for (const v of w.kernel) maxAbs = Math.max(maxAbs, Math.abs(v));
+  let kept = 0;
+  for (let i = 0; i < w.kernel.length; i++) {
+    const o = i * 4;
+    if (c.mask && c.mask[i] === 0) {
+      pixels[o] = 236;
+      pixels[o + 1] = 238;
+      pixels[o + 2] = 242;
+    } else {
+      kept++;
+      const v = w.kernel[i]!;
+      // √ spreads the many small weights over more shades.
+      const t = maxAbs > 0 ? Math.sqrt(Math.abs(v) / maxAbs) : 0;
+      const shade = 0.25 + 0.75 * t;
+      if (v >= 0) {
+        pixels[o] = 255 - shade * (255 - 38);
+        pixels[o + 1] = 255 - shade * (255 - 84);
+        pixels[o + 2] = 255 - shade * (255 - 196);
+      } else {
+        pixels[o] = 255 - shade * (255 - 214);
+        pixels[o + 1] = 255 - shade * (255 - 92);
+        pixels[o + 2] = 255 - shade * (255 - 0);
+      }
+    }
+    pixels[o + 3] = 255;
+  }
+  return { modelId: m.meta.id, layer, width, height, pixels, kept, total: w.kernel.length };
 }
 
 /* ------------------------------ activations ------------------------------ */
@@ -228,7 +325,7 @@ async function runCalibration(m: LoadedModel, d: LoadedDataset, acts: ActQuant):
   const [h, w, c] = d.meta.imageShape;
   const count = Math.min(acts.calibration, train.labels.length);
   const x = imagesToTensor(train.x.subarray(0, count * h * w * c), count, d.meta.imageShape);
-  applyKernels(m, '', null); // observe the float model
+  applyKernels(m, '', null, null); // observe the float model
   const names = new Set(m.original.map((l) => l.info.name));
   let inputs: Map<string, Float32Array[]>;
   try {

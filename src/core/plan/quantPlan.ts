@@ -30,13 +30,18 @@ export function weightSpec(w: WeightQuant, bits: number, seed: number): WeightQu
   return { kind: 'uniform', bits, scheme: w.scheme, perChannel, rounding: w.rounding, seed };
 }
 
-/** The spec a layer gets: its override if it has one, else the global format. */
+/**
+ * The quantizer spec a layer gets: its override if it has one, else the global format. With the
+ * `cluster` format the weights are shared by k-means instead (see the worker's pipeline); as a
+ * quantizer spec that is float32: the centroids are stored as float32.
+ */
 export function layerSpec(config: Pick<Config, 'weights' | 'overrides' | 'seed'>, name: string): WeightQuantSpec {
   const override = config.overrides[name];
   if (override === 0) return { kind: 'float32' };
   if (override !== undefined) return weightSpec(config.weights, override, config.seed);
   switch (config.weights.format) {
     case 'float32':
+    case 'cluster':
       return { kind: 'float32' };
     case 'float16':
       return { kind: 'float16' };

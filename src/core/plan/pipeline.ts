@@ -1,0 +1,62 @@
+import type { Config } from '../config';
+import { weightQuantKey } from './quantPlan';
+
+/**
+ * What decides the compressed weights: pruning, then quantization or clustering (see the worker's
+ * compress.ts). Keys are stable strings of exactly these settings: equal keys, equal weights.
+ */
+export type CompressSettings = Pick<Config, 'weights' | 'overrides' | 'seed' | 'prune' | 'cluster'>;
+
+export function compressSettings(c: Config): CompressSettings {
+  return { weights: c.weights, overrides: c.overrides, seed: c.seed, prune: c.prune, cluster: c.cluster };
+}
+
+export function pruneKey(settings: Pick<Config, 'prune' | 'seed'>): string {
+  const p = settings.prune;
+  if (p.method === 'none') return 'P-';
+  const ov = Object.keys(p.overrides)
+    .sort()
+    .map((k) => `${k}:${p.overrides[k]}`)
+    .join(',');
+  return `P${p.method}|${p.sparsity}|${p.norm}|${p.pattern}|${ov}|${p.method === 'random' ? settings.seed : ''}`;
+}
+
+export function compressKey(s: CompressSettings): string {
+  const cluster = s.weights.format === 'cluster' ? `|C${s.cluster.k}|${s.cluster.init}` : '';
+  return `${pruneKey(s)}|${weightQuantKey(s)}${cluster}`;
+}
+
+
+const METHOD_LABEL: Record<Config['prune']['method'], string> = {
+  none: 'no pruning',
+  magnitude: 'magnitude',
+  global: 'global magnitude',
+  structured: 'structured',
+  nm: 'N:M',
+  random: 'random',
+};
+
+/** A short human label of the whole pipeline, e.g. "magnitude 90% → int4 sym/channel, A8". */
+export function describePipeline(c: Pick<Config, 'prune' | 'weights' | 'cluster' | 'acts' | 'overrides'>): string {
+  const p = c.prune;
+  const prune =
+    p.method === 'none'
+      ? ''
+      : p.method === 'nm'
+        ? `${p.pattern} → `
+        : `${METHOD_LABEL[p.method]}${p.method === 'structured' ? ` ${p.norm.toUpperCase()}` : ''} ${Math.round(p.sparsity * 1000) / 10}% → `;
+  const w = c.weights;
+  const weights =
+    w.format === 'int'
+      ? w.bits === 1
+        ? 'binary'
+        : w.bits === 2 && w.ternary
+          ? 'ternary'
+          : `int${w.bits} ${w.scheme === 'symmetric' ? 'sym' : 'aff'}${w.granularity === 'channel' ? '/ch' : ''}`
+      : w.format === 'cluster'
+        ? `${c.cluster.k} clusters`
+        : w.format;
+  const mixed = Object.keys(c.overrides).length > 0 ? ' (mixed)' : '';
+  const acts = c.acts.bits > 0 ? `, A${c.acts.bits}` : '';
+  return `${prune}${weights}${mixed}${acts}`;
+}

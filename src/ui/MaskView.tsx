@@ -1,0 +1,52 @@
+import { useEffect, useRef } from 'react';
+import { selectLayer, selectMaskImage } from '../state/selectors';
+import { useStore } from '../state/store';
+import { formatInt, formatPercent } from './format';
+
+/**
+ * The selected layer's weight matrix, one pixel per weight, on a canvas (235k cells are far too
+ * many for SVG). The worker prepares the RGBA pixels; this only blits them.
+ */
+export function MaskView() {
+  const image = useStore(selectMaskImage);
+  const layer = useStore(selectLayer);
+  const canvas = useRef<HTMLCanvasElement>(null);
+  useEffect(() => {
+    const el = canvas.current;
+    if (!el || !image) return;
+    el.width = image.width;
+    el.height = image.height;
+    const ctx = el.getContext('2d');
+    if (!ctx) return;
+    ctx.putImageData(new ImageData(new Uint8ClampedArray(image.pixels), image.width, image.height), 0, 0);
+  }, [image]);
+  return (
+    <section className="panel" aria-label="Weight mask">
+      <h2>
+        Weight matrix of <code>{layer ?? '…'}</code>
+      </h2>
+      <div className="mask-wrap">
+        <canvas
+          ref={canvas}
+          className="mask-canvas"
+          data-testid="mask-canvas"
+          data-kept={image?.kept ?? ''}
+          role="img"
+          aria-label={
+            image
+              ? `Weight matrix of ${image.layer}: ${image.height} rows by ${image.width} columns, ${formatInt(image.kept)} of ${formatInt(image.total)} weights kept`
+              : 'Weight matrix loading'
+          }
+        />
+      </div>
+      {image && (
+        <p className="muted small" data-testid="mask-caption">
+          {image.height} rows (inputs; for a convolution, every kernel tap of every input channel) × {image.width} columns
+          (output units): one pixel per weight. Blue positive, orange negative, darker = larger; pale grey = pruned.{' '}
+          {formatInt(image.kept)} of {formatInt(image.total)} kept ({formatPercent(1 - image.kept / image.total, 1)} sparse). A
+          whole grey column is a removed unit; 2:4 shows as two kept in every four down a column.
+        </p>
+      )}
+    </section>
+  );
+}

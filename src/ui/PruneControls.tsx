@@ -1,0 +1,161 @@
+import { CLUSTER_INITS, PRUNE_METHODS } from '../core/config';
+import type { Cluster, Prune, Storage, WeightQuant } from '../core/config';
+import { useStore } from '../state/store';
+import { BitsSlider } from './BitsSlider';
+
+const METHOD_LABEL: Record<Prune['method'], string> = {
+  none: 'No pruning',
+  magnitude: 'Magnitude (L1), layer-wise',
+  global: 'Magnitude (L1), global',
+  structured: 'Structured: whole neurons/filters',
+  nm: 'N:M semi-structured',
+  random: 'Random (baseline)',
+};
+
+const METHOD_HELP: Record<Prune['method'], string> = {
+  none: 'All weights kept.',
+  magnitude: 'In every layer, remove the given fraction of weights with the smallest |w| (torch l1_unstructured).',
+  global: 'One |w| threshold for all layers: big layers with many small weights lose more (torch global_unstructured).',
+  structured: 'Remove whole output units (Dense) or filters (Conv2D) with the smallest norm: the layer really shrinks (torch ln_structured). The output layer is never cut: its units are the classes.',
+  nm: 'In every group of M consecutive weights feeding a unit, keep the N largest: the pattern sparse tensor cores accelerate.',
+  random: 'Remove weights at random: the baseline that shows magnitude is a good guess.',
+};
+
+export function PruneControls() {
+  const p = useStore((s) => s.config.prune);
+  const w = useStore((s) => s.config.weights);
+  const c = useStore((s) => s.config.cluster);
+  const st = useStore((s) => s.config.storage);
+  const setP = useStore((s) => s.setPrune);
+  const setW = useStore((s) => s.setWeightQuant);
+  const setC = useStore((s) => s.setCluster);
+  const setS = useStore((s) => s.setStorage);
+  const usesSparsity = p.method !== 'none' && p.method !== 'nm';
+  return (
+    <section className="panel controls" aria-label="Pruning settings">
+      <h2>1. Prune</h2>
+      <label className="field">
+        <span>Pruning method</span>
+        <select value={p.method} onChange={(e) => setP({ method: e.target.value as Prune['method'] })}>
+          {PRUNE_METHODS.map((m) => (
+            <option key={m} value={m}>
+              {METHOD_LABEL[m]}
+            </option>
+          ))}
+        </select>
+        <small>{METHOD_HELP[p.method]}</small>
+      </label>
+      <div className="field">
+        <label htmlFor="sparsity-slider" className="slider-label">
+          <span>Sparsity</span>
+          <output htmlFor="sparsity-slider">{usesSparsity ? `${(p.sparsity * 100).toFixed(p.sparsity >= 0.9 ? 1 : 0)}% pruned` : '—'}</output>
+        </label>
+        <input
+          id="sparsity-slider"
+          type="range"
+          min={0}
+          max={99}
+          step={0.5}
+          value={p.sparsity * 100}
+          disabled={!usesSparsity}
+          onChange={(e) => setP({ sparsity: Number(e.target.value) / 100 })}
+        />
+      </div>
+      {p.method === 'structured' && (
+        <fieldset className="field radio-row">
+          <legend>Rank units by</legend>
+          <label>
+            <input type="radio" name="pnorm" checked={p.norm === 'l1'} onChange={() => setP({ norm: 'l1' })} />
+            L1 norm
+          </label>
+          <label>
+            <input type="radio" name="pnorm" checked={p.norm === 'l2'} onChange={() => setP({ norm: 'l2' })} />
+            L2 norm
+          </label>
+        </fieldset>
+      )}
+      {p.method === 'nm' && (
+        <label className="field">
+          <span>N:M pattern</span>
+          <select value={p.pattern} onChange={(e) => setP({ pattern: e.target.value as Prune['pattern'] })}>
+            <option value="2:4">2:4 (50%, NVIDIA Ampere sparse tensor cores)</option>
+            <option value="1:4">1:4 (75%)</option>
+            <option value="4:8">4:8 (50%)</option>
+          </select>
+        </label>
+      )}
+
+      <h2>2. Then store the kept weights as</h2>
+      <label className="field">
+        <span>Weight representation</span>
+        <select value={w.format} onChange={(e) => setW({ format: e.target.value as WeightQuant['format'] })}>
+          <option value="float32">float32 (unchanged)</option>
+          <option value="int">integers (quantization)</option>
+          <option value="cluster">shared values (k-means clustering)</option>
+          <option value="float16">float16</option>
+          <option value="bfloat16">bfloat16</option>
+        </select>
+      </label>
+      {w.format === 'int' && (
+        <BitsSlider label="Weight bits" value={w.bits} min={1} max={8} onChange={(bits) => setW({ bits })} />
+      )}
+      {w.format === 'cluster' && (
+        <>
+          <div className="field">
+            <label htmlFor="clusters-slider" className="slider-label">
+              <span>Clusters per layer</span>
+              <output htmlFor="clusters-slider">
+                k = {c.k} ({Math.ceil(Math.log2(c.k))}-bit codes)
+              </output>
+            </label>
+            <input
+              id="clusters-slider"
+              type="range"
+              min={1}
+              max={8}
+              step={1}
+              value={Math.round(Math.log2(c.k))}
+              onChange={(e) => setC({ k: 2 ** Number(e.target.value) })}
+            />
+          </div>
+          <label className="field">
+            <span>Centroid initialization</span>
+            <select value={c.init} onChange={(e) => setC({ init: e.target.value as Cluster['init'] })}>
+              {CLUSTER_INITS.map((i) => (
+                <option key={i} value={i}>
+                  {i === 'linear' ? 'linear (evenly spaced, Deep Compression)' : 'k-means++ (seeded)'}
+                </option>
+              ))}
+            </select>
+          </label>
+        </>
+      )}
+
+      <h2>3. Storage</h2>
+      <label className="field">
+        <span>Sparse format</span>
+        <select value={st.format} onChange={(e) => setS({ format: e.target.value as Storage['format'] })}>
+          <option value="auto">smallest per layer</option>
+          <option value="dense">dense (store the zeros)</option>
+          <option value="bitmask">bitmask (1 bit per weight)</option>
+          <option value="csr">relative indices (Deep Compression)</option>
+        </select>
+      </label>
+      <label className="field">
+        <span>Relative-index bits</span>
+        <select value={st.indexBits} onChange={(e) => setS({ indexBits: Number(e.target.value) })}>
+          <option value={0}>as the paper: 5 (dense), 8 (conv)</option>
+          {[2, 3, 4, 5, 6, 8, 10, 12, 16].map((b) => (
+            <option key={b} value={b}>
+              {b} bits
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="field checkbox">
+        <input type="checkbox" checked={st.huffman} onChange={(e) => setS({ huffman: e.target.checked })} />
+        <span>Huffman-code the weight codes and indices</span>
+      </label>
+    </section>
+  );
+}
