@@ -8,6 +8,7 @@ test.describe('pruning and clustering lab', () => {
     const mask = page.getByTestId('mask-canvas');
     await expect(mask).toHaveAttribute('data-kept', '117600'); // fc1: 235,200 × 50%
     const note = page.getByTestId('quant-accuracy-note');
+    await expect(page.getByTestId('quant-accuracy')).toHaveAttribute('data-current', 'true');
     await expect(note).toContainText('/ 2,000 correct');
     await expect(note).not.toContainText('quick estimate');
     const acc50 = await page.getByTestId('quant-accuracy').textContent();
@@ -17,8 +18,10 @@ test.describe('pruning and clustering lab', () => {
     await expect(chart).toHaveAttribute('data-sparsity', '0.9000');
     await expect(mask).toHaveAttribute('data-kept', '23520');
     await expect(page.getByTestId('mask-caption')).toContainText('90.0% sparse');
+    await expect(page.getByTestId('quant-accuracy')).toHaveAttribute('data-current', 'true');
     await expect(note).not.toContainText('quick estimate');
     await expect(page.getByTestId('quant-accuracy')).not.toHaveText(acc50 ?? '');
+    await expect(page.getByRole('region', { name: 'Model size' })).toHaveAttribute('data-current', 'true');
     const size = await page.getByTestId('size-total').textContent();
 
     const other = await context.newPage();

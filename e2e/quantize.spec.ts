@@ -8,6 +8,7 @@ function percent(text: string | null): number {
 }
 
 async function fullQuantAccuracy(page: Page, testCount: string): Promise<number> {
+  await expect(page.getByTestId('quant-accuracy')).toHaveAttribute('data-current', 'true', { timeout: 45_000 });
   const note = page.getByTestId('quant-accuracy-note');
   await expect(note).toContainText(`/ ${testCount} correct`, { timeout: 45_000 });
   await expect(note).not.toContainText('quick estimate');
@@ -16,7 +17,7 @@ async function fullQuantAccuracy(page: Page, testCount: string): Promise<number>
 
 test.describe('quantization lab', () => {
   test('bits 8 → 2: the accuracy, the histogram and the URL follow', async ({ page }) => {
-    await page.goto('/#v=1&data=mnist&model=mlp&view=quantize&w=int&wb=8&ws=aff&wg=tensor');
+    await page.goto('/#v=1&data=mnist&model=mlp&view=quantize&w=int&wb=8&ws=sym&wg=tensor');
     const slider = page.getByRole('slider', { name: 'Weight bits' });
     await expect(slider).toHaveValue('8');
     const acc8 = await fullQuantAccuracy(page, '2,000');
@@ -27,15 +28,15 @@ test.describe('quantization lab', () => {
 
     await slider.fill('4');
     await expect(page).toHaveURL(/wb=4/);
-    await expect(histogram).toHaveAttribute('data-levels', /^([1-9]|1[0-6])$/);
+    await expect(histogram).toHaveAttribute('data-levels', /^([1-9]|1[0-5])$/);
 
     await slider.fill('2');
     await expect(page).toHaveURL(/wb=2/);
-    // Affine 2-bit: at most 4 distinct values in the layer.
-    await expect(histogram).toHaveAttribute('data-levels', /^[1-4]$/);
+    // Symmetric 2-bit is the restricted range −1, 0, +1: at most 3 distinct values.
+    await expect(histogram).toHaveAttribute('data-levels', /^[1-3]$/);
     const acc2 = await fullQuantAccuracy(page, '2,000');
     expect(levels8).toBeGreaterThan(16);
-    expect(acc2).toBeLessThan(acc8 - 5); // naive 2-bit min-max collapses
+    expect(acc2).toBeLessThan(acc8 - 5); // naive 2-bit min-max collapses (most weights round to 0)
     await expect(page.getByTestId('quant-size')).not.toHaveText(size8 ?? '');
     await expect(page.getByTestId('quant-facts')).toContainText('zero-point');
   });
@@ -62,14 +63,14 @@ test.describe('quantization lab', () => {
   test('a per-layer override and per-channel settings round-trip through the URL', async ({ page, context }) => {
     await page.goto('/#v=1&data=mnist&model=mlp&view=quantize&wb=4');
     await page.getByLabel('Precision of layer fc3').selectOption('0');
-    await page.getByLabel('per-channel').check();
+    await page.getByRole('radio', { name: 'per-channel' }).check();
     await expect(page).toHaveURL(/wg=channel.*ov=fc3:f/);
     await expect(page.getByTestId('channel-ranges')).toBeVisible();
     const url = page.url();
     const other = await context.newPage();
     await other.goto(url);
     await expect(other.getByLabel('Precision of layer fc3')).toHaveValue('0');
-    await expect(other.getByLabel('per-channel')).toBeChecked();
+    await expect(other.getByRole('radio', { name: 'per-channel' })).toBeChecked();
     await expect(other.getByTestId('layer-quant-table')).toContainText('float32 (not quantized)');
     await other.close();
   });

@@ -19,16 +19,31 @@ import {
   sweepKey,
   weightInspectionKey,
 } from './keys';
-import type { Actions, PruneSweepPoint, Results, State, Store, SweepPoint, SensitivityRow } from './store';
+import type {
+  Actions,
+  PruneSweepPoint,
+  Results,
+  State,
+  Store,
+  SweepPoint,
+  SensitivityRow,
+} from './store';
 
 /** Size of the quick accuracy estimate shown before the full test set is done. */
 export const QUICK_EVAL_COUNT = 1000;
 /** Bit-widths of the accuracy sweep. */
 export const SWEEP_BITS = [8, 7, 6, 5, 4, 3, 2, 1] as const;
 /** Sparsities of the accuracy-vs-sparsity sweep: finer near the top, where accuracy falls. */
-export const PRUNE_SWEEP_SPARSITIES = [0, 0.3, 0.5, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99] as const;
+export const PRUNE_SWEEP_SPARSITIES = [
+  0, 0.3, 0.5, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99,
+] as const;
 /** Methods compared in that sweep. */
-export const SWEEP_METHODS: readonly PruneMethod[] = ['magnitude', 'global', 'structured', 'random'];
+export const SWEEP_METHODS: readonly PruneMethod[] = [
+  'magnitude',
+  'global',
+  'structured',
+  'random',
+];
 
 /** Bit-widths tried per layer by the sensitivity analysis. */
 export const SENSITIVITY_BITS = [8, 4, 3, 2] as const;
@@ -42,7 +57,12 @@ interface Job<K extends keyof Results> {
   /** Whether a stored result is final (streaming jobs store partial results on the way). */
   complete?(data: Data<K>, summary: ModelSummary | null): boolean;
   /** Computes the result; `emit` stores (partial) results, `stale` says the config moved on. */
-  run(ctx: { config: Config; summary: ModelSummary | null; emit: (d: Data<K>) => void; stale: () => boolean }): Promise<void>;
+  run(ctx: {
+    config: Config;
+    summary: ModelSummary | null;
+    emit: (d: Data<K>) => void;
+    stale: () => boolean;
+  }): Promise<void>;
 }
 
 function message(e: unknown): string {
@@ -62,7 +82,8 @@ const quantRequest = (c: Config): EvalRequest => ({
  */
 export function startController(store: Store, client: EngineClient): () => void {
   const jobs: Job<keyof Results>[] = [];
-  const add = <K extends keyof Results>(job: Job<K>) => jobs.push(job as unknown as Job<keyof Results>);
+  const add = <K extends keyof Results>(job: Job<K>) =>
+    jobs.push(job as unknown as Job<keyof Results>);
   const inQuantView = (s: State) => s.config.view === 'quantize';
   /** Views that show the compressed model. */
   const inCompressView = (s: State) => s.config.view === 'quantize' || s.config.view === 'prune';
@@ -72,7 +93,8 @@ export function startController(store: Store, client: EngineClient): () => void 
   add({
     name: 'summary',
     key: (s) => modelKey(s.config),
-    run: async ({ config, emit }) => emit(await client.call((api) => api.describeModel(config.dataset, config.arch))),
+    run: async ({ config, emit }) =>
+      emit(await client.call((api) => api.describeModel(config.dataset, config.arch))),
   });
 
   add({
@@ -83,7 +105,11 @@ export function startController(store: Store, client: EngineClient): () => void 
     },
     run: async ({ config, summary, emit }) => {
       const layer = effectiveLayer(config, summary)!;
-      emit(await client.call((api) => api.layerHistogram(config.dataset, config.arch, layer, config.bins)));
+      emit(
+        await client.call((api) =>
+          api.layerHistogram(config.dataset, config.arch, layer, config.bins),
+        ),
+      );
     },
   });
 
@@ -96,7 +122,11 @@ export function startController(store: Store, client: EngineClient): () => void 
     run: async ({ config, summary, emit }) => {
       const layer = effectiveLayer(config, summary)!;
       const settings = compressSettings(config);
-      emit(await client.call((api) => api.inspectWeights(config.dataset, config.arch, settings, layer, config.bins)));
+      emit(
+        await client.call((api) =>
+          api.inspectWeights(config.dataset, config.arch, settings, layer, config.bins),
+        ),
+      );
     },
   });
 
@@ -104,7 +134,16 @@ export function startController(store: Store, client: EngineClient): () => void 
     name: 'report',
     key: (s) => (inCompressView(s) ? reportKey(s.config) : null),
     run: async ({ config, emit }) =>
-      emit(await client.call((api) => api.compressionReport(config.dataset, config.arch, compressSettings(config), config.storage))),
+      emit(
+        await client.call((api) =>
+          api.compressionReport(
+            config.dataset,
+            config.arch,
+            compressSettings(config),
+            config.storage,
+          ),
+        ),
+      ),
   });
 
   add({
@@ -115,7 +154,11 @@ export function startController(store: Store, client: EngineClient): () => void 
     },
     run: async ({ config, summary, emit }) => {
       const layer = effectiveLayer(config, summary)!;
-      emit(await client.call((api) => api.maskImage(config.dataset, config.arch, compressSettings(config), layer)));
+      emit(
+        await client.call((api) =>
+          api.maskImage(config.dataset, config.arch, compressSettings(config), layer),
+        ),
+      );
     },
   });
 
@@ -125,7 +168,11 @@ export function startController(store: Store, client: EngineClient): () => void 
     complete: (d, summary) => d.count === summary?.dataset.test.count,
     run: async ({ config, emit, stale }) => {
       // Quick estimate on a subset first, then the whole test set.
-      emit(await client.call((api) => api.evaluate(config.dataset, config.arch, null, QUICK_EVAL_COUNT)));
+      emit(
+        await client.call((api) =>
+          api.evaluate(config.dataset, config.arch, null, QUICK_EVAL_COUNT),
+        ),
+      );
       if (stale()) return;
       emit(await client.call((api) => api.evaluate(config.dataset, config.arch, null)));
     },
@@ -137,7 +184,11 @@ export function startController(store: Store, client: EngineClient): () => void 
     complete: (d, summary) => d.count === summary?.dataset.test.count,
     run: async ({ config, emit, stale }) => {
       const req = quantRequest(config);
-      emit(await client.call((api) => api.evaluate(config.dataset, config.arch, req, QUICK_EVAL_COUNT)));
+      emit(
+        await client.call((api) =>
+          api.evaluate(config.dataset, config.arch, req, QUICK_EVAL_COUNT),
+        ),
+      );
       if (stale()) return;
       emit(await client.call((api) => api.evaluate(config.dataset, config.arch, req)));
     },
@@ -147,11 +198,17 @@ export function startController(store: Store, client: EngineClient): () => void 
     name: 'actInspection',
     key: (s, summary) => {
       const layer = layerOf(s, summary);
-      return layer === null || !inQuantView(s) || s.config.acts.bits === 0 ? null : actInspectionKey(s.config, layer);
+      return layer === null || !inQuantView(s) || s.config.acts.bits === 0
+        ? null
+        : actInspectionKey(s.config, layer);
     },
     run: async ({ config, summary, emit }) => {
       const layer = effectiveLayer(config, summary)!;
-      emit(await client.call((api) => api.inspectActivations(config.dataset, config.arch, config.acts, layer, config.bins)));
+      emit(
+        await client.call((api) =>
+          api.inspectActivations(config.dataset, config.arch, config.acts, layer, config.bins),
+        ),
+      );
     },
   });
 
@@ -164,15 +221,27 @@ export function startController(store: Store, client: EngineClient): () => void 
       const points: SweepPoint[] = [];
       // Point by point, widest first, weight-only then W+A, so the curve fills in as it goes.
       for (const bits of SWEEP_BITS) {
-        const weights = { ...compressSettings(config), weights: { ...config.weights, format: 'int' as const, bits }, overrides: {} };
-        const wOnly = await client.call((api) => api.evaluate(config.dataset, config.arch, { weights, acts: null }));
+        const weights = {
+          ...compressSettings(config),
+          weights: { ...config.weights, format: 'int' as const, bits },
+          overrides: {},
+        };
+        const wOnly = await client.call((api) =>
+          api.evaluate(config.dataset, config.arch, { weights, acts: null }),
+        );
         if (stale()) return;
         points.push({ bits, weightOnly: wOnly.accuracy, weightAct: null });
         emit({ actBits: acts.bits, points: [...points], done: false });
-        const wa = await client.call((api) => api.evaluate(config.dataset, config.arch, { weights, acts }));
+        const wa = await client.call((api) =>
+          api.evaluate(config.dataset, config.arch, { weights, acts }),
+        );
         if (stale()) return;
         points[points.length - 1] = { bits, weightOnly: wOnly.accuracy, weightAct: wa.accuracy };
-        emit({ actBits: acts.bits, points: [...points], done: bits === SWEEP_BITS[SWEEP_BITS.length - 1] });
+        emit({
+          actBits: acts.bits,
+          points: [...points],
+          done: bits === SWEEP_BITS[SWEEP_BITS.length - 1],
+        });
       }
     },
   });
@@ -194,11 +263,21 @@ export function startController(store: Store, client: EngineClient): () => void 
         for (const bits of SENSITIVITY_BITS) {
           // This layer at `bits`, every other layer float32.
           const overrides = Object.fromEntries(names.map((n) => [n, n === layer ? bits : 0]));
-          const weights = { ...compressSettings(config), weights: { ...config.weights, format: 'int' as const }, overrides };
-          const e = await client.call((api) => api.evaluate(config.dataset, config.arch, { weights, acts: null }));
+          const weights = {
+            ...compressSettings(config),
+            weights: { ...config.weights, format: 'int' as const },
+            overrides,
+          };
+          const e = await client.call((api) =>
+            api.evaluate(config.dataset, config.arch, { weights, acts: null }),
+          );
           if (stale()) return;
           accuracy[bits] = e.accuracy;
-          emit({ candidates: [...SENSITIVITY_BITS], rows: [...rows, { layer, accuracy: { ...accuracy } }], done: false });
+          emit({
+            candidates: [...SENSITIVITY_BITS],
+            rows: [...rows, { layer, accuracy: { ...accuracy } }],
+            done: false,
+          });
         }
         rows.push({ layer, accuracy });
       }
@@ -211,9 +290,15 @@ export function startController(store: Store, client: EngineClient): () => void 
     key: (s) => (inPruneView(s) ? pruneSweepKey(s.config) : null),
     complete: (d) => d.done,
     run: async ({ config, emit, stale }) => {
-      const chosen: PruneMethod = config.prune.method === 'none' || config.prune.method === 'nm' ? 'magnitude' : config.prune.method;
+      const chosen: PruneMethod =
+        config.prune.method === 'none' || config.prune.method === 'nm'
+          ? 'magnitude'
+          : config.prune.method;
       const methods = [chosen, ...SWEEP_METHODS.filter((m) => m !== chosen)];
-      const points: PruneSweepPoint[] = PRUNE_SWEEP_SPARSITIES.map((sparsity) => ({ sparsity, accuracy: {} }));
+      const points: PruneSweepPoint[] = PRUNE_SWEEP_SPARSITIES.map((sparsity) => ({
+        sparsity,
+        accuracy: {},
+      }));
       const nm: { pattern: string; sparsity: number; accuracy: number }[] = [];
       const float = { ...config.weights, format: 'float32' as const };
       const evalAt = (prune: Config['prune']) =>
@@ -226,7 +311,12 @@ export function startController(store: Store, client: EngineClient): () => void 
       // Method by method, the chosen one first, so its curve is complete earliest.
       for (const method of methods) {
         for (const [i, sparsity] of PRUNE_SWEEP_SPARSITIES.entries()) {
-          const prune = { ...config.prune, method: sparsity === 0 ? ('none' as const) : method, sparsity, overrides: {} };
+          const prune = {
+            ...config.prune,
+            method: sparsity === 0 ? ('none' as const) : method,
+            sparsity,
+            overrides: {},
+          };
           const e = await evalAt(prune);
           if (stale()) return;
           points[i] = { sparsity, accuracy: { ...points[i]!.accuracy, [method]: e.accuracy } };
@@ -238,7 +328,12 @@ export function startController(store: Store, client: EngineClient): () => void 
         if (stale()) return;
         const [n = 2, m = 4] = pattern.split(':').map(Number);
         nm.push({ pattern, sparsity: 1 - n / m, accuracy: e.accuracy });
-        emit({ methods, points: [...points], nm: [...nm], done: pattern === NM_PATTERNS[NM_PATTERNS.length - 1] });
+        emit({
+          methods,
+          points: [...points],
+          nm: [...nm],
+          done: pattern === NM_PATTERNS[NM_PATTERNS.length - 1],
+        });
       }
     },
   });
@@ -290,7 +385,8 @@ export function startController(store: Store, client: EngineClient): () => void 
       const key = job.key(s, summary);
       if (key === null) continue;
       const have = s[job.name];
-      if (have?.key === key && (!job.complete || job.complete(have.data as never, summary))) continue;
+      if (have?.key === key && (!job.complete || job.complete(have.data as never, summary)))
+        continue;
       if (requested.get(job.name) === key) continue;
       start(job, key);
     }
@@ -309,7 +405,14 @@ export function startController(store: Store, client: EngineClient): () => void 
     const summary = currentSummary(s);
     const q = s.quantEvaluation;
     const r = s.report;
-    if (!summary || !q || !r || q.key !== quantEvaluationKey(s.config) || r.key !== reportKey(s.config)) return;
+    if (
+      !summary ||
+      !q ||
+      !r ||
+      q.key !== quantEvaluationKey(s.config) ||
+      r.key !== reportKey(s.config)
+    )
+      return;
     if (q.data.count !== summary.dataset.test.count) return;
     s.recordExperiment({
       key: `${q.key}|${r.key}`,
@@ -322,7 +425,12 @@ export function startController(store: Store, client: EngineClient): () => void 
   }
 
   const unsubscribe = store.subscribe((s, prev) => {
-    if (s.config !== prev.config || s.summary !== prev.summary || s.sensitivityRequest !== prev.sensitivityRequest) sync();
+    if (
+      s.config !== prev.config ||
+      s.summary !== prev.summary ||
+      s.sensitivityRequest !== prev.sensitivityRequest
+    )
+      sync();
     if (s.quantEvaluation !== prev.quantEvaluation || s.report !== prev.report) recordExperiment(s);
   });
   sync();

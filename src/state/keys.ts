@@ -27,7 +27,9 @@ export function evaluationKey(config: Config): string {
 
 /** Everything that changes the activation quantizers (nothing when they are off). */
 export function actKey(acts: ActQuant): string {
-  return acts.bits === 0 ? 'A32' : `A${acts.bits}|${acts.scheme}|${acts.observer}|${acts.percentile}|${acts.calibration}`;
+  return acts.bits === 0
+    ? 'A32'
+    : `A${acts.bits}|${acts.scheme}|${acts.observer}|${acts.percentile}|${acts.calibration}`;
 }
 
 /** The compressed model: pruning, then quantization or clustering, then activations. */

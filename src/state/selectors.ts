@@ -12,50 +12,83 @@ import {
   sweepKey,
   weightInspectionKey,
 } from './keys';
-import type { State } from './store';
+import type { Keyed, State } from './store';
 
-/** Narrow selectors: each returns a stored reference or a primitive, never a fresh object. */
+/**
+ * Narrow selectors: each returns a stored reference or a primitive, never a fresh object.
+ *
+ * Two kinds per result. `selectX` gives what to draw: the current result or, while the new one is
+ * being computed, the previous one for the same model (and layer), so charts update in place
+ * instead of flashing empty. `selectXCurrent` says whether it is current; components dim and
+ * label a result that is not, so a stale result is never presented as current.
+ */
+
+const sameModel = (key: string, s: State) => {
+  const mk = modelKey(s.config);
+  return key === mk || key.startsWith(`${mk}|`);
+};
+
+function shown<T>(r: Keyed<T> | null, s: State): T | null {
+  return r && sameModel(r.key, s) ? r.data : null;
+}
 
 export const selectSummary = (s: State) =>
   s.summary?.key === modelKey(s.config) ? s.summary.data : null;
 
 export const selectLayer = (s: State) => effectiveLayer(s.config, selectSummary(s));
 
-export const selectHistogram = (s: State) => {
+function currentKey(r: Keyed<unknown> | null, key: string | null): boolean {
+  return r !== null && key !== null && r.key === key;
+}
+
+const layerKey = (s: State, f: (c: State['config'], layer: string) => string) => {
   const layer = selectLayer(s);
-  return layer !== null && s.histogram?.key === histogramKey(s.config, layer)
-    ? s.histogram.data
-    : null;
+  return layer === null ? null : f(s.config, layer);
 };
+
+export const selectHistogram = (s: State) => {
+  const d = shown(s.histogram, s);
+  return d && d.layer === selectLayer(s) ? d : null;
+};
+export const selectHistogramCurrent = (s: State) =>
+  currentKey(s.histogram, layerKey(s, histogramKey));
 
 export const selectEvaluation = (s: State) =>
   s.evaluation?.key === evaluationKey(s.config) ? s.evaluation.data : null;
 
-export const selectQuantEvaluation = (s: State) =>
-  s.quantEvaluation?.key === quantEvaluationKey(s.config) ? s.quantEvaluation.data : null;
+export const selectQuantEvaluation = (s: State) => shown(s.quantEvaluation, s);
+export const selectQuantEvaluationCurrent = (s: State) =>
+  currentKey(s.quantEvaluation, quantEvaluationKey(s.config));
 
 export const selectWeightInspection = (s: State) => {
-  const layer = selectLayer(s);
-  return layer !== null && s.weightInspection?.key === weightInspectionKey(s.config, layer)
-    ? s.weightInspection.data
-    : null;
+  const d = shown(s.weightInspection, s);
+  return d && d.layer === selectLayer(s) ? d : null;
 };
+export const selectWeightInspectionCurrent = (s: State) =>
+  currentKey(s.weightInspection, layerKey(s, weightInspectionKey));
 
 export const selectActInspection = (s: State) => {
-  const layer = selectLayer(s);
-  return layer !== null && s.actInspection?.key === actInspectionKey(s.config, layer) ? s.actInspection.data : null;
+  const d = shown(s.actInspection, s);
+  return d && d.layer === selectLayer(s) ? d : null;
 };
+export const selectActInspectionCurrent = (s: State) =>
+  currentKey(s.actInspection, layerKey(s, actInspectionKey));
 
-export const selectSweep = (s: State) => (s.sweep?.key === sweepKey(s.config) ? s.sweep.data : null);
+export const selectSweep = (s: State) => shown(s.sweep, s);
+export const selectSweepCurrent = (s: State) => currentKey(s.sweep, sweepKey(s.config));
 
 export const selectSensitivity = (s: State) =>
   s.sensitivity?.key === sensitivityKey(s.config) ? s.sensitivity.data : null;
 
-export const selectReport = (s: State) => (s.report?.key === reportKey(s.config) ? s.report.data : null);
+export const selectReport = (s: State) => shown(s.report, s);
+export const selectReportCurrent = (s: State) => currentKey(s.report, reportKey(s.config));
 
 export const selectMaskImage = (s: State) => {
-  const layer = selectLayer(s);
-  return layer !== null && s.maskImage?.key === maskKey(s.config, layer) ? s.maskImage.data : null;
+  const d = shown(s.maskImage, s);
+  return d && d.layer === selectLayer(s) ? d : null;
 };
+export const selectMaskImageCurrent = (s: State) => currentKey(s.maskImage, layerKey(s, maskKey));
 
-export const selectPruneSweep = (s: State) => (s.pruneSweep?.key === pruneSweepKey(s.config) ? s.pruneSweep.data : null);
+export const selectPruneSweep = (s: State) => shown(s.pruneSweep, s);
+export const selectPruneSweepCurrent = (s: State) =>
+  currentKey(s.pruneSweep, pruneSweepKey(s.config));

@@ -4,7 +4,12 @@ import { DEFAULT_CONFIG } from '../core/config';
 import type { ActQuant, Cluster, Config, Prune, Storage, View, WeightQuant } from '../core/config';
 import type { BackendInfo } from '../worker/backend';
 import type { Evaluation, LayerHistogram, ModelSummary } from '../worker/engine';
-import type { ActInspection, CompressionReport, MaskImage, WeightInspection } from '../worker/quant';
+import type {
+  ActInspection,
+  CompressionReport,
+  MaskImage,
+  WeightInspection,
+} from '../worker/quant';
 
 /**
  * Results carry the key of the config they were computed from: a result whose key differs from
@@ -160,8 +165,10 @@ export const useStore = create<State & Actions>()((set) => ({
   setView: (view) => set((s) => ({ config: { ...s.config, view } })),
   selectLayer: (layer) => set((s) => ({ config: { ...s.config, layer } })),
   setBins: (bins) => set((s) => ({ config: { ...s.config, bins } })),
-  setWeightQuant: (patch) => set((s) => ({ config: { ...s.config, weights: { ...s.config.weights, ...patch } } })),
-  setActQuant: (patch) => set((s) => ({ config: { ...s.config, acts: { ...s.config.acts, ...patch } } })),
+  setWeightQuant: (patch) =>
+    set((s) => ({ config: { ...s.config, weights: { ...s.config.weights, ...patch } } })),
+  setActQuant: (patch) =>
+    set((s) => ({ config: { ...s.config, acts: { ...s.config.acts, ...patch } } })),
   setLayerOverride: (layer, bits) =>
     set((s) => {
       const overrides = { ...s.config.overrides };
@@ -169,7 +176,8 @@ export const useStore = create<State & Actions>()((set) => ({
       else overrides[layer] = bits;
       return { config: { ...s.config, overrides } };
     }),
-  setPrune: (patch) => set((s) => ({ config: { ...s.config, prune: { ...s.config.prune, ...patch } } })),
+  setPrune: (patch) =>
+    set((s) => ({ config: { ...s.config, prune: { ...s.config.prune, ...patch } } })),
   setPruneOverride: (layer, sparsity) =>
     set((s) => {
       const overrides = { ...s.config.prune.overrides };
@@ -177,10 +185,16 @@ export const useStore = create<State & Actions>()((set) => ({
       else overrides[layer] = sparsity;
       return { config: { ...s.config, prune: { ...s.config.prune, overrides } } };
     }),
-  setCluster: (patch) => set((s) => ({ config: { ...s.config, cluster: { ...s.config.cluster, ...patch } } })),
-  setStorage: (patch) => set((s) => ({ config: { ...s.config, storage: { ...s.config.storage, ...patch } } })),
+  setCluster: (patch) =>
+    set((s) => ({ config: { ...s.config, cluster: { ...s.config.cluster, ...patch } } })),
+  setStorage: (patch) =>
+    set((s) => ({ config: { ...s.config, storage: { ...s.config.storage, ...patch } } })),
   recordExperiment: (e) =>
-    set((s) => (s.experiments.some((x) => x.key === e.key) ? s : { experiments: [...s.experiments, e].slice(-200) })),
+    set((s) =>
+      s.experiments.some((x) => x.key === e.key)
+        ? s
+        : { experiments: [...s.experiments, e].slice(-200) },
+    ),
   replaceOverrides: (overrides) => set((s) => ({ config: { ...s.config, overrides } })),
   requestSensitivity: (key) => set({ sensitivityRequest: key }),
   replaceConfig: (config) => set({ config }),

@@ -1,7 +1,18 @@
 import { useMemo } from 'react';
-import { Bar, BarChart, CartesianGrid, ReferenceArea, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { selectActInspection, selectLayer } from '../state/selectors';
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  ReferenceArea,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import { selectActInspection, selectActInspectionCurrent, selectLayer } from '../state/selectors';
 import { useStore } from '../state/store';
+import { Fresh } from './Fresh';
 import { formatInt, formatNumber, formatPercent } from './format';
 
 /** What the selected layer reads during calibration, and the clip range the observer chose. */
@@ -12,7 +23,10 @@ export function ActivationHistogram() {
   const data = useMemo(
     () =>
       inspection
-        ? Array.from(inspection.counts, (count, i) => ({ x: inspection.min + (i + 0.5) * inspection.binWidth, count }))
+        ? Array.from(inspection.counts, (count, i) => ({
+            x: inspection.min + (i + 0.5) * inspection.binWidth,
+            count,
+          }))
         : [],
     [inspection],
   );
@@ -21,8 +35,8 @@ export function ActivationHistogram() {
       <section className="panel" aria-label="Activation histogram">
         <h2>Activations</h2>
         <p className="muted">
-          Activations are float32 (weight-only quantization). Choose activation bits to calibrate and quantize the input
-          of every layer too, as integer inference engines do (W8A8, W4A8…).
+          Activations are float32 (weight-only quantization). Choose activation bits to calibrate
+          and quantize the input of every layer too, as integer inference engines do (W8A8, W4A8…).
         </p>
       </section>
     );
@@ -32,10 +46,18 @@ export function ActivationHistogram() {
       <h2>
         Input activations of <code>{layer}</code>
       </h2>
-      <div className="chart short" data-testid="act-histogram">
+      <Fresh
+        select={selectActInspectionCurrent}
+        className="chart short"
+        data-testid="act-histogram"
+      >
         {inspection ? (
           <ResponsiveContainer width="100%" height="100%">
-            <BarChart data={data} barCategoryGap={0} margin={{ top: 8, right: 16, bottom: 24, left: 8 }}>
+            <BarChart
+              data={data}
+              barCategoryGap={0}
+              margin={{ top: 8, right: 16, bottom: 24, left: 8 }}
+            >
               <CartesianGrid strokeDasharray="3 3" vertical={false} />
               <XAxis
                 dataKey="x"
@@ -45,29 +67,55 @@ export function ActivationHistogram() {
                 label={{ value: 'activation value', position: 'insideBottom', offset: -12 }}
               />
               <YAxis scale="sqrt" tickFormatter={(v: number) => formatInt(v)} />
-              <Tooltip formatter={(v) => [formatInt(Number(v)), 'values']} labelFormatter={(v) => `≈ ${formatNumber(Number(v), 4)}`} />
+              <Tooltip
+                formatter={(v) => [formatInt(Number(v)), 'values']}
+                labelFormatter={(v) => `≈ ${formatNumber(Number(v), 4)}`}
+              />
               {inspection.clip.max < inspection.max && (
-                <ReferenceArea x1={inspection.clip.max} x2={inspection.max} fill="#e0786c" fillOpacity={0.2} ifOverflow="hidden" />
+                <ReferenceArea
+                  x1={inspection.clip.max}
+                  x2={inspection.max}
+                  fill="#e0786c"
+                  fillOpacity={0.2}
+                  ifOverflow="hidden"
+                />
               )}
               {inspection.clip.min > inspection.min && (
-                <ReferenceArea x1={inspection.min} x2={inspection.clip.min} fill="#e0786c" fillOpacity={0.2} ifOverflow="hidden" />
+                <ReferenceArea
+                  x1={inspection.min}
+                  x2={inspection.clip.min}
+                  fill="#e0786c"
+                  fillOpacity={0.2}
+                  ifOverflow="hidden"
+                />
               )}
               <Bar dataKey="count" fill="#c2255c" isAnimationActive={false} />
-              <ReferenceLine x={inspection.clip.min} stroke="#c92a2a" strokeDasharray="4 3" ifOverflow="hidden" />
-              <ReferenceLine x={inspection.clip.max} stroke="#c92a2a" strokeDasharray="4 3" ifOverflow="hidden" />
+              <ReferenceLine
+                x={inspection.clip.min}
+                stroke="#c92a2a"
+                strokeDasharray="4 3"
+                ifOverflow="hidden"
+              />
+              <ReferenceLine
+                x={inspection.clip.max}
+                stroke="#c92a2a"
+                strokeDasharray="4 3"
+                ifOverflow="hidden"
+              />
             </BarChart>
           </ResponsiveContainer>
         ) : (
           <p className="muted">Calibrating on {formatInt(acts.calibration)} training images…</p>
         )}
-      </div>
+      </Fresh>
       {inspection && (
         <p className="muted small" data-testid="act-facts">
-          Seen over {formatInt(inspection.count)} values: [{formatNumber(inspection.observed.min, 3)},{' '}
-          {formatNumber(inspection.observed.max, 3)}]. Clip range (red dashes): [{formatNumber(inspection.clip.min, 3)},{' '}
-          {formatNumber(inspection.clip.max, 3)}], scale {formatNumber(inspection.scale, 5)}, zero-point{' '}
-          {inspection.zeroPoint}; {formatPercent(inspection.clippedFraction, 3)} of values clipped. Counts on a square-root
-          axis: the tail is thin but matters.
+          Seen over {formatInt(inspection.count)} values: [
+          {formatNumber(inspection.observed.min, 3)}, {formatNumber(inspection.observed.max, 3)}].
+          Clip range (red dashes): [{formatNumber(inspection.clip.min, 3)},{' '}
+          {formatNumber(inspection.clip.max, 3)}], scale {formatNumber(inspection.scale, 5)},
+          zero-point {inspection.zeroPoint}; {formatPercent(inspection.clippedFraction, 3)} of
+          values clipped. Counts on a square-root axis: the tail is thin but matters.
         </p>
       )}
     </section>

@@ -21,7 +21,8 @@ export function BitsSlider({ label, value, min, max, onChange, describe, disable
   return (
     <div className="field bits-slider">
       <label htmlFor={id}>
-        <span>{label}</span> <output htmlFor={id}>{describe ? describe(value) : `${value} bits`}</output>
+        <span>{label}</span>{' '}
+        <output htmlFor={id}>{describe ? describe(value) : `${value} bits`}</output>
       </label>
       <input
         id={id}

@@ -1,7 +1,12 @@
 import { useMemo } from 'react';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { selectLayer, selectWeightInspection } from '../state/selectors';
+import {
+  selectLayer,
+  selectWeightInspection,
+  selectWeightInspectionCurrent,
+} from '../state/selectors';
 import { useStore } from '../state/store';
+import { Fresh } from './Fresh';
 import { formatNumber } from './format';
 
 /**
@@ -12,9 +17,19 @@ export function ChannelRanges() {
   const inspection = useStore(selectWeightInspection);
   const layer = useStore(selectLayer);
   const data = useMemo(() => {
-    if (!inspection?.channelMin || !inspection.channelMax || !inspection.scale || inspection.scale.length < 2) return null;
+    if (
+      !inspection?.channelMin ||
+      !inspection.channelMax ||
+      !inspection.scale ||
+      inspection.scale.length < 2
+    )
+      return null;
     const { channelMin, channelMax, scale } = inspection;
-    return Array.from(channelMin, (lo, c) => ({ channel: c, range: [lo, channelMax[c]!] as [number, number], scale: scale[c]! }));
+    return Array.from(channelMin, (lo, c) => ({
+      channel: c,
+      range: [lo, channelMax[c]!] as [number, number],
+      scale: scale[c]!,
+    }));
   }, [inspection]);
   if (!data) return null;
   return (
@@ -22,26 +37,42 @@ export function ChannelRanges() {
       <h2>
         Per-channel ranges of <code>{layer}</code>
       </h2>
-      <div className="chart short" data-testid="channel-ranges">
+      <Fresh
+        select={selectWeightInspectionCurrent}
+        className="chart short"
+        data-testid="channel-ranges"
+      >
         <ResponsiveContainer width="100%" height="100%">
-          <BarChart data={data} barCategoryGap={0} margin={{ top: 8, right: 16, bottom: 16, left: 8 }}>
+          <BarChart
+            data={data}
+            barCategoryGap={0}
+            margin={{ top: 8, right: 16, bottom: 16, left: 8 }}
+          >
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
-            <XAxis dataKey="channel" tick={{ fontSize: 11 }} label={{ value: 'output channel', position: 'insideBottom', offset: -8 }} />
+            <XAxis
+              dataKey="channel"
+              tick={{ fontSize: 11 }}
+              label={{ value: 'output channel', position: 'insideBottom', offset: -8 }}
+            />
             <YAxis tickFormatter={(v: number) => formatNumber(v, 2)} />
             <Tooltip
               formatter={(v, name, item) => {
                 const p = item.payload as { range: [number, number]; scale: number };
-                return [`[${formatNumber(p.range[0], 4)}, ${formatNumber(p.range[1], 4)}], scale ${formatNumber(p.scale, 5)}`, 'range'];
+                return [
+                  `[${formatNumber(p.range[0], 4)}, ${formatNumber(p.range[1], 4)}], scale ${formatNumber(p.scale, 5)}`,
+                  'range',
+                ];
               }}
               labelFormatter={(c) => `channel ${String(c)}`}
             />
             <Bar dataKey="range" fill="#7c5cd6" isAnimationActive={false} />
           </BarChart>
         </ResponsiveContainer>
-      </div>
+      </Fresh>
       <p className="muted small">
-        Each bar is one output channel's weight range; per-channel quantization fits a grid to each bar instead of one grid
-        to the widest. The price: one scale (and zero-point) per channel in the size.
+        Each bar is one output channel's weight range; per-channel quantization fits a grid to each
+        bar instead of one grid to the widest. The price: one scale (and zero-point) per channel in
+        the size.
       </p>
     </section>
   );

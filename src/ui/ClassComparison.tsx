@@ -1,5 +1,14 @@
 import { useMemo } from 'react';
-import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Legend,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
 import { selectEvaluation, selectQuantEvaluation, selectSummary } from '../state/selectors';
 import { useStore } from '../state/store';
 import { perClassAccuracy } from '../core/metrics';
@@ -30,7 +39,12 @@ export function ClassComparison() {
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
             <XAxis dataKey="name" interval={0} tick={{ fontSize: 11 }} />
             <YAxis domain={[0, 100]} unit="%" />
-            <Tooltip formatter={(v, name) => [v === null ? '—' : formatPercent(Number(v) / 100), String(name)]} />
+            <Tooltip
+              formatter={(v, name) => [
+                v === null ? '—' : formatPercent(Number(v) / 100),
+                String(name),
+              ]}
+            />
             <Legend verticalAlign="top" height={24} />
             <Bar dataKey="original" name="float32" fill="#8a94a8" isAnimationActive={false} />
             <Bar dataKey="compressed" name="compressed" fill="#3b6fd8" isAnimationActive={false} />

@@ -1,5 +1,14 @@
 import { useMemo } from 'react';
-import { CartesianGrid, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis, ZAxis } from 'recharts';
+import {
+  CartesianGrid,
+  ResponsiveContainer,
+  Scatter,
+  ScatterChart,
+  Tooltip,
+  XAxis,
+  YAxis,
+  ZAxis,
+} from 'recharts';
 import { selectSummary } from '../state/selectors';
 import { useStore } from '../state/store';
 import { formatPercent } from './format';
@@ -12,7 +21,12 @@ export function ExperimentsScatter() {
     () =>
       experiments
         .filter((e) => e.model === summary?.id)
-        .map((e) => ({ size: e.sizeBits / 8000, accuracy: e.accuracy * 100, label: e.label, ratio: e.float32Bits / e.sizeBits })),
+        .map((e) => ({
+          size: e.sizeBits / 8000,
+          accuracy: e.accuracy * 100,
+          label: e.label,
+          ratio: e.float32Bits / e.sizeBits,
+        })),
     [experiments, summary],
   );
   return (
@@ -34,12 +48,14 @@ export function ExperimentsScatter() {
             <ZAxis range={[60, 60]} />
             <Tooltip
               content={({ payload }) => {
-                const p = payload?.[0]?.payload as { label: string; size: number; accuracy: number; ratio: number } | undefined;
+                const p = payload?.[0]?.payload as
+                  { label: string; size: number; accuracy: number; ratio: number } | undefined;
                 return p ? (
                   <div className="tooltip">
                     <strong>{p.label}</strong>
                     <br />
-                    {formatPercent(p.accuracy / 100)} · {p.size.toFixed(1)} KB · {p.ratio.toFixed(1)}× smaller
+                    {formatPercent(p.accuracy / 100)} · {p.size.toFixed(1)} KB ·{' '}
+                    {p.ratio.toFixed(1)}× smaller
                   </div>
                 ) : null;
               }}
@@ -48,7 +64,9 @@ export function ExperimentsScatter() {
           </ScatterChart>
         </ResponsiveContainer>
       </div>
-      <p className="muted small">Each dot is a configuration you measured on the full test set; hover for its settings.</p>
+      <p className="muted small">
+        Each dot is a configuration you measured on the full test set; hover for its settings.
+      </p>
     </section>
   );
 }

@@ -1,7 +1,12 @@
-import { useMemo } from 'react';
+import { memo, useMemo } from 'react';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { planLayer } from '../core/plan/quantPlan';
-import { selectLayer, selectReport, selectSummary, selectWeightInspection } from '../state/selectors';
+import {
+  selectLayer,
+  selectReport,
+  selectSummary,
+  selectWeightInspection,
+} from '../state/selectors';
 import { useStore } from '../state/store';
 import { formatBits, formatInt, formatNumber } from './format';
 
@@ -34,8 +39,8 @@ export function LayerQuantTable() {
     <section className="panel" aria-label="Per-layer quantization">
       <h2>Per layer: precision, error, size</h2>
       <p className="muted small">
-        Give any layer its own bit-width or keep it in float32 (mixed precision). SQNR = 10·log10(Σw² / Σ(w − ŵ)²): every
-        extra bit buys about 6 dB.
+        Give any layer its own bit-width or keep it in float32 (mixed precision). SQNR =
+        10·log10(Σw² / Σ(w − ŵ)²): every extra bit buys about 6 dB.
       </p>
       <div className="table-wrap">
         <table className="layer-table" data-testid="layer-quant-table">
@@ -44,10 +49,18 @@ export function LayerQuantTable() {
               <th scope="col">Layer</th>
               <th scope="col">Precision</th>
               <th scope="col">Scheme</th>
-              <th scope="col" className="num">SQNR</th>
-              <th scope="col" className="num">MSE</th>
-              <th scope="col" className="num">Levels</th>
-              <th scope="col" className="num">Size</th>
+              <th scope="col" className="num">
+                SQNR
+              </th>
+              <th scope="col" className="num">
+                MSE
+              </th>
+              <th scope="col" className="num">
+                Levels
+              </th>
+              <th scope="col" className="num">
+                Size
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -71,7 +84,12 @@ export function LayerQuantTable() {
                     <select
                       aria-label={`Precision of layer ${p.name}`}
                       value={ov === undefined ? 'global' : String(ov)}
-                      onChange={(ev) => setOverride(p.name, ev.target.value === 'global' ? null : Number(ev.target.value))}
+                      onChange={(ev) =>
+                        setOverride(
+                          p.name,
+                          ev.target.value === 'global' ? null : Number(ev.target.value),
+                        )
+                      }
                     >
                       <option value="global">as global</option>
                       <option value="0">float32</option>
@@ -83,7 +101,9 @@ export function LayerQuantTable() {
                     </select>
                   </td>
                   <td>{p.label}</td>
-                  <td className="num">{e ? (Number.isFinite(e.sqnrDb) ? `${e.sqnrDb.toFixed(1)} dB` : '∞') : '…'}</td>
+                  <td className="num">
+                    {e ? (Number.isFinite(e.sqnrDb) ? `${e.sqnrDb.toFixed(1)} dB` : '∞') : '…'}
+                  </td>
                   <td className="num">{e ? formatNumber(e.mse, 3) : '…'}</td>
                   <td className="num">{e ? formatInt(e.levels) : '…'}</td>
                   <td className="num">
@@ -98,17 +118,24 @@ export function LayerQuantTable() {
           </tbody>
         </table>
       </div>
-      <div className="chart tiny" data-testid="sqnr-chart">
-        <ResponsiveContainer width="100%" height="100%">
-          <BarChart data={sqnr} margin={{ top: 8, right: 16, bottom: 4, left: 8 }}>
-            <CartesianGrid strokeDasharray="3 3" vertical={false} />
-            <XAxis dataKey="name" />
-            <YAxis unit=" dB" />
-            <Tooltip formatter={(v) => [`${String(v)} dB`, 'SQNR']} />
-            <Bar dataKey="sqnr" fill="#f08c00" isAnimationActive={false} />
-          </BarChart>
-        </ResponsiveContainer>
-      </div>
+      <SqnrChart data={sqnr} />
     </section>
   );
 }
+
+/** Memoized: the table above re-renders on every settings change, the chart only on new errors. */
+const SqnrChart = memo(function SqnrChart({ data }: { data: { name: string; sqnr: number }[] }) {
+  return (
+    <div className="chart tiny" data-testid="sqnr-chart">
+      <ResponsiveContainer width="100%" height="100%">
+        <BarChart data={data} margin={{ top: 8, right: 16, bottom: 4, left: 8 }}>
+          <CartesianGrid strokeDasharray="3 3" vertical={false} />
+          <XAxis dataKey="name" />
+          <YAxis unit=" dB" />
+          <Tooltip formatter={(v) => [`${String(v)} dB`, 'SQNR']} />
+          <Bar dataKey="sqnr" fill="#f08c00" isAnimationActive={false} />
+        </BarChart>
+      </ResponsiveContainer>
+    </div>
+  );
+});

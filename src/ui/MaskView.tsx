@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
-import { selectLayer, selectMaskImage } from '../state/selectors';
+import { selectLayer, selectMaskImage, selectMaskImageCurrent } from '../state/selectors';
 import { useStore } from '../state/store';
+import { Fresh } from './Fresh';
 import { formatInt, formatPercent } from './format';
 
 /**
@@ -18,14 +19,18 @@ export function MaskView() {
     el.height = image.height;
     const ctx = el.getContext('2d');
     if (!ctx) return;
-    ctx.putImageData(new ImageData(new Uint8ClampedArray(image.pixels), image.width, image.height), 0, 0);
+    ctx.putImageData(
+      new ImageData(new Uint8ClampedArray(image.pixels), image.width, image.height),
+      0,
+      0,
+    );
   }, [image]);
   return (
     <section className="panel" aria-label="Weight mask">
       <h2>
         Weight matrix of <code>{layer ?? '…'}</code>
       </h2>
-      <div className="mask-wrap">
+      <Fresh select={selectMaskImageCurrent} className="mask-wrap">
         <canvas
           ref={canvas}
           className="mask-canvas"
@@ -38,12 +43,13 @@ export function MaskView() {
               : 'Weight matrix loading'
           }
         />
-      </div>
+      </Fresh>
       {image && (
         <p className="muted small" data-testid="mask-caption">
-          {image.height} rows (inputs; for a convolution, every kernel tap of every input channel) × {image.width} columns
-          (output units): one pixel per weight. Blue positive, orange negative, darker = larger; pale grey = pruned.{' '}
-          {formatInt(image.kept)} of {formatInt(image.total)} kept ({formatPercent(1 - image.kept / image.total, 1)} sparse). A
+          {image.height} rows (inputs; for a convolution, every kernel tap of every input channel) ×{' '}
+          {image.width} columns (output units): one pixel per weight. Blue positive, orange
+          negative, darker = larger; pale grey = pruned. {formatInt(image.kept)} of{' '}
+          {formatInt(image.total)} kept ({formatPercent(1 - image.kept / image.total, 1)} sparse). A
           whole grey column is a removed unit; 2:4 shows as two kept in every four down a column.
         </p>
       )}

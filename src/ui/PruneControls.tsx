@@ -14,9 +14,12 @@ const METHOD_LABEL: Record<Prune['method'], string> = {
 
 const METHOD_HELP: Record<Prune['method'], string> = {
   none: 'All weights kept.',
-  magnitude: 'In every layer, remove the given fraction of weights with the smallest |w| (torch l1_unstructured).',
-  global: 'One |w| threshold for all layers: big layers with many small weights lose more (torch global_unstructured).',
-  structured: 'Remove whole output units (Dense) or filters (Conv2D) with the smallest norm: the layer really shrinks (torch ln_structured). The output layer is never cut: its units are the classes.',
+  magnitude:
+    'In every layer, remove the given fraction of weights with the smallest |w| (torch l1_unstructured).',
+  global:
+    'One |w| threshold for all layers: big layers with many small weights lose more (torch global_unstructured).',
+  structured:
+    'Remove whole output units (Dense) or filters (Conv2D) with the smallest norm: the layer really shrinks (torch ln_structured). The output layer is never cut: its units are the classes.',
   nm: 'In every group of M consecutive weights feeding a unit, keep the N largest: the pattern sparse tensor cores accelerate.',
   random: 'Remove weights at random: the baseline that shows magnitude is a good guess.',
 };
@@ -36,7 +39,10 @@ export function PruneControls() {
       <h2>1. Prune</h2>
       <label className="field">
         <span>Pruning method</span>
-        <select value={p.method} onChange={(e) => setP({ method: e.target.value as Prune['method'] })}>
+        <select
+          value={p.method}
+          onChange={(e) => setP({ method: e.target.value as Prune['method'] })}
+        >
           {PRUNE_METHODS.map((m) => (
             <option key={m} value={m}>
               {METHOD_LABEL[m]}
@@ -48,7 +54,11 @@ export function PruneControls() {
       <div className="field">
         <label htmlFor="sparsity-slider" className="slider-label">
           <span>Sparsity</span>
-          <output htmlFor="sparsity-slider">{usesSparsity ? `${(p.sparsity * 100).toFixed(p.sparsity >= 0.9 ? 1 : 0)}% pruned` : '—'}</output>
+          <output htmlFor="sparsity-slider">
+            {usesSparsity
+              ? `${(p.sparsity * 100).toFixed(p.sparsity >= 0.9 ? 1 : 0)}% pruned`
+              : '—'}
+          </output>
         </label>
         <input
           id="sparsity-slider"
@@ -65,11 +75,21 @@ export function PruneControls() {
         <fieldset className="field radio-row">
           <legend>Rank units by</legend>
           <label>
-            <input type="radio" name="pnorm" checked={p.norm === 'l1'} onChange={() => setP({ norm: 'l1' })} />
+            <input
+              type="radio"
+              name="pnorm"
+              checked={p.norm === 'l1'}
+              onChange={() => setP({ norm: 'l1' })}
+            />
             L1 norm
           </label>
           <label>
-            <input type="radio" name="pnorm" checked={p.norm === 'l2'} onChange={() => setP({ norm: 'l2' })} />
+            <input
+              type="radio"
+              name="pnorm"
+              checked={p.norm === 'l2'}
+              onChange={() => setP({ norm: 'l2' })}
+            />
             L2 norm
           </label>
         </fieldset>
@@ -77,7 +97,10 @@ export function PruneControls() {
       {p.method === 'nm' && (
         <label className="field">
           <span>N:M pattern</span>
-          <select value={p.pattern} onChange={(e) => setP({ pattern: e.target.value as Prune['pattern'] })}>
+          <select
+            value={p.pattern}
+            onChange={(e) => setP({ pattern: e.target.value as Prune['pattern'] })}
+          >
             <option value="2:4">2:4 (50%, NVIDIA Ampere sparse tensor cores)</option>
             <option value="1:4">1:4 (75%)</option>
             <option value="4:8">4:8 (50%)</option>
@@ -88,7 +111,10 @@ export function PruneControls() {
       <h2>2. Then store the kept weights as</h2>
       <label className="field">
         <span>Weight representation</span>
-        <select value={w.format} onChange={(e) => setW({ format: e.target.value as WeightQuant['format'] })}>
+        <select
+          value={w.format}
+          onChange={(e) => setW({ format: e.target.value as WeightQuant['format'] })}
+        >
           <option value="float32">float32 (unchanged)</option>
           <option value="int">integers (quantization)</option>
           <option value="cluster">shared values (k-means clustering)</option>
@@ -97,7 +123,13 @@ export function PruneControls() {
         </select>
       </label>
       {w.format === 'int' && (
-        <BitsSlider label="Weight bits" value={w.bits} min={1} max={8} onChange={(bits) => setW({ bits })} />
+        <BitsSlider
+          label="Weight bits"
+          value={w.bits}
+          min={1}
+          max={8}
+          onChange={(bits) => setW({ bits })}
+        />
       )}
       {w.format === 'cluster' && (
         <>
@@ -120,10 +152,15 @@ export function PruneControls() {
           </div>
           <label className="field">
             <span>Centroid initialization</span>
-            <select value={c.init} onChange={(e) => setC({ init: e.target.value as Cluster['init'] })}>
+            <select
+              value={c.init}
+              onChange={(e) => setC({ init: e.target.value as Cluster['init'] })}
+            >
               {CLUSTER_INITS.map((i) => (
                 <option key={i} value={i}>
-                  {i === 'linear' ? 'linear (evenly spaced, Deep Compression)' : 'k-means++ (seeded)'}
+                  {i === 'linear'
+                    ? 'linear (evenly spaced, Deep Compression)'
+                    : 'k-means++ (seeded)'}
                 </option>
               ))}
             </select>
@@ -134,7 +171,10 @@ export function PruneControls() {
       <h2>3. Storage</h2>
       <label className="field">
         <span>Sparse format</span>
-        <select value={st.format} onChange={(e) => setS({ format: e.target.value as Storage['format'] })}>
+        <select
+          value={st.format}
+          onChange={(e) => setS({ format: e.target.value as Storage['format'] })}
+        >
           <option value="auto">smallest per layer</option>
           <option value="dense">dense (store the zeros)</option>
           <option value="bitmask">bitmask (1 bit per weight)</option>
@@ -153,7 +193,11 @@ export function PruneControls() {
         </select>
       </label>
       <label className="field checkbox">
-        <input type="checkbox" checked={st.huffman} onChange={(e) => setS({ huffman: e.target.checked })} />
+        <input
+          type="checkbox"
+          checked={st.huffman}
+          onChange={(e) => setS({ huffman: e.target.checked })}
+        />
         <span>Huffman-code the weight codes and indices</span>
       </label>
     </section>

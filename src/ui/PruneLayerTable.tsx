@@ -18,7 +18,8 @@ export function PruneLayerTable() {
     <section className="panel" aria-label="Per-layer pruning">
       <h2>Per layer: sparsity, shape, storage</h2>
       <p className="muted small">
-        Leave a sensitive layer dense, or give it its own sparsity. Biases are never pruned, except those of removed units.
+        Leave a sensitive layer dense, or give it its own sparsity. Biases are never pruned, except
+        those of removed units.
       </p>
       <div className="table-wrap">
         <table className="layer-table" data-testid="prune-layer-table">
@@ -26,11 +27,17 @@ export function PruneLayerTable() {
             <tr>
               <th scope="col">Layer</th>
               <th scope="col">Pruning</th>
-              <th scope="col" className="num">Kept / weights</th>
-              <th scope="col" className="num">Sparsity</th>
+              <th scope="col" className="num">
+                Kept / weights
+              </th>
+              <th scope="col" className="num">
+                Sparsity
+              </th>
               <th scope="col">Shape</th>
               <th scope="col">Stored as</th>
-              <th scope="col" className="num">Size</th>
+              <th scope="col" className="num">
+                Size
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -39,7 +46,12 @@ export function PruneLayerTable() {
               const r = report?.layers.find((x) => x.name === name);
               const size = report?.size.layers.find((x) => x.name === name);
               const ov = overrides[name];
-              const value = ov === undefined ? 'global' : ov === SKIP_LAYER ? 'skip' : String(Math.round(ov * 1000) / 10);
+              const value =
+                ov === undefined
+                  ? 'global'
+                  : ov === SKIP_LAYER
+                    ? 'skip'
+                    : String(Math.round(ov * 1000) / 10);
               return (
                 <tr key={name} className={name === selected ? 'selected' : undefined}>
                   <th scope="row">
@@ -60,24 +72,36 @@ export function PruneLayerTable() {
                       onChange={(e) =>
                         setOverride(
                           name,
-                          e.target.value === 'global' ? null : e.target.value === 'skip' ? SKIP_LAYER : Number(e.target.value) / 100,
+                          e.target.value === 'global'
+                            ? null
+                            : e.target.value === 'skip'
+                              ? SKIP_LAYER
+                              : Number(e.target.value) / 100,
                         )
                       }
                     >
                       <option value="global">as global</option>
                       <option value="skip">keep dense</option>
-                      {[...new Set([...CHOICES.map(String), ...(value !== 'global' && value !== 'skip' ? [value] : [])])].map((v) => (
+                      {[
+                        ...new Set([
+                          ...CHOICES.map(String),
+                          ...(value !== 'global' && value !== 'skip' ? [value] : []),
+                        ]),
+                      ].map((v) => (
                         <option key={v} value={v}>
                           {v}%
                         </option>
                       ))}
                     </select>
                   </td>
-                  <td className="num">{r ? `${formatInt(r.total - r.pruned)} / ${formatInt(r.total)}` : '…'}</td>
+                  <td className="num">
+                    {r ? `${formatInt(r.total - r.pruned)} / ${formatInt(r.total)}` : '…'}
+                  </td>
                   <td className="num">{r ? formatPercent(r.sparsity, 1) : '…'}</td>
                   <td>
                     {formatShape(l.info.kernelShape)}
-                    {r?.effectiveShape && formatShape(r.effectiveShape) !== formatShape(l.info.kernelShape)
+                    {r?.effectiveShape &&
+                    formatShape(r.effectiveShape) !== formatShape(l.info.kernelShape)
                       ? ` → ${formatShape(r.effectiveShape)}`
                       : ''}
                   </td>

@@ -1,6 +1,17 @@
 import { useMemo } from 'react';
-import { CartesianGrid, ComposedChart, Legend, Line, ReferenceLine, ResponsiveContainer, Scatter, Tooltip, XAxis, YAxis } from 'recharts';
-import { selectEvaluation, selectPruneSweep } from '../state/selectors';
+import {
+  CartesianGrid,
+  ComposedChart,
+  Legend,
+  Line,
+  ReferenceLine,
+  ResponsiveContainer,
+  Scatter,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import { selectEvaluation, selectPruneSweep, selectPruneSweepCurrent } from '../state/selectors';
 import { useStore } from '../state/store';
 import { formatPercent } from './format';
 
@@ -21,6 +32,7 @@ const LABELS: Record<string, string> = {
 /** Accuracy against sparsity, one line per method, N:M patterns as points. */
 export function PruneSweepChart() {
   const sweep = useStore(selectPruneSweep);
+  const current = useStore(selectPruneSweepCurrent);
   const base = useStore(selectEvaluation);
   const sparsity = useStore((s) => s.config.prune.sparsity);
   const method = useStore((s) => s.config.prune.method);
@@ -33,14 +45,23 @@ export function PruneSweepChart() {
       }) ?? [],
     [sweep],
   );
-  const nm = useMemo(() => sweep?.nm.map((p) => ({ sparsity: p.sparsity * 100, nm: p.accuracy * 100, pattern: p.pattern })) ?? [], [sweep]);
+  const nm = useMemo(
+    () =>
+      sweep?.nm.map((p) => ({
+        sparsity: p.sparsity * 100,
+        nm: p.accuracy * 100,
+        pattern: p.pattern,
+      })) ?? [],
+    [sweep],
+  );
   return (
     <section className="panel" aria-label="Accuracy versus sparsity">
       <h2>Accuracy vs sparsity</h2>
       <div
-        className="chart"
+        className={current ? 'chart' : 'chart stale'}
+        data-current={current}
         data-testid="prune-sweep"
-        data-done={sweep?.done ? 'true' : 'false'}
+        data-done={current && sweep?.done ? 'true' : 'false'}
         data-methods={sweep?.methods.join(',') ?? ''}
       >
         <ResponsiveContainer width="100%" height="100%">
@@ -55,10 +76,17 @@ export function PruneSweepChart() {
               label={{ value: 'weights pruned', position: 'insideBottom', offset: -12 }}
             />
             <YAxis domain={[0, 100]} unit="%" />
-            <Tooltip formatter={(v, name) => [formatPercent(Number(v) / 100), String(name)]} labelFormatter={(x) => `${String(x)}% pruned`} />
+            <Tooltip
+              formatter={(v, name) => [formatPercent(Number(v) / 100), String(name)]}
+              labelFormatter={(x) => `${String(x)}% pruned`}
+            />
             <Legend verticalAlign="top" height={24} />
-            {base && <ReferenceLine y={base.accuracy * 100} stroke="#2f9e6e" strokeDasharray="5 4" />}
-            {method !== 'none' && method !== 'nm' && <ReferenceLine x={sparsity * 100} stroke="#f08c00" strokeOpacity={0.6} />}
+            {base && (
+              <ReferenceLine y={base.accuracy * 100} stroke="#2f9e6e" strokeDasharray="5 4" />
+            )}
+            {method !== 'none' && method !== 'nm' && (
+              <ReferenceLine x={sparsity * 100} stroke="#f08c00" strokeOpacity={0.6} />
+            )}
             {(sweep?.methods ?? []).map((m) => (
               <Line
                 key={m}
@@ -71,12 +99,21 @@ export function PruneSweepChart() {
                 connectNulls
               />
             ))}
-            {nm.length > 0 && <Scatter data={nm} dataKey="nm" name="N:M (2:4, 1:4, 4:8)" fill="#f08c00" isAnimationActive={false} />}
+            {nm.length > 0 && (
+              <Scatter
+                data={nm}
+                dataKey="nm"
+                name="N:M (2:4, 1:4, 4:8)"
+                fill="#f08c00"
+                isAnimationActive={false}
+              />
+            )}
           </ComposedChart>
         </ResponsiveContainer>
       </div>
       <p className="muted small">
-        Each point: the full test set with that fraction of weights removed (weights otherwise float32, no retraining).
+        Each point: the full test set with that fraction of weights removed (weights otherwise
+        float32, no retraining).
         {sweep?.done ? '' : ' Filling in…'}
       </p>
     </section>

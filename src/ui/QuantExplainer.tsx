@@ -6,8 +6,9 @@ export function QuantExplainer() {
       <details open>
         <summary>Precision and memory</summary>
         <p>
-          A float32 weight takes 32 bits. Storing it as an 8-bit integer code makes the model 4× smaller; 4 bits, 8×; 1
-          bit, 32×. The price is precision: only 2<sup>b</sup> values can be represented.
+          A float32 weight takes 32 bits. Storing it as an 8-bit integer code makes the model 4×
+          smaller; 4 bits, 8×; 1 bit, 32×. The price is precision: only 2<sup>b</sup> values can be
+          represented.
         </p>
       </details>
       <details open>
@@ -19,51 +20,57 @@ export function QuantExplainer() {
           q = clamp(round(x / s) + z, q<sub>min</sub>, q<sub>max</sub>), &nbsp; x̂ = s · (q − z)
         </p>
         <p>
-          The <b>scale</b> s is the step between neighbouring levels; the <b>zero-point</b> z is the code that stands for
-          real 0. The range is always stretched to include 0 so that 0 is represented exactly: zero padding, ReLU outputs
-          and pruned weights must stay exactly zero. Rounding is to nearest, ties to even, as <code>torch.round</code>.
+          The <b>scale</b> s is the step between neighbouring levels; the <b>zero-point</b> z is the
+          code that stands for real 0. The range is always stretched to include 0 so that 0 is
+          represented exactly: zero padding, ReLU outputs and pruned weights must stay exactly zero.
+          Rounding is to nearest, ties to even, as <code>torch.round</code>.
         </p>
       </details>
       <details>
         <summary>Symmetric vs affine</summary>
         <p>
-          <b>Symmetric</b> uses signed codes −(2<sup>b−1</sup>−1)…2<sup>b−1</sup>−1 and z = 0 (torch <code>qint8</code>
-          weights): simple integer arithmetic, the grid centred on 0. <b>Affine</b> (asymmetric) uses unsigned codes
-          0…2<sup>b</sup>−1 and a zero-point so the grid covers exactly [min, max]: better for one-sided data such as ReLU
-          activations.
+          <b>Symmetric</b> uses signed codes −(2<sup>b−1</sup>−1)…2<sup>b−1</sup>−1 and z = 0 (torch{' '}
+          <code>qint8</code>
+          weights): simple integer arithmetic, the grid centred on 0. <b>Affine</b> (asymmetric)
+          uses unsigned codes 0…2<sup>b</sup>−1 and a zero-point so the grid covers exactly [min,
+          max]: better for one-sided data such as ReLU activations.
         </p>
       </details>
       <details>
         <summary>Per-tensor vs per-channel</summary>
         <p>
-          One scale for a whole layer must cover its widest channel, so narrow channels get only a few levels.
-          Per-channel quantization gives every output channel (Dense unit, Conv2D filter) its own scale: less error, a few
-          more numbers to store. It is the default for weights in torch.ao and TFLite.
+          One scale for a whole layer must cover its widest channel, so narrow channels get only a
+          few levels. Per-channel quantization gives every output channel (Dense unit, Conv2D
+          filter) its own scale: less error, a few more numbers to store. It is the default for
+          weights in torch.ao and TFLite.
         </p>
       </details>
       <details>
         <summary>1 and 2 bits</summary>
         <p>
-          At 1 bit, weights become α·sign(w) with α = mean |w| (BinaryConnect, XNOR-Net). At 2 bits the symmetric grid is
-          ternary {'{−s, 0, +s}'}; Ternary Weight Networks instead zero every |w| below 0.7·mean|w| and fit α to the rest.
+          At 1 bit, weights become α·sign(w) with α = mean |w| (BinaryConnect, XNOR-Net). At 2 bits
+          the symmetric grid is ternary {'{−s, 0, +s}'}; Ternary Weight Networks instead zero every
+          |w| below 0.7·mean|w| and fit α to the rest.
         </p>
       </details>
       <details>
         <summary>Weights vs activations; calibration</summary>
         <p>
-          Weights are known in advance. Activations depend on the input, so their range is estimated by running a few
-          hundred training images through the float model (<b>calibration</b>) with an <b>observer</b> per layer: MinMax,
-          a moving average, a percentile that ignores outliers, or the clip range with the least error (MSE). Integer
-          engines then run layers on quantized inputs: W8A8, W4A8…
+          Weights are known in advance. Activations depend on the input, so their range is estimated
+          by running a few hundred training images through the float model (<b>calibration</b>) with
+          an <b>observer</b> per layer: MinMax, a moving average, a percentile that ignores
+          outliers, or the clip range with the least error (MSE). Integer engines then run layers on
+          quantized inputs: W8A8, W4A8…
         </p>
       </details>
       <details>
         <summary>Post-training quantization vs quantization-aware training</summary>
         <p>
-          Everything here is post-training quantization (PTQ): the trained weights are rounded, nothing is retrained. At 8
-          bits it is nearly free; at 2 bits accuracy collapses. Quantization-aware training (QAT) fine-tunes with the
-          rounding in the forward pass and a <b>straight-through estimator</b> (the gradient passes through round() as if
-          it were the identity), and recovers most of the loss.
+          Everything here is post-training quantization (PTQ): the trained weights are rounded,
+          nothing is retrained. At 8 bits it is nearly free; at 2 bits accuracy collapses.
+          Quantization-aware training (QAT) fine-tunes with the rounding in the forward pass and a{' '}
+          <b>straight-through estimator</b> (the gradient passes through round() as if it were the
+          identity), and recovers most of the loss.
         </p>
       </details>
     </section>

@@ -12,9 +12,14 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { selectLayer, selectWeightInspection } from '../state/selectors';
+import {
+  selectLayer,
+  selectWeightInspection,
+  selectWeightInspectionCurrent,
+} from '../state/selectors';
 import { useStore } from '../state/store';
 import { formatInt, formatNumber } from './format';
+import { Fresh } from './Fresh';
 
 /** More grid lines than this would paint the chart solid: they are described instead. */
 const MAX_LEVEL_LINES = 40;
@@ -48,7 +53,8 @@ export function QuantHistogram() {
       <h2>
         Weights of <code>{layer ?? '…'}</code>: trained vs compressed
       </h2>
-      <div
+      <Fresh
+        select={selectWeightInspectionCurrent}
         className="chart"
         data-testid="quant-histogram"
         data-levels={errors?.levels ?? ''}
@@ -56,7 +62,11 @@ export function QuantHistogram() {
       >
         {inspection ? (
           <ResponsiveContainer width="100%" height="100%">
-            <ComposedChart data={data} barCategoryGap={0} margin={{ top: 8, right: 16, bottom: 24, left: 8 }}>
+            <ComposedChart
+              data={data}
+              barCategoryGap={0}
+              margin={{ top: 8, right: 16, bottom: 24, left: 8 }}
+            >
               <CartesianGrid strokeDasharray="3 3" vertical={false} />
               <XAxis
                 dataKey="x"
@@ -68,15 +78,30 @@ export function QuantHistogram() {
               {/* √ counts: the quantized spikes hold whole slices of the bell and would flatten it. */}
               <YAxis scale="sqrt" tickFormatter={(v: number) => formatInt(v)} />
               <Tooltip
-                formatter={(v, name) => [formatInt(Number(v)), name === 'float32' ? 'float32 weights' : 'compressed weights']}
+                formatter={(v, name) => [
+                  formatInt(Number(v)),
+                  name === 'float32' ? 'float32 weights' : 'compressed weights',
+                ]}
                 labelFormatter={(v) => `≈ ${formatNumber(Number(v), 4)}`}
               />
               <Legend verticalAlign="top" height={24} />
               {clipMin !== undefined && clipMin > inspection.min && (
-                <ReferenceArea x1={inspection.min} x2={clipMin} fill="#e0786c" fillOpacity={0.18} ifOverflow="hidden" />
+                <ReferenceArea
+                  x1={inspection.min}
+                  x2={clipMin}
+                  fill="#e0786c"
+                  fillOpacity={0.18}
+                  ifOverflow="hidden"
+                />
               )}
               {clipMax !== undefined && clipMax < inspection.max && (
-                <ReferenceArea x1={clipMax} x2={inspection.max} fill="#e0786c" fillOpacity={0.18} ifOverflow="hidden" />
+                <ReferenceArea
+                  x1={clipMax}
+                  x2={inspection.max}
+                  fill="#e0786c"
+                  fillOpacity={0.18}
+                  ifOverflow="hidden"
+                />
               )}
               <Area
                 type="step"
@@ -87,23 +112,50 @@ export function QuantHistogram() {
                 fillOpacity={0.7}
                 isAnimationActive={false}
               />
-              <Bar dataKey="quantized" name="compressed" fill="#3b6fd8" barSize={5} isAnimationActive={false} />
+              <Bar
+                dataKey="quantized"
+                name="compressed"
+                fill="#3b6fd8"
+                barSize={5}
+                isAnimationActive={false}
+              />
               {levels &&
                 levels.length <= MAX_LEVEL_LINES &&
                 Array.from(levels, (v, i) => (
-                  <ReferenceLine key={i} x={v} stroke="#f08c00" strokeOpacity={0.7} ifOverflow="hidden" />
+                  <ReferenceLine
+                    key={i}
+                    x={v}
+                    stroke="#f08c00"
+                    strokeOpacity={0.7}
+                    ifOverflow="hidden"
+                  />
                 ))}
-              {clipMin !== undefined && <ReferenceLine x={clipMin} stroke="#c92a2a" strokeDasharray="4 3" ifOverflow="hidden" />}
-              {clipMax !== undefined && <ReferenceLine x={clipMax} stroke="#c92a2a" strokeDasharray="4 3" ifOverflow="hidden" />}
+              {clipMin !== undefined && (
+                <ReferenceLine
+                  x={clipMin}
+                  stroke="#c92a2a"
+                  strokeDasharray="4 3"
+                  ifOverflow="hidden"
+                />
+              )}
+              {clipMax !== undefined && (
+                <ReferenceLine
+                  x={clipMax}
+                  stroke="#c92a2a"
+                  strokeDasharray="4 3"
+                  ifOverflow="hidden"
+                />
+              )}
             </ComposedChart>
           </ResponsiveContainer>
         ) : (
           <p className="muted">Quantizing…</p>
         )}
-      </div>
+      </Fresh>
       <p className="muted small">
-        Counts on a square-root axis. Grey: the trained float32 weights. Blue: the same weights compressed: piled onto the
-        grid&apos;s levels when quantized or clustered, with a spike at exactly 0 (and a hole around it) when pruned.
+        Counts on a square-root axis. Grey: the trained float32 weights. Blue: the same weights
+        compressed: piled onto the grid&apos;s levels when quantized or clustered, with a spike at
+        exactly 0 (and a hole around it) when pruned.
       </p>
       {inspection && errors && <QuantFacts />}
     </section>
@@ -138,7 +190,8 @@ function QuantFacts() {
           </dd>
           <dt>clip range</dt>
           <dd>
-            [{formatNumber(inspection.clipMin![0]!, 4)}, {formatNumber(inspection.clipMax![0]!, 4)}] (red dashes)
+            [{formatNumber(inspection.clipMin![0]!, 4)}, {formatNumber(inspection.clipMax![0]!, 4)}]
+            (red dashes)
           </dd>
         </>
       )}
@@ -146,7 +199,8 @@ function QuantFacts() {
         <>
           <dt>scales</dt>
           <dd>
-            {scale.length} per-channel scales, {formatNumber(Math.min(...scale), 4)} … {formatNumber(Math.max(...scale), 4)}
+            {scale.length} per-channel scales, {formatNumber(Math.min(...scale), 4)} …{' '}
+            {formatNumber(Math.max(...scale), 4)}
           </dd>
         </>
       )}

@@ -1,6 +1,13 @@
 import { describePipeline } from '../core/plan/pipeline';
 import { QUICK_EVAL_COUNT } from '../state/controller';
-import { selectEvaluation, selectQuantEvaluation, selectReport, selectSummary } from '../state/selectors';
+import {
+  selectEvaluation,
+  selectQuantEvaluation,
+  selectQuantEvaluationCurrent,
+  selectReport,
+  selectReportCurrent,
+  selectSummary,
+} from '../state/selectors';
 import { useStore } from '../state/store';
 import { formatBits, formatInt, formatPercent } from './format';
 
@@ -9,7 +16,9 @@ export function QuantSummary() {
   const summary = useStore(selectSummary);
   const base = useStore(selectEvaluation);
   const quant = useStore(selectQuantEvaluation);
+  const current = useStore(selectQuantEvaluationCurrent);
   const report = useStore(selectReport);
+  const sizeCurrent = useStore(selectReportCurrent);
   const label = useStore((s) => describePipeline(s.config));
   if (!summary) return null;
   const size = report?.size ?? null;
@@ -21,34 +30,53 @@ export function QuantSummary() {
       <div className="metrics">
         <div className="metric">
           <span className="metric-label">Accuracy, compressed</span>
-          <span className="metric-value" data-testid="quant-accuracy">
+          <span
+            className={current ? 'metric-value' : 'metric-value stale'}
+            data-current={current}
+            data-testid="quant-accuracy"
+          >
             {quant ? formatPercent(quant.accuracy) : '…'}
           </span>
           <span className="metric-note" data-testid="quant-accuracy-note">
-            {quant
-              ? `${formatInt(quant.correct)} / ${formatInt(quant.count)} correct${full ? '' : ` · quick estimate on ${formatInt(QUICK_EVAL_COUNT)}, full test set running…`}`
-              : 'evaluating…'}
+            {!current
+              ? 'updating… (dimmed: the previous settings)'
+              : quant
+                ? `${formatInt(quant.correct)} / ${formatInt(quant.count)} correct${full ? '' : ` · quick estimate on ${formatInt(QUICK_EVAL_COUNT)}, full test set running…`}`
+                : 'evaluating…'}
           </span>
         </div>
         <div className="metric">
           <span className="metric-label">Change vs float32</span>
-          <span className={`metric-value ${delta !== null && delta < -0.005 ? 'bad' : ''}`} data-testid="quant-delta">
-            {delta === null ? '…' : `${delta >= 0 ? '+' : '−'}${(Math.abs(delta) * 100).toFixed(2)} pts`}
+          <span
+            className={`metric-value${delta !== null && delta < -0.005 ? ' bad' : ''}${current ? '' : ' stale'}`}
+            data-testid="quant-delta"
+          >
+            {delta === null
+              ? '…'
+              : `${delta >= 0 ? '+' : '−'}${(Math.abs(delta) * 100).toFixed(2)} pts`}
           </span>
           <span className="metric-note">float32: {base ? formatPercent(base.accuracy) : '…'}</span>
         </div>
         <div className="metric">
           <span className="metric-label">Size, compressed</span>
-          <span className="metric-value" data-testid="quant-size">
+          <span
+            className={sizeCurrent ? 'metric-value' : 'metric-value stale'}
+            data-testid="quant-size"
+          >
             {size ? formatBits(size.totalBits) : '…'}
           </span>
           <span className="metric-note">
-            {size ? `${formatInt(size.totalBits)} bits · float32: ${formatBits(size.float32Bits)}` : ''}
+            {size
+              ? `${formatInt(size.totalBits)} bits · float32: ${formatBits(size.float32Bits)}`
+              : ''}
           </span>
         </div>
         <div className="metric">
           <span className="metric-label">Compression</span>
-          <span className="metric-value" data-testid="quant-ratio">
+          <span
+            className={sizeCurrent ? 'metric-value' : 'metric-value stale'}
+            data-testid="quant-ratio"
+          >
             {ratio ? `${ratio.toFixed(1)}×` : '…'}
           </span>
           <span className="metric-note" data-testid="pipeline-label">

@@ -1,5 +1,14 @@
 import { useMemo, useState } from 'react';
-import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Legend,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
 import { proposeMixedPrecision } from '../core/plan/mixedPrecision';
 import { layerSize, weightSpec } from '../core/plan/quantPlan';
 import { SENSITIVITY_BITS } from '../state/controller';
@@ -8,7 +17,12 @@ import { selectEvaluation, selectSensitivity, selectSummary } from '../state/sel
 import { useStore } from '../state/store';
 import { formatBits, formatInt } from './format';
 
-const BAR_COLORS: Record<number, string> = { 8: '#2f9e6e', 4: '#3b6fd8', 3: '#f08c00', 2: '#c92a2a' };
+const BAR_COLORS: Record<number, string> = {
+  8: '#2f9e6e',
+  4: '#3b6fd8',
+  3: '#f08c00',
+  2: '#c92a2a',
+};
 
 /**
  * Quantize one layer at a time (the others stay float32), measure the accuracy drop, then pick
@@ -19,7 +33,8 @@ export function SensitivityPanel() {
   const base = useStore(selectEvaluation);
   const sensitivity = useStore(selectSensitivity);
   const running = useStore((s) => s.busy.has('sensitivity'));
-  const config = useStore((s) => s.config);
+  const weights = useStore((s) => s.config.weights);
+  const seed = useStore((s) => s.config.seed);
   const request = useStore((s) => s.requestSensitivity);
   const replaceOverrides = useStore((s) => s.replaceOverrides);
   const setWeightQuant = useStore((s) => s.setWeightQuant);
@@ -32,7 +47,8 @@ export function SensitivityPanel() {
             const row: Record<string, number | string> = { layer: r.layer };
             for (const b of SENSITIVITY_BITS) {
               const acc = r.accuracy[b];
-              if (acc !== undefined) row[`b${b}`] = Number(((base.accuracy - acc) * 100).toFixed(3));
+              if (acc !== undefined)
+                row[`b${b}`] = Number(((base.accuracy - acc) * 100).toFixed(3));
             }
             return row;
           })
@@ -46,27 +62,36 @@ export function SensitivityPanel() {
       const row = sensitivity.rows.find((r) => r.layer === l.info.name);
       return {
         name: l.info.name,
-        sizeBits: (bits: number) => layerSize(weightSpec(config.weights, bits, config.seed), l.info).totalBits,
+        sizeBits: (bits: number) => layerSize(weightSpec(weights, bits, seed), l.info).totalBits,
         drop: (bits: number) => base.accuracy - (row?.accuracy[bits] ?? base.accuracy),
       };
     });
     const target = summary.float32Bits / targetRatio;
     return { target, ...proposeMixedPrecision(layers, SENSITIVITY_BITS, target) };
-  }, [summary, base, sensitivity, targetRatio, config.weights, config.seed]);
+  }, [summary, base, sensitivity, targetRatio, weights, seed]);
 
   if (!summary) return null;
   return (
     <section className="panel" aria-label="Sensitivity analysis">
       <h2>Sensitivity analysis and mixed precision</h2>
       <p className="muted small">
-        Quantize one layer at a time, the others kept float32, at {SENSITIVITY_BITS.join(', ')} bits, and measure the
-        accuracy lost. Sensitive layers deserve more bits.
+        Quantize one layer at a time, the others kept float32, at {SENSITIVITY_BITS.join(', ')}{' '}
+        bits, and measure the accuracy lost. Sensitive layers deserve more bits.
       </p>
-      <button type="button" className="primary" disabled={running} onClick={() => request(sensitivityKey(config))}>
+      <button
+        type="button"
+        className="primary"
+        disabled={running}
+        onClick={() => request(sensitivityKey(useStore.getState().config))}
+      >
         {running ? 'Measuring…' : sensitivity?.done ? 'Measure again' : 'Run sensitivity analysis'}
       </button>
       {sensitivity && (
-        <div className="chart short" data-testid="sensitivity-chart" data-done={sensitivity.done ? 'true' : 'false'}>
+        <div
+          className="chart short"
+          data-testid="sensitivity-chart"
+          data-done={sensitivity.done ? 'true' : 'false'}
+        >
           <ResponsiveContainer width="100%" height="100%">
             <BarChart data={chart} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
               <CartesianGrid strokeDasharray="3 3" vertical={false} />
@@ -75,7 +100,13 @@ export function SensitivityPanel() {
               <Tooltip formatter={(v, name) => [`${String(v)} pts`, String(name)]} />
               <Legend verticalAlign="top" height={24} />
               {SENSITIVITY_BITS.map((b) => (
-                <Bar key={b} dataKey={`b${b}`} name={`${b} bits`} fill={BAR_COLORS[b]} isAnimationActive={false} />
+                <Bar
+                  key={b}
+                  dataKey={`b${b}`}
+                  name={`${b} bits`}
+                  fill={BAR_COLORS[b]}
+                  isAnimationActive={false}
+                />
               ))}
             </BarChart>
           </ResponsiveContainer>
@@ -97,9 +128,15 @@ export function SensitivityPanel() {
           </label>
           <p>
             Proposal ({formatBits(proposal.totalBits)}, budget {formatBits(proposal.target)}):{' '}
-            <strong>{Object.entries(proposal.assignment).map(([n, b]) => `${n}: ${b} b`).join(', ')}</strong>. Predicted drop{' '}
-            {(proposal.predictedDrop * 100).toFixed(2)} pts (sum of the single-layer drops; applying it measures the real one).
-            {!proposal.feasible && ' The budget cannot be met with these bit-widths: this is the smallest assignment.'}
+            <strong>
+              {Object.entries(proposal.assignment)
+                .map(([n, b]) => `${n}: ${b} b`)
+                .join(', ')}
+            </strong>
+            . Predicted drop {(proposal.predictedDrop * 100).toFixed(2)} pts (sum of the
+            single-layer drops; applying it measures the real one).
+            {!proposal.feasible &&
+              ' The budget cannot be met with these bit-widths: this is the smallest assignment.'}
           </p>
           <button
             type="button"
@@ -110,7 +147,10 @@ export function SensitivityPanel() {
           >
             Apply as per-layer bit-widths
           </button>
-          <span className="muted small"> {formatInt(Object.keys(proposal.assignment).length)} layers</span>
+          <span className="muted small">
+            {' '}
+            {formatInt(Object.keys(proposal.assignment).length)} layers
+          </span>
         </div>
       )}
     </section>

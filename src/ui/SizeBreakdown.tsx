@@ -1,7 +1,17 @@
 import { useMemo } from 'react';
-import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { selectReport } from '../state/selectors';
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Legend,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import { selectReport, selectReportCurrent } from '../state/selectors';
 import { useStore } from '../state/store';
+import { Fresh } from './Fresh';
 import { formatBits, formatInt } from './format';
 
 const PARTS = [
@@ -28,7 +38,15 @@ export function SizeBreakdown() {
     const kb = (bits: number) => bits / 8000;
     const p = report.size.parts;
     return [
-      { name: 'float32', codes: kb(report.size.float32Bits), indices: 0, codebook: 0, scales: 0, zeroPoints: 0, bias: 0 },
+      {
+        name: 'float32',
+        codes: kb(report.size.float32Bits),
+        indices: 0,
+        codebook: 0,
+        scales: 0,
+        zeroPoints: 0,
+        bias: 0,
+      },
       {
         name: 'compressed',
         codes: kb(p.codes),
@@ -51,18 +69,29 @@ export function SizeBreakdown() {
   const { size } = report;
   const ratio = size.totalBits > 0 ? size.float32Bits / size.totalBits : 1;
   return (
-    <section className="panel" aria-label="Model size">
+    <Fresh select={selectReportCurrent} className="panel" as="section" aria-label="Model size">
       <h2>Size, bit by bit</h2>
       <div className="chart tiny" data-testid="size-chart">
         <ResponsiveContainer width="100%" height="100%">
-          <BarChart data={chart} layout="vertical" margin={{ top: 4, right: 16, bottom: 4, left: 16 }}>
+          <BarChart
+            data={chart}
+            layout="vertical"
+            margin={{ top: 4, right: 16, bottom: 4, left: 16 }}
+          >
             <CartesianGrid strokeDasharray="3 3" horizontal={false} />
             <XAxis type="number" unit=" KB" />
             <YAxis type="category" dataKey="name" width={90} />
             <Tooltip formatter={(v, name) => [`${Number(v).toFixed(2)} KB`, String(name)]} />
             <Legend />
             {PARTS.map((p) => (
-              <Bar key={p.key} dataKey={p.key} name={p.label} stackId="size" fill={p.color} isAnimationActive={false} />
+              <Bar
+                key={p.key}
+                dataKey={p.key}
+                name={p.label}
+                stackId="size"
+                fill={p.color}
+                isAnimationActive={false}
+              />
             ))}
           </BarChart>
         </ResponsiveContainer>
@@ -84,7 +113,8 @@ export function SizeBreakdown() {
           <tr>
             <th scope="row">float32 model</th>
             <td className="num">
-              {formatBits(size.float32Bits)} → <strong data-testid="size-ratio">{ratio.toFixed(2)}×</strong> smaller
+              {formatBits(size.float32Bits)} →{' '}
+              <strong data-testid="size-ratio">{ratio.toFixed(2)}×</strong> smaller
             </td>
           </tr>
         </tbody>
@@ -97,9 +127,10 @@ export function SizeBreakdown() {
               `${l.name} ${Number.isInteger(l.codeBits) ? l.codeBits : l.codeBits.toFixed(1)}-bit codes, ${FORMAT_LABEL[l.format] ?? l.format}${l.indexBits ? ` (${l.indexBits}-bit)` : ''}`,
           )
           .join('; ')}
-        . Codes bit-packed{huffman ? ', Huffman-coded from their real histogram' : ', no entropy coding'}; scales float32, zero-points
-        int32. 1 KB = 1,000 bytes.
+        . Codes bit-packed
+        {huffman ? ', Huffman-coded from their real histogram' : ', no entropy coding'}; scales
+        float32, zero-points int32. 1 KB = 1,000 bytes.
       </p>
-    </section>
+    </Fresh>
   );
 }

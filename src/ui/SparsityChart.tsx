@@ -1,7 +1,17 @@
 import { useMemo } from 'react';
-import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { selectReport } from '../state/selectors';
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Legend,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import { selectReport, selectReportCurrent } from '../state/selectors';
 import { useStore } from '../state/store';
+import { Fresh } from './Fresh';
 import { formatPercent } from './format';
 
 /** Sparsity per layer: what each layer lost, next to what it was asked to lose. */
@@ -19,7 +29,12 @@ export function SparsityChart() {
   return (
     <section className="panel" aria-label="Sparsity per layer">
       <h2>Sparsity per layer</h2>
-      <div className="chart short" data-testid="sparsity-chart" data-sparsity={report ? report.sparsity.toFixed(4) : ''}>
+      <Fresh
+        select={selectReportCurrent}
+        className="chart short"
+        data-testid="sparsity-chart"
+        data-sparsity={report ? report.sparsity.toFixed(4) : ''}
+      >
         {report ? (
           <ResponsiveContainer width="100%" height="100%">
             <BarChart data={data} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
@@ -29,13 +44,18 @@ export function SparsityChart() {
               <Tooltip formatter={(v, name) => [`${String(v)}%`, String(name)]} />
               <Legend verticalAlign="top" height={24} />
               <Bar dataKey="target" name="target" fill="#c9d0dc" isAnimationActive={false} />
-              <Bar dataKey="achieved" name="achieved (pruned weights)" fill="#7c5cd6" isAnimationActive={false} />
+              <Bar
+                dataKey="achieved"
+                name="achieved (pruned weights)"
+                fill="#7c5cd6"
+                isAnimationActive={false}
+              />
             </BarChart>
           </ResponsiveContainer>
         ) : (
           <p className="muted">Pruning…</p>
         )}
-      </div>
+      </Fresh>
       {report && (
         <p className="muted small">
           Overall: {formatPercent(report.sparsity, 1)} of all kernel weights pruned.

@@ -1,13 +1,24 @@
 import { useMemo } from 'react';
-import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import {
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
 import { SWEEP_BITS } from '../state/controller';
-import { selectEvaluation, selectSweep } from '../state/selectors';
+import { selectEvaluation, selectSweep, selectSweepCurrent } from '../state/selectors';
 import { useStore } from '../state/store';
 import { formatPercent } from './format';
 
 /** Accuracy against bit-width for the current scheme: weight-only PTQ and weights + activations. */
 export function SweepChart() {
   const sweep = useStore(selectSweep);
+  const current = useStore(selectSweepCurrent);
   const base = useStore(selectEvaluation);
   const bits = useStore((s) => s.config.weights.bits);
   const format = useStore((s) => s.config.weights.format);
@@ -22,12 +33,13 @@ export function SweepChart() {
         .sort((a, b) => a.bits - b.bits),
     [sweep],
   );
-  const done = sweep?.done ?? false;
+  const done = current && (sweep?.done ?? false);
   return (
     <section className="panel" aria-label="Accuracy versus bit-width">
       <h2>Accuracy vs bit-width</h2>
       <div
-        className="chart"
+        className={current ? 'chart' : 'chart stale'}
+        data-current={current}
         data-testid="sweep-chart"
         data-points={sweep?.points.length ?? 0}
         data-done={done ? 'true' : 'false'}
@@ -43,24 +55,42 @@ export function SweepChart() {
               label={{ value: 'weight bits (1 = binary)', position: 'insideBottom', offset: -12 }}
             />
             <YAxis domain={[0, 100]} unit="%" />
-            <Tooltip formatter={(v, name) => [v === null ? '—' : formatPercent(Number(v) / 100), String(name)]} labelFormatter={(b) => `${String(b)} bits`} />
+            <Tooltip
+              formatter={(v, name) => [
+                v === null ? '—' : formatPercent(Number(v) / 100),
+                String(name),
+              ]}
+              labelFormatter={(b) => `${String(b)} bits`}
+            />
             <Legend verticalAlign="top" height={24} />
             {base && (
               <ReferenceLine
                 y={base.accuracy * 100}
                 stroke="#2f9e6e"
                 strokeDasharray="5 4"
-                label={{ value: `float32 ${formatPercent(base.accuracy)}`, position: 'insideBottomLeft', fill: '#2f9e6e', fontSize: 12 }}
+                label={{
+                  value: `float32 ${formatPercent(base.accuracy)}`,
+                  position: 'insideBottomLeft',
+                  fill: '#2f9e6e',
+                  fontSize: 12,
+                }}
               />
             )}
             {format === 'int' && <ReferenceLine x={bits} stroke="#f08c00" strokeOpacity={0.6} />}
-            <Line dataKey="weightOnly" name="weights only (W·A32)" stroke="#3b6fd8" strokeWidth={2} isAnimationActive={false} connectNulls />
+            <Line
+              dataKey="weightOnly"
+              name="weights only (W·A32)"
+              stroke="#3b6fd8"
+              strokeWidth={2}
+              isAnimationActive={false}
+              connectNulls
+            />
             <Line
               dataKey="weightAct"
               name={`weights + activations (W·A${sweep?.actBits ?? 8})`}
               stroke="#c2255c"
+              dot={{ r: 3 }}
               strokeWidth={2}
-              strokeDasharray="6 4"
               isAnimationActive={false}
               connectNulls
             />
@@ -68,8 +98,8 @@ export function SweepChart() {
         </ResponsiveContainer>
       </div>
       <p className="muted small">
-        Each point is the full test set, measured with the current scheme, granularity and calibration; per-layer
-        overrides are not applied here. {done ? '' : 'Filling in…'}
+        Each point is the full test set, measured with the current scheme, granularity and
+        calibration; per-layer overrides are not applied here. {done ? '' : 'Filling in…'}
       </p>
     </section>
   );

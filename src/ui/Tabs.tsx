@@ -2,9 +2,21 @@ import type { View } from '../core/config';
 import { useStore } from '../state/store';
 
 const TABS: { id: View; label: string; hint: string }[] = [
-  { id: 'model', label: 'Model', hint: 'The trained network as it is: float32 weights, measured accuracy.' },
-  { id: 'quantize', label: 'Quantize', hint: 'Store weights and activations in 1–8 bits and see what it costs.' },
-  { id: 'prune', label: 'Prune & cluster', hint: 'Remove weights, share the rest, store them sparsely: the Deep Compression pipeline.' },
+  {
+    id: 'model',
+    label: 'Model',
+    hint: 'The trained network as it is: float32 weights, measured accuracy.',
+  },
+  {
+    id: 'quantize',
+    label: 'Quantize',
+    hint: 'Store weights and activations in 1–8 bits and see what it costs.',
+  },
+  {
+    id: 'prune',
+    label: 'Prune & cluster',
+    hint: 'Remove weights, share the rest, store them sparsely: the Deep Compression pipeline.',
+  },
 ];
 
 export function Tabs() {

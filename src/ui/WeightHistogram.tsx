@@ -1,7 +1,13 @@
 import { useMemo } from 'react';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { selectHistogram, selectLayer, selectSummary } from '../state/selectors';
+import {
+  selectHistogram,
+  selectHistogramCurrent,
+  selectLayer,
+  selectSummary,
+} from '../state/selectors';
 import { useStore } from '../state/store';
+import { Fresh } from './Fresh';
 import { formatInt, formatNumber } from './format';
 
 export function WeightHistogram() {
@@ -43,7 +49,8 @@ export function WeightHistogram() {
           <output>{bins}</output>
         </label>
       </div>
-      <div
+      <Fresh
+        select={selectHistogramCurrent}
         className="chart"
         data-testid="weight-histogram"
         data-bins={histogram?.counts.length ?? 0}
@@ -77,7 +84,7 @@ export function WeightHistogram() {
         ) : (
           <p className="muted">Binning weights…</p>
         )}
-      </div>
+      </Fresh>
       {stats && (
         <p className="muted small">
           {formatInt(stats.count)} weights from {formatNumber(stats.min)} to{' '}
