@@ -4,12 +4,8 @@ import { DEFAULT_CONFIG } from '../core/config';
 import type { ActQuant, Cluster, Config, Prune, Storage, View, WeightQuant } from '../core/config';
 import type { BackendInfo } from '../worker/backend';
 import type { Evaluation, LayerHistogram, ModelSummary } from '../worker/engine';
-import type {
-  ActInspection,
-  CompressionReport,
-  MaskImage,
-  WeightInspection,
-} from '../worker/quant';
+import type { ActInspection } from '../worker/calibration';
+import type { CompressionReport, MaskImage, WeightInspection } from '../worker/inspect';
 
 /**
  * Results carry the key of the config they were computed from: a result whose key differs from

@@ -80,7 +80,12 @@ async function loadDataset(id: DatasetId): Promise<LoadedDataset> {
       `data/${id}: expected ${n} test images, the files hold ${labels.length} labels and ${pixels.length} pixel bytes.`,
     );
   }
-  return { meta, testX: imagesToTensor(pixels, n, meta.imageShape), testLabels: labels, train: null };
+  return {
+    meta,
+    testX: imagesToTensor(pixels, n, meta.imageShape),
+    testLabels: labels,
+    train: null,
+  };
 }
 
 export function getDataset(id: DatasetId): Promise<LoadedDataset> {
@@ -91,13 +96,15 @@ export function getDataset(id: DatasetId): Promise<LoadedDataset> {
 export function getTrain(d: LoadedDataset): Promise<{ x: Uint8Array; labels: Uint8Array }> {
   if (!d.train) {
     const id = d.meta.id;
-    d.train = Promise.all([fetchBytes(`data/${id}/train-images.u8`), fetchBytes(`data/${id}/train-labels.u8`)]).then(
-      ([x, labels]) => {
-        const [h, w, c] = d.meta.imageShape;
-        if (x.length !== labels.length * h * w * c) throw new Error(`data/${id}: training images and labels disagree.`);
-        return { x, labels };
-      },
-    );
+    d.train = Promise.all([
+      fetchBytes(`data/${id}/train-images.u8`),
+      fetchBytes(`data/${id}/train-labels.u8`),
+    ]).then(([x, labels]) => {
+      const [h, w, c] = d.meta.imageShape;
+      if (x.length !== labels.length * h * w * c)
+        throw new Error(`data/${id}: training images and labels disagree.`);
+      return { x, labels };
+    });
     d.train.catch(() => (d.train = null));
   }
   return d.train;

@@ -19,8 +19,14 @@ const cfg = (patch: Partial<Config>): Config => ({ ...DEFAULT_CONFIG, ...patch }
 
 describe('compression pipeline', () => {
   it('without pruning, sizes agree with the quantization lab’s accounting', () => {
-    const c = cfg({ weights: { ...DEFAULT_CONFIG.weights, bits: 4, scheme: 'affine', granularity: 'channel' } });
-    const report = sizeReport(m.original, compressModel(m.original, compressSettings(c)), c.storage);
+    const c = cfg({
+      weights: { ...DEFAULT_CONFIG.weights, bits: 4, scheme: 'affine', granularity: 'channel' },
+    });
+    const report = sizeReport(
+      m.original,
+      compressModel(m.original, compressSettings(c)),
+      c.storage,
+    );
     for (const [i, w] of m.original.entries()) {
       const expected = quantizedLayerSizeBits({
         numWeights: w.kernel.length,
@@ -40,7 +46,10 @@ describe('compression pipeline', () => {
       { ...DEFAULT_CONFIG.weights, bits: 1 },
       { ...DEFAULT_CONFIG.weights, format: 'cluster' as const },
     ]) {
-      const c = cfg({ weights, prune: { ...DEFAULT_CONFIG.prune, method: 'magnitude', sparsity: 0.8 } });
+      const c = cfg({
+        weights,
+        prune: { ...DEFAULT_CONFIG.prune, method: 'magnitude', sparsity: 0.8 },
+      });
       const out = compressModel(m.original, compressSettings(c));
       for (const l of out.layers) {
         let zerosAtPruned = 0;
@@ -60,14 +69,20 @@ describe('compression pipeline', () => {
   it('stores a sparse layer smaller than dense, and auto picks the smallest', () => {
     const base = cfg({ prune: { ...DEFAULT_CONFIG.prune, method: 'magnitude', sparsity: 0.9 } });
     const out = compressModel(m.original, compressSettings(base));
-    const total = (format: Config['storage']['format']) => sizeReport(m.original, out, { ...base.storage, format }).totalBits;
+    const total = (format: Config['storage']['format']) =>
+      sizeReport(m.original, out, { ...base.storage, format }).totalBits;
     expect(total('csr')).toBeLessThan(total('dense'));
     expect(total('auto')).toBe(Math.min(total('dense'), total('bitmask'), total('csr')));
-    expect(sizeReport(m.original, out, { ...base.storage, format: 'csr', huffman: true }).totalBits).toBeLessThan(total('csr'));
+    expect(
+      sizeReport(m.original, out, { ...base.storage, format: 'csr', huffman: true }).totalBits,
+    ).toBeLessThan(total('csr'));
   });
 
   it('structured pruning stores the smaller dense layers and zeroes the removed units’ biases', () => {
-    const c = cfg({ weights: { ...DEFAULT_CONFIG.weights, format: 'float32' }, prune: { ...DEFAULT_CONFIG.prune, method: 'structured', sparsity: 0.5 } });
+    const c = cfg({
+      weights: { ...DEFAULT_CONFIG.weights, format: 'float32' },
+      prune: { ...DEFAULT_CONFIG.prune, method: 'structured', sparsity: 0.5 },
+    });
     const out = compressModel(m.original, compressSettings(c));
     expect(out.prune!.effectiveShapes).toEqual([
       [784, 150],

@@ -8,8 +8,16 @@ import { applyMask, countKept } from '../core/prune/mask';
 import type { Mask } from '../core/prune/mask';
 import { pruneModel } from '../core/prune/pruneModel';
 import type { LayerPruneResult, PruneResult, PruneSpec } from '../core/prune/pruneModel';
-import { DEEP_COMPRESSION_INDEX_BITS, compressedLayerSizeBits, fixedCodeBits } from '../core/prune/sparseSize';
-import type { CompressedLayerInput, CompressedLayerSize, SparseFormat } from '../core/prune/sparseSize';
+import {
+  DEEP_COMPRESSION_INDEX_BITS,
+  compressedLayerSizeBits,
+  fixedCodeBits,
+} from '../core/prune/sparseSize';
+import type {
+  CompressedLayerInput,
+  CompressedLayerSize,
+  SparseFormat,
+} from '../core/prune/sparseSize';
 import { quantizeWeights } from '../core/quant/weights';
 import type { QuantizedTensor } from '../core/quant/types';
 import type { WeightQuantSpec } from '../core/quant/weights';
@@ -52,7 +60,8 @@ function pruneSpec(s: CompressSettings, layers: readonly LayerWeights[]): PruneS
   const p = s.prune;
   const [n, m] = p.pattern.split(':').map(Number) as [number, number];
   const overrides: Record<string, { skip?: boolean; sparsity?: number }> = {};
-  for (const [name, v] of Object.entries(p.overrides)) overrides[name] = v === SKIP_LAYER ? { skip: true } : { sparsity: v };
+  for (const [name, v] of Object.entries(p.overrides))
+    overrides[name] = v === SKIP_LAYER ? { skip: true } : { sparsity: v };
   const last = layers[layers.length - 1];
   if (p.method === 'structured' && last) overrides[last.info.name] = { skip: true };
   return {
@@ -66,12 +75,20 @@ function pruneSpec(s: CompressSettings, layers: readonly LayerWeights[]): PruneS
   };
 }
 
-export function compressModel(original: readonly LayerWeights[], s: CompressSettings): CompressedModel {
+export function compressModel(
+  original: readonly LayerWeights[],
+  s: CompressSettings,
+): CompressedModel {
   const pruned =
     s.prune.method === 'none'
       ? null
       : pruneModel(
-          original.map((w) => ({ name: w.info.name, kernel: w.kernel, shape: w.info.kernelShape, className: w.info.className })),
+          original.map((w) => ({
+            name: w.info.name,
+            kernel: w.kernel,
+            shape: w.info.kernelShape,
+            className: w.info.className,
+          })),
           pruneSpec(s, original),
         );
   const layers = original.map((w, i): CompressedLayer => {
@@ -86,7 +103,16 @@ export function compressModel(original: readonly LayerWeights[], s: CompressSett
         seed: s.seed,
         ...(mask ? { mask } : {}),
       });
-      return { name, values: cluster.values, mask, biasMask, prune: p, spec: { kind: 'float32' }, tensor: null, cluster };
+      return {
+        name,
+        values: cluster.values,
+        mask,
+        biasMask,
+        prune: p,
+        spec: { kind: 'float32' },
+        tensor: null,
+        cluster,
+      };
     }
     const spec = layerSpec(s, name);
     const q = quantizeWeights(base, w.info.kernelShape, spec);
@@ -114,7 +140,14 @@ export interface SizeReport {
   readonly totalBits: number;
   readonly float32Bits: number;
   /** Sum of each part over the layers. */
-  readonly parts: { codes: number; indices: number; codebook: number; scales: number; zeroPoints: number; bias: number };
+  readonly parts: {
+    codes: number;
+    indices: number;
+    codebook: number;
+    scales: number;
+    zeroPoints: number;
+    bias: number;
+  };
 }
 
 const FORMAT_OF: Record<Exclude<Storage['format'], 'auto'>, SparseFormat> = {
@@ -151,12 +184,21 @@ export function structuredKeptMask(
 }
 
 /** Every bit the compressed layer needs: codes, sparse indices, codebook, scales, biases. */
-export function layerSize(w: LayerWeights, c: CompressedLayer, storage: Storage, structuredKept?: Mask | null): LayerSize {
+export function layerSize(
+  w: LayerWeights,
+  c: CompressedLayer,
+  storage: Storage,
+  structuredKept?: Mask | null,
+): LayerSize {
   if (structuredKept !== undefined) return shrunkLayerSize(w, c, storage, structuredKept);
   const numWeights = shapeSize(w.info.kernelShape);
   const numBias = c.biasMask ? countKept(c.biasMask) : w.bias ? w.bias.length : 0;
   const indexBits =
-    storage.indexBits > 0 ? storage.indexBits : w.info.className === 'Conv2D' ? DEEP_COMPRESSION_INDEX_BITS.conv : DEEP_COMPRESSION_INDEX_BITS.dense;
+    storage.indexBits > 0
+      ? storage.indexBits
+      : w.info.className === 'Conv2D'
+        ? DEEP_COMPRESSION_INDEX_BITS.conv
+        : DEEP_COMPRESSION_INDEX_BITS.dense;
   const base: Omit<CompressedLayerInput, 'sparseFormat'> = c.cluster
     ? {
         numWeights,
@@ -173,7 +215,8 @@ export function layerSize(w: LayerWeights, c: CompressedLayer, storage: Storage,
           codes: c.tensor.codes,
           zeroCode: c.tensor.zeroPoint[0] ?? 0,
           scales: c.tensor.scale.length,
-          zeroPoints: c.spec.kind === 'uniform' && c.spec.scheme === 'affine' ? c.tensor.zeroPoint.length : 0,
+          zeroPoints:
+            c.spec.kind === 'uniform' && c.spec.scheme === 'affine' ? c.tensor.zeroPoint.length : 0,
           numBias,
         }
       : { numWeights, codeBits: specBits(c.spec), numBias };
@@ -208,20 +251,36 @@ export function layerSize(w: LayerWeights, c: CompressedLayer, storage: Storage,
 }
 
 /** A structurally pruned layer, stored as the smaller dense layer it has become. */
-function shrunkLayerSize(w: LayerWeights, c: CompressedLayer, storage: Storage, kept: Mask | null): LayerSize {
+function shrunkLayerSize(
+  w: LayerWeights,
+  c: CompressedLayer,
+  storage: Storage,
+  kept: Mask | null,
+): LayerSize {
   const keptIdx: number[] = [];
   for (let i = 0; i < w.kernel.length; i++) if (!kept || kept[i] !== 0) keptIdx.push(i);
   const inner: CompressedLayer = {
     ...c,
     mask: null,
-    tensor: c.tensor ? { ...c.tensor, codes: Int32Array.from(keptIdx, (i) => c.tensor!.codes[i]!) } : null,
-    cluster: c.cluster ? { ...c.cluster, assignments: Uint16Array.from(keptIdx, (i) => c.cluster!.assignments[i]!) } : null,
+    tensor: c.tensor
+      ? { ...c.tensor, codes: Int32Array.from(keptIdx, (i) => c.tensor!.codes[i]!) }
+      : null,
+    cluster: c.cluster
+      ? { ...c.cluster, assignments: Uint16Array.from(keptIdx, (i) => c.cluster!.assignments[i]!) }
+      : null,
   };
-  const size = layerSize({ ...w, info: { ...w.info, kernelShape: [keptIdx.length] } }, inner, { ...storage, format: 'dense' });
+  const size = layerSize({ ...w, info: { ...w.info, kernelShape: [keptIdx.length] } }, inner, {
+    ...storage,
+    format: 'dense',
+  });
   return { ...size, float32Bits: 32 * (w.kernel.length + (w.bias ? w.bias.length : 0)) };
 }
 
-export function sizeReport(original: readonly LayerWeights[], compressed: CompressedModel, storage: Storage): SizeReport {
+export function sizeReport(
+  original: readonly LayerWeights[],
+  compressed: CompressedModel,
+  storage: Storage,
+): SizeReport {
   const structured = compressed.prune?.layers.some((l) => l.keptChannels !== undefined) ?? false;
   const layers = original.map((w, i) => {
     const c = compressed.layers[i]!;

@@ -11,9 +11,12 @@ import { forward } from '../model/forward';
 import { findLayer, getDataset, getModel } from './assets';
 import { initBackend } from './backend';
 import type { BackendInfo } from './backend';
-import { actQuantizers, applySettings, compressionReport, inspectActivations, inspectWeights, maskImage } from './quant';
+import { actQuantizers, inspectActivations } from './calibration';
+import type { ActInspection } from './calibration';
+import { applySettings } from './compressed';
+import { compressionReport, inspectWeights, maskImage } from './inspect';
 import type { CompressSettings } from '../core/plan/pipeline';
-import type { ActInspection, CompressionReport, MaskImage, WeightInspection } from './quant';
+import type { CompressionReport, MaskImage, WeightInspection } from './inspect';
 
 /**
  * The compute engine: the only place tfjs lives. Everything it returns is plain data (numbers,
@@ -103,14 +106,33 @@ export const engine = {
       bias: w.bias ? tensorStats(w.bias) : null,
     }));
     const totalParams = layers.reduce((a, l) => a + l.info.params, 0);
-    return { id: m.meta.id, meta: m.meta, dataset: d.meta, layers, totalParams, float32Bits: 32 * totalParams };
+    return {
+      id: m.meta.id,
+      meta: m.meta,
+      dataset: d.meta,
+      layers,
+      totalParams,
+      float32Bits: 32 * totalParams,
+    };
   },
 
   /** Histogram of one layer's trained kernel weights, binned here so the chart only draws. */
-  async layerHistogram(dataset: DatasetId, arch: ArchId, layer: string, bins: number): Promise<LayerHistogram> {
+  async layerHistogram(
+    dataset: DatasetId,
+    arch: ArchId,
+    layer: string,
+    bins: number,
+  ): Promise<LayerHistogram> {
     const [m] = await loaded(dataset, arch);
     const h = histogram(findLayer(m, layer).kernel, { bins });
-    const result: LayerHistogram = { modelId: m.meta.id, layer, min: h.min, max: h.max, binWidth: h.binWidth, counts: h.counts };
+    const result: LayerHistogram = {
+      modelId: m.meta.id,
+      layer,
+      min: h.min,
+      max: h.max,
+      binWidth: h.binWidth,
+      counts: h.counts,
+    };
     return Comlink.transfer(result, [h.counts.buffer]);
   },
 
@@ -133,27 +155,48 @@ export const engine = {
   },
 
   /** Sizes (every part, per layer, in the chosen storage format) and sparsity of the compressed model. */
-  async compressionReport(dataset: DatasetId, arch: ArchId, settings: CompressSettings, storage: Storage): Promise<CompressionReport> {
+  async compressionReport(
+    dataset: DatasetId,
+    arch: ArchId,
+    settings: CompressSettings,
+    storage: Storage,
+  ): Promise<CompressionReport> {
     const [m] = await loaded(dataset, arch);
     return compressionReport(m, settings, storage);
   },
 
   /** The selected layer's weights as an image: kept weights coloured by sign and size, pruned ones pale. */
-  async maskImage(dataset: DatasetId, arch: ArchId, settings: CompressSettings, layer: string): Promise<MaskImage> {
+  async maskImage(
+    dataset: DatasetId,
+    arch: ArchId,
+    settings: CompressSettings,
+    layer: string,
+  ): Promise<MaskImage> {
     const [m] = await loaded(dataset, arch);
     const r = maskImage(m, settings, layer);
     return Comlink.transfer(r, [r.pixels.buffer]);
   },
 
   /** Calibration data and clip range of one layer's input activations. */
-  async inspectActivations(dataset: DatasetId, arch: ArchId, acts: ActQuant, layer: string, bins: number): Promise<ActInspection> {
+  async inspectActivations(
+    dataset: DatasetId,
+    arch: ArchId,
+    acts: ActQuant,
+    layer: string,
+    bins: number,
+  ): Promise<ActInspection> {
     const [m, d] = await loaded(dataset, arch);
     const r = await exclusive(() => inspectActivations(m, d, acts, layer, bins));
     return Comlink.transfer(r, [r.counts.buffer]);
   },
 
   /** Test accuracy over the first `limit` test examples (all by default). */
-  async evaluate(dataset: DatasetId, arch: ArchId, request: EvalRequest | null = null, limit?: number): Promise<Evaluation> {
+  async evaluate(
+    dataset: DatasetId,
+    arch: ArchId,
+    request: EvalRequest | null = null,
+    limit?: number,
+  ): Promise<Evaluation> {
     const [m, d] = await loaded(dataset, arch);
     const { r, ms } = await exclusive(async () => {
       const actQ =

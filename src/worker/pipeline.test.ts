@@ -7,7 +7,9 @@ import { evaluate } from '../model/evaluate';
 import { forward } from '../model/forward';
 import { loadShippedDataset, loadShippedModel } from '../testing/shipped';
 import type { LoadedDataset, LoadedModel } from './assets';
-import { actQuantizers, applySettings, inspectActivations, inspectWeights, layerErrors } from './quant';
+import { actQuantizers, inspectActivations } from './calibration';
+import { applySettings, layerErrors } from './compressed';
+import { inspectWeights } from './inspect';
 
 /**
  * The worker's quantization pipeline on the shipped MNIST MLP, in Node: the numbers a user sees
@@ -25,10 +27,18 @@ const settings = (w: Partial<WeightQuant>, overrides: Record<string, number> = {
   cluster: DEFAULT_CONFIG.cluster,
 });
 
-async function accuracy(w: Parameters<typeof applySettings>[1], acts: ActQuant | null = null): Promise<number> {
+async function accuracy(
+  w: Parameters<typeof applySettings>[1],
+  acts: ActQuant | null = null,
+): Promise<number> {
   const actQ = acts ? await actQuantizers(m, d, acts, w?.overrides ?? {}) : new Map();
   applySettings(m, w);
-  const r = await evaluate(m.model, d.testX, d.testLabels, actQ.size > 0 ? { predict: (x: tf.Tensor) => forward(m.layers, x, actQ) } : {});
+  const r = await evaluate(
+    m.model,
+    d.testX,
+    d.testLabels,
+    actQ.size > 0 ? { predict: (x: tf.Tensor) => forward(m.layers, x, actQ) } : {},
+  );
   return r.accuracy;
 }
 
@@ -84,7 +94,13 @@ describe('quantization pipeline on the shipped MNIST MLP', () => {
   it('calibrates activations: percentile clips a little, min-max nothing', async () => {
     const base = { ...DEFAULT_CONFIG.acts, bits: 8, calibration: 256 };
     const mm = await inspectActivations(m, d, { ...base, observer: 'minmax' }, 'fc2', 64);
-    const pc = await inspectActivations(m, d, { ...base, observer: 'percentile', percentile: 99.9 }, 'fc2', 64);
+    const pc = await inspectActivations(
+      m,
+      d,
+      { ...base, observer: 'percentile', percentile: 99.9 },
+      'fc2',
+      64,
+    );
     expect(mm.clippedFraction).toBe(0);
     expect(mm.count).toBe(256 * 300);
     expect(pc.clip.max).toBeLessThan(mm.clip.max);
@@ -95,7 +111,8 @@ describe('quantization pipeline on the shipped MNIST MLP', () => {
   it('leaks no tensors across repeated quantized evaluations', async () => {
     await accuracy(settings({ bits: 4 }), { ...DEFAULT_CONFIG.acts, bits: 8, calibration: 64 });
     const before = tf.memory().numTensors;
-    for (const bits of [2, 5, 8]) await accuracy(settings({ bits }), { ...DEFAULT_CONFIG.acts, bits: 8, calibration: 64 });
+    for (const bits of [2, 5, 8])
+      await accuracy(settings({ bits }), { ...DEFAULT_CONFIG.acts, bits: 8, calibration: 64 });
     await accuracy(null);
     expect(tf.memory().numTensors).toBe(before);
   });

@@ -1,0 +1,206 @@
+import type { Storage } from '../core/config';
+import { histogram } from '../core/histogram';
+import type { CompressSettings } from '../core/plan/pipeline';
+import { tensorStats } from '../core/stats';
+import type { LoadedModel } from './assets';
+import { sizeReport } from './compress';
+import type { SizeReport } from './compress';
+import { compressed, layerErrors } from './compressed';
+import type { LayerQuantError } from './compressed';
+
+/** The instant views of the compressed model: histograms, grids, sizes, sparsity, the mask image. */
+
+export interface WeightInspection {
+  readonly modelId: string;
+  readonly layer: string;
+  /** Shared bins of the original and the quantized weights. */
+  readonly min: number;
+  readonly max: number;
+  readonly binWidth: number;
+  readonly original: Uint32Array;
+  readonly quantized: Uint32Array;
+  /**
+   * The representable values of the grid (per-tensor only; per-channel grids differ by channel),
+   * null for float formats or when there are too many to draw.
+   */
+  readonly levels: Float32Array | null;
+  /** Per channel (length 1 per-tensor): the clip range [(qmin−z)·s, (qmax−z)·s]. */
+  readonly clipMin: Float32Array | null;
+  readonly clipMax: Float32Array | null;
+  /** Per channel: the observed weight range, for the per-channel chart. */
+  readonly channelMin: Float32Array | null;
+  readonly channelMax: Float32Array | null;
+  readonly scale: Float32Array | null;
+  readonly zeroPoint: Int32Array | null;
+  readonly qmin: number | null;
+  readonly qmax: number | null;
+  readonly errors: LayerQuantError[];
+}
+
+const MAX_DRAWN_LEVELS = 256;
+
+export function inspectWeights(
+  m: LoadedModel,
+  settings: CompressSettings,
+  layer: string,
+  bins: number,
+): WeightInspection {
+  const index = m.original.findIndex((l) => l.info.name === layer);
+  const w = m.original[index];
+  if (!w) throw new Error(`Model ${m.meta.id} has no layer "${layer}".`);
+  const q = compressed(m, settings).layers[index]!;
+  // The same bins for both, over both ranges (a level may sit just beyond the trained range):
+  // the quantized histogram snaps onto the grid inside them.
+  const a = tensorStats(w.kernel);
+  const b = tensorStats(q.values);
+  const range = { min: Math.min(a.min, b.min), max: Math.max(a.max, b.max) };
+  const h0 = histogram(w.kernel, { bins, range });
+  const h1 = histogram(q.values, { bins, range });
+  const t = q.tensor;
+  const binary = q.spec.kind === 'binary';
+  let levels: Float32Array | null = null;
+  let channelMin: Float32Array | null = null;
+  let channelMax: Float32Array | null = null;
+  if (t) {
+    const channels = t.scale.length;
+    if (channels === 1 && t.qmax - t.qmin + 1 <= MAX_DRAWN_LEVELS) {
+      const s = t.scale[0]!;
+      const z = t.zeroPoint[0]!;
+      // Binary codes are ±1 with α as scale: no 0 level.
+      levels = binary
+        ? Float32Array.from([-s, s])
+        : new Float32Array(t.qmax - t.qmin + 1).map((_, i) => (t.qmin + i - z) * s);
+    }
+    channelMin = new Float32Array(channels).fill(Infinity);
+    channelMax = new Float32Array(channels).fill(-Infinity);
+    for (let i = 0; i < w.kernel.length; i++) {
+      const c = i % channels;
+      const v = w.kernel[i]!;
+      if (v < channelMin[c]!) channelMin[c] = v;
+      if (v > channelMax[c]!) channelMax[c] = v;
+    }
+  }
+  // Weight sharing: the levels are the centroids (and 0 for pruned weights).
+  if (q.cluster)
+    levels = Float32Array.from(q.mask ? [0, ...q.cluster.centroids] : q.cluster.centroids).sort();
+  return {
+    modelId: m.meta.id,
+    layer,
+    min: h0.min,
+    max: h0.max,
+    binWidth: h0.binWidth,
+    original: h0.counts,
+    quantized: h1.counts,
+    levels,
+    clipMin: t ? t.clipMin : null,
+    clipMax: t ? t.clipMax : null,
+    channelMin,
+    channelMax,
+    scale: t ? t.scale : null,
+    zeroPoint: t ? t.zeroPoint : null,
+    qmin: t ? t.qmin : null,
+    qmax: t ? t.qmax : null,
+    errors: layerErrors(m, settings),
+  };
+}
+
+export interface LayerSparsity {
+  readonly name: string;
+  readonly total: number;
+  readonly pruned: number;
+  readonly sparsity: number;
+  readonly targetSparsity: number;
+  readonly skipped: boolean;
+  /** Kernel shape once structurally pruned units (and their inputs downstream) are removed. */
+  readonly effectiveShape: readonly number[] | null;
+}
+
+export interface CompressionReport {
+  readonly modelId: string;
+  readonly size: SizeReport;
+  readonly layers: LayerSparsity[];
+  /** Pruned fraction over all kernels (0 without pruning). */
+  readonly sparsity: number;
+}
+
+export function compressionReport(
+  m: LoadedModel,
+  settings: CompressSettings,
+  storage: Storage,
+): CompressionReport {
+  const c = compressed(m, settings);
+  const layers = m.original.map((w, i): LayerSparsity => {
+    const p = c.prune?.layers[i];
+    return {
+      name: w.info.name,
+      total: w.kernel.length,
+      pruned: p?.pruned ?? 0,
+      sparsity: p?.sparsity ?? 0,
+      targetSparsity: p?.targetSparsity ?? 0,
+      skipped: p?.skipped ?? true,
+      effectiveShape: c.prune?.effectiveShapes?.[i] ?? null,
+    };
+  });
+  return {
+    modelId: m.meta.id,
+    size: sizeReport(m.original, c, storage),
+    layers,
+    sparsity: c.prune?.sparsity ?? 0,
+  };
+}
+
+export interface MaskImage {
+  readonly modelId: string;
+  readonly layer: string;
+  /** One pixel per weight: columns = output units/filters, rows = the reduction axis. */
+  readonly width: number;
+  readonly height: number;
+  /** RGBA, row-major, ready for ImageData. */
+  readonly pixels: Uint8ClampedArray;
+  readonly kept: number;
+  readonly total: number;
+}
+
+/**
+ * Kernels are stored [reduction…, out] with out fastest, so element i sits at row ⌊i/out⌋ and
+ * column i mod out: the image is the kernel as stored. Kept weights are blue (positive) or orange
+ * (negative), darker when larger; pruned weights are pale grey, so whole pruned columns (dead
+ * units) and the 2:4 pattern along each column show at a glance.
+ */
+export function maskImage(m: LoadedModel, settings: CompressSettings, layer: string): MaskImage {
+  const index = m.original.findIndex((l) => l.info.name === layer);
+  const w = m.original[index];
+  if (!w) throw new Error(`Model ${m.meta.id} has no layer "${layer}".`);
+  const c = compressed(m, settings).layers[index]!;
+  const width = w.info.outChannels;
+  const height = w.kernel.length / width;
+  const pixels = new Uint8ClampedArray(w.kernel.length * 4);
+  let maxAbs = 0;
+  for (const v of w.kernel) maxAbs = Math.max(maxAbs, Math.abs(v));
+  let kept = 0;
+  for (let i = 0; i < w.kernel.length; i++) {
+    const o = i * 4;
+    if (c.mask && c.mask[i] === 0) {
+      pixels[o] = 236;
+      pixels[o + 1] = 238;
+      pixels[o + 2] = 242;
+    } else {
+      kept++;
+      const v = w.kernel[i]!;
+      // √ spreads the many small weights over more shades.
+      const t = maxAbs > 0 ? Math.sqrt(Math.abs(v) / maxAbs) : 0;
+      const shade = 0.25 + 0.75 * t;
+      if (v >= 0) {
+        pixels[o] = 255 - shade * (255 - 38);
+        pixels[o + 1] = 255 - shade * (255 - 84);
+        pixels[o + 2] = 255 - shade * (255 - 196);
+      } else {
+        pixels[o] = 255 - shade * (255 - 214);
+        pixels[o + 1] = 255 - shade * (255 - 92);
+        pixels[o + 2] = 255 - shade * (255 - 0);
+      }
+    }
+    pixels[o + 3] = 255;
+  }
+  return { modelId: m.meta.id, layer, width, height, pixels, kept, total: w.kernel.length };
+}
