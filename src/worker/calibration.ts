@@ -155,7 +155,10 @@ export async function inspectActivations(
   const clip = { min: (qmin - zeroPoint) * scale, max: (qmax - zeroPoint) * scale };
   const h = histogram(cal.samples, { bins });
   let clipped = 0;
-  for (const v of cal.samples) if (v < clip.min || v > clip.max) clipped++;
+  // Clipped = the clamp changed the code: more than half a step outside the grid's ends.
+  const lo = clip.min - scale / 2;
+  const hi = clip.max + scale / 2;
+  for (const v of cal.samples) if (v < lo || v > hi) clipped++;
   return {
     modelId: m.meta.id,
     layer,
