@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { memo, useDeferredValue, useMemo } from 'react';
 import {
   Bar,
   BarChart,
@@ -11,15 +11,29 @@ import {
   YAxis,
 } from 'recharts';
 import { selectActInspection, selectActInspectionCurrent, selectLayer } from '../state/selectors';
+import type { ActQuant } from '../core/config';
 import { useStore } from '../state/store';
 import { Fresh } from './Fresh';
 import { formatInt, formatNumber, formatPercent } from './format';
 
 /** What the selected layer reads during calibration, and the clip range the observer chose. */
 export function ActivationHistogram() {
-  const acts = useStore((s) => s.config.acts);
-  const inspection = useStore(selectActInspection);
-  const layer = useStore(selectLayer);
+  // Deferred + memoized view: new results draw in an interruptible background render.
+  const acts = useDeferredValue(useStore((s) => s.config.acts));
+  const inspection = useDeferredValue(useStore(selectActInspection));
+  const layer = useDeferredValue(useStore(selectLayer));
+  return <ActivationHistogramView acts={acts} inspection={inspection} layer={layer} />;
+}
+
+const ActivationHistogramView = memo(function ActivationHistogramView({
+  acts,
+  inspection,
+  layer,
+}: {
+  acts: ActQuant;
+  inspection: ReturnType<typeof selectActInspection>;
+  layer: string | null;
+}) {
   const data = useMemo(
     () =>
       inspection
@@ -120,4 +134,4 @@ export function ActivationHistogram() {
       )}
     </section>
   );
-}
+});

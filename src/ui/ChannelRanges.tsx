@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { memo, useDeferredValue, useMemo } from 'react';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import {
   selectLayer,
@@ -14,8 +14,19 @@ import { formatNumber } from './format';
  * narrow range get a fine grid of their own instead of the layer's coarse one.
  */
 export function ChannelRanges() {
-  const inspection = useStore(selectWeightInspection);
-  const layer = useStore(selectLayer);
+  // Deferred + memoized view: new results draw in an interruptible background render.
+  const inspection = useDeferredValue(useStore(selectWeightInspection));
+  const layer = useDeferredValue(useStore(selectLayer));
+  return <ChannelRangesView inspection={inspection} layer={layer} />;
+}
+
+const ChannelRangesView = memo(function ChannelRangesView({
+  inspection,
+  layer,
+}: {
+  inspection: ReturnType<typeof selectWeightInspection>;
+  layer: string | null;
+}) {
   const data = useMemo(() => {
     if (
       !inspection?.channelMin ||
@@ -76,4 +87,4 @@ export function ChannelRanges() {
       </p>
     </section>
   );
-}
+});

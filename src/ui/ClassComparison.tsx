@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { memo, useDeferredValue, useMemo } from 'react';
 import {
   Bar,
   BarChart,
@@ -16,9 +16,22 @@ import { formatPercent } from './format';
 
 /** Which classes pay for the compression: per-class accuracy, original vs compressed. */
 export function ClassComparison() {
-  const summary = useStore(selectSummary);
-  const base = useStore(selectEvaluation);
-  const quant = useStore(selectQuantEvaluation);
+  // Deferred + memoized view: new results draw in an interruptible background render.
+  const summary = useDeferredValue(useStore(selectSummary));
+  const base = useDeferredValue(useStore(selectEvaluation));
+  const quant = useDeferredValue(useStore(selectQuantEvaluation));
+  return <ClassComparisonView summary={summary} base={base} quant={quant} />;
+}
+
+const ClassComparisonView = memo(function ClassComparisonView({
+  summary,
+  base,
+  quant,
+}: {
+  summary: ReturnType<typeof selectSummary>;
+  base: ReturnType<typeof selectEvaluation>;
+  quant: ReturnType<typeof selectQuantEvaluation>;
+}) {
   const data = useMemo(() => {
     if (!summary || !base) return [];
     const a = perClassAccuracy(base.confusion, base.numClasses);
@@ -53,4 +66,4 @@ export function ClassComparison() {
       </div>
     </section>
   );
-}
+});

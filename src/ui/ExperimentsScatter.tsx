@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { memo, useDeferredValue, useMemo } from 'react';
 import {
   CartesianGrid,
   ResponsiveContainer,
@@ -10,13 +10,25 @@ import {
   ZAxis,
 } from 'recharts';
 import { selectSummary } from '../state/selectors';
+import type { Experiment } from '../state/store';
 import { useStore } from '../state/store';
 import { formatPercent } from './format';
 
 /** Every configuration measured this session: accuracy against true size. */
 export function ExperimentsScatter() {
-  const summary = useStore(selectSummary);
-  const experiments = useStore((s) => s.experiments);
+  // Deferred + memoized view: new results draw in an interruptible background render.
+  const summary = useDeferredValue(useStore(selectSummary));
+  const experiments = useDeferredValue(useStore((s) => s.experiments));
+  return <ExperimentsScatterView summary={summary} experiments={experiments} />;
+}
+
+const ExperimentsScatterView = memo(function ExperimentsScatterView({
+  summary,
+  experiments,
+}: {
+  summary: ReturnType<typeof selectSummary>;
+  experiments: readonly Experiment[];
+}) {
   const data = useMemo(
     () =>
       experiments
@@ -69,4 +81,4 @@ export function ExperimentsScatter() {
       </p>
     </section>
   );
-}
+});

@@ -1,4 +1,4 @@
-import { memo, useMemo } from 'react';
+import { memo, useDeferredValue, useMemo } from 'react';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { planLayer } from '../core/plan/quantPlan';
 import {
@@ -13,7 +13,7 @@ import { formatBits, formatInt, formatNumber } from './format';
 /** Per-layer precision (with overrides), quantization error and size. */
 export function LayerQuantTable() {
   const summary = useStore(selectSummary);
-  const inspection = useStore(selectWeightInspection);
+  const inspection = useDeferredValue(useStore(selectWeightInspection));
   const selected = useStore(selectLayer);
   const weights = useStore((s) => s.config.weights);
   const overrides = useStore((s) => s.config.overrides);

@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { memo, useDeferredValue, useMemo } from 'react';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { selectEvaluation, selectSummary } from '../state/selectors';
 import { useStore } from '../state/store';
@@ -6,8 +6,19 @@ import { formatPercent } from './format';
 import { perClassAccuracy } from '../core/metrics';
 
 export function PerClassAccuracy() {
-  const evaluation = useStore(selectEvaluation);
-  const summary = useStore(selectSummary);
+  // Deferred + memoized view: new results draw in an interruptible background render.
+  const evaluation = useDeferredValue(useStore(selectEvaluation));
+  const summary = useDeferredValue(useStore(selectSummary));
+  return <PerClassAccuracyView evaluation={evaluation} summary={summary} />;
+}
+
+const PerClassAccuracyView = memo(function PerClassAccuracyView({
+  evaluation,
+  summary,
+}: {
+  evaluation: ReturnType<typeof selectEvaluation>;
+  summary: ReturnType<typeof selectSummary>;
+}) {
   const data = useMemo(() => {
     if (!evaluation || !summary) return [];
     const acc = perClassAccuracy(evaluation.confusion, evaluation.numClasses);
@@ -40,4 +51,4 @@ export function PerClassAccuracy() {
       </div>
     </section>
   );
-}
+});

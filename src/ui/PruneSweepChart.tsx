@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { memo, useDeferredValue, useMemo } from 'react';
 import {
   CartesianGrid,
   ComposedChart,
@@ -31,11 +31,36 @@ const LABELS: Record<string, string> = {
 
 /** Accuracy against sparsity, one line per method, N:M patterns as points. */
 export function PruneSweepChart() {
-  const sweep = useStore(selectPruneSweep);
-  const current = useStore(selectPruneSweepCurrent);
-  const base = useStore(selectEvaluation);
-  const sparsity = useStore((s) => s.config.prune.sparsity);
-  const method = useStore((s) => s.config.prune.method);
+  // Deferred + memoized view: new results draw in an interruptible background render.
+  const sweep = useDeferredValue(useStore(selectPruneSweep));
+  const current = useDeferredValue(useStore(selectPruneSweepCurrent));
+  const base = useDeferredValue(useStore(selectEvaluation));
+  const sparsity = useDeferredValue(useStore((s) => s.config.prune.sparsity));
+  const method = useDeferredValue(useStore((s) => s.config.prune.method));
+  return (
+    <PruneSweepChartView
+      sweep={sweep}
+      current={current}
+      base={base}
+      sparsity={sparsity}
+      method={method}
+    />
+  );
+}
+
+const PruneSweepChartView = memo(function PruneSweepChartView({
+  sweep,
+  current,
+  base,
+  sparsity,
+  method,
+}: {
+  sweep: ReturnType<typeof selectPruneSweep>;
+  current: boolean;
+  base: ReturnType<typeof selectEvaluation>;
+  sparsity: number;
+  method: string;
+}) {
   const data = useMemo(
     () =>
       sweep?.points.map((p) => {
@@ -118,4 +143,4 @@ export function PruneSweepChart() {
       </p>
     </section>
   );
-}
+});

@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { memo, useDeferredValue, useMemo } from 'react';
 import {
   Area,
   Bar,
@@ -20,6 +20,7 @@ import {
 import { useStore } from '../state/store';
 import { formatInt, formatNumber } from './format';
 import { Fresh } from './Fresh';
+import type { WeightInspection } from '../worker/inspect';
 
 /** More grid lines than this would paint the chart solid: they are described instead. */
 const MAX_LEVEL_LINES = 40;
@@ -29,8 +30,20 @@ const MAX_LEVEL_LINES = 40;
  * levels and the clip range drawn on top.
  */
 export function QuantHistogram() {
-  const inspection = useStore(selectWeightInspection);
-  const layer = useStore(selectLayer);
+  // Deferred: a new result is drawn in an interruptible background render, so dragging a slider
+  // never waits for the chart (React time-slices it); the memoized view skips urgent renders.
+  const inspection = useDeferredValue(useStore(selectWeightInspection));
+  const layer = useDeferredValue(useStore(selectLayer));
+  return <QuantHistogramView inspection={inspection} layer={layer} />;
+}
+
+const QuantHistogramView = memo(function QuantHistogramView({
+  inspection,
+  layer,
+}: {
+  inspection: WeightInspection | null;
+  layer: string | null;
+}) {
   const data = useMemo(
     () =>
       inspection
@@ -157,15 +170,13 @@ export function QuantHistogram() {
         compressed: piled onto the grid&apos;s levels when quantized or clustered, with a spike at
         exactly 0 (and a hole around it) when pruned.
       </p>
-      {inspection && errors && <QuantFacts />}
+      {inspection && errors && <QuantFacts inspection={inspection} layer={layer} />}
     </section>
   );
-}
+});
 
 /** The numbers behind the picture, in the toolkits' words. */
-function QuantFacts() {
-  const inspection = useStore(selectWeightInspection)!;
-  const layer = useStore(selectLayer);
+function QuantFacts({ inspection, layer }: { inspection: WeightInspection; layer: string | null }) {
   const e = inspection.errors.find((x) => x.name === layer)!;
   const scale = inspection.scale;
   const zp = inspection.zeroPoint;

@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { memo, useDeferredValue, useMemo } from 'react';
 import {
   Bar,
   BarChart,
@@ -31,8 +31,19 @@ const FORMAT_LABEL: Record<string, string> = {
 
 /** Honest size: every bit the compressed model needs, next to float32. */
 export function SizeBreakdown() {
-  const report = useStore(selectReport);
-  const huffman = useStore((s) => s.config.storage.huffman);
+  // Deferred + memoized view: new results draw in an interruptible background render.
+  const report = useDeferredValue(useStore(selectReport));
+  const huffman = useDeferredValue(useStore((s) => s.config.storage.huffman));
+  return <SizeBreakdownView report={report} huffman={huffman} />;
+}
+
+const SizeBreakdownView = memo(function SizeBreakdownView({
+  report,
+  huffman,
+}: {
+  report: ReturnType<typeof selectReport>;
+  huffman: boolean;
+}) {
   const chart = useMemo(() => {
     if (!report) return [];
     const kb = (bits: number) => bits / 8000;
@@ -133,4 +144,4 @@ export function SizeBreakdown() {
       </p>
     </Fresh>
   );
-}
+});

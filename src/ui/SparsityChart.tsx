@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { memo, useDeferredValue, useMemo } from 'react';
 import {
   Bar,
   BarChart,
@@ -16,7 +16,16 @@ import { formatPercent } from './format';
 
 /** Sparsity per layer: what each layer lost, next to what it was asked to lose. */
 export function SparsityChart() {
-  const report = useStore(selectReport);
+  // Deferred + memoized view: new results draw in an interruptible background render.
+  const report = useDeferredValue(useStore(selectReport));
+  return <SparsityChartView report={report} />;
+}
+
+const SparsityChartView = memo(function SparsityChartView({
+  report,
+}: {
+  report: ReturnType<typeof selectReport>;
+}) {
   const data = useMemo(
     () =>
       report?.layers.map((l) => ({
@@ -66,4 +75,4 @@ export function SparsityChart() {
       )}
     </section>
   );
-}
+});

@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { memo, useDeferredValue, useMemo } from 'react';
 import {
   CartesianGrid,
   Legend,
@@ -17,11 +17,28 @@ import { formatPercent } from './format';
 
 /** Accuracy against bit-width for the current scheme: weight-only PTQ and weights + activations. */
 export function SweepChart() {
-  const sweep = useStore(selectSweep);
-  const current = useStore(selectSweepCurrent);
-  const base = useStore(selectEvaluation);
-  const bits = useStore((s) => s.config.weights.bits);
-  const format = useStore((s) => s.config.weights.format);
+  // Deferred + memoized view: new results draw in an interruptible background render.
+  const sweep = useDeferredValue(useStore(selectSweep));
+  const current = useDeferredValue(useStore(selectSweepCurrent));
+  const base = useDeferredValue(useStore(selectEvaluation));
+  const bits = useDeferredValue(useStore((s) => s.config.weights.bits));
+  const format = useDeferredValue(useStore((s) => s.config.weights.format));
+  return <SweepChartView sweep={sweep} current={current} base={base} bits={bits} format={format} />;
+}
+
+const SweepChartView = memo(function SweepChartView({
+  sweep,
+  current,
+  base,
+  bits,
+  format,
+}: {
+  sweep: ReturnType<typeof selectSweep>;
+  current: boolean;
+  base: ReturnType<typeof selectEvaluation>;
+  bits: number;
+  format: string;
+}) {
   const data = useMemo(
     () =>
       (sweep?.points ?? [])
@@ -103,4 +120,4 @@ export function SweepChart() {
       </p>
     </section>
   );
-}
+});
