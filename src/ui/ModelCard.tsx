@@ -1,3 +1,4 @@
+import { Fragment } from 'react';
 import { selectEvaluation, selectSummary } from '../state/selectors';
 import { QUICK_EVAL_COUNT } from '../state/controller';
 import { useStore } from '../state/store';
@@ -67,6 +68,30 @@ export function ModelCard() {
           </span>
         </div>
       </div>
+      <details className="training" data-testid="training-recipe">
+        <summary>How this model was trained</summary>
+        <dl className="facts">
+          {Object.entries(training)
+            .filter(([, v]) => typeof v === 'string' || typeof v === 'number')
+            .map(([k, v]) => (
+              <Fragment key={k}>
+                <dt>{k.replace(/([A-Z])/g, ' $1').toLowerCase()}</dt>
+                <dd>{String(v)}</dd>
+              </Fragment>
+            ))}
+          {summary.meta.preprocess && (
+            <>
+              <dt>input scaling</dt>
+              <dd>{summary.meta.preprocess}</dd>
+            </>
+          )}
+        </dl>
+        <p className="muted small">
+          Trained by <code>scripts/train-models.ts</code> (seeded, TensorFlow.js in Node); the
+          recorded accuracy is the script&apos;s own measurement on the same test set, which the
+          figure on the left re-measures here.
+        </p>
+      </details>
       <p className="muted small">
         Test set: {summary.dataset.name}, {formatInt(summary.dataset.test.count)} images.{' '}
         {summary.dataset.split}
