@@ -43,6 +43,9 @@ export async function openBench(hash = ''): Promise<BenchSession> {
       args: ['--disable-dev-shm-usage', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
     });
     const page = await browser.newPage();
+    // tsx (esbuild, keepNames) wraps named functions in the callbacks we pass to page.evaluate in
+    // a __name() helper that only exists in Node: give the page a no-op one.
+    await page.addInitScript({ content: 'window.__name = (f) => f;' });
     await page.goto(`${base}/?debug#${hash}`);
     await page.waitForFunction(() => 'window' in globalThis && '__playground' in window);
     const b = browser;
@@ -64,4 +67,10 @@ export function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const mid = s.length >> 1;
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** Models named on the command line (`tsx bench/evaluate.ts mnist-mlp`), or all of them. */
+export function selectedModels(): string[] {
+  const args = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+  return args.length > 0 ? args : ['mnist-mlp', 'mnist-cnn', 'fashion-mlp', 'fashion-cnn'];
 }

@@ -1,7 +1,7 @@
 import { ARCH_IDS, DATASET_IDS } from '../src/core/catalog';
 import { modelFlops } from '../src/core/flops';
 import type { LayerInfo } from '../src/core/meta';
-import { median, openBench } from './browser';
+import { median, openBench, selectedModels } from './browser';
 
 /**
  * Benchmark 1: full-test-set evaluation of each shipped model, in the compute worker of the real
@@ -34,6 +34,7 @@ try {
   const rows: Row[] = [];
   for (const dataset of DATASET_IDS) {
     for (const arch of ARCH_IDS) {
+      if (!selectedModels().includes(`${dataset}-${arch}`)) continue;
       const r = await page.evaluate(
         async ({ dataset, arch, runs }) => {
           type Api = {

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { ARCH_IDS, DATASET_IDS } from '../src/core/catalog';
 import { kmeansCluster } from '../src/core/prune/cluster';
 import { loadShippedModel } from '../src/testing/shipped';
-import { median, openBench } from './browser';
+import { median, openBench, selectedModels } from './browser';
 
 /**
  * Benchmark 3, the pruning lab, in the real built app in headless Chromium:
@@ -21,6 +21,7 @@ try {
   console.log('model          mask stats ms   full accuracy ms   20-point sweep ms');
   for (const dataset of DATASET_IDS) {
     for (const arch of ARCH_IDS) {
+      if (!selectedModels().includes(`${dataset}-${arch}`)) continue;
       await page.evaluate(
         ({ dataset, arch }) => {
           window.location.hash = `v=1&data=${dataset}&model=${arch}&view=prune&pm=mag&sp=50&w=f32`;
@@ -99,6 +100,7 @@ console.log('\nk-means, k = 32, on the largest layer (Node, pure core), median o
 await tf.setBackend('cpu');
 for (const dataset of DATASET_IDS) {
   for (const arch of ARCH_IDS) {
+    if (!selectedModels().includes(`${dataset}-${arch}`)) continue;
     const m = await loadShippedModel(dataset, arch);
     const largest = m.original.reduce((a, b) => (b.kernel.length > a.kernel.length ? b : a));
     for (const init of ['linear', 'kmeans++'] as const) {

@@ -1,5 +1,5 @@
 import { ARCH_IDS, DATASET_IDS } from '../src/core/catalog';
-import { median, openBench } from './browser';
+import { median, openBench, selectedModels } from './browser';
 
 /**
  * Benchmark 2, the quantization lab, in the real built app in headless Chromium:
@@ -18,6 +18,7 @@ try {
   console.log('model          sweep median ms (9 evals)   per eval ms');
   for (const dataset of DATASET_IDS) {
     for (const arch of ARCH_IDS) {
+      if (!selectedModels().includes(`${dataset}-${arch}`)) continue;
       const times = await page.evaluate(
         async ({ dataset, arch, repeats }) => {
           type Api = { evaluate: (d: string, a: string, r: unknown) => Promise<{ ms: number }>; describeModel: (d: string, a: string) => Promise<unknown> };
@@ -36,6 +37,8 @@ try {
                 weights: { format: 'int', bits, scheme: 'symmetric', granularity: 'tensor', rounding: 'nearest', ternary: false },
                 overrides: {},
                 seed: 1000 + r,
+                prune: { method: 'none', sparsity: 0, norm: 'l2', pattern: '2:4', overrides: {} },
+                cluster: { k: 32, init: 'kmeans++' },
               };
               await c.call((api) => api.evaluate(dataset, arch, { weights, acts: null }));
             }
@@ -55,6 +58,7 @@ try {
   console.log('model          histogram ms   full accuracy ms   max histogram ms');
   for (const dataset of DATASET_IDS) {
     for (const arch of ARCH_IDS) {
+      if (!selectedModels().includes(`${dataset}-${arch}`)) continue;
       await page.evaluate(
         ({ dataset, arch }) => {
           const w = window as unknown as { location: Location };
