@@ -171,11 +171,15 @@ export function createJobs(client: EngineClient): Job<keyof Results>[] {
       const req = quantRequest(config);
       emit(
         await client.call((api) =>
-          api.evaluate(config.dataset, config.arch, req, QUICK_EVAL_COUNT),
+          api.evaluate(config.dataset, config.arch, req, QUICK_EVAL_COUNT, 'compressed'),
         ),
       );
       if (stale()) return;
-      emit(await client.call((api) => api.evaluate(config.dataset, config.arch, req)));
+      emit(
+        await client.call((api) =>
+          api.evaluate(config.dataset, config.arch, req, undefined, 'compressed'),
+        ),
+      );
     },
   });
 
@@ -212,13 +216,13 @@ export function createJobs(client: EngineClient): Job<keyof Results>[] {
           overrides: {},
         };
         const wOnly = await client.call((api) =>
-          api.evaluate(config.dataset, config.arch, { weights, acts: null }),
+          api.evaluate(config.dataset, config.arch, { weights, acts: null }, undefined, 'sweep'),
         );
         if (stale()) return;
         points.push({ bits, weightOnly: wOnly.accuracy, weightAct: null });
         emit({ actBits: acts.bits, points: [...points], done: false });
         const wa = await client.call((api) =>
-          api.evaluate(config.dataset, config.arch, { weights, acts }),
+          api.evaluate(config.dataset, config.arch, { weights, acts }, undefined, 'sweep'),
         );
         if (stale()) return;
         points[points.length - 1] = { bits, weightOnly: wOnly.accuracy, weightAct: wa.accuracy };
@@ -254,7 +258,13 @@ export function createJobs(client: EngineClient): Job<keyof Results>[] {
             overrides,
           };
           const e = await client.call((api) =>
-            api.evaluate(config.dataset, config.arch, { weights, acts: null }),
+            api.evaluate(
+              config.dataset,
+              config.arch,
+              { weights, acts: null },
+              undefined,
+              'sensitivity',
+            ),
           );
           if (stale()) return;
           accuracy[bits] = e.accuracy;
@@ -288,10 +298,16 @@ export function createJobs(client: EngineClient): Job<keyof Results>[] {
       const float = { ...config.weights, format: 'float32' as const };
       const evalAt = (prune: Config['prune']) =>
         client.call((api) =>
-          api.evaluate(config.dataset, config.arch, {
-            weights: { ...compressSettings(config), weights: float, overrides: {}, prune },
-            acts: null,
-          }),
+          api.evaluate(
+            config.dataset,
+            config.arch,
+            {
+              weights: { ...compressSettings(config), weights: float, overrides: {}, prune },
+              acts: null,
+            },
+            undefined,
+            'pruneSweep',
+          ),
         );
       // Method by method, the chosen one first, so its curve is complete earliest.
       for (const method of methods) {

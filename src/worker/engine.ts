@@ -86,6 +86,27 @@ function exclusive<T>(fn: () => Promise<T>): Promise<T> {
   return run;
 }
 
+/**
+ * "Latest wins" per channel: a queued job whose channel has seen a newer request by the time its
+ * turn comes is dropped, so dragging a slider across six values runs one evaluation, not six.
+ * The rejection is named CancelledError: the client treats it as a cancellation, not a failure.
+ */
+const latest = new Map<string, number>();
+let ticket = 0;
+function supersedable<T>(channel: string | undefined, fn: () => Promise<T>): Promise<T> {
+  if (channel === undefined) return exclusive(fn);
+  const mine = ++ticket;
+  latest.set(channel, mine);
+  return exclusive(() => {
+    if (latest.get(channel) !== mine) {
+      const e = new Error(`Superseded by a newer ${channel} request`);
+      e.name = 'CancelledError';
+      return Promise.reject(e);
+    }
+    return fn();
+  });
+}
+
 async function loaded(dataset: DatasetId, arch: ArchId) {
   await ensureBackend();
   return Promise.all([getModel(dataset, arch), getDataset(dataset)]);
@@ -190,15 +211,20 @@ export const engine = {
     return Comlink.transfer(r, [r.counts.buffer]);
   },
 
-  /** Test accuracy over the first `limit` test examples (all by default). */
+  /**
+   * Test accuracy over the first `limit` test examples (all by default) of the trained model or,
+   * with a request, of the compressed one.
+   */
   async evaluate(
     dataset: DatasetId,
     arch: ArchId,
     request: EvalRequest | null = null,
     limit?: number,
+    /** Requests on the same channel supersede older queued ones (see `supersedable`). */
+    channel?: string,
   ): Promise<Evaluation> {
     const [m, d] = await loaded(dataset, arch);
-    const { r, ms } = await exclusive(async () => {
+    const { r, ms } = await supersedable(channel, async () => {
       const actQ =
         request?.acts && request.acts.bits > 0
           ? await actQuantizers(m, d, request.acts, request.weights?.overrides ?? {})
