@@ -153,54 +153,59 @@ function withoutLayerSettings(c: Config): Config {
   return { ...c, layer: null, overrides: {}, prune: { ...c.prune, overrides: {} } };
 }
 
-export const useStore = create<State & Actions>()((set) => ({
-  ...initialState,
-  // A new model has other layers: the layer selection and per-layer overrides are reset.
-  setDataset: (dataset) => set((s) => ({ config: withoutLayerSettings({ ...s.config, dataset }) })),
-  setArch: (arch) => set((s) => ({ config: withoutLayerSettings({ ...s.config, arch }) })),
-  setView: (view) => set((s) => ({ config: { ...s.config, view } })),
-  selectLayer: (layer) => set((s) => ({ config: { ...s.config, layer } })),
-  setBins: (bins) => set((s) => ({ config: { ...s.config, bins } })),
-  setWeightQuant: (patch) =>
-    set((s) => ({ config: { ...s.config, weights: { ...s.config.weights, ...patch } } })),
-  setActQuant: (patch) =>
-    set((s) => ({ config: { ...s.config, acts: { ...s.config.acts, ...patch } } })),
-  setLayerOverride: (layer, bits) =>
-    set((s) => {
-      const overrides = { ...s.config.overrides };
-      if (bits === null) delete overrides[layer];
-      else overrides[layer] = bits;
-      return { config: { ...s.config, overrides } };
-    }),
-  setPrune: (patch) =>
-    set((s) => ({ config: { ...s.config, prune: { ...s.config.prune, ...patch } } })),
-  setPruneOverride: (layer, sparsity) =>
-    set((s) => {
-      const overrides = { ...s.config.prune.overrides };
-      if (sparsity === null) delete overrides[layer];
-      else overrides[layer] = sparsity;
-      return { config: { ...s.config, prune: { ...s.config.prune, overrides } } };
-    }),
-  setCluster: (patch) =>
-    set((s) => ({ config: { ...s.config, cluster: { ...s.config.cluster, ...patch } } })),
-  setStorage: (patch) =>
-    set((s) => ({ config: { ...s.config, storage: { ...s.config.storage, ...patch } } })),
-  recordExperiment: (e) =>
-    set((s) =>
-      s.experiments.some((x) => x.key === e.key)
-        ? s
-        : { experiments: [...s.experiments, e].slice(-200) },
-    ),
-  replaceOverrides: (overrides) => set((s) => ({ config: { ...s.config, overrides } })),
-  requestSensitivity: (key) => set({ sensitivityRequest: key }),
-  replaceConfig: (config) => set({ config }),
-  addNotice: (kind, text) =>
-    set((s) =>
-      s.notices.some((n) => n.text === text)
-        ? s
-        : { notices: [...s.notices, { id: nextNoticeId++, kind, text }].slice(-6) },
-    ),
-  dismissNotice: (id) => set((s) => ({ notices: s.notices.filter((n) => n.id !== id) })),
-}));
+/** A new store (the app has one, `useStore`; tests make their own). */
+export const createAppStore = () =>
+  create<State & Actions>()((set) => ({
+    ...initialState,
+    // A new model has other layers: the layer selection and per-layer overrides are reset.
+    setDataset: (dataset) =>
+      set((s) => ({ config: withoutLayerSettings({ ...s.config, dataset }) })),
+    setArch: (arch) => set((s) => ({ config: withoutLayerSettings({ ...s.config, arch }) })),
+    setView: (view) => set((s) => ({ config: { ...s.config, view } })),
+    selectLayer: (layer) => set((s) => ({ config: { ...s.config, layer } })),
+    setBins: (bins) => set((s) => ({ config: { ...s.config, bins } })),
+    setWeightQuant: (patch) =>
+      set((s) => ({ config: { ...s.config, weights: { ...s.config.weights, ...patch } } })),
+    setActQuant: (patch) =>
+      set((s) => ({ config: { ...s.config, acts: { ...s.config.acts, ...patch } } })),
+    setLayerOverride: (layer, bits) =>
+      set((s) => {
+        const overrides = { ...s.config.overrides };
+        if (bits === null) delete overrides[layer];
+        else overrides[layer] = bits;
+        return { config: { ...s.config, overrides } };
+      }),
+    setPrune: (patch) =>
+      set((s) => ({ config: { ...s.config, prune: { ...s.config.prune, ...patch } } })),
+    setPruneOverride: (layer, sparsity) =>
+      set((s) => {
+        const overrides = { ...s.config.prune.overrides };
+        if (sparsity === null) delete overrides[layer];
+        else overrides[layer] = sparsity;
+        return { config: { ...s.config, prune: { ...s.config.prune, overrides } } };
+      }),
+    setCluster: (patch) =>
+      set((s) => ({ config: { ...s.config, cluster: { ...s.config.cluster, ...patch } } })),
+    setStorage: (patch) =>
+      set((s) => ({ config: { ...s.config, storage: { ...s.config.storage, ...patch } } })),
+    recordExperiment: (e) =>
+      set((s) =>
+        s.experiments.some((x) => x.key === e.key)
+          ? s
+          : { experiments: [...s.experiments, e].slice(-200) },
+      ),
+    replaceOverrides: (overrides) => set((s) => ({ config: { ...s.config, overrides } })),
+    requestSensitivity: (key) => set({ sensitivityRequest: key }),
+    replaceConfig: (config) => set({ config }),
+    addNotice: (kind, text) =>
+      set((s) =>
+        s.notices.some((n) => n.text === text)
+          ? s
+          : { notices: [...s.notices, { id: nextNoticeId++, kind, text }].slice(-6) },
+      ),
+    dismissNotice: (id) => set((s) => ({ notices: s.notices.filter((n) => n.id !== id) })),
+  }));
+
+export const useStore = createAppStore();
 
 export type Store = typeof useStore;
