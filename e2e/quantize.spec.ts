@@ -57,6 +57,7 @@ test.describe('quantization lab', () => {
     const sweep = page.getByTestId('sweep-chart');
     await expect(sweep).toHaveAttribute('data-done', 'true', { timeout: 45_000 });
     await expect(sweep).toHaveAttribute('data-points', '8');
+    await expect(page.getByTestId('sweep-references')).toContainText(/float16 \d+\.\d+%, bfloat16 \d+\.\d+%/);
     await expect(sweep.locator('.recharts-line')).toHaveCount(2);
   });
 

@@ -208,28 +208,48 @@ export function createJobs(client: EngineClient): Job<keyof Results>[] {
     run: async ({ config, emit, stale }) => {
       const acts = sweepActs(config.acts);
       const points: SweepPoint[] = [];
+      const references: Partial<Record<'float16' | 'bfloat16', number>> = {};
+      const evalWeights = (weights: Config['weights'], a: Config['acts'] | null) =>
+        client.call((api) =>
+          api.evaluate(
+            config.dataset,
+            config.arch,
+            { weights: { ...compressSettings(config), weights, overrides: {} }, acts: a },
+            undefined,
+            'sweep',
+          ),
+        );
       // Point by point, widest first, weight-only then W+A, so the curve fills in as it goes.
       for (const bits of SWEEP_BITS) {
-        const weights = {
-          ...compressSettings(config),
-          weights: { ...config.weights, format: 'int' as const, bits },
-          overrides: {},
-        };
-        const wOnly = await client.call((api) =>
-          api.evaluate(config.dataset, config.arch, { weights, acts: null }, undefined, 'sweep'),
-        );
+        const weights = { ...config.weights, format: 'int' as const, bits };
+        const wOnly = await evalWeights(weights, null);
         if (stale()) return;
         points.push({ bits, weightOnly: wOnly.accuracy, weightAct: null });
-        emit({ actBits: acts.bits, points: [...points], done: false });
-        const wa = await client.call((api) =>
-          api.evaluate(config.dataset, config.arch, { weights, acts }, undefined, 'sweep'),
-        );
+        emit({
+          actBits: acts.bits,
+          points: [...points],
+          references: { ...references },
+          done: false,
+        });
+        const wa = await evalWeights(weights, acts);
         if (stale()) return;
         points[points.length - 1] = { bits, weightOnly: wOnly.accuracy, weightAct: wa.accuracy };
         emit({
           actBits: acts.bits,
           points: [...points],
-          done: bits === SWEEP_BITS[SWEEP_BITS.length - 1],
+          references: { ...references },
+          done: false,
+        });
+      }
+      for (const format of ['float16', 'bfloat16'] as const) {
+        const e = await evalWeights({ ...config.weights, format }, null);
+        if (stale()) return;
+        references[format] = e.accuracy;
+        emit({
+          actBits: acts.bits,
+          points: [...points],
+          references: { ...references },
+          done: format === 'bfloat16',
         });
       }
     },

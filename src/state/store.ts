@@ -34,6 +34,8 @@ export interface SweepPoint {
 export interface Sweep {
   readonly actBits: number;
   readonly points: readonly SweepPoint[];
+  /** Weight-only accuracy with float16 and bfloat16 weights: the 16-bit reference points. */
+  readonly references: Readonly<Partial<Record<'float16' | 'bfloat16', number>>>;
   readonly done: boolean;
 }
 

@@ -10,6 +10,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
+import type { XAxisTickContentProps } from 'recharts';
 import { SWEEP_BITS } from '../state/controller';
 import { selectEvaluation, selectSweep, selectSweepCurrent } from '../state/selectors';
 import { useStore } from '../state/store';
@@ -69,6 +70,7 @@ const SweepChartView = memo(function SweepChartView({
               type="number"
               domain={[1, 8]}
               ticks={[...SWEEP_BITS].reverse()}
+              tick={MarkedTick}
               label={{ value: 'weight bits (1 = binary)', position: 'insideBottom', offset: -12 }}
             />
             <YAxis domain={[0, 100]} unit="%" />
@@ -118,6 +120,33 @@ const SweepChartView = memo(function SweepChartView({
         Each point is the full test set, measured with the current scheme, granularity and
         calibration; per-layer overrides are not applied here. {done ? '' : 'Filling in…'}
       </p>
+      <p className="small" data-testid="sweep-references">
+        16-bit references (weights only): float16{' '}
+        {sweep?.references.float16 !== undefined ? formatPercent(sweep.references.float16) : '…'},
+        bfloat16{' '}
+        {sweep?.references.bfloat16 !== undefined ? formatPercent(sweep.references.bfloat16) : '…'}
+        {base ? `, float32 ${formatPercent(base.accuracy)}` : ''}.
+      </p>
     </section>
   );
 });
+
+/** Axis ticks with 2, 4 and 8 bits in bold: the widths real hardware and toolkits use. */
+function MarkedTick(props: XAxisTickContentProps) {
+  const x = Number(props.x);
+  const y = Number(props.y);
+  const value = Number(props.payload.value);
+  const marked = [2, 4, 8].includes(value);
+  return (
+    <text
+      x={x}
+      y={y + 14}
+      textAnchor="middle"
+      fontSize={12}
+      fontWeight={marked ? 700 : 400}
+      fill={marked ? '#1d2330' : '#5c6577'}
+    >
+      {value}
+    </text>
+  );
+}
