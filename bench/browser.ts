@@ -30,17 +30,26 @@ async function waitForServer(url: string, ms: number): Promise<void> {
 }
 
 export async function openBench(hash = ''): Promise<BenchSession> {
-  const server: ChildProcess = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'], {
-    stdio: 'ignore',
-    detached: true,
-  });
+  const server: ChildProcess = spawn(
+    'npx',
+    ['vite', 'preview', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'],
+    {
+      stdio: 'ignore',
+      detached: true,
+    },
+  );
   const base = `http://127.0.0.1:${PORT}`;
   let browser: Browser | null = null;
   try {
     await waitForServer(base, 30_000);
     browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--disable-dev-shm-usage', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
+      args: [
+        '--disable-dev-shm-usage',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--no-first-run',
+      ],
     });
     const page = await browser.newPage();
     // tsx (esbuild, keepNames) wraps named functions in the callbacks we pass to page.evaluate in

@@ -27,10 +27,17 @@ const session = await openBench();
 try {
   const { page } = session;
   const backend = await page.evaluate(() => {
-    const w = window as unknown as { __playground: { client: { call: (f: (api: unknown) => unknown) => Promise<unknown> } } };
+    const w = window as unknown as {
+      __playground: { client: { call: (f: (api: unknown) => unknown) => Promise<unknown> } };
+    };
     return w.__playground.client.call((api) => (api as { init: () => Promise<unknown> }).init());
   });
-  const b = backend as { name: string; simd: boolean; threads: number; crossOriginIsolated: boolean };
+  const b = backend as {
+    name: string;
+    simd: boolean;
+    threads: number;
+    crossOriginIsolated: boolean;
+  };
   const rows: Row[] = [];
   for (const dataset of DATASET_IDS) {
     for (const arch of ARCH_IDS) {
@@ -38,10 +45,15 @@ try {
       const r = await page.evaluate(
         async ({ dataset, arch, runs }) => {
           type Api = {
-            describeModel: (d: string, a: string) => Promise<{ layers: { info: unknown }[]; dataset: { test: { count: number } } }>;
+            describeModel: (
+              d: string,
+              a: string,
+            ) => Promise<{ layers: { info: unknown }[]; dataset: { test: { count: number } } }>;
             evaluate: (d: string, a: string) => Promise<{ ms: number; count: number }>;
           };
-          const w = window as unknown as { __playground: { client: { call: <T>(f: (api: Api) => Promise<T>) => Promise<T> } } };
+          const w = window as unknown as {
+            __playground: { client: { call: <T>(f: (api: Api) => Promise<T>) => Promise<T> } };
+          };
           const c = w.__playground.client;
           const summary = await c.call((api) => api.describeModel(dataset, arch));
           await c.call((api) => api.evaluate(dataset, arch)); // warm-up: kernels compiled, memory allocated
@@ -67,8 +79,12 @@ try {
       });
     }
   }
-  console.log(`\nEvaluation over the full test set, in the worker (backend: ${b.name}${b.simd ? ' SIMD' : ''}, ${b.threads} thread(s), crossOriginIsolated: ${b.crossOriginIsolated})`);
-  console.log(`Lower bound = forward FLOPs / (${PEAK_FLOPS_PER_THREAD / 1e9} GFLOP/s per thread × ${b.threads}); median of ${RUNS} runs after a warm-up.\n`);
+  console.log(
+    `\nEvaluation over the full test set, in the worker (backend: ${b.name}${b.simd ? ' SIMD' : ''}, ${b.threads} thread(s), crossOriginIsolated: ${b.crossOriginIsolated})`,
+  );
+  console.log(
+    `Lower bound = forward FLOPs / (${PEAK_FLOPS_PER_THREAD / 1e9} GFLOP/s per thread × ${b.threads}); median of ${RUNS} runs after a warm-up.\n`,
+  );
   console.log('model          examples  median ms   min ms   GFLOP  bound ms  median/bound');
   for (const r of rows) {
     console.log(

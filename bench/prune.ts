@@ -40,7 +40,10 @@ try {
         type StoreApi = { getState: () => S; subscribe: (f: (s: S) => void) => () => void };
         type Api = { evaluate: (d: string, a: string, r: unknown) => Promise<{ ms: number }> };
         const w = window as unknown as {
-          __playground: { store: StoreApi; client: { call: <T>(f: (api: Api) => Promise<T>) => Promise<T> } };
+          __playground: {
+            store: StoreApi;
+            client: { call: <T>(f: (api: Api) => Promise<T>) => Promise<T> };
+          };
         };
         const store = w.__playground.store;
         const until = (pred: (s: S) => boolean) =>
@@ -76,11 +79,30 @@ try {
         const t0 = performance.now();
         for (let i = 0; i < 20; i++) {
           const sparsity = Math.min(0.99, i * 0.05 + (i >= 18 ? 0.04 : 0));
-          const prune = { method: 'magnitude', sparsity, norm: 'l2', pattern: '2:4', overrides: {} };
-          const weights = { format: 'float32', bits: 8, scheme: 'symmetric', granularity: 'tensor', rounding: 'nearest', ternary: false };
+          const prune = {
+            method: 'magnitude',
+            sparsity,
+            norm: 'l2',
+            pattern: '2:4',
+            overrides: {},
+          };
+          const weights = {
+            format: 'float32',
+            bits: 8,
+            scheme: 'symmetric',
+            granularity: 'tensor',
+            rounding: 'nearest',
+            ternary: false,
+          };
           await w.__playground.client.call((api) =>
             api.evaluate(dataset, arch, {
-              weights: { weights, overrides: {}, seed: 1, prune, cluster: { k: 32, init: 'kmeans++' } },
+              weights: {
+                weights,
+                overrides: {},
+                seed: 1,
+                prune,
+                cluster: { k: 32, init: 'kmeans++' },
+              },
               acts: null,
             }),
           );

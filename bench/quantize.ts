@@ -21,8 +21,13 @@ try {
       if (!selectedModels().includes(`${dataset}-${arch}`)) continue;
       const times = await page.evaluate(
         async ({ dataset, arch, repeats }) => {
-          type Api = { evaluate: (d: string, a: string, r: unknown) => Promise<{ ms: number }>; describeModel: (d: string, a: string) => Promise<unknown> };
-          const w = window as unknown as { __playground: { client: { call: <T>(f: (api: Api) => Promise<T>) => Promise<T> } } };
+          type Api = {
+            evaluate: (d: string, a: string, r: unknown) => Promise<{ ms: number }>;
+            describeModel: (d: string, a: string) => Promise<unknown>;
+          };
+          const w = window as unknown as {
+            __playground: { client: { call: <T>(f: (api: Api) => Promise<T>) => Promise<T> } };
+          };
           const c = w.__playground.client;
           await c.call((api) => api.describeModel(dataset, arch));
           await c.call((api) => api.evaluate(dataset, arch, null)); // warm-up
@@ -34,7 +39,14 @@ try {
               // A fresh seed per repeat: the worker's cache of quantized weights is missed, so
               // quantizing is timed too.
               const weights = {
-                weights: { format: 'int', bits, scheme: 'symmetric', granularity: 'tensor', rounding: 'nearest', ternary: false },
+                weights: {
+                  format: 'int',
+                  bits,
+                  scheme: 'symmetric',
+                  granularity: 'tensor',
+                  rounding: 'nearest',
+                  ternary: false,
+                },
                 overrides: {},
                 seed: 1000 + r,
                 prune: { method: 'none', sparsity: 0, norm: 'l2', pattern: '2:4', overrides: {} },
@@ -49,11 +61,15 @@ try {
         { dataset, arch, repeats: SWEEP_REPEATS },
       );
       const m = median(times);
-      console.log(`${`${dataset}-${arch}`.padEnd(14)} ${m.toFixed(0).padStart(26)} ${(m / 9).toFixed(1).padStart(13)}`);
+      console.log(
+        `${`${dataset}-${arch}`.padEnd(14)} ${m.toFixed(0).padStart(26)} ${(m / 9).toFixed(1).padStart(13)}`,
+      );
     }
   }
 
-  console.log('\nFrom a bit-width change (store action) to results in the store, then painted (one frame later)');
+  console.log(
+    '\nFrom a bit-width change (store action) to results in the store, then painted (one frame later)',
+  );
   console.log(`median over ${CHANGES.length} changes, 8→2→8 bits\n`);
   console.log('model          histogram ms   full accuracy ms   max histogram ms');
   for (const dataset of DATASET_IDS) {
@@ -88,7 +104,10 @@ try {
               }
             });
           });
-        const frame = () => new Promise<number>((res) => requestAnimationFrame(() => setTimeout(() => res(performance.now()), 0)));
+        const frame = () =>
+          new Promise<number>((res) =>
+            requestAnimationFrame(() => setTimeout(() => res(performance.now()), 0)),
+          );
         const settled = (s: S) =>
           s.summary !== null &&
           s.quantEvaluation !== null &&
@@ -101,7 +120,9 @@ try {
         for (const bits of changes) {
           const t0 = performance.now();
           store.getState().setWeightQuant({ bits });
-          const h = until((s) => s.weightInspection !== null && s.weightInspection.key.includes(`|int|${bits}|`)).then(() => frame());
+          const h = until(
+            (s) => s.weightInspection !== null && s.weightInspection.key.includes(`|int|${bits}|`),
+          ).then(() => frame());
           const a = until(settled);
           hist.push((await h) - t0);
           acc.push((await a) - t0);
@@ -109,7 +130,11 @@ try {
         return { hist, acc };
       }, CHANGES);
       console.log(
-        `${`${dataset}-${arch}`.padEnd(14)} ${median(r.hist).toFixed(1).padStart(12)} ${median(r.acc).toFixed(0).padStart(18)} ${Math.max(...r.hist).toFixed(1).padStart(18)}`,
+        `${`${dataset}-${arch}`.padEnd(14)} ${median(r.hist).toFixed(1).padStart(12)} ${median(r.acc).toFixed(0).padStart(18)} ${Math.max(
+          ...r.hist,
+        )
+          .toFixed(1)
+          .padStart(18)}`,
       );
     }
   }

@@ -1,7 +1,10 @@
 import { expect, test } from './fixtures';
 
 test.describe('pruning and clustering lab', () => {
-  test('90% sparsity: the sparsity chart, the mask view and the accuracy update; the URL round-trips', async ({ page, context }) => {
+  test('90% sparsity: the sparsity chart, the mask view and the accuracy update; the URL round-trips', async ({
+    page,
+    context,
+  }) => {
     await page.goto('/#v=1&data=mnist&model=mlp&view=prune&pm=mag&sp=50&w=f32');
     const chart = page.getByTestId('sparsity-chart');
     await expect(chart).toHaveAttribute('data-sparsity', '0.5000');
@@ -21,7 +24,10 @@ test.describe('pruning and clustering lab', () => {
     await expect(page.getByTestId('quant-accuracy')).toHaveAttribute('data-current', 'true');
     await expect(note).not.toContainText('quick estimate');
     await expect(page.getByTestId('quant-accuracy')).not.toHaveText(acc50 ?? '');
-    await expect(page.getByRole('region', { name: 'Model size' })).toHaveAttribute('data-current', 'true');
+    await expect(page.getByRole('region', { name: 'Model size' })).toHaveAttribute(
+      'data-current',
+      'true',
+    );
     const size = await page.getByTestId('size-total').textContent();
 
     const other = await context.newPage();
@@ -42,8 +48,12 @@ test.describe('pruning and clustering lab', () => {
     await expect(page.getByTestId('prune-layer-table')).toContainText('300×100 → 150×50');
   });
 
-  test('the Deep Compression pipeline: prune, cluster, Huffman — over 20× smaller', async ({ page }) => {
-    await page.goto('/#v=1&data=mnist&model=mlp&view=prune&pm=mag&sp=92&w=kmeans&ck=32&ci=linear&sf=csr&huf=1');
+  test('the Deep Compression pipeline: prune, cluster, Huffman — over 20× smaller', async ({
+    page,
+  }) => {
+    await page.goto(
+      '/#v=1&data=mnist&model=mlp&view=prune&pm=mag&sp=92&w=kmeans&ck=32&ci=linear&sf=csr&huf=1',
+    );
     await expect(page.getByTestId('pipeline-label')).toHaveText('magnitude 92% → 32 clusters');
     const ratio = page.getByTestId('size-ratio');
     await expect(ratio).toHaveText(/×/);

@@ -8,7 +8,9 @@ function percent(text: string | null): number {
 }
 
 async function fullQuantAccuracy(page: Page, testCount: string): Promise<number> {
-  await expect(page.getByTestId('quant-accuracy')).toHaveAttribute('data-current', 'true', { timeout: 45_000 });
+  await expect(page.getByTestId('quant-accuracy')).toHaveAttribute('data-current', 'true', {
+    timeout: 45_000,
+  });
   const note = page.getByTestId('quant-accuracy-note');
   await expect(note).toContainText(`/ ${testCount} correct`, { timeout: 45_000 });
   await expect(note).not.toContainText('quick estimate');
@@ -48,7 +50,9 @@ test.describe('quantization lab', () => {
     const base = percent(await page.getByTestId('accuracy').textContent());
     expect(Math.abs(acc - base)).toBeLessThan(1);
     await page.getByRole('tab', { name: 'Quantize' }).click();
-    await expect(page.getByTestId('act-histogram').locator('.recharts-bar-rectangle').first()).toBeVisible();
+    await expect(
+      page.getByTestId('act-histogram').locator('.recharts-bar-rectangle').first(),
+    ).toBeVisible();
     await expect(page.getByTestId('act-facts')).toContainText('Clip range');
   });
 
@@ -57,11 +61,16 @@ test.describe('quantization lab', () => {
     const sweep = page.getByTestId('sweep-chart');
     await expect(sweep).toHaveAttribute('data-done', 'true', { timeout: 45_000 });
     await expect(sweep).toHaveAttribute('data-points', '8');
-    await expect(page.getByTestId('sweep-references')).toContainText(/float16 \d+\.\d+%, bfloat16 \d+\.\d+%/);
+    await expect(page.getByTestId('sweep-references')).toContainText(
+      /float16 \d+\.\d+%, bfloat16 \d+\.\d+%/,
+    );
     await expect(sweep.locator('.recharts-line')).toHaveCount(2);
   });
 
-  test('a per-layer override and per-channel settings round-trip through the URL', async ({ page, context }) => {
+  test('a per-layer override and per-channel settings round-trip through the URL', async ({
+    page,
+    context,
+  }) => {
     await page.goto('/#v=1&data=mnist&model=mlp&view=quantize&wb=4');
     await page.getByLabel('Precision of layer fc3').selectOption('0');
     await page.getByRole('radio', { name: 'per-channel' }).check();
@@ -76,10 +85,14 @@ test.describe('quantization lab', () => {
     await other.close();
   });
 
-  test('sensitivity analysis proposes a mixed-precision assignment that can be applied', async ({ page }) => {
+  test('sensitivity analysis proposes a mixed-precision assignment that can be applied', async ({
+    page,
+  }) => {
     await page.goto('/#v=1&data=mnist&model=mlp&view=quantize&wb=8');
     await page.getByRole('button', { name: 'Run sensitivity analysis' }).click();
-    await expect(page.getByTestId('sensitivity-chart')).toHaveAttribute('data-done', 'true', { timeout: 60_000 });
+    await expect(page.getByTestId('sensitivity-chart')).toHaveAttribute('data-done', 'true', {
+      timeout: 60_000,
+    });
     const proposal = page.getByTestId('mixed-proposal');
     await expect(proposal).toContainText('fc1:');
     await proposal.getByRole('button', { name: 'Apply as per-layer bit-widths' }).click();
@@ -97,9 +110,12 @@ test.describe('quantization lab', () => {
       }).observe({ type: 'longtask' });
     });
     const slider = page.getByRole('slider', { name: 'Weight bits' });
-    for (const b of ['7', '6', '5', '4', '3', '2', '3', '4', '5', '6', '7', '8']) await slider.fill(b);
+    for (const b of ['7', '6', '5', '4', '3', '2', '3', '4', '5', '6', '7', '8'])
+      await slider.fill(b);
     await fullQuantAccuracy(page, '2,000');
-    const longTasks = await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks);
+    const longTasks = await page.evaluate(
+      () => (window as unknown as { __longTasks: number[] }).__longTasks,
+    );
     // The Long Tasks API reports main-thread tasks over 50 ms.
     expect(longTasks).toEqual([]);
   });

@@ -53,7 +53,9 @@ export const ActQuantSchema = z.object({
 export type ActQuant = z.infer<typeof ActQuantSchema>;
 
 /** A per-layer override: its own bit-width (1..8), or 0 = keep this layer in float32. */
-export const OverridesSchema = z.record(z.string().regex(LAYER_NAME), z.number().int().min(0).max(MAX_BITS)).default({});
+export const OverridesSchema = z
+  .record(z.string().regex(LAYER_NAME), z.number().int().min(0).max(MAX_BITS))
+  .default({});
 export type Overrides = z.infer<typeof OverridesSchema>;
 
 export const PRUNE_METHODS = ['none', 'magnitude', 'global', 'structured', 'nm', 'random'] as const;
@@ -72,7 +74,9 @@ export const PruneSchema = z.object({
   /** Ranking norm of structured pruning (torch `ln_structured` n = 1 or 2). */
   norm: z.enum(NORMS).default('l2'),
   pattern: z.enum(NM_PATTERNS).default('2:4'),
-  overrides: z.record(z.string().regex(LAYER_NAME), z.number().min(SKIP_LAYER).max(MAX_SPARSITY)).default({}),
+  overrides: z
+    .record(z.string().regex(LAYER_NAME), z.number().min(SKIP_LAYER).max(MAX_SPARSITY))
+    .default({}),
 });
 export type Prune = z.infer<typeof PruneSchema>;
 
@@ -107,7 +111,12 @@ export const ConfigSchema = z.object({
   /** Histogram resolution. */
   bins: z.number().int().min(8).max(256).default(64),
   /** Seed for everything random (stochastic rounding, pruning baselines, training). */
-  seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(1),
   weights: WeightQuantSchema.default(WeightQuantSchema.parse({})),
   acts: ActQuantSchema.default(ActQuantSchema.parse({})),
   overrides: OverridesSchema,

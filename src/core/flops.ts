@@ -7,7 +7,9 @@ import { shapeSize } from './stats';
  * 2·kh·kw·cin·cout·h·w. Biases, activations and pooling are ignored (a few % at most here):
  * the figure is a lower bound on the work.
  */
-export function layerFlops(layer: Pick<LayerInfo, 'className' | 'kernelShape' | 'outputShape'>): number {
+export function layerFlops(
+  layer: Pick<LayerInfo, 'className' | 'kernelShape' | 'outputShape'>,
+): number {
   const kernel = shapeSize(layer.kernelShape);
   if (layer.className === 'Conv2D') {
     const [h = 1, w = 1] = layer.outputShape;
@@ -16,6 +18,8 @@ export function layerFlops(layer: Pick<LayerInfo, 'className' | 'kernelShape' | 
   return 2 * kernel;
 }
 
-export function modelFlops(layers: readonly Pick<LayerInfo, 'className' | 'kernelShape' | 'outputShape'>[]): number {
+export function modelFlops(
+  layers: readonly Pick<LayerInfo, 'className' | 'kernelShape' | 'outputShape'>[],
+): number {
   return layers.reduce((a, l) => a + layerFlops(l), 0);
 }

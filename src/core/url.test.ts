@@ -14,10 +14,29 @@ describe('URL codec', () => {
       layer: 'conv2',
       bins: 40,
       seed: 7,
-      weights: { format: 'int', bits: 4, scheme: 'affine', granularity: 'channel', rounding: 'stochastic', ternary: false },
-      acts: { bits: 8, scheme: 'affine', observer: 'percentile', percentile: 99.9, calibration: 256 },
+      weights: {
+        format: 'int',
+        bits: 4,
+        scheme: 'affine',
+        granularity: 'channel',
+        rounding: 'stochastic',
+        ternary: false,
+      },
+      acts: {
+        bits: 8,
+        scheme: 'affine',
+        observer: 'percentile',
+        percentile: 99.9,
+        calibration: 256,
+      },
       overrides: { fc3: 0, conv1: 8 },
-      prune: { method: 'structured', sparsity: 0.975, norm: 'l1', pattern: '1:4', overrides: { fc3: -1, fc1: 0.9 } },
+      prune: {
+        method: 'structured',
+        sparsity: 0.975,
+        norm: 'l1',
+        pattern: '1:4',
+        overrides: { fc3: -1, fc1: 0.9 },
+      },
       cluster: { k: 16, init: 'linear' },
       storage: { format: 'csr', indexBits: 5, huffman: true },
     };
@@ -131,7 +150,20 @@ describe('URL codec', () => {
     fc.assert(
       fc.property(
         fc.dictionary(
-          fc.constantFrom('v', 'data', 'model', 'layer', 'bins', 'seed', 'wb', 'ab', 'ov', 'pct', 'obs', 'x'),
+          fc.constantFrom(
+            'v',
+            'data',
+            'model',
+            'layer',
+            'bins',
+            'seed',
+            'wb',
+            'ab',
+            'ov',
+            'pct',
+            'obs',
+            'x',
+          ),
           fc.string({ maxLength: 20 }),
         ),
         (d) => {

@@ -108,7 +108,12 @@ function numberField(
   };
 }
 
-function boolField(key: string, what: string, get: (c: Config) => boolean, set: (d: Config, v: boolean) => void): Field {
+function boolField(
+  key: string,
+  what: string,
+  get: (c: Config) => boolean,
+  set: (d: Config, v: boolean) => void,
+): Field {
   return {
     key,
     encode: (c) => (get(c) ? '1' : '0'),
@@ -164,7 +169,8 @@ const pruneOverridesField: Field = {
       if (item === '') continue;
       const [name = '', value = ''] = item.split(':');
       const v = value === 'skip' ? SKIP_LAYER : DECIMAL.test(value) ? Number(value) / 100 : NaN;
-      if (!LAYER_NAME.test(name) || !(v === SKIP_LAYER || (v >= 0 && v <= MAX_SPARSITY))) bad.push(truncate(item, 20));
+      if (!LAYER_NAME.test(name) || !(v === SKIP_LAYER || (v >= 0 && v <= MAX_SPARSITY)))
+        bad.push(truncate(item, 20));
       else out[name] = v;
     }
     d.prune.overrides = out;
@@ -180,9 +186,27 @@ function percent(fraction: number): string {
 }
 
 const FIELDS: readonly Field[] = [
-  enumField('data', 'dataset', DATASET_IDS, (c) => c.dataset, (d, v) => (d.dataset = v)),
-  enumField('model', 'model', ARCH_IDS, (c) => c.arch, (d, v) => (d.arch = v)),
-  enumField('view', 'view', VIEWS, (c) => c.view, (d, v) => (d.view = v)),
+  enumField(
+    'data',
+    'dataset',
+    DATASET_IDS,
+    (c) => c.dataset,
+    (d, v) => (d.dataset = v),
+  ),
+  enumField(
+    'model',
+    'model',
+    ARCH_IDS,
+    (c) => c.arch,
+    (d, v) => (d.arch = v),
+  ),
+  enumField(
+    'view',
+    'view',
+    VIEWS,
+    (c) => c.view,
+    (d, v) => (d.view = v),
+  ),
   {
     key: 'layer',
     encode: (c) => c.layer ?? '',
@@ -194,59 +218,201 @@ const FIELDS: readonly Field[] = [
       return `Layer name "${truncate(raw)}" is not valid: showing the first layer.`;
     },
   },
-  numberField('bins', 'Histogram bins', 8, 256, (c) => c.bins, (d, v) => (d.bins = v)),
-  numberField('seed', 'Seed', 0, 2 ** 31 - 1, (c) => c.seed, (d, v) => (d.seed = v)),
-  enumField('w', 'weight format', WEIGHT_FORMATS, (c) => c.weights.format, (d, v) => (d.weights.format = v), {
-    cluster: 'kmeans',
-    float32: 'f32',
-    float16: 'f16',
-    bfloat16: 'bf16',
-  }),
-  numberField('wb', 'Weight bits', 1, MAX_BITS, (c) => c.weights.bits, (d, v) => (d.weights.bits = v)),
-  enumField('ws', 'weight scheme', SCHEMES, (c) => c.weights.scheme, (d, v) => (d.weights.scheme = v), {
-    symmetric: 'sym',
-    affine: 'aff',
-  }),
-  enumField('wg', 'granularity', GRANULARITIES, (c) => c.weights.granularity, (d, v) => (d.weights.granularity = v)),
-  enumField('wr', 'rounding', ROUNDINGS, (c) => c.weights.rounding, (d, v) => (d.weights.rounding = v)),
-  boolField('tern', 'Ternary', (c) => c.weights.ternary, (d, v) => (d.weights.ternary = v)),
-  numberField('ab', 'Activation bits', 0, MAX_BITS, (c) => c.acts.bits, (d, v) => (d.acts.bits = v)),
-  enumField('as', 'activation scheme', SCHEMES, (c) => c.acts.scheme, (d, v) => (d.acts.scheme = v), {
-    symmetric: 'sym',
-    affine: 'aff',
-  }),
-  enumField('obs', 'calibration method', OBSERVERS, (c) => c.acts.observer, (d, v) => (d.acts.observer = v), {
-    movingAverageMinMax: 'ema',
-    percentile: 'pct',
-  }),
-  numberField('pct', 'Percentile', 90, 100, (c) => c.acts.percentile, (d, v) => (d.acts.percentile = v), false),
-  numberField('cal', 'Calibration images', 32, 4096, (c) => c.acts.calibration, (d, v) => (d.acts.calibration = v)),
+  numberField(
+    'bins',
+    'Histogram bins',
+    8,
+    256,
+    (c) => c.bins,
+    (d, v) => (d.bins = v),
+  ),
+  numberField(
+    'seed',
+    'Seed',
+    0,
+    2 ** 31 - 1,
+    (c) => c.seed,
+    (d, v) => (d.seed = v),
+  ),
+  enumField(
+    'w',
+    'weight format',
+    WEIGHT_FORMATS,
+    (c) => c.weights.format,
+    (d, v) => (d.weights.format = v),
+    {
+      cluster: 'kmeans',
+      float32: 'f32',
+      float16: 'f16',
+      bfloat16: 'bf16',
+    },
+  ),
+  numberField(
+    'wb',
+    'Weight bits',
+    1,
+    MAX_BITS,
+    (c) => c.weights.bits,
+    (d, v) => (d.weights.bits = v),
+  ),
+  enumField(
+    'ws',
+    'weight scheme',
+    SCHEMES,
+    (c) => c.weights.scheme,
+    (d, v) => (d.weights.scheme = v),
+    {
+      symmetric: 'sym',
+      affine: 'aff',
+    },
+  ),
+  enumField(
+    'wg',
+    'granularity',
+    GRANULARITIES,
+    (c) => c.weights.granularity,
+    (d, v) => (d.weights.granularity = v),
+  ),
+  enumField(
+    'wr',
+    'rounding',
+    ROUNDINGS,
+    (c) => c.weights.rounding,
+    (d, v) => (d.weights.rounding = v),
+  ),
+  boolField(
+    'tern',
+    'Ternary',
+    (c) => c.weights.ternary,
+    (d, v) => (d.weights.ternary = v),
+  ),
+  numberField(
+    'ab',
+    'Activation bits',
+    0,
+    MAX_BITS,
+    (c) => c.acts.bits,
+    (d, v) => (d.acts.bits = v),
+  ),
+  enumField(
+    'as',
+    'activation scheme',
+    SCHEMES,
+    (c) => c.acts.scheme,
+    (d, v) => (d.acts.scheme = v),
+    {
+      symmetric: 'sym',
+      affine: 'aff',
+    },
+  ),
+  enumField(
+    'obs',
+    'calibration method',
+    OBSERVERS,
+    (c) => c.acts.observer,
+    (d, v) => (d.acts.observer = v),
+    {
+      movingAverageMinMax: 'ema',
+      percentile: 'pct',
+    },
+  ),
+  numberField(
+    'pct',
+    'Percentile',
+    90,
+    100,
+    (c) => c.acts.percentile,
+    (d, v) => (d.acts.percentile = v),
+    false,
+  ),
+  numberField(
+    'cal',
+    'Calibration images',
+    32,
+    4096,
+    (c) => c.acts.calibration,
+    (d, v) => (d.acts.calibration = v),
+  ),
   overridesField,
-  enumField('pm', 'pruning method', PRUNE_METHODS, (c) => c.prune.method, (d, v) => (d.prune.method = v), {
-    magnitude: 'mag',
-    structured: 'struct',
-  }),
+  enumField(
+    'pm',
+    'pruning method',
+    PRUNE_METHODS,
+    (c) => c.prune.method,
+    (d, v) => (d.prune.method = v),
+    {
+      magnitude: 'mag',
+      structured: 'struct',
+    },
+  ),
   {
     key: 'sp',
     encode: (c) => percent(c.prune.sparsity),
     decode: (d, raw) => {
-      if (!DECIMAL.test(raw)) return `Sparsity "${truncate(raw)}" is not a number: using ${percent(d.prune.sparsity)}%.`;
+      if (!DECIMAL.test(raw))
+        return `Sparsity "${truncate(raw)}" is not a number: using ${percent(d.prune.sparsity)}%.`;
       const v = Number(raw) / 100;
       const clamped = Math.min(MAX_SPARSITY, Math.max(0, v));
       d.prune.sparsity = clamped;
-      return clamped !== v ? `Sparsity ${raw}% is outside 0–${percent(MAX_SPARSITY)}%: using ${percent(clamped)}%.` : undefined;
+      return clamped !== v
+        ? `Sparsity ${raw}% is outside 0–${percent(MAX_SPARSITY)}%: using ${percent(clamped)}%.`
+        : undefined;
     },
   },
-  enumField('pn', 'ranking norm', NORMS, (c) => c.prune.norm, (d, v) => (d.prune.norm = v)),
-  enumField('nm', 'N:M pattern', NM_PATTERNS, (c) => c.prune.pattern, (d, v) => (d.prune.pattern = v)),
+  enumField(
+    'pn',
+    'ranking norm',
+    NORMS,
+    (c) => c.prune.norm,
+    (d, v) => (d.prune.norm = v),
+  ),
+  enumField(
+    'nm',
+    'N:M pattern',
+    NM_PATTERNS,
+    (c) => c.prune.pattern,
+    (d, v) => (d.prune.pattern = v),
+  ),
   pruneOverridesField,
-  numberField('ck', 'Clusters', 2, 256, (c) => c.cluster.k, (d, v) => (d.cluster.k = v)),
-  enumField('ci', 'cluster initialization', CLUSTER_INITS, (c) => c.cluster.init, (d, v) => (d.cluster.init = v), {
-    'kmeans++': 'kpp',
-  }),
-  enumField('sf', 'storage format', SPARSE_FORMATS, (c) => c.storage.format, (d, v) => (d.storage.format = v)),
-  numberField('ib', 'Index bits', 0, 16, (c) => c.storage.indexBits, (d, v) => (d.storage.indexBits = v)),
-  boolField('huf', 'Huffman coding', (c) => c.storage.huffman, (d, v) => (d.storage.huffman = v)),
+  numberField(
+    'ck',
+    'Clusters',
+    2,
+    256,
+    (c) => c.cluster.k,
+    (d, v) => (d.cluster.k = v),
+  ),
+  enumField(
+    'ci',
+    'cluster initialization',
+    CLUSTER_INITS,
+    (c) => c.cluster.init,
+    (d, v) => (d.cluster.init = v),
+    {
+      'kmeans++': 'kpp',
+    },
+  ),
+  enumField(
+    'sf',
+    'storage format',
+    SPARSE_FORMATS,
+    (c) => c.storage.format,
+    (d, v) => (d.storage.format = v),
+  ),
+  numberField(
+    'ib',
+    'Index bits',
+    0,
+    16,
+    (c) => c.storage.indexBits,
+    (d, v) => (d.storage.indexBits = v),
+  ),
+  boolField(
+    'huf',
+    'Huffman coding',
+    (c) => c.storage.huffman,
+    (d, v) => (d.storage.huffman = v),
+  ),
 ];
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -272,7 +438,8 @@ export function serializeConfig(config: Config): string {
   const parts = [`v=${CONFIG_VERSION}`];
   for (const f of FIELDS) {
     const value = f.encode(config);
-    if (value !== '') parts.push(`${f.key}=${encodeURIComponent(value).replace(/%3A/g, ':').replace(/%2C/g, ',')}`);
+    if (value !== '')
+      parts.push(`${f.key}=${encodeURIComponent(value).replace(/%3A/g, ':').replace(/%2C/g, ',')}`);
   }
   return parts.join('&');
 }
@@ -285,7 +452,9 @@ export function parseConfig(hash: string): ParseResult {
   if (text.length > MAX_HASH_LENGTH) {
     return {
       config: defaultsDraft(),
-      problems: [`The link is too long (${text.length} characters) to be a settings link: using defaults.`],
+      problems: [
+        `The link is too long (${text.length} characters) to be a settings link: using defaults.`,
+      ],
     };
   }
 
@@ -333,7 +502,9 @@ export function parseConfig(hash: string): ParseResult {
   // The field decoders only store valid values; the schema is the last line of defence.
   const parsed = ConfigSchema.safeParse(draft);
   if (!parsed.success) {
-    problems.push(`Some settings were invalid: using defaults (${z.prettifyError(parsed.error).slice(0, 200)}).`);
+    problems.push(
+      `Some settings were invalid: using defaults (${z.prettifyError(parsed.error).slice(0, 200)}).`,
+    );
     return { config: defaultsDraft(), problems };
   }
   return { config: parsed.data, problems };

@@ -34,7 +34,10 @@ export interface CnnOptions extends BuildOptions {
   hidden?: [number, number];
 }
 
-function kernelInit(seed: number | undefined, index: number): ReturnType<typeof tf.initializers.heNormal> {
+function kernelInit(
+  seed: number | undefined,
+  index: number,
+): ReturnType<typeof tf.initializers.heNormal> {
   // He (fan-in) init suits ReLU layers; glorotUniform would also work. Seeded when asked.
   return seed === undefined
     ? tf.initializers.heNormal({})

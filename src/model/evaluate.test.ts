@@ -95,9 +95,13 @@ describe('setKernels', () => {
     const original = await readLayerWeights(model);
     const before = tf.memory().numTensors;
     setKernels(model, original, new Map([['fc', new Float32Array(12).fill(0.5)]]));
-    expect(Array.from(await model.getLayer('fc').getWeights()[0]!.data())).toEqual(new Array(12).fill(0.5));
+    expect(Array.from(await model.getLayer('fc').getWeights()[0]!.data())).toEqual(
+      new Array(12).fill(0.5),
+    );
     setKernels(model, original, null);
-    expect(Array.from(await model.getLayer('fc').getWeights()[0]!.data())).toEqual(Array.from(original[0]!.kernel));
+    expect(Array.from(await model.getLayer('fc').getWeights()[0]!.data())).toEqual(
+      Array.from(original[0]!.kernel),
+    );
     expect(tf.memory().numTensors).toBe(before);
     model.dispose();
   });

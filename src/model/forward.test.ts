@@ -7,8 +7,17 @@ import { chainLayers, collectLayerInputs, fakeQuantAct, forward } from './forwar
 function mlp(): tf.LayersModel {
   const input = tf.input({ shape: [2, 2, 1] });
   let x = tf.layers.flatten({ name: 'flatten' }).apply(input) as tf.SymbolicTensor;
-  x = tf.layers.dense({ units: 5, activation: 'relu', name: 'fc1', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }).apply(x) as tf.SymbolicTensor;
-  x = tf.layers.dense({ units: 3, name: 'fc2', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers
+    .dense({
+      units: 5,
+      activation: 'relu',
+      name: 'fc1',
+      kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }),
+    })
+    .apply(x) as tf.SymbolicTensor;
+  x = tf.layers
+    .dense({ units: 3, name: 'fc2', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) })
+    .apply(x) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: x });
 }
 
@@ -29,7 +38,8 @@ describe('fakeQuantAct', () => {
     t.dispose();
     q.dispose();
     let mismatches = 0;
-    for (let i = 0; i < values.length; i++) if (Math.abs(got[i]! - expected[i]!) > 1e-6) mismatches++;
+    for (let i = 0; i < values.length; i++)
+      if (Math.abs(got[i]! - expected[i]!) > 1e-6) mismatches++;
     expect(mismatches).toBe(0);
   });
 });

@@ -35,7 +35,11 @@ export function fakeQuantAct(x: tf.Tensor, q: ActQParams): tf.Tensor {
  * `actQ` first (the W·A scheme of integer inference: a quantized layer reads quantized inputs).
  * With an empty map it equals `model.predict`. Synchronous: call inside `tf.tidy`.
  */
-export function forward(layers: readonly tf.layers.Layer[], x: tf.Tensor, actQ: ReadonlyMap<string, ActQParams>): tf.Tensor {
+export function forward(
+  layers: readonly tf.layers.Layer[],
+  x: tf.Tensor,
+  actQ: ReadonlyMap<string, ActQParams>,
+): tf.Tensor {
   let h = x;
   for (const layer of layers) {
     const q = actQ.get(layer.name);

@@ -20,10 +20,19 @@ function bytes(path: string): Uint8Array {
 }
 
 export function loadShippedDataset(id: DatasetId): LoadedDataset {
-  const meta = DatasetMetaSchema.parse(JSON.parse(readFileSync(resolve(PUBLIC, `data/${id}/meta.json`), 'utf8')));
+  const meta = DatasetMetaSchema.parse(
+    JSON.parse(readFileSync(resolve(PUBLIC, `data/${id}/meta.json`), 'utf8')),
+  );
   const testLabels = bytes(`data/${id}/test-labels.u8`);
-  const testX = imagesToTensor(bytes(`data/${id}/test-images.u8`), meta.test.count, meta.imageShape);
-  const train = { x: bytes(`data/${id}/train-images.u8`), labels: bytes(`data/${id}/train-labels.u8`) };
+  const testX = imagesToTensor(
+    bytes(`data/${id}/test-images.u8`),
+    meta.test.count,
+    meta.imageShape,
+  );
+  const train = {
+    x: bytes(`data/${id}/train-images.u8`),
+    labels: bytes(`data/${id}/train-labels.u8`),
+  };
   return { meta, testX, testLabels, train: Promise.resolve(train) };
 }
 
@@ -34,7 +43,9 @@ export async function loadShippedModel(dataset: DatasetId, arch: ArchId): Promis
     weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
   };
   const specs = json.weightsManifest.flatMap((g) => g.weights);
-  const buffers = json.weightsManifest.flatMap((g) => g.paths.map((p) => bytes(`models/${id}/${p}`)));
+  const buffers = json.weightsManifest.flatMap((g) =>
+    g.paths.map((p) => bytes(`models/${id}/${p}`)),
+  );
   const total = buffers.reduce((a, b) => a + b.length, 0);
   const weightData = new Uint8Array(total);
   let offset = 0;
@@ -42,7 +53,22 @@ export async function loadShippedModel(dataset: DatasetId, arch: ArchId): Promis
     weightData.set(b, offset);
     offset += b.length;
   }
-  const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: specs, weightData: weightData.buffer }));
-  const meta = ModelMetaSchema.parse(JSON.parse(readFileSync(resolve(PUBLIC, `models/${id}/meta.json`), 'utf8')));
-  return { model, layers: chainLayers(model), meta, dataset, original: await readLayerWeights(model), applied: '' };
+  const model = await tf.loadLayersModel(
+    tf.io.fromMemory({
+      modelTopology: json.modelTopology,
+      weightSpecs: specs,
+      weightData: weightData.buffer,
+    }),
+  );
+  const meta = ModelMetaSchema.parse(
+    JSON.parse(readFileSync(resolve(PUBLIC, `models/${id}/meta.json`), 'utf8')),
+  );
+  return {
+    model,
+    layers: chainLayers(model),
+    meta,
+    dataset,
+    original: await readLayerWeights(model),
+    applied: '',
+  };
 }

@@ -12,9 +12,13 @@ describe('pipeline keys and labels', () => {
     };
     expect(describePipeline(c)).toBe('magnitude 92% → 32 clusters');
     expect(describePipeline(DEFAULT_CONFIG)).toBe('int8 sym');
-    expect(describePipeline({ ...DEFAULT_CONFIG, acts: { ...DEFAULT_CONFIG.acts, bits: 8 }, overrides: { fc1: 4 } })).toBe(
-      'int8 sym (mixed), A8',
-    );
+    expect(
+      describePipeline({
+        ...DEFAULT_CONFIG,
+        acts: { ...DEFAULT_CONFIG.acts, bits: 8 },
+        overrides: { fc1: 4 },
+      }),
+    ).toBe('int8 sym (mixed), A8');
   });
 
   it('changes the key exactly when the compressed weights would change', () => {

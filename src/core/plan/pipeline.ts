@@ -8,7 +8,13 @@ import { weightQuantKey } from './quantPlan';
 export type CompressSettings = Pick<Config, 'weights' | 'overrides' | 'seed' | 'prune' | 'cluster'>;
 
 export function compressSettings(c: Config): CompressSettings {
-  return { weights: c.weights, overrides: c.overrides, seed: c.seed, prune: c.prune, cluster: c.cluster };
+  return {
+    weights: c.weights,
+    overrides: c.overrides,
+    seed: c.seed,
+    prune: c.prune,
+    cluster: c.cluster,
+  };
 }
 
 export function pruneKey(settings: Pick<Config, 'prune' | 'seed'>): string {
@@ -26,7 +32,6 @@ export function compressKey(s: CompressSettings): string {
   return `${pruneKey(s)}|${weightQuantKey(s)}${cluster}`;
 }
 
-
 const METHOD_LABEL: Record<Config['prune']['method'], string> = {
   none: 'no pruning',
   magnitude: 'magnitude',
@@ -37,7 +42,9 @@ const METHOD_LABEL: Record<Config['prune']['method'], string> = {
 };
 
 /** A short human label of the whole pipeline, e.g. "magnitude 90% → int4 sym/channel, A8". */
-export function describePipeline(c: Pick<Config, 'prune' | 'weights' | 'cluster' | 'acts' | 'overrides'>): string {
+export function describePipeline(
+  c: Pick<Config, 'prune' | 'weights' | 'cluster' | 'acts' | 'overrides'>,
+): string {
   const p = c.prune;
   const prune =
     p.method === 'none'

@@ -17,7 +17,11 @@ describe('quantization plan', () => {
       kind: 'ternary',
       perChannel: true,
     });
-    expect(layerSpec(cfg({ bits: 4 }), 'fc1')).toMatchObject({ kind: 'uniform', bits: 4, scheme: 'symmetric' });
+    expect(layerSpec(cfg({ bits: 4 }), 'fc1')).toMatchObject({
+      kind: 'uniform',
+      bits: 4,
+      scheme: 'symmetric',
+    });
     expect(layerSpec(cfg({ format: 'float16' }), 'fc1')).toEqual({ kind: 'float16' });
   });
 
@@ -27,7 +31,10 @@ describe('quantization plan', () => {
     expect(layerSpec(c, 'fc2')).toMatchObject({ kind: 'uniform', bits: 8 });
     expect(layerSpec(c, 'fc3')).toMatchObject({ kind: 'uniform', bits: 4 });
     // An override wins over a float global format too.
-    expect(layerSpec(cfg({ format: 'float32' }, { fc2: 2 }), 'fc2')).toMatchObject({ kind: 'uniform', bits: 2 });
+    expect(layerSpec(cfg({ format: 'float32' }, { fc2: 2 }), 'fc2')).toMatchObject({
+      kind: 'uniform',
+      bits: 2,
+    });
   });
 
   it('sizes a per-channel 4-bit affine layer honestly', () => {

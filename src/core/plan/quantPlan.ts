@@ -35,7 +35,10 @@ export function weightSpec(w: WeightQuant, bits: number, seed: number): WeightQu
  * `cluster` format the weights are shared by k-means instead (see the worker's pipeline); as a
  * quantizer spec that is float32: the centroids are stored as float32.
  */
-export function layerSpec(config: Pick<Config, 'weights' | 'overrides' | 'seed'>, name: string): WeightQuantSpec {
+export function layerSpec(
+  config: Pick<Config, 'weights' | 'overrides' | 'seed'>,
+  name: string,
+): WeightQuantSpec {
   const override = config.overrides[name];
   if (override === 0) return { kind: 'float32' };
   if (override !== undefined) return weightSpec(config.weights, override, config.seed);
@@ -90,7 +93,10 @@ function sizeScheme(spec: WeightQuantSpec): SizeScheme {
   return spec.kind === 'uniform' ? spec.scheme : spec.kind;
 }
 
-export function layerSize(spec: WeightQuantSpec, layer: Pick<LayerInfo, 'kernelShape' | 'biasShape' | 'outChannels'>): LayerSizeBits {
+export function layerSize(
+  spec: WeightQuantSpec,
+  layer: Pick<LayerInfo, 'kernelShape' | 'biasShape' | 'outChannels'>,
+): LayerSizeBits {
   const numWeights = shapeSize(layer.kernelShape);
   const numBias = layer.biasShape ? shapeSize(layer.biasShape) : 0;
   const perChannel = 'perChannel' in spec ? spec.perChannel : false;

@@ -11,7 +11,11 @@ import {
   registerWasmTrainingKernels,
 } from './conv2dBackpropFilter';
 
-type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
+type Pad =
+  | 'same'
+  | 'valid'
+  | number
+  | [[number, number], [number, number], [number, number], [number, number]];
 
 interface Case {
   x: [number, number, number, number];
@@ -27,7 +31,17 @@ const CASES: Case[] = [
   { x: [2, 10, 7, 2], filter: [3, 2, 2, 5], strides: [2, 3], pad: 'valid' },
   { x: [1, 8, 8, 4], filter: [4, 4, 4, 3], strides: 2, pad: 'same' }, // even filter
   { x: [2, 6, 5, 2], filter: [3, 3, 2, 2], strides: 1, pad: 1 }, // numeric padding
-  { x: [2, 7, 6, 3], filter: [3, 3, 3, 2], strides: [1, 2], pad: [[0, 0], [1, 2], [2, 0], [0, 0]] }, // explicit padding
+  {
+    x: [2, 7, 6, 3],
+    filter: [3, 3, 3, 2],
+    strides: [1, 2],
+    pad: [
+      [0, 0],
+      [1, 2],
+      [2, 0],
+      [0, 0],
+    ],
+  }, // explicit padding
   { x: [1, 5, 5, 1], filter: [5, 5, 1, 1], strides: 1, pad: 'valid' }, // 1x1 output
 ];
 
@@ -84,17 +98,50 @@ describe('registerWasmTrainingKernels', () => {
 });
 
 describe.each(CASES)('x $x, filter $filter, strides $strides, pad $pad', (c) => {
-  const x = seededValues(c.x.reduce((a, b) => a * b, 1), 1, 0.3);
-  const filter = seededValues(c.filter.reduce((a, b) => a * b, 1), 2);
+  const x = seededValues(
+    c.x.reduce((a, b) => a * b, 1),
+    1,
+    0.3,
+  );
+  const filter = seededValues(
+    c.filter.reduce((a, b) => a * b, 1),
+    2,
+  );
   const dyShape = outShape(c);
-  const dy = seededValues(dyShape.reduce((a, b) => a * b, 1), 3, 0.2);
-  const attrsFilter = { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', filterShape: c.filter } as unknown as tf.NamedAttrMap;
-  const attrsInput = { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', inputShape: c.x } as unknown as tf.NamedAttrMap;
+  const dy = seededValues(
+    dyShape.reduce((a, b) => a * b, 1),
+    3,
+    0.2,
+  );
+  const attrsFilter = {
+    strides: c.strides,
+    pad: c.pad,
+    dataFormat: 'NHWC',
+    filterShape: c.filter,
+  } as unknown as tf.NamedAttrMap;
+  const attrsInput = {
+    strides: c.strides,
+    pad: c.pad,
+    dataFormat: 'NHWC',
+    inputShape: c.x,
+  } as unknown as tf.NamedAttrMap;
 
   const filterGrad = () =>
-    tf.engine().runKernel(CONV2D_BACKPROP_FILTER, { x: tf.tensor4d(x, c.x), dy: tf.tensor4d(dy, dyShape) }, attrsFilter) as tf.Tensor;
+    tf
+      .engine()
+      .runKernel(
+        CONV2D_BACKPROP_FILTER,
+        { x: tf.tensor4d(x, c.x), dy: tf.tensor4d(dy, dyShape) },
+        attrsFilter,
+      ) as tf.Tensor;
   const inputGrad = () =>
-    tf.engine().runKernel(CONV2D_BACKPROP_INPUT, { dy: tf.tensor4d(dy, dyShape), filter: tf.tensor4d(filter, c.filter) }, attrsInput) as tf.Tensor;
+    tf
+      .engine()
+      .runKernel(
+        CONV2D_BACKPROP_INPUT,
+        { dy: tf.tensor4d(dy, dyShape), filter: tf.tensor4d(filter, c.filter) },
+        attrsInput,
+      ) as tf.Tensor;
 
   it('Conv2DBackpropFilter matches the cpu backend', async () => {
     const expected = await runOn('cpu', filterGrad);
@@ -110,11 +157,26 @@ describe.each(CASES)('x $x, filter $filter, strides $strides, pad $pad', (c) => 
 
   it('the plain-loop implementation matches in NCHW too', async () => {
     const expected = await runOn('cpu', filterGrad);
-    const { geometry } = backpropFilterGeometry(c.x, attrsFilter as unknown as Parameters<typeof backpropFilterGeometry>[1]);
-    const toNchw = (v: Float32Array, shape: number[]) => tf.tidy(() => tf.tensor4d(v, shape as [number, number, number, number]).transpose([0, 3, 1, 2]).dataSync() as Float32Array);
+    const { geometry } = backpropFilterGeometry(
+      c.x,
+      attrsFilter as unknown as Parameters<typeof backpropFilterGeometry>[1],
+    );
+    const toNchw = (v: Float32Array, shape: number[]) =>
+      tf.tidy(
+        () =>
+          tf
+            .tensor4d(v, shape as [number, number, number, number])
+            .transpose([0, 3, 1, 2])
+            .dataSync() as Float32Array,
+      );
     await tf.setBackend('cpu');
     const out = new Float32Array(expected.length);
-    conv2dBackpropFilterImpl(toNchw(x, c.x), toNchw(dy, dyShape), { ...geometry, channelsLast: false }, out);
+    conv2dBackpropFilterImpl(
+      toNchw(x, c.x),
+      toNchw(dy, dyShape),
+      { ...geometry, channelsLast: false },
+      out,
+    );
     expect(maxAbsDiff(out, expected)).toBeLessThan(1e-4);
     const outNhwc = new Float32Array(expected.length);
     conv2dBackpropFilterImpl(x, dy, geometry, outNhwc);
@@ -131,8 +193,14 @@ describe('BatchMatMul with transposed operands', () => {
     { a: [2, 64, 300], b: [2, 64, 100], ta: true, tb: false },
     { a: [1, 9, 4], b: [3, 6, 4], ta: false, tb: true }, // broadcast batch
   ])('a $a b $b transposeA $ta transposeB $tb matches cpu', async ({ a, b, ta, tb }) => {
-    const av = seededValues(a.reduce((p, q) => p * q, 1), 21);
-    const bv = seededValues(b.reduce((p, q) => p * q, 1), 22);
+    const av = seededValues(
+      a.reduce((p, q) => p * q, 1),
+      21,
+    );
+    const bv = seededValues(
+      b.reduce((p, q) => p * q, 1),
+      22,
+    );
     const run = () => tf.matMul(tf.tensor(av, a), tf.tensor(bv, b), ta, tb);
     const expected = await runOn('cpu', run);
     const actual = await runOn('wasm', run);
@@ -148,7 +216,11 @@ describe('training through tf.grad on wasm', () => {
       tf.tidy(() => {
         const xt = tf.tensor4d(x, [4, 12, 12, 2]);
         const ft = tf.tensor4d(f, [5, 5, 2, 3]);
-        const loss = (a: tf.Tensor, b: tf.Tensor) => tf.relu(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same')).square().sum();
+        const loss = (a: tf.Tensor, b: tf.Tensor) =>
+          tf
+            .relu(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same'))
+            .square()
+            .sum();
         const [gx, gf] = tf.grads(loss)([xt, ft]);
         return tf.concat([(gx as tf.Tensor).flatten(), (gf as tf.Tensor).flatten()]);
       });
@@ -166,9 +238,28 @@ describe('training through tf.grad on wasm', () => {
     ];
     for (const c of shapes) {
       const dyShape = outShape(c);
-      const xt = tf.tensor4d(seededValues(c.x.reduce((a, b) => a * b, 1), 5, 0.5), c.x);
-      const dyt = tf.tensor4d(seededValues(dyShape.reduce((a, b) => a * b, 1), 6), dyShape);
-      const ft = tf.tensor4d(seededValues(c.filter.reduce((a, b) => a * b, 1), 7), c.filter);
+      const xt = tf.tensor4d(
+        seededValues(
+          c.x.reduce((a, b) => a * b, 1),
+          5,
+          0.5,
+        ),
+        c.x,
+      );
+      const dyt = tf.tensor4d(
+        seededValues(
+          dyShape.reduce((a, b) => a * b, 1),
+          6,
+        ),
+        dyShape,
+      );
+      const ft = tf.tensor4d(
+        seededValues(
+          c.filter.reduce((a, b) => a * b, 1),
+          7,
+        ),
+        c.filter,
+      );
       const time = (run: () => tf.Tensor) => {
         run().dispose();
         const t0 = performance.now();
@@ -180,12 +271,30 @@ describe('training through tf.grad on wasm', () => {
         return (performance.now() - t0) / 5;
       };
       const msFilter = time(
-        () => tf.engine().runKernel(CONV2D_BACKPROP_FILTER, { x: xt, dy: dyt }, { strides: 1, pad: c.pad, dataFormat: 'NHWC', filterShape: c.filter } as unknown as tf.NamedAttrMap) as tf.Tensor,
+        () =>
+          tf
+            .engine()
+            .runKernel(CONV2D_BACKPROP_FILTER, { x: xt, dy: dyt }, {
+              strides: 1,
+              pad: c.pad,
+              dataFormat: 'NHWC',
+              filterShape: c.filter,
+            } as unknown as tf.NamedAttrMap) as tf.Tensor,
       );
       const msInput = time(
-        () => tf.engine().runKernel(CONV2D_BACKPROP_INPUT, { dy: dyt, filter: ft }, { strides: 1, pad: c.pad, dataFormat: 'NHWC', inputShape: c.x } as unknown as tf.NamedAttrMap) as tf.Tensor,
+        () =>
+          tf
+            .engine()
+            .runKernel(CONV2D_BACKPROP_INPUT, { dy: dyt, filter: ft }, {
+              strides: 1,
+              pad: c.pad,
+              dataFormat: 'NHWC',
+              inputShape: c.x,
+            } as unknown as tf.NamedAttrMap) as tf.Tensor,
       );
-      console.log(`wasm backprop x${JSON.stringify(c.x)} f${JSON.stringify(c.filter)}: filter ${msFilter.toFixed(1)} ms, input ${msInput.toFixed(1)} ms`);
+      console.log(
+        `wasm backprop x${JSON.stringify(c.x)} f${JSON.stringify(c.filter)}: filter ${msFilter.toFixed(1)} ms, input ${msInput.toFixed(1)} ms`,
+      );
       expect(msFilter).toBeLessThan(1000);
       tf.dispose([xt, dyt, ft]);
     }

@@ -1,17 +1,21 @@
 /**
- * A JavaScript `Conv2DBackpropFilter` kernel for the tfjs wasm backend.
+ * Training kernels for the tfjs wasm backend (tfjs-backend-wasm 4.22).
  *
- * tfjs-backend-wasm 4.22 ships the forward convolution, `Conv2DBackpropInput` and
- * `MaxPoolGrad`, but not the filter gradient, so training any Conv2D layer on wasm fails
- * with "Kernel 'Conv2DBackpropFilter' not registered for backend 'wasm'". The cpu
- * backend's kernel works but is very slow (about 2 s per batch of 64 for LeNet-5).
+ * - `Conv2DBackpropFilter` is missing from the wasm backend, so training any Conv2D layer
+ *   fails with "Kernel 'Conv2DBackpropFilter' not registered for backend 'wasm'"; the cpu
+ *   backend's kernel works but takes seconds per LeNet-5 batch of 64. This one writes a
+ *   transposed im2col matrix colT [K = kh*kw*cin, N = b*oh*ow] into the wasm heap from JS
+ *   and lets the backend's native (XNNPACK) BatchMatMul compute dW = colT x dy [N, cout]:
+ *     dW[kh, kw, ci, co] = sum over (b, oh, ow) of
+ *                          x[b, oh*sh + kh*dh - top, ow*sw + kw*dw - left, ci] * dy[b, oh, ow, co]
+ *   NHWC takes that path; NCHW falls back to plain float64 loops (`conv2dBackpropFilterImpl`).
+ * - `Conv2DBackpropInput` exists but is a slow naive loop: replaced (NHWC) by
+ *   dx = col2im(dy x W^T) with the native matmul; NCHW is delegated to the original.
+ * - `BatchMatMul` with transposeA/transposeB (Dense-layer gradients) runs through a slow
+ *   generic loop: wrapped to transpose the operand explicitly first (native Transpose).
  *
- * This kernel reads its inputs straight from the wasm heap, accumulates in float64 with
- * plain loops (channels innermost, zero activations skipped: inputs are mostly ReLU/pool
- * outputs or images with a black background), and writes the result into a tensor
- * allocated on the heap.
- *
- * dW[kh, kw, ci, co] = sum over (b, oh, ow) of x[b, oh*sh + kh*dh - top, ow*sw + kw*dw - left, ci] * dy[b, oh, ow, co]
+ * `registerWasmTrainingKernels()` installs them (idempotent). All three are checked against
+ * the cpu backend in conv2dBackpropFilter.test.ts.
  */
 import { backend_util, getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
 import type {
@@ -425,18 +429,33 @@ function swapLastTwo(rank: number): number[] {
   return perm;
 }
 
-function batchMatMulWasm(args: { inputs: { a?: TensorInfo; b?: TensorInfo }; backend: unknown; attrs?: NamedAttrMap }): TensorInfo {
+function batchMatMulWasm(args: {
+  inputs: { a?: TensorInfo; b?: TensorInfo };
+  backend: unknown;
+  attrs?: NamedAttrMap;
+}): TensorInfo {
   const original = originalKernels.get(BATCH_MAT_MUL);
   if (original === undefined) throw new Error('BatchMatMul: original wasm kernel missing');
   const { a, b } = args.inputs;
   const attrs = (args.attrs ?? {}) as { transposeA?: boolean; transposeB?: boolean };
   const transpose = getKernel('Transpose', 'wasm')?.kernelFunc as KernelImpl | undefined;
-  if (a === undefined || b === undefined || transpose === undefined || (attrs.transposeA !== true && attrs.transposeB !== true)) {
+  if (
+    a === undefined ||
+    b === undefined ||
+    transpose === undefined ||
+    (attrs.transposeA !== true && attrs.transposeB !== true)
+  ) {
     return original(args as Parameters<KernelFunc>[0]) as TensorInfo;
   }
   const backend = args.backend as { disposeData(dataId: object): boolean };
-  const a2 = attrs.transposeA === true ? transpose({ inputs: { x: a }, backend, attrs: { perm: swapLastTwo(a.shape.length) } }) : a;
-  const b2 = attrs.transposeB === true ? transpose({ inputs: { x: b }, backend, attrs: { perm: swapLastTwo(b.shape.length) } }) : b;
+  const a2 =
+    attrs.transposeA === true
+      ? transpose({ inputs: { x: a }, backend, attrs: { perm: swapLastTwo(a.shape.length) } })
+      : a;
+  const b2 =
+    attrs.transposeB === true
+      ? transpose({ inputs: { x: b }, backend, attrs: { perm: swapLastTwo(b.shape.length) } })
+      : b;
   const out = original({
     inputs: { a: a2, b: b2 },
     backend: args.backend as object,
@@ -490,10 +509,18 @@ export function registerWasmTrainingKernels(options: RegisterOptions = {}): stri
     registerKernel(conv2dBackpropFilterWasmConfig);
     added.push(CONV2D_BACKPROP_FILTER);
   }
-  if (fastBackpropInput && getKernel(CONV2D_BACKPROP_INPUT, 'wasm') !== undefined && overrideKernel(conv2dBackpropInputWasmConfig)) {
+  if (
+    fastBackpropInput &&
+    getKernel(CONV2D_BACKPROP_INPUT, 'wasm') !== undefined &&
+    overrideKernel(conv2dBackpropInputWasmConfig)
+  ) {
     added.push(CONV2D_BACKPROP_INPUT);
   }
-  if (fastTransposedMatMul && getKernel(BATCH_MAT_MUL, 'wasm') !== undefined && overrideKernel(batchMatMulWasmConfig)) {
+  if (
+    fastTransposedMatMul &&
+    getKernel(BATCH_MAT_MUL, 'wasm') !== undefined &&
+    overrideKernel(batchMatMulWasmConfig)
+  ) {
     added.push(BATCH_MAT_MUL);
   }
   return added;
