@@ -27,7 +27,14 @@ import { FASHION_DIR, fashionFilesPresent, readFashion } from './build-data';
 import { IMAGE_SIZE, readShippedSplit, writeJson } from './lib/files';
 import { mulberry32, shuffleInPlace } from './lib/rng';
 import type { Augmentation } from './lib/train-utils';
-import { describeLayers, evaluateAccuracy, fillBatch, loadModelFromDir, serializeModel, writeModelFiles } from './lib/train-utils';
+import {
+  describeLayers,
+  evaluateAccuracy,
+  fillBatch,
+  loadModelFromDir,
+  serializeModel,
+  writeModelFiles,
+} from './lib/train-utils';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DATA_DIR = join(ROOT, 'public', 'data');
@@ -60,7 +67,8 @@ const SPECS: ModelSpec[] = [
     dataset: 'mnist',
     arch: 'mlp',
     name: 'LeNet-300-100 MLP',
-    description: 'Fully connected 784-300-100-10 network (LeCun et al. 1998), ReLU, logits output, trained on 8,000 MNIST digits.',
+    description:
+      'Fully connected 784-300-100-10 network (LeCun et al. 1998), ReLU, logits output, trained on 8,000 MNIST digits.',
     target: 0.96,
     seed: 1001,
     epochs: 40,
@@ -93,7 +101,8 @@ const SPECS: ModelSpec[] = [
     dataset: 'fashion',
     arch: 'mlp',
     name: 'LeNet-300-100 MLP',
-    description: 'Fully connected 784-300-100-10 network, ReLU, logits output, trained on the 60,000 Fashion-MNIST training images.',
+    description:
+      'Fully connected 784-300-100-10 network, ReLU, logits output, trained on the 60,000 Fashion-MNIST training images.',
     target: 0.88,
     seed: 2001,
     epochs: 25,
@@ -112,14 +121,14 @@ const SPECS: ModelSpec[] = [
     description: 'trained on the 60,000 Fashion-MNIST training images.',
     target: 0.9,
     seed: 2002,
-    epochs: 15,
-    batchSize: 64,
+    epochs: 12,
+    batchSize: 128,
     learningRate: 1e-3,
     learningRateMin: 1e-5,
     dropout: 0.25,
     l2: 0,
     augmentation: { shift: 0, hflip: true },
-    cnn: { filters1: 6, filters2: 16 },
+    cnn: { filters1: 16, filters2: 32 },
   },
 ];
 
@@ -134,15 +143,27 @@ function loadData(dataset: 'mnist' | 'fashion'): Data {
   if (dataset === 'mnist') {
     const train = readShippedSplit(DATA_DIR, 'mnist', 'train');
     const test = readShippedSplit(DATA_DIR, 'mnist', 'test');
-    return { trainImages: train.images, trainLabels: train.labels, testImages: test.images, testLabels: test.labels };
+    return {
+      trainImages: train.images,
+      trainLabels: train.labels,
+      testImages: test.images,
+      testLabels: test.labels,
+    };
   }
   if (!fashionFilesPresent()) {
-    console.error(`Fashion-MNIST not found under ${FASHION_DIR}. Install it with:\n  apt-get install dataset-fashion-mnist`);
+    console.error(
+      `Fashion-MNIST not found under ${FASHION_DIR}. Install it with:\n  apt-get install dataset-fashion-mnist`,
+    );
     process.exit(1);
   }
   const train = readFashion('train');
   const test = readShippedSplit(DATA_DIR, 'fashion', 'test');
-  return { trainImages: train.images, trainLabels: train.labels, testImages: test.images, testLabels: test.labels };
+  return {
+    trainImages: train.images,
+    trainLabels: train.labels,
+    testImages: test.images,
+    testLabels: test.labels,
+  };
 }
 
 function build(spec: ModelSpec, dropout: number): tf.LayersModel {
@@ -153,7 +174,10 @@ function build(spec: ModelSpec, dropout: number): tf.LayersModel {
 
 function cosineLr(spec: ModelSpec, epoch: number, epochs: number): number {
   const t = epochs <= 1 ? 0 : epoch / (epochs - 1);
-  return spec.learningRateMin + 0.5 * (spec.learningRate - spec.learningRateMin) * (1 + Math.cos(Math.PI * t));
+  return (
+    spec.learningRateMin +
+    0.5 * (spec.learningRate - spec.learningRateMin) * (1 + Math.cos(Math.PI * t))
+  );
 }
 
 interface Options {
@@ -168,30 +192,39 @@ interface Options {
 
 async function train(baseSpec: ModelSpec, opts: Options): Promise<void> {
   const spec: ModelSpec = { ...baseSpec, ...opts.overrides };
-  spec.augmentation = { shift: opts.shift ?? baseSpec.augmentation.shift, hflip: opts.hflip ?? baseSpec.augmentation.hflip };
+  spec.augmentation = {
+    shift: opts.shift ?? baseSpec.augmentation.shift,
+    hflip: opts.hflip ?? baseSpec.augmentation.hflip,
+  };
   if (opts.filters !== undefined && spec.arch === 'cnn') {
     const [filters1, filters2] = opts.filters;
     spec.cnn = { filters1, filters2 };
   }
   if (spec.cnn !== undefined) {
     const { filters1, filters2 } = spec.cnn;
-    if (filters1 !== 6 || filters2 !== 16) spec.name = `LeNet-5-style CNN (${filters1}/${filters2} filters)`;
+    if (filters1 !== 6 || filters2 !== 16)
+      spec.name = `LeNet-5-style CNN (${filters1}/${filters2} filters)`;
     spec.description =
       `LeNet-5-like CNN: conv 5x5x${filters1} (same) → maxpool 2 → conv 5x5x${filters2} (valid) → maxpool 2 → ` +
       `120 → 84 → 10, ReLU, logits output, ${spec.description}`;
   }
-  console.log(`${spec.id} settings: ${JSON.stringify({ ...spec, name: undefined, description: undefined })}`);
+  console.log(
+    `${spec.id} settings: ${JSON.stringify({ ...spec, name: undefined, description: undefined })}`,
+  );
   const epochs = opts.epochs ?? spec.epochs;
   const data = loadData(spec.dataset);
   Math.random = mulberry32(spec.seed * 7919);
   const rng = mulberry32(spec.seed);
 
   // Train / validation indices (validation only in --val mode).
-  const all = shuffleInPlace(Int32Array.from({ length: data.trainLabels.length }, (_, i) => i), mulberry32(spec.seed + 1));
+  const all = shuffleInPlace(
+    Int32Array.from({ length: data.trainLabels.length }, (_, i) => i),
+    mulberry32(spec.seed + 1),
+  );
   const valCount = opts.val ? Math.round(all.length * 0.1) : 0;
   const valIdx = all.subarray(0, valCount);
   const trainIdx = Int32Array.from(all.subarray(valCount));
-  const monitorIdx = opts.val ? valIdx : trainIdx.subarray(0, Math.min(2000, trainIdx.length));
+  const monitorIdx = opts.val ? valIdx : trainIdx.slice(0, Math.min(2000, trainIdx.length)); // a copy: trainIdx is reshuffled
   const monitorName = opts.val ? `val(${valCount})` : 'train[0:2000] clean';
 
   const model = build(spec, spec.dropout);
@@ -217,7 +250,8 @@ async function train(baseSpec: ModelSpec, opts: Options): Promise<void> {
       const end = Math.min(trainIdx.length, start + bs);
       const n = end - start;
       fillBatch(data.trainImages, trainIdx, start, end, xBuf, spec.augmentation, rng);
-      for (let i = 0; i < n; i++) yBuf[i] = data.trainLabels[trainIdx[start + i] as number] as number;
+      for (let i = 0; i < n; i++)
+        yBuf[i] = data.trainLabels[trainIdx[start + i] as number] as number;
       const holder: { correct: tf.Tensor | null } = { correct: null };
       const loss = tf.tidy((): tf.Scalar => {
         const x = tf.tensor4d(xBuf.subarray(0, n * IMAGE_SIZE), [n, 28, 28, 1]);
@@ -253,7 +287,9 @@ async function train(baseSpec: ModelSpec, opts: Options): Promise<void> {
   }
   const durationSeconds = Math.round((performance.now() - t0) / 1000);
   if (opts.val) {
-    console.log(`${spec.id}: validation run done in ${durationSeconds} s (no test evaluation, nothing saved)`);
+    console.log(
+      `${spec.id}: validation run done in ${durationSeconds} s (no test evaluation, nothing saved)`,
+    );
     model.dispose();
     optimizer.dispose();
     return;
@@ -266,9 +302,13 @@ async function train(baseSpec: ModelSpec, opts: Options): Promise<void> {
   const dir = join(MODELS_DIR, spec.id);
   const files = await serializeModel(clean);
   const meets = testAccBefore >= spec.target;
-  console.log(`${spec.id}: test accuracy ${testAccBefore.toFixed(4)} (target ${spec.target}) → ${meets ? 'PASS' : 'FAIL'}`);
+  console.log(
+    `${spec.id}: test accuracy ${testAccBefore.toFixed(4)} (target ${spec.target}) → ${meets ? 'PASS' : 'FAIL'}`,
+  );
   if (!meets && !opts.force && existsSync(join(dir, 'model.json'))) {
-    console.log(`${spec.id}: target missed; keeping the existing model in ${dir} (use --force to overwrite)`);
+    console.log(
+      `${spec.id}: target missed; keeping the existing model in ${dir} (use --force to overwrite)`,
+    );
     for (const m of [model, clean]) m.dispose();
     optimizer.dispose();
     return;
@@ -277,7 +317,9 @@ async function train(baseSpec: ModelSpec, opts: Options): Promise<void> {
   const reloaded = await loadModelFromDir(dir);
   const testAccuracy = evaluateAccuracy(reloaded, data.testImages, data.testLabels);
   if (Math.abs(testAccuracy - testAccBefore) > 1e-9) {
-    throw new Error(`${spec.id}: reloaded model scores ${testAccuracy}, in-memory model ${testAccBefore}`);
+    throw new Error(
+      `${spec.id}: reloaded model scores ${testAccuracy}, in-memory model ${testAccBefore}`,
+    );
   }
   const meta = {
     id: spec.id,
@@ -298,13 +340,18 @@ async function train(baseSpec: ModelSpec, opts: Options): Promise<void> {
       learningRate: `cosine decay per epoch from ${spec.learningRate} to ${spec.learningRateMin}`,
       augmentation:
         [
-          spec.augmentation.shift > 0 ? `random integer shifts of ±${spec.augmentation.shift} px (zero fill)` : '',
+          spec.augmentation.shift > 0
+            ? `random integer shifts of ±${spec.augmentation.shift} px (zero fill)`
+            : '',
           spec.augmentation.hflip ? 'random horizontal flips (p = 0.5)' : '',
         ]
           .filter((s) => s !== '')
           .join(', ') || 'none',
       regularization:
-        [spec.dropout > 0 ? `dropout ${spec.dropout} after fc1 and fc2 (training only)` : '', spec.l2 > 0 ? `L2 ${spec.l2} on kernels` : '']
+        [
+          spec.dropout > 0 ? `dropout ${spec.dropout} after fc1 and fc2 (training only)` : '',
+          spec.l2 > 0 ? `L2 ${spec.l2} on kernels` : '',
+        ]
           .filter((s) => s !== '')
           .join(', ') || 'none',
       loss: 'softmax cross-entropy on logits',
@@ -323,7 +370,9 @@ async function train(baseSpec: ModelSpec, opts: Options): Promise<void> {
     createdAt: new Date().toISOString(),
   };
   writeJson(join(dir, 'meta.json'), meta);
-  console.log(`${spec.id}: saved to ${dir} (reloaded test accuracy ${testAccuracy.toFixed(4)}, ${durationSeconds} s)`);
+  console.log(
+    `${spec.id}: saved to ${dir} (reloaded test accuracy ${testAccuracy.toFixed(4)}, ${durationSeconds} s)`,
+  );
   for (const m of [model, clean, reloaded]) m.dispose();
   optimizer.dispose();
 }
@@ -349,15 +398,17 @@ function parseArgs(argv: string[]): { ids: string[]; opts: Options } {
     else if (a === '--hflip') opts.hflip = num(++i) === 1;
     else if (a === '--filters') {
       const [f1, f2] = (argv[++i] ?? '').split(',').map(Number);
-      if (!(f1 !== undefined && f2 !== undefined && f1 > 0 && f2 > 0)) throw new Error('--filters needs A,B');
+      if (!(f1 !== undefined && f2 !== undefined && f1 > 0 && f2 > 0))
+        throw new Error('--filters needs A,B');
       opts.filters = [f1, f2];
-    }
-    else if (a.startsWith('--')) throw new Error(`unknown option ${a}`);
+    } else if (a.startsWith('--')) throw new Error(`unknown option ${a}`);
     else ids.push(a);
   }
-  if (opts.epochs !== undefined && !(opts.epochs > 0)) throw new Error('--epochs needs a positive number');
+  if (opts.epochs !== undefined && !(opts.epochs > 0))
+    throw new Error('--epochs needs a positive number');
   const known = SPECS.map((s) => s.id);
-  for (const id of ids) if (!known.includes(id)) throw new Error(`unknown model ${id}; known: ${known.join(', ')}`);
+  for (const id of ids)
+    if (!known.includes(id)) throw new Error(`unknown model ${id}; known: ${known.join(', ')}`);
   return { ids: ids.length > 0 ? ids : known, opts };
 }
 
@@ -366,7 +417,9 @@ async function main(): Promise<void> {
   await tf.setBackend('wasm');
   await tf.ready();
   registerWasmTrainingKernels();
-  console.log(`tfjs ${tf.version.tfjs}, backend ${tf.getBackend()}, models: ${ids.join(', ')}${opts.val ? ' (validation mode)' : ''}`);
+  console.log(
+    `tfjs ${tf.version.tfjs}, backend ${tf.getBackend()}, models: ${ids.join(', ')}${opts.val ? ' (validation mode)' : ''}`,
+  );
   const t0 = performance.now();
   for (const id of ids) {
     const spec = SPECS.find((s) => s.id === id);

@@ -44,7 +44,11 @@ export interface LoadedSplit {
 }
 
 /** Read one split (train or test) of a data set written by build-data.ts. */
-export function readShippedSplit(dataDir: string, id: string, split: 'train' | 'test'): LoadedSplit {
+export function readShippedSplit(
+  dataDir: string,
+  id: string,
+  split: 'train' | 'test',
+): LoadedSplit {
   const images = readBytes(join(dataDir, id, `${split}-images.u8`));
   const labels = readBytes(join(dataDir, id, `${split}-labels.u8`));
   if (images.length !== labels.length * IMAGE_SIZE) {

@@ -14,9 +14,13 @@ export interface IdxArray {
 
 export function parseIdx(bytes: Uint8Array): IdxArray {
   if (bytes.length < 4) throw new Error('IDX: file too short');
-  if (bytes[0] !== 0 || bytes[1] !== 0) throw new Error('IDX: bad magic (first two bytes must be 0)');
+  if (bytes[0] !== 0 || bytes[1] !== 0)
+    throw new Error('IDX: bad magic (first two bytes must be 0)');
   const type = bytes[2];
-  if (type !== 0x08) throw new Error(`IDX: only unsigned-byte data (0x08) is supported, got 0x${(type ?? 0).toString(16)}`);
+  if (type !== 0x08)
+    throw new Error(
+      `IDX: only unsigned-byte data (0x08) is supported, got 0x${(type ?? 0).toString(16)}`,
+    );
   const ndims = bytes[3] ?? 0;
   if (ndims < 1) throw new Error('IDX: no dimensions');
   const headerLength = 4 + 4 * ndims;
@@ -26,7 +30,9 @@ export function parseIdx(bytes: Uint8Array): IdxArray {
   for (let i = 0; i < ndims; i++) dims.push(view.getUint32(4 + 4 * i, false));
   const size = dims.reduce((a, b) => a * b, 1);
   if (bytes.length !== headerLength + size) {
-    throw new Error(`IDX: expected ${headerLength + size} bytes for dims [${dims.join(', ')}], got ${bytes.length}`);
+    throw new Error(
+      `IDX: expected ${headerLength + size} bytes for dims [${dims.join(', ')}], got ${bytes.length}`,
+    );
   }
   return { dims, data: bytes.slice(headerLength) };
 }
@@ -51,7 +57,10 @@ export function readIdxFile(path: string): IdxArray {
 }
 
 /** Read an images file + labels file pair, checking shapes: images [n, 28, 28], labels [n]. */
-export function readIdxImagesLabels(imagesPath: string, labelsPath: string): { images: Uint8Array; labels: Uint8Array; count: number } {
+export function readIdxImagesLabels(
+  imagesPath: string,
+  labelsPath: string,
+): { images: Uint8Array; labels: Uint8Array; count: number } {
   const images = readIdxFile(imagesPath);
   const labels = readIdxFile(labelsPath);
   const [n, rows, cols] = images.dims;

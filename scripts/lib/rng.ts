@@ -18,7 +18,10 @@ export function randInt(rng: () => number, n: number): number {
 }
 
 /** Fisher–Yates shuffle in place; returns the same array. */
-export function shuffleInPlace<T extends { length: number; [i: number]: unknown }>(arr: T, rng: () => number): T {
+export function shuffleInPlace<T extends { length: number; [i: number]: unknown }>(
+  arr: T,
+  rng: () => number,
+): T {
   for (let i = arr.length - 1; i > 0; i--) {
     const j = randInt(rng, i + 1);
     const tmp = arr[i];

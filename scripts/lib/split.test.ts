@@ -34,7 +34,9 @@ describe('stratified split', () => {
   it('takes exactly testPerClass of each class for test and the rest for train', () => {
     const { train, test } = stratifiedSplit(labels, 10, 50, mulberry32(20261123));
     expect(classCounts(labels, 10, test)).toEqual(new Array(10).fill(50));
-    expect(classCounts(labels, 10, train)).toEqual(Array.from({ length: 10 }, (_, c) => 250 + 37 * c));
+    expect(classCounts(labels, 10, train)).toEqual(
+      Array.from({ length: 10 }, (_, c) => 250 + 37 * c),
+    );
     expect(train.length + test.length).toBe(labels.length);
   });
 

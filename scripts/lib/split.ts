@@ -7,7 +7,8 @@ export function indicesByClass(labels: ArrayLike<number>, numClasses: number): n
   for (let i = 0; i < labels.length; i++) {
     const c = labels[i] as number;
     const bucket = byClass[c];
-    if (bucket === undefined) throw new Error(`label ${c} at index ${i} is outside 0..${numClasses - 1}`);
+    if (bucket === undefined)
+      throw new Error(`label ${c} at index ${i} is outside 0..${numClasses - 1}`);
     bucket.push(i);
   }
   return byClass;
@@ -35,7 +36,8 @@ export function stratifiedSplit(
   const test: number[] = [];
   byClass.forEach((indices, c) => {
     const need = testPerClass + (trainPerClass ?? 0);
-    if (indices.length < need) throw new Error(`class ${c} has ${indices.length} samples, needs ${need}`);
+    if (indices.length < need)
+      throw new Error(`class ${c} has ${indices.length} samples, needs ${need}`);
     shuffleInPlace(indices, rng);
     test.push(...indices.slice(0, testPerClass));
     const rest = indices.slice(testPerClass);
@@ -48,12 +50,21 @@ export function stratifiedSplit(
 }
 
 /** A seeded stratified sample of exactly `perClass` indices of every class, shuffled. */
-export function stratifiedSample(labels: ArrayLike<number>, numClasses: number, perClass: number, rng: () => number): Int32Array {
+export function stratifiedSample(
+  labels: ArrayLike<number>,
+  numClasses: number,
+  perClass: number,
+  rng: () => number,
+): Int32Array {
   return stratifiedSplit(labels, numClasses, perClass, rng, 0).test;
 }
 
 /** Per-class counts of `labels` at `indices` (or of all labels). */
-export function classCounts(labels: ArrayLike<number>, numClasses: number, indices?: ArrayLike<number>): number[] {
+export function classCounts(
+  labels: ArrayLike<number>,
+  numClasses: number,
+  indices?: ArrayLike<number>,
+): number[] {
   const counts = new Array<number>(numClasses).fill(0);
   const n = indices === undefined ? labels.length : indices.length;
   for (let i = 0; i < n; i++) {

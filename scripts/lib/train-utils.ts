@@ -41,7 +41,10 @@ export function fillBatch(
       for (let c = 0; c < 28; c++) {
         const sc0 = c - dx;
         const sc = flip ? 27 - sc0 : sc0;
-        out[dst + r * 28 + c] = sr >= 0 && sr < 28 && sc0 >= 0 && sc0 < 28 ? (images[src + sr * 28 + sc] as number) * inv : 0;
+        out[dst + r * 28 + c] =
+          sr >= 0 && sr < 28 && sc0 >= 0 && sc0 < 28
+            ? (images[src + sr * 28 + sc] as number) * inv
+            : 0;
       }
     }
   }
@@ -81,7 +84,8 @@ export async function serializeModel(model: tf.LayersModel): Promise<SavedFiles>
   let saved: SavedFiles | null = null;
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {
-      if (artifacts.weightData === undefined || artifacts.weightSpecs === undefined) throw new Error('no weights to save');
+      if (artifacts.weightData === undefined || artifacts.weightSpecs === undefined)
+        throw new Error('no weights to save');
       const weights = new Uint8Array(tf.io.CompositeArrayBuffer.join(artifacts.weightData));
       saved = {
         modelJson: {
@@ -114,8 +118,17 @@ export async function loadModelFromDir(dir: string): Promise<tf.LayersModel> {
   const manifest = json.weightsManifest[0];
   if (manifest === undefined) throw new Error(`${dir}/model.json: empty weightsManifest`);
   const bin = readFileSync(join(dir, manifest.paths[0] ?? 'weights.bin'));
-  const weightData = bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength) as ArrayBuffer;
-  return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: manifest.weights, weightData }));
+  const weightData = bin.buffer.slice(
+    bin.byteOffset,
+    bin.byteOffset + bin.byteLength,
+  ) as ArrayBuffer;
+  return tf.loadLayersModel(
+    tf.io.fromMemory({
+      modelTopology: json.modelTopology,
+      weightSpecs: manifest.weights,
+      weightData,
+    }),
+  );
 }
 
 export interface LayerInfo {

@@ -272,25 +272,21 @@ describe('training through tf.grad on wasm', () => {
       };
       const msFilter = time(
         () =>
-          tf
-            .engine()
-            .runKernel(CONV2D_BACKPROP_FILTER, { x: xt, dy: dyt }, {
-              strides: 1,
-              pad: c.pad,
-              dataFormat: 'NHWC',
-              filterShape: c.filter,
-            } as unknown as tf.NamedAttrMap) as tf.Tensor,
+          tf.engine().runKernel(CONV2D_BACKPROP_FILTER, { x: xt, dy: dyt }, {
+            strides: 1,
+            pad: c.pad,
+            dataFormat: 'NHWC',
+            filterShape: c.filter,
+          } as unknown as tf.NamedAttrMap) as tf.Tensor,
       );
       const msInput = time(
         () =>
-          tf
-            .engine()
-            .runKernel(CONV2D_BACKPROP_INPUT, { dy: dyt, filter: ft }, {
-              strides: 1,
-              pad: c.pad,
-              dataFormat: 'NHWC',
-              inputShape: c.x,
-            } as unknown as tf.NamedAttrMap) as tf.Tensor,
+          tf.engine().runKernel(CONV2D_BACKPROP_INPUT, { dy: dyt, filter: ft }, {
+            strides: 1,
+            pad: c.pad,
+            dataFormat: 'NHWC',
+            inputShape: c.x,
+          } as unknown as tf.NamedAttrMap) as tf.Tensor,
       );
       console.log(
         `wasm backprop x${JSON.stringify(c.x)} f${JSON.stringify(c.filter)}: filter ${msFilter.toFixed(1)} ms, input ${msInput.toFixed(1)} ms`,
