@@ -62,9 +62,12 @@ function loadMnistPackage(): { images: Uint8Array; labels: Uint8Array } {
   const perClass: Uint8Array[] = [];
   const labels: number[] = [];
   for (let d = 0; d < 10; d++) {
-    const json = JSON.parse(readFileSync(join(pkgDir, 'src', 'digits', `${d}.json`), 'utf8')) as { data: number[] };
+    const json = JSON.parse(readFileSync(join(pkgDir, 'src', 'digits', `${d}.json`), 'utf8')) as {
+      data: number[];
+    };
     const { data } = json;
-    if (data.length % IMAGE_SIZE !== 0) throw new Error(`mnist digit ${d}: ${data.length} values is not a multiple of 784`);
+    if (data.length % IMAGE_SIZE !== 0)
+      throw new Error(`mnist digit ${d}: ${data.length} values is not a multiple of 784`);
     const bytes = new Uint8Array(data.length);
     for (let i = 0; i < data.length; i++) {
       const v = data[i] as number;
@@ -86,9 +89,11 @@ function loadMnistPackage(): { images: Uint8Array; labels: Uint8Array } {
 /** Count images of `a` that also appear (byte-identical) in `b`. */
 function countOverlap(a: Uint8Array, b: Uint8Array): number {
   const seen = new Set<string>();
-  for (let i = 0; i < b.length / IMAGE_SIZE; i++) seen.add(sha256Hex(b.subarray(i * IMAGE_SIZE, (i + 1) * IMAGE_SIZE)));
+  for (let i = 0; i < b.length / IMAGE_SIZE; i++)
+    seen.add(sha256Hex(b.subarray(i * IMAGE_SIZE, (i + 1) * IMAGE_SIZE)));
   let n = 0;
-  for (let i = 0; i < a.length / IMAGE_SIZE; i++) if (seen.has(sha256Hex(a.subarray(i * IMAGE_SIZE, (i + 1) * IMAGE_SIZE)))) n++;
+  for (let i = 0; i < a.length / IMAGE_SIZE; i++)
+    if (seen.has(sha256Hex(a.subarray(i * IMAGE_SIZE, (i + 1) * IMAGE_SIZE)))) n++;
   return n;
 }
 
@@ -97,7 +102,11 @@ interface SplitData {
   labels: Uint8Array;
 }
 
-function writeDataset(meta: Omit<DatasetMeta, 'sha256' | 'train' | 'test'>, train: SplitData, test: SplitData): DatasetMeta {
+function writeDataset(
+  meta: Omit<DatasetMeta, 'sha256' | 'train' | 'test'>,
+  train: SplitData,
+  test: SplitData,
+): DatasetMeta {
   const dir = join(OUT, meta.id);
   const files: Record<string, Uint8Array> = {
     'train-images.u8': train.images,
@@ -161,23 +170,39 @@ function buildMnist(): void {
     train,
     test,
   );
-  console.log(`mnist: wrote ${join(OUT, 'mnist')} (train ${meta.train.count}, test ${meta.test.count})`);
-}
-
-export function fashionFilesPresent(): boolean {
-  return ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'].every(
-    (f) => existsSync(join(FASHION_DIR, f)),
+  console.log(
+    `mnist: wrote ${join(OUT, 'mnist')} (train ${meta.train.count}, test ${meta.test.count})`,
   );
 }
 
-export function readFashion(split: 'train' | 't10k'): { images: Uint8Array; labels: Uint8Array; count: number } {
-  return readIdxImagesLabels(join(FASHION_DIR, `${split}-images-idx3-ubyte.gz`), join(FASHION_DIR, `${split}-labels-idx1-ubyte.gz`));
+export function fashionFilesPresent(): boolean {
+  return [
+    'train-images-idx3-ubyte.gz',
+    'train-labels-idx1-ubyte.gz',
+    't10k-images-idx3-ubyte.gz',
+    't10k-labels-idx1-ubyte.gz',
+  ].every((f) => existsSync(join(FASHION_DIR, f)));
+}
+
+export function readFashion(split: 'train' | 't10k'): {
+  images: Uint8Array;
+  labels: Uint8Array;
+  count: number;
+} {
+  return readIdxImagesLabels(
+    join(FASHION_DIR, `${split}-images-idx3-ubyte.gz`),
+    join(FASHION_DIR, `${split}-labels-idx1-ubyte.gz`),
+  );
 }
 
 /** Version of Debian's dataset-fashion-mnist package, when dpkg knows it. */
 function debianPackageVersion(): string | null {
   try {
-    return execFileSync('dpkg-query', ['-W', '-f', '${Version}', 'dataset-fashion-mnist'], { encoding: 'utf8' }).trim() || null;
+    return (
+      execFileSync('dpkg-query', ['-W', '-f', '${Version}', 'dataset-fashion-mnist'], {
+        encoding: 'utf8',
+      }).trim() || null
+    );
   } catch {
     return null;
   }
@@ -191,11 +216,15 @@ function buildFashion(): void {
     `fashion: official train ${fullTrain.count} (${classCounts(fullTrain.labels, 10).join(' ')}), ` +
       `test ${test.count} (${classCounts(test.labels, 10).join(' ')})`,
   );
-  console.log(`fashion: first test image (${FASHION_CLASSES[test.labels[0] ?? 0]}):\n${asciiDigit(test.images, 0)}`);
+  console.log(
+    `fashion: first test image (${FASHION_CLASSES[test.labels[0] ?? 0]}):\n${asciiDigit(test.images, 0)}`,
+  );
   const rng = mulberry32(DATA_SEED + 1);
   const subset = stratifiedSample(fullTrain.labels, 10, 1200, rng);
   const train = gather(fullTrain.images, fullTrain.labels, subset, IMAGE_SIZE);
-  console.log(`fashion: train subset ${train.labels.length} (${classCounts(train.labels, 10).join(' ')})`);
+  console.log(
+    `fashion: train subset ${train.labels.length} (${classCounts(train.labels, 10).join(' ')})`,
+  );
   const meta = writeDataset(
     {
       id: 'fashion',
@@ -216,12 +245,16 @@ function buildFashion(): void {
     train,
     { images: test.images, labels: test.labels },
   );
-  console.log(`fashion: wrote ${join(OUT, 'fashion')} (train ${meta.train.count}, test ${meta.test.count})`);
+  console.log(
+    `fashion: wrote ${join(OUT, 'fashion')} (train ${meta.train.count}, test ${meta.test.count})`,
+  );
 }
 
 function main(): void {
   if (!fashionFilesPresent()) {
-    console.error(`Fashion-MNIST not found under ${FASHION_DIR}. Install it with:\n  apt-get install dataset-fashion-mnist`);
+    console.error(
+      `Fashion-MNIST not found under ${FASHION_DIR}. Install it with:\n  apt-get install dataset-fashion-mnist`,
+    );
     process.exit(1);
   }
   buildMnist();

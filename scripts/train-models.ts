@@ -140,6 +140,10 @@ interface Data {
 }
 
 function loadData(dataset: 'mnist' | 'fashion'): Data {
+  if (!existsSync(join(DATA_DIR, dataset, 'meta.json'))) {
+    console.error(`${join(DATA_DIR, dataset)} is missing: run \`npm run build:data\` first.`);
+    process.exit(1);
+  }
   if (dataset === 'mnist') {
     const train = readShippedSplit(DATA_DIR, 'mnist', 'train');
     const test = readShippedSplit(DATA_DIR, 'mnist', 'test');
