@@ -22,6 +22,8 @@ import type { PruneSweepPoint, Results, SensitivityRow, State, SweepPoint } from
 
 /** Size of the quick accuracy estimate shown before the full test set is done. */
 export const QUICK_EVAL_COUNT = 1000;
+/** Below this full-evaluation time (ms) the compressed model skips the quick estimate. */
+export const FAST_EVAL_MS = 100;
 /** Bit-widths of the accuracy sweep. */
 export const SWEEP_BITS = [8, 7, 6, 5, 4, 3, 2, 1] as const;
 /** Sparsities of the accuracy-vs-sparsity sweep: finer near the top, where accuracy falls. */
@@ -66,6 +68,8 @@ const quantRequest = (c: Config): EvalRequest => ({
  * (its key) and how to compute it on the worker. The controller runs them.
  */
 export function createJobs(client: EngineClient): Job<keyof Results>[] {
+  /** Last full-test-set evaluation time per model, in ms. */
+  const fullEvalMs = new Map<string, number>();
   const jobs: Job<keyof Results>[] = [];
   const add = <K extends keyof Results>(job: Job<K>) =>
     jobs.push(job as unknown as Job<keyof Results>);
@@ -169,17 +173,22 @@ export function createJobs(client: EngineClient): Job<keyof Results>[] {
     complete: (d, summary) => d.count === summary?.dataset.test.count,
     run: async ({ config, emit, stale }) => {
       const req = quantRequest(config);
-      emit(
-        await client.call((api) =>
-          api.evaluate(config.dataset, config.arch, req, QUICK_EVAL_COUNT, 'compressed'),
-        ),
+      const model = modelKey(config);
+      // The quick estimate is for slow models; where the whole test set takes under a tenth of a
+      // second it only adds a redraw.
+      if ((fullEvalMs.get(model) ?? Infinity) > FAST_EVAL_MS) {
+        emit(
+          await client.call((api) =>
+            api.evaluate(config.dataset, config.arch, req, QUICK_EVAL_COUNT, 'compressed'),
+          ),
+        );
+        if (stale()) return;
+      }
+      const full = await client.call((api) =>
+        api.evaluate(config.dataset, config.arch, req, undefined, 'compressed'),
       );
-      if (stale()) return;
-      emit(
-        await client.call((api) =>
-          api.evaluate(config.dataset, config.arch, req, undefined, 'compressed'),
-        ),
-      );
+      fullEvalMs.set(model, full.ms);
+      emit(full);
     },
   });
 

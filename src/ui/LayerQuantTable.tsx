@@ -1,5 +1,4 @@
 import { memo, useDeferredValue, useMemo } from 'react';
-import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { planLayer } from '../core/plan/quantPlan';
 import {
   selectLayer,
@@ -125,17 +124,20 @@ export function LayerQuantTable() {
 
 /** Memoized: the table above re-renders on every settings change, the chart only on new errors. */
 const SqnrChart = memo(function SqnrChart({ data }: { data: { name: string; sqnr: number }[] }) {
+  // Plain HTML bars: this chart changes at every step of a slider drag, and an SVG chart library
+  // redraw there cost the main thread more than the whole rest of the update.
+  const max = Math.max(1, ...data.map((d) => d.sqnr));
   return (
-    <div className="chart tiny" data-testid="sqnr-chart">
-      <ResponsiveContainer width="100%" height="100%">
-        <BarChart data={data} margin={{ top: 8, right: 16, bottom: 4, left: 8 }}>
-          <CartesianGrid strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="name" />
-          <YAxis unit=" dB" />
-          <Tooltip formatter={(v) => [`${String(v)} dB`, 'SQNR']} />
-          <Bar dataKey="sqnr" fill="#f08c00" isAnimationActive={false} />
-        </BarChart>
-      </ResponsiveContainer>
+    <div className="hbars" data-testid="sqnr-chart" role="img" aria-label="SQNR per layer">
+      {data.map((d) => (
+        <div key={d.name} className="hbar-row">
+          <span className="hbar-label">{d.name}</span>
+          <span className="hbar-track">
+            <span className="hbar" style={{ width: `${(Math.max(0, d.sqnr) / max) * 100}%` }} />
+          </span>
+          <span className="hbar-value">{d.sqnr.toFixed(1)} dB</span>
+        </div>
+      ))}
     </div>
   );
 });

@@ -13,7 +13,11 @@ export function ModelPicker() {
     <section className="panel picker" aria-label="Model selection">
       <label className="field">
         <span>Dataset</span>
-        <select value={dataset} onChange={(e) => setDataset(e.target.value as DatasetId)}>
+        <select
+          aria-label="Dataset"
+          value={dataset}
+          onChange={(e) => setDataset(e.target.value as DatasetId)}
+        >
           {DATASETS.map((d) => (
             <option key={d.id} value={d.id}>
               {d.label}
@@ -24,7 +28,7 @@ export function ModelPicker() {
       </label>
       <label className="field">
         <span>Model</span>
-        <select value={arch} onChange={(e) => setArch(e.target.value as ArchId)}>
+        <select aria-label="Model" value={arch} onChange={(e) => setArch(e.target.value as ArchId)}>
           {ARCHS.map((a) => (
             <option key={a.id} value={a.id}>
               {a.label}

@@ -5,12 +5,12 @@ import {
   CartesianGrid,
   ComposedChart,
   Legend,
-  ReferenceArea,
-  ReferenceLine,
   ResponsiveContainer,
   Tooltip,
   XAxis,
   YAxis,
+  usePlotArea,
+  useXAxisScale,
 } from 'recharts';
 import {
   selectLayer,
@@ -98,24 +98,6 @@ const QuantHistogramView = memo(function QuantHistogramView({
                 labelFormatter={(v) => `≈ ${formatNumber(Number(v), 4)}`}
               />
               <Legend verticalAlign="top" height={24} />
-              {clipMin !== undefined && clipMin > inspection.min && (
-                <ReferenceArea
-                  x1={inspection.min}
-                  x2={clipMin}
-                  fill="#e0786c"
-                  fillOpacity={0.18}
-                  ifOverflow="hidden"
-                />
-              )}
-              {clipMax !== undefined && clipMax < inspection.max && (
-                <ReferenceArea
-                  x1={clipMax}
-                  x2={inspection.max}
-                  fill="#e0786c"
-                  fillOpacity={0.18}
-                  ifOverflow="hidden"
-                />
-              )}
               <Area
                 type="step"
                 dataKey="original"
@@ -132,33 +114,11 @@ const QuantHistogramView = memo(function QuantHistogramView({
                 barSize={5}
                 isAnimationActive={false}
               />
-              {levels &&
-                levels.length <= MAX_LEVEL_LINES &&
-                Array.from(levels, (v, i) => (
-                  <ReferenceLine
-                    key={i}
-                    x={v}
-                    stroke="#f08c00"
-                    strokeOpacity={0.7}
-                    ifOverflow="hidden"
-                  />
-                ))}
-              {clipMin !== undefined && (
-                <ReferenceLine
-                  x={clipMin}
-                  stroke="#c92a2a"
-                  strokeDasharray="4 3"
-                  ifOverflow="hidden"
-                />
-              )}
-              {clipMax !== undefined && (
-                <ReferenceLine
-                  x={clipMax}
-                  stroke="#c92a2a"
-                  strokeDasharray="4 3"
-                  ifOverflow="hidden"
-                />
-              )}
+              <GridOverlay
+                levels={levels && levels.length <= MAX_LEVEL_LINES ? levels : null}
+                clipMin={clipMin}
+                clipMax={clipMax}
+              />
             </ComposedChart>
           </ResponsiveContainer>
         ) : (
@@ -227,5 +187,79 @@ function QuantFacts({ inspection, layer }: { inspection: WeightInspection; layer
       <dt>clipped</dt>
       <dd>{formatInt(e.clipped)} weights</dd>
     </dl>
+  );
+}
+
+/**
+ * The grid's levels (orange) and the clip range (red dashes, clipped regions shaded), drawn as one
+ * plain SVG layer from the chart's own x scale. As recharts ReferenceLines each of the 15 lines of
+ * a 4-bit grid registered itself with the chart's store, and mounting them stalled the main
+ * thread for 100+ ms during a slider drag.
+ */
+function GridOverlay({
+  levels,
+  clipMin,
+  clipMax,
+}: {
+  levels: Float32Array | null;
+  clipMin: number | undefined;
+  clipMax: number | undefined;
+}) {
+  const scale = useXAxisScale();
+  const area = usePlotArea();
+  if (!scale || !area) return null;
+  const top = area.y;
+  const bottom = area.y + area.height;
+  const left = area.x;
+  const right = area.x + area.width;
+  const px = (v: number) => {
+    const x = scale(v);
+    return x === undefined ? null : Math.min(right, Math.max(left, x));
+  };
+  const lo = clipMin === undefined ? null : px(clipMin);
+  const hi = clipMax === undefined ? null : px(clipMax);
+  return (
+    <g className="grid-overlay" pointerEvents="none">
+      {lo !== null && lo > left && (
+        <rect
+          x={left}
+          y={top}
+          width={lo - left}
+          height={bottom - top}
+          fill="#e0786c"
+          fillOpacity={0.18}
+        />
+      )}
+      {hi !== null && hi < right && (
+        <rect
+          x={hi}
+          y={top}
+          width={right - hi}
+          height={bottom - top}
+          fill="#e0786c"
+          fillOpacity={0.18}
+        />
+      )}
+      {levels &&
+        Array.from(levels, (v, i) => {
+          const x = px(v);
+          return x === null ? null : (
+            <line key={i} x1={x} x2={x} y1={top} y2={bottom} stroke="#f08c00" strokeOpacity={0.7} />
+          );
+        })}
+      {[lo, hi].map((x, i) =>
+        x === null ? null : (
+          <line
+            key={`clip${i}`}
+            x1={x}
+            x2={x}
+            y1={top}
+            y2={bottom}
+            stroke="#c92a2a"
+            strokeDasharray="4 3"
+          />
+        ),
+      )}
+    </g>
   );
 }

@@ -1,14 +1,4 @@
 import { memo, useDeferredValue, useMemo } from 'react';
-import {
-  Bar,
-  BarChart,
-  CartesianGrid,
-  Legend,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from 'recharts';
 import { selectReport, selectReportCurrent } from '../state/selectors';
 import { useStore } from '../state/store';
 import { Fresh } from './Fresh';
@@ -82,30 +72,36 @@ const SizeBreakdownView = memo(function SizeBreakdownView({
   return (
     <Fresh select={selectReportCurrent} className="panel" as="section" aria-label="Model size">
       <h2>Size, bit by bit</h2>
-      <div className="chart tiny" data-testid="size-chart">
-        <ResponsiveContainer width="100%" height="100%">
-          <BarChart
-            data={chart}
-            layout="vertical"
-            margin={{ top: 4, right: 16, bottom: 4, left: 16 }}
-          >
-            <CartesianGrid strokeDasharray="3 3" horizontal={false} />
-            <XAxis type="number" unit=" KB" />
-            <YAxis type="category" dataKey="name" width={90} />
-            <Tooltip formatter={(v, name) => [`${Number(v).toFixed(2)} KB`, String(name)]} />
-            <Legend />
-            {PARTS.map((p) => (
-              <Bar
-                key={p.key}
-                dataKey={p.key}
-                name={p.label}
-                stackId="size"
-                fill={p.color}
-                isAnimationActive={false}
-              />
-            ))}
-          </BarChart>
-        </ResponsiveContainer>
+      <div className="stacked" data-testid="size-chart">
+        {chart.map((row) => {
+          const total = PARTS.reduce((acc, p) => acc + row[p.key], 0);
+          const widest = Math.max(...chart.map((r) => PARTS.reduce((acc, p) => acc + r[p.key], 0)));
+          return (
+            <div key={row.name} className="stacked-row">
+              <span className="hbar-label">{row.name}</span>
+              <span className="stacked-track">
+                {PARTS.map((p) =>
+                  row[p.key] > 0 ? (
+                    <span
+                      key={p.key}
+                      className="stacked-part"
+                      title={`${p.label}: ${row[p.key].toFixed(2)} KB`}
+                      style={{ width: `${(row[p.key] / widest) * 100}%`, background: p.color }}
+                    />
+                  ) : null,
+                )}
+              </span>
+              <span className="hbar-value">{total.toFixed(1)} KB</span>
+            </div>
+          );
+        })}
+        <div className="legend">
+          {PARTS.map((p) => (
+            <span key={p.key}>
+              <i style={{ background: p.color }} /> {p.label}
+            </span>
+          ))}
+        </div>
       </div>
       <table className="size-table" data-testid="size-table">
         <tbody>

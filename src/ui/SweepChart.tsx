@@ -22,23 +22,18 @@ export function SweepChart() {
   const sweep = useDeferredValue(useStore(selectSweep));
   const current = useDeferredValue(useStore(selectSweepCurrent));
   const base = useDeferredValue(useStore(selectEvaluation));
-  const bits = useDeferredValue(useStore((s) => s.config.weights.bits));
-  const format = useDeferredValue(useStore((s) => s.config.weights.format));
-  return <SweepChartView sweep={sweep} current={current} base={base} bits={bits} format={format} />;
+  // No marker for the current bit-width: the chart would redraw at every step of a slider drag.
+  return <SweepChartView sweep={sweep} current={current} base={base} />;
 }
 
 const SweepChartView = memo(function SweepChartView({
   sweep,
   current,
   base,
-  bits,
-  format,
 }: {
   sweep: ReturnType<typeof selectSweep>;
   current: boolean;
   base: ReturnType<typeof selectEvaluation>;
-  bits: number;
-  format: string;
 }) {
   const data = useMemo(
     () =>
@@ -95,7 +90,6 @@ const SweepChartView = memo(function SweepChartView({
                 }}
               />
             )}
-            {format === 'int' && <ReferenceLine x={bits} stroke="#f08c00" strokeOpacity={0.6} />}
             <Line
               dataKey="weightOnly"
               name="weights only (W·A32)"

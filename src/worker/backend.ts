@@ -34,17 +34,17 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 }
 
 /**
- * tfjs-wasm 4.22 runs at most hardwareConcurrency / 2 threads (1 on a 2-core laptop) and
- * ignores setThreadsCount. Reporting twice the cores before the backend starts gives one
- * thread per core: measured here, MLP evaluation over 10k images went from 133 ms to 74 ms.
+ * tfjs-wasm 4.22 runs hardwareConcurrency / 2 threads and ignores setThreadsCount; it reads the
+ * count from `navigator` when the backend starts. We want one thread per core but one: the page's
+ * main thread keeps a core to itself, so dragging a slider stays smooth while the worker computes
+ * (on 2 cores, 2 wasm threads made 60–160 ms main-thread tasks; 1 thread, almost none). On a
+ * 4-core laptop that is 3 threads instead of tfjs's 2.
  */
-function allowOneThreadPerCore(): void {
+function reserveACoreForThePage(): void {
   const cores = navigator.hardwareConcurrency || 1;
+  const threads = Math.max(1, cores - 1);
   try {
-    Object.defineProperty(navigator, 'hardwareConcurrency', {
-      value: cores * 2,
-      configurable: true,
-    });
+    Object.defineProperty(navigator, 'hardwareConcurrency', { value: threads * 2, configurable: true });
   } catch {
     // Not writable here: keep tfjs's default.
   }
@@ -59,7 +59,7 @@ export async function initBackend(): Promise<BackendInfo> {
   const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
   let note: string | null = null;
   try {
-    allowOneThreadPerCore();
+    reserveACoreForThePage();
     setWasmPaths({
       'tfjs-backend-wasm.wasm': wasmPlain,
       'tfjs-backend-wasm-simd.wasm': wasmSimd,
