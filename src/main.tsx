@@ -4,21 +4,26 @@ import { startController } from './state/controller';
 import { useStore } from './state/store';
 import { startUrlSync } from './state/urlSync';
 import { App } from './ui/App';
-import { EngineClient } from './worker/client';
+import { createEngineClient, createStatsClient } from './worker/client';
 import './ui/styles.css';
 
-const client = new EngineClient((message) =>
+const client = createEngineClient((message) =>
   useStore
     .getState()
     .addNotice('error', `The compute worker stopped (${message}); it was restarted.`),
 );
+const statsClient = createStatsClient((message) =>
+  useStore
+    .getState()
+    .addNotice('error', `The statistics worker stopped (${message}); it was restarted.`),
+);
 startUrlSync(useStore);
 
-// `?debug` exposes the engine client to benchmarks and tests (bench/run.ts) through the page.
+// `?debug` exposes the engine client to benchmarks and tests (bench/) through the page.
 if (new URLSearchParams(window.location.search).has('debug')) {
   (window as unknown as { __playground: unknown }).__playground = { client, store: useStore };
 }
-startController(useStore, client);
+startController(useStore, client, statsClient);
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

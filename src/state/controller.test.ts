@@ -76,7 +76,7 @@ describe('run controller', () => {
   it('loads the model, then streams a quick and a full evaluation', async () => {
     const store = createAppStore();
     const { client, take } = fakeClient();
-    startController(store, client);
+    startController(store, client, client as never);
     take('describeModel').resolve(summary('mnist-mlp'));
     await flush();
     expect(selectSummary(store.getState())?.id).toBe('mnist-mlp');
@@ -91,7 +91,7 @@ describe('run controller', () => {
   it('drops a result computed for a config the user has left', async () => {
     const store = createAppStore();
     const { client, take } = fakeClient();
-    startController(store, client);
+    startController(store, client, client as never);
     const first = take('describeModel');
     store.getState().setArch('cnn'); // the user moves on before the MLP has loaded
     await flush();
@@ -107,7 +107,7 @@ describe('run controller', () => {
   it('never shows the previous model’s accuracy as the current one', async () => {
     const store = createAppStore();
     const { client, take } = fakeClient();
-    startController(store, client);
+    startController(store, client, client as never);
     take('describeModel').resolve(summary('mnist-mlp'));
     await flush();
     take('evaluate', (a) => a[3] === 1000).resolve(evaluation(0.9, 1000));

@@ -1,6 +1,6 @@
 import { modelKey } from '../core/config';
 import { describePipeline } from '../core/plan/pipeline';
-import type { EngineClient } from '../worker/client';
+import type { EngineClient, StatsClient } from '../worker/client';
 import { isCancelled } from '../worker/client';
 import type { ModelSummary } from '../worker/engine';
 import { createJobs } from './jobs';
@@ -26,8 +26,12 @@ function message(e: unknown): string {
  * longer matches the config is dropped on arrival, and multi-step jobs (sweeps, the sensitivity
  * analysis) stop between steps once stale. Returns an unsubscribe function.
  */
-export function startController(store: Store, client: EngineClient): () => void {
-  const jobs = createJobs(client);
+export function startController(
+  store: Store,
+  client: EngineClient,
+  stats: StatsClient,
+): () => void {
+  const jobs = createJobs(client, stats);
 
   /** Keys already asked for, so one config change sends each request once. */
   const requested = new Map<keyof Results, string>();

@@ -2,7 +2,7 @@ import { NM_PATTERNS, modelKey } from '../core/config';
 import { compressSettings } from '../core/plan/pipeline';
 import type { PruneMethod } from '../core/prune/pruneModel';
 import type { Config } from '../core/config';
-import type { EngineClient } from '../worker/client';
+import type { EngineClient, StatsClient } from '../worker/client';
 import type { EvalRequest, ModelSummary } from '../worker/engine';
 import {
   actInspectionKey,
@@ -67,7 +67,7 @@ const quantRequest = (c: Config): EvalRequest => ({
  * The results the app computes, in priority order: each says which result the current state needs
  * (its key) and how to compute it on the worker. The controller runs them.
  */
-export function createJobs(client: EngineClient): Job<keyof Results>[] {
+export function createJobs(client: EngineClient, stats: StatsClient): Job<keyof Results>[] {
   /** Last full-test-set evaluation time per model, in ms. */
   const fullEvalMs = new Map<string, number>();
   const jobs: Job<keyof Results>[] = [];
@@ -112,7 +112,7 @@ export function createJobs(client: EngineClient): Job<keyof Results>[] {
       const layer = effectiveLayer(config, summary)!;
       const settings = compressSettings(config);
       emit(
-        await client.call((api) =>
+        await stats.call((api) =>
           api.inspectWeights(config.dataset, config.arch, settings, layer, config.bins),
         ),
       );
@@ -124,7 +124,7 @@ export function createJobs(client: EngineClient): Job<keyof Results>[] {
     key: (s) => (inCompressView(s) ? reportKey(s.config) : null),
     run: async ({ config, emit }) =>
       emit(
-        await client.call((api) =>
+        await stats.call((api) =>
           api.compressionReport(
             config.dataset,
             config.arch,
@@ -144,7 +144,7 @@ export function createJobs(client: EngineClient): Job<keyof Results>[] {
     run: async ({ config, summary, emit }) => {
       const layer = effectiveLayer(config, summary)!;
       emit(
-        await client.call((api) =>
+        await stats.call((api) =>
           api.maskImage(config.dataset, config.arch, compressSettings(config), layer),
         ),
       );

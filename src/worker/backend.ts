@@ -44,7 +44,10 @@ function reserveACoreForThePage(): void {
   const cores = navigator.hardwareConcurrency || 1;
   const threads = Math.max(1, cores - 1);
   try {
-    Object.defineProperty(navigator, 'hardwareConcurrency', { value: threads * 2, configurable: true });
+    Object.defineProperty(navigator, 'hardwareConcurrency', {
+      value: threads * 2,
+      configurable: true,
+    });
   } catch {
     // Not writable here: keep tfjs's default.
   }

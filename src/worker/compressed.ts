@@ -1,18 +1,26 @@
 import { compressKey } from '../core/plan/pipeline';
 import type { CompressSettings } from '../core/plan/pipeline';
-import { applyMask } from '../core/prune/mask';
 import { quantErrorStats } from '../core/quant/sqnr';
 import type { QuantErrorStats } from '../core/quant/sqnr';
-import type { LoadedModel } from './assets';
-import { applyKernels } from './assets';
 import { compressModel } from './compress';
 import type { CompressedModel } from './compress';
+import type { LayerWeights } from '../model/weights';
 import { Lru } from './lru';
+
+/**
+ * What the compression views need of a model: its id and its trained weights. The tfjs worker's
+ * loaded models have this shape, and so do the stats worker's, which read weights.bin without
+ * tfjs.
+ */
+export interface WeightsSource {
+  readonly meta: { readonly id: string };
+  readonly original: readonly LayerWeights[];
+}
 
 const compressCache = new Lru<CompressedModel>(24);
 
 /** The model's compressed layers under `settings`, computed once per (model, settings). */
-export function compressed(m: LoadedModel, settings: CompressSettings): CompressedModel {
+export function compressed(m: WeightsSource, settings: CompressSettings): CompressedModel {
   const key = `${m.meta.id}|${compressKey(settings)}`;
   let c = compressCache.get(key);
   if (!c) {
@@ -22,27 +30,11 @@ export function compressed(m: LoadedModel, settings: CompressSettings): Compress
   return c;
 }
 
-/** Loads the compressed weights into the model (or the original ones for `null`). */
-export function applySettings(m: LoadedModel, settings: CompressSettings | null): void {
-  if (!settings) {
-    applyKernels(m, '', null, null);
-    return;
-  }
-  const c = compressed(m, settings);
-  const kernels = new Map(c.layers.map((l) => [l.name, l.values]));
-  const biases = new Map<string, Float32Array>();
-  for (const [i, l] of c.layers.entries()) {
-    const bias = m.original[i]?.bias;
-    if (l.biasMask && bias) biases.set(l.name, applyMask(bias, l.biasMask));
-  }
-  applyKernels(m, compressKey(settings), kernels, biases);
-}
-
 export interface LayerQuantError extends QuantErrorStats {
   readonly name: string;
 }
 
-export function layerErrors(m: LoadedModel, settings: CompressSettings): LayerQuantError[] {
+export function layerErrors(m: WeightsSource, settings: CompressSettings): LayerQuantError[] {
   const c = compressed(m, settings);
   return m.original.map((w, i) => {
     const l = c.layers[i]!;

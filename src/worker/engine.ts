@@ -13,7 +13,7 @@ import { initBackend } from './backend';
 import type { BackendInfo } from './backend';
 import { actQuantizers, inspectActivations } from './calibration';
 import type { ActInspection } from './calibration';
-import { applySettings } from './compressed';
+import { applySettings } from './apply';
 import { compressionReport, inspectWeights, maskImage } from './inspect';
 import type { CompressSettings } from '../core/plan/pipeline';
 import type { CompressionReport, MaskImage, WeightInspection } from './inspect';

@@ -2,11 +2,10 @@ import type { Storage } from '../core/config';
 import { histogram } from '../core/histogram';
 import type { CompressSettings } from '../core/plan/pipeline';
 import { tensorStats } from '../core/stats';
-import type { LoadedModel } from './assets';
 import { sizeReport } from './compress';
 import type { SizeReport } from './compress';
 import { compressed, layerErrors } from './compressed';
-import type { LayerQuantError } from './compressed';
+import type { LayerQuantError, WeightsSource } from './compressed';
 
 /** The instant views of the compressed model: histograms, grids, sizes, sparsity, the mask image. */
 
@@ -40,7 +39,7 @@ export interface WeightInspection {
 const MAX_DRAWN_LEVELS = 256;
 
 export function inspectWeights(
-  m: LoadedModel,
+  m: WeightsSource,
   settings: CompressSettings,
   layer: string,
   bins: number,
@@ -124,7 +123,7 @@ export interface CompressionReport {
 }
 
 export function compressionReport(
-  m: LoadedModel,
+  m: WeightsSource,
   settings: CompressSettings,
   storage: Storage,
 ): CompressionReport {
@@ -167,7 +166,7 @@ export interface MaskImage {
  * (negative), darker when larger; pruned weights are pale grey, so whole pruned columns (dead
  * units) and the 2:4 pattern along each column show at a glance.
  */
-export function maskImage(m: LoadedModel, settings: CompressSettings, layer: string): MaskImage {
+export function maskImage(m: WeightsSource, settings: CompressSettings, layer: string): MaskImage {
   const index = m.original.findIndex((l) => l.info.name === layer);
   const w = m.original[index];
   if (!w) throw new Error(`Model ${m.meta.id} has no layer "${layer}".`);

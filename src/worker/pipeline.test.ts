@@ -8,7 +8,8 @@ import { forward } from '../model/forward';
 import { loadShippedDataset, loadShippedModel } from '../testing/shipped';
 import type { LoadedDataset, LoadedModel } from './assets';
 import { actQuantizers, inspectActivations } from './calibration';
-import { applySettings, layerErrors } from './compressed';
+import { applySettings } from './apply';
+import { layerErrors } from './compressed';
 import { inspectWeights } from './inspect';
 
 /**

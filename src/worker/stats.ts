@@ -1,0 +1,78 @@
+import * as Comlink from 'comlink';
+import type { ArchId, DatasetId } from '../core/catalog';
+import { modelId } from '../core/catalog';
+import type { Storage } from '../core/config';
+import type { CompressSettings } from '../core/plan/pipeline';
+import { readLayersModelWeights } from '../core/weightsFile';
+import type { WeightsSource } from './compressed';
+import { compressionReport, inspectWeights, maskImage } from './inspect';
+import type { CompressionReport, MaskImage, WeightInspection } from './inspect';
+
+/**
+ * The stats worker: the instant views (weight histograms with the grid, sizes, sparsity, the mask
+ * image) from the shipped weights, with no tfjs. It runs beside the compute worker so that these
+ * never wait behind an evaluation: a slider step shows its histogram while the accuracy is still
+ * being measured.
+ */
+
+const baseUrl = () => new URL(import.meta.env.BASE_URL, self.location.origin);
+const models = new Map<string, Promise<WeightsSource>>();
+
+async function load(id: string): Promise<WeightsSource> {
+  const [json, bin] = await Promise.all([
+    fetch(new URL(`models/${id}/model.json`, baseUrl())).then((r) => {
+      if (!r.ok) throw new Error(`Could not load models/${id}/model.json: HTTP ${r.status}.`);
+      return r.json() as Promise<unknown>;
+    }),
+    fetch(new URL(`models/${id}/weights.bin`, baseUrl())).then((r) => {
+      if (!r.ok) throw new Error(`Could not load models/${id}/weights.bin: HTTP ${r.status}.`);
+      return r.arrayBuffer();
+    }),
+  ]);
+  return { meta: { id }, original: readLayersModelWeights(json, bin) };
+}
+
+function getModel(dataset: DatasetId, arch: ArchId): Promise<WeightsSource> {
+  const id = modelId(dataset, arch);
+  let p = models.get(id);
+  if (!p) {
+    p = load(id);
+    p.catch(() => models.delete(id));
+    models.set(id, p);
+  }
+  return p;
+}
+
+export const stats = {
+  async inspectWeights(
+    dataset: DatasetId,
+    arch: ArchId,
+    settings: CompressSettings,
+    layer: string,
+    bins: number,
+  ): Promise<WeightInspection> {
+    const r = inspectWeights(await getModel(dataset, arch), settings, layer, bins);
+    return Comlink.transfer(r, [r.original.buffer, r.quantized.buffer]);
+  },
+
+  async compressionReport(
+    dataset: DatasetId,
+    arch: ArchId,
+    settings: CompressSettings,
+    storage: Storage,
+  ): Promise<CompressionReport> {
+    return compressionReport(await getModel(dataset, arch), settings, storage);
+  },
+
+  async maskImage(
+    dataset: DatasetId,
+    arch: ArchId,
+    settings: CompressSettings,
+    layer: string,
+  ): Promise<MaskImage> {
+    const r = maskImage(await getModel(dataset, arch), settings, layer);
+    return Comlink.transfer(r, [r.pixels.buffer]);
+  },
+};
+
+export type StatsApi = typeof stats;

@@ -1,0 +1,4 @@
+import * as Comlink from 'comlink';
+import { stats } from './stats';
+
+Comlink.expose(stats);
