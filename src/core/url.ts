@@ -126,59 +126,68 @@ function boolField(
   };
 }
 
+/**
+ * A per-layer map in one key: `ov=fc1:4,fc3:f`. `format` writes a value, `parse` reads one (NaN =
+ * invalid); bad entries are dropped with one notice, at most 64 entries are read.
+ */
+function layerMapField(
+  key: string,
+  get: (c: Config) => Record<string, number>,
+  set: (d: Config, v: Record<string, number>) => void,
+  format: (v: number) => string,
+  parse: (raw: string) => number,
+  expected: string,
+): Field {
+  return {
+    key,
+    encode: (c) => {
+      const map = get(c);
+      return Object.keys(map)
+        .sort()
+        .map((name) => `${name}:${format(map[name]!)}`)
+        .join(',');
+    },
+    decode: (d, raw) => {
+      const bad: string[] = [];
+      const out: Record<string, number> = {};
+      for (const item of raw.split(',').slice(0, 64)) {
+        if (item === '') continue;
+        const [name = '', value = ''] = item.split(':');
+        const v = parse(value);
+        if (!LAYER_NAME.test(name) || Number.isNaN(v)) bad.push(truncate(item, 20));
+        else out[name] = v;
+      }
+      set(d, out);
+      return bad.length > 0
+        ? `Ignored per-layer setting${bad.length > 1 ? 's' : ''} ${bad.join(', ')} (expected ${expected}).`
+        : undefined;
+    },
+  };
+}
+
 /** Per-layer bit-widths: `ov=fc1:4,fc3:f` (f = keep float32). */
-const overridesField: Field = {
-  key: 'ov',
-  encode: (c) =>
-    Object.keys(c.overrides)
-      .sort()
-      .map((name) => `${name}:${c.overrides[name] === 0 ? 'f' : String(c.overrides[name])}`)
-      .join(','),
-  decode: (d, raw) => {
-    const bad: string[] = [];
-    const out: Record<string, number> = {};
-    for (const item of raw.split(',').slice(0, 64)) {
-      if (item === '') continue;
-      const [name = '', value = ''] = item.split(':');
-      const bits = value === 'f' ? 0 : /^\d$/.test(value) ? Number(value) : NaN;
-      if (!LAYER_NAME.test(name) || !(bits >= 0 && bits <= MAX_BITS)) bad.push(truncate(item, 20));
-      else out[name] = bits;
-    }
-    d.overrides = out;
-    return bad.length > 0
-      ? `Ignored per-layer setting${bad.length > 1 ? 's' : ''} ${bad.join(', ')} (expected layer:bits with bits 1–${MAX_BITS} or f).`
-      : undefined;
-  },
-};
+const overridesField = layerMapField(
+  'ov',
+  (c) => c.overrides,
+  (d, v) => (d.overrides = v),
+  (bits) => (bits === 0 ? 'f' : String(bits)),
+  (raw) => (raw === 'f' ? 0 : /^\d$/.test(raw) && Number(raw) <= MAX_BITS ? Number(raw) : NaN),
+  `layer:bits with bits 1–${MAX_BITS} or f`,
+);
 
 /** Per-layer pruning: `pov=fc3:skip,fc1:95` (sparsity in percent). */
-const pruneOverridesField: Field = {
-  key: 'pov',
-  encode: (c) =>
-    Object.keys(c.prune.overrides)
-      .sort()
-      .map((name) => {
-        const v = c.prune.overrides[name]!;
-        return `${name}:${v === SKIP_LAYER ? 'skip' : percent(v)}`;
-      })
-      .join(','),
-  decode: (d, raw) => {
-    const bad: string[] = [];
-    const out: Record<string, number> = {};
-    for (const item of raw.split(',').slice(0, 64)) {
-      if (item === '') continue;
-      const [name = '', value = ''] = item.split(':');
-      const v = value === 'skip' ? SKIP_LAYER : DECIMAL.test(value) ? Number(value) / 100 : NaN;
-      if (!LAYER_NAME.test(name) || !(v === SKIP_LAYER || (v >= 0 && v <= MAX_SPARSITY)))
-        bad.push(truncate(item, 20));
-      else out[name] = v;
-    }
-    d.prune.overrides = out;
-    return bad.length > 0
-      ? `Ignored per-layer pruning setting${bad.length > 1 ? 's' : ''} ${bad.join(', ')} (expected layer:percent or layer:skip).`
-      : undefined;
+const pruneOverridesField = layerMapField(
+  'pov',
+  (c) => c.prune.overrides,
+  (d, v) => (d.prune.overrides = v),
+  (v) => (v === SKIP_LAYER ? 'skip' : percent(v)),
+  (raw) => {
+    if (raw === 'skip') return SKIP_LAYER;
+    const v = DECIMAL.test(raw) ? Number(raw) / 100 : NaN;
+    return v >= 0 && v <= MAX_SPARSITY ? v : NaN;
   },
-};
+  'layer:percent or layer:skip',
+);
 
 /** A fraction as a percentage without float noise: 0.9 → "90", 0.975 → "97.5". */
 function percent(fraction: number): string {
