@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../config';
 import type { Config } from '../config';
-import { layerSpec, modelSize, planLayer, weightQuantKey } from './quantPlan';
+import { layerSize, layerSpec, planLayer, weightQuantKey } from './quantPlan';
 
 const dense = { name: 'fc1', kernelShape: [784, 300], biasShape: [300], outChannels: 300 };
 const cfg = (patch: Partial<Config['weights']>, overrides: Config['overrides'] = {}) => ({
@@ -39,13 +39,12 @@ describe('quantization plan', () => {
 
   it('sizes a per-channel 4-bit affine layer honestly', () => {
     const p = planLayer(cfg({ bits: 4, scheme: 'affine', granularity: 'channel' }), dense);
-    expect(p.size.codesBits).toBe(784 * 300 * 4);
-    expect(p.size.scaleBits).toBe(300 * 32);
-    expect(p.size.zeroPointBits).toBe(300 * 32);
-    expect(p.size.biasBits).toBe(300 * 32);
-    expect(p.float32Bits).toBe((784 * 300 + 300) * 32);
-    const total = modelSize([p]);
-    expect(total.ratio).toBeCloseTo(p.float32Bits / p.size.totalBits);
+    const size = layerSize(p.spec, dense);
+    expect(size.codesBits).toBe(784 * 300 * 4);
+    expect(size.scaleBits).toBe(300 * 32);
+    expect(size.zeroPointBits).toBe(300 * 32);
+    expect(size.biasBits).toBe(300 * 32);
+    expect(size.totalBits).toBe(784 * 300 * 4 + 3 * 300 * 32);
     expect(p.label).toBe('int4 affine per-channel');
   });
 

@@ -1,6 +1,6 @@
 import type { Config, WeightQuant } from '../config';
 import type { LayerInfo } from '../meta';
-import { float32LayerSizeBits, quantizedLayerSizeBits } from '../quant/size';
+import { quantizedLayerSizeBits } from '../quant/size';
 import type { LayerSizeBits, SizeScheme } from '../quant/size';
 import type { WeightQuantSpec } from '../quant/weights';
 import { shapeSize } from '../stats';
@@ -18,8 +18,6 @@ export interface LayerQuantPlan {
   readonly label: string;
   /** Bits per stored weight code (32 for float32). */
   readonly bits: number;
-  readonly size: LayerSizeBits;
-  readonly float32Bits: number;
 }
 
 /** The weight spec for `bits` bits under the global settings `w`. */
@@ -115,42 +113,7 @@ export function planLayer(
   layer: Pick<LayerInfo, 'name' | 'kernelShape' | 'biasShape' | 'outChannels'>,
 ): LayerQuantPlan {
   const spec = layerSpec(config, layer.name);
-  const numWeights = shapeSize(layer.kernelShape);
-  const numBias = layer.biasShape ? shapeSize(layer.biasShape) : 0;
-  return {
-    name: layer.name,
-    spec,
-    label: specLabel(spec),
-    bits: specBits(spec),
-    size: layerSize(spec, layer),
-    float32Bits: float32LayerSizeBits(numWeights, numBias),
-  };
-}
-
-export interface ModelSize {
-  readonly codesBits: number;
-  readonly scaleBits: number;
-  readonly zeroPointBits: number;
-  readonly biasBits: number;
-  readonly totalBits: number;
-  readonly float32Bits: number;
-  /** float32 size ÷ compressed size. */
-  readonly ratio: number;
-}
-
-export function modelSize(plans: readonly LayerQuantPlan[]): ModelSize {
-  const sum = (f: (p: LayerQuantPlan) => number) => plans.reduce((a, p) => a + f(p), 0);
-  const totalBits = sum((p) => p.size.totalBits);
-  const float32Bits = sum((p) => p.float32Bits);
-  return {
-    codesBits: sum((p) => p.size.codesBits),
-    scaleBits: sum((p) => p.size.scaleBits),
-    zeroPointBits: sum((p) => p.size.zeroPointBits),
-    biasBits: sum((p) => p.size.biasBits),
-    totalBits,
-    float32Bits,
-    ratio: totalBits > 0 ? float32Bits / totalBits : 1,
-  };
+  return { name: layer.name, spec, label: specLabel(spec), bits: specBits(spec) };
 }
 
 /** A stable string of everything that changes the quantized weights of a model. */
