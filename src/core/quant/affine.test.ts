@@ -6,6 +6,7 @@ import {
   fakeQuantizePerTensor,
   quantizeUniform,
 } from './affine';
+import { roundHalfEven } from './rounding';
 import { computeQParams, FLOAT32_EPS, type QParams, type QScheme } from './qparams';
 import { distinctLevels, distinctLevelsPerChannel } from './sqnr';
 import type { QuantizedTensor } from './types';
@@ -249,6 +250,31 @@ describe('stochastic rounding', () => {
         expect(Math.abs(sum / n - v)).toBeLessThanOrEqual(6 * (0.5 / Math.sqrt(n)) + 1e-9);
       }),
       { numRuns: 50 },
+    );
+  });
+
+  it('rounds exactly as roundHalfEven then clamps, for any float32 including huge and ±∞', () => {
+    const qp: QParams = { scale: 1, zeroPoint: 3, qmin: -32768, qmax: 32767 };
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.float({ noNaN: true }),
+            fc.integer({ min: -40000, max: 40000 }).map((k) => k + 0.5),
+            fc.float({ noNaN: true, min: -40000, max: 40000 }),
+          ),
+          { maxLength: 50 },
+        ),
+        (xs) => {
+          const x = Float32Array.from(xs);
+          const { codes, values } = fakeQuantize(x, [qp]);
+          x.forEach((v, i) => {
+            const q = Math.min(Math.max(roundHalfEven(v) + qp.zeroPoint, qp.qmin), qp.qmax);
+            expect(codes[i]).toBe(q);
+            expect(values[i]).toBe(Math.fround(q - qp.zeroPoint));
+          });
+        },
+      ),
     );
   });
 });

@@ -14,8 +14,11 @@
 import { mulberry32, type Random } from '../random';
 import { channelAxis, channelCount, minMaxPerChannel } from './channels';
 import { clipRange, computeQParams, type QParams, type QScheme } from './qparams';
-import { roundHalfEven, roundStochastic, type RoundingMode } from './rounding';
+import { roundStochastic, type RoundingMode } from './rounding';
 import type { QuantizedTensor } from './types';
+
+/** 1.5 · 2^52: v + ROUND_MAGIC − ROUND_MAGIC is v rounded half to even, for |v| < 2^51. */
+const ROUND_MAGIC = 6755399441055744;
 
 export interface FakeQuantizeOptions {
   /** `'nearest'` (half to even, the default) or `'stochastic'` (seeded, unbiased). */
@@ -43,21 +46,28 @@ export function fakeQuantize(
   if (channels === 0) throw new RangeError('fakeQuantize needs at least one set of qparams');
   const random: Random | null =
     options.rounding === 'stochastic' ? mulberry32(options.seed ?? 0) : null;
-  const inv = qparams.map((qp) => Math.fround(1 / qp.scale));
+  // Per-channel parameters in flat arrays and a channel counter instead of i mod channels: this
+  // loop runs over every weight at every slider step.
+  const scale = Float64Array.from(qparams, (qp) => qp.scale);
+  const inv = Float64Array.from(qparams, (qp) => Math.fround(1 / qp.scale));
+  const zero = Float64Array.from(qparams, (qp) => qp.zeroPoint);
+  const lo = Float64Array.from(qparams, (qp) => qp.qmin);
+  const hi = Float64Array.from(qparams, (qp) => qp.qmax);
   const values = new Float32Array(x.length);
   const codes = new Int32Array(x.length);
-  for (let i = 0; i < x.length; i++) {
-    const c = i % channels;
-    const { scale, zeroPoint, qmin, qmax } = qparams[c]!;
+  for (let i = 0, c = 0; i < x.length; i++, c = c + 1 === channels ? 0 : c + 1) {
     const v = Math.fround(x[i]! * inv[c]!);
-    if (Number.isNaN(v)) {
-      values[i] = NaN;
-      continue;
-    }
-    const r = random ? roundStochastic(v, random) : roundHalfEven(v);
-    const q = Math.min(Math.max(r + zeroPoint, qmin), qmax);
+    // Round half to even: adding and subtracting 1.5·2^52 leaves float64 no fraction bits, and
+    // IEEE addition rounds ties to even, exactly as nearbyint (|v| < 2^51; anything larger
+    // clamps to qmin or qmax below either way). About twice as fast as Math.round plus a tie fix.
+    const r = random ? roundStochastic(v, random) : v + ROUND_MAGIC - ROUND_MAGIC;
+    const z = zero[c]!;
+    let q = r + z;
+    if (q < lo[c]!) q = lo[c]!;
+    else if (q > hi[c]!) q = hi[c]!;
+    // NaN fails both tests and stays NaN: code 0, value NaN.
     codes[i] = q;
-    values[i] = (q - zeroPoint) * scale; // exact in float64, rounded once by the store
+    values[i] = (q - z) * scale[c]!; // exact in float64, rounded once by the store
   }
   return { values, codes };
 }

@@ -50,9 +50,20 @@ export function minMaxPerChannel(
 ): { min: Float32Array; max: Float32Array } {
   const min = new Float32Array(channels).fill(Infinity);
   const max = new Float32Array(channels).fill(-Infinity);
-  for (let i = 0; i < x.length; i++) {
+  if (channels === 1) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = 0; i < x.length; i++) {
+      const v = x[i]!;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    min[0] = lo;
+    max[0] = hi;
+    return { min, max };
+  }
+  for (let i = 0, c = 0; i < x.length; i++, c = c + 1 === channels ? 0 : c + 1) {
     const v = x[i]!;
-    const c = i % channels;
     if (v < min[c]!) min[c] = v;
     if (v > max[c]!) max[c] = v;
   }

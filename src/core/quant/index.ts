@@ -53,6 +53,7 @@ export {
   distinctLevelsPerChannel,
   maxAbsError,
   mse,
+  errorStats,
   quantErrorStats,
   sqnrDb,
   type QuantErrorStats,

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../random';
 import { quantizeUniform } from './affine';
@@ -5,6 +6,7 @@ import {
   countClipped,
   distinctLevels,
   distinctLevelsPerChannel,
+  errorStats,
   maxAbsError,
   mse,
   quantErrorStats,
@@ -40,6 +42,19 @@ describe('error metrics', () => {
 
   it('counts distinct levels, −0 and +0 as one', () => {
     expect(distinctLevels([0, -0, 1, 1, 2])).toBe(3);
+    expect(distinctLevels(Float32Array.from([0, -0, 1, 1, 2, NaN, NaN, -Infinity]))).toBe(5);
+  });
+
+  it('counts float32 levels through bit patterns exactly as a Set of numbers does', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.float(), fc.constantFrom(0, -0, NaN, 1, -1)), { maxLength: 300 }),
+        (xs) => {
+          const x = Float32Array.from(xs);
+          expect(distinctLevels(x)).toBe(new Set(Array.from(x)).size);
+        },
+      ),
+    );
     expect(Array.from(distinctLevelsPerChannel([0, 5, 1, 5, 0, 5], 2))).toEqual([2, 1]);
   });
 
@@ -64,5 +79,46 @@ describe('error metrics', () => {
     expect(s.clipped).toBe(0);
     expect(s.mse).toBeCloseTo(mse(x, t.values), 12);
     expect(quantErrorStats(x, x).sqnrDb).toBe(Infinity);
+  });
+
+  it('computes in one pass exactly what the separate metrics compute', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 5 }).chain((channels) =>
+          fc.tuple(
+            fc.constant(channels),
+            fc.array(
+              fc.tuple(
+                fc.float({ noNaN: true, min: -8, max: 8 }),
+                fc.float({ noNaN: true, min: -8, max: 8 }),
+              ),
+              {
+                maxLength: 40,
+              },
+            ),
+            fc.array(fc.float({ noNaN: true, min: -4, max: 0 }), {
+              minLength: channels,
+              maxLength: channels,
+            }),
+            fc.array(fc.float({ noNaN: true, min: 0, max: 4 }), {
+              minLength: channels,
+              maxLength: channels,
+            }),
+          ),
+        ),
+        ([, pairs, clipMin, clipMax]) => {
+          const x = Float32Array.from(pairs, (p) => p[0]);
+          const xq = Float32Array.from(pairs, (p) => p[1]);
+          const s = errorStats(x, xq, { clipMin, clipMax });
+          expect(s.mse).toBeCloseTo(mse(x, xq), 9);
+          const db = sqnrDb(x, xq);
+          if (Number.isFinite(db)) expect(s.sqnrDb).toBeCloseTo(db, 9);
+          else expect(s.sqnrDb).toBe(db);
+          expect(s.maxAbsError).toBe(maxAbsError(x, xq));
+          expect(s.clipped).toBe(countClipped(x, clipMin, clipMax));
+          expect(errorStats(x, xq).clipped).toBe(0);
+        },
+      ),
+    );
   });
 });
