@@ -19,9 +19,13 @@ const statsClient = createStatsClient((message) =>
 );
 startUrlSync(useStore);
 
-// `?debug` exposes the engine client to benchmarks and tests (bench/) through the page.
+// `?debug` exposes the worker clients and the store to benchmarks and tests (bench/) through the page.
 if (new URLSearchParams(window.location.search).has('debug')) {
-  (window as unknown as { __playground: unknown }).__playground = { client, store: useStore };
+  (window as unknown as { __playground: unknown }).__playground = {
+    client,
+    stats: statsClient,
+    store: useStore,
+  };
 }
 startController(useStore, client, statsClient);
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../core/config';
 import type { EngineClient } from '../worker/client';
 import type { Evaluation, ModelSummary } from '../worker/engine';
-import { startController } from './controller';
+import { INSTANT_WAIT_MS, startController } from './controller';
 import { selectEvaluation, selectSummary } from './selectors';
 import { createAppStore } from './store';
 
@@ -119,5 +119,39 @@ describe('run controller', () => {
     take('evaluate', (a) => a[0] === 'mnist' && a[3] === undefined).resolve(evaluation(0.99, 100));
     await flush();
     expect(selectEvaluation(store.getState())).toBeNull();
+  });
+
+  it('starts an evaluation only once the instant views of the same change are in', async () => {
+    const store = createAppStore();
+    const engine = fakeClient();
+    const stats = fakeClient();
+    startController(store, engine.client, stats.client as never);
+    engine.take('describeModel').resolve(summary('mnist-mlp'));
+    await flush();
+    store.getState().setView('quantize');
+    await flush();
+    const compressed = (a: unknown[]) => a[4] === 'compressed';
+    // The stats worker has the histogram to draw; the compute worker waits for it.
+    const inspection = stats.take('inspectWeights');
+    expect(engine.pending.some((p) => p.method === 'evaluate' && compressed(p.args))).toBe(false);
+    inspection.resolve({ modelId: 'mnist-mlp', layer: 'fc1' });
+    for (const m of ['layerErrors', 'compressionReport']) stats.take(m).resolve({ modelId: 'm' });
+    await flush();
+    expect(engine.pending.some((p) => p.method === 'evaluate' && compressed(p.args))).toBe(true);
+  });
+
+  it('does not let a slow instant view hold an evaluation back for long', async () => {
+    const store = createAppStore();
+    const engine = fakeClient();
+    const stats = fakeClient();
+    startController(store, engine.client, stats.client as never);
+    engine.take('describeModel').resolve(summary('mnist-mlp'));
+    await flush();
+    store.getState().setView('quantize');
+    await new Promise((r) => setTimeout(r, INSTANT_WAIT_MS + 20));
+    expect(stats.pending.length).toBeGreaterThan(0); // never answered
+    expect(engine.pending.some((p) => p.method === 'evaluate' && p.args[4] === 'compressed')).toBe(
+      true,
+    );
   });
 });

@@ -16,6 +16,9 @@ export {
   SWEEP_METHODS,
 } from './jobs';
 
+/** The longest an evaluation waits for the instant views of the same change to be drawn. */
+export const INSTANT_WAIT_MS = 60;
+
 function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
@@ -26,6 +29,15 @@ function message(e: unknown): string {
  * longer matches the config is dropped on arrival, and multi-step jobs (sweeps, the sensitivity
  * analysis) stop between steps once stale. Returns an unsubscribe function.
  */
+/**
+ * Resolves once what the store holds now has been drawn: the next frame, then the end of that
+ * frame's task. Where there are no frames (Node, tests) it resolves at once.
+ */
+function afterPaint(): Promise<void> {
+  if (typeof requestAnimationFrame !== 'function') return Promise.resolve();
+  return new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+}
+
 export function startController(
   store: Store,
   client: EngineClient,
@@ -35,6 +47,13 @@ export function startController(
 
   /** Keys already asked for, so one config change sends each request once. */
   const requested = new Map<keyof Results, string>();
+  /** Instant-lane jobs in flight: the compute worker's jobs wait for them (up to a limit). */
+  const instant = new Set<Promise<void>>();
+  const instantSettled = () =>
+    Promise.race([
+      Promise.allSettled([...instant]).then(afterPaint),
+      new Promise<void>((r) => setTimeout(r, INSTANT_WAIT_MS)),
+    ]);
 
   const setBusy = (name: keyof Results, on: boolean) =>
     store.setState((s) => {
@@ -57,8 +76,20 @@ export function startController(
       if (!stale()) store.setState({ [job.name]: { key, data } } as Partial<State>);
     };
     setBusy(job.name, true);
-    job
-      .run({ config: s.config, summary, emit, stale })
+    const ctx = { config: s.config, summary, emit, stale };
+    const run =
+      job.lane === 'instant' || instant.size === 0
+        ? job.run(ctx)
+        : instantSettled().then(() => (stale() ? undefined : job.run(ctx)));
+    if (job.lane === 'instant') {
+      const done = run.then(
+        () => undefined,
+        () => undefined,
+      );
+      instant.add(done);
+      void done.then(() => instant.delete(done));
+    }
+    run
       .catch((e: unknown) => {
         if (!isCancelled(e) && !stale()) store.getState().addNotice('error', message(e));
       })
@@ -75,7 +106,8 @@ export function startController(
   function sync(): void {
     const s = store.getState();
     const summary = currentSummary(s);
-    for (const job of jobs) {
+    const ordered = [...jobs.filter((j) => j.first?.(s)), ...jobs.filter((j) => !j.first?.(s))];
+    for (const job of ordered) {
       if (job.name !== 'summary' && !summary) continue; // everything else needs the model
       const key = job.key(s, summary);
       if (key === null) continue;

@@ -9,6 +9,7 @@ import {
   effectiveLayer,
   evaluationKey,
   histogramKey,
+  layerErrorsKey,
   maskKey,
   pruneSweepKey,
   quantEvaluationKey,
@@ -45,6 +46,14 @@ export type Data<K extends keyof Results> = NonNullable<Results[K]>['data'];
 
 export interface Job<K extends keyof Results> {
   readonly name: K;
+  /**
+   * 'instant' jobs run on the stats worker and draw what a slider step changes at once; the
+   * others (evaluations, on the compute worker) start once those are in, so that on a two-core
+   * laptop the instant views do not share a core with an evaluation.
+   */
+  readonly lane?: 'instant';
+  /** Started before the other jobs when this holds (the workers serve requests in order). */
+  first?(s: State): boolean;
   /** The key of the result the current state needs, or null if it needs none. */
   key(s: State, summary: ModelSummary | null): string | null;
   /** Whether a stored result is final (streaming jobs store partial results on the way). */
@@ -104,6 +113,7 @@ export function createJobs(client: EngineClient, stats: StatsClient): Job<keyof 
 
   add({
     name: 'weightInspection',
+    lane: 'instant',
     key: (s, summary) => {
       const layer = layerOf(s, summary);
       return layer === null || !inCompressView(s) ? null : weightInspectionKey(s.config, layer);
@@ -120,7 +130,22 @@ export function createJobs(client: EngineClient, stats: StatsClient): Job<keyof 
   });
 
   add({
+    name: 'layerErrors',
+    lane: 'instant',
+    key: (s) => (inQuantView(s) ? layerErrorsKey(s.config) : null),
+    run: async ({ config, emit }) =>
+      emit(
+        await stats.call((api) =>
+          api.layerErrors(config.dataset, config.arch, compressSettings(config)),
+        ),
+      ),
+  });
+
+  add({
     name: 'report',
+    lane: 'instant',
+    // In the pruning lab the sizes and sparsity are what a slider step changes: first in line.
+    first: inPruneView,
     key: (s) => (inCompressView(s) ? reportKey(s.config) : null),
     run: async ({ config, emit }) =>
       emit(
@@ -137,6 +162,7 @@ export function createJobs(client: EngineClient, stats: StatsClient): Job<keyof 
 
   add({
     name: 'maskImage',
+    lane: 'instant',
     key: (s, summary) => {
       const layer = layerOf(s, summary);
       return layer === null || !inPruneView(s) ? null : maskKey(s.config, layer);

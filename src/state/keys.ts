@@ -41,6 +41,11 @@ export function weightInspectionKey(config: Config, layer: string): string {
   return `${modelKey(config)}|${compressKey(compressSettings(config))}|${layer}|${config.bins}`;
 }
 
+/** The compressed model's weights, all layers. */
+export function layerErrorsKey(config: Config): string {
+  return `${modelKey(config)}|${compressKey(compressSettings(config))}`;
+}
+
 /** Sizes and sparsity of the compressed model: its weights plus how they are stored. */
 export function reportKey(config: Config): string {
   const s = config.storage;

@@ -4,6 +4,7 @@ import {
   effectiveLayer,
   evaluationKey,
   histogramKey,
+  layerErrorsKey,
   maskKey,
   pruneSweepKey,
   quantEvaluationKey,
@@ -79,6 +80,10 @@ export const selectSweepCurrent = (s: State) => currentKey(s.sweep, sweepKey(s.c
 
 export const selectSensitivity = (s: State) =>
   s.sensitivity?.key === sensitivityKey(s.config) ? s.sensitivity.data : null;
+
+export const selectLayerErrors = (s: State) => shown(s.layerErrors, s);
+export const selectLayerErrorsCurrent = (s: State) =>
+  currentKey(s.layerErrors, layerErrorsKey(s.config));
 
 export const selectReport = (s: State) => shown(s.report, s);
 export const selectReportCurrent = (s: State) => currentKey(s.report, reportKey(s.config));

@@ -5,7 +5,12 @@ import type { ActQuant, Cluster, Config, Prune, Storage, View, WeightQuant } fro
 import type { BackendInfo } from '../worker/backend';
 import type { Evaluation, LayerHistogram, ModelSummary } from '../worker/engine';
 import type { ActInspection } from '../worker/calibration';
-import type { CompressionReport, MaskImage, WeightInspection } from '../worker/inspect';
+import type {
+  CompressionReport,
+  LayerErrors,
+  MaskImage,
+  WeightInspection,
+} from '../worker/inspect';
 
 /**
  * Results carry the key of the config they were computed from: a result whose key differs from
@@ -84,6 +89,8 @@ export interface Results {
   /** The compressed model's accuracy, streamed the same way. */
   quantEvaluation: Keyed<Evaluation> | null;
   weightInspection: Keyed<WeightInspection> | null;
+  /** SQNR, MSE and levels of every layer of the compressed model. */
+  layerErrors: Keyed<LayerErrors> | null;
   actInspection: Keyed<ActInspection> | null;
   sweep: Keyed<Sweep> | null;
   sensitivity: Keyed<Sensitivity> | null;
@@ -141,6 +148,7 @@ export const initialState: State = {
   sensitivity: null,
   report: null,
   maskImage: null,
+  layerErrors: null,
   pruneSweep: null,
   sensitivityRequest: '',
   experiments: [],

@@ -13,10 +13,13 @@ const WRITE_DELAY_MS = 150;
 export function startUrlSync(store: Store): () => void {
   let timer: ReturnType<typeof setTimeout> | null = null;
   let lastWritten = '';
+  /** The model of the hash last read or written: a new one pushes a history entry. */
+  let lastModel = '';
 
   const readHash = () => {
     const { config, problems } = parseConfig(window.location.hash);
     lastWritten = serializeConfig(config);
+    lastModel = modelKey(config);
     store.getState().replaceConfig(config);
     if (problems.length > 0) {
       store.getState().addNotice('warning', `This link had problems: ${problems.join(' ')}`);
@@ -31,11 +34,12 @@ export function startUrlSync(store: Store): () => void {
 
   const write = () => {
     timer = null;
-    const hash = serializeConfig(store.getState().config);
+    const config = store.getState().config;
+    const hash = serializeConfig(config);
     if (hash === lastWritten) return;
-    const previous = parseConfig(lastWritten).config;
-    const major = modelKey(previous) !== modelKey(store.getState().config);
+    const major = modelKey(config) !== lastModel;
     lastWritten = hash;
+    lastModel = modelKey(config);
     if (major) history.pushState(null, '', `#${hash}`);
     else history.replaceState(history.state, '', `#${hash}`);
   };

@@ -40,11 +40,21 @@ describe('compression pipeline', () => {
     }
   });
 
-  it('keeps pruned weights at exactly 0 through quantization, binary and clustering', () => {
+  it('keeps pruned weights at exactly 0 through every format', () => {
     for (const weights of [
       { ...DEFAULT_CONFIG.weights, bits: 4 },
+      {
+        ...DEFAULT_CONFIG.weights,
+        bits: 3,
+        scheme: 'affine' as const,
+        granularity: 'channel' as const,
+      },
       { ...DEFAULT_CONFIG.weights, bits: 1 },
+      { ...DEFAULT_CONFIG.weights, bits: 2, ternary: true },
       { ...DEFAULT_CONFIG.weights, format: 'cluster' as const },
+      { ...DEFAULT_CONFIG.weights, format: 'float32' as const },
+      { ...DEFAULT_CONFIG.weights, format: 'float16' as const },
+      { ...DEFAULT_CONFIG.weights, format: 'bfloat16' as const },
     ]) {
       const c = cfg({
         weights,

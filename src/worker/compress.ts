@@ -115,9 +115,14 @@ export function compressModel(
       };
     }
     const spec = layerSpec(s, name);
-    const q = quantizeWeights(base, w.info.kernelShape, spec);
-    // Binary maps 0 to +α: re-apply the mask so that pruned weights stay pruned.
-    const values = mask ? applyMask(q.values, mask) : q.values;
+    // Pruned float32 weights are `base` itself, already a masked copy (no third copy of 235k).
+    const q =
+      spec.kind === 'float32' && mask
+        ? { values: base, tensor: null }
+        : quantizeWeights(base, w.info.kernelShape, spec);
+    // Every other format maps 0 to 0, but binary maps it to +α: re-apply the mask there so that
+    // pruned weights stay pruned.
+    const values = mask && spec.kind === 'binary' ? applyMask(q.values, mask) : q.values;
     return { name, values, mask, biasMask, prune: p, spec, tensor: q.tensor, cluster: null };
   });
   return { layers, prune: pruned };

@@ -1,6 +1,6 @@
 import { compressKey } from '../core/plan/pipeline';
 import type { CompressSettings } from '../core/plan/pipeline';
-import { countClipped, distinctLevels, maxAbsError, mse, sqnrDb } from '../core/quant/sqnr';
+import { distinctLevels, errorStats } from '../core/quant/sqnr';
 import type { QuantErrorStats } from '../core/quant/sqnr';
 import { compressModel } from './compress';
 import type { CompressedModel } from './compress';
@@ -30,59 +30,79 @@ export function compressed(m: WeightsSource, settings: CompressSettings): Compre
   return c;
 }
 
-export interface LayerQuantError extends QuantErrorStats {
+export interface LayerQuantError extends Omit<QuantErrorStats, 'levels'> {
   readonly name: string;
+  /** Distinct values of the compressed kernel; null for float formats (no grid to count). */
+  readonly levels: number | null;
+}
+
+/** The error stats of layer `index` of `c`, the compressed copy of `m`. */
+function layerError(m: WeightsSource, c: CompressedModel, index: number): LayerQuantError {
+  const w = m.original[index]!;
+  const l = c.layers[index]!;
+  const t = l.tensor;
+  // A weight is clipped when the clamp to [qmin, qmax] changed its code, i.e. it lies more than
+  // half a step outside the grid's end points (closer ones round to the end code anyway).
+  // Binary and ternary saturate by design: no clip count for them.
+  const clip =
+    t && l.spec.kind === 'uniform'
+      ? {
+          clipMin: t.clipMin.map((v, ch) => v - t.scale[ch]! / 2),
+          clipMax: t.clipMax.map((v, ch) => v + t.scale[ch]! / 2),
+        }
+      : undefined;
+  return { name: w.info.name, ...errorStats(w.kernel, l.values, clip), levels: levelsUsed(l) };
+}
+
+const errorCache = new WeakMap<CompressedModel, (LayerQuantError | undefined)[]>();
+
+/** The error stats of one layer under `settings`, computed once per compressed model. */
+export function layerErrorOf(
+  m: WeightsSource,
+  settings: CompressSettings,
+  index: number,
+): LayerQuantError {
+  const c = compressed(m, settings);
+  let errors = errorCache.get(c);
+  if (!errors) {
+    errors = [];
+    errorCache.set(c, errors);
+  }
+  return (errors[index] ??= layerError(m, c, index));
 }
 
 export function layerErrors(m: WeightsSource, settings: CompressSettings): LayerQuantError[] {
-  const c = compressed(m, settings);
-  return m.original.map((w, i) => {
-    const l = c.layers[i]!;
-    const t = l.tensor;
-    // A weight is clipped when the clamp to [qmin, qmax] changed its code, i.e. it lies more than
-    // half a step outside the grid's end points (closer ones round to the end code anyway).
-    // Binary and ternary saturate by design: no clip count for them.
-    const clip =
-      t && l.spec.kind === 'uniform'
-        ? {
-            clipMin: t.clipMin.map((v, ch) => v - t.scale[ch]! / 2),
-            clipMax: t.clipMax.map((v, ch) => v + t.scale[ch]! / 2),
-          }
-        : undefined;
-    return {
-      name: w.info.name,
-      mse: mse(w.kernel, l.values),
-      sqnrDb: sqnrDb(w.kernel, l.values),
-      maxAbsError: maxAbsError(w.kernel, l.values),
-      clipped: clip ? countClipped(w.kernel, clip.clipMin, clip.clipMax) : 0,
-      levels: levelsUsed(l),
-    };
-  });
+  return m.original.map((_, i) => layerErrorOf(m, settings, i));
 }
 
 /**
  * Distinct values of a compressed kernel, from its codes where that is exact (a Set over 235k
- * floats cost ~20 ms of every slider step): per-tensor integer codes map one-to-one to values,
- * and clustered weights take their centroids' values (plus 0 where pruned).
+ * floats cost ~20 ms of every slider step): per tensor, a code stands for one value, and
+ * clustered weights take their centroids' values (plus 0 where pruned). Float formats have no
+ * grid to count: null.
  */
-function levelsUsed(l: CompressedModel['layers'][number]): number {
+function levelsUsed(l: CompressedModel['layers'][number]): number | null {
   const t = l.tensor;
-  if (t && t.scale.length === 1 && !l.mask) {
-    const seen = new Uint8Array(t.qmax - t.qmin + 1);
-    let n = 0;
-    for (const q of t.codes) {
-      const k = q - t.qmin;
-      if (seen[k] === 0) {
-        seen[k] = 1;
-        n++;
-      }
+  if (t && t.scale.length === 1) {
+    // One example position per code used by a kept weight; pruned weights are exactly 0.
+    const example = new Int32Array(t.qmax - t.qmin + 1).fill(-1);
+    const { codes, qmin } = t;
+    const mask = l.mask;
+    let pruned = false;
+    for (let i = 0; i < codes.length; i++) {
+      if (mask && mask[i] === 0) pruned = true;
+      else example[codes[i]! - qmin] = i;
     }
-    return n;
+    const values = new Set<number>();
+    for (const i of example) if (i >= 0) values.add(l.values[i]! === 0 ? 0 : l.values[i]!);
+    if (pruned) values.add(0);
+    return values.size;
   }
   if (l.cluster) {
     let n = 0;
     for (const c of l.cluster.counts) if (c > 0) n++;
     return n + (l.mask ? 1 : 0);
   }
-  return distinctLevels(l.values);
+  if (t) return distinctLevels(l.values);
+  return null;
 }

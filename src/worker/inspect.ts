@@ -1,10 +1,22 @@
 import type { Storage } from '../core/config';
 import { histogram } from '../core/histogram';
+import type { Histogram } from '../core/histogram';
+import { Lru } from './lru';
 import type { CompressSettings } from '../core/plan/pipeline';
-import { tensorStats } from '../core/stats';
+import { minMaxPerChannel } from '../core/quant/channels';
 import { sizeReport } from './compress';
 import type { SizeReport } from './compress';
-import { compressed, layerErrors } from './compressed';
+import { compressed, layerErrorOf, layerErrors } from './compressed';
+
+/** The error stats of every layer (SQNR, MSE, levels), in model order. */
+export interface LayerErrors {
+  readonly modelId: string;
+  readonly errors: LayerQuantError[];
+}
+
+export function allLayerErrors(m: WeightsSource, settings: CompressSettings): LayerErrors {
+  return { modelId: m.meta.id, errors: layerErrors(m, settings) };
+}
 import type { LayerQuantError, WeightsSource } from './compressed';
 
 /** The instant views of the compressed model: histograms, grids, sizes, sparsity, the mask image. */
@@ -33,10 +45,51 @@ export interface WeightInspection {
   readonly zeroPoint: Int32Array | null;
   readonly qmin: number | null;
   readonly qmax: number | null;
-  readonly errors: LayerQuantError[];
+  /** Error stats of this layer (all layers' are in the compression report). */
+  readonly error: LayerQuantError;
 }
 
 const MAX_DRAWN_LEVELS = 256;
+
+function minMax(x: Float32Array): { min: number; max: number } {
+  const r = minMaxPerChannel(x, 1);
+  return { min: r.min[0]!, max: r.max[0]! };
+}
+
+/*
+ * The trained weights never change: their range, and their histogram over the last few ranges
+ * asked for, are kept per kernel rather than recomputed at every slider step.
+ */
+const ranges = new WeakMap<Float32Array, { min: number; max: number }>();
+const originalHistograms = new WeakMap<Float32Array, Lru<Histogram>>();
+
+function rangeOf(kernel: Float32Array): { min: number; max: number } {
+  let r = ranges.get(kernel);
+  if (!r) {
+    r = minMax(kernel);
+    ranges.set(kernel, r);
+  }
+  return r;
+}
+
+function originalHistogram(
+  kernel: Float32Array,
+  bins: number,
+  range: { min: number; max: number },
+): Histogram {
+  let cache = originalHistograms.get(kernel);
+  if (!cache) {
+    cache = new Lru<Histogram>(8);
+    originalHistograms.set(kernel, cache);
+  }
+  const key = `${bins}|${range.min}|${range.max}`;
+  let h = cache.get(key);
+  if (!h) {
+    h = histogram(kernel, { bins, range });
+    cache.set(key, h);
+  }
+  return h;
+}
 
 export function inspectWeights(
   m: WeightsSource,
@@ -48,14 +101,23 @@ export function inspectWeights(
   const w = m.original[index];
   if (!w) throw new Error(`Model ${m.meta.id} has no layer "${layer}".`);
   const q = compressed(m, settings).layers[index]!;
-  // The same bins for both, over both ranges (a level may sit just beyond the trained range):
-  // the quantized histogram snaps onto the grid inside them.
-  const a = tensorStats(w.kernel);
-  const b = tensorStats(q.values);
-  const range = { min: Math.min(a.min, b.min), max: Math.max(a.max, b.max) };
-  const h0 = histogram(w.kernel, { bins, range });
-  const h1 = histogram(q.values, { bins, range });
+  // The same bins for both, over both ranges (a level may sit just beyond the trained range),
+  // and, per tensor, over the whole grid: a symmetric grid's unused end levels are worth seeing.
   const t = q.tensor;
+  const range = { ...rangeOf(w.kernel) };
+  if (t && t.clipMin.length === 1 && q.spec.kind === 'uniform') {
+    range.min = Math.min(range.min, t.clipMin[0]!);
+    range.max = Math.max(range.max, t.clipMax[0]!);
+  }
+  let h1 = histogram(q.values, { bins, range });
+  if (h1.outside > 0) {
+    // Rare (an affine grid's rounded end level): widen to the compressed values too.
+    const b = minMax(q.values);
+    range.min = Math.min(range.min, b.min);
+    range.max = Math.max(range.max, b.max);
+    h1 = histogram(q.values, { bins, range });
+  }
+  const h0 = originalHistogram(w.kernel, bins, range);
   const binary = q.spec.kind === 'binary';
   let levels: Float32Array | null = null;
   let channelMin: Float32Array | null = null;
@@ -70,14 +132,7 @@ export function inspectWeights(
         ? Float32Array.from([-s, s])
         : new Float32Array(t.qmax - t.qmin + 1).map((_, i) => (t.qmin + i - z) * s);
     }
-    channelMin = new Float32Array(channels).fill(Infinity);
-    channelMax = new Float32Array(channels).fill(-Infinity);
-    for (let i = 0; i < w.kernel.length; i++) {
-      const c = i % channels;
-      const v = w.kernel[i]!;
-      if (v < channelMin[c]!) channelMin[c] = v;
-      if (v > channelMax[c]!) channelMax[c] = v;
-    }
+    ({ min: channelMin, max: channelMax } = minMaxPerChannel(w.kernel, channels));
   }
   // Weight sharing: the levels are the centroids (and 0 for pruned weights).
   if (q.cluster)
@@ -88,7 +143,7 @@ export function inspectWeights(
     min: h0.min,
     max: h0.max,
     binWidth: h0.binWidth,
-    original: h0.counts,
+    original: h0.counts.slice(), // the cached histogram stays here; the copy is transferred
     quantized: h1.counts,
     levels,
     clipMin: t ? t.clipMin : null,
@@ -99,7 +154,7 @@ export function inspectWeights(
     zeroPoint: t ? t.zeroPoint : null,
     qmin: t ? t.qmin : null,
     qmax: t ? t.qmax : null,
-    errors: layerErrors(m, settings),
+    error: layerErrorOf(m, settings, index),
   };
 }
 

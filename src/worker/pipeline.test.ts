@@ -9,7 +9,8 @@ import { loadShippedDataset, loadShippedModel } from '../testing/shipped';
 import type { LoadedDataset, LoadedModel } from './assets';
 import { actQuantizers, inspectActivations } from './calibration';
 import { applySettings } from './apply';
-import { layerErrors } from './compressed';
+import { distinctLevels } from '../core/quant/sqnr';
+import { compressed, layerErrors } from './compressed';
 import { inspectWeights } from './inspect';
 
 /**
@@ -87,9 +88,37 @@ describe('quantization pipeline on the shipped MNIST MLP', () => {
     expect(sum(r.original)).toBe(300 * 100);
     expect(sum(r.quantized)).toBe(300 * 100);
     expect(r.levels).toHaveLength(7);
-    expect(r.errors.find((e) => e.name === 'fc2')!.levels).toBeLessThanOrEqual(7);
+    expect(r.error.name).toBe('fc2');
+    expect(r.error.levels).toBeLessThanOrEqual(7);
     // Symmetric per-tensor min-max never clips a weight.
-    expect(r.errors.every((e) => e.clipped === 0)).toBe(true);
+    expect(r.error.clipped).toBe(0);
+    expect(layerErrors(m, settings({ bits: 3 })).every((e) => e.clipped === 0)).toBe(true);
+    expect(layerErrors(m, settings({ bits: 3 }))[1]).toEqual(r.error);
+  });
+
+  it('counts the distinct values of every compressed layer exactly, from codes or clusters', () => {
+    const pruned = { ...DEFAULT_CONFIG.prune, method: 'magnitude' as const, sparsity: 0.6 };
+    const cases = [
+      settings({ bits: 3 }),
+      settings({ bits: 4, scheme: 'affine' }),
+      settings({ bits: 4, granularity: 'channel' }),
+      settings({ bits: 1 }),
+      settings({ bits: 2, ternary: true }),
+      { ...settings({ bits: 3 }), prune: pruned },
+      { ...settings({ bits: 1 }), prune: pruned },
+      {
+        ...settings({ format: 'cluster' }),
+        prune: pruned,
+        cluster: { k: 8, init: 'linear' as const },
+      },
+    ];
+    for (const s of cases) {
+      const values = compressed(m, s).layers.map((l) => l.values);
+      layerErrors(m, s).forEach((e, i) => expect(e.levels).toBe(distinctLevels(values[i]!)));
+    }
+    // Float formats have no grid: nothing to count.
+    for (const e of layerErrors(m, { ...settings({ format: 'float32' }), prune: pruned }))
+      expect(e.levels).toBeNull();
   });
 
   it('calibrates activations: percentile clips a little, min-max nothing', async () => {

@@ -5,8 +5,8 @@ import type { Storage } from '../core/config';
 import type { CompressSettings } from '../core/plan/pipeline';
 import { readLayersModelWeights } from '../core/weightsFile';
 import type { WeightsSource } from './compressed';
-import { compressionReport, inspectWeights, maskImage } from './inspect';
-import type { CompressionReport, MaskImage, WeightInspection } from './inspect';
+import { allLayerErrors, compressionReport, inspectWeights, maskImage } from './inspect';
+import type { CompressionReport, LayerErrors, MaskImage, WeightInspection } from './inspect';
 
 /**
  * The stats worker: the instant views (weight histograms with the grid, sizes, sparsity, the mask
@@ -53,6 +53,14 @@ export const stats = {
   ): Promise<WeightInspection> {
     const r = inspectWeights(await getModel(dataset, arch), settings, layer, bins);
     return Comlink.transfer(r, [r.original.buffer, r.quantized.buffer]);
+  },
+
+  async layerErrors(
+    dataset: DatasetId,
+    arch: ArchId,
+    settings: CompressSettings,
+  ): Promise<LayerErrors> {
+    return allLayerErrors(await getModel(dataset, arch), settings);
   },
 
   async compressionReport(
