@@ -37,3 +37,60 @@ export async function waitForFullAccuracy(page: Page, testCount: string) {
   });
   await expect(page.getByTestId('accuracy-note')).not.toContainText('quick estimate');
 }
+
+/**
+ * Starts recording main-thread long tasks (the Long Tasks API reports every task over 50 ms);
+ * the returned function stops and gives their durations in ms.
+ */
+export async function recordLongTasks(page: Page): Promise<() => Promise<number[]>> {
+  await page.evaluate(() => {
+    const w = window as unknown as {
+      __longTasks: number[];
+      __longTaskObserver: PerformanceObserver;
+    };
+    w.__longTasks = [];
+    w.__longTaskObserver = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) w.__longTasks.push(e.duration);
+    });
+    w.__longTaskObserver.observe({ type: 'longtask' });
+  });
+  return () =>
+    page.evaluate(() => {
+      const w = window as unknown as {
+        __longTasks: number[];
+        __longTaskObserver: PerformanceObserver;
+      };
+      // Entries still queued in the observer are delivered by takeRecords.
+      for (const e of w.__longTaskObserver.takeRecords()) w.__longTasks.push(e.duration);
+      w.__longTaskObserver.disconnect();
+      return w.__longTasks;
+    });
+}
+
+/**
+ * Drags a range input's thumb with the mouse from one end to the other and back, one small move
+ * every `pauseMs`, as a hand does: every step fires an input event.
+ */
+export async function dragSlider(
+  page: Page,
+  slider: ReturnType<Page['getByRole']>,
+  { moves = 24, pauseMs = 25 }: { moves?: number; pauseMs?: number } = {},
+): Promise<void> {
+  const box = await slider.boundingBox();
+  if (!box) throw new Error('slider not visible');
+  const y = box.y + box.height / 2;
+  const right = box.x + box.width - 4;
+  const left = box.x + 4;
+  await page.mouse.move(right, y);
+  await page.mouse.down();
+  for (const [from, to] of [
+    [right, left],
+    [left, right],
+  ] as const) {
+    for (let i = 1; i <= moves; i++) {
+      await page.mouse.move(from + ((to - from) * i) / moves, y);
+      await page.waitForTimeout(pauseMs);
+    }
+  }
+  await page.mouse.up();
+}

@@ -76,7 +76,7 @@ test.describe('foundation', () => {
     await page.goto('/#v=1&data=mnist&model=mlp&bins=64');
     const chart = page.getByTestId('weight-histogram');
     await expect(chart).toHaveAttribute('data-bins', '64');
-    await expect(chart.locator('.recharts-bar-rectangle').first()).toBeVisible();
+    await expect(chart.locator('path.hist-series').first()).toBeVisible();
     await expect(page.getByRole('heading', { name: 'Weights of fc1' })).toBeVisible();
     await page.getByRole('button', { name: 'Show weights of layer fc3' }).click();
     await expect(page.getByRole('heading', { name: 'Weights of fc3' })).toBeVisible();

@@ -1,4 +1,4 @@
-import { expect, test } from './fixtures';
+import { dragSlider, expect, recordLongTasks, test } from './fixtures';
 
 test.describe('pruning and clustering lab', () => {
   test('90% sparsity: the sparsity chart, the mask view and the accuracy update; the URL round-trips', async ({
@@ -62,6 +62,28 @@ test.describe('pruning and clustering lab', () => {
     const sweep = page.getByTestId('prune-sweep');
     await expect(sweep).toHaveAttribute('data-methods', 'magnitude,global,structured,random');
     await expect(sweep).toHaveAttribute('data-done', 'true', { timeout: 50_000 });
+    // One curve per method, and the three N:M patterns as points.
+    await expect(sweep.locator('g.line-series')).toHaveCount(4);
+    await expect(sweep.locator('circle.scatter-point')).toHaveCount(3);
     await expect(page.getByTestId('experiments-scatter')).not.toHaveAttribute('data-count', '0');
+  });
+
+  test('the main thread stays responsive while the sparsity is dragged', async ({ page }) => {
+    await page.goto('/#v=1&data=mnist&model=mlp&view=prune&pm=mag&sp=99&w=f32');
+    const accuracy = page.getByTestId('quant-accuracy');
+    await expect(accuracy).toHaveAttribute('data-current', 'true', { timeout: 45_000 });
+    const stop = await recordLongTasks(page);
+    const slider = page.getByRole('slider', { name: 'Sparsity' });
+    await slider.scrollIntoViewIfNeeded();
+    // 99% → 0% → 99% with the mouse: masks, sizes and the mask image follow every step.
+    await dragSlider(page, slider, { moves: 20 });
+    await expect(page.getByTestId('sparsity-chart')).toHaveAttribute('data-current', 'true');
+    await expect(accuracy).toHaveAttribute('data-current', 'true', { timeout: 45_000 });
+    const longTasks = await stop();
+    test.info().annotations.push({
+      type: 'long tasks (ms)',
+      description: JSON.stringify(longTasks.map(Math.round)),
+    });
+    expect(longTasks).toEqual([]);
   });
 });

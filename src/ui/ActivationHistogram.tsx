@@ -1,19 +1,10 @@
 import { memo, useDeferredValue, useMemo } from 'react';
-import {
-  Bar,
-  BarChart,
-  CartesianGrid,
-  ReferenceArea,
-  ReferenceLine,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from 'recharts';
 import { selectActInspection, selectActInspectionCurrent, selectLayer } from '../state/selectors';
 import type { ActQuant } from '../core/config';
 import { useStore } from '../state/store';
 import { Fresh } from './Fresh';
+import { Histogram } from './Histogram';
+import type { HistogramSeries } from './Histogram';
 import { formatInt, formatNumber, formatPercent } from './format';
 
 /** What the selected layer reads during calibration, and the clip range the observer chose. */
@@ -34,13 +25,10 @@ const ActivationHistogramView = memo(function ActivationHistogramView({
   inspection: ReturnType<typeof selectActInspection>;
   layer: string | null;
 }) {
-  const data = useMemo(
-    () =>
+  const series = useMemo(
+    (): HistogramSeries[] =>
       inspection
-        ? Array.from(inspection.counts, (count, i) => ({
-            x: inspection.min + (i + 0.5) * inspection.binWidth,
-            count,
-          }))
+        ? [{ name: 'activations', counts: inspection.counts, kind: 'bars', color: '#c2255c' }]
         : [],
     [inspection],
   );
@@ -66,58 +54,17 @@ const ActivationHistogramView = memo(function ActivationHistogramView({
         data-testid="act-histogram"
       >
         {inspection ? (
-          <ResponsiveContainer width="100%" height="100%">
-            <BarChart
-              data={data}
-              barCategoryGap={0}
-              margin={{ top: 8, right: 16, bottom: 24, left: 8 }}
-            >
-              <CartesianGrid strokeDasharray="3 3" vertical={false} />
-              <XAxis
-                dataKey="x"
-                type="number"
-                domain={[inspection.min, inspection.max]}
-                tickFormatter={(v: number) => formatNumber(v, 2)}
-                label={{ value: 'activation value', position: 'insideBottom', offset: -12 }}
-              />
-              <YAxis scale="sqrt" tickFormatter={(v: number) => formatInt(v)} />
-              <Tooltip
-                formatter={(v) => [formatInt(Number(v)), 'values']}
-                labelFormatter={(v) => `≈ ${formatNumber(Number(v), 4)}`}
-              />
-              {inspection.clip.max < inspection.max && (
-                <ReferenceArea
-                  x1={inspection.clip.max}
-                  x2={inspection.max}
-                  fill="#e0786c"
-                  fillOpacity={0.2}
-                  ifOverflow="hidden"
-                />
-              )}
-              {inspection.clip.min > inspection.min && (
-                <ReferenceArea
-                  x1={inspection.min}
-                  x2={inspection.clip.min}
-                  fill="#e0786c"
-                  fillOpacity={0.2}
-                  ifOverflow="hidden"
-                />
-              )}
-              <Bar dataKey="count" fill="#c2255c" isAnimationActive={false} />
-              <ReferenceLine
-                x={inspection.clip.min}
-                stroke="#c92a2a"
-                strokeDasharray="4 3"
-                ifOverflow="hidden"
-              />
-              <ReferenceLine
-                x={inspection.clip.max}
-                stroke="#c92a2a"
-                strokeDasharray="4 3"
-                ifOverflow="hidden"
-              />
-            </BarChart>
-          </ResponsiveContainer>
+          <Histogram
+            min={inspection.min}
+            max={inspection.max}
+            binWidth={inspection.binWidth}
+            series={series}
+            yScale="sqrt"
+            xLabel="activation value"
+            unit="values"
+            clipMin={inspection.clip.min}
+            clipMax={inspection.clip.max}
+          />
         ) : (
           <p className="muted">Calibrating on {formatInt(acts.calibration)} training images…</p>
         )}

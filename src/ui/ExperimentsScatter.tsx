@@ -1,18 +1,10 @@
 import { memo, useDeferredValue, useMemo } from 'react';
-import {
-  CartesianGrid,
-  ResponsiveContainer,
-  Scatter,
-  ScatterChart,
-  Tooltip,
-  XAxis,
-  YAxis,
-  ZAxis,
-} from 'recharts';
 import { selectSummary } from '../state/selectors';
 import type { Experiment } from '../state/store';
 import { useStore } from '../state/store';
 import { formatPercent } from './format';
+import { LineChart } from './LineChart';
+import type { LineSeries } from './LineChart';
 
 /** Every configuration measured this session: accuracy against true size. */
 export function ExperimentsScatter() {
@@ -29,52 +21,53 @@ const ExperimentsScatterView = memo(function ExperimentsScatterView({
   summary: ReturnType<typeof selectSummary>;
   experiments: readonly Experiment[];
 }) {
-  const data = useMemo(
-    () =>
-      experiments
-        .filter((e) => e.model === summary?.id)
-        .map((e) => ({
-          size: e.sizeBits / 8000,
-          accuracy: e.accuracy * 100,
-          label: e.label,
-          ratio: e.float32Bits / e.sizeBits,
-        })),
-    [experiments, summary],
+  const chart = useMemo(() => {
+    const points = experiments
+      .filter((e) => e.model === summary?.id)
+      .map((e) => ({
+        // log10 of the size in KB: the axis is logarithmic.
+        x: Math.log10(e.sizeBits / 8000),
+        y: e.accuracy * 100,
+        label: `${e.label}: ${formatPercent(e.accuracy)} · ${formatKb(e.sizeBits / 8000)} · ${(e.float32Bits / e.sizeBits).toFixed(1)}× smaller`,
+      }));
+    const xs = points.map((p) => p.x);
+    const ys = points.map((p) => p.y);
+    const lo = xs.length ? Math.min(...xs) : 0;
+    const hi = xs.length ? Math.max(...xs) : 1;
+    // At least half a decade either side, so that a lone point still gets ticks around it.
+    const pad = Math.max(0.35, (hi - lo) * 0.08);
+    const xDomain = [lo - pad, hi + pad] as const;
+    const yMin = ys.length ? Math.min(...ys) : 0;
+    return {
+      points,
+      xDomain,
+      // Powers of ten and their 2× and 5× inside the range.
+      xTicks: logTicks(xDomain[0], xDomain[1]),
+      yDomain: [Math.max(0, Math.floor((yMin - 2) / 10) * 10), 100] as const,
+    };
+  }, [experiments, summary]);
+  const scatter = useMemo(
+    () => ({ name: 'measured configurations', color: '#3b6fd8', points: chart.points }),
+    [chart],
   );
   return (
     <section className="panel" aria-label="Accuracy versus size">
       <h2>Accuracy vs size, this session</h2>
-      <div className="chart short" data-testid="experiments-scatter" data-count={data.length}>
-        <ResponsiveContainer width="100%" height="100%">
-          <ScatterChart margin={{ top: 8, right: 24, bottom: 24, left: 8 }}>
-            <CartesianGrid strokeDasharray="3 3" />
-            <XAxis
-              dataKey="size"
-              type="number"
-              scale="log"
-              domain={['auto', 'auto']}
-              tickFormatter={(v: number) => `${v >= 10 ? v.toFixed(0) : v.toPrecision(2)} KB`}
-              label={{ value: 'true size (log scale)', position: 'insideBottom', offset: -12 }}
-            />
-            <YAxis dataKey="accuracy" type="number" domain={['auto', 100]} unit="%" />
-            <ZAxis range={[60, 60]} />
-            <Tooltip
-              content={({ payload }) => {
-                const p = payload?.[0]?.payload as
-                  { label: string; size: number; accuracy: number; ratio: number } | undefined;
-                return p ? (
-                  <div className="tooltip">
-                    <strong>{p.label}</strong>
-                    <br />
-                    {formatPercent(p.accuracy / 100)} · {p.size.toFixed(1)} KB ·{' '}
-                    {p.ratio.toFixed(1)}× smaller
-                  </div>
-                ) : null;
-              }}
-            />
-            <Scatter data={data} fill="#3b6fd8" isAnimationActive={false} />
-          </ScatterChart>
-        </ResponsiveContainer>
+      <div
+        className="chart short"
+        data-testid="experiments-scatter"
+        data-count={chart.points.length}
+      >
+        <LineChart
+          xDomain={chart.xDomain}
+          xTicks={chart.xTicks}
+          xLabel="true size (log scale)"
+          formatX={(v) => formatKb(10 ** v)}
+          yDomain={chart.yDomain}
+          formatY={(v) => `${Math.round(v)}%`}
+          series={NO_SERIES}
+          scatter={scatter}
+        />
       </div>
       <p className="muted small">
         Each dot is a configuration you measured on the full test set; hover for its settings.
@@ -82,3 +75,20 @@ const ExperimentsScatterView = memo(function ExperimentsScatterView({
     </section>
   );
 });
+
+const NO_SERIES: LineSeries[] = [];
+
+function formatKb(kb: number): string {
+  return `${kb >= 10 ? kb.toFixed(0) : kb.toPrecision(2)} KB`;
+}
+
+/** log10 positions of 1, 2 and 5 × 10^k inside [lo, hi] (both log10). */
+function logTicks(lo: number, hi: number): number[] {
+  const ticks: number[] = [];
+  for (let k = Math.floor(lo); k <= Math.ceil(hi); k++)
+    for (const m of [1, 2, 5]) {
+      const t = k + Math.log10(m);
+      if (t >= lo && t <= hi) ticks.push(t);
+    }
+  return ticks.length >= 2 ? ticks : [lo, hi];
+}

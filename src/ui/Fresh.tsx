@@ -1,6 +1,7 @@
 import type { HTMLAttributes, ReactNode } from 'react';
 import type { State } from '../state/store';
 import { useStore } from '../state/store';
+import { useDim } from './useDim';
 
 type Props = HTMLAttributes<HTMLElement> & {
   /** Whether the result drawn inside is the current one. */
@@ -12,15 +13,16 @@ type Props = HTMLAttributes<HTMLElement> & {
 };
 
 /**
- * Dims what it wraps while its result is stale (a newer one is being computed) and marks it with
- * `data-current`. It subscribes to the freshness flag itself, so a flip re-renders only this
+ * Dims what it wraps while its result is stale (a newer one is being computed, see useDim) and
+ * marks it with `data-current`. It subscribes to the freshness flag itself, so a flip re-renders only this
  * wrapper: the chart inside, an unchanged element, is not drawn again.
  */
 export function Fresh({ select, className, children, as = 'div', ...rest }: Props) {
   const current = useStore(select);
+  const dim = useDim(current);
   const Tag = as;
   return (
-    <Tag className={current ? className : `${className} stale`} data-current={current} {...rest}>
+    <Tag className={dim ? `${className} stale` : className} data-current={current} {...rest}>
       {children}
     </Tag>
   );

@@ -1,23 +1,18 @@
 import { memo, useDeferredValue, useMemo } from 'react';
 import { planLayer } from '../core/plan/quantPlan';
-import {
-  selectLayer,
-  selectReport,
-  selectSummary,
-  selectWeightInspection,
-} from '../state/selectors';
+import { selectLayer, selectLayerErrors, selectReport, selectSummary } from '../state/selectors';
 import { useStore } from '../state/store';
 import { formatBits, formatInt, formatNumber } from './format';
 
 /** Per-layer precision (with overrides), quantization error and size. */
 export function LayerQuantTable() {
   const summary = useStore(selectSummary);
-  const inspection = useDeferredValue(useStore(selectWeightInspection));
   const selected = useStore(selectLayer);
   const weights = useStore((s) => s.config.weights);
   const overrides = useStore((s) => s.config.overrides);
   const seed = useStore((s) => s.config.seed);
-  const report = useStore(selectReport);
+  const report = useDeferredValue(useStore(selectReport));
+  const errors = useDeferredValue(useStore(selectLayerErrors));
   const setOverride = useStore((s) => s.setLayerOverride);
   const select = useStore((s) => s.selectLayer);
   // Labels only: sizes come from the worker's report, which also knows pruning and storage.
@@ -27,11 +22,11 @@ export function LayerQuantTable() {
   );
   const sqnr = useMemo(
     () =>
-      inspection?.errors.map((e) => ({
+      errors?.errors.map((e) => ({
         name: e.name,
         sqnr: Number.isFinite(e.sqnrDb) ? Number(e.sqnrDb.toFixed(2)) : 0,
       })) ?? [],
-    [inspection],
+    [errors],
   );
   if (!summary) return null;
   return (
@@ -64,7 +59,7 @@ export function LayerQuantTable() {
           </thead>
           <tbody>
             {plans.map((p) => {
-              const e = inspection?.errors.find((x) => x.name === p.name);
+              const e = errors?.errors.find((x) => x.name === p.name);
               const ov = overrides[p.name];
               return (
                 <tr key={p.name} className={p.name === selected ? 'selected' : undefined}>
@@ -104,7 +99,9 @@ export function LayerQuantTable() {
                     {e ? (Number.isFinite(e.sqnrDb) ? `${e.sqnrDb.toFixed(1)} dB` : '∞') : '…'}
                   </td>
                   <td className="num">{e ? formatNumber(e.mse, 3) : '…'}</td>
-                  <td className="num">{e ? formatInt(e.levels) : '…'}</td>
+                  <td className="num">
+                    {e ? (e.levels === null ? '—' : formatInt(e.levels)) : '…'}
+                  </td>
                   <td className="num">
                     {(() => {
                       const size = report?.size.layers.find((l) => l.name === p.name);

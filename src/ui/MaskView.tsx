@@ -15,12 +15,14 @@ export function MaskView() {
   useEffect(() => {
     const el = canvas.current;
     if (!el || !image) return;
-    el.width = image.width;
-    el.height = image.height;
+    // Resizing a canvas clears and reallocates it: only when the layer's shape changes.
+    if (el.width !== image.width) el.width = image.width;
+    if (el.height !== image.height) el.height = image.height;
     const ctx = el.getContext('2d');
     if (!ctx) return;
+    // The pixels came transferred from the stats worker: wrapped, not copied.
     ctx.putImageData(
-      new ImageData(new Uint8ClampedArray(image.pixels), image.width, image.height),
+      new ImageData(image.pixels as Uint8ClampedArray<ArrayBuffer>, image.width, image.height),
       0,
       0,
     );

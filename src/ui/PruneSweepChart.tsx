@@ -1,19 +1,14 @@
 import { memo, useDeferredValue, useMemo } from 'react';
-import {
-  CartesianGrid,
-  ComposedChart,
-  Legend,
-  Line,
-  ReferenceLine,
-  ResponsiveContainer,
-  Scatter,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from 'recharts';
 import { selectEvaluation, selectPruneSweep, selectPruneSweepCurrent } from '../state/selectors';
 import { useStore } from '../state/store';
 import { formatPercent } from './format';
+import { LineChart, useBaseline } from './LineChart';
+import type { LineSeries, PlotGeometry, ScatterSeries } from './LineChart';
+import { useDim } from './useDim';
+
+const X_DOMAIN = [0, 100] as const;
+const X_TICKS = [0, 30, 50, 70, 80, 90, 95, 99];
+const Y_DOMAIN = [0, 100] as const;
 
 const COLORS: Record<string, string> = {
   magnitude: '#3b6fd8',
@@ -35,106 +30,69 @@ export function PruneSweepChart() {
   const sweep = useDeferredValue(useStore(selectPruneSweep));
   const current = useDeferredValue(useStore(selectPruneSweepCurrent));
   const base = useDeferredValue(useStore(selectEvaluation));
-  const sparsity = useDeferredValue(useStore((s) => s.config.prune.sparsity));
-  const method = useDeferredValue(useStore((s) => s.config.prune.method));
-  return (
-    <PruneSweepChartView
-      sweep={sweep}
-      current={current}
-      base={base}
-      sparsity={sparsity}
-      method={method}
-    />
-  );
+  // The current sparsity is not a prop: its marker subscribes by itself, so a slider step
+  // redraws one line instead of the whole chart (a 50–120 ms task as a recharts ReferenceLine).
+  return <PruneSweepChartView sweep={sweep} current={current} base={base} />;
 }
 
 const PruneSweepChartView = memo(function PruneSweepChartView({
   sweep,
   current,
   base,
-  sparsity,
-  method,
 }: {
   sweep: ReturnType<typeof selectPruneSweep>;
   current: boolean;
   base: ReturnType<typeof selectEvaluation>;
-  sparsity: number;
-  method: string;
 }) {
-  const data = useMemo(
-    () =>
-      sweep?.points.map((p) => {
-        const row: Record<string, number> = { sparsity: p.sparsity * 100 };
-        for (const [m, a] of Object.entries(p.accuracy)) row[m] = a * 100;
-        return row;
-      }) ?? [],
+  const dim = useDim(current);
+  const series = useMemo(
+    (): LineSeries[] =>
+      (sweep?.methods ?? []).map((m) => ({
+        key: m,
+        name: LABELS[m] ?? m,
+        color: COLORS[m] ?? '#555',
+        points: (sweep?.points ?? []).map((p) => ({
+          x: p.sparsity * 100,
+          y: p.accuracy[m] === undefined ? null : p.accuracy[m] * 100,
+        })),
+      })),
     [sweep],
   );
-  const nm = useMemo(
-    () =>
-      sweep?.nm.map((p) => ({
-        sparsity: p.sparsity * 100,
-        nm: p.accuracy * 100,
-        pattern: p.pattern,
-      })) ?? [],
+  const scatter = useMemo(
+    (): ScatterSeries => ({
+      name: 'N:M (2:4, 1:4, 4:8)',
+      color: '#f08c00',
+      points:
+        sweep?.nm.map((p) => ({ x: p.sparsity * 100, y: p.accuracy * 100, label: p.pattern })) ??
+        [],
+    }),
     [sweep],
   );
+  const hLines = useBaseline(base?.accuracy ?? null);
   return (
     <section className="panel" aria-label="Accuracy versus sparsity">
       <h2>Accuracy vs sparsity</h2>
       <div
-        className={current ? 'chart' : 'chart stale'}
+        className={dim ? 'chart stale' : 'chart'}
         data-current={current}
         data-testid="prune-sweep"
         data-done={current && sweep?.done ? 'true' : 'false'}
         data-methods={sweep?.methods.join(',') ?? ''}
       >
-        <ResponsiveContainer width="100%" height="100%">
-          <ComposedChart data={data} margin={{ top: 8, right: 24, bottom: 24, left: 8 }}>
-            <CartesianGrid strokeDasharray="3 3" />
-            <XAxis
-              dataKey="sparsity"
-              type="number"
-              domain={[0, 100]}
-              ticks={[0, 30, 50, 70, 80, 90, 95, 99]}
-              unit="%"
-              label={{ value: 'weights pruned', position: 'insideBottom', offset: -12 }}
-            />
-            <YAxis domain={[0, 100]} unit="%" />
-            <Tooltip
-              formatter={(v, name) => [formatPercent(Number(v) / 100), String(name)]}
-              labelFormatter={(x) => `${String(x)}% pruned`}
-            />
-            <Legend verticalAlign="top" height={24} />
-            {base && (
-              <ReferenceLine y={base.accuracy * 100} stroke="#2f9e6e" strokeDasharray="5 4" />
-            )}
-            {method !== 'none' && method !== 'nm' && (
-              <ReferenceLine x={sparsity * 100} stroke="#f08c00" strokeOpacity={0.6} />
-            )}
-            {(sweep?.methods ?? []).map((m) => (
-              <Line
-                key={m}
-                dataKey={m}
-                name={LABELS[m] ?? m}
-                stroke={COLORS[m] ?? '#555'}
-                strokeWidth={2}
-                dot={{ r: 2 }}
-                isAnimationActive={false}
-                connectNulls
-              />
-            ))}
-            {nm.length > 0 && (
-              <Scatter
-                data={nm}
-                dataKey="nm"
-                name="N:M (2:4, 1:4, 4:8)"
-                fill="#f08c00"
-                isAnimationActive={false}
-              />
-            )}
-          </ComposedChart>
-        </ResponsiveContainer>
+        <LineChart
+          xDomain={X_DOMAIN}
+          xTicks={X_TICKS}
+          xLabel="weights pruned"
+          formatX={(v) => `${v}%`}
+          describeX={(v) => `${v}% of weights pruned`}
+          yDomain={Y_DOMAIN}
+          formatY={(v) => `${Math.round(v)}%`}
+          describeY={(v) => formatPercent(v / 100)}
+          series={series}
+          scatter={scatter}
+          hLines={hLines}
+          Overlay={CurrentSparsityMarker}
+        />
       </div>
       <p className="muted small">
         Each point: the full test set with that fraction of weights removed (weights otherwise
@@ -144,3 +102,23 @@ const PruneSweepChartView = memo(function PruneSweepChartView({
     </section>
   );
 });
+
+/** The configured sparsity, as a vertical line in the chart's x scale. */
+function CurrentSparsityMarker({ g }: { g: PlotGeometry }) {
+  const p = useStore((s) => s.config.prune);
+  if (p.method === 'none' || p.method === 'nm') return null;
+  const x = g.x(p.sparsity * 100);
+  return (
+    <line
+      className="current-sparsity"
+      x1={x}
+      x2={x}
+      y1={g.top}
+      y2={g.bottom}
+      stroke="#f08c00"
+      strokeOpacity={0.7}
+      strokeWidth={1.5}
+      pointerEvents="none"
+    />
+  );
+}

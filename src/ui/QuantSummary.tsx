@@ -10,6 +10,7 @@ import {
 } from '../state/selectors';
 import { useStore } from '../state/store';
 import { formatBits, formatInt, formatPercent } from './format';
+import { useDim } from './useDim';
 
 /** The headline: accuracy and size of the compressed model next to the original's. */
 export function QuantSummary() {
@@ -20,6 +21,8 @@ export function QuantSummary() {
   const report = useStore(selectReport);
   const sizeCurrent = useStore(selectReportCurrent);
   const label = useStore((s) => describePipeline(s.config));
+  const dim = useDim(current);
+  const sizeDim = useDim(sizeCurrent);
   if (!summary) return null;
   const size = report?.size ?? null;
   const ratio = size && size.totalBits > 0 ? size.float32Bits / size.totalBits : null;
@@ -31,14 +34,14 @@ export function QuantSummary() {
         <div className="metric">
           <span className="metric-label">Accuracy, compressed</span>
           <span
-            className={current ? 'metric-value' : 'metric-value stale'}
+            className={dim ? 'metric-value stale' : 'metric-value'}
             data-current={current}
             data-testid="quant-accuracy"
           >
             {quant ? formatPercent(quant.accuracy) : '…'}
           </span>
           <span className="metric-note" data-testid="quant-accuracy-note">
-            {!current
+            {dim
               ? 'updating… (dimmed: the previous settings)'
               : quant
                 ? `${formatInt(quant.correct)} / ${formatInt(quant.count)} correct${full ? '' : ` · quick estimate on ${formatInt(QUICK_EVAL_COUNT)}, full test set running…`}`
@@ -48,7 +51,7 @@ export function QuantSummary() {
         <div className="metric">
           <span className="metric-label">Change vs float32</span>
           <span
-            className={`metric-value${delta !== null && delta < -0.005 ? ' bad' : ''}${current ? '' : ' stale'}`}
+            className={`metric-value${delta !== null && delta < -0.005 ? ' bad' : ''}${dim ? ' stale' : ''}`}
             data-testid="quant-delta"
           >
             {delta === null
@@ -60,7 +63,7 @@ export function QuantSummary() {
         <div className="metric">
           <span className="metric-label">Size, compressed</span>
           <span
-            className={sizeCurrent ? 'metric-value' : 'metric-value stale'}
+            className={sizeDim ? 'metric-value stale' : 'metric-value'}
             data-testid="quant-size"
           >
             {size ? formatBits(size.totalBits) : '…'}
@@ -74,7 +77,7 @@ export function QuantSummary() {
         <div className="metric">
           <span className="metric-label">Compression</span>
           <span
-            className={sizeCurrent ? 'metric-value' : 'metric-value stale'}
+            className={sizeDim ? 'metric-value stale' : 'metric-value'}
             data-testid="quant-ratio"
           >
             {ratio ? `${ratio.toFixed(1)}×` : '…'}

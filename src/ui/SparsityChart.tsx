@@ -1,14 +1,5 @@
-import { memo, useDeferredValue, useMemo } from 'react';
-import {
-  Bar,
-  BarChart,
-  CartesianGrid,
-  Legend,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from 'recharts';
+import { memo, useDeferredValue } from 'react';
+import type { LayerSparsity } from '../worker/inspect';
 import { selectReport, selectReportCurrent } from '../state/selectors';
 import { useStore } from '../state/store';
 import { Fresh } from './Fresh';
@@ -26,41 +17,49 @@ const SparsityChartView = memo(function SparsityChartView({
 }: {
   report: ReturnType<typeof selectReport>;
 }) {
-  const data = useMemo(
-    () =>
-      report?.layers.map((l) => ({
-        name: l.name,
-        achieved: Number((l.sparsity * 100).toFixed(2)),
-        target: l.skipped ? 0 : Number((l.targetSparsity * 100).toFixed(2)),
-      })) ?? [],
-    [report],
-  );
+  // Plain HTML bars, like the SQNR chart: this chart changes at every step of a sparsity drag,
+  // and as a recharts BarChart each redraw was a 50–60 ms main-thread task.
   return (
     <section className="panel" aria-label="Sparsity per layer">
       <h2>Sparsity per layer</h2>
       <Fresh
         select={selectReportCurrent}
-        className="chart short"
+        className="sparsity-bars"
         data-testid="sparsity-chart"
         data-sparsity={report ? report.sparsity.toFixed(4) : ''}
       >
         {report ? (
-          <ResponsiveContainer width="100%" height="100%">
-            <BarChart data={data} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
-              <CartesianGrid strokeDasharray="3 3" vertical={false} />
-              <XAxis dataKey="name" />
-              <YAxis domain={[0, 100]} unit="%" />
-              <Tooltip formatter={(v, name) => [`${String(v)}%`, String(name)]} />
-              <Legend verticalAlign="top" height={24} />
-              <Bar dataKey="target" name="target" fill="#c9d0dc" isAnimationActive={false} />
-              <Bar
-                dataKey="achieved"
-                name="achieved (pruned weights)"
-                fill="#7c5cd6"
-                isAnimationActive={false}
-              />
-            </BarChart>
-          </ResponsiveContainer>
+          <>
+            <div className="legend" aria-hidden="true">
+              <span>
+                <i style={{ background: '#7c5cd6' }} /> achieved (pruned weights)
+              </span>
+              <span>
+                <i style={{ background: '#c9d0dc' }} /> target
+              </span>
+            </div>
+            <div className="hbars" role="img" aria-label={describe(report.layers)}>
+              {report.layers.map((l) => (
+                <div key={l.name} className="hbar-row">
+                  <span className="hbar-label">{l.name}</span>
+                  <span className="hbar-track paired">
+                    <span
+                      className="hbar"
+                      style={{ width: `${l.sparsity * 100}%`, background: '#7c5cd6' }}
+                    />
+                    <span
+                      className="hbar"
+                      style={{
+                        width: `${l.skipped ? 0 : l.targetSparsity * 100}%`,
+                        background: '#c9d0dc',
+                      }}
+                    />
+                  </span>
+                  <span className="hbar-value">{formatPercent(l.sparsity, 1)}</span>
+                </div>
+              ))}
+            </div>
+          </>
         ) : (
           <p className="muted">Pruning…</p>
         )}
@@ -76,3 +75,9 @@ const SparsityChartView = memo(function SparsityChartView({
     </section>
   );
 });
+
+function describe(layers: readonly LayerSparsity[]): string {
+  return `Sparsity per layer: ${layers
+    .map((l) => `${l.name} ${formatPercent(l.sparsity, 1)}${l.skipped ? ' (left dense)' : ''}`)
+    .join(', ')}`;
+}

@@ -1,20 +1,17 @@
 import { memo, useDeferredValue, useMemo } from 'react';
-import {
-  CartesianGrid,
-  Legend,
-  Line,
-  LineChart,
-  ReferenceLine,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from 'recharts';
-import type { XAxisTickContentProps } from 'recharts';
 import { SWEEP_BITS } from '../state/controller';
 import { selectEvaluation, selectSweep, selectSweepCurrent } from '../state/selectors';
 import { useStore } from '../state/store';
 import { formatPercent } from './format';
+import { LineChart, useBaseline } from './LineChart';
+import type { LineSeries } from './LineChart';
+import { useDim } from './useDim';
+
+const X_DOMAIN = [1, 8] as const;
+const X_TICKS = [...SWEEP_BITS].reverse();
+/** 2, 4 and 8 bits are drawn bold: the widths real hardware and toolkits use. */
+const MARKED_BITS = [2, 4, 8];
+const Y_DOMAIN = [0, 100] as const;
 
 /** Accuracy against bit-width for the current scheme: weight-only PTQ and weights + activations. */
 export function SweepChart() {
@@ -35,80 +32,55 @@ const SweepChartView = memo(function SweepChartView({
   current: boolean;
   base: ReturnType<typeof selectEvaluation>;
 }) {
-  const data = useMemo(
-    () =>
-      (sweep?.points ?? [])
-        .map((p) => ({
-          bits: p.bits,
-          weightOnly: p.weightOnly === null ? null : p.weightOnly * 100,
-          weightAct: p.weightAct === null ? null : p.weightAct * 100,
-        }))
-        .sort((a, b) => a.bits - b.bits),
-    [sweep],
-  );
+  const series = useMemo((): LineSeries[] => {
+    const points = [...(sweep?.points ?? [])].sort((a, b) => a.bits - b.bits);
+    return [
+      {
+        key: 'weightOnly',
+        name: 'weights only (W·A32)',
+        color: '#3b6fd8',
+        points: points.map((p) => ({
+          x: p.bits,
+          y: p.weightOnly === null ? null : p.weightOnly * 100,
+        })),
+      },
+      {
+        key: 'weightAct',
+        name: `weights + activations (W·A${sweep?.actBits ?? 8})`,
+        color: '#c2255c',
+        points: points.map((p) => ({
+          x: p.bits,
+          y: p.weightAct === null ? null : p.weightAct * 100,
+        })),
+      },
+    ];
+  }, [sweep]);
+  const hLines = useBaseline(base?.accuracy ?? null);
+  const dim = useDim(current);
   const done = current && (sweep?.done ?? false);
   return (
     <section className="panel" aria-label="Accuracy versus bit-width">
       <h2>Accuracy vs bit-width</h2>
       <div
-        className={current ? 'chart' : 'chart stale'}
+        className={dim ? 'chart stale' : 'chart'}
         data-current={current}
         data-testid="sweep-chart"
         data-points={sweep?.points.length ?? 0}
         data-done={done ? 'true' : 'false'}
       >
-        <ResponsiveContainer width="100%" height="100%">
-          <LineChart data={data} margin={{ top: 8, right: 24, bottom: 24, left: 8 }}>
-            <CartesianGrid strokeDasharray="3 3" />
-            <XAxis
-              dataKey="bits"
-              type="number"
-              domain={[1, 8]}
-              ticks={[...SWEEP_BITS].reverse()}
-              tick={MarkedTick}
-              label={{ value: 'weight bits (1 = binary)', position: 'insideBottom', offset: -12 }}
-            />
-            <YAxis domain={[0, 100]} unit="%" />
-            <Tooltip
-              formatter={(v, name) => [
-                v === null ? '—' : formatPercent(Number(v) / 100),
-                String(name),
-              ]}
-              labelFormatter={(b) => `${String(b)} bits`}
-            />
-            <Legend verticalAlign="top" height={24} />
-            {base && (
-              <ReferenceLine
-                y={base.accuracy * 100}
-                stroke="#2f9e6e"
-                strokeDasharray="5 4"
-                label={{
-                  value: `float32 ${formatPercent(base.accuracy)}`,
-                  position: 'insideBottomLeft',
-                  fill: '#2f9e6e',
-                  fontSize: 12,
-                }}
-              />
-            )}
-            <Line
-              dataKey="weightOnly"
-              name="weights only (W·A32)"
-              stroke="#3b6fd8"
-              strokeWidth={2}
-              isAnimationActive={false}
-              connectNulls
-            />
-            <Line
-              dataKey="weightAct"
-              name={`weights + activations (W·A${sweep?.actBits ?? 8})`}
-              stroke="#c2255c"
-              dot={{ r: 3 }}
-              strokeWidth={2}
-              isAnimationActive={false}
-              connectNulls
-            />
-          </LineChart>
-        </ResponsiveContainer>
+        <LineChart
+          xDomain={X_DOMAIN}
+          xTicks={X_TICKS}
+          xMarked={MARKED_BITS}
+          xLabel="weight bits (1 = binary)"
+          formatX={String}
+          describeX={(b) => `${b} bit${b === 1 ? ' (binary)' : 's'}`}
+          yDomain={Y_DOMAIN}
+          formatY={(v) => `${Math.round(v)}%`}
+          describeY={(v) => formatPercent(v / 100)}
+          series={series}
+          hLines={hLines}
+        />
       </div>
       <p className="muted small">
         Each point is the full test set, measured with the current scheme, granularity and
@@ -124,23 +96,3 @@ const SweepChartView = memo(function SweepChartView({
     </section>
   );
 });
-
-/** Axis ticks with 2, 4 and 8 bits in bold: the widths real hardware and toolkits use. */
-function MarkedTick(props: XAxisTickContentProps) {
-  const x = Number(props.x);
-  const y = Number(props.y);
-  const value = Number(props.payload.value);
-  const marked = [2, 4, 8].includes(value);
-  return (
-    <text
-      x={x}
-      y={y + 14}
-      textAnchor="middle"
-      fontSize={12}
-      fontWeight={marked ? 700 : 400}
-      fill={marked ? '#1d2330' : '#5c6577'}
-    >
-      {value}
-    </text>
-  );
-}

@@ -1,5 +1,4 @@
 import { useMemo } from 'react';
-import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import {
   selectHistogram,
   selectHistogramCurrent,
@@ -8,6 +7,8 @@ import {
 } from '../state/selectors';
 import { useStore } from '../state/store';
 import { Fresh } from './Fresh';
+import { Histogram } from './Histogram';
+import type { HistogramSeries } from './Histogram';
 import { formatInt, formatNumber } from './format';
 
 export function WeightHistogram() {
@@ -17,14 +18,10 @@ export function WeightHistogram() {
   const bins = useStore((s) => s.config.bins);
   const setBins = useStore((s) => s.setBins);
 
-  // Ready-to-draw rows, rebuilt only when a new histogram arrives.
-  const data = useMemo(
-    () =>
+  const series = useMemo(
+    (): HistogramSeries[] =>
       histogram
-        ? Array.from(histogram.counts, (count, i) => ({
-            x: histogram.min + (i + 0.5) * histogram.binWidth,
-            count,
-          }))
+        ? [{ name: 'weights', counts: histogram.counts, kind: 'bars', color: '#3b6fd8' }]
         : [],
     [histogram],
   );
@@ -56,31 +53,14 @@ export function WeightHistogram() {
         data-bins={histogram?.counts.length ?? 0}
       >
         {histogram ? (
-          <ResponsiveContainer width="100%" height="100%">
-            <BarChart
-              data={data}
-              barCategoryGap={0}
-              margin={{ top: 8, right: 16, bottom: 24, left: 8 }}
-            >
-              <CartesianGrid strokeDasharray="3 3" vertical={false} />
-              <XAxis
-                dataKey="x"
-                type="number"
-                domain={[histogram.min, histogram.max]}
-                tickFormatter={(v: number) => formatNumber(v, 2)}
-                label={{ value: 'weight value', position: 'insideBottom', offset: -12 }}
-              />
-              <YAxis
-                tickFormatter={(v: number) => formatInt(v)}
-                label={{ value: 'count', angle: -90, position: 'insideLeft' }}
-              />
-              <Tooltip
-                formatter={(v) => [formatInt(Number(v)), 'weights']}
-                labelFormatter={(v) => `≈ ${formatNumber(Number(v), 4)}`}
-              />
-              <Bar dataKey="count" fill="#3b6fd8" isAnimationActive={false} />
-            </BarChart>
-          </ResponsiveContainer>
+          <Histogram
+            min={histogram.min}
+            max={histogram.max}
+            binWidth={histogram.binWidth}
+            series={series}
+            xLabel="weight value"
+            unit="weights"
+          />
         ) : (
           <p className="muted">Binning weights…</p>
         )}

@@ -4,8 +4,11 @@ export function formatPercent(fraction: number, digits = 2): string {
   return `${(fraction * 100).toFixed(digits)}%`;
 }
 
+// One formatter for the app: toLocaleString builds a new one on every call.
+const INT = new Intl.NumberFormat('en-US');
+
 export function formatInt(n: number): string {
-  return n.toLocaleString('en-US');
+  return INT.format(n);
 }
 
 /** Bits as a human size: 1 KB = 1000 bytes (as in the Deep Compression paper's tables). */
