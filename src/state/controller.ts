@@ -24,12 +24,6 @@ function message(e: unknown): string {
 }
 
 /**
- * The run controller: watches the config, asks the worker for whatever the current config's
- * results lack, and stores each result under the key it was computed for. A result whose key no
- * longer matches the config is dropped on arrival, and multi-step jobs (sweeps, the sensitivity
- * analysis) stop between steps once stale. Returns an unsubscribe function.
- */
-/**
  * Resolves once what the store holds now has been drawn: the next frame, then the end of that
  * frame's task. Where there are no frames (Node, tests) it resolves at once.
  */
@@ -38,6 +32,12 @@ function afterPaint(): Promise<void> {
   return new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
 }
 
+/**
+ * The run controller: watches the config, asks the worker for whatever the current config's
+ * results lack, and stores each result under the key it was computed for. A result whose key no
+ * longer matches the config is dropped on arrival, and multi-step jobs (sweeps, the sensitivity
+ * analysis) stop between steps once stale. Returns an unsubscribe function.
+ */
 export function startController(
   store: Store,
   client: EngineClient,

@@ -1,23 +1,13 @@
 import type { Storage } from '../core/config';
 import { histogram } from '../core/histogram';
 import type { Histogram } from '../core/histogram';
-import { Lru } from './lru';
 import type { CompressSettings } from '../core/plan/pipeline';
 import { minMaxPerChannel } from '../core/quant/channels';
 import { sizeReport } from './compress';
 import type { SizeReport } from './compress';
 import { compressed, layerErrorOf, layerErrors } from './compressed';
-
-/** The error stats of every layer (SQNR, MSE, levels), in model order. */
-export interface LayerErrors {
-  readonly modelId: string;
-  readonly errors: LayerQuantError[];
-}
-
-export function allLayerErrors(m: WeightsSource, settings: CompressSettings): LayerErrors {
-  return { modelId: m.meta.id, errors: layerErrors(m, settings) };
-}
 import type { LayerQuantError, WeightsSource } from './compressed';
+import { Lru } from './lru';
 
 /** The instant views of the compressed model: histograms, grids, sizes, sparsity, the mask image. */
 
@@ -45,11 +35,21 @@ export interface WeightInspection {
   readonly zeroPoint: Int32Array | null;
   readonly qmin: number | null;
   readonly qmax: number | null;
-  /** Error stats of this layer (all layers' are in the compression report). */
+  /** Error stats of this layer (all layers' come from `allLayerErrors`). */
   readonly error: LayerQuantError;
 }
 
 const MAX_DRAWN_LEVELS = 256;
+
+/** The error stats of every layer (SQNR, MSE, levels), in model order. */
+export interface LayerErrors {
+  readonly modelId: string;
+  readonly errors: LayerQuantError[];
+}
+
+export function allLayerErrors(m: WeightsSource, settings: CompressSettings): LayerErrors {
+  return { modelId: m.meta.id, errors: layerErrors(m, settings) };
+}
 
 function minMax(x: Float32Array): { min: number; max: number } {
   const r = minMaxPerChannel(x, 1);
