@@ -69,15 +69,15 @@ export async function recordLongTasks(page: Page): Promise<() => Promise<number[
 
 /**
  * Drags a range input's thumb with the mouse from one end to the other and back, one small move
- * every `pauseMs`, as a hand does: every step fires an input event.
+ * every `pauseMs`, as a hand does: every step fires an input event. It takes the slider's box
+ * (measure it before recording long tasks: locating an element by role walks the page's
+ * accessibility tree on the main thread) and sends only mouse input while it drags.
  */
 export async function dragSlider(
   page: Page,
-  slider: ReturnType<Page['getByRole']>,
+  box: { x: number; y: number; width: number; height: number },
   { moves = 24, pauseMs = 25 }: { moves?: number; pauseMs?: number } = {},
 ): Promise<void> {
-  const box = await slider.boundingBox();
-  if (!box) throw new Error('slider not visible');
   const y = box.y + box.height / 2;
   const right = box.x + box.width - 4;
   const left = box.x + 4;
