@@ -3,6 +3,7 @@ import { selectEvaluation, selectQuantEvaluation, selectSummary } from '../state
 import { useStore } from '../state/store';
 import { perClassAccuracy } from '../core/metrics';
 import { formatPercent } from './format';
+import { PairedBar } from './PairedBar';
 
 /** Which classes pay for the compression: per-class accuracy, original vs compressed. */
 export function ClassComparison() {
@@ -55,16 +56,10 @@ const ClassComparisonView = memo(function ClassComparisonView({
             aria-label={`${r.name}: float32 ${formatPercent(r.original, 1)}, compressed ${r.compressed === null ? 'pending' : formatPercent(r.compressed, 1)}`}
           >
             <span className="hbar-label">{r.name}</span>
-            <span className="hbar-track paired">
-              <span
-                className="hbar"
-                style={{ width: `${r.original * 100}%`, background: '#8a94a8' }}
-              />
-              <span
-                className="hbar"
-                style={{ width: `${(r.compressed ?? 0) * 100}%`, background: '#3b6fd8' }}
-              />
-            </span>
+            <PairedBar
+              top={{ fraction: r.original, color: '#8a94a8' }}
+              bottom={{ fraction: r.compressed ?? 0, color: '#3b6fd8' }}
+            />
             <span
               className={
                 r.compressed !== null && r.compressed < r.original - 0.02

@@ -4,6 +4,7 @@ import { selectReport, selectReportCurrent } from '../state/selectors';
 import { useStore } from '../state/store';
 import { Fresh } from './Fresh';
 import { formatPercent } from './format';
+import { PairedBar } from './PairedBar';
 
 /** Sparsity per layer: what each layer lost, next to what it was asked to lose. */
 export function SparsityChart() {
@@ -42,19 +43,10 @@ const SparsityChartView = memo(function SparsityChartView({
               {report.layers.map((l) => (
                 <div key={l.name} className="hbar-row">
                   <span className="hbar-label">{l.name}</span>
-                  <span className="hbar-track paired">
-                    <span
-                      className="hbar"
-                      style={{ width: `${l.sparsity * 100}%`, background: '#7c5cd6' }}
-                    />
-                    <span
-                      className="hbar"
-                      style={{
-                        width: `${l.skipped ? 0 : l.targetSparsity * 100}%`,
-                        background: '#c9d0dc',
-                      }}
-                    />
-                  </span>
+                  <PairedBar
+                    top={{ fraction: l.sparsity, color: '#7c5cd6' }}
+                    bottom={{ fraction: l.skipped ? 0 : l.targetSparsity, color: '#c9d0dc' }}
+                  />
                   <span className="hbar-value">{formatPercent(l.sparsity, 1)}</span>
                 </div>
               ))}
