@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import * as Comlink from 'comlink';
 import type { ArchId, DatasetId } from '../core/catalog';
-import type { ActQuant, Storage } from '../core/config';
+import type { ActQuant } from '../core/config';
 import { histogram } from '../core/histogram';
 import type { DatasetMeta, LayerInfo, ModelMeta } from '../core/meta';
 import { tensorStats } from '../core/stats';
@@ -14,9 +14,7 @@ import type { BackendInfo } from './backend';
 import { actQuantizers, inspectActivations } from './calibration';
 import type { ActInspection } from './calibration';
 import { applySettings } from './apply';
-import { compressionReport, inspectWeights, maskImage } from './inspect';
 import type { CompressSettings } from '../core/plan/pipeline';
-import type { CompressionReport, MaskImage, WeightInspection } from './inspect';
 
 /**
  * The compute engine: the only place tfjs lives. Everything it returns is plain data (numbers,
@@ -155,47 +153,6 @@ export const engine = {
       counts: h.counts,
     };
     return Comlink.transfer(result, [h.counts.buffer]);
-  },
-
-  /**
-   * The instant view of weight quantization: original vs quantized histogram of one layer with
-   * its grid and clip range, and the quantization error of every layer.
-   */
-  async inspectWeights(
-    dataset: DatasetId,
-    arch: ArchId,
-    settings: CompressSettings,
-    layer: string,
-    bins: number,
-  ): Promise<WeightInspection> {
-    const [m] = await loaded(dataset, arch);
-    // Only the fresh histograms are transferred: scales and clip ranges belong to the cache and
-    // are copied.
-    const r = inspectWeights(m, settings, layer, bins);
-    return Comlink.transfer(r, [r.original.buffer, r.quantized.buffer]);
-  },
-
-  /** Sizes (every part, per layer, in the chosen storage format) and sparsity of the compressed model. */
-  async compressionReport(
-    dataset: DatasetId,
-    arch: ArchId,
-    settings: CompressSettings,
-    storage: Storage,
-  ): Promise<CompressionReport> {
-    const [m] = await loaded(dataset, arch);
-    return compressionReport(m, settings, storage);
-  },
-
-  /** The selected layer's weights as an image: kept weights coloured by sign and size, pruned ones pale. */
-  async maskImage(
-    dataset: DatasetId,
-    arch: ArchId,
-    settings: CompressSettings,
-    layer: string,
-  ): Promise<MaskImage> {
-    const [m] = await loaded(dataset, arch);
-    const r = maskImage(m, settings, layer);
-    return Comlink.transfer(r, [r.pixels.buffer]);
   },
 
   /** Calibration data and clip range of one layer's input activations. */
