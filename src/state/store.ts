@@ -2,6 +2,8 @@ import { create } from 'zustand';
 import type { ArchId, DatasetId } from '../core/catalog';
 import { DEFAULT_CONFIG } from '../core/config';
 import type { ActQuant, Cluster, Config, Prune, Storage, View, WeightQuant } from '../core/config';
+import { resetPipeline, resetStage } from '../core/plan/stages';
+import type { StageId } from '../core/plan/stages';
 import type { BackendInfo } from '../worker/backend';
 import type { Evaluation, LayerHistogram, ModelSummary } from '../worker/engine';
 import type { ActInspection } from '../worker/calibration';
@@ -129,6 +131,10 @@ export interface Actions {
   setLayerOverride: (layer: string, bits: number | null) => void;
   replaceOverrides: (overrides: Config['overrides']) => void;
   requestSensitivity: (key: string) => void;
+  /** Turns one pipeline stage off (see core/plan/stages.ts). */
+  resetStage: (id: StageId) => void;
+  /** Back to the trained model: every stage off. */
+  resetPipeline: () => void;
   /** Replaces the whole config (from a link). */
   replaceConfig: (config: Config) => void;
   addNotice: (kind: Notice['kind'], text: string) => void;
@@ -206,6 +212,8 @@ export const createAppStore = () =>
       ),
     replaceOverrides: (overrides) => set((s) => ({ config: { ...s.config, overrides } })),
     requestSensitivity: (key) => set({ sensitivityRequest: key }),
+    resetStage: (id) => set((s) => ({ config: resetStage(s.config, id) })),
+    resetPipeline: () => set((s) => ({ config: resetPipeline(s.config) })),
     replaceConfig: (config) => set({ config }),
     addNotice: (kind, text) =>
       set((s) =>

@@ -4,6 +4,7 @@ import { PruneExplainer } from './PruneExplainer';
 import { PruneLayerTable } from './PruneLayerTable';
 import { PruneSweepChart } from './PruneSweepChart';
 import { QuantHistogram } from './QuantHistogram';
+import { PipelineStrip } from './PipelineStrip';
 import { QuantSummary } from './QuantSummary';
 import { SizeBreakdown } from './SizeBreakdown';
 import { SparsityChart } from './SparsityChart';
@@ -11,6 +12,7 @@ import { SparsityChart } from './SparsityChart';
 export function PruneView() {
   return (
     <>
+      <PipelineStrip />
       <QuantSummary />
       <div className="grid-2">
         <SparsityChart />

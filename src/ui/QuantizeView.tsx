@@ -4,6 +4,7 @@ import { ClassComparison } from './ClassComparison';
 import { LayerQuantTable } from './LayerQuantTable';
 import { QuantExplainer } from './QuantExplainer';
 import { QuantHistogram } from './QuantHistogram';
+import { PipelineStrip } from './PipelineStrip';
 import { QuantSummary } from './QuantSummary';
 import { SensitivityPanel } from './SensitivityPanel';
 import { SizeBreakdown } from './SizeBreakdown';
@@ -12,6 +13,7 @@ import { SweepChart } from './SweepChart';
 export function QuantizeView() {
   return (
     <>
+      <PipelineStrip />
       <QuantSummary />
       <div className="grid-2">
         <QuantHistogram />

@@ -1,0 +1,96 @@
+import { useMemo } from 'react';
+import type { View } from '../core/config';
+import { pipelineStages } from '../core/plan/stages';
+import type { Stage } from '../core/plan/stages';
+import { useStore } from '../state/store';
+
+const TAB_NAME: Record<View, string> = {
+  model: 'Model',
+  quantize: 'Quantize',
+  prune: 'Prune & cluster',
+};
+
+const SHORT_TAB: Record<View, string> = { model: 'Model', quantize: 'Quantize', prune: 'Prune' };
+
+/** Focuses a sidebar control once it is rendered (after a tab switch, on a later frame). */
+function focusControl(id: string, tries = 10): void {
+  const el = document.getElementById(id);
+  if (el) {
+    el.focus();
+    el.scrollIntoView({ block: 'nearest' });
+    return;
+  }
+  if (tries > 0) requestAnimationFrame(() => focusControl(id, tries - 1));
+}
+
+/**
+ * The whole compression pipeline that produces the numbers of the lab on screen, on every lab:
+ * one shared config, so a setting made on one tab is named here on the other. Each stage shows
+ * what it does now, jumps to its controls, and turns off on its own; "Reset all" returns to the
+ * trained model.
+ */
+export function PipelineStrip() {
+  const config = useStore((s) => s.config);
+  const setView = useStore((s) => s.setView);
+  const reset = useStore((s) => s.resetStage);
+  const resetAll = useStore((s) => s.resetPipeline);
+  const view = config.view;
+  const stages = useMemo(() => pipelineStages(config, view), [config, view]);
+  const anyActive = stages.some((s) => s.active);
+
+  const jump = (stage: Stage) => {
+    if (stage.controlsView !== view) setView(stage.controlsView);
+    focusControl(stage.controlId);
+  };
+
+  return (
+    <section className="panel pipeline" aria-label="Pipeline" data-testid="pipeline">
+      <div className="pipeline-head">
+        <h2>Pipeline behind every number on this tab</h2>
+        <button
+          type="button"
+          className="link-button"
+          disabled={!anyActive}
+          onClick={resetAll}
+          title="Turn every stage off: the trained float32 model"
+        >
+          Reset all
+        </button>
+      </div>
+      <ol className="pipeline-stages">
+        {stages.map((s, i) => (
+          <li
+            key={s.id}
+            className={s.active ? 'stage active' : 'stage'}
+            data-testid={`stage-${s.id}`}
+            data-active={s.active}
+          >
+            <span className="stage-title">
+              {i + 1}. {s.title}
+            </span>
+            <span className="stage-state">{s.state}</span>
+            <span className="stage-actions">
+              <button
+                type="button"
+                className="link-button"
+                aria-label={`${s.title}: go to its controls${s.controlsView === view ? '' : ` on ${TAB_NAME[s.controlsView]}`}`}
+                onClick={() => jump(s)}
+              >
+                {s.controlsView === view ? 'Edit' : `Edit on ${SHORT_TAB[s.controlsView]}`}
+              </button>
+              <button
+                type="button"
+                className="link-button"
+                aria-label={`Reset ${s.title.toLowerCase()}`}
+                disabled={!s.active}
+                onClick={() => reset(s.id)}
+              >
+                Reset
+              </button>
+            </span>
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
