@@ -11,8 +11,11 @@ What it records, for tensors chosen to exercise the edge cases (exact ties x.5 o
 near-ties, a constant tensor, an all-zero tensor, one-signed tensors, per-channel kernels with
 the output channel on the last axis):
   * scale/zero_point from torch.ao.quantization MinMaxObserver / PerChannelMinMaxObserver,
-    affine (quint8-style codes 0..2^b-1) and symmetric (qint8-style restricted range
-    -(2^(b-1)-1)..2^(b-1)-1), at 2, 4 and 8 bits;
+    affine (quint8-style codes 0..2^b-1) and symmetric (qint8-style codes) in both signed
+    ranges: "restricted" -(2^(b-1)-1)..2^(b-1)-1 (TFLite's int8 weight convention, given to the
+    observer as quant_min/quant_max) and "full" -2^(b-1)..2^(b-1)-1 (torch's own default: at
+    8 bits the observer is built with dtype=torch.qint8 and no quant_min/quant_max at all, i.e.
+    -128..127; at 2 and 4 bits with quant_min=-2^(b-1), quant_max=2^(b-1)-1), at 2, 4 and 8 bits;
   * torch.fake_quantize_per_tensor_affine / fake_quantize_per_channel_affine outputs;
   * MovingAverageMinMaxObserver min/max after each batch;
   * Tensor.half() and Tensor.bfloat16() roundings of special and random float32 values.
@@ -22,7 +25,6 @@ Non-finite floats are written as the strings "Infinity", "-Infinity" and "NaN".
 import json
 import math
 import os
-import subprocess
 
 import torch
 from torch.ao.quantization.observer import (
@@ -33,6 +35,8 @@ from torch.ao.quantization.observer import (
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "torch-fakequant.json")
 BITS = (2, 4, 8)
+# (scheme, signed range of symmetric): every quantizer the app offers.
+SCHEMES = (("affine", None), ("symmetric", "restricted"), ("symmetric", "full"))
 
 
 def num(x):
@@ -48,28 +52,31 @@ def nums(t):
     return [num(v) for v in t.reshape(-1).tolist()]
 
 
-def qrange(bits, scheme):
+def qrange(bits, scheme, sym_range=None):
     if scheme == "affine":
         return 0, 2**bits - 1
     q = 2 ** (bits - 1) - 1
-    return -q, q
+    return (-q - 1, q) if sym_range == "full" else (-q, q)
 
 
-def observer(bits, scheme, axis):
-    qmin, qmax = qrange(bits, scheme)
+def observer(bits, scheme, axis, sym_range=None):
+    qmin, qmax = qrange(bits, scheme, sym_range)
     dtype = torch.quint8 if scheme == "affine" else torch.qint8
+    # torch's default qint8 range is the full -128..127: at 8 bits, full range, leave it to torch.
+    qrange_args = {} if sym_range == "full" and bits == 8 else {"quant_min": qmin, "quant_max": qmax}
     if axis is None:
         qscheme = torch.per_tensor_affine if scheme == "affine" else torch.per_tensor_symmetric
-        return MinMaxObserver(dtype=dtype, qscheme=qscheme, quant_min=qmin, quant_max=qmax)
-    qscheme = torch.per_channel_affine if scheme == "affine" else torch.per_channel_symmetric
-    return PerChannelMinMaxObserver(
-        ch_axis=axis, dtype=dtype, qscheme=qscheme, quant_min=qmin, quant_max=qmax
-    )
+        obs = MinMaxObserver(dtype=dtype, qscheme=qscheme, **qrange_args)
+    else:
+        qscheme = torch.per_channel_affine if scheme == "affine" else torch.per_channel_symmetric
+        obs = PerChannelMinMaxObserver(ch_axis=axis, dtype=dtype, qscheme=qscheme, **qrange_args)
+    assert (obs.quant_min, obs.quant_max) == (qmin, qmax), (obs.quant_min, obs.quant_max, qmin, qmax)
+    return obs
 
 
-def case(name, x, bits, scheme, axis=None):
-    qmin, qmax = qrange(bits, scheme)
-    obs = observer(bits, scheme, axis)
+def case(name, x, bits, scheme, axis=None, sym_range=None):
+    qmin, qmax = qrange(bits, scheme, sym_range)
+    obs = observer(bits, scheme, axis, sym_range)
     obs(x)
     scale, zp = obs.calculate_qparams()
     if axis is None:
@@ -84,6 +91,7 @@ def case(name, x, bits, scheme, axis=None):
         "axis": axis,
         "bits": bits,
         "scheme": scheme,
+        **({"symRange": sym_range} if sym_range else {}),
         "qmin": qmin,
         "qmax": qmax,
         "values": nums(x),
@@ -93,12 +101,12 @@ def case(name, x, bits, scheme, axis=None):
     }
 
 
-def near_ties(lo, hi, bits, scheme, n=48):
+def near_ties(lo, hi, bits, scheme, sym_range=None, n=48):
     """Values fl((k + 1/2)·scale) around the grid of the range [lo, hi]: ties up to rounding."""
-    obs = observer(bits, scheme, None)
+    obs = observer(bits, scheme, None, sym_range)
     obs(torch.tensor([lo, hi]))
     scale, zp = obs.calculate_qparams()
-    qmin, qmax = qrange(bits, scheme)
+    qmin, qmax = qrange(bits, scheme, sym_range)
     ks = torch.linspace(qmin - int(zp), qmax - int(zp) - 1, n).round()
     mids = ((ks + 0.5) * scale).to(torch.float32)
     return torch.cat([torch.tensor([lo, hi]), mids]).to(torch.float32)
@@ -135,23 +143,23 @@ def main():
     }
     cases = []
     for name, x in tensors.items():
-        for scheme in ("affine", "symmetric"):
+        for scheme, sym_range in SCHEMES:
             for bits in BITS:
-                cases.append(case(name, x.to(f32), bits, scheme))
-    for scheme in ("affine", "symmetric"):
+                cases.append(case(name, x.to(f32), bits, scheme, sym_range=sym_range))
+    for scheme, sym_range in SCHEMES:
         for bits in BITS:
-            x = near_ties(-1.0, 2.3, bits, scheme)
-            cases.append(case("near_ties", x, bits, scheme))
+            x = near_ties(-1.0, 2.3, bits, scheme, sym_range)
+            cases.append(case("near_ties", x, bits, scheme, sym_range=sym_range))
 
     dense = torch.randn(10, 5, generator=g) * torch.tensor([0.1, 1.0, 3.0, 1.0, 1.0])
     dense[:, 3] = 0.0  # an all-zero output channel
     dense[:, 4] = 0.42  # a constant output channel
     conv = torch.randn(3, 3, 2, 4, generator=g) * 0.4
     conv[..., 1] = conv[..., 1].abs()  # a non-negative output channel
-    for scheme in ("affine", "symmetric"):
+    for scheme, sym_range in SCHEMES:
         for bits in BITS:
-            cases.append(case("dense_per_channel", dense, bits, scheme, axis=1))
-            cases.append(case("conv_per_channel", conv, bits, scheme, axis=3))
+            cases.append(case("dense_per_channel", dense, bits, scheme, axis=1, sym_range=sym_range))
+            cases.append(case("conv_per_channel", conv, bits, scheme, axis=3, sym_range=sym_range))
 
     batches = [torch.randn(40, generator=g) * s + m for s, m in ((1.0, 0.0), (3.0, 0.5), (0.2, -0.1), (1.5, 1.0))]
     mav = MovingAverageMinMaxObserver(averaging_constant=0.01)
@@ -180,13 +188,9 @@ def main():
         "floats": floats,
     }
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
+    # One case per line; scripts/fixtures/ is in .prettierignore, so this is the committed form.
     with open(OUT, "w") as f:
         f.write(dumps_one_case_per_line(fixture))
-    # The repository checks formatting with Prettier; format the fixture the same way.
-    try:
-        subprocess.run(["npx", "prettier", "--write", OUT], check=True, capture_output=True)
-    except (OSError, subprocess.CalledProcessError) as e:
-        print(f"warning: could not run prettier on the fixture ({e}); run `npx prettier --write {OUT}`")
     print(f"wrote {OUT}: {len(cases)} fake-quant cases, {len(steps)} moving-average steps, "
           f"{len(inputs)} float16/bfloat16 values (torch {torch.__version__})")
 

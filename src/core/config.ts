@@ -21,6 +21,12 @@ export type View = (typeof VIEWS)[number];
  */
 export const WEIGHT_FORMATS = ['float32', 'int', 'cluster', 'float16', 'bfloat16'] as const;
 export const SCHEMES = ['symmetric', 'affine'] as const;
+/**
+ * Signed range of symmetric quantization: `restricted` −(2^(b−1)−1)…2^(b−1)−1 with scale
+ * max|w|/(2^(b−1)−1) (TFLite int8 weights, −127…127), or `full` −2^(b−1)…2^(b−1)−1 with scale
+ * max|w|/(2^(b−1)−½) (torch's default qint8 observer, −128…127). See core/quant/qparams.ts.
+ */
+export const SYM_RANGES = ['restricted', 'full'] as const;
 export const GRANULARITIES = ['tensor', 'channel'] as const;
 export const ROUNDINGS = ['nearest', 'stochastic'] as const;
 /** Activation range estimators, named after torch.ao observers. */
@@ -33,6 +39,8 @@ export const WeightQuantSchema = z.object({
   format: z.enum(WEIGHT_FORMATS).default('int'),
   bits: z.number().int().min(MIN_BITS).max(MAX_BITS).default(8),
   scheme: z.enum(SCHEMES).default('symmetric'),
+  /** Only for the symmetric scheme; `restricted` is what links without the field meant. */
+  symRange: z.enum(SYM_RANGES).default('restricted'),
   granularity: z.enum(GRANULARITIES).default('tensor'),
   rounding: z.enum(ROUNDINGS).default('nearest'),
   /** At 2 bits: ternary weights {−α, 0, +α} with threshold 0.7·mean|w| (TWN) instead of uniform. */
@@ -44,6 +52,8 @@ export const ActQuantSchema = z.object({
   /** 0 = activations stay float32. */
   bits: z.number().int().min(0).max(MAX_BITS).default(0),
   scheme: z.enum(SCHEMES).default('affine'),
+  /** Only for the symmetric scheme, as for weights. */
+  symRange: z.enum(SYM_RANGES).default('restricted'),
   observer: z.enum(OBSERVERS).default('minmax'),
   /** For the percentile observer, in percent. */
   percentile: z.number().min(90).max(100).default(99.99),

@@ -18,6 +18,7 @@ describe('URL codec', () => {
         format: 'int',
         bits: 4,
         scheme: 'affine',
+        symRange: 'restricted',
         granularity: 'channel',
         rounding: 'stochastic',
         ternary: false,
@@ -25,6 +26,7 @@ describe('URL codec', () => {
       acts: {
         bits: 8,
         scheme: 'affine',
+        symRange: 'full',
         observer: 'percentile',
         percentile: 99.9,
         calibration: 256,
@@ -42,7 +44,7 @@ describe('URL codec', () => {
     };
     const hash = serializeConfig(c);
     expect(hash).toBe(
-      'v=1&data=fashion&model=cnn&view=quantize&layer=conv2&bins=40&seed=7&w=int&wb=4&ws=aff&wg=channel&wr=stochastic&tern=0&ab=8&as=aff&obs=pct&pct=99.9&cal=256&ov=conv1:8,fc3:f&pm=struct&sp=97.5&pn=l1&nm=1:4&pov=fc1:90,fc3:skip&ck=16&ci=linear&sf=csr&ib=5&huf=1',
+      'v=1&data=fashion&model=cnn&view=quantize&layer=conv2&bins=40&seed=7&w=int&wb=4&ws=aff&wg=channel&wr=stochastic&tern=0&ab=8&as=aff&asr=full&obs=pct&pct=99.9&cal=256&ov=conv1:8,fc3:f&pm=struct&sp=97.5&pn=l1&nm=1:4&pov=fc1:90,fc3:skip&ck=16&ci=linear&sf=csr&ib=5&huf=1',
     );
     expect(parseConfig(`#${hash}`)).toEqual({ config: c, problems: [] });
   });
@@ -110,6 +112,32 @@ describe('URL codec', () => {
     expect(parseConfig('w=f16').config.weights.format).toBe('float16');
   });
 
+  it('reads the symmetric range, leaves out the default restricted one, keeps old links restricted', () => {
+    // A link from before the field existed: symmetric meant the restricted range −127…127.
+    const old = parseConfig('ws=sym&wb=2&as=sym&ab=8');
+    expect(old.config.weights.symRange).toBe('restricted');
+    expect(old.config.acts.symRange).toBe('restricted');
+    expect(old.problems).toEqual([]);
+
+    const full = parseConfig('ws=sym&wsr=full&as=sym&asr=full');
+    expect(full.problems).toEqual([]);
+    expect(full.config.weights.symRange).toBe('full');
+    expect(full.config.acts.symRange).toBe('full');
+    const hash = serializeConfig(full.config);
+    expect(hash).toContain('&ws=sym&wsr=full&');
+    expect(hash).toContain('&as=sym&asr=full&');
+
+    // Restricted is the default: written as no key at all, and read back as such.
+    expect(serializeConfig(DEFAULT_CONFIG)).not.toMatch(/(^|&)(wsr|asr)=/);
+    expect(parseConfig('wsr=restricted').config.weights.symRange).toBe('restricted');
+
+    const bad = parseConfig('wsr=half&asr=full');
+    expect(bad.config.weights.symRange).toBe('restricted');
+    expect(bad.config.acts.symRange).toBe('full');
+    expect(bad.problems).toHaveLength(1);
+    expect(bad.problems[0]).toMatch(/weight symmetric range "half".*restricted, full/);
+  });
+
   it('keeps fractional percentiles and clamps them', () => {
     expect(parseConfig('pct=99.99').config.acts.percentile).toBe(99.99);
     expect(parseConfig('pct=150').config.acts.percentile).toBe(100);
@@ -162,6 +190,8 @@ describe('URL codec', () => {
             'ov',
             'pct',
             'obs',
+            'wsr',
+            'asr',
             'x',
           ),
           fc.string({ maxLength: 20 }),

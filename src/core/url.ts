@@ -16,6 +16,7 @@ import {
   OBSERVERS,
   ROUNDINGS,
   SCHEMES,
+  SYM_RANGES,
   VIEWS,
   WEIGHT_FORMATS,
 } from './config';
@@ -77,6 +78,23 @@ function enumField<T extends string>(
       return `Unknown ${what} "${truncate(raw)}": using "${code(get(d))}" (one of ${values.map(code).join(', ')}).`;
     },
   };
+}
+
+type SymRangeValue = (typeof SYM_RANGES)[number];
+
+/**
+ * The signed range of symmetric quantization (`wsr=full`). Unlike the other fields it is left out
+ * at its default, `restricted`: links made before the field existed meant the restricted range,
+ * so an absent key must keep meaning it.
+ */
+function symRangeField(
+  key: string,
+  what: string,
+  get: (c: Config) => SymRangeValue,
+  set: (d: Config, v: SymRangeValue) => void,
+): Field {
+  const field = enumField(key, what, SYM_RANGES, get, set);
+  return { ...field, encode: (c) => (get(c) === 'restricted' ? '' : field.encode(c)) };
 }
 
 /** Plain decimal numbers only: Number('') is 0 and Number(' 7') is 7, neither is a setting. */
@@ -275,6 +293,12 @@ const FIELDS: readonly Field[] = [
       affine: 'aff',
     },
   ),
+  symRangeField(
+    'wsr',
+    'weight symmetric range',
+    (c) => c.weights.symRange,
+    (d, v) => (d.weights.symRange = v),
+  ),
   enumField(
     'wg',
     'granularity',
@@ -313,6 +337,12 @@ const FIELDS: readonly Field[] = [
       symmetric: 'sym',
       affine: 'aff',
     },
+  ),
+  symRangeField(
+    'asr',
+    'activation symmetric range',
+    (c) => c.acts.symRange,
+    (d, v) => (d.acts.symRange = v),
   ),
   enumField(
     'obs',
@@ -441,7 +471,8 @@ function defaultsDraft(): Config {
 
 /**
  * Serializes a config to a hash (without the leading '#'). Every field is written: a link means
- * the same thing even if defaults change in a later version.
+ * the same thing even if defaults change in a later version. (The symmetric ranges at
+ * `restricted` are the exception: an absent key means restricted, see symRangeField.)
  */
 export function serializeConfig(config: Config): string {
   const parts = [`v=${CONFIG_VERSION}`];

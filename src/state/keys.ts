@@ -1,6 +1,7 @@
 import type { ActQuant, Config } from '../core/config';
 import { modelKey } from '../core/config';
 import { compressKey, compressSettings, pruneKey } from '../core/plan/pipeline';
+import { schemeKey } from '../core/plan/quantPlan';
 import type { ModelSummary } from '../worker/engine';
 
 /**
@@ -29,7 +30,7 @@ export function evaluationKey(config: Config): string {
 export function actKey(acts: ActQuant): string {
   return acts.bits === 0
     ? 'A32'
-    : `A${acts.bits}|${acts.scheme}|${acts.observer}|${acts.percentile}|${acts.calibration}`;
+    : `A${acts.bits}|${schemeKey(acts)}|${acts.observer}|${acts.percentile}|${acts.calibration}`;
 }
 
 /** The compressed model: pruning, then quantization or clustering, then activations. */
@@ -68,13 +69,13 @@ export function pruneSweepKey(config: Config): string {
 /** The activation histogram is shown for the current calibration settings, even while off. */
 export function actInspectionKey(config: Config, layer: string): string {
   const a = config.acts;
-  return `${modelKey(config)}|${a.bits}|${a.scheme}|${a.observer}|${a.percentile}|${a.calibration}|${layer}|${config.bins}`;
+  return `${modelKey(config)}|${a.bits}|${schemeKey(a)}|${a.observer}|${a.percentile}|${a.calibration}|${layer}|${config.bins}`;
 }
 
 /** The bit-width sweep varies the bits, so they are not part of its key; overrides are ignored. */
 export function sweepKey(config: Config): string {
   const w = config.weights;
-  return `${modelKey(config)}|${pruneKey(config)}|${w.scheme}|${w.granularity}|${w.rounding}|${w.ternary}|${config.seed}|${actKey(sweepActs(config.acts))}`;
+  return `${modelKey(config)}|${pruneKey(config)}|${schemeKey(w)}|${w.granularity}|${w.rounding}|${w.ternary}|${config.seed}|${actKey(sweepActs(config.acts))}`;
 }
 
 /** Activations of the W+A sweep curve: the configured ones, or 8-bit if they are off. */
@@ -84,5 +85,5 @@ export function sweepActs(acts: ActQuant): ActQuant {
 
 export function sensitivityKey(config: Config): string {
   const w = config.weights;
-  return `${modelKey(config)}|${pruneKey(config)}|${w.scheme}|${w.granularity}|${w.rounding}|${w.ternary}|${config.seed}`;
+  return `${modelKey(config)}|${pruneKey(config)}|${schemeKey(w)}|${w.granularity}|${w.rounding}|${w.ternary}|${config.seed}`;
 }

@@ -1,5 +1,6 @@
 import { OBSERVERS } from '../core/config';
 import type { ActQuant, WeightQuant } from '../core/config';
+import { levelCount, quantRange } from '../core/quant/qparams';
 import { useStore } from '../state/store';
 import { BitsSlider } from './BitsSlider';
 
@@ -28,9 +29,85 @@ function describeWeightBits(w: WeightQuant) {
   return (bits: number) => {
     if (bits === 1) return '1 bit · binary α·sign(w)';
     if (bits === 2 && w.ternary) return '2 bits · ternary {−α, 0, +α}';
-    const levels = w.scheme === 'symmetric' ? 2 ** bits - 1 : 2 ** bits;
-    return `${bits} bits · ${levels} levels`;
+    return `${bits} bits · ${levelCount(bits, w.scheme, w.symRange)} levels`;
   };
+}
+
+type Scheme = Pick<WeightQuant, 'scheme' | 'symRange'>;
+type SchemeChoice = 'restricted' | 'full' | 'affine';
+
+const SCHEME_CHOICES: readonly {
+  choice: SchemeChoice;
+  label: string;
+  title: string;
+  patch: Partial<Scheme>;
+}[] = [
+  {
+    choice: 'restricted',
+    label: 'symmetric, restricted',
+    title:
+      'Signed codes −(2^(b−1)−1)…2^(b−1)−1, zero-point 0, scale max|x|/(2^(b−1)−1): the grid is symmetric about 0 and one code is never used (TFLite int8 weights: −127…127). At 2 bits: {−1, 0, 1}·max|x|.',
+    patch: { scheme: 'symmetric', symRange: 'restricted' },
+  },
+  {
+    choice: 'full',
+    label: 'symmetric, full range',
+    title:
+      "Signed codes −2^(b−1)…2^(b−1)−1, zero-point 0, scale max|x|/((qmax−qmin)/2) = max|x|/(2^(b−1)−½): every code used, the positive end half a step short (torch's default qint8 observer: −128…127, scale max|x|/127.5). At 2 bits: {−2, −1, 0, 1}·max|x|/1.5.",
+    patch: { scheme: 'symmetric', symRange: 'full' },
+  },
+  {
+    choice: 'affine',
+    label: 'affine',
+    title:
+      'Unsigned codes 0…2^b−1 with a zero-point: the grid covers [min, max] exactly (torch quint8: 0…255).',
+    patch: { scheme: 'affine' },
+  },
+];
+
+function schemeChoice(s: Scheme): SchemeChoice {
+  return s.scheme === 'affine' ? 'affine' : s.symRange;
+}
+
+/** The grid at `bits` bits in one line: its codes and how the scale follows from the range. */
+function gridNote(bits: number, s: Scheme, x: string): string {
+  const { qmin, qmax } = quantRange(bits, s.scheme, s.symRange);
+  const codes = `${bits} bits: codes ${qmin < 0 ? '−' : ''}${Math.abs(qmin)}…${qmax}`;
+  if (s.scheme === 'affine') return `${codes}, s = (max − min)/${qmax}, z = −round(min/s)`;
+  return `${codes}, s = max|${x}|/${(qmax - qmin) / 2}, z = 0`;
+}
+
+/**
+ * The scheme as three choices: the two signed conventions of symmetric quantization and affine.
+ * `bits` = null: the scheme does not apply (binary, ternary, float): no grid line.
+ */
+function SchemeRadios(props: {
+  name: string;
+  legend: string;
+  value: Scheme;
+  bits: number | null;
+  x: string;
+  disabled: boolean;
+  onChange: (patch: Partial<Scheme>) => void;
+}) {
+  const current = schemeChoice(props.value);
+  return (
+    <fieldset className="field radio-row" disabled={props.disabled}>
+      <legend>{props.legend}</legend>
+      {SCHEME_CHOICES.map((c) => (
+        <label key={c.choice} title={c.title}>
+          <input
+            type="radio"
+            name={props.name}
+            checked={current === c.choice}
+            onChange={() => props.onChange(c.patch)}
+          />
+          {c.label}
+        </label>
+      ))}
+      {props.bits !== null && <small>{gridNote(props.bits, props.value, props.x)}</small>}
+    </fieldset>
+  );
 }
 
 export function QuantControls() {
@@ -39,6 +116,8 @@ export function QuantControls() {
   const setW = useStore((s) => s.setWeightQuant);
   const setA = useStore((s) => s.setActQuant);
   const isInt = w.format === 'int';
+  // Binary (1 bit) and ternary (2 bits + TWN) have no scheme: their grid is ±α (and 0).
+  const uniform = isInt && w.bits > 1 && !(w.bits === 2 && w.ternary);
   return (
     <section className="panel controls" aria-label="Quantization settings">
       <h2>Weights</h2>
@@ -63,27 +142,15 @@ export function QuantControls() {
         describe={describeWeightBits(w)}
         onChange={(bits) => setW({ bits })}
       />
-      <fieldset className="field radio-row" disabled={!isInt || w.bits === 1}>
-        <legend>Scheme</legend>
-        <label title="Signed codes −(2^(b−1)−1)…2^(b−1)−1, zero-point 0: the grid is centred on 0 (torch qint8 weights).">
-          <input
-            type="radio"
-            name="wscheme"
-            checked={w.scheme === 'symmetric'}
-            onChange={() => setW({ scheme: 'symmetric' })}
-          />
-          symmetric
-        </label>
-        <label title="Unsigned codes 0…2^b−1 with a zero-point: the grid covers [min, max] exactly (torch quint8).">
-          <input
-            type="radio"
-            name="wscheme"
-            checked={w.scheme === 'affine'}
-            onChange={() => setW({ scheme: 'affine' })}
-          />
-          affine
-        </label>
-      </fieldset>
+      <SchemeRadios
+        name="wscheme"
+        legend="Scheme"
+        value={w}
+        bits={uniform ? w.bits : null}
+        x="w"
+        disabled={!uniform}
+        onChange={setW}
+      />
       <fieldset className="field radio-row" disabled={!isInt}>
         <legend>Granularity</legend>
         <label title="One scale for the whole layer.">
@@ -136,32 +203,20 @@ export function QuantControls() {
           <option value={0}>float32 (weights only)</option>
           {[8, 7, 6, 5, 4, 3, 2].map((b) => (
             <option key={b} value={b}>
-              {b} bits
+              {b} bits · {levelCount(b, a.scheme, a.symRange)} levels
             </option>
           ))}
         </select>
       </label>
-      <fieldset className="field radio-row" disabled={a.bits === 0}>
-        <legend>Activation scheme</legend>
-        <label>
-          <input
-            type="radio"
-            name="ascheme"
-            checked={a.scheme === 'affine'}
-            onChange={() => setA({ scheme: 'affine' })}
-          />
-          affine
-        </label>
-        <label>
-          <input
-            type="radio"
-            name="ascheme"
-            checked={a.scheme === 'symmetric'}
-            onChange={() => setA({ scheme: 'symmetric' })}
-          />
-          symmetric
-        </label>
-      </fieldset>
+      <SchemeRadios
+        name="ascheme"
+        legend="Activation scheme"
+        value={a}
+        bits={a.bits > 0 ? a.bits : null}
+        x="x"
+        disabled={a.bits === 0}
+        onChange={setA}
+      />
       <label className="field">
         <span>Calibration</span>
         <select

@@ -29,11 +29,15 @@ export function QuantExplainer() {
       <details>
         <summary>Symmetric vs affine</summary>
         <p>
-          <b>Symmetric</b> uses signed codes −(2<sup>b−1</sup>−1)…2<sup>b−1</sup>−1 and z = 0 (torch{' '}
-          <code>qint8</code>
-          weights): simple integer arithmetic, the grid centred on 0. <b>Affine</b> (asymmetric)
-          uses unsigned codes 0…2<sup>b</sup>−1 and a zero-point so the grid covers exactly [min,
-          max]: better for one-sided data such as ReLU activations.
+          <b>Symmetric</b> uses signed codes and z = 0: simple integer arithmetic, the grid centred
+          on 0. <b>Restricted</b> symmetric (TFLite&apos;s int8 weights) uses −(2<sup>b−1</sup>−1)…2
+          <sup>b−1</sup>−1 and s = max|w| / (2<sup>b−1</sup>−1), e.g. −127…127: w and −w get
+          opposite codes, one code goes unused. <b>Full range</b> (torch&apos;s default{' '}
+          <code>qint8</code> observer) uses −2<sup>b−1</sup>…2<sup>b−1</sup>−1 and s = max|w| / ((q
+          <sub>max</sub>−q<sub>min</sub>)/2), e.g. −128…127 and max|w|/127.5: one more level, which
+          matters at low bit-widths. <b>Affine</b> (asymmetric) uses unsigned codes 0…2<sup>b</sup>
+          −1 and a zero-point so the grid covers exactly [min, max]: better for one-sided data such
+          as ReLU activations.
         </p>
       </details>
       <details>
@@ -49,8 +53,9 @@ export function QuantExplainer() {
         <summary>1 and 2 bits</summary>
         <p>
           At 1 bit, weights become α·sign(w) with α = mean |w| (BinaryConnect, XNOR-Net). At 2 bits
-          the symmetric grid is ternary {'{−s, 0, +s}'}; Ternary Weight Networks instead zero every
-          |w| below 0.7·mean|w| and fit α to the rest.
+          the restricted symmetric grid is ternary {'{−s, 0, +s}'} with s = max|w| (most weights
+          round to 0), the full-range one {'{−2s, −s, 0, s}'} with s = max|w|/1.5; Ternary Weight
+          Networks instead zero every |w| below 0.7·mean|w| and fit α to the rest.
         </p>
       </details>
       <details>

@@ -2,6 +2,7 @@ import type { ActQuant, Config } from '../core/config';
 import { histogram } from '../core/histogram';
 import { createObserver } from '../core/quant/calibration';
 import type { ObserverConfig, Range } from '../core/quant/calibration';
+import { schemeKey } from '../core/plan/quantPlan';
 import { computeQParams } from '../core/quant/qparams';
 import { collectLayerInputs } from '../model/forward';
 import type { ActQParams } from '../model/forward';
@@ -32,7 +33,7 @@ function observerConfig(acts: ActQuant): ObserverConfig {
         mode: acts.scheme === 'symmetric' ? 'abs' : 'tails',
       };
     case 'mse':
-      return { kind: 'mse', bits: acts.bits, scheme: acts.scheme };
+      return { kind: 'mse', bits: acts.bits, scheme: acts.scheme, symRange: acts.symRange };
   }
 }
 
@@ -42,7 +43,7 @@ const CALIBRATION_BATCH = 32;
 const calibrationCache = new Lru<Promise<Map<string, LayerCalibration>>>(8);
 
 export function calibrationKey(m: LoadedModel, acts: ActQuant): string {
-  return `${m.meta.id}|${acts.bits}|${acts.scheme}|${acts.observer}|${acts.percentile}|${acts.calibration}`;
+  return `${m.meta.id}|${acts.bits}|${schemeKey(acts)}|${acts.observer}|${acts.percentile}|${acts.calibration}`;
 }
 
 /**
@@ -104,7 +105,7 @@ async function runCalibration(
       offset += b.length;
     }
     const chosen = observer.range();
-    const qp = computeQParams(chosen.min, chosen.max, bits, acts.scheme);
+    const qp = computeQParams(chosen.min, chosen.max, bits, acts.scheme, acts.symRange);
     out.set(name, { observed: { min: lo, max: hi }, chosen, qparams: qp, samples });
   }
   return out;

@@ -7,7 +7,7 @@ import { evaluate } from '../model/evaluate';
 import { forward } from '../model/forward';
 import { loadShippedDataset, loadShippedModel } from '../testing/shipped';
 import type { LoadedDataset, LoadedModel } from './assets';
-import { actQuantizers, inspectActivations } from './calibration';
+import { actQuantizers, calibrationKey, inspectActivations } from './calibration';
 import { applySettings } from './apply';
 import { distinctLevels } from '../core/quant/sqnr';
 import { compressed, layerErrors } from './compressed';
@@ -145,5 +145,38 @@ describe('quantization pipeline on the shipped MNIST MLP', () => {
       await accuracy(settings({ bits }), { ...DEFAULT_CONFIG.acts, bits: 8, calibration: 64 });
     await accuracy(null);
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('symmetric restricted vs full range on the shipped MNIST MLP', () => {
+  // At 2 bits per tensor the restricted grid is {−1, 0, 1}·max|w|: every weight below max|w|/2 in
+  // magnitude becomes 0, nearly all of them. torch's full-range grid {−2, −1, 0, 1}·max|w|/1.5
+  // keeps those above max|w|/3 (253 vs 1,469 of 2,000 correct, as torch computes on this model).
+  it('2-bit per-tensor weights: the full range keeps the model, the restricted one collapses', async () => {
+    expect(await accuracy(settings({ bits: 2, symRange: 'restricted' }))).toBeLessThan(0.2);
+    expect(await accuracy(settings({ bits: 2, symRange: 'full' }))).toBeGreaterThan(0.6);
+  });
+
+  it('8-bit weights: both conventions stay within half a point of float', async () => {
+    const float = await accuracy(null);
+    for (const symRange of ['restricted', 'full'] as const)
+      expect(Math.abs((await accuracy(settings({ bits: 8, symRange }))) - float)).toBeLessThan(
+        0.005,
+      );
+  });
+
+  it('calibrates symmetric activations in the chosen range, cached apart', async () => {
+    const acts = { ...DEFAULT_CONFIG.acts, bits: 4, scheme: 'symmetric' as const, calibration: 64 };
+    const full = { ...acts, symRange: 'full' as const };
+    expect(calibrationKey(m, full)).not.toBe(calibrationKey(m, acts));
+    const qR = await actQuantizers(m, d, acts, {});
+    const qF = await actQuantizers(m, d, full, {});
+    expect(qF.size).toBe(3);
+    for (const [name, r] of qR) {
+      const f = qF.get(name)!;
+      expect([r.qmin, r.qmax, f.qmin, f.qmax]).toEqual([-7, 7, -8, 7]);
+      // The same observed range: scale max|x|/7 vs max|x|/7.5.
+      expect(f.scale).toBeCloseTo((r.scale * 7) / 7.5, 6);
+    }
   });
 });

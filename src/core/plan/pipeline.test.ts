@@ -11,14 +11,20 @@ describe('pipeline keys and labels', () => {
       cluster: { k: 32, init: 'linear' as const },
     };
     expect(describePipeline(c)).toBe('magnitude 92% → 32 clusters');
-    expect(describePipeline(DEFAULT_CONFIG)).toBe('int8 sym');
+    expect(describePipeline(DEFAULT_CONFIG)).toBe('int8 sym-restricted');
+    expect(
+      describePipeline({
+        ...DEFAULT_CONFIG,
+        weights: { ...DEFAULT_CONFIG.weights, bits: 2, symRange: 'full', granularity: 'channel' },
+      }),
+    ).toBe('int2 sym-full/ch');
     expect(
       describePipeline({
         ...DEFAULT_CONFIG,
         acts: { ...DEFAULT_CONFIG.acts, bits: 8 },
         overrides: { fc1: 4 },
       }),
-    ).toBe('int8 sym (mixed), A8');
+    ).toBe('int8 sym-restricted (mixed), A8');
   });
 
   it('changes the key exactly when the compressed weights would change', () => {

@@ -41,7 +41,10 @@ const METHOD_LABEL: Record<Config['prune']['method'], string> = {
   random: 'random',
 };
 
-/** A short human label of the whole pipeline, e.g. "magnitude 90% → int4 sym/channel, A8". */
+/**
+ * A short human label of the whole pipeline, e.g. "magnitude 90% → int4 sym-full/ch, A8"
+ * (sym-restricted: codes −(2^(b−1)−1)…2^(b−1)−1; sym-full: −2^(b−1)…2^(b−1)−1).
+ */
 export function describePipeline(
   c: Pick<Config, 'prune' | 'weights' | 'cluster' | 'acts' | 'overrides'>,
 ): string {
@@ -59,7 +62,7 @@ export function describePipeline(
         ? 'binary'
         : w.bits === 2 && w.ternary
           ? 'ternary'
-          : `int${w.bits} ${w.scheme === 'symmetric' ? 'sym' : 'aff'}${w.granularity === 'channel' ? '/ch' : ''}`
+          : `int${w.bits} ${w.scheme === 'affine' ? 'aff' : w.symRange === 'full' ? 'sym-full' : 'sym-restricted'}${w.granularity === 'channel' ? '/ch' : ''}`
       : w.format === 'cluster'
         ? `${c.cluster.k} clusters`
         : w.format;

@@ -14,7 +14,7 @@ import { shapeSize } from '../stats';
 export interface LayerQuantPlan {
   readonly name: string;
   readonly spec: WeightQuantSpec;
-  /** Short label in the toolkits' words, e.g. "int4 symmetric per-channel". */
+  /** Short label in the toolkits' words, e.g. "int4 symmetric full-range per-channel". */
   readonly label: string;
   /** Bits per stored weight code (32 for float32). */
   readonly bits: number;
@@ -25,7 +25,16 @@ export function weightSpec(w: WeightQuant, bits: number, seed: number): WeightQu
   const perChannel = w.granularity === 'channel';
   if (bits <= 1) return { kind: 'binary', perChannel };
   if (bits === 2 && w.ternary) return { kind: 'ternary', perChannel };
-  return { kind: 'uniform', bits, scheme: w.scheme, perChannel, rounding: w.rounding, seed };
+  return {
+    kind: 'uniform',
+    bits,
+    scheme: w.scheme,
+    // Only symmetric has a signed range: affine specs (and their labels) leave it out.
+    ...(w.scheme === 'symmetric' ? { symRange: w.symRange } : {}),
+    perChannel,
+    rounding: w.rounding,
+    seed,
+  };
 }
 
 /**
@@ -69,11 +78,20 @@ export function specBits(spec: WeightQuantSpec): number {
   }
 }
 
+/**
+ * "symmetric restricted" (−(2^(b−1)−1)…2^(b−1)−1, TFLite int8), "symmetric full-range"
+ * (−2^(b−1)…2^(b−1)−1, torch's default) or "affine".
+ */
+function schemeLabel(spec: WeightQuantSpec & { kind: 'uniform' }): string {
+  if (spec.scheme === 'affine') return 'affine';
+  return spec.symRange === 'full' ? 'symmetric full-range' : 'symmetric restricted';
+}
+
 export function specLabel(spec: WeightQuantSpec): string {
   const gran = (perChannel: boolean) => (perChannel ? 'per-channel' : 'per-tensor');
   switch (spec.kind) {
     case 'uniform':
-      return `int${spec.bits} ${spec.scheme} ${gran(spec.perChannel)}${spec.rounding === 'stochastic' ? ', stochastic rounding' : ''}`;
+      return `int${spec.bits} ${schemeLabel(spec)} ${gran(spec.perChannel)}${spec.rounding === 'stochastic' ? ', stochastic rounding' : ''}`;
     case 'binary':
       return `binary α·sign(w) ${gran(spec.perChannel)}`;
     case 'ternary':
@@ -116,6 +134,14 @@ export function planLayer(
   return { name: layer.name, spec, label: specLabel(spec), bits: specBits(spec) };
 }
 
+/**
+ * The scheme as a key part: `affine`, `symmetric/restricted` or `symmetric/full` (the signed
+ * range only matters to symmetric). For weights and activations alike.
+ */
+export function schemeKey(s: Pick<WeightQuant, 'scheme' | 'symRange'>): string {
+  return s.scheme === 'affine' ? 'affine' : `symmetric/${s.symRange}`;
+}
+
 /** A stable string of everything that changes the quantized weights of a model. */
 export function weightQuantKey(config: Pick<Config, 'weights' | 'overrides' | 'seed'>): string {
   const w = config.weights;
@@ -123,5 +149,5 @@ export function weightQuantKey(config: Pick<Config, 'weights' | 'overrides' | 's
     .sort()
     .map((k) => `${k}:${config.overrides[k]}`)
     .join(',');
-  return `${w.format}|${w.bits}|${w.scheme}|${w.granularity}|${w.rounding}|${w.ternary}|${config.seed}|${ov}`;
+  return `${w.format}|${w.bits}|${schemeKey(w)}|${w.granularity}|${w.rounding}|${w.ternary}|${config.seed}|${ov}`;
 }

@@ -13,7 +13,7 @@
 
 import { mulberry32, type Random } from '../random';
 import { channelAxis, channelCount, minMaxPerChannel } from './channels';
-import { clipRange, computeQParams, type QParams, type QScheme } from './qparams';
+import { clipRange, computeQParams, type QParams, type QScheme, type SymRange } from './qparams';
 import { roundStochastic, type RoundingMode } from './rounding';
 import type { QuantizedTensor } from './types';
 
@@ -97,6 +97,8 @@ export interface UniformQuantConfig extends FakeQuantizeOptions {
   /** 2..16 (8 = int8). */
   readonly bits: number;
   readonly scheme: QScheme;
+  /** Signed range of symmetric quantization (ignored by affine); default `'restricted'`. */
+  readonly symRange?: SymRange;
   /** One scale/zero-point per output channel (last axis) instead of one per tensor. */
   readonly perChannel: boolean;
 }
@@ -116,7 +118,7 @@ export function quantizeUniform(
   const { min, max } = minMaxPerChannel(weights, channels);
   const qparams: QParams[] = [];
   for (let c = 0; c < channels; c++) {
-    qparams.push(computeQParams(min[c]!, max[c]!, config.bits, config.scheme));
+    qparams.push(computeQParams(min[c]!, max[c]!, config.bits, config.scheme, config.symRange));
   }
   const { values, codes } = fakeQuantize(weights, qparams, config);
   const clips = qparams.map(clipRange);

@@ -10,8 +10,9 @@
  *   with α = mean of |w| over {|w| > Δ} (0 if that set is empty).
  *
  * Both are computed per tensor or per output channel (last axis), α in float64 then rounded to
- * float32. For comparison, 2-bit symmetric uniform quantization is also ternary, {−1, 0, 1}·s,
- * but with s = max |w| and threshold s/2 (see qparams.ts).
+ * float32. For comparison, 2-bit restricted-range symmetric uniform quantization is also ternary,
+ * {−1, 0, 1}·s, but with s = max |w| and threshold s/2; the full range is the 4-level
+ * {−2, −1, 0, 1}·max|w|/1.5 (see qparams.ts).
  */
 
 import { channelAxis, channelCount } from './channels';

@@ -7,7 +7,7 @@
 
 import { fakeQuantize } from './affine';
 import { CalibrationHistogram, type SignedBins } from './calibrationHistogram';
-import { computeQParams, type QScheme } from './qparams';
+import { computeQParams, type QScheme, type SymRange } from './qparams';
 
 export interface Range {
   readonly min: number;
@@ -39,6 +39,8 @@ export type ObserverConfig =
       /** The quantizer the range is chosen for: the search minimizes its error. */
       readonly bits: number;
       readonly scheme: QScheme;
+      /** Signed range of symmetric quantization; default `'restricted'`. */
+      readonly symRange?: SymRange;
       /** Number of candidate clip ratios α/G, α = 1..G (default 100). */
       readonly gridSize?: number;
       readonly bins?: number;
@@ -192,16 +194,24 @@ export class MseObserver implements Observer {
   readonly kind = 'mse';
   readonly bits: number;
   readonly scheme: QScheme;
+  readonly symRange: SymRange;
   readonly gridSize: number;
   readonly histogram: CalibrationHistogram;
 
-  constructor(bits: number, scheme: QScheme, gridSize = 100, bins?: number) {
-    computeQParams(0, 1, bits, scheme); // validates bits
+  constructor(
+    bits: number,
+    scheme: QScheme,
+    gridSize = 100,
+    bins?: number,
+    symRange: SymRange = 'restricted',
+  ) {
+    computeQParams(0, 1, bits, scheme, symRange); // validates bits
     if (!Number.isInteger(gridSize) || gridSize < 1) {
       throw new RangeError(`gridSize must be a positive integer, got ${gridSize}`);
     }
     this.bits = bits;
     this.scheme = scheme;
+    this.symRange = symRange;
     this.gridSize = gridSize;
     this.histogram = new CalibrationHistogram(bins);
   }
@@ -232,7 +242,7 @@ export class MseObserver implements Observer {
       const ratio = k / this.gridSize;
       const range = { min: ratio * h.min, max: ratio * h.max };
       const { values } = fakeQuantize(x, [
-        computeQParams(range.min, range.max, this.bits, this.scheme),
+        computeQParams(range.min, range.max, this.bits, this.scheme, this.symRange),
       ]);
       let sse = 0;
       for (let i = 0; i < x.length; i++) sse += counts[i]! * (x[i]! - values[i]!) ** 2;
@@ -261,7 +271,13 @@ export function createObserver(config: ObserverConfig): Observer {
     case 'percentile':
       return new PercentileObserver(config.percentile, config.mode, config.bins);
     case 'mse':
-      return new MseObserver(config.bits, config.scheme, config.gridSize, config.bins);
+      return new MseObserver(
+        config.bits,
+        config.scheme,
+        config.gridSize,
+        config.bins,
+        config.symRange,
+      );
   }
 }
 

@@ -7,9 +7,11 @@ export {
   MIN_UNIFORM_BITS,
   clipRange,
   computeQParams,
+  levelCount,
   quantRange,
   type QParams,
   type QScheme,
+  type SymRange,
 } from './qparams';
 export { channelAxis, channelCount, elementCount, minMaxPerChannel } from './channels';
 export {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FLOAT32_EPS, clipRange, computeQParams, quantRange } from './qparams';
+import { FLOAT32_EPS, clipRange, computeQParams, levelCount, quantRange } from './qparams';
+import { fakeQuantizePerTensor } from './affine';
 
 describe('quantRange', () => {
   it('gives unsigned codes for affine and the restricted signed range for symmetric', () => {
@@ -9,6 +10,22 @@ describe('quantRange', () => {
     expect(quantRange(4, 'symmetric')).toEqual({ qmin: -7, qmax: 7 });
     expect(quantRange(2, 'symmetric')).toEqual({ qmin: -1, qmax: 1 }); // ternary
     expect(quantRange(2, 'affine')).toEqual({ qmin: 0, qmax: 3 });
+  });
+
+  it('gives the full signed range −2^(b−1)…2^(b−1)−1 for symmetric full (torch qint8 default)', () => {
+    expect(quantRange(8, 'symmetric', 'full')).toEqual({ qmin: -128, qmax: 127 });
+    expect(quantRange(4, 'symmetric', 'full')).toEqual({ qmin: -8, qmax: 7 });
+    expect(quantRange(2, 'symmetric', 'full')).toEqual({ qmin: -2, qmax: 1 });
+    expect(quantRange(8, 'symmetric', 'restricted')).toEqual(quantRange(8, 'symmetric'));
+    expect(quantRange(8, 'affine', 'full')).toEqual({ qmin: 0, qmax: 255 }); // affine: no effect
+  });
+
+  it('counts 2^b − 1 levels for restricted symmetric and 2^b otherwise', () => {
+    expect(levelCount(2, 'symmetric')).toBe(3);
+    expect(levelCount(8, 'symmetric', 'restricted')).toBe(255);
+    expect(levelCount(2, 'symmetric', 'full')).toBe(4);
+    expect(levelCount(8, 'symmetric', 'full')).toBe(256);
+    expect(levelCount(4, 'affine')).toBe(16);
   });
 
   it('rejects 1 bit (binary has its own quantizer) and non-integers', () => {
@@ -31,6 +48,40 @@ describe('computeQParams (torch MinMaxObserver)', () => {
     const qp = computeQParams(-1, 3, 8, 'symmetric');
     expect(qp.scale).toBe(Math.fround(3 / 127));
     expect(qp.zeroPoint).toBe(0);
+  });
+
+  // torch.ao.quantization.observer._calculate_qparams, symmetric qschemes:
+  //   scale = max(−min⁻, max⁺) / ((quant_max − quant_min) / 2),  zero_point = 0 for qint8,
+  // with MinMaxObserver(dtype=torch.qint8) defaulting to quant_min = −128, quant_max = 127.
+  it('symmetric full range 8-bit on [−1, 3]: scale = 3/127.5, codes −128…127', () => {
+    const qp = computeQParams(-1, 3, 8, 'symmetric', 'full');
+    expect(qp).toEqual({ scale: Math.fround(3 / 127.5), zeroPoint: 0, qmin: -128, qmax: 127 });
+  });
+
+  it('symmetric 2-bit: restricted is {−1, 0, 1}·max|w|, full range {−2, −1, 0, 1}·max|w|/1.5', () => {
+    const x = Float32Array.from([-3, -2, -1.1, -0.9, -0.5, 0, 0.4, 0.8, 1.2, 3]);
+    const restricted = computeQParams(-3, 3, 2, 'symmetric', 'restricted');
+    expect(restricted).toEqual({ scale: 3, zeroPoint: 0, qmin: -1, qmax: 1 });
+    // x/3 rounds to 0 for |x| ≤ 1.5: all but the extremes vanish.
+    expect(Array.from(fakeQuantizePerTensor(x, restricted).values)).toEqual([
+      -3, -3, 0, 0, 0, 0, 0, 0, 0, 3,
+    ]);
+    const full = computeQParams(-3, 3, 2, 'symmetric', 'full');
+    expect(full).toEqual({ scale: 2, zeroPoint: 0, qmin: -2, qmax: 1 }); // 3 / ((1 − (−2)) / 2)
+    // Codes: x/2 = −1.5 → −2 (ties to even), −1 → −1, −0.55 → −1, −0.45 → 0, −0.25 → 0, 0, 0.2 → 0,
+    // 0.4 → 0, 0.6 → 1, 1.5 → 2 clamped to 1 (the positive end is half a step short).
+    expect(Array.from(fakeQuantizePerTensor(x, full).codes)).toEqual([
+      -2, -1, -1, 0, 0, 0, 0, 0, 1, 1,
+    ]);
+    expect(Array.from(fakeQuantizePerTensor(x, full).values)).toEqual([
+      -4, -2, -2, 0, 0, 0, 0, 0, 2, 2,
+    ]);
+  });
+
+  it('symmetric full range 4-bit on [−1.5, 6]: scale 6/7.5 = 0.8, clip range [−6.4, 5.6]', () => {
+    const qp = computeQParams(-1.5, 6, 4, 'symmetric', 'full');
+    expect(qp).toEqual({ scale: Math.fround(0.8), zeroPoint: 0, qmin: -8, qmax: 7 });
+    expect(clipRange(qp)).toEqual({ min: Math.fround(-8 * 0.8), max: Math.fround(7 * 0.8) });
   });
 
   it('affine 4-bit on [−1.5, 6]: scale 0.5, zeroPoint 3', () => {
@@ -94,8 +145,9 @@ describe('computeQParams (torch MinMaxObserver)', () => {
         fc.float({ min: -1000, max: 1000, noNaN: true }),
         fc.integer({ min: 2, max: 8 }),
         fc.constantFrom('affine' as const, 'symmetric' as const),
-        (a, b, bits, scheme) => {
-          const qp = computeQParams(Math.min(a, b), Math.max(a, b), bits, scheme);
+        fc.constantFrom('restricted' as const, 'full' as const),
+        (a, b, bits, scheme, symRange) => {
+          const qp = computeQParams(Math.min(a, b), Math.max(a, b), bits, scheme, symRange);
           expect(Number.isInteger(qp.zeroPoint)).toBe(true);
           expect(qp.zeroPoint).toBeGreaterThanOrEqual(qp.qmin);
           expect(qp.zeroPoint).toBeLessThanOrEqual(qp.qmax);
@@ -111,7 +163,7 @@ describe('computeQParams (torch MinMaxObserver)', () => {
         },
       ),
       // A range near ±1000 once failed an absolute 1e-6 tolerance on float32 rounding.
-      { examples: [[Math.fround(-999.99982), Math.fround(999.99988), 2, 'affine']] },
+      { examples: [[Math.fround(-999.99982), Math.fround(999.99988), 2, 'affine', 'restricted']] },
     );
   });
 });

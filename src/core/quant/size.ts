@@ -3,7 +3,9 @@
  * decode them, in bits.
  *
  * Conventions (stated so that ratios are reproducible):
- * - codes are bit-packed: numWeights · bits, no per-row padding;
+ * - codes are bit-packed: numWeights · bits, no per-row padding. Symmetric takes b bits per
+ *   code in both signed ranges: the full range (−2^(b−1)..2^(b−1)−1) uses all 2^b codes, the
+ *   restricted one (−(2^(b−1)−1)..2^(b−1)−1) leaves one unused, 2^b − 1 levels for the same size;
  * - each scale (and each binary/ternary α) is a float32: 32 bits per tensor or per channel;
  * - each affine zero-point is an int32: 32 bits per tensor or per channel. (torch keeps
  *   zero-points as int64 in memory, ONNX QuantizeLinear stores them at the code's width; int32

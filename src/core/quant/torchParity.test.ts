@@ -9,7 +9,7 @@ import { fakeQuantize } from './affine';
 import { MovingAverageMinMaxObserver } from './calibration';
 import { channelCount, minMaxPerChannel } from './channels';
 import { roundToBFloat16, roundToFloat16 } from './floats';
-import { computeQParams, type QParams, type QScheme } from './qparams';
+import { computeQParams, type QParams, type QScheme, type SymRange } from './qparams';
 
 type Num = number | 'Infinity' | '-Infinity' | 'NaN';
 
@@ -19,6 +19,8 @@ interface TorchCase {
   axis: number | null;
   bits: number;
   scheme: QScheme;
+  /** Symmetric only: torch's observer given quant_min = −(2^(b−1)−1) or its own full range. */
+  symRange?: SymRange;
   qmin: number;
   qmax: number;
   values: Num[];
@@ -48,19 +50,26 @@ function decodeAll(vs: Num[]): number[] {
 
 describe(`parity with PyTorch ${fixture.torch}`, () => {
   it('has a non-trivial fixture', () => {
-    expect(fixture.cases.length).toBeGreaterThanOrEqual(60);
+    expect(fixture.cases.length).toBeGreaterThanOrEqual(90);
+    // Both signed conventions, per tensor and per channel, at 2, 4 and 8 bits.
+    for (const range of ['restricted', 'full']) {
+      const cases = fixture.cases.filter((c) => c.scheme === 'symmetric' && c.symRange === range);
+      expect(new Set(cases.map((c) => c.bits))).toEqual(new Set([2, 4, 8]));
+      expect(cases.some((c) => c.axis !== null)).toBe(true);
+    }
   });
 
   for (const c of fixture.cases) {
     const where = c.axis === null ? 'per-tensor' : `per-channel axis ${c.axis}`;
-    it(`${c.name}: ${c.scheme} ${c.bits}-bit ${where}`, () => {
+    const scheme = c.symRange ? `${c.scheme} (${c.symRange})` : c.scheme;
+    it(`${c.name}: ${scheme} ${c.bits}-bit ${where}`, () => {
       const x = Float32Array.from(decodeAll(c.values));
       expect(c.axis === null || c.axis === c.shape.length - 1).toBe(true);
       const channels = channelCount(x.length, c.shape, c.axis !== null);
       const { min, max } = minMaxPerChannel(x, channels);
       const qparams: QParams[] = [];
       for (let ch = 0; ch < channels; ch++) {
-        qparams.push(computeQParams(min[ch]!, max[ch]!, c.bits, c.scheme));
+        qparams.push(computeQParams(min[ch]!, max[ch]!, c.bits, c.scheme, c.symRange));
       }
       expect(qparams.map((q) => [q.qmin, q.qmax])[0]).toEqual([c.qmin, c.qmax]);
       expect(qparams.map((q) => q.scale)).toEqual(decodeAll(c.scale));
