@@ -72,6 +72,12 @@ export const PRUNE_METHODS = ['none', 'magnitude', 'global', 'structured', 'nm',
 export type PruneMethodId = (typeof PRUNE_METHODS)[number];
 export const NM_PATTERNS = ['2:4', '1:4', '4:8'] as const;
 export const NORMS = ['l1', 'l2'] as const;
+/**
+ * Structured pruning, the bias of a removed unit: `remove` it with the unit (the unit outputs 0,
+ * so the next layer's inputs from it go too: the network really shrinks), or `keep` it as torch's
+ * ln_structured does (only the weights are zeroed; the unit still outputs the constant act(b)).
+ */
+export const STRUCTURED_BIAS = ['remove', 'keep'] as const;
 export const MAX_SPARSITY = 0.999;
 
 /** Pruning override of one layer: −1 = leave it dense, else its own sparsity in [0, 0.999]. */
@@ -83,6 +89,8 @@ export const PruneSchema = z.object({
   sparsity: z.number().min(0).max(MAX_SPARSITY).default(0.5),
   /** Ranking norm of structured pruning (torch `ln_structured` n = 1 or 2). */
   norm: z.enum(NORMS).default('l2'),
+  /** Structured only: the bias of removed units. `remove` is what links without the field meant. */
+  structuredBias: z.enum(STRUCTURED_BIAS).default('remove'),
   pattern: z.enum(NM_PATTERNS).default('2:4'),
   overrides: z
     .record(z.string().regex(LAYER_NAME), z.number().min(SKIP_LAYER).max(MAX_SPARSITY))

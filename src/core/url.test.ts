@@ -36,6 +36,7 @@ describe('URL codec', () => {
         method: 'structured',
         sparsity: 0.975,
         norm: 'l1',
+        structuredBias: 'remove',
         pattern: '1:4',
         overrides: { fc3: -1, fc1: 0.9 },
       },
@@ -138,6 +139,27 @@ describe('URL codec', () => {
     expect(bad.problems[0]).toMatch(/weight symmetric range "half".*restricted, full/);
   });
 
+  it('reads the structured bias rule, leaves out the default, keeps old links at remove', () => {
+    // A link from before the field existed: structured pruning removed the units' biases.
+    const old = parseConfig('pm=struct&sp=50');
+    expect(old.config.prune.structuredBias).toBe('remove');
+    expect(old.problems).toEqual([]);
+    expect(serializeConfig(old.config)).not.toMatch(/(^|&)sb=/);
+
+    const keep = parseConfig('pm=struct&sp=50&sb=keep');
+    expect(keep.problems).toEqual([]);
+    expect(keep.config.prune.structuredBias).toBe('keep');
+    const hash = serializeConfig(keep.config);
+    expect(hash).toMatch(/&pn=l2&sb=keep&nm=/);
+    expect(parseConfig(hash).config).toEqual(keep.config);
+    expect(parseConfig('sb=remove').config.prune.structuredBias).toBe('remove');
+
+    const bad = parseConfig('pm=struct&sb=zero');
+    expect(bad.config.prune.structuredBias).toBe('remove');
+    expect(bad.problems).toHaveLength(1);
+    expect(bad.problems[0]).toMatch(/bias rule of structured pruning "zero".*remove, keep/);
+  });
+
   it('keeps fractional percentiles and clamps them', () => {
     expect(parseConfig('pct=99.99').config.acts.percentile).toBe(99.99);
     expect(parseConfig('pct=150').config.acts.percentile).toBe(100);
@@ -192,6 +214,7 @@ describe('URL codec', () => {
             'obs',
             'wsr',
             'asr',
+            'sb',
             'x',
           ),
           fc.string({ maxLength: 20 }),

@@ -8,6 +8,7 @@ import {
   PRUNE_METHODS,
   SKIP_LAYER,
   SPARSE_FORMATS,
+  STRUCTURED_BIAS,
   ConfigSchema,
   DEFAULT_CONFIG,
   GRANULARITIES,
@@ -207,6 +208,21 @@ const pruneOverridesField = layerMapField(
   'layer:percent or layer:skip',
 );
 
+/**
+ * Structured pruning, the bias of removed units: `sb=keep` (torch ln_structured). Left out at its
+ * default, `remove`: links made before the field existed meant it, so an absent key must too.
+ */
+const structuredBiasField: Field = (() => {
+  const field = enumField(
+    'sb',
+    'bias rule of structured pruning',
+    STRUCTURED_BIAS,
+    (c) => c.prune.structuredBias,
+    (d, v) => (d.prune.structuredBias = v),
+  );
+  return { ...field, encode: (c) => (c.prune.structuredBias === 'remove' ? '' : field.encode(c)) };
+})();
+
 /** A fraction as a percentage without float noise: 0.9 → "90", 0.975 → "97.5". */
 function percent(fraction: number): string {
   return String(Math.round(fraction * 1e5) / 1e3);
@@ -405,6 +421,7 @@ const FIELDS: readonly Field[] = [
     (c) => c.prune.norm,
     (d, v) => (d.prune.norm = v),
   ),
+  structuredBiasField,
   enumField(
     'nm',
     'N:M pattern',
@@ -472,7 +489,8 @@ function defaultsDraft(): Config {
 /**
  * Serializes a config to a hash (without the leading '#'). Every field is written: a link means
  * the same thing even if defaults change in a later version. (The symmetric ranges at
- * `restricted` are the exception: an absent key means restricted, see symRangeField.)
+ * `restricted` are the exception: an absent key means restricted, see symRangeField; so is the
+ * structured bias rule at `remove`, see structuredBiasField.)
  */
 export function serializeConfig(config: Config): string {
   const parts = [`v=${CONFIG_VERSION}`];

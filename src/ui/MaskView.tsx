@@ -52,7 +52,8 @@ export function MaskView() {
           {image.width} columns (output units): one pixel per weight. Blue positive, orange
           negative, darker = larger; pale grey = pruned. {formatInt(image.kept)} of{' '}
           {formatInt(image.total)} kept ({formatPercent(1 - image.kept / image.total, 1)} sparse). A
-          whole grey column is a removed unit; 2:4 shows as two kept in every four down a column.
+          whole grey column is a removed unit, a whole grey row an input from a unit removed
+          upstream; 2:4 shows as two kept in every four down a column.
         </p>
       )}
     </section>

@@ -1,4 +1,4 @@
-import { CLUSTER_INITS, PRUNE_METHODS } from '../core/config';
+import { CLUSTER_INITS, PRUNE_METHODS, STRUCTURED_BIAS } from '../core/config';
 import type { Cluster, Prune, Storage, WeightQuant } from '../core/config';
 import { useStore } from '../state/store';
 import { BitsSlider } from './BitsSlider';
@@ -19,9 +19,15 @@ const METHOD_HELP: Record<Prune['method'], string> = {
   global:
     'One |w| threshold for all layers: big layers with many small weights lose more (torch global_unstructured).',
   structured:
-    'Remove whole output units (Dense) or filters (Conv2D) with the smallest norm: the layer really shrinks (torch ln_structured). The output layer is never cut: its units are the classes.',
+    'Remove whole output units (Dense) or filters (Conv2D) with the smallest L1/L2 norm, ranked as torch ln_structured (ties: the lower index is pruned first, in every method here; torch leaves ties unspecified). With their biases removed too, the units output 0, so the next layer loses their inputs as well and the network really shrinks. With biases kept (exactly torch), a removed unit still outputs the constant ReLU(bias), which the next layer still reads. The output layer is never cut: its units are the classes.',
   nm: 'In every group of M consecutive weights feeding a unit, keep the N largest: the pattern sparse tensor cores accelerate.',
   random: 'Remove weights at random: the baseline that shows magnitude is a good guess.',
+};
+
+/** The bias rule of structured pruning (see core/prune/structured.ts). */
+const BIAS_LABEL: Record<Prune['structuredBias'], string> = {
+  remove: 'removed with the unit (the layer really shrinks)',
+  keep: 'kept (as torch ln_structured: only weights zeroed)',
 };
 
 export function PruneControls() {
@@ -92,6 +98,22 @@ export function PruneControls() {
             />
             L2 norm
           </label>
+        </fieldset>
+      )}
+      {p.method === 'structured' && (
+        <fieldset className="field radio-row">
+          <legend>Bias of removed units</legend>
+          {STRUCTURED_BIAS.map((b) => (
+            <label key={b}>
+              <input
+                type="radio"
+                name="pbias"
+                checked={p.structuredBias === b}
+                onChange={() => setP({ structuredBias: b })}
+              />
+              {BIAS_LABEL[b]}
+            </label>
+          ))}
         </fieldset>
       )}
       {p.method === 'nm' && (

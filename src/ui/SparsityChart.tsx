@@ -3,10 +3,15 @@ import type { LayerSparsity } from '../worker/inspect';
 import { selectReport, selectReportCurrent } from '../state/selectors';
 import { useStore } from '../state/store';
 import { Fresh } from './Fresh';
-import { formatPercent } from './format';
+import { formatInt, formatPercent } from './format';
 import { PairedBar } from './PairedBar';
 
-/** Sparsity per layer: what each layer lost, next to what it was asked to lose. */
+/**
+ * Sparsity per layer: what each layer lost, next to what it was asked to lose. "Lost" counts every
+ * weight really gone, including (structured pruning with the biases removed) the weights that read
+ * a unit removed in the layer before: so fc2 of the MLP at 50% loses 75%, and the output layer,
+ * never pruned itself, loses the inputs from fc2's removed units.
+ */
 export function SparsityChart() {
   // Deferred + memoized view: new results draw in an interruptible background render.
   const report = useDeferredValue(useStore(selectReport));
@@ -33,10 +38,10 @@ const SparsityChartView = memo(function SparsityChartView({
           <>
             <div className="legend" aria-hidden="true">
               <span>
-                <i style={{ background: '#7c5cd6' }} /> achieved (pruned weights)
+                <i style={{ background: '#7c5cd6' }} /> achieved (weights removed)
               </span>
               <span>
-                <i style={{ background: '#c9d0dc' }} /> target
+                <i style={{ background: '#c9d0dc' }} /> target (the layer&apos;s own)
               </span>
             </div>
             <div className="hbars" role="img" aria-label={describe(report.layers)}>
@@ -57,10 +62,12 @@ const SparsityChartView = memo(function SparsityChartView({
         )}
       </Fresh>
       {report && (
-        <p className="muted small">
-          Overall: {formatPercent(report.sparsity, 1)} of all kernel weights pruned.
+        <p className="muted small" data-testid="sparsity-overall">
+          Overall: {formatPercent(report.sparsity, 1)} of all kernel weights removed
+          {report.total > 0 ? ` (${formatInt(report.pruned)} of ${formatInt(report.total)})` : ''}.
+          {inputCut(report.layers)}
           {report.layers.some((l) => l.effectiveShape)
-            ? ` Shapes after removing units: ${report.layers.map((l) => `${l.name} ${l.effectiveShape?.join('×') ?? ''}`).join(', ')}.`
+            ? ` Shapes after removing units: ${report.layers.map((l) => `${l.name} ${l.effectiveShape?.join('×') ?? ''}${l.constantUnits > 0 ? ` (+${l.constantUnits} constant units)` : ''}`).join(', ')}.`
             : ''}
         </p>
       )}
@@ -68,8 +75,26 @@ const SparsityChartView = memo(function SparsityChartView({
   );
 });
 
+/** The share of the removed weights that went with units removed upstream, if any. */
+function inputCut(layers: readonly LayerSparsity[]): string {
+  const own = layers.reduce((a, l) => a + l.ownPruned, 0);
+  const cut = layers.reduce((a, l) => a + l.inputPruned, 0);
+  return cut > 0
+    ? ` Of these, ${formatInt(own)} in the removed units themselves and ${formatInt(cut)} that read a unit removed in the layer before.`
+    : '';
+}
+
 function describe(layers: readonly LayerSparsity[]): string {
   return `Sparsity per layer: ${layers
-    .map((l) => `${l.name} ${formatPercent(l.sparsity, 1)}${l.skipped ? ' (left dense)' : ''}`)
+    .map(
+      (l) =>
+        `${l.name} ${formatPercent(l.sparsity, 1)}${
+          l.skipped
+            ? l.inputPruned > 0
+              ? ' (not pruned itself; inputs cut)'
+              : ' (left dense)'
+            : ''
+        }`,
+    )
     .join(', ')}`;
 }

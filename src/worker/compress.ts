@@ -68,6 +68,7 @@ function pruneSpec(s: CompressSettings, layers: readonly LayerWeights[]): PruneS
     method: p.method === 'none' ? 'magnitude' : p.method,
     sparsity: p.sparsity,
     norm: p.norm,
+    structuredBias: p.structuredBias,
     n,
     m,
     overrides,
@@ -160,33 +161,6 @@ const FORMAT_OF: Record<Exclude<Storage['format'], 'auto'>, SparseFormat> = {
   bitmask: 'bitmask',
   csr: 'csr-relative',
 };
-
-/**
- * Structured pruning removes whole units: the layer becomes a smaller dense layer, and so does the
- * next one, whose inputs from removed units are gone too. This mask marks the weights that remain
- * in that smaller layer: own output kept and input kept. Input channel of element i: Dense
- * [in, out] after a Dense → ⌊i/out⌋; after a Conv2D + Flatten → ⌊i/out⌋ mod c_prev (NHWC
- * flattening keeps channels fastest); Conv2D [kh, kw, in, out] → ⌊i/out⌋ mod in.
- */
-export function structuredKeptMask(
-  w: LayerWeights,
-  own: Mask | null,
-  prevKept: Int32Array | null,
-  prevChannels: number,
-): Mask | null {
-  if (!own && !prevKept) return null;
-  const n = w.kernel.length;
-  const out = w.info.outChannels;
-  const inputKept = prevKept ? new Uint8Array(prevChannels) : null;
-  if (prevKept && inputKept) for (const c of prevKept) inputKept[c] = 1;
-  const mask = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    const keptOut = own ? own[i] !== 0 : true;
-    const keptIn = inputKept ? inputKept[Math.floor(i / out) % prevChannels] !== 0 : true;
-    mask[i] = keptOut && keptIn ? 1 : 0;
-  }
-  return mask;
-}
 
 /** Every bit the compressed layer needs: codes, sparse indices, codebook, scales, biases. */
 export function layerSize(
@@ -281,6 +255,13 @@ function shrunkLayerSize(
   return { ...size, float32Bits: 32 * (w.kernel.length + (w.bias ? w.bias.length : 0)) };
 }
 
+/**
+ * Structured pruning removes whole units: each layer becomes a smaller dense layer, stored as such.
+ * Its mask (from pruneModel) marks the weights that remain in it: own output kept and, when the
+ * removed units' biases go too, input kept (see structuredKeptMask in core/prune/structured.ts).
+ * With the biases kept (torch's rule) the removed units still output act(bias): the next layer
+ * keeps those inputs, and every bias is stored.
+ */
 export function sizeReport(
   original: readonly LayerWeights[],
   compressed: CompressedModel,
@@ -289,11 +270,7 @@ export function sizeReport(
   const structured = compressed.prune?.layers.some((l) => l.keptChannels !== undefined) ?? false;
   const layers = original.map((w, i) => {
     const c = compressed.layers[i]!;
-    if (!structured) return layerSize(w, c, storage);
-    const prev = i > 0 ? compressed.layers[i - 1]! : null;
-    const prevKept = prev?.prune?.keptChannels ?? null;
-    const prevChannels = i > 0 ? original[i - 1]!.info.outChannels : 0;
-    return layerSize(w, c, storage, structuredKeptMask(w, c.mask, prevKept, prevChannels));
+    return structured ? layerSize(w, c, storage, c.mask) : layerSize(w, c, storage);
   });
   const sum = (f: (l: LayerSize) => number) => layers.reduce((a, l) => a + f(l), 0);
   return {

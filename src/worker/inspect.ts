@@ -161,9 +161,18 @@ export function inspectWeights(
 export interface LayerSparsity {
   readonly name: string;
   readonly total: number;
+  /** Weights really gone: `ownPruned + inputPruned`. */
   readonly pruned: number;
+  /** pruned / total. */
   readonly sparsity: number;
+  /** Removed by the method in this layer itself (structured: its own removed units' weights). */
+  readonly ownPruned: number;
+  /** Structured, biases removed: removed because their input unit was removed upstream. */
+  readonly inputPruned: number;
+  /** Structured, biases kept: removed units that still output the constant act(bias). */
+  readonly constantUnits: number;
   readonly targetSparsity: number;
+  /** No pruning of its own (its inputs may still be cut by structured pruning upstream). */
   readonly skipped: boolean;
   /** Kernel shape once structurally pruned units (and their inputs downstream) are removed. */
   readonly effectiveShape: readonly number[] | null;
@@ -173,8 +182,10 @@ export interface CompressionReport {
   readonly modelId: string;
   readonly size: SizeReport;
   readonly layers: LayerSparsity[];
-  /** Pruned fraction over all kernels (0 without pruning). */
+  /** Removed fraction over all kernels, cut inputs included (0 without pruning). */
   readonly sparsity: number;
+  readonly pruned: number;
+  readonly total: number;
 }
 
 export function compressionReport(
@@ -190,6 +201,9 @@ export function compressionReport(
       total: w.kernel.length,
       pruned: p?.pruned ?? 0,
       sparsity: p?.sparsity ?? 0,
+      ownPruned: p?.ownPruned ?? 0,
+      inputPruned: p?.inputPruned ?? 0,
+      constantUnits: p?.constantUnits ?? 0,
       targetSparsity: p?.targetSparsity ?? 0,
       skipped: p?.skipped ?? true,
       effectiveShape: c.prune?.effectiveShapes?.[i] ?? null,
@@ -200,6 +214,8 @@ export function compressionReport(
     size: sizeReport(m.original, c, storage),
     layers,
     sparsity: c.prune?.sparsity ?? 0,
+    pruned: c.prune?.pruned ?? 0,
+    total: m.original.reduce((a, w) => a + w.kernel.length, 0),
   };
 }
 
@@ -219,7 +235,9 @@ export interface MaskImage {
  * Kernels are stored [reduction…, out] with out fastest, so element i sits at row ⌊i/out⌋ and
  * column i mod out: the image is the kernel as stored. Kept weights are blue (positive) or orange
  * (negative), darker when larger; pruned weights are pale grey, so whole pruned columns (dead
- * units) and the 2:4 pattern along each column show at a glance.
+ * units) and the 2:4 pattern along each column show at a glance. The mask is the compressed
+ * layer's: after structured pruning that removed the units' biases, the rows reading a removed
+ * unit upstream are grey too, and `kept` counts what really remains.
  */
 export function maskImage(m: WeightsSource, settings: CompressSettings, layer: string): MaskImage {
   const index = m.original.findIndex((l) => l.info.name === layer);

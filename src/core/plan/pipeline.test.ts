@@ -35,5 +35,15 @@ describe('pipeline keys and labels', () => {
     expect(pruneKey({ ...base, seed: 9 })).toBe(pruneKey(base)); // seed only matters to random pruning
     const random = { ...base, prune: { ...base.prune, method: 'random' as const } };
     expect(pruneKey({ ...random, seed: 9 })).not.toBe(pruneKey(random));
+    // The bias rule matters to structured pruning only.
+    const keepBias = (s: typeof base) => ({
+      ...s,
+      prune: { ...s.prune, structuredBias: 'keep' as const },
+    });
+    const structured = { ...base, prune: { ...base.prune, method: 'structured' as const } };
+    expect(pruneKey(keepBias(structured))).not.toBe(pruneKey(structured));
+    expect(compressKey(keepBias(structured))).not.toBe(compressKey(structured));
+    const magnitude = { ...base, prune: { ...base.prune, method: 'magnitude' as const } };
+    expect(pruneKey(keepBias(magnitude))).toBe(pruneKey(magnitude));
   });
 });

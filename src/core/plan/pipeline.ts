@@ -24,7 +24,9 @@ export function pruneKey(settings: Pick<Config, 'prune' | 'seed'>): string {
     .sort()
     .map((k) => `${k}:${p.overrides[k]}`)
     .join(',');
-  return `P${p.method}|${p.sparsity}|${p.norm}|${p.pattern}|${ov}|${p.method === 'random' ? settings.seed : ''}`;
+  // The bias rule changes the weights, biases and counts of structured pruning only.
+  const bias = p.method === 'structured' ? `|b${p.structuredBias}` : '';
+  return `P${p.method}|${p.sparsity}|${p.norm}|${p.pattern}|${ov}|${p.method === 'random' ? settings.seed : ''}${bias}`;
 }
 
 export function compressKey(s: CompressSettings): string {

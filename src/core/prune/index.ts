@@ -18,9 +18,11 @@ export { magnitudeKeys, pruneSmallest, radixSelect, selectInPlace, type Keys } f
 export { globalMagnitudeMasks, magnitudeMask } from './magnitude';
 export {
   channelNorms,
+  structuredKeptMask,
   structuredMask,
   structuredShapes,
   type NormOrder,
+  type StructuredBias,
   type StructuredPruneResult,
 } from './structured';
 export { checkNM, nmMask, nmSparsity } from './nm';

@@ -8,7 +8,8 @@
  * its own sparsity, small-magnitude layers losing more.
  *
  * Ties at the threshold: lower index pruned first (for global, index in the concatenation of
- * the layers in the order given). NaN is ranked above every number (never pruned first).
+ * the layers in the order given; see `pruneSmallest` for how torch differs on ties). NaN is
+ * ranked above every number (never pruned first).
  *
  * Note: re-pruning weights that are already masked ranks their zeros first, so the sparsity is
  * always relative to the whole tensor (TFMOT/Distiller style). torch instead applies `amount`

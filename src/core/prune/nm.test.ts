@@ -1,16 +1,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { magnitudeMask } from './magnitude';
 import { countKept } from './mask';
 import { nmMask, nmSparsity } from './nm';
 
-/** Reference: for output o, group g, sort rows by (|w| desc, row asc) and keep the first min(N, L). */
+/** Reference: for output o, group g, sort rows by (|w| desc, row desc) and keep the first min(N, L). */
 function referenceNM(w: Float32Array, rows: number, outs: number, n: number, m: number): number[] {
   const mask = new Array<number>(w.length).fill(0);
   for (let o = 0; o < outs; o++) {
     for (let g = 0; g < rows; g += m) {
       const group = [];
       for (let r = g; r < Math.min(g + m, rows); r++) group.push(r);
-      group.sort((a, b) => Math.abs(w[b * outs + o]!) - Math.abs(w[a * outs + o]!) || a - b);
+      group.sort((a, b) => Math.abs(w[b * outs + o]!) - Math.abs(w[a * outs + o]!) || b - a);
       for (const r of group.slice(0, n)) mask[r * outs + o] = 1;
     }
   }
@@ -64,8 +65,14 @@ describe('nmMask', () => {
     expect(Array.from(nmMask(w, [6, 1], 4, 8))).toEqual([0, 0, 1, 1, 1, 1]);
   });
 
-  it('keeps the lower index among ties', () => {
-    expect(Array.from(nmMask(Float32Array.of(1, -1, 1, 1), [4, 1], 2, 4))).toEqual([1, 1, 0, 0]);
+  it('prunes the lower index first among ties, as magnitude and structured pruning do', () => {
+    expect(Array.from(nmMask(Float32Array.of(1, -1, 1, 1), [4, 1], 2, 4))).toEqual([0, 0, 1, 1]);
+    // Only the tied pair at the threshold is decided by index: 3 > 2 = 2 > 1.
+    expect(Array.from(nmMask(Float32Array.of(2, 1, 2, 3), [4, 1], 2, 4))).toEqual([0, 0, 1, 1]);
+    expect(Array.from(nmMask(Float32Array.of(2, 3, 2, 1), [4, 1], 2, 4))).toEqual([0, 1, 1, 0]);
+    // The same rule as a magnitude mask on the group alone.
+    const g = Float32Array.of(0.5, 0.5, 0.5, 0.5);
+    expect(Array.from(nmMask(g, [4, 1], 2, 4))).toEqual(Array.from(magnitudeMask(g, 0.5)));
   });
 
   it('covers N = 0 and N = M, and rejects bad patterns', () => {

@@ -14,7 +14,8 @@
  * is what hardware sees after zero-padding the group to M (the padding zeros are never
  * preferred over real weights). So 4:8 on R = 300 keeps the trailing group of 4 whole, and the
  * achieved sparsity can be a little below 1 − N/M.
- * Ties: among equal |w| the lower row is kept. NaN ranks above every number.
+ * Ties: among equal |w| the LOWER row is pruned first (the higher one kept), the rule of every
+ * pruner here (see `pruneSmallest`). NaN ranks above every number.
  */
 
 import { kernelLayout } from './layout';
@@ -42,12 +43,13 @@ export function nmMask(kernel: Float32Array, shape: readonly number[], n: number
     for (let o = 0; o < outputs; o++) {
       const base = start * outputs + o;
       for (let j = 0; j < len; j++) group[j] = keys[base + j * outputs]!;
-      // rank_j = #{l : key_l > key_j, or key_l = key_j and l < j}; keep rank_j < N. O(M²).
+      // rank_j = #{l : key_l > key_j, or key_l = key_j and l > j}; keep rank_j < N, so among
+      // equal keys the higher row ranks first and the lower is pruned first. O(M²).
       for (let j = 0; j < len; j++) {
         const kj = group[j]!;
         let rank = 0;
-        for (let l = 0; l < j; l++) if (group[l]! >= kj) rank++;
-        for (let l = j + 1; l < len; l++) if (group[l]! > kj) rank++;
+        for (let l = 0; l < j; l++) if (group[l]! > kj) rank++;
+        for (let l = j + 1; l < len; l++) if (group[l]! >= kj) rank++;
         if (rank < keep) mask[base + j * outputs] = 1;
       }
     }

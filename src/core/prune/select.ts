@@ -91,8 +91,10 @@ export function radixSelect(keys: Uint32Array, k: number): number {
 /**
  * A mask that prunes exactly `count` entries: those of smallest key. With t the count-th
  * smallest key, every key < t is pruned, and among the keys equal to t the LOWEST INDICES are
- * pruned first until the count is reached. (torch.topk's order among ties is
- * implementation-defined; ours is deterministic.) O(n) expected.
+ * pruned first until the count is reached: the tie rule of every pruner here (magnitude, global,
+ * structured; N:M applies the same rule in nm.ts). torch.topk's order among ties is unspecified
+ * (torch 1.13's l1_unstructured on equal |w| pruned the HIGHER half, e.g. indices 2, 3 of 4, and
+ * in other cases neither end); ours is deterministic. O(n) expected.
  */
 export function pruneSmallest(keys: Keys, count: number): Mask {
   const n = keys.length;

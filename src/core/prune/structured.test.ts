@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../random';
-import { pruneCount } from './mask';
-import { channelNorms, structuredMask, structuredShapes } from './structured';
+import { countKept, pruneCount } from './mask';
+import { channelNorms, structuredKeptMask, structuredMask, structuredShapes } from './structured';
 
 function randomKernel(shape: number[], seed: number): Float32Array {
   const r = mulberry32(seed);
@@ -105,5 +105,61 @@ describe('structuredShapes', () => {
     expect(() => structuredShapes([{ shape: [4, 3] }, { shape: [5, 2] }], [[0], null])).toThrow(
       RangeError,
     );
+  });
+});
+
+describe('structuredKeptMask', () => {
+  it('dense after dense: row r reads unit r', () => {
+    // [3, 2]: inputs 0..2 from a layer that kept units 0 and 2; own column 1 removed.
+    const own = Uint8Array.of(1, 0, 1, 0, 1, 0);
+    expect(Array.from(structuredKeptMask(6, 2, own, [0, 2], 3)!)).toEqual([1, 0, 0, 0, 1, 0]);
+    expect(Array.from(structuredKeptMask(6, 2, null, [0, 2], 3)!)).toEqual([1, 1, 0, 0, 1, 1]);
+    expect(structuredKeptMask(6, 2, null, null, 3)).toBeNull();
+  });
+
+  it('conv after conv: input channel = reduction index mod in', () => {
+    // [2, 2, 3, 1]: one filter over 2×2 taps of 3 channels, channel 1 removed upstream.
+    const m = structuredKeptMask(12, 1, null, [0, 2], 3)!;
+    expect(Array.from(m)).toEqual([1, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0, 1]);
+  });
+
+  it('dense after conv + flatten of [h, w, C]: every spatial position loses the channel', () => {
+    // [5, 5, 16] flattened = 400 inputs of a Dense [400, 120]; 8 of 16 filters kept.
+    const kept = [0, 1, 2, 3, 4, 5, 6, 7];
+    const m = structuredKeptMask(400 * 120, 120, null, kept, 16)!;
+    expect(countKept(m)).toBe(200 * 120);
+    // Input 16·p + c reads channel c at position p.
+    expect(m[(16 * 3 + 7) * 120 + 5]).toBe(1);
+    expect(m[(16 * 3 + 8) * 120 + 5]).toBe(0);
+  });
+
+  it('agrees with structuredShapes on the number of weights left', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 1, max: 5 }),
+        fc.nat(),
+        (prevOut, positions, out, seed) => {
+          const r = mulberry32(seed);
+          const prevKept = Array.from({ length: prevOut }, (_, c) => c).filter(() => r() < 0.5);
+          const ownKept = Array.from({ length: out }, (_, o) => o).filter(() => r() < 0.5);
+          const n = prevOut * positions * out;
+          const own = Uint8Array.from({ length: n }, (_, i) => (ownKept.includes(i % out) ? 1 : 0));
+          const m = structuredKeptMask(n, out, own, prevKept, prevOut)!;
+          const [, shape] = structuredShapes(
+            [{ shape: [1, prevOut] }, { shape: [prevOut * positions, out] }],
+            [prevKept, ownKept],
+          );
+          expect(countKept(m)).toBe(shape![0]! * shape![1]!);
+        },
+      ),
+    );
+  });
+
+  it('rejects a chain that does not match', () => {
+    expect(() => structuredKeptMask(10, 2, null, [0], 3)).toThrow(RangeError);
+    expect(() => structuredKeptMask(7, 2, null, null, 3)).not.toThrow(); // nothing to remove
+    expect(() => structuredKeptMask(7, 2, Uint8Array.of(1), null, 3)).toThrow(RangeError);
   });
 });
