@@ -71,7 +71,9 @@ const ActivationHistogramView = memo(function ActivationHistogramView({
       </Fresh>
       {inspection && (
         <p className="muted small" data-testid="act-facts">
-          Seen over {formatInt(inspection.count)} values: [
+          The inputs of this layer in the trained float32 model, over {formatInt(acts.calibration)}{' '}
+          calibration images ({formatInt(inspection.count)} values), as torch.ao&apos;s{' '}
+          <code>prepare</code> observes them; the compressed model then runs with this grid. Seen: [
           {formatNumber(inspection.observed.min, 3)}, {formatNumber(inspection.observed.max, 3)}].
           Clip range (red dashes): [{formatNumber(inspection.clip.min, 3)},{' '}
           {formatNumber(inspection.clip.max, 3)}], scale {formatNumber(inspection.scale, 5)},

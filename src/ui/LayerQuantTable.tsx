@@ -11,6 +11,11 @@ export function LayerQuantTable() {
   const weights = useStore((s) => s.config.weights);
   const overrides = useStore((s) => s.config.overrides);
   const seed = useStore((s) => s.config.seed);
+  const pruned = useStore((s) => s.config.prune.method !== 'none');
+  const huffman = useStore((s) => s.config.storage.huffman);
+  const clusterK = useStore((s) =>
+    s.config.weights.format === 'cluster' ? s.config.cluster.k : null,
+  );
   const report = useDeferredValue(useStore(selectReport));
   const errors = useDeferredValue(useStore(selectLayerErrors));
   const setOverride = useStore((s) => s.setLayerOverride);
@@ -32,9 +37,13 @@ export function LayerQuantTable() {
   return (
     <section className="panel" aria-label="Per-layer quantization">
       <h2>Per layer: precision, error, size</h2>
-      <p className="muted small">
+      <p className="muted small" data-testid="layer-quant-caption">
         Give any layer its own bit-width or keep it in float32 (mixed precision). SQNR =
-        10·log10(Σw² / Σ(w − ŵ)²): every extra bit buys about 6 dB.
+        10·log10(Σw² / Σ(w − ŵ)²) between the trained weights w and the weights the model runs with
+        ŵ: every extra bit buys about 6 dB.
+        {pruned &&
+          ' Pruning (Prune & cluster tab) is applied first: the pruned weights count as error in SQNR and MSE, and sizes store them sparsely.'}
+        {huffman && ' Sizes are Huffman-coded (storage stage).'}
       </p>
       <div className="table-wrap">
         <table className="layer-table" data-testid="layer-quant-table">
@@ -94,7 +103,11 @@ export function LayerQuantTable() {
                       ))}
                     </select>
                   </td>
-                  <td>{p.label}</td>
+                  <td>
+                    {clusterK !== null && ov === undefined
+                      ? `k-means, ${clusterK} shared values`
+                      : p.label}
+                  </td>
                   <td className="num">
                     {e ? (Number.isFinite(e.sqnrDb) ? `${e.sqnrDb.toFixed(1)} dB` : '∞') : '…'}
                   </td>

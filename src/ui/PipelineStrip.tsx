@@ -12,6 +12,19 @@ const TAB_NAME: Record<View, string> = {
 
 const SHORT_TAB: Record<View, string> = { model: 'Model', quantize: 'Quantize', prune: 'Prune' };
 
+/**
+ * The text of a stage's Edit button and its accessible name, which starts with that text (WCAG
+ * 2.5.3, label in name: a speech user says what they see).
+ */
+function editButton(stage: Stage, view: View): { text: string; name: string } {
+  if (stage.controlsView === view) return { text: 'Edit', name: `Edit: ${stage.title} controls` };
+  const text = `Edit on ${SHORT_TAB[stage.controlsView]}`;
+  return {
+    text,
+    name: `${text}: ${stage.title} controls, on the ${TAB_NAME[stage.controlsView]} tab`,
+  };
+}
+
 /** Focuses a sidebar control once it is rendered (after a tab switch, on a later frame). */
 function focusControl(id: string, tries = 10): void {
   const el = document.getElementById(id);
@@ -73,10 +86,10 @@ export function PipelineStrip() {
               <button
                 type="button"
                 className="link-button"
-                aria-label={`${s.title}: go to its controls${s.controlsView === view ? '' : ` on ${TAB_NAME[s.controlsView]}`}`}
+                aria-label={editButton(s, view).name}
                 onClick={() => jump(s)}
               >
-                {s.controlsView === view ? 'Edit' : `Edit on ${SHORT_TAB[s.controlsView]}`}
+                {editButton(s, view).text}
               </button>
               <button
                 type="button"

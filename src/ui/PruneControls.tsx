@@ -1,5 +1,8 @@
 import { CLUSTER_INITS, PRUNE_METHODS, STRUCTURED_BIAS } from '../core/config';
 import type { Cluster, Prune, Storage, WeightQuant } from '../core/config';
+import { CONTROL_IDS } from '../core/plan/stages';
+import { selectReport, selectReportCurrent } from '../state/selectors';
+import { clusterCodeNote } from './clusterCodeNote';
 import { useStore } from '../state/store';
 import { BitsSlider } from './BitsSlider';
 
@@ -7,7 +10,7 @@ const METHOD_LABEL: Record<Prune['method'], string> = {
   none: 'No pruning',
   magnitude: 'Magnitude (L1), layer-wise',
   global: 'Magnitude (L1), global',
-  structured: 'Structured: whole neurons/filters',
+  structured: 'Structured (units/filters)',
   nm: 'N:M semi-structured',
   random: 'Random (baseline)',
 };
@@ -39,6 +42,12 @@ export function PruneControls() {
   const setW = useStore((s) => s.setWeightQuant);
   const setC = useStore((s) => s.setCluster);
   const setS = useStore((s) => s.setStorage);
+  // The code width as the size table counts it (a reserved 0 for pruned weights stored as codes).
+  const codeNote = useStore((s) => {
+    const r = selectReport(s);
+    const fresh = r !== null && selectReportCurrent(s);
+    return clusterCodeNote(s.config.cluster.k, fresh ? r.size.layers : null);
+  });
   const usesSparsity = p.method !== 'none' && p.method !== 'nm';
   return (
     <section className="panel controls" aria-label="Pruning settings">
@@ -46,6 +55,7 @@ export function PruneControls() {
       <label className="field">
         <span>Pruning method</span>
         <select
+          id={CONTROL_IDS.prune}
           value={p.method}
           onChange={(e) => setP({ method: e.target.value as Prune['method'] })}
         >
@@ -134,12 +144,13 @@ export function PruneControls() {
       <label className="field">
         <span>Weight representation</span>
         <select
+          id={CONTROL_IDS.weights}
           value={w.format}
           onChange={(e) => setW({ format: e.target.value as WeightQuant['format'] })}
         >
           <option value="float32">float32 (unchanged)</option>
           <option value="int">integers (quantization)</option>
-          <option value="cluster">shared values (k-means clustering)</option>
+          <option value="cluster">shared values (k-means)</option>
           <option value="float16">float16</option>
           <option value="bfloat16">bfloat16</option>
         </select>
@@ -158,10 +169,9 @@ export function PruneControls() {
           <div className="field">
             <label htmlFor="clusters-slider" className="slider-label">
               <span>Clusters per layer</span>
-              <output htmlFor="clusters-slider">
-                k = {c.k} ({Math.ceil(Math.log2(c.k))}-bit codes)
-              </output>
+              <output htmlFor="clusters-slider">k = {c.k}</output>
             </label>
+            <small data-testid="cluster-code-bits">{codeNote}</small>
             <input
               id="clusters-slider"
               type="range"
@@ -194,6 +204,7 @@ export function PruneControls() {
       <label className="field">
         <span>Sparse format</span>
         <select
+          id={CONTROL_IDS.storage}
           value={st.format}
           onChange={(e) => setS({ format: e.target.value as Storage['format'] })}
         >
@@ -206,7 +217,7 @@ export function PruneControls() {
       <label className="field">
         <span>Relative-index bits</span>
         <select value={st.indexBits} onChange={(e) => setS({ indexBits: Number(e.target.value) })}>
-          <option value={0}>as the paper: 5 (dense), 8 (conv)</option>
+          <option value={0}>paper: 5 dense, 8 conv</option>
           {[2, 3, 4, 5, 6, 8, 10, 12, 16].map((b) => (
             <option key={b} value={b}>
               {b} bits

@@ -1,6 +1,7 @@
 import { OBSERVERS } from '../core/config';
 import type { ActQuant, WeightQuant } from '../core/config';
 import { levelCount, quantRange } from '../core/quant/qparams';
+import { CONTROL_IDS } from '../core/plan/stages';
 import { useStore } from '../state/store';
 import { BitsSlider } from './BitsSlider';
 
@@ -113,6 +114,7 @@ function SchemeRadios(props: {
 export function QuantControls() {
   const w = useStore((s) => s.config.weights);
   const a = useStore((s) => s.config.acts);
+  const c = useStore((s) => s.config.cluster);
   const setW = useStore((s) => s.setWeightQuant);
   const setA = useStore((s) => s.setActQuant);
   const isInt = w.format === 'int';
@@ -124,15 +126,23 @@ export function QuantControls() {
       <label className="field">
         <span>Weight format</span>
         <select
+          id={CONTROL_IDS.weights}
           value={w.format}
           onChange={(e) => setW({ format: e.target.value as WeightQuant['format'] })}
         >
           <option value="int">Integer (1–8 bits)</option>
+          <option value="cluster">Shared values (k-means)</option>
           <option value="float16">float16 (IEEE half)</option>
           <option value="bfloat16">bfloat16 (brain float)</option>
           <option value="float32">float32 (no quantization)</option>
         </select>
       </label>
+      {w.format === 'cluster' && (
+        <p className="muted small" data-testid="cluster-note">
+          Each layer&apos;s weights share {c.k} values found by k-means; set k and the
+          initialization on Prune &amp; cluster.
+        </p>
+      )}
       <BitsSlider
         label="Weight bits"
         value={w.bits}
@@ -199,7 +209,11 @@ export function QuantControls() {
       <h2>Activations</h2>
       <label className="field">
         <span>Activation bits</span>
-        <select value={a.bits} onChange={(e) => setA({ bits: Number(e.target.value) })}>
+        <select
+          id={CONTROL_IDS.acts}
+          value={a.bits}
+          onChange={(e) => setA({ bits: Number(e.target.value) })}
+        >
           <option value={0}>float32 (weights only)</option>
           {[8, 7, 6, 5, 4, 3, 2].map((b) => (
             <option key={b} value={b}>

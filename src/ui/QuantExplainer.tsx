@@ -7,8 +7,10 @@ export function QuantExplainer() {
         <summary>Precision and memory</summary>
         <p>
           A float32 weight takes 32 bits. Storing it as an 8-bit integer code makes the model 4×
-          smaller; 4 bits, 8×; 1 bit, 32×. The price is precision: only 2<sup>b</sup> values can be
-          represented.
+          smaller; 4 bits, 8×; 1 bit, 32×, a little less in practice, since the scales and the
+          float32 biases are stored too (the size table counts every bit). The price is precision:
+          only 2<sup>b</sup> values can be represented. Pruning and entropy coding (Huffman), when
+          the pipeline above has them, shrink the model further.
         </p>
       </details>
       <details open>

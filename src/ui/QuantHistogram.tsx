@@ -1,18 +1,15 @@
-import { memo, useDeferredValue, useMemo } from 'react';
+import { Fragment, memo, useDeferredValue, useMemo } from 'react';
 import {
   selectLayer,
   selectWeightInspection,
   selectWeightInspectionCurrent,
 } from '../state/selectors';
 import { useStore } from '../state/store';
-import { formatInt, formatNumber } from './format';
+import { drawnClip, drawnLevels, quantFacts } from './quantFacts';
 import { Fresh } from './Fresh';
 import { Histogram } from './Histogram';
 import type { HistogramSeries } from './Histogram';
 import type { WeightInspection } from '../worker/inspect';
-
-/** More grid lines than this would paint the chart solid: they are described instead. */
-const MAX_LEVEL_LINES = 40;
 
 /**
  * The selected layer's weights before and after quantization, in the same bins, with the grid's
@@ -56,10 +53,7 @@ const QuantHistogramView = memo(function QuantHistogramView({
     [inspection],
   );
   const errors = inspection?.layer === layer ? inspection.error : undefined;
-  const perTensor = inspection?.scale?.length === 1;
-  const clipMin = perTensor ? inspection?.clipMin?.[0] : undefined;
-  const clipMax = perTensor ? inspection?.clipMax?.[0] : undefined;
-  const levels = inspection?.levels ?? null;
+  const clip = inspection ? drawnClip(inspection) : null;
 
   return (
     <section className="panel" aria-label="Quantized weight histogram">
@@ -82,9 +76,9 @@ const QuantHistogramView = memo(function QuantHistogramView({
             yScale="sqrt"
             xLabel="weight value"
             unit="weights"
-            levels={levels && levels.length <= MAX_LEVEL_LINES ? levels : null}
-            clipMin={clipMin}
-            clipMax={clipMax}
+            levels={drawnLevels(inspection)}
+            clipMin={clip?.min}
+            clipMax={clip?.max}
           />
         ) : (
           <p className="muted">Quantizing…</p>
@@ -100,57 +94,16 @@ const QuantHistogramView = memo(function QuantHistogramView({
   );
 });
 
-/** The numbers behind the picture, in the toolkits' words. */
+/** The numbers behind the picture, in the toolkits' words (see quantFacts.ts). */
 function QuantFacts({ inspection }: { inspection: WeightInspection }) {
-  const e = inspection.error;
-  const scale = inspection.scale;
-  const zp = inspection.zeroPoint;
-  const perChannel = scale !== null && scale.length > 1;
-  const levelsNote =
-    inspection.levels && inspection.levels.length > MAX_LEVEL_LINES
-      ? ` (${inspection.levels.length} grid levels: too many to draw as lines)`
-      : inspection.levels
-        ? ' (orange lines)'
-        : '';
   return (
     <dl className="facts" data-testid="quant-facts">
-      {scale && zp && !perChannel && (
-        <>
-          <dt>scale s</dt>
-          <dd>{formatNumber(scale[0]!, 5)}</dd>
-          <dt>zero-point z</dt>
-          <dd>{zp[0]}</dd>
-          <dt>codes</dt>
-          <dd>
-            {inspection.qmin} … {inspection.qmax}
-          </dd>
-          <dt>clip range</dt>
-          <dd>
-            [{formatNumber(inspection.clipMin![0]!, 4)}, {formatNumber(inspection.clipMax![0]!, 4)}]
-            (red dashes)
-          </dd>
-        </>
-      )}
-      {perChannel && (
-        <>
-          <dt>scales</dt>
-          <dd>
-            {scale.length} per-channel scales, {formatNumber(Math.min(...scale), 4)} …{' '}
-            {formatNumber(Math.max(...scale), 4)}
-          </dd>
-        </>
-      )}
-      <dt>distinct values</dt>
-      <dd>
-        {e.levels === null ? 'float: no grid' : formatInt(e.levels)}
-        {levelsNote}
-      </dd>
-      <dt>SQNR</dt>
-      <dd>{Number.isFinite(e.sqnrDb) ? `${e.sqnrDb.toFixed(1)} dB` : '∞ (exact)'}</dd>
-      <dt>max |error|</dt>
-      <dd>{formatNumber(e.maxAbsError, 5)}</dd>
-      <dt>clipped</dt>
-      <dd>{formatInt(e.clipped)} weights</dd>
+      {quantFacts(inspection).map((f) => (
+        <Fragment key={f.term}>
+          <dt>{f.term}</dt>
+          <dd>{f.value}</dd>
+        </Fragment>
+      ))}
     </dl>
   );
 }

@@ -10,6 +10,7 @@ import { Fresh } from './Fresh';
 import { Histogram } from './Histogram';
 import type { HistogramSeries } from './Histogram';
 import { formatInt, formatNumber } from './format';
+import { describeWeightShape } from './weightShape';
 
 export function WeightHistogram() {
   const histogram = useStore(selectHistogram);
@@ -69,8 +70,9 @@ export function WeightHistogram() {
         <p className="muted small">
           {formatInt(stats.count)} weights from {formatNumber(stats.min)} to{' '}
           {formatNumber(stats.max)}; mean {formatNumber(stats.mean, 4)}, standard deviation{' '}
-          {formatNumber(stats.std, 4)}. Trained weights cluster around zero in a bell shape: this is
-          what quantization has to cover with only a few levels.
+          {formatNumber(stats.std, 4)}.{' '}
+          {histogram &&
+            `${describeWeightShape(histogram.counts, histogram.min, histogram.binWidth, stats.mean, stats.std)}: this is what quantization has to cover with only a few levels.`}
         </p>
       )}
     </section>

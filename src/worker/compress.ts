@@ -178,31 +178,42 @@ export function layerSize(
       : w.info.className === 'Conv2D'
         ? DEEP_COMPRESSION_INDEX_BITS.conv
         : DEEP_COMPRESSION_INDEX_BITS.dense;
-  const base: Omit<CompressedLayerInput, 'sparseFormat'> = c.cluster
-    ? {
-        numWeights,
-        // Dense storage of a pruned, clustered layer needs one more code for 0.
-        codeBits: fixedCodeBits(c.cluster.centroids.length + (c.mask ? 1 : 0)),
-        codes: c.cluster.assignments,
-        codebookEntries: c.cluster.centroids.length + (c.mask ? 1 : 0),
-        numBias,
-      }
-    : c.tensor
+  /**
+   * A pruned weight stored as a code ('dense', and the filler zeros of relative indices) needs a
+   * code that means 0. Uniform grids and ternary have one (the zero-point); binary (±1) and
+   * k-means codebooks do not, so they reserve one more symbol, which can widen the code by a bit
+   * (32 clusters + 0 = 33 symbols: 6-bit codes). A bitmask stores only kept weights: no zero.
+   * The reserved zero needs no codebook entry: the decoder knows it.
+   */
+  const zeroSymbol = (format: SparseFormat) => (c.mask !== null && format !== 'bitmask' ? 1 : 0);
+  const baseFor = (format: SparseFormat): Omit<CompressedLayerInput, 'sparseFormat'> =>
+    c.cluster
       ? {
           numWeights,
-          codeBits: specBits(c.spec),
-          codes: c.tensor.codes,
-          zeroCode: c.tensor.zeroPoint[0] ?? 0,
-          scales: c.tensor.scale.length,
-          zeroPoints:
-            c.spec.kind === 'uniform' && c.spec.scheme === 'affine' ? c.tensor.zeroPoint.length : 0,
+          codeBits: fixedCodeBits(c.cluster.centroids.length + zeroSymbol(format)),
+          codes: c.cluster.assignments,
+          codebookEntries: c.cluster.centroids.length,
           numBias,
         }
-      : { numWeights, codeBits: specBits(c.spec), numBias };
-  const canHuffman = storage.huffman && base.codes !== undefined;
+      : c.tensor
+        ? {
+            numWeights,
+            codeBits:
+              c.spec.kind === 'binary' ? fixedCodeBits(2 + zeroSymbol(format)) : specBits(c.spec),
+            codes: c.tensor.codes,
+            ...(c.spec.kind === 'binary' ? {} : { zeroCode: c.tensor.zeroPoint[0] ?? 0 }),
+            scales: c.tensor.scale.length,
+            zeroPoints:
+              c.spec.kind === 'uniform' && c.spec.scheme === 'affine'
+                ? c.tensor.zeroPoint.length
+                : 0,
+            numBias,
+          }
+        : { numWeights, codeBits: specBits(c.spec), numBias };
+  const canHuffman = storage.huffman && (c.cluster !== null || c.tensor !== null);
   const sizeFor = (format: SparseFormat): CompressedLayerSize =>
     compressedLayerSizeBits({
-      ...base,
+      ...baseFor(format),
       ...(c.mask ? { mask: c.mask } : {}),
       sparseFormat: format,
       indexBits,
@@ -224,7 +235,7 @@ export function layerSize(
     ...size,
     format,
     indexBits: format === 'csr-relative' ? indexBits : null,
-    codeBits: base.codeBits,
+    codeBits: baseFor(format).codeBits,
     float32Bits: 32 * (numWeights + (w.bias ? w.bias.length : 0)),
   };
 }

@@ -8,6 +8,7 @@ import type { SizeReport } from './compress';
 import { compressed, layerErrorOf, layerErrors } from './compressed';
 import type { LayerQuantError, WeightsSource } from './compressed';
 import { Lru } from './lru';
+import type { WeightQuantSpec } from '../core/quant/weights';
 
 /** The instant views of the compressed model: histograms, grids, sizes, sparsity, the mask image. */
 
@@ -37,6 +38,12 @@ export interface WeightInspection {
   readonly qmax: number | null;
   /** Error stats of this layer (all layers' come from `allLayerErrors`). */
   readonly error: LayerQuantError;
+  /** How the kept weights are represented: a quantizer kind, or k-means shared values. */
+  readonly kind: WeightQuantSpec['kind'] | 'cluster';
+  /** Shared values of a clustered layer (k' ≤ k: empty clusters are dropped), else null. */
+  readonly centroids: number | null;
+  /** Ternary: kept weights below the threshold, set to 0; else null. */
+  readonly zeroed: number | null;
 }
 
 const MAX_DRAWN_LEVELS = 256;
@@ -155,7 +162,16 @@ export function inspectWeights(
     qmin: t ? t.qmin : null,
     qmax: t ? t.qmax : null,
     error: layerErrorOf(m, settings, index),
+    kind: q.cluster ? 'cluster' : q.spec.kind,
+    centroids: q.cluster ? q.cluster.centroids.length : null,
+    zeroed: t && q.spec.kind === 'ternary' ? countZeroCodes(t.codes, q.mask) : null,
   };
+}
+
+function countZeroCodes(codes: Int32Array, mask: Uint8Array | null): number {
+  let n = 0;
+  for (let i = 0; i < codes.length; i++) if (codes[i] === 0 && (!mask || mask[i] !== 0)) n++;
+  return n;
 }
 
 export interface LayerSparsity {

@@ -43,12 +43,20 @@ const METHOD_LABEL: Record<Config['prune']['method'], string> = {
   random: 'random',
 };
 
+const STORAGE_LABEL: Record<Config['storage']['format'], string> = {
+  auto: 'smallest format',
+  dense: 'dense',
+  bitmask: 'bitmask',
+  csr: 'relative indices',
+};
+
 /**
  * A short human label of the whole pipeline, e.g. "magnitude 90% → int4 sym-full/ch, A8"
  * (sym-restricted: codes −(2^(b−1)−1)…2^(b−1)−1; sym-full: −2^(b−1)…2^(b−1)−1).
  */
 export function describePipeline(
-  c: Pick<Config, 'prune' | 'weights' | 'cluster' | 'acts' | 'overrides'>,
+  c: Pick<Config, 'prune' | 'weights' | 'cluster' | 'acts' | 'overrides'> &
+    Partial<Pick<Config, 'storage'>>,
 ): string {
   const p = c.prune;
   const prune =
@@ -70,5 +78,9 @@ export function describePipeline(
         : w.format;
   const mixed = Object.keys(c.overrides).length > 0 ? ' (mixed)' : '';
   const acts = c.acts.bits > 0 ? `, A${c.acts.bits}` : '';
-  return `${prune}${weights}${mixed}${acts}`;
+  const st = c.storage;
+  const sparse =
+    st && p.method !== 'none' && st.format !== 'auto' ? `, ${STORAGE_LABEL[st.format]}` : '';
+  const huffman = st?.huffman ? ', Huffman' : '';
+  return `${prune}${weights}${mixed}${acts}${sparse}${huffman}`;
 }
