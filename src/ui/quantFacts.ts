@@ -39,6 +39,11 @@ function range(values: ArrayLike<number>, digits: number): string {
     : `${formatNumber(lo, digits)} … ${formatNumber(hi, digits)}`;
 }
 
+/** An integer with a real minus sign (U+2212), as the rest of the text. */
+function signed(n: number): string {
+  return n < 0 ? `−${-n}` : String(n);
+}
+
 export function quantFacts(i: WeightInspection): Fact[] {
   const facts: Fact[] = [];
   const e = i.error;
@@ -58,7 +63,7 @@ export function quantFacts(i: WeightInspection): Fact[] {
         });
       }
       if (i.qmin !== null && i.qmax !== null)
-        facts.push({ term: 'codes', value: `${i.qmin} … ${i.qmax}` });
+        facts.push({ term: 'codes', value: `${signed(i.qmin)} … ${signed(i.qmax)}` });
       const clip = drawnClip(i);
       if (clip)
         facts.push({
