@@ -111,6 +111,13 @@ function SchemeRadios(props: {
   );
 }
 
+const FLOAT_NOTE: Partial<Record<WeightQuant['format'], string>> = {
+  float32: 'The trained weights as they are: 32 bits each, no grid.',
+  float16: 'IEEE half precision: 16 bits (5 exponent, 10 mantissa), no integer grid, no scale.',
+  bfloat16:
+    'Brain float: 16 bits (8 exponent, 7 mantissa), float32’s range with less precision; no grid.',
+};
+
 export function QuantControls() {
   const w = useStore((s) => s.config.weights);
   const a = useStore((s) => s.config.acts);
@@ -143,65 +150,75 @@ export function QuantControls() {
           initialization on Prune &amp; cluster.
         </p>
       )}
-      <BitsSlider
-        label="Weight bits"
-        value={w.bits}
-        min={1}
-        max={8}
-        disabled={!isInt}
-        describe={describeWeightBits(w)}
-        onChange={(bits) => setW({ bits })}
-      />
-      <SchemeRadios
-        name="wscheme"
-        legend="Scheme"
-        value={w}
-        bits={uniform ? w.bits : null}
-        x="w"
-        disabled={!uniform}
-        onChange={setW}
-      />
-      <fieldset className="field radio-row" disabled={!isInt}>
-        <legend>Granularity</legend>
-        <label title="One scale for the whole layer.">
-          <input
-            type="radio"
-            name="wgran"
-            checked={w.granularity === 'tensor'}
-            onChange={() => setW({ granularity: 'tensor' })}
+      {isInt ? (
+        <>
+          <BitsSlider
+            label="Weight bits"
+            value={w.bits}
+            min={1}
+            max={8}
+            disabled={!isInt}
+            describe={describeWeightBits(w)}
+            onChange={(bits) => setW({ bits })}
           />
-          per-tensor
-        </label>
-        <label title="One scale per output channel (Dense unit, Conv2D filter).">
-          <input
-            type="radio"
-            name="wgran"
-            checked={w.granularity === 'channel'}
-            onChange={() => setW({ granularity: 'channel' })}
+          <SchemeRadios
+            name="wscheme"
+            legend="Scheme"
+            value={w}
+            bits={uniform ? w.bits : null}
+            x="w"
+            disabled={!uniform}
+            onChange={setW}
           />
-          per-channel
-        </label>
-      </fieldset>
-      <label className="field">
-        <span>Rounding</span>
-        <select
-          value={w.rounding}
-          disabled={!isInt || w.bits === 1 || (w.bits === 2 && w.ternary)}
-          onChange={(e) => setW({ rounding: e.target.value as WeightQuant['rounding'] })}
-        >
-          <option value="nearest">nearest (half to even)</option>
-          <option value="stochastic">stochastic (seeded)</option>
-        </select>
-      </label>
-      <label className="field checkbox">
-        <input
-          type="checkbox"
-          checked={w.ternary}
-          disabled={!isInt}
-          onChange={(e) => setW({ ternary: e.target.checked })}
-        />
-        <span>At 2 bits, use ternary weights (TWN: threshold 0.7·mean|w|)</span>
-      </label>
+          <fieldset className="field radio-row" disabled={!isInt}>
+            <legend>Granularity</legend>
+            <label title="One scale for the whole layer.">
+              <input
+                type="radio"
+                name="wgran"
+                checked={w.granularity === 'tensor'}
+                onChange={() => setW({ granularity: 'tensor' })}
+              />
+              per-tensor
+            </label>
+            <label title="One scale per output channel (Dense unit, Conv2D filter).">
+              <input
+                type="radio"
+                name="wgran"
+                checked={w.granularity === 'channel'}
+                onChange={() => setW({ granularity: 'channel' })}
+              />
+              per-channel
+            </label>
+          </fieldset>
+          <label className="field">
+            <span>Rounding</span>
+            <select
+              value={w.rounding}
+              disabled={!isInt || w.bits === 1 || (w.bits === 2 && w.ternary)}
+              onChange={(e) => setW({ rounding: e.target.value as WeightQuant['rounding'] })}
+            >
+              <option value="nearest">nearest (half to even)</option>
+              <option value="stochastic">stochastic (seeded)</option>
+            </select>
+          </label>
+          <label className="field checkbox">
+            <input
+              type="checkbox"
+              checked={w.ternary}
+              disabled={!isInt}
+              onChange={(e) => setW({ ternary: e.target.checked })}
+            />
+            <span>At 2 bits, use ternary weights (TWN: threshold 0.7·mean|w|)</span>
+          </label>
+        </>
+      ) : (
+        FLOAT_NOTE[w.format] && (
+          <p className="muted small" data-testid="float-note">
+            {FLOAT_NOTE[w.format]}
+          </p>
+        )
+      )}
       <p className="muted small">
         Biases stay float32: they are few, and integer kernels add them at high precision.
       </p>
