@@ -3,6 +3,18 @@ import { defineConfig } from '@playwright/test';
 /** Debian's Chromium: Playwright's own browser download is not possible here (see README). */
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
+/**
+ * A port of this project's own, not Vite's preview default (4173): another checkout's server on
+ * the default port must never answer these tests. Override with E2E_PORT.
+ */
+const port = Number(process.env.E2E_PORT ?? 4317);
+if (!Number.isInteger(port) || port < 1 || port > 65535) {
+  throw new Error(`E2E_PORT must be a TCP port, got ${process.env.E2E_PORT}`);
+}
+/** The built app to serve (vite preview --outDir); E2E_DIST lets a build elsewhere be tested. */
+const dist = process.env.E2E_DIST ?? 'dist';
+const baseURL = `http://127.0.0.1:${port}`;
+
 export default defineConfig({
   testDir: 'e2e',
   fullyParallel: false,
@@ -10,9 +22,9 @@ export default defineConfig({
   retries: 0,
   timeout: 60_000,
   expect: { timeout: 20_000 },
-  reporter: process.env.CI ? [['list']] : [['list']],
+  reporter: [['list']],
   use: {
-    baseURL: 'http://127.0.0.1:4173',
+    baseURL,
     launchOptions: {
       executablePath,
       args: [
@@ -28,9 +40,11 @@ export default defineConfig({
     trace: 'off',
   },
   webServer: {
-    command: 'npx vite preview --host 127.0.0.1 --port 4173 --strictPort',
-    url: 'http://127.0.0.1:4173',
-    reuseExistingServer: !process.env.CI,
+    command: `npx vite preview --host 127.0.0.1 --port ${port} --strictPort --outDir ${JSON.stringify(dist)}`,
+    url: baseURL,
+    // Never test whatever already listens on the port (a stale build, another checkout): with
+    // --strictPort a busy port fails the run. E2E_REUSE_SERVER=1 reuses one on purpose.
+    reuseExistingServer: process.env.E2E_REUSE_SERVER === '1',
     timeout: 60_000,
   },
 });

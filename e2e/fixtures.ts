@@ -10,7 +10,8 @@ export const test = base.extend<{ guards: { errors: string[]; foreign: string[] 
     async ({ page, baseURL }, use) => {
       const errors: string[] = [];
       const foreign: string[] = [];
-      const origin = new URL(baseURL ?? 'http://127.0.0.1:4173').origin;
+      if (!baseURL) throw new Error('no baseURL: playwright.config.ts sets it');
+      const origin = new URL(baseURL).origin;
       page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
       page.on('console', (m) => {
         if (m.type() === 'error') errors.push(`console.error: ${m.text()}`);

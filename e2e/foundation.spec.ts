@@ -40,7 +40,7 @@ test.describe('foundation', () => {
     await page.goto('/');
     await waitForFullAccuracy(page, '2,000');
     await expect(page).toHaveURL(/#v=1&data=mnist&model=mlp/);
-    await page.getByLabel('Model', { exact: true }).selectOption('cnn');
+    await page.getByRole('combobox', { name: 'Model', exact: true }).selectOption('cnn');
     await expect(page).toHaveURL(/data=mnist&model=cnn/);
     await page.getByLabel('Dataset').selectOption('fashion');
     await expect(page).toHaveURL(/data=fashion&model=cnn/);
@@ -48,7 +48,7 @@ test.describe('foundation', () => {
     await page.goBack();
     await expect(page).toHaveURL(/data=mnist&model=cnn/);
     await expect(page.getByLabel('Dataset')).toHaveValue('mnist');
-    await expect(page.getByLabel('Model', { exact: true })).toHaveValue('cnn');
+    await expect(page.getByRole('combobox', { name: 'Model', exact: true })).toHaveValue('cnn');
     await waitForFullAccuracy(page, '2,000');
   });
 
@@ -64,7 +64,7 @@ test.describe('foundation', () => {
     const other = await context.newPage();
     await other.goto(url);
     await expect(other.getByLabel('Dataset')).toHaveValue('fashion');
-    await expect(other.getByLabel('Model', { exact: true })).toHaveValue('mlp');
+    await expect(other.getByRole('combobox', { name: 'Model', exact: true })).toHaveValue('mlp');
     await expect(other.getByRole('heading', { name: 'Weights of fc2' })).toBeVisible();
     await expect(other.getByTestId('weight-histogram')).toHaveAttribute('data-bins', '32');
     await waitForFullAccuracy(other, '10,000');

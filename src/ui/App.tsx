@@ -1,3 +1,4 @@
+import type { MouseEvent } from 'react';
 import { useStore } from '../state/store';
 import { Header } from './Header';
 import { ModelPicker } from './ModelPicker';
@@ -7,27 +8,49 @@ import { QuantControls } from './QuantControls';
 import { PruneControls } from './PruneControls';
 import { PruneView } from './PruneView';
 import { QuantizeView } from './QuantizeView';
-import { Tabs } from './Tabs';
+import { TAB_PANEL_ID, Tabs, tabId } from './Tabs';
+
+/** The skip link's target: the results (the view tabs and the selected view). */
+const RESULTS_ID = 'results';
+
+/**
+ * The skip link moves the focus itself: following `#results` would replace the URL hash, which
+ * holds the experiment's settings.
+ */
+function skipToResults(e: MouseEvent<HTMLAnchorElement>) {
+  e.preventDefault();
+  document.getElementById(RESULTS_ID)?.focus();
+}
 
 export function App() {
   const view = useStore((s) => s.config.view);
   return (
     <div className="app">
+      <a className="skip-link" href={`#${RESULTS_ID}`} onClick={skipToResults}>
+        Skip to results
+      </a>
       <Header />
       <Notices />
-      <main className="layout">
-        <aside className="sidebar">
+      <div className="layout">
+        <aside className="sidebar" aria-label="Settings">
           <ModelPicker />
           {view === 'quantize' && <QuantControls />}
           {view === 'prune' && <PruneControls />}
         </aside>
-        <div className="content">
+        <main className="content" id={RESULTS_ID} tabIndex={-1}>
           <Tabs />
-          {view === 'model' && <ModelView />}
-          {view === 'quantize' && <QuantizeView />}
-          {view === 'prune' && <PruneView />}
-        </div>
-      </main>
+          <div
+            className="tab-panel"
+            role="tabpanel"
+            id={TAB_PANEL_ID}
+            aria-labelledby={tabId(view)}
+          >
+            {view === 'model' && <ModelView />}
+            {view === 'quantize' && <QuantizeView />}
+            {view === 'prune' && <PruneView />}
+          </div>
+        </main>
+      </div>
     </div>
   );
 }

@@ -32,7 +32,14 @@ export function MaskView() {
       <h2>
         Weight matrix of <code>{layer ?? '…'}</code>
       </h2>
-      <Fresh select={selectMaskImageCurrent} className="mask-wrap">
+      {/* It scrolls (a tall matrix): focusable, so the keyboard can scroll it too. */}
+      <Fresh
+        select={selectMaskImageCurrent}
+        className="mask-wrap"
+        tabIndex={0}
+        role="region"
+        aria-label="Weight matrix, scrollable"
+      >
         <canvas
           ref={canvas}
           className="mask-canvas"

@@ -1,3 +1,4 @@
+import { useId } from 'react';
 import { ARCHS, DATASETS } from '../core/catalog';
 import type { ArchId, DatasetId } from '../core/catalog';
 import { useStore } from '../state/store';
@@ -9,12 +10,15 @@ export function ModelPicker() {
   const setArch = useStore((s) => s.setArch);
   const datasetInfo = DATASETS.find((d) => d.id === dataset);
   const archInfo = ARCHS.find((a) => a.id === arch);
+  const datasetBlurb = useId();
+  const archBlurb = useId();
   return (
     <section className="panel picker" aria-label="Model selection">
       <label className="field">
         <span>Dataset</span>
         <select
           aria-label="Dataset"
+          aria-describedby={datasetBlurb}
           value={dataset}
           onChange={(e) => setDataset(e.target.value as DatasetId)}
         >
@@ -24,18 +28,23 @@ export function ModelPicker() {
             </option>
           ))}
         </select>
-        <small>{datasetInfo?.blurb}</small>
+        <small id={datasetBlurb}>{datasetInfo?.blurb}</small>
       </label>
       <label className="field">
         <span>Model</span>
-        <select aria-label="Model" value={arch} onChange={(e) => setArch(e.target.value as ArchId)}>
+        <select
+          aria-label="Model"
+          aria-describedby={archBlurb}
+          value={arch}
+          onChange={(e) => setArch(e.target.value as ArchId)}
+        >
           {ARCHS.map((a) => (
             <option key={a.id} value={a.id}>
               {a.label}
             </option>
           ))}
         </select>
-        <small>{archInfo?.blurb}</small>
+        <small id={archBlurb}>{archInfo?.blurb}</small>
       </label>
     </section>
   );

@@ -1,9 +1,12 @@
 import { useStore } from '../state/store';
 
+/**
+ * Warnings and errors for the user. The container is always in the page, empty or not: screen
+ * readers announce what is added to a live region that already exists, not a new one.
+ */
 export function Notices() {
   const notices = useStore((s) => s.notices);
   const dismiss = useStore((s) => s.dismissNotice);
-  if (notices.length === 0) return null;
   return (
     <div className="notices" aria-live="polite">
       {notices.map((n) => (

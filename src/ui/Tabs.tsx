@@ -1,3 +1,5 @@
+import { useRef } from 'react';
+import type { KeyboardEvent } from 'react';
 import type { View } from '../core/config';
 import { useStore } from '../state/store';
 
@@ -19,24 +21,65 @@ const TABS: { id: View; label: string; hint: string }[] = [
   },
 ];
 
+/** The id of the one tab panel (App renders the selected view in it). */
+export const TAB_PANEL_ID = 'view-panel';
+
+/** The id of a view's tab: the tab panel is labelled by the selected one. */
+export function tabId(view: View): string {
+  return `tab-${view}`;
+}
+
+/**
+ * The views as a WAI-ARIA tab list with automatic activation: Left/Right (wrapping), Home and End
+ * move the focus and select the view. Only the selected tab is in the Tab order (roving
+ * tabindex); Tab from it goes into the panel.
+ */
 export function Tabs() {
   const view = useStore((s) => s.config.view);
   const setView = useStore((s) => s.setView);
+  const buttons = useRef(new Map<View, HTMLButtonElement>());
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const current = TABS.findIndex((t) => t.id === view);
+    const n = TABS.length;
+    const next = new Map([
+      ['ArrowRight', (current + 1) % n],
+      ['ArrowLeft', (current - 1 + n) % n],
+      ['Home', 0],
+      ['End', n - 1],
+    ]).get(e.key);
+    if (next === undefined || e.altKey || e.ctrlKey || e.metaKey) return;
+    e.preventDefault();
+    const id = TABS[next]!.id;
+    setView(id);
+    buttons.current.get(id)?.focus();
+  };
+
   return (
-    <nav className="tabs" role="tablist" aria-label="Views">
-      {TABS.map((t) => (
-        <button
-          key={t.id}
-          type="button"
-          role="tab"
-          aria-selected={view === t.id}
-          className={view === t.id ? 'tab active' : 'tab'}
-          title={t.hint}
-          onClick={() => setView(t.id)}
-        >
-          {t.label}
-        </button>
-      ))}
-    </nav>
+    <div className="tabs" role="tablist" aria-label="Views" onKeyDown={onKeyDown}>
+      {TABS.map((t) => {
+        const selected = view === t.id;
+        return (
+          <button
+            key={t.id}
+            ref={(el) => {
+              if (el) buttons.current.set(t.id, el);
+              else buttons.current.delete(t.id);
+            }}
+            id={tabId(t.id)}
+            type="button"
+            role="tab"
+            aria-selected={selected}
+            aria-controls={TAB_PANEL_ID}
+            tabIndex={selected ? 0 : -1}
+            className={selected ? 'tab active' : 'tab'}
+            title={t.hint}
+            onClick={() => setView(t.id)}
+          >
+            {t.label}
+          </button>
+        );
+      })}
+    </div>
   );
 }
