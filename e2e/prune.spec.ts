@@ -54,7 +54,10 @@ test.describe('pruning and clustering lab', () => {
     await page.goto(
       '/#v=1&data=mnist&model=mlp&view=prune&pm=mag&sp=92&w=kmeans&ck=32&ci=linear&sf=csr&huf=1',
     );
-    await expect(page.getByTestId('pipeline-label')).toHaveText('magnitude 92% → 32 clusters');
+    // The headline names every stage that shapes the size, storage included.
+    await expect(page.getByTestId('pipeline-label')).toHaveText(
+      'magnitude 92% → 32 clusters, relative indices, Huffman',
+    );
     const ratio = page.getByTestId('size-ratio');
     await expect(ratio).toHaveText(/×/);
     expect(Number((await ratio.textContent())!.replace('×', ''))).toBeGreaterThan(20);
