@@ -1,5 +1,4 @@
-import { memo, useDeferredValue, useMemo } from 'react';
-import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { memo, useDeferredValue } from 'react';
 import {
   selectLayer,
   selectWeightInspection,
@@ -7,7 +6,7 @@ import {
 } from '../state/selectors';
 import { useStore } from '../state/store';
 import { Fresh } from './Fresh';
-import { formatNumber } from './format';
+import { RangeChart } from './RangeChart';
 
 /**
  * Per-channel mode: each output channel's own weight range (bar) and scale. Channels with a
@@ -27,22 +26,10 @@ const ChannelRangesView = memo(function ChannelRangesView({
   inspection: ReturnType<typeof selectWeightInspection>;
   layer: string | null;
 }) {
-  const data = useMemo(() => {
-    if (
-      !inspection?.channelMin ||
-      !inspection.channelMax ||
-      !inspection.scale ||
-      inspection.scale.length < 2
-    )
-      return null;
-    const { channelMin, channelMax, scale } = inspection;
-    return Array.from(channelMin, (lo, c) => ({
-      channel: c,
-      range: [lo, channelMax[c]!] as [number, number],
-      scale: scale[c]!,
-    }));
-  }, [inspection]);
-  if (!data) return null;
+  const channelMin = inspection?.channelMin;
+  const channelMax = inspection?.channelMax;
+  const scale = inspection?.scale;
+  if (!channelMin || !channelMax || !scale || scale.length < 2) return null;
   return (
     <section className="panel" aria-label="Per-channel ranges">
       <h2>
@@ -53,32 +40,14 @@ const ChannelRangesView = memo(function ChannelRangesView({
         className="chart short"
         data-testid="channel-ranges"
       >
-        <ResponsiveContainer width="100%" height="100%">
-          <BarChart
-            data={data}
-            barCategoryGap={0}
-            margin={{ top: 8, right: 16, bottom: 16, left: 8 }}
-          >
-            <CartesianGrid strokeDasharray="3 3" vertical={false} />
-            <XAxis
-              dataKey="channel"
-              tick={{ fontSize: 11 }}
-              label={{ value: 'output channel', position: 'insideBottom', offset: -8 }}
-            />
-            <YAxis tickFormatter={(v: number) => formatNumber(v, 2)} />
-            <Tooltip
-              formatter={(v, name, item) => {
-                const p = item.payload as { range: [number, number]; scale: number };
-                return [
-                  `[${formatNumber(p.range[0], 4)}, ${formatNumber(p.range[1], 4)}], scale ${formatNumber(p.scale, 5)}`,
-                  'range',
-                ];
-              }}
-              labelFormatter={(c) => `channel ${String(c)}`}
-            />
-            <Bar dataKey="range" fill="#7c5cd6" isAnimationActive={false} />
-          </BarChart>
-        </ResponsiveContainer>
+        <RangeChart
+          lo={channelMin}
+          hi={channelMax}
+          scale={scale}
+          color="#7c5cd6"
+          xLabel="output channel"
+          title={`Weight range of each output channel of ${layer ?? 'the layer'}`}
+        />
       </Fresh>
       <p className="muted small">
         Each bar is one output channel's weight range; per-channel quantization fits a grid to each

@@ -47,14 +47,19 @@ const ClassComparisonView = memo(function ClassComparisonView({
           <i style={{ background: '#3b6fd8' }} /> compressed
         </span>
       </div>
-      <div className="hbars class-bars" data-testid="class-comparison">
+      <div
+        className="hbars class-bars"
+        data-testid="class-comparison"
+        role="img"
+        aria-label={`Accuracy per class, float32 vs compressed: ${rows
+          .map(
+            (r) =>
+              `${r.name} ${formatPercent(r.original, 1)} vs ${r.compressed === null ? 'pending' : formatPercent(r.compressed, 1)}`,
+          )
+          .join(', ')}`}
+      >
         {rows.map((r) => (
-          <div
-            key={r.name}
-            className="hbar-row"
-            role="img"
-            aria-label={`${r.name}: float32 ${formatPercent(r.original, 1)}, compressed ${r.compressed === null ? 'pending' : formatPercent(r.compressed, 1)}`}
-          >
+          <div key={r.name} className="hbar-row">
             <span className="hbar-label">{r.name}</span>
             <PairedBar
               top={{ fraction: r.original, color: '#8a94a8' }}

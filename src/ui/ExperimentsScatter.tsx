@@ -5,6 +5,7 @@ import { useStore } from '../state/store';
 import { formatPercent } from './format';
 import { LineChart } from './LineChart';
 import type { LineSeries } from './LineChart';
+import './charts.css';
 
 /** Every configuration measured this session: accuracy against true size. */
 export function ExperimentsScatter() {
@@ -22,14 +23,23 @@ const ExperimentsScatterView = memo(function ExperimentsScatterView({
   experiments: readonly Experiment[];
 }) {
   const chart = useMemo(() => {
-    const points = experiments
+    const rows = experiments
       .filter((e) => e.model === summary?.id)
-      .map((e) => ({
-        // log10 of the size in KB: the axis is logarithmic.
-        x: Math.log10(e.sizeBits / 8000),
-        y: e.accuracy * 100,
-        label: `${e.label}: ${formatPercent(e.accuracy)} · ${formatKb(e.sizeBits / 8000)} · ${(e.float32Bits / e.sizeBits).toFixed(1)}× smaller`,
+      .map((e, i) => ({
+        n: i + 1,
+        label: e.label,
+        accuracy: e.accuracy,
+        kb: e.sizeBits / 8000,
+        ratio: e.float32Bits / e.sizeBits,
       }));
+    const points = rows.map((r) => ({
+      // log10 of the size in KB: the axis is logarithmic.
+      x: Math.log10(r.kb),
+      y: r.accuracy * 100,
+      label: `${r.n}. ${r.label}: ${formatPercent(r.accuracy)} · ${formatKb(r.kb)} · ${r.ratio.toFixed(1)}× smaller`,
+      // The number of the row in the table below.
+      tag: String(r.n),
+    }));
     const xs = points.map((p) => p.x);
     const ys = points.map((p) => p.y);
     const lo = xs.length ? Math.min(...xs) : 0;
@@ -39,6 +49,7 @@ const ExperimentsScatterView = memo(function ExperimentsScatterView({
     const xDomain = [lo - pad, hi + pad] as const;
     const yMin = ys.length ? Math.min(...ys) : 0;
     return {
+      rows,
       points,
       xDomain,
       // Powers of ten and their 2× and 5× inside the range.
@@ -50,15 +61,14 @@ const ExperimentsScatterView = memo(function ExperimentsScatterView({
     () => ({ name: 'measured configurations', color: '#3b6fd8', points: chart.points }),
     [chart],
   );
+  const n = chart.rows.length;
   return (
     <section className="panel" aria-label="Accuracy versus size">
       <h2>Accuracy vs size, this session</h2>
-      <div
-        className="chart short"
-        data-testid="experiments-scatter"
-        data-count={chart.points.length}
-      >
+      <div className="chart short" data-testid="experiments-scatter" data-count={n}>
         <LineChart
+          title="Accuracy vs true size, configurations measured this session"
+          ariaLabel={`Accuracy vs true size of the ${n} configuration${n === 1 ? '' : 's'} measured this session, numbered as in the table below`}
           xDomain={chart.xDomain}
           xTicks={chart.xTicks}
           xLabel="true size (log scale)"
@@ -69,9 +79,53 @@ const ExperimentsScatterView = memo(function ExperimentsScatterView({
           scatter={scatter}
         />
       </div>
-      <p className="muted small">
-        Each dot is a configuration you measured on the full test set; hover for its settings.
-      </p>
+      {n > 0 ? (
+        // A region of its own that scrolls past a dozen rows; focusable so that the keyboard can
+        // scroll it too.
+        <div
+          className="experiments-wrap"
+          role="region"
+          aria-label="Measured configurations"
+          tabIndex={0}
+        >
+          <table className="experiments-table" data-testid="experiments-table">
+            <caption className="muted small">
+              Each dot is numbered as its row: a configuration you measured on the full test set.
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">#</th>
+                <th scope="col">configuration</th>
+                <th scope="col" className="num">
+                  accuracy
+                </th>
+                <th scope="col" className="num">
+                  size
+                </th>
+                <th scope="col" className="num">
+                  vs float32
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {chart.rows.map((r) => (
+                <tr key={r.n}>
+                  <td>{r.n}</td>
+                  <td>{r.label}</td>
+                  <td className="num">{formatPercent(r.accuracy)}</td>
+                  <td className="num">{formatKb(r.kb)}</td>
+                  <td className="num">{r.ratio.toFixed(1)}× smaller</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : (
+        <p className="muted small">
+          Each configuration you measure on the full test set joins this chart, numbered, with a row
+          in a table here.
+        </p>
+      )}
     </section>
   );
 });

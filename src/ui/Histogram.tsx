@@ -1,5 +1,6 @@
 import { memo, useMemo, useRef, useState } from 'react';
-import type { PointerEvent } from 'react';
+import { ChartTooltip, HoverBand, PlotSvg, XTicks, YGrid } from './chartParts';
+import type { Tick } from './chartParts';
 import { formatInt, formatNumber } from './format';
 import { niceTicks } from './ticks';
 import { useSize } from './useSize';
@@ -52,10 +53,8 @@ export const Histogram = memo(function Histogram(props: HistogramProps) {
   const geometry = useMemo(() => layout(props, width, height), [props, width, height]);
   const { series, legend = props.series.length > 1 } = props;
 
-  const onMove = (e: PointerEvent<SVGSVGElement>) => {
-    if (!geometry) return;
-    const rect = e.currentTarget.getBoundingClientRect();
-    const x = e.clientX - rect.left;
+  const onHover = (x: number | null) => {
+    if (x === null || !geometry) return setHover(null);
     const bin = Math.floor((x - geometry.left) / geometry.binPx);
     setHover(bin >= 0 && bin < geometry.bins ? bin : null);
   };
@@ -73,13 +72,11 @@ export const Histogram = memo(function Histogram(props: HistogramProps) {
       )}
       <div className="histogram-plot" ref={box}>
         {geometry && (
-          <svg
+          <PlotSvg
             width={width}
             height={height}
-            role="img"
-            aria-label={`Histogram of ${props.unit} from ${formatNumber(props.min, 3)} to ${formatNumber(props.max, 3)}`}
-            onPointerMove={onMove}
-            onPointerLeave={() => setHover(null)}
+            label={`Histogram of ${props.unit}${series.length > 1 ? ` (${series.map((s) => s.name).join(' and ')})` : ''} from ${formatNumber(props.min, 3)} to ${formatNumber(props.max, 3)}`}
+            onHover={onHover}
           >
             <Frame g={geometry} xLabel={props.xLabel} />
             <Overlay g={geometry} />
@@ -97,28 +94,21 @@ export const Histogram = memo(function Histogram(props: HistogramProps) {
             ))}
             <Levels g={geometry} />
             {hover !== null && (
-              <rect
+              <HoverBand
                 x={geometry.left + hover * geometry.binPx}
-                y={geometry.top}
-                width={Math.max(1, geometry.binPx)}
-                height={geometry.bottom - geometry.top}
-                fill="#1c2333"
-                fillOpacity={0.08}
-                pointerEvents="none"
+                width={geometry.binPx}
+                top={geometry.top}
+                bottom={geometry.bottom}
               />
             )}
-          </svg>
+          </PlotSvg>
         )}
         {geometry && hover !== null && (
-          <div
-            className="tooltip histogram-tooltip"
-            style={{
-              left: Math.min(
-                geometry.left + (hover + 1) * geometry.binPx + 8,
-                Math.max(0, width - 190),
-              ),
-              top: geometry.top,
-            }}
+          <ChartTooltip
+            x={geometry.left + (hover + 1) * geometry.binPx + 8}
+            top={geometry.top}
+            width={width}
+            room={190}
           >
             <div>
               ≈ {formatNumber(props.min + (hover + 0.5) * props.binWidth, 4)} (
@@ -131,7 +121,7 @@ export const Histogram = memo(function Histogram(props: HistogramProps) {
                 {formatInt(s.counts[hover] ?? 0)} {props.unit}
               </div>
             ))}
-          </div>
+          </ChartTooltip>
         )}
       </div>
     </div>
@@ -150,8 +140,8 @@ interface Geometry {
   readonly bottom: number;
   readonly bins: number;
   readonly binPx: number;
-  readonly xTicks: { v: number; px: number }[];
-  readonly yTicks: { v: number; px: number }[];
+  readonly xTicks: Tick[];
+  readonly yTicks: Tick[];
   readonly paths: string[];
   readonly levelsPath: string;
   readonly clipLo: number | null;
@@ -235,34 +225,15 @@ function layout(p: HistogramProps, width: number, height: number): Geometry | nu
   };
 }
 
+const formatX = (v: number) => formatNumber(v, 2);
+
 /** Axes, ticks, dashed horizontal grid lines and the x label. */
 function Frame({ g, xLabel }: { g: Geometry; xLabel: string }) {
   return (
     <g className="hist-frame" fontSize={FONT} fill="#5b6478">
-      {g.yTicks.map((t) => (
-        <g key={`y${t.v}`}>
-          <line
-            x1={g.left}
-            x2={g.right}
-            y1={t.px}
-            y2={t.px}
-            stroke="#e3e7ee"
-            strokeDasharray="3 3"
-          />
-          <text x={g.left - 6} y={t.px} textAnchor="end" dominantBaseline="middle">
-            {formatInt(t.v)}
-          </text>
-        </g>
-      ))}
+      <YGrid ticks={g.yTicks} left={g.left} right={g.right} format={formatInt} />
       <line x1={g.left} x2={g.right} y1={g.bottom} y2={g.bottom} stroke="#8a94a8" />
-      {g.xTicks.map((t) => (
-        <g key={`x${t.v}`}>
-          <line x1={t.px} x2={t.px} y1={g.bottom} y2={g.bottom + 5} stroke="#8a94a8" />
-          <text x={t.px} y={g.bottom + 7} textAnchor="middle" dominantBaseline="hanging">
-            {formatNumber(t.v, 2)}
-          </text>
-        </g>
-      ))}
+      <XTicks ticks={g.xTicks} bottom={g.bottom} format={formatX} />
       <text x={(g.left + g.right) / 2} y={g.bottom + 30} textAnchor="middle">
         {xLabel}
       </text>

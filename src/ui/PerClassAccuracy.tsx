@@ -1,8 +1,7 @@
 import { memo, useDeferredValue, useMemo } from 'react';
-import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { selectEvaluation, selectSummary } from '../state/selectors';
 import { useStore } from '../state/store';
-import { formatPercent } from './format';
+import { formatInt, formatPercent } from './format';
 import { perClassAccuracy } from '../core/metrics';
 
 export function PerClassAccuracy() {
@@ -19,36 +18,57 @@ const PerClassAccuracyView = memo(function PerClassAccuracyView({
   evaluation: ReturnType<typeof selectEvaluation>;
   summary: ReturnType<typeof selectSummary>;
 }) {
-  const data = useMemo(() => {
+  const rows = useMemo(() => {
     if (!evaluation || !summary) return [];
     const acc = perClassAccuracy(evaluation.confusion, evaluation.numClasses);
-    return acc.map((a, i) => ({
-      name: summary.dataset.classes[i] ?? String(i),
-      accuracy: a * 100,
-    }));
+    return acc.map((a, i) => ({ name: summary.dataset.classes[i] ?? String(i), accuracy: a }));
   }, [evaluation, summary]);
   if (!summary) return null;
+  const worst = rows.reduce(
+    (w, r) => (w === null || r.accuracy < w.accuracy ? r : w),
+    null as {
+      name: string;
+      accuracy: number;
+    } | null,
+  );
+  // Horizontal bars with the class names as row labels: names such as "T-shirt/top" and "Ankle
+  // boot" do not fit under vertical bars. Bars start at 0%, so their lengths compare honestly;
+  // the values are printed.
   return (
     <section className="panel" aria-label="Accuracy per class">
       <h2>Accuracy per class</h2>
-      <div className="chart short" data-testid="per-class">
-        {evaluation ? (
-          <ResponsiveContainer width="100%" height="100%">
-            <BarChart data={data} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
-              <CartesianGrid strokeDasharray="3 3" vertical={false} />
-              <XAxis dataKey="name" interval={0} tick={{ fontSize: 11 }} />
-              <YAxis
-                domain={[(min: number) => Math.max(0, Math.floor(min / 5) * 5 - 5), 100]}
-                unit="%"
-              />
-              <Tooltip formatter={(v) => [formatPercent(Number(v) / 100), 'accuracy']} />
-              <Bar dataKey="accuracy" fill="#2f9e6e" isAnimationActive={false} />
-            </BarChart>
-          </ResponsiveContainer>
-        ) : (
-          <p className="muted">Evaluating…</p>
-        )}
-      </div>
+      {evaluation ? (
+        <>
+          <div
+            className="hbars class-bars"
+            data-testid="per-class"
+            role="img"
+            aria-label={`Accuracy per class of the float32 model on ${formatInt(evaluation.count)} test images: ${rows
+              .map((r) => `${r.name} ${formatPercent(r.accuracy, 1)}`)
+              .join(', ')}`}
+          >
+            {rows.map((r) => (
+              <div key={r.name} className="hbar-row">
+                <span className="hbar-label">{r.name}</span>
+                <span className="hbar-track">
+                  <span
+                    className="hbar"
+                    style={{ width: `${r.accuracy * 100}%`, background: '#2f9e6e' }}
+                  />
+                </span>
+                <span className="hbar-value">{formatPercent(r.accuracy, 1)}</span>
+              </div>
+            ))}
+          </div>
+          <p className="muted small">
+            The trained float32 model on {formatInt(evaluation.count)} test images
+            {evaluation.count < summary.dataset.test.count ? ' (a quick estimate)' : ''}.
+            {worst ? ` Hardest class: ${worst.name}.` : ''}
+          </p>
+        </>
+      ) : (
+        <p className="muted">Evaluating…</p>
+      )}
     </section>
   );
 });

@@ -1,9 +1,11 @@
 import { memo, useDeferredValue, useMemo } from 'react';
 import { selectEvaluation, selectPruneSweep, selectPruneSweepCurrent } from '../state/selectors';
+import type { State } from '../state/store';
 import { useStore } from '../state/store';
 import { formatPercent } from './format';
-import { LineChart, useBaseline } from './LineChart';
+import { LineChart, XMarker, useBaseline } from './LineChart';
 import type { LineSeries, PlotGeometry, ScatterSeries } from './LineChart';
+import { pruneSweepCaption } from './sweepNotes';
 import { useDim } from './useDim';
 
 const X_DOMAIN = [0, 100] as const;
@@ -32,17 +34,23 @@ export function PruneSweepChart() {
   const base = useDeferredValue(useStore(selectEvaluation));
   // The current sparsity is not a prop: its marker subscribes by itself, so a slider step
   // redraws one line instead of the whole chart (a 50–120 ms task as a recharts ReferenceLine).
-  return <PruneSweepChartView sweep={sweep} current={current} base={base} />;
+  // The caption is a string that does not depend on the sparsity either.
+  const caption = useStore(selectCaption);
+  return <PruneSweepChartView sweep={sweep} current={current} base={base} caption={caption} />;
 }
+
+const selectCaption = (s: State) => pruneSweepCaption(s.config);
 
 const PruneSweepChartView = memo(function PruneSweepChartView({
   sweep,
   current,
   base,
+  caption,
 }: {
   sweep: ReturnType<typeof selectPruneSweep>;
   current: boolean;
   base: ReturnType<typeof selectEvaluation>;
+  caption: string;
 }) {
   const dim = useDim(current);
   const series = useMemo(
@@ -63,8 +71,12 @@ const PruneSweepChartView = memo(function PruneSweepChartView({
       name: 'N:M (2:4, 1:4, 4:8)',
       color: '#f08c00',
       points:
-        sweep?.nm.map((p) => ({ x: p.sparsity * 100, y: p.accuracy * 100, label: p.pattern })) ??
-        [],
+        sweep?.nm.map((p) => ({
+          x: p.sparsity * 100,
+          y: p.accuracy * 100,
+          label: p.pattern,
+          tag: p.pattern,
+        })) ?? [],
     }),
     [sweep],
   );
@@ -80,6 +92,7 @@ const PruneSweepChartView = memo(function PruneSweepChartView({
         data-methods={sweep?.methods.join(',') ?? ''}
       >
         <LineChart
+          title="Accuracy vs fraction of weights pruned, per pruning method"
           xDomain={X_DOMAIN}
           xTicks={X_TICKS}
           xLabel="weights pruned"
@@ -94,31 +107,29 @@ const PruneSweepChartView = memo(function PruneSweepChartView({
           Overlay={CurrentSparsityMarker}
         />
       </div>
-      <p className="muted small">
-        Each point: the full test set with that fraction of weights removed (weights otherwise
-        float32, no retraining).
+      <p className="muted small" data-testid="prune-sweep-caption">
+        {caption}
         {sweep?.done ? '' : ' Filling in…'}
       </p>
     </section>
   );
 });
 
+const selectSparsity = (s: State) =>
+  s.config.prune.method === 'none' || s.config.prune.method === 'nm'
+    ? null
+    : s.config.prune.sparsity;
+
 /** The configured sparsity, as a vertical line in the chart's x scale. */
 function CurrentSparsityMarker({ g }: { g: PlotGeometry }) {
-  const p = useStore((s) => s.config.prune);
-  if (p.method === 'none' || p.method === 'nm') return null;
-  const x = g.x(p.sparsity * 100);
+  const sparsity = useStore(selectSparsity);
+  if (sparsity === null) return null;
   return (
-    <line
+    <XMarker
+      g={g}
+      x={sparsity * 100}
       className="current-sparsity"
-      x1={x}
-      x2={x}
-      y1={g.top}
-      y2={g.bottom}
-      stroke="#f08c00"
-      strokeOpacity={0.7}
-      strokeWidth={1.5}
-      pointerEvents="none"
+      label={`now: ${formatPercent(sparsity, sparsity >= 0.9 ? 1 : 0)}`}
     />
   );
 }

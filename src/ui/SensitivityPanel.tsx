@@ -1,28 +1,16 @@
 import { useMemo, useState } from 'react';
-import {
-  Bar,
-  BarChart,
-  CartesianGrid,
-  Legend,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from 'recharts';
 import { proposeMixedPrecision } from '../core/plan/mixedPrecision';
 import { layerSize, weightSpec } from '../core/plan/quantPlan';
 import { SENSITIVITY_BITS } from '../state/controller';
 import { sensitivityKey } from '../state/keys';
 import { selectEvaluation, selectSensitivity, selectSummary } from '../state/selectors';
+import type { State } from '../state/store';
 import { useStore } from '../state/store';
 import { formatBits, formatInt } from './format';
+import { SensitivityBars } from './SensitivityBars';
+import { sensitivityCaption } from './sweepNotes';
 
-const BAR_COLORS: Record<number, string> = {
-  8: '#2f9e6e',
-  4: '#3b6fd8',
-  3: '#f08c00',
-  2: '#c92a2a',
-};
+const selectCaption = (s: State) => sensitivityCaption(s.config, SENSITIVITY_BITS);
 
 /**
  * Quantize one layer at a time (the others stay float32), measure the accuracy drop, then pick
@@ -38,23 +26,8 @@ export function SensitivityPanel() {
   const request = useStore((s) => s.requestSensitivity);
   const replaceOverrides = useStore((s) => s.replaceOverrides);
   const setWeightQuant = useStore((s) => s.setWeightQuant);
+  const caption = useStore(selectCaption);
   const [targetRatio, setTargetRatio] = useState(6);
-
-  const chart = useMemo(
-    () =>
-      base && sensitivity
-        ? sensitivity.rows.map((r) => {
-            const row: Record<string, number | string> = { layer: r.layer };
-            for (const b of SENSITIVITY_BITS) {
-              const acc = r.accuracy[b];
-              if (acc !== undefined)
-                row[`b${b}`] = Number(((base.accuracy - acc) * 100).toFixed(3));
-            }
-            return row;
-          })
-        : [],
-    [base, sensitivity],
-  );
 
   const proposal = useMemo(() => {
     if (!summary || !base || !sensitivity?.done) return null;
@@ -74,10 +47,7 @@ export function SensitivityPanel() {
   return (
     <section className="panel" aria-label="Sensitivity analysis">
       <h2>Sensitivity analysis and mixed precision</h2>
-      <p className="muted small">
-        Quantize one layer at a time, the others kept float32, at {SENSITIVITY_BITS.join(', ')}{' '}
-        bits, and measure the accuracy lost. Sensitive layers deserve more bits.
-      </p>
+      <p className="muted small">{caption}</p>
       <button
         type="button"
         className="primary"
@@ -86,31 +56,13 @@ export function SensitivityPanel() {
       >
         {running ? 'Measuring…' : sensitivity?.done ? 'Measure again' : 'Run sensitivity analysis'}
       </button>
-      {sensitivity && (
-        <div
-          className="chart short"
-          data-testid="sensitivity-chart"
-          data-done={sensitivity.done ? 'true' : 'false'}
-        >
-          <ResponsiveContainer width="100%" height="100%">
-            <BarChart data={chart} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
-              <CartesianGrid strokeDasharray="3 3" vertical={false} />
-              <XAxis dataKey="layer" />
-              <YAxis unit=" pts" />
-              <Tooltip formatter={(v, name) => [`${String(v)} pts`, String(name)]} />
-              <Legend verticalAlign="top" height={24} />
-              {SENSITIVITY_BITS.map((b) => (
-                <Bar
-                  key={b}
-                  dataKey={`b${b}`}
-                  name={`${b} bits`}
-                  fill={BAR_COLORS[b]}
-                  isAnimationActive={false}
-                />
-              ))}
-            </BarChart>
-          </ResponsiveContainer>
-        </div>
+      {sensitivity && base && (
+        <SensitivityBars
+          rows={sensitivity.rows}
+          bits={SENSITIVITY_BITS}
+          baseline={base.accuracy}
+          done={sensitivity.done}
+        />
       )}
       {proposal && (
         <div className="proposal" data-testid="mixed-proposal">

@@ -1,10 +1,12 @@
 import { memo, useDeferredValue, useMemo } from 'react';
 import { SWEEP_BITS } from '../state/controller';
 import { selectEvaluation, selectSweep, selectSweepCurrent } from '../state/selectors';
+import type { State } from '../state/store';
 import { useStore } from '../state/store';
 import { formatPercent } from './format';
-import { LineChart, useBaseline } from './LineChart';
-import type { LineSeries } from './LineChart';
+import { LineChart, XMarker, useBaseline } from './LineChart';
+import type { LineSeries, PlotGeometry } from './LineChart';
+import { bitSweepCaption, referencesCaption } from './sweepNotes';
 import { useDim } from './useDim';
 
 const X_DOMAIN = [1, 8] as const;
@@ -13,27 +15,52 @@ const X_TICKS = [...SWEEP_BITS].reverse();
 const MARKED_BITS = [2, 4, 8];
 const Y_DOMAIN = [0, 100] as const;
 
+const selectPruned = (s: State) => s.config.prune.method !== 'none';
+const selectCaption = (s: State) => bitSweepCaption(s.config);
+const selectReferencesCaption = (s: State) => referencesCaption(s.config);
+
 /** Accuracy against bit-width for the current scheme: weight-only PTQ and weights + activations. */
 export function SweepChart() {
   // Deferred + memoized view: new results draw in an interruptible background render.
   const sweep = useDeferredValue(useStore(selectSweep));
   const current = useDeferredValue(useStore(selectSweepCurrent));
   const base = useDeferredValue(useStore(selectEvaluation));
-  // No marker for the current bit-width: the chart would redraw at every step of a slider drag.
-  return <SweepChartView sweep={sweep} current={current} base={base} />;
+  // Strings and a flag: none of them changes while the bit-width slider moves, so a drag does not
+  // redraw the chart; the current bit-width is a marker that subscribes by itself.
+  const caption = useStore(selectCaption);
+  const referencesNote = useStore(selectReferencesCaption);
+  const pruned = useStore(selectPruned);
+  return (
+    <SweepChartView
+      sweep={sweep}
+      current={current}
+      base={base}
+      caption={caption}
+      referencesNote={referencesNote}
+      pruned={pruned}
+    />
+  );
 }
 
 const SweepChartView = memo(function SweepChartView({
   sweep,
   current,
   base,
+  caption,
+  referencesNote,
+  pruned,
 }: {
   sweep: ReturnType<typeof selectSweep>;
   current: boolean;
   base: ReturnType<typeof selectEvaluation>;
+  caption: string;
+  referencesNote: string;
+  pruned: boolean;
 }) {
   const series = useMemo((): LineSeries[] => {
     const points = [...(sweep?.points ?? [])].sort((a, b) => a.bits - b.bits);
+    // Where activations barely matter the two curves coincide: W+A is drawn second, dashed and
+    // with hollow squares, so the solid weights-only line and its dots show through it.
     return [
       {
         key: 'weightOnly',
@@ -48,6 +75,8 @@ const SweepChartView = memo(function SweepChartView({
         key: 'weightAct',
         name: `weights + activations (W·A${sweep?.actBits ?? 8})`,
         color: '#c2255c',
+        dash: '6 4',
+        marker: 'square',
         points: points.map((p) => ({
           x: p.bits,
           y: p.weightAct === null ? null : p.weightAct * 100,
@@ -55,7 +84,8 @@ const SweepChartView = memo(function SweepChartView({
       },
     ];
   }, [sweep]);
-  const hLines = useBaseline(base?.accuracy ?? null);
+  // The baseline is the trained model: say "unpruned" when the curves are of a pruned one.
+  const hLines = useBaseline(base?.accuracy ?? null, pruned ? 'float32 unpruned' : 'float32');
   const dim = useDim(current);
   const done = current && (sweep?.done ?? false);
   return (
@@ -69,6 +99,7 @@ const SweepChartView = memo(function SweepChartView({
         data-done={done ? 'true' : 'false'}
       >
         <LineChart
+          title="Accuracy vs weight bits"
           xDomain={X_DOMAIN}
           xTicks={X_TICKS}
           xMarked={MARKED_BITS}
@@ -80,19 +111,39 @@ const SweepChartView = memo(function SweepChartView({
           describeY={(v) => formatPercent(v / 100)}
           series={series}
           hLines={hLines}
+          Overlay={CurrentBitsMarker}
         />
       </div>
-      <p className="muted small">
-        Each point is the full test set, measured with the current scheme, granularity and
-        calibration; per-layer overrides are not applied here. {done ? '' : 'Filling in…'}
+      <p className="muted small" data-testid="sweep-caption">
+        {caption} {done ? '' : 'Filling in…'}
       </p>
       <p className="small" data-testid="sweep-references">
-        16-bit references (weights only): float16{' '}
+        {referencesNote} float16{' '}
         {sweep?.references.float16 !== undefined ? formatPercent(sweep.references.float16) : '…'},
         bfloat16{' '}
         {sweep?.references.bfloat16 !== undefined ? formatPercent(sweep.references.bfloat16) : '…'}
-        {base ? `, float32 ${formatPercent(base.accuracy)}` : ''}.
+        {base ? `; float32 ${formatPercent(base.accuracy)}${pruned ? ' (unpruned)' : ''}` : ''}.
       </p>
     </section>
   );
 });
+
+/** The configured integer bit-width (null for float and clustered weights). */
+const selectIntBits = (s: State) =>
+  s.config.weights.format === 'int' ? s.config.weights.bits : null;
+const selectMixed = (s: State) => Object.keys(s.config.overrides).length > 0;
+
+/** The configured weight bit-width, as a vertical line in the chart's x scale. */
+function CurrentBitsMarker({ g }: { g: PlotGeometry }) {
+  const bits = useStore(selectIntBits);
+  const mixed = useStore(selectMixed);
+  if (bits === null) return null;
+  return (
+    <XMarker
+      g={g}
+      x={bits}
+      className="current-bits"
+      label={`${mixed ? 'global: ' : 'now: '}${bits} bit${bits === 1 ? '' : 's'}`}
+    />
+  );
+}
