@@ -22,7 +22,7 @@ test.describe('the pipeline strip', () => {
     // The headline names the same pipeline, and the format picker shows the real format.
     await expect(page.getByTestId('pipeline-label')).toContainText('magnitude 90%');
     await expect(page.getByTestId('pipeline-label')).toContainText('Huffman');
-    await expect(page.getByLabel('Weight format')).toHaveValue('cluster');
+    await expect(page.getByRole('combobox', { name: 'Weight format' })).toHaveValue('cluster');
     await expect(page.getByTestId('layer-quant-caption')).toContainText('Pruning');
     await expect(page.getByTestId('layer-quant-table')).toContainText('k-means, 32 shared values');
 
@@ -38,7 +38,7 @@ test.describe('the pipeline strip', () => {
     // "Edit" jumps to the tab that has the stage's controls and focuses the first one.
     await pipeline.getByRole('button', { name: /^Edit on Prune: Store controls/ }).click();
     await expect(page).toHaveURL(/view=prune/);
-    await expect(page.getByLabel('Sparse format')).toBeFocused();
+    await expect(page.getByRole('combobox', { name: 'Sparse format' })).toBeFocused();
 
     // Reset all: the trained float32 model, 1.0×, and the same accuracy as the Model tab.
     await page
@@ -62,6 +62,6 @@ test.describe('the pipeline strip', () => {
       .getByRole('button', { name: /^Edit on Quantize: Quantize activations controls/ })
       .click();
     await expect(page).toHaveURL(/view=quantize/);
-    await expect(page.getByLabel('Activation bits')).toBeFocused();
+    await expect(page.getByRole('combobox', { name: 'Activation bits' })).toBeFocused();
   });
 });

@@ -41,7 +41,7 @@ test.describe('pruning and clustering lab', () => {
   test('2:4 keeps exactly half, structured pruning shrinks the layers', async ({ page }) => {
     await page.goto('/#v=1&data=mnist&model=mlp&view=prune&pm=nm&nm=2:4&w=f32');
     await expect(page.getByTestId('mask-canvas')).toHaveAttribute('data-kept', '117600');
-    await page.getByLabel('Pruning method').selectOption('structured');
+    await page.getByRole('combobox', { name: 'Pruning method' }).selectOption('structured');
     await expect(page).toHaveURL(/pm=struct/);
     // fc1 loses half of its 300 units; fc2 its units and the inputs from fc1's removed ones.
     await expect(page.getByTestId('prune-layer-table')).toContainText('784×300 → 784×150');

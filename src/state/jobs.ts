@@ -302,36 +302,46 @@ export function createJobs(client: EngineClient, stats: StatsClient): Job<keyof 
       if (!summary) return;
       const names = summary.layers.map((l) => l.info.name);
       const rows: SensitivityRow[] = [];
+      const evalWith = (overrides: Config['overrides']) =>
+        client.call((api) =>
+          api.evaluate(
+            config.dataset,
+            config.arch,
+            {
+              weights: {
+                ...compressSettings(config),
+                weights: { ...config.weights, format: 'int' as const },
+                overrides,
+              },
+              acts: null,
+            },
+            undefined,
+            'sensitivity',
+          ),
+        );
+      // The reference: every layer float32 on the same (possibly pruned) model, so that a drop is
+      // the quantization's alone, not pruning's too.
+      const reference = (await evalWith(Object.fromEntries(names.map((n) => [n, 0])))).accuracy;
+      if (stale()) return;
       for (const layer of names) {
         const accuracy: Record<number, number> = {};
         for (const bits of SENSITIVITY_BITS) {
           // This layer at `bits`, every other layer float32.
-          const overrides = Object.fromEntries(names.map((n) => [n, n === layer ? bits : 0]));
-          const weights = {
-            ...compressSettings(config),
-            weights: { ...config.weights, format: 'int' as const },
-            overrides,
-          };
-          const e = await client.call((api) =>
-            api.evaluate(
-              config.dataset,
-              config.arch,
-              { weights, acts: null },
-              undefined,
-              'sensitivity',
-            ),
+          const e = await evalWith(
+            Object.fromEntries(names.map((n) => [n, n === layer ? bits : 0])),
           );
           if (stale()) return;
           accuracy[bits] = e.accuracy;
           emit({
             candidates: [...SENSITIVITY_BITS],
+            reference,
             rows: [...rows, { layer, accuracy: { ...accuracy } }],
             done: false,
           });
         }
         rows.push({ layer, accuracy });
       }
-      emit({ candidates: [...SENSITIVITY_BITS], rows, done: true });
+      emit({ candidates: [...SENSITIVITY_BITS], reference, rows, done: true });
     },
   });
 

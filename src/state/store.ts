@@ -55,6 +55,8 @@ export interface SensitivityRow {
 
 export interface Sensitivity {
   readonly candidates: readonly number[];
+  /** Accuracy with every layer float32 on the same pipeline (pruning included): drops are from it. */
+  readonly reference: number;
   readonly rows: readonly SensitivityRow[];
   readonly done: boolean;
 }

@@ -138,7 +138,12 @@ const SqnrChart = memo(function SqnrChart({ data }: { data: { name: string; sqnr
   // redraw there cost the main thread more than the whole rest of the update.
   const max = Math.max(1, ...data.map((d) => d.sqnr));
   return (
-    <div className="hbars" data-testid="sqnr-chart" role="img" aria-label="SQNR per layer">
+    <div
+      className="hbars"
+      data-testid="sqnr-chart"
+      role="img"
+      aria-label={`SQNR per layer: ${data.map((d) => `${d.name} ${d.sqnr.toFixed(1)} dB`).join(', ')}`}
+    >
       {data.map((d) => (
         <div key={d.name} className="hbar-row">
           <span className="hbar-label">{d.name}</span>

@@ -133,7 +133,7 @@ export function PruneControls() {
             value={p.pattern}
             onChange={(e) => setP({ pattern: e.target.value as Prune['pattern'] })}
           >
-            <option value="2:4">2:4 (50%, NVIDIA Ampere sparse tensor cores)</option>
+            <option value="2:4">2:4 (50%, sparse tensor cores)</option>
             <option value="1:4">1:4 (75%)</option>
             <option value="4:8">4:8 (50%)</option>
           </select>
@@ -190,9 +190,7 @@ export function PruneControls() {
             >
               {CLUSTER_INITS.map((i) => (
                 <option key={i} value={i}>
-                  {i === 'linear'
-                    ? 'linear (evenly spaced, Deep Compression)'
-                    : 'k-means++ (seeded)'}
+                  {i === 'linear' ? 'linear (evenly spaced)' : 'k-means++ (seeded)'}
                 </option>
               ))}
             </select>
@@ -211,7 +209,7 @@ export function PruneControls() {
           <option value="auto">smallest per layer</option>
           <option value="dense">dense (store the zeros)</option>
           <option value="bitmask">bitmask (1 bit per weight)</option>
-          <option value="csr">relative indices (Deep Compression)</option>
+          <option value="csr">relative indices</option>
         </select>
       </label>
       <label className="field">

@@ -3,7 +3,7 @@ import { proposeMixedPrecision } from '../core/plan/mixedPrecision';
 import { layerSize, weightSpec } from '../core/plan/quantPlan';
 import { SENSITIVITY_BITS } from '../state/controller';
 import { sensitivityKey } from '../state/keys';
-import { selectEvaluation, selectSensitivity, selectSummary } from '../state/selectors';
+import { selectSensitivity, selectSummary } from '../state/selectors';
 import type { State } from '../state/store';
 import { useStore } from '../state/store';
 import { formatBits, formatInt } from './format';
@@ -18,7 +18,6 @@ const selectCaption = (s: State) => sensitivityCaption(s.config, SENSITIVITY_BIT
  */
 export function SensitivityPanel() {
   const summary = useStore(selectSummary);
-  const base = useStore(selectEvaluation);
   const sensitivity = useStore(selectSensitivity);
   const running = useStore((s) => s.busy.has('sensitivity'));
   const weights = useStore((s) => s.config.weights);
@@ -30,18 +29,19 @@ export function SensitivityPanel() {
   const [targetRatio, setTargetRatio] = useState(6);
 
   const proposal = useMemo(() => {
-    if (!summary || !base || !sensitivity?.done) return null;
+    if (!summary || !sensitivity?.done) return null;
+    const reference = sensitivity.reference;
     const layers = summary.layers.map((l) => {
       const row = sensitivity.rows.find((r) => r.layer === l.info.name);
       return {
         name: l.info.name,
         sizeBits: (bits: number) => layerSize(weightSpec(weights, bits, seed), l.info).totalBits,
-        drop: (bits: number) => base.accuracy - (row?.accuracy[bits] ?? base.accuracy),
+        drop: (bits: number) => reference - (row?.accuracy[bits] ?? reference),
       };
     });
     const target = summary.float32Bits / targetRatio;
     return { target, ...proposeMixedPrecision(layers, SENSITIVITY_BITS, target) };
-  }, [summary, base, sensitivity, targetRatio, weights, seed]);
+  }, [summary, sensitivity, targetRatio, weights, seed]);
 
   if (!summary) return null;
   return (
@@ -56,11 +56,11 @@ export function SensitivityPanel() {
       >
         {running ? 'Measuring…' : sensitivity?.done ? 'Measure again' : 'Run sensitivity analysis'}
       </button>
-      {sensitivity && base && (
+      {sensitivity && (
         <SensitivityBars
           rows={sensitivity.rows}
           bits={SENSITIVITY_BITS}
-          baseline={base.accuracy}
+          baseline={sensitivity.reference}
           done={sensitivity.done}
         />
       )}

@@ -1,6 +1,7 @@
 import type { ActQuant, Config } from '../core/config';
 import { specLabel, weightSpec } from '../core/plan/quantPlan';
 import { sweepActs } from '../state/keys';
+import { OBSERVER_LABEL, percent, plural } from '../core/plan/words';
 
 /**
  * The captions of the measured sweeps (accuracy vs bit-width, vs sparsity, the sensitivity
@@ -17,21 +18,6 @@ import { sweepActs } from '../state/keys';
  * - sensitivity: the config's pruning, one layer quantized, the others float32.
  */
 
-const OBSERVER: Record<ActQuant['observer'], string> = {
-  minmax: 'MinMax',
-  movingAverageMinMax: 'moving-average MinMax',
-  percentile: 'percentile',
-  mse: 'MSE-optimal',
-};
-
-function percent(x: number): string {
-  return `${Math.round(x * 1000) / 10}%`;
-}
-
-function count(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
-
 /** The model a sweep runs on, e.g. "the model pruned 90% by magnitude, layer-wise (…)". */
 export function prunedModel(c: Pick<Config, 'prune' | 'seed'>): string {
   const p = c.prune;
@@ -44,7 +30,7 @@ export function prunedModel(c: Pick<Config, 'prune' | 'seed'>): string {
     random: `pruned ${percent(p.sparsity)} at random (seed ${c.seed})`,
   }[p.method];
   const own = Object.keys(p.overrides).length;
-  const overrides = own > 0 ? `, ${count(own, 'layer')} with a pruning setting of its own` : '';
+  const overrides = own > 0 ? `, ${plural(own, 'layer')} with a pruning setting of its own` : '';
   return `the model ${how}${overrides} (Prune & cluster tab)`;
 }
 
@@ -63,7 +49,7 @@ function weightsOf(c: Pick<Config, 'weights' | 'cluster' | 'seed'>): string {
 
 function actsOf(a: ActQuant): string {
   const observer =
-    a.observer === 'percentile' ? `${a.percentile}th-percentile` : OBSERVER[a.observer];
+    a.observer === 'percentile' ? `${a.percentile}th-percentile` : OBSERVER_LABEL[a.observer];
   return `${a.bits}-bit ${a.scheme} activations, ${observer} calibration on ${a.calibration} training images run through the float32 model`;
 }
 
@@ -76,7 +62,7 @@ export function bitSweepCaption(c: Config): string {
   const off = c.acts.bits === 0 ? '; yours are float32, so this curve uses 8 bits' : '';
   const dropped: string[] = [];
   const own = Object.keys(c.overrides).length;
-  if (own > 0) dropped.push(`your per-layer bit-widths (${count(own, 'layer')})`);
+  if (own > 0) dropped.push(`your per-layer bit-widths (${plural(own, 'layer')})`);
   if (c.weights.format === 'cluster') dropped.push('k-means clustering (each point quantizes)');
   return (
     `Each point: the full test set, every layer's weights at that width (${schemeOf(c)}; ${low}), ` +
@@ -97,10 +83,10 @@ export function pruneSweepCaption(c: Config): string {
   const dropped: string[] = [];
   if (c.weights.format !== 'float32') dropped.push(`your ${weightsOf(c)} weights`);
   const bits = Object.keys(c.overrides).length;
-  if (bits > 0) dropped.push(`your per-layer bit-widths (${count(bits, 'layer')})`);
+  if (bits > 0) dropped.push(`your per-layer bit-widths (${plural(bits, 'layer')})`);
   if (c.acts.bits > 0) dropped.push(`your ${c.acts.bits}-bit activations`);
   const own = Object.keys(p.overrides).length;
-  if (own > 0) dropped.push(`your per-layer pruning (${count(own, 'layer')})`);
+  if (own > 0) dropped.push(`your per-layer pruning (${plural(own, 'layer')})`);
   return (
     'Each point: the full test set after pruning the trained weights — layer-wise and random: ' +
     `that fraction of every layer (random: seed ${c.seed}); global: of all weights, one threshold; ` +
@@ -116,8 +102,8 @@ export function sensitivityCaption(c: Config, bits: readonly number[]): string {
   const pruned = c.prune.method !== 'none';
   return (
     `Each layer alone at ${bits.join(', ')} bits (${schemeOf(c)}), every other layer float32, ` +
-    `activations float32, on ${prunedModel(c)}: the accuracy lost against the float32 model` +
-    (pruned ? ', unpruned (so every drop includes the loss from pruning).' : '.') +
+    `activations float32, on ${prunedModel(c)}: the accuracy lost against the same model with ` +
+    `every layer float32${pruned ? ' (pruned too, so a drop is the quantization’s alone)' : ''}.` +
     ' Sensitive layers deserve more bits.'
   );
 }

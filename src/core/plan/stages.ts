@@ -8,6 +8,7 @@ import {
 } from '../config';
 import type { Config, View } from '../config';
 import { layerSpec, specLabel } from './quantPlan';
+import { OBSERVER_LABEL, percent, plural } from './words';
 
 /**
  * The compression pipeline as the UI shows it on every lab: one shared config, four stages in
@@ -51,27 +52,12 @@ const PRUNE_METHOD: Record<Config['prune']['method'], string> = {
   random: 'random',
 };
 
-const OBSERVER: Record<Config['acts']['observer'], string> = {
-  minmax: 'MinMax',
-  movingAverageMinMax: 'moving-average MinMax',
-  percentile: 'percentile',
-  mse: 'MSE-optimal',
-};
-
 const STORAGE_FORMAT: Record<Config['storage']['format'], string> = {
   auto: 'smallest sparse format per layer',
   dense: 'dense (zeros stored)',
   bitmask: 'bitmask',
   csr: 'relative indices',
 };
-
-function percent(x: number): string {
-  return `${Math.round(x * 1000) / 10}%`;
-}
-
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
 
 export function pruneState(c: Pick<Config, 'prune'>): string {
   const p = c.prune;
@@ -111,7 +97,7 @@ export function actsState(c: Pick<Config, 'acts'>): string {
   const a = c.acts;
   if (a.bits === 0) return 'float32: not quantized';
   const observer =
-    a.observer === 'percentile' ? `${a.percentile}th percentile` : OBSERVER[a.observer];
+    a.observer === 'percentile' ? `${a.percentile}th percentile` : OBSERVER_LABEL[a.observer];
   return `int${a.bits} ${a.scheme}, ${observer} on ${a.calibration} training images`;
 }
 
