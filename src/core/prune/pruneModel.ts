@@ -20,7 +20,7 @@
  * `structuredBias` 'remove'.
  *
  * Ties (equal |w|, equal norms): the lower index is pruned first, in every method (see
- * `pruneSmallest` in select.ts; N:M keeps the lower row among equal |w|).
+ * `pruneSmallest` in select.ts; N:M applies the same rule within each group of M).
  */
 
 import { globalMagnitudeMasks, magnitudeMask } from './magnitude';
