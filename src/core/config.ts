@@ -1,5 +1,10 @@
 import { z } from 'zod';
 import { ARCH_IDS, DATASET_IDS } from './catalog';
+import { MAX_SPARSITY } from './limits';
+
+export { MAX_SPARSITY };
+// The config is composed from the features' pure schemas (ARCHITECTURE.md: platform/shared).
+import { TrainSettingsSchema } from '../features/train/shared/settings';
 
 /**
  * The experiment, in one typed object: the single source of truth. Controls change it, the URL
@@ -78,7 +83,6 @@ export const NORMS = ['l1', 'l2'] as const;
  * ln_structured does (only the weights are zeroed; the unit still outputs the constant act(b)).
  */
 export const STRUCTURED_BIAS = ['remove', 'keep'] as const;
-export const MAX_SPARSITY = 0.999;
 
 /** Pruning override of one layer: −1 = leave it dense, else its own sparsity in [0, 0.999]. */
 export const SKIP_LAYER = -1;
@@ -141,6 +145,8 @@ export const ConfigSchema = z.object({
   prune: PruneSchema.default(PruneSchema.parse({})),
   cluster: ClusterSchema.default(ClusterSchema.parse({})),
   storage: StorageSchema.default(StorageSchema.parse({})),
+  /** The Train tab: technique and hyperparameters (the recipe also takes the pipeline's stages). */
+  train: TrainSettingsSchema.default(TrainSettingsSchema.parse({})),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

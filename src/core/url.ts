@@ -22,6 +22,15 @@ import {
   WEIGHT_FORMATS,
 } from './config';
 import type { Config } from './config';
+import {
+  MAX_BATCH_SIZE,
+  MAX_EPOCHS,
+  MAX_HIDDEN_LAYERS,
+  MAX_HIDDEN_UNITS,
+  OPTIMIZERS,
+  PruneScheduleSchema,
+} from '../features/train/shared/hyper';
+import { TECHNIQUES, TrainSettingsSchema } from '../features/train/shared/settings';
 import { ARCH_IDS, DATASET_IDS } from './catalog';
 
 /**
@@ -471,6 +480,137 @@ const FIELDS: readonly Field[] = [
   ),
 ];
 
+/**
+ * A fine-tuning schedule in one key: `oneshot`, `const:begin:end:frequency` (end −1 = to the end)
+ * or `poly:initial%:final%:begin:end:frequency:power` (final `-` = the pruning stage's sparsity).
+ */
+const scheduleField: Field = {
+  key: 'tsch',
+  encode: (c) => {
+    const s = c.train.schedule;
+    switch (s.kind) {
+      case 'oneshot':
+        return 'oneshot';
+      case 'constant':
+        return `const:${s.beginStep}:${s.endStep}:${s.frequency}`;
+      case 'polynomial':
+        return `poly:${percent(s.initialSparsity)}:${s.finalSparsity === undefined ? '-' : percent(s.finalSparsity)}:${s.beginStep}:${s.endStep}:${s.frequency}:${s.power}`;
+    }
+  },
+  decode: (d, raw) => {
+    const [kind = '', ...args] = raw.split(':');
+    const n = (v: string | undefined) => (v !== undefined && DECIMAL.test(v) ? Number(v) : NaN);
+    const candidate =
+      kind === 'oneshot'
+        ? { kind: 'oneshot' }
+        : kind === 'const'
+          ? { kind: 'constant', beginStep: n(args[0]), endStep: n(args[1]), frequency: n(args[2]) }
+          : kind === 'poly'
+            ? {
+                kind: 'polynomial',
+                initialSparsity: n(args[0]) / 100,
+                ...(args[1] === '-' ? {} : { finalSparsity: n(args[1]) / 100 }),
+                beginStep: n(args[2]),
+                endStep: n(args[3]),
+                frequency: n(args[4]),
+                power: n(args[5]),
+              }
+            : null;
+    const parsed = candidate ? PruneScheduleSchema.safeParse(candidate) : null;
+    const ordered =
+      !parsed?.success ||
+      parsed.data.kind === 'oneshot' ||
+      parsed.data.endStep === -1 ||
+      parsed.data.endStep >= parsed.data.beginStep;
+    if (parsed?.success && ordered) {
+      d.train.schedule = parsed.data;
+      return undefined;
+    }
+    return `Pruning schedule "${truncate(raw)}" is not valid (oneshot, const:begin:end:freq or poly:init%:final%:begin:end:freq:power): using one-shot.`;
+  },
+};
+
+/** The distillation student's hidden layers: `kdh=64-32`. */
+const hiddenField: Field = {
+  key: 'kdh',
+  encode: (c) => c.train.hidden.join('-'),
+  decode: (d, raw) => {
+    const sizes = raw.split('-').map((v) => (/^\d{1,4}$/.test(v) ? Number(v) : NaN));
+    const parsed = TrainSettingsSchema.shape.hidden.safeParse(sizes);
+    if (parsed.success) {
+      d.train.hidden = parsed.data;
+      return undefined;
+    }
+    return `Student layers "${truncate(raw)}" should be 1–${MAX_HIDDEN_LAYERS} sizes of 1–${MAX_HIDDEN_UNITS} units, e.g. 64-32: using ${d.train.hidden.join('-')}.`;
+  },
+};
+
+const trainFields: Field[] = [
+  enumField(
+    'tt',
+    'training technique',
+    TECHNIQUES,
+    (c) => c.train.technique,
+    (d, v) => (d.train.technique = v),
+    { finetune: 'ft' },
+  ),
+  numberField(
+    'te',
+    'Epochs',
+    1,
+    MAX_EPOCHS,
+    (c) => c.train.epochs,
+    (d, v) => (d.train.epochs = v),
+  ),
+  numberField(
+    'tbs',
+    'Batch size',
+    1,
+    MAX_BATCH_SIZE,
+    (c) => c.train.batchSize,
+    (d, v) => (d.train.batchSize = v),
+  ),
+  enumField(
+    'topt',
+    'optimizer',
+    OPTIMIZERS,
+    (c) => c.train.optimizer,
+    (d, v) => (d.train.optimizer = v),
+  ),
+  numberField(
+    'tlr',
+    'Learning rate',
+    1e-6,
+    1,
+    (c) => c.train.learningRate,
+    (d, v) => (d.train.learningRate = v),
+    false,
+  ),
+  scheduleField,
+  hiddenField,
+  numberField(
+    'kdt',
+    'Temperature',
+    1,
+    50,
+    (c) => c.train.temperature,
+    (d, v) => (d.train.temperature = v),
+    false,
+  ),
+  numberField(
+    'kda',
+    'Alpha',
+    0,
+    1,
+    (c) => c.train.alpha,
+    (d, v) => (d.train.alpha = v),
+    false,
+  ),
+];
+
+/** Every field, in link order: the labs' settings, then the Train tab's. */
+const ALL_FIELDS: readonly Field[] = [...FIELDS, ...trainFields];
+
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 function safeDecode(s: string): string | null {
@@ -494,7 +634,7 @@ function defaultsDraft(): Config {
  */
 export function serializeConfig(config: Config): string {
   const parts = [`v=${CONFIG_VERSION}`];
-  for (const f of FIELDS) {
+  for (const f of ALL_FIELDS) {
     const value = f.encode(config);
     if (value !== '')
       parts.push(`${f.key}=${encodeURIComponent(value).replace(/%3A/g, ':').replace(/%2C/g, ',')}`);
@@ -542,7 +682,7 @@ export function parseConfig(hash: string): ParseResult {
 
   const draft = defaultsDraft();
   const known = new Set(['v']);
-  for (const f of FIELDS) {
+  for (const f of ALL_FIELDS) {
     known.add(f.key);
     const raw = pairs.get(f.key);
     if (raw === undefined) continue;
