@@ -2,6 +2,7 @@ import 'fake-indexeddb/auto';
 import { openDB } from 'idb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { WeightQuantSchema } from '../../../core/config';
 import { newTrainedModelId } from '../shared/modelId';
 import { openTrainedStore, toStoredBuffer } from './trainedStore';
 import type { TrainedModel, TrainedStore } from './trainedStore';
@@ -39,7 +40,11 @@ function model(createdAt: number, runNumber = 1): TrainedModel<Recipe> {
     dataset: 'mnist',
     arch: { kind: 'mlp' },
     testAccuracy: 0.97,
+    initialTestAccuracy: 0.13,
     stopped: false,
+    sparsity: null,
+    quantizedWith: WeightQuantSchema.parse({ bits: 2 }),
+    actQuant: null,
     layers: [
       {
         name: 'fc1',

@@ -3,6 +3,8 @@ import type { DBSchema, IDBPDatabase } from 'idb';
 import { z } from 'zod';
 import { ARCH_IDS, DATASET_IDS } from '../../../core/catalog';
 import type { ArchId, DatasetId } from '../../../core/catalog';
+import { ActQuantSchema, WeightQuantSchema } from '../../../core/config';
+import type { ActQuant, WeightQuant } from '../../../core/config';
 import { isTrainedModelId } from '../shared/modelId';
 import type { TrainedModelId } from '../shared/modelId';
 
@@ -38,8 +40,18 @@ export interface TrainedLayerRecord {
 
 export interface TrainedArch {
   readonly kind: ArchId;
-  /** Hidden widths where they differ from the shipped architecture (a distilled student). */
+  /** Widths of the hidden Dense layers (a distilled student has its own). */
   readonly hidden?: readonly number[];
+  /** CNN: filters of each Conv2D layer. */
+  readonly filters?: readonly number[];
+}
+
+/** Integer grid of an activation quantizer: x̂ = (clamp(round(x/s) + z, qmin, qmax) − z)·s. */
+export interface StoredActQParams {
+  readonly scale: number;
+  readonly zeroPoint: number;
+  readonly qmin: number;
+  readonly qmax: number;
 }
 
 /** What the picker needs: everything but the weights. */
@@ -55,10 +67,25 @@ export interface TrainedModelInfo<R = unknown> {
   /** The dataset it was trained on and is evaluated with. */
   readonly dataset: DatasetId;
   readonly arch: TrainedArch;
-  /** Fraction in [0, 1], measured by the run on the full test set. */
+  /** Fraction in [0, 1], measured by the run on the full test set, as the model runs. */
   readonly testAccuracy: number;
+  /** The same before training: one-shot pruned, post-training quantized, or untrained. */
+  readonly initialTestAccuracy: number;
   /** True if the user stopped the run early and kept the model as it was. */
   readonly stopped: boolean;
+  /** Fine-tuned after pruning: the sparsity of its kernels; null otherwise. */
+  readonly sparsity: number | null;
+  /**
+   * Quantization-aware trained: the weights are the float "shadow" weights and this is the
+   * quantizer they were trained and evaluated with (the labs apply it to reproduce
+   * `testAccuracy`); null otherwise.
+   */
+  readonly quantizedWith: WeightQuant | null;
+  /** Trained with quantized activations: their settings and trained ranges per layer. */
+  readonly actQuant: {
+    readonly acts: ActQuant;
+    readonly qparams: Readonly<Record<string, StoredActQParams>>;
+  } | null;
 }
 
 export interface TrainedModel<R = unknown> extends TrainedModelInfo<R> {
@@ -137,9 +164,27 @@ function infoSchema<R>(recipe: z.ZodType<R>) {
     arch: z.object({
       kind: z.enum(ARCH_IDS),
       hidden: z.array(z.number().int().positive()).max(8).optional(),
+      filters: z.array(z.number().int().positive()).max(8).optional(),
     }),
     testAccuracy: z.number().min(0).max(1),
+    initialTestAccuracy: z.number().min(0).max(1),
     stopped: z.boolean(),
+    sparsity: z.number().min(0).max(1).nullable(),
+    quantizedWith: WeightQuantSchema.nullable(),
+    actQuant: z
+      .object({
+        acts: ActQuantSchema,
+        qparams: z.record(
+          z.string(),
+          z.object({
+            scale: z.number().finite(),
+            zeroPoint: z.number().finite(),
+            qmin: z.number().int(),
+            qmax: z.number().int(),
+          }),
+        ),
+      })
+      .nullable(),
   });
 }
 
