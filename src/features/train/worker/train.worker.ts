@@ -1,0 +1,50 @@
+import * as Comlink from 'comlink';
+import { registerWasmTrainingKernels } from '../../../model/kernels/conv2dBackpropFilter';
+import { getDataset, getModel, getTrain } from '../../../worker/assets';
+import { initBackend } from '../../../worker/backend';
+import type { BackendInfo } from '../../../worker/backend';
+import { createTrainApi } from './api';
+import { train } from './trainer';
+import type { TrainHooks } from './trainer';
+import type { Recipe } from '../shared/recipe';
+
+/**
+ * The training worker: runs apart from the compute worker, so the labs stay live while a model
+ * trains. Same backend set-up and asset loading as the compute worker (its own copies of the
+ * model and data: workers share no memory).
+ */
+
+let backend: Promise<BackendInfo> | null = null;
+
+function ensureBackend(): Promise<BackendInfo> {
+  if (!backend) {
+    backend = initBackend().then((info) => {
+      // tfjs-wasm has no Conv2DBackpropFilter kernel: CNN training needs the project's own.
+      if (info.name === 'wasm') registerWasmTrainingKernels();
+      return info;
+    });
+    backend.catch(() => (backend = null)); // a failed start is tried again by the next run
+  }
+  return backend;
+}
+
+async function trainRecipe(recipe: Recipe, hooks: TrainHooks) {
+  await ensureBackend();
+  const [base, dataset] = await Promise.all([
+    getModel(recipe.dataset, recipe.arch),
+    getDataset(recipe.dataset),
+  ]);
+  const trainSet = await getTrain(dataset);
+  return train(
+    recipe,
+    base,
+    {
+      train: trainSet,
+      test: { x: dataset.testX, labels: dataset.testLabels },
+      imageShape: dataset.meta.imageShape,
+    },
+    hooks,
+  );
+}
+
+Comlink.expose(createTrainApi(trainRecipe));
