@@ -53,6 +53,7 @@ export interface RunClientOptions {
   readonly label?: string;
   /** The worker crashed or died and was replaced (not called when a cancel replaces it). */
   readonly onRestart?: (message: string) => void;
+  /** Run ids need only be unique within this client. */
   readonly newRunId?: () => string;
 }
 
@@ -95,7 +96,8 @@ export class RunClient<I, P, R> {
 
   constructor(create: () => WorkerLike, options: RunClientOptions = {}) {
     this.cancelGraceMs = options.cancelGraceMs ?? 300;
-    this.newRunId = options.newRunId ?? (() => crypto.randomUUID());
+    let runs = 0;
+    this.newRunId = options.newRunId ?? (() => `run-${++runs}-${Date.now().toString(36)}`);
     this.client = new WorkerClient<RunWorkerApi<I, P, R>>(create, {
       label: options.label ?? 'training worker',
       heartbeat: {

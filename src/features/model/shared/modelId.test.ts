@@ -75,7 +75,13 @@ describe('model ids', () => {
   it('the constructors refuse what the parser would refuse', () => {
     expect(() => trainedModelId('abc')).toThrow(/UUID/);
     expect(() => uploadedModelId('abc')).toThrow(/SHA-256/);
-    expect(isTrainedModelId(newTrainedModelId())).toBe(true);
+    for (let i = 0; i < 100; i++) {
+      const id = newTrainedModelId();
+      expect(isTrainedModelId(id)).toBe(true);
+      expect(id).toMatch(
+        /^trained:[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+      );
+    }
     expect(newTrainedModelId()).not.toBe(newTrainedModelId());
   });
 

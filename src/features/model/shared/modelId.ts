@@ -58,9 +58,21 @@ export function uploadedModelId(sha256: string): UploadedModelId {
   return `${UPLOADED}${sha256}`;
 }
 
-/** A fresh id for a model trained now (crypto.randomUUID: browsers, workers and Node 19+). */
+/**
+ * A random (version 4) UUID. Not `crypto.randomUUID()`: it exists only in secure contexts
+ * (https, localhost), and the app may be served over plain http on a LAN.
+ */
+function randomUuid(): string {
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6]! & 0x0f) | 0x40; // version 4
+  b[8] = (b[8]! & 0x3f) | 0x80; // RFC 4122 variant
+  const hex = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** A fresh id for a model trained now. */
 export function newTrainedModelId(): TrainedModelId {
-  return trainedModelId(crypto.randomUUID());
+  return trainedModelId(randomUuid());
 }
 
 export function formatModelId(ref: ModelRef): ModelId {
