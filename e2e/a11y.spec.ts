@@ -48,11 +48,19 @@ const VIEWS = [
   { name: 'Model', hash: '' },
   { name: 'Quantize', hash: '&view=quantize' },
   { name: 'Prune & cluster', hash: '&view=prune&pm=mag' },
+  { name: 'Train', hash: '&view=train&tt=qat&wb=4&te=1' },
 ] as const;
 
 /** Waits until the view's results (accuracy, sweeps, mask) are drawn and nothing is dimmed. */
 async function waitForResults(page: Page, view: (typeof VIEWS)[number]['name']) {
-  if (view === 'Model') {
+  if (view === 'Train') {
+    // Audit with a finished run on screen: its status, curves and the list of runs.
+    await page.getByRole('button', { name: 'Start', exact: true }).click();
+    await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'done', {
+      timeout: 90_000,
+    });
+    await expect(page.getByTestId('run-list')).toBeVisible();
+  } else if (view === 'Model') {
     await waitForFullAccuracy(page, '2,000');
     await expect(page.getByTestId('per-class')).toBeVisible();
     await expect(page.getByRole('region', { name: 'Accuracy per class' })).not.toContainText(
@@ -117,16 +125,17 @@ test.describe('keyboard', () => {
     await page.goto('/#v=1&data=mnist&model=mlp&view=model');
     const tab = (name: string) => page.getByRole('tab', { name, exact: true });
     const panel = page.getByRole('tabpanel');
-    await expect(page.getByRole('tab')).toHaveCount(3);
+    await expect(page.getByRole('tab')).toHaveCount(4);
     await expect(tab('Model')).toHaveAttribute('aria-selected', 'true');
     // Roving tabindex: only the selected tab is in the Tab order.
     await expect(tab('Model')).toHaveAttribute('tabindex', '0');
     await expect(tab('Quantize')).toHaveAttribute('tabindex', '-1');
     await expect(tab('Prune & cluster')).toHaveAttribute('tabindex', '-1');
+    await expect(tab('Train')).toHaveAttribute('tabindex', '-1');
     // The tabs control the panel, which is named by the selected tab.
     const panelId = await panel.getAttribute('id');
     expect(panelId).toBeTruthy();
-    for (const name of ['Model', 'Quantize', 'Prune & cluster']) {
+    for (const name of ['Model', 'Quantize', 'Prune & cluster', 'Train']) {
       await expect(tab(name)).toHaveAttribute('aria-controls', panelId!);
     }
     await expect(page.getByRole('tabpanel', { name: 'Model' })).toBeVisible();
@@ -135,10 +144,12 @@ test.describe('keyboard', () => {
     const steps = [
       { key: 'ArrowRight', name: 'Quantize', view: 'quantize' },
       { key: 'ArrowRight', name: 'Prune & cluster', view: 'prune' },
+      { key: 'ArrowRight', name: 'Train', view: 'train' },
       { key: 'ArrowRight', name: 'Model', view: 'model' }, // wraps around
-      { key: 'ArrowLeft', name: 'Prune & cluster', view: 'prune' }, // and back
+      { key: 'ArrowLeft', name: 'Train', view: 'train' }, // and back
       { key: 'Home', name: 'Model', view: 'model' },
-      { key: 'End', name: 'Prune & cluster', view: 'prune' },
+      { key: 'End', name: 'Train', view: 'train' },
+      { key: 'ArrowLeft', name: 'Prune & cluster', view: 'prune' },
       { key: 'ArrowLeft', name: 'Quantize', view: 'quantize' },
     ];
     for (const s of steps) {

@@ -15,7 +15,7 @@ export const CONFIG_VERSION = 1;
 
 export const LAYER_NAME = /^[A-Za-z0-9_]{1,64}$/;
 
-export const VIEWS = ['model', 'quantize', 'prune'] as const;
+export const VIEWS = ['model', 'quantize', 'prune', 'train'] as const;
 export type View = (typeof VIEWS)[number];
 
 /**

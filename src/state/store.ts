@@ -3,6 +3,7 @@ import type { ArchId, DatasetId } from '../core/catalog';
 import { DEFAULT_CONFIG } from '../core/config';
 import type { ActQuant, Cluster, Config, Prune, Storage, View, WeightQuant } from '../core/config';
 import { resetPipeline, resetStage } from '../core/plan/stages';
+import type { TrainSettings } from '../features/train/shared/settings';
 import type { StageId } from '../core/plan/stages';
 import type { BackendInfo } from '../worker/backend';
 import type { Evaluation, LayerHistogram, ModelSummary } from '../worker/engine';
@@ -128,6 +129,7 @@ export interface Actions {
   setPruneOverride: (layer: string, sparsity: number | null) => void;
   setCluster: (patch: Partial<Cluster>) => void;
   setStorage: (patch: Partial<Storage>) => void;
+  setTrain: (patch: Partial<TrainSettings>) => void;
   recordExperiment: (e: Experiment) => void;
   /** bits = null removes the override; 0 keeps the layer float32. */
   setLayerOverride: (layer: string, bits: number | null) => void;
@@ -206,6 +208,8 @@ export const createAppStore = () =>
       set((s) => ({ config: { ...s.config, cluster: { ...s.config.cluster, ...patch } } })),
     setStorage: (patch) =>
       set((s) => ({ config: { ...s.config, storage: { ...s.config.storage, ...patch } } })),
+    setTrain: (patch) =>
+      set((s) => ({ config: { ...s.config, train: { ...s.config.train, ...patch } } })),
     recordExperiment: (e) =>
       set((s) =>
         s.experiments.some((x) => x.key === e.key)

@@ -9,6 +9,8 @@ import { PruneControls } from './PruneControls';
 import { PruneView } from './PruneView';
 import { QuantizeView } from './QuantizeView';
 import { TAB_PANEL_ID, Tabs, tabId } from './Tabs';
+import { TrainControls } from '../features/train/ui/TrainControls';
+import { TrainView } from '../features/train/ui/TrainView';
 
 /** The skip link's target: the results (the view tabs and the selected view). */
 const RESULTS_ID = 'results';
@@ -36,6 +38,7 @@ export function App() {
           <ModelPicker />
           {view === 'quantize' && <QuantControls />}
           {view === 'prune' && <PruneControls />}
+          {view === 'train' && <TrainControls />}
         </aside>
         <main className="content" id={RESULTS_ID} tabIndex={-1}>
           <Tabs />
@@ -48,6 +51,7 @@ export function App() {
             {view === 'model' && <ModelView />}
             {view === 'quantize' && <QuantizeView />}
             {view === 'prune' && <PruneView />}
+            {view === 'train' && <TrainView />}
           </div>
         </main>
       </div>

@@ -8,9 +8,15 @@ const TAB_NAME: Record<View, string> = {
   model: 'Model',
   quantize: 'Quantize',
   prune: 'Prune & cluster',
+  train: 'Train',
 };
 
-const SHORT_TAB: Record<View, string> = { model: 'Model', quantize: 'Quantize', prune: 'Prune' };
+const SHORT_TAB: Record<View, string> = {
+  model: 'Model',
+  quantize: 'Quantize',
+  prune: 'Prune',
+  train: 'Train',
+};
 
 /**
  * The text of a stage's Edit button and its accessible name, which starts with that text (WCAG
@@ -59,7 +65,11 @@ export function PipelineStrip() {
   return (
     <section className="panel pipeline" aria-label="Pipeline" data-testid="pipeline">
       <div className="pipeline-head">
-        <h2>Pipeline behind every number on this tab</h2>
+        <h2>
+          {view === 'train'
+            ? 'Pipeline: the stages a run trains with'
+            : 'Pipeline behind every number on this tab'}
+        </h2>
         <button
           type="button"
           className="link-button"

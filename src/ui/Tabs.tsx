@@ -19,6 +19,11 @@ const TABS: { id: View; label: string; hint: string }[] = [
     label: 'Prune & cluster',
     hint: 'Remove weights, share the rest, store them sparsely: the Deep Compression pipeline.',
   },
+  {
+    id: 'train',
+    label: 'Train',
+    hint: 'Repair compression by training: fine-tune after pruning, quantization-aware training, distillation.',
+  },
 ];
 
 /** The id of the one tab panel (App renders the selected view in it). */

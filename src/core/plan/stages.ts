@@ -112,7 +112,8 @@ export function storageState(c: Pick<Config, 'storage' | 'prune'>): string {
 
 /** The stages of `c`'s pipeline; `view` is the tab shown now (its own controls are preferred). */
 export function pipelineStages(c: Config, view: View): Stage[] {
-  const lab: View = view === 'model' ? 'quantize' : view;
+  // The labs with weight controls: the Model and Train tabs send you to Quantize.
+  const lab: View = view === 'prune' ? 'prune' : 'quantize';
   return [
     {
       id: 'prune',

@@ -6,6 +6,7 @@ import type { BackendInfo } from '../../../worker/backend';
 import { createTrainApi } from './api';
 import { train } from './trainer';
 import type { TrainHooks } from './trainer';
+import { stepsPerEpoch } from '../shared/recipe';
 import type { Recipe } from '../shared/recipe';
 
 /**
@@ -35,6 +36,11 @@ async function trainRecipe(recipe: Recipe, hooks: TrainHooks) {
     getDataset(recipe.dataset),
   ]);
   const trainSet = await getTrain(dataset);
+  // About ten test-set points per run where an evaluation is cheap next to a step (MLPs, and
+  // distillation's MLP students: ~3 steps' time each); a CNN's costs dozens of steps, so once
+  // per epoch (the trainer's default).
+  const total = recipe.epochs * stepsPerEpoch(trainSet.labels.length, recipe.batchSize);
+  const cheap = recipe.arch === 'mlp' || recipe.kind === 'kd';
   return train(
     recipe,
     base,
@@ -43,7 +49,7 @@ async function trainRecipe(recipe: Recipe, hooks: TrainHooks) {
       test: { x: dataset.testX, labels: dataset.testLabels },
       imageShape: dataset.meta.imageShape,
     },
-    hooks,
+    cheap ? { ...hooks, testEvery: Math.max(1, Math.ceil(total / 10)) } : hooks,
   );
 }
 

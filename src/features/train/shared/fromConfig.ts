@@ -1,0 +1,68 @@
+import type { ActQuant, Prune, WeightQuant } from '../../../core/config';
+import type { ArchId, DatasetId } from '../../../core/catalog';
+import { RecipeSchema } from './recipe';
+import type { Recipe } from './recipe';
+import type { TrainSettings } from './settings';
+
+export interface RecipeSource {
+  readonly dataset: DatasetId;
+  readonly arch: ArchId;
+  readonly seed: number;
+  readonly prune: Prune;
+  readonly weights: WeightQuant;
+  readonly acts: ActQuant;
+  readonly train: TrainSettings;
+}
+
+export type RecipeResult = { ok: true; recipe: Recipe } | { ok: false; problem: string };
+
+/**
+ * The recipe a Start would run now, or why none can: fine-tuning needs a pruning method, QAT an
+ * integer or 16-bit weight format (k-means is not trained with fake quantization).
+ */
+export function recipeFromConfig(c: RecipeSource): RecipeResult {
+  const t = c.train;
+  const common = {
+    dataset: c.dataset,
+    arch: c.arch,
+    epochs: t.epochs,
+    batchSize: t.batchSize,
+    optimizer: t.optimizer,
+    learningRate: t.learningRate,
+    seed: c.seed,
+  };
+  let candidate: unknown;
+  switch (t.technique) {
+    case 'finetune':
+      if (c.prune.method === 'none')
+        return {
+          ok: false,
+          problem: 'Choose a pruning method (pipeline stage 1) to fine-tune the pruned model.',
+        };
+      candidate = { kind: 'finetune', ...common, prune: c.prune, schedule: t.schedule };
+      break;
+    case 'qat':
+      if (c.weights.format === 'cluster')
+        return {
+          ok: false,
+          problem:
+            'k-means clustering is not trained with fake quantization: choose an integer weight format.',
+        };
+      candidate = { kind: 'qat', ...common, weights: c.weights, acts: c.acts };
+      break;
+    case 'kd':
+      candidate = {
+        kind: 'kd',
+        ...common,
+        student: { arch: 'mlp', hidden: t.hidden },
+        temperature: t.temperature,
+        alpha: t.alpha,
+        scratch: true,
+      };
+      break;
+  }
+  const parsed = RecipeSchema.safeParse(candidate);
+  return parsed.success
+    ? { ok: true, recipe: parsed.data }
+    : { ok: false, problem: parsed.error.issues.map((i) => i.message).join('; ') };
+}
