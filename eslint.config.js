@@ -52,17 +52,58 @@ export default tseslint.config(
               message: 'src/core is pure: no React, zustand, comlink, recharts or tfjs.',
             },
             {
+              // The tfjs model code, the workers, the state and the UI, wherever they are (but
+              // the features' pure parts may be imported: they compose the config, see
+              // ARCHITECTURE.md's platform/shared; features/model is not src/model).
+              regex: '(^|/)(?<!features/)(model|worker|state|ui)(/|$)',
+              message: 'src/core imports nothing outside src/core but the features’ pure parts.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        'window',
+        'document',
+        'navigator',
+        'self',
+        'location',
+        'localStorage',
+      ],
+    },
+  },
+  {
+    // A feature's shared/ part is pure like src/core (ARCHITECTURE.md, path rules): it runs in
+    // Node, both workers and the page. It may import src/core and other shared/ code.
+    files: ['src/features/**/shared/**/*.ts'],
+    languageOptions: { globals: { ...globals.es2022 } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: NOT_IN_CORE,
+              message: 'features/*/shared is pure: no React, zustand, comlink, recharts or tfjs.',
+            },
+            {
               group: [
-                '../model/*',
+                '../../../model/*',
+                '../../../worker/*',
+                '../../../state/*',
+                '../../../ui/*',
                 '../worker/*',
                 '../state/*',
                 '../ui/*',
-                '**/model/**',
-                '**/worker/**',
-                '**/state/**',
-                '**/ui/**',
+                '../../*/worker/*',
+                '../../*/state/*',
+                '../../*/ui/*',
+                '**/platform/worker/**',
+                '**/platform/state/**',
+                '**/platform/ui/**',
+                '**/app/**',
               ],
-              message: 'src/core imports nothing outside src/core.',
+              message: 'features/*/shared imports only src/core and other shared/ code.',
             },
           ],
         },
@@ -80,18 +121,33 @@ export default tseslint.config(
   },
   {
     // The main thread never loads tfjs: only the worker and the scripts do.
-    files: ['src/ui/**/*.{ts,tsx}', 'src/state/**/*.ts', 'src/main.tsx', 'src/worker/client.ts'],
+    files: [
+      'src/ui/**/*.{ts,tsx}',
+      'src/state/**/*.ts',
+      'src/main.tsx',
+      'src/worker/client.ts',
+      'src/features/*/ui/**/*.{ts,tsx}',
+      'src/features/*/state/**/*.ts',
+    ],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
             {
-              group: ['@tensorflow/*', '**/model/**', '../model/*'],
+              // src/model is tfjs; features/model (reached as ../../model from a feature) is not.
+              group: [
+                '@tensorflow/*',
+                '**/model/**',
+                '../model/*',
+                '!**/features/model/**',
+                '!../../model/**',
+              ],
               message: 'tfjs lives in the worker only.',
             },
             {
-              group: ['**/worker/*', '!**/worker/client'],
+              // platform/worker is the main thread's side of the workers (clients, no tfjs).
+              group: ['**/worker/*', '!**/worker/client', '!**/platform/worker/*'],
               allowTypeImports: true,
               message:
                 'Worker modules load tfjs: import their types only (the client is the way in).',

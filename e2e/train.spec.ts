@@ -53,3 +53,36 @@ test.describe('the Train tab', () => {
     await expect(page.getByRole('img', { name: /same student from scratch/ })).toBeVisible();
   });
 });
+
+test('a finished run’s model appears in the picker, the labs work on it, and a reload keeps it', async ({
+  page,
+}) => {
+  await page.goto('/#v=1&data=mnist&model=mlp&view=train&tt=qat&w=int&wb=2&te=1');
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'done', {
+    timeout: 60_000,
+  });
+  const picker = page.getByRole('combobox', { name: 'Model', exact: true });
+  const option = picker.locator('optgroup[label="Trained in this browser"] option').first();
+  await expect(option).toHaveText(/MNIST MLP · QAT 2-bit · run \d+/);
+  const name = (await option.textContent()) ?? '';
+  await picker.selectOption({ label: name });
+  await expect(page).toHaveURL(/tm=trained%3A|tm=trained:/);
+  await expect(page.getByTestId('model-blurb')).toContainText('Kept in this browser');
+
+  // The quantization lab works on it: its accuracy at 2 bits is the run's, not the shipped
+  // model's 12.65% (the run trained with this very quantizer).
+  await page.getByRole('tab', { name: 'Quantize' }).click();
+  await expect(page.getByTestId('quant-accuracy')).toHaveAttribute('data-current', 'true', {
+    timeout: 30_000,
+  });
+  await expect(page.getByTestId('quant-accuracy-note')).not.toContainText('quick estimate');
+  const accuracy = Number(
+    (await page.getByTestId('quant-accuracy').textContent())!.replace('%', ''),
+  );
+  expect(accuracy).toBeGreaterThan(50);
+
+  await page.reload();
+  await expect(page.getByRole('combobox', { name: 'Model', exact: true })).toHaveValue(/^trained:/);
+  await expect(page.getByTestId('model-blurb')).toContainText(name);
+});

@@ -4,6 +4,7 @@ import { startController } from './state/controller';
 import { useStore } from './state/store';
 import { startUrlSync } from './state/urlSync';
 import { App } from './ui/App';
+import { useTrainedList } from './features/model/state/appTrained';
 import { createEngineClient, createStatsClient } from './worker/client';
 import './ui/styles.css';
 
@@ -18,6 +19,8 @@ const statsClient = createStatsClient((message) =>
     .addNotice('error', `The statistics worker stopped (${message}); it was restarted.`),
 );
 startUrlSync(useStore);
+// The models trained in this browser, for the picker (and to check a link's trained model).
+void useTrainedList.getState().refresh();
 
 // `?debug` exposes the worker clients and the store to benchmarks and tests (bench/) through the page.
 if (new URLSearchParams(window.location.search).has('debug')) {

@@ -5,6 +5,9 @@ import { MAX_SPARSITY } from './limits';
 export { MAX_SPARSITY };
 // The config is composed from the features' pure schemas (ARCHITECTURE.md: platform/shared).
 import { TrainSettingsSchema } from '../features/train/shared/settings';
+import { isTrainedModelId } from '../features/model/shared/modelId';
+import type { TrainedModelId } from '../features/model/shared/modelId';
+import type { ArchId } from './catalog';
 
 /**
  * The experiment, in one typed object: the single source of truth. Controls change it, the URL
@@ -127,6 +130,11 @@ export type Storage = z.infer<typeof StorageSchema>;
 export const ConfigSchema = z.object({
   dataset: z.enum(DATASET_IDS).default('mnist'),
   arch: z.enum(ARCH_IDS).default('mlp'),
+  /**
+   * A model trained in this browser (kept in IndexedDB), which the labs then work on instead of
+   * the shipped `arch`; null = the shipped model. Its weights never travel in the URL.
+   */
+  trained: z.string().refine(isTrainedModelId, 'not a trained-model id').nullable().default(null),
   view: z.enum(VIEWS).default('model'),
   /** The layer whose weights are shown in detail; null = the model's first weighted layer. */
   layer: z.string().regex(LAYER_NAME).nullable().default(null),
@@ -157,6 +165,16 @@ export const DEFAULT_CONFIG: Config = Object.freeze(ConfigSchema.parse({}));
  * The part of the config that decides which model is loaded; results computed for one key are
  * never shown for another.
  */
-export function modelKey(c: Pick<Config, 'dataset' | 'arch'>): string {
-  return `${c.dataset}-${c.arch}`;
+export function modelKey(
+  c: Pick<Config, 'dataset' | 'arch'> & { trained?: string | null },
+): string {
+  return c.trained ?? `${c.dataset}-${c.arch}`;
+}
+
+/** A shipped architecture, or a model trained in this browser (its id): what the workers load. */
+export type ModelArch = ArchId | TrainedModelId;
+
+/** The model the labs work on: the trained one if one is picked, else the shipped `arch`. */
+export function modelArch(c: Pick<Config, 'arch' | 'trained'>): ModelArch {
+  return c.trained ?? c.arch;
 }

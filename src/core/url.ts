@@ -31,6 +31,7 @@ import {
   PruneScheduleSchema,
 } from '../features/train/shared/hyper';
 import { TECHNIQUES, TrainSettingsSchema } from '../features/train/shared/settings';
+import { isTrainedModelId } from '../features/model/shared/modelId';
 import { ARCH_IDS, DATASET_IDS } from './catalog';
 
 /**
@@ -545,7 +546,21 @@ const hiddenField: Field = {
   },
 };
 
+/** A model trained in this browser: `tm=trained:<uuid>` (left out for the shipped model). */
+const trainedField: Field = {
+  key: 'tm',
+  encode: (c) => c.trained ?? '',
+  decode: (d, raw) => {
+    if (isTrainedModelId(raw)) {
+      d.trained = raw;
+      return undefined;
+    }
+    return `"${truncate(raw)}" is not a trained-model id: using the shipped model.`;
+  },
+};
+
 const trainFields: Field[] = [
+  trainedField,
   enumField(
     'tt',
     'training technique',

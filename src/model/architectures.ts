@@ -49,33 +49,50 @@ function maybeDropout(x: tf.SymbolicTensor, rate: number, name: string): tf.Symb
   return tf.layers.dropout({ rate, name }).apply(x) as tf.SymbolicTensor;
 }
 
+export interface MlpOptions extends BuildOptions {
+  /**
+   * Widths of the hidden Dense layers (default [300, 100], LeNet-300-100), named fc1, fc2, …;
+   * the logits layer is fc{hidden.length + 1}. A distilled student is e.g. [32].
+   */
+  hidden?: readonly number[];
+}
+
 /**
  * LeNet-300-100: Flatten → Dense 300 ReLU → Dense 100 ReLU → Dense numClasses (logits).
- * 266,610 parameters for 10 classes.
+ * 266,610 parameters for 10 classes. Other hidden widths with `options.hidden`.
  */
-export function buildMlp(numClasses = 10, options: BuildOptions = {}): tf.LayersModel {
-  const { seed, dropout = 0 } = options;
+export function buildMlp(numClasses = 10, options: MlpOptions = {}): tf.LayersModel {
+  const { seed, dropout = 0, hidden = [300, 100] } = options;
   const input = tf.input({ shape: INPUT_SHAPE, name: 'input' });
   let x = tf.layers.flatten({ name: 'flatten' }).apply(input) as tf.SymbolicTensor;
-  x = tf.layers
-    .dense({ units: 300, activation: 'relu', name: 'fc1', kernelInitializer: kernelInit(seed, 1) })
-    .apply(x) as tf.SymbolicTensor;
-  x = maybeDropout(x, dropout, 'drop1');
-  x = tf.layers
-    .dense({ units: 100, activation: 'relu', name: 'fc2', kernelInitializer: kernelInit(seed, 2) })
-    .apply(x) as tf.SymbolicTensor;
-  x = maybeDropout(x, dropout, 'drop2');
+  hidden.forEach((units, i) => {
+    x = tf.layers
+      .dense({
+        units,
+        activation: 'relu',
+        name: `fc${i + 1}`,
+        kernelInitializer: kernelInit(seed, i + 1),
+      })
+      .apply(x) as tf.SymbolicTensor;
+    x = maybeDropout(x, dropout, `drop${i + 1}`);
+  });
+  const last = hidden.length + 1;
   const logits = tf.layers
     .dense({
       units: numClasses,
       activation: 'linear',
-      name: 'fc3',
+      name: `fc${last}`,
       kernelInitializer: tf.initializers.glorotUniform(
-        seed === undefined ? {} : { seed: seed + 3 },
+        seed === undefined ? {} : { seed: seed + last },
       ),
     })
     .apply(x) as tf.SymbolicTensor;
-  return tf.model({ inputs: input, outputs: logits, name: 'lenet_300_100' });
+  const shipped = hidden.length === 2 && hidden[0] === 300 && hidden[1] === 100;
+  return tf.model({
+    inputs: input,
+    outputs: logits,
+    name: shipped ? 'lenet_300_100' : `mlp_${hidden.join('_')}`,
+  });
 }
 
 /**

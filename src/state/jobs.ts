@@ -1,4 +1,4 @@
-import { NM_PATTERNS, modelKey } from '../core/config';
+import { NM_PATTERNS, modelArch, modelKey } from '../core/config';
 import { compressSettings } from '../core/plan/pipeline';
 import type { PruneMethod } from '../core/prune/pruneModel';
 import type { Config } from '../core/config';
@@ -92,7 +92,7 @@ export function createJobs(client: EngineClient, stats: StatsClient): Job<keyof 
     name: 'summary',
     key: (s) => modelKey(s.config),
     run: async ({ config, emit }) =>
-      emit(await client.call((api) => api.describeModel(config.dataset, config.arch))),
+      emit(await client.call((api) => api.describeModel(config.dataset, modelArch(config)))),
   });
 
   add({
@@ -105,7 +105,7 @@ export function createJobs(client: EngineClient, stats: StatsClient): Job<keyof 
       const layer = effectiveLayer(config, summary)!;
       emit(
         await client.call((api) =>
-          api.layerHistogram(config.dataset, config.arch, layer, config.bins),
+          api.layerHistogram(config.dataset, modelArch(config), layer, config.bins),
         ),
       );
     },
@@ -123,7 +123,7 @@ export function createJobs(client: EngineClient, stats: StatsClient): Job<keyof 
       const settings = compressSettings(config);
       emit(
         await stats.call((api) =>
-          api.inspectWeights(config.dataset, config.arch, settings, layer, config.bins),
+          api.inspectWeights(config.dataset, modelArch(config), settings, layer, config.bins),
         ),
       );
     },
@@ -136,7 +136,7 @@ export function createJobs(client: EngineClient, stats: StatsClient): Job<keyof 
     run: async ({ config, emit }) =>
       emit(
         await stats.call((api) =>
-          api.layerErrors(config.dataset, config.arch, compressSettings(config)),
+          api.layerErrors(config.dataset, modelArch(config), compressSettings(config)),
         ),
       ),
   });
@@ -152,7 +152,7 @@ export function createJobs(client: EngineClient, stats: StatsClient): Job<keyof 
         await stats.call((api) =>
           api.compressionReport(
             config.dataset,
-            config.arch,
+            modelArch(config),
             compressSettings(config),
             config.storage,
           ),
@@ -171,7 +171,7 @@ export function createJobs(client: EngineClient, stats: StatsClient): Job<keyof 
       const layer = effectiveLayer(config, summary)!;
       emit(
         await stats.call((api) =>
-          api.maskImage(config.dataset, config.arch, compressSettings(config), layer),
+          api.maskImage(config.dataset, modelArch(config), compressSettings(config), layer),
         ),
       );
     },
@@ -185,11 +185,11 @@ export function createJobs(client: EngineClient, stats: StatsClient): Job<keyof 
       // Quick estimate on a subset first, then the whole test set.
       emit(
         await client.call((api) =>
-          api.evaluate(config.dataset, config.arch, null, QUICK_EVAL_COUNT),
+          api.evaluate(config.dataset, modelArch(config), null, QUICK_EVAL_COUNT),
         ),
       );
       if (stale()) return;
-      emit(await client.call((api) => api.evaluate(config.dataset, config.arch, null)));
+      emit(await client.call((api) => api.evaluate(config.dataset, modelArch(config), null)));
     },
   });
 
@@ -205,13 +205,13 @@ export function createJobs(client: EngineClient, stats: StatsClient): Job<keyof 
       if ((fullEvalMs.get(model) ?? Infinity) > FAST_EVAL_MS) {
         emit(
           await client.call((api) =>
-            api.evaluate(config.dataset, config.arch, req, QUICK_EVAL_COUNT, 'compressed'),
+            api.evaluate(config.dataset, modelArch(config), req, QUICK_EVAL_COUNT, 'compressed'),
           ),
         );
         if (stale()) return;
       }
       const full = await client.call((api) =>
-        api.evaluate(config.dataset, config.arch, req, undefined, 'compressed'),
+        api.evaluate(config.dataset, modelArch(config), req, undefined, 'compressed'),
       );
       fullEvalMs.set(model, full.ms);
       emit(full);
@@ -230,7 +230,13 @@ export function createJobs(client: EngineClient, stats: StatsClient): Job<keyof 
       const layer = effectiveLayer(config, summary)!;
       emit(
         await client.call((api) =>
-          api.inspectActivations(config.dataset, config.arch, config.acts, layer, config.bins),
+          api.inspectActivations(
+            config.dataset,
+            modelArch(config),
+            config.acts,
+            layer,
+            config.bins,
+          ),
         ),
       );
     },
@@ -248,7 +254,7 @@ export function createJobs(client: EngineClient, stats: StatsClient): Job<keyof 
         client.call((api) =>
           api.evaluate(
             config.dataset,
-            config.arch,
+            modelArch(config),
             { weights: { ...compressSettings(config), weights, overrides: {} }, acts: a },
             undefined,
             'sweep',
@@ -306,7 +312,7 @@ export function createJobs(client: EngineClient, stats: StatsClient): Job<keyof 
         client.call((api) =>
           api.evaluate(
             config.dataset,
-            config.arch,
+            modelArch(config),
             {
               weights: {
                 ...compressSettings(config),
@@ -365,7 +371,7 @@ export function createJobs(client: EngineClient, stats: StatsClient): Job<keyof 
         client.call((api) =>
           api.evaluate(
             config.dataset,
-            config.arch,
+            modelArch(config),
             {
               weights: { ...compressSettings(config), weights: float, overrides: {}, prune },
               acts: null,

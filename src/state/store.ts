@@ -4,6 +4,7 @@ import { DEFAULT_CONFIG } from '../core/config';
 import type { ActQuant, Cluster, Config, Prune, Storage, View, WeightQuant } from '../core/config';
 import { resetPipeline, resetStage } from '../core/plan/stages';
 import type { TrainSettings } from '../features/train/shared/settings';
+import type { TrainedModelId } from '../features/model/shared/modelId';
 import type { StageId } from '../core/plan/stages';
 import type { BackendInfo } from '../worker/backend';
 import type { Evaluation, LayerHistogram, ModelSummary } from '../worker/engine';
@@ -119,6 +120,11 @@ export interface State extends Results {
 export interface Actions {
   setDataset: (dataset: DatasetId) => void;
   setArch: (arch: ArchId) => void;
+  /**
+   * Works on a model trained in this browser (null: back to the shipped `arch`); `dataset` and
+   * `arch` are the ones it was trained from.
+   */
+  pickTrainedModel: (id: TrainedModelId | null, dataset: DatasetId, arch: ArchId) => void;
   setView: (view: View) => void;
   selectLayer: (layer: string) => void;
   setBins: (bins: number) => void;
@@ -179,8 +185,11 @@ export const createAppStore = () =>
     ...initialState,
     // A new model has other layers: the layer selection and per-layer overrides are reset.
     setDataset: (dataset) =>
-      set((s) => ({ config: withoutLayerSettings({ ...s.config, dataset }) })),
-    setArch: (arch) => set((s) => ({ config: withoutLayerSettings({ ...s.config, arch }) })),
+      set((s) => ({ config: withoutLayerSettings({ ...s.config, dataset, trained: null }) })),
+    setArch: (arch) =>
+      set((s) => ({ config: withoutLayerSettings({ ...s.config, arch, trained: null }) })),
+    pickTrainedModel: (id, dataset, arch) =>
+      set((s) => ({ config: withoutLayerSettings({ ...s.config, trained: id, dataset, arch }) })),
     setView: (view) => set((s) => ({ config: { ...s.config, view } })),
     selectLayer: (layer) => set((s) => ({ config: { ...s.config, layer } })),
     setBins: (bins) => set((s) => ({ config: { ...s.config, bins } })),

@@ -1,13 +1,21 @@
-import { useId } from 'react';
+import { useId, useMemo } from 'react';
 import { ARCHS, DATASETS } from '../core/catalog';
 import type { ArchId, DatasetId } from '../core/catalog';
 import { useStore } from '../state/store';
+import { isTrainedModelId } from '../features/model/shared/modelId';
+import { useTrainedList } from '../features/model/state/appTrained';
+import { formatPercent } from './format';
 
 export function ModelPicker() {
   const dataset = useStore((s) => s.config.dataset);
   const arch = useStore((s) => s.config.arch);
   const setDataset = useStore((s) => s.setDataset);
   const setArch = useStore((s) => s.setArch);
+  const trained = useStore((s) => s.config.trained);
+  const pickTrained = useStore((s) => s.pickTrainedModel);
+  const all = useTrainedList((s) => s.models);
+  const ours = useMemo(() => all.filter((m) => m.dataset === dataset), [all, dataset]);
+  const picked = trained ? (ours.find((m) => m.id === trained) ?? null) : null;
   const datasetInfo = DATASETS.find((d) => d.id === dataset);
   const archInfo = ARCHS.find((a) => a.id === arch);
   const datasetBlurb = useId();
@@ -35,16 +43,36 @@ export function ModelPicker() {
         <select
           aria-label="Model"
           aria-describedby={archBlurb}
-          value={arch}
-          onChange={(e) => setArch(e.target.value as ArchId)}
+          value={trained ?? arch}
+          onChange={(e) => {
+            const v = e.target.value;
+            const m = isTrainedModelId(v) ? ours.find((x) => x.id === v) : undefined;
+            if (m) pickTrained(m.id, m.dataset, m.arch.kind);
+            else setArch(v as ArchId);
+          }}
         >
-          {ARCHS.map((a) => (
-            <option key={a.id} value={a.id}>
-              {a.label}
-            </option>
-          ))}
+          <optgroup label="Shipped, trained by the project">
+            {ARCHS.map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.label}
+              </option>
+            ))}
+          </optgroup>
+          {ours.length > 0 && (
+            <optgroup label="Trained in this browser">
+              {ours.map((m) => (
+                <option key={m.id} value={m.id}>
+                  {m.name}
+                </option>
+              ))}
+            </optgroup>
+          )}
         </select>
-        <small id={archBlurb}>{archInfo?.blurb}</small>
+        <small id={archBlurb} data-testid="model-blurb">
+          {picked
+            ? `${picked.name}: ${formatPercent(picked.testAccuracy)} on the test set when its run ended (from ${formatPercent(picked.initialTestAccuracy)}). Kept in this browser; the labs work on it like on a shipped model.`
+            : archInfo?.blurb}
+        </small>
       </label>
     </section>
   );

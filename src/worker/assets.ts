@@ -1,5 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ArchId, DatasetId } from '../core/catalog';
+import type { ModelArch } from '../core/config';
+import { isTrainedModelId } from '../features/model/shared/modelId';
+import { loadTrainedModel } from '../features/model/worker/trainedModel';
 import { modelId } from '../core/catalog';
 import { DatasetMetaSchema, ModelMetaSchema } from '../core/meta';
 import type { DatasetMeta, ModelMeta } from '../core/meta';
@@ -125,7 +128,12 @@ async function loadModel(dataset: DatasetId, arch: ArchId): Promise<LoadedModel>
   };
 }
 
-export function getModel(dataset: DatasetId, arch: ArchId): Promise<LoadedModel> {
+/** A shipped model, or one trained in this browser (kept in IndexedDB) when `arch` is its id. */
+export function getModel(dataset: DatasetId, arch: ModelArch): Promise<LoadedModel> {
+  if (isTrainedModelId(arch))
+    return cached(models, arch, async () =>
+      loadTrainedModel(dataset, arch, (await getDataset(dataset)).meta.test.count),
+    );
   return cached(models, modelId(dataset, arch), () => loadModel(dataset, arch));
 }
 

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import * as Comlink from 'comlink';
-import type { ArchId, DatasetId } from '../core/catalog';
+import type { DatasetId } from '../core/catalog';
+import type { ModelArch } from '../core/config';
 import type { ActQuant } from '../core/config';
 import { histogram } from '../core/histogram';
 import type { DatasetMeta, LayerInfo, ModelMeta } from '../core/meta';
@@ -105,7 +106,7 @@ function supersedable<T>(channel: string | undefined, fn: () => Promise<T>): Pro
   });
 }
 
-async function loaded(dataset: DatasetId, arch: ArchId) {
+async function loaded(dataset: DatasetId, arch: ModelArch) {
   await ensureBackend();
   return Promise.all([getModel(dataset, arch), getDataset(dataset)]);
 }
@@ -117,7 +118,7 @@ export const engine = {
   },
 
   /** Loads a shipped model (and its test set) and describes its layers. */
-  async describeModel(dataset: DatasetId, arch: ArchId): Promise<ModelSummary> {
+  async describeModel(dataset: DatasetId, arch: ModelArch): Promise<ModelSummary> {
     const [m, d] = await loaded(dataset, arch);
     const layers = m.original.map((w) => ({
       info: w.info,
@@ -138,7 +139,7 @@ export const engine = {
   /** Histogram of one layer's trained kernel weights, binned here so the chart only draws. */
   async layerHistogram(
     dataset: DatasetId,
-    arch: ArchId,
+    arch: ModelArch,
     layer: string,
     bins: number,
   ): Promise<LayerHistogram> {
@@ -158,7 +159,7 @@ export const engine = {
   /** Calibration data and clip range of one layer's input activations. */
   async inspectActivations(
     dataset: DatasetId,
-    arch: ArchId,
+    arch: ModelArch,
     acts: ActQuant,
     layer: string,
     bins: number,
@@ -174,7 +175,7 @@ export const engine = {
    */
   async evaluate(
     dataset: DatasetId,
-    arch: ArchId,
+    arch: ModelArch,
     request: EvalRequest | null = null,
     limit?: number,
     /** Requests on the same channel supersede older queued ones (see `supersedable`). */

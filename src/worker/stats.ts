@@ -1,5 +1,9 @@
 import * as Comlink from 'comlink';
-import type { ArchId, DatasetId } from '../core/catalog';
+import type { DatasetId } from '../core/catalog';
+import type { ModelArch } from '../core/config';
+import { isTrainedModelId } from '../features/model/shared/modelId';
+import { layersFromStored } from '../features/model/shared/trainedLayers';
+import { getTrainedRecord } from '../features/model/worker/trainedSource';
 import { modelId } from '../core/catalog';
 import type { Storage } from '../core/config';
 import type { CompressSettings } from '../core/plan/pipeline';
@@ -32,11 +36,19 @@ async function load(id: string): Promise<WeightsSource> {
   return { meta: { id }, original: readLayersModelWeights(json, bin) };
 }
 
-function getModel(dataset: DatasetId, arch: ArchId): Promise<WeightsSource> {
-  const id = modelId(dataset, arch);
+/** A model trained in this browser: its kept weights, read from IndexedDB. */
+async function loadTrained(dataset: DatasetId, id: ModelArch & `trained:${string}`) {
+  const record = await getTrainedRecord(id);
+  if (record.dataset !== dataset)
+    throw new Error(`${record.name} was trained on ${record.dataset}, not ${dataset}.`);
+  return { meta: { id }, original: layersFromStored(record.layers) };
+}
+
+function getModel(dataset: DatasetId, arch: ModelArch): Promise<WeightsSource> {
+  const id = isTrainedModelId(arch) ? arch : modelId(dataset, arch);
   let p = models.get(id);
   if (!p) {
-    p = load(id);
+    p = isTrainedModelId(arch) ? loadTrained(dataset, arch) : load(id);
     p.catch(() => models.delete(id));
     models.set(id, p);
   }
@@ -46,7 +58,7 @@ function getModel(dataset: DatasetId, arch: ArchId): Promise<WeightsSource> {
 export const stats = {
   async inspectWeights(
     dataset: DatasetId,
-    arch: ArchId,
+    arch: ModelArch,
     settings: CompressSettings,
     layer: string,
     bins: number,
@@ -57,7 +69,7 @@ export const stats = {
 
   async layerErrors(
     dataset: DatasetId,
-    arch: ArchId,
+    arch: ModelArch,
     settings: CompressSettings,
   ): Promise<LayerErrors> {
     return allLayerErrors(await getModel(dataset, arch), settings);
@@ -65,7 +77,7 @@ export const stats = {
 
   async compressionReport(
     dataset: DatasetId,
-    arch: ArchId,
+    arch: ModelArch,
     settings: CompressSettings,
     storage: Storage,
   ): Promise<CompressionReport> {
@@ -74,7 +86,7 @@ export const stats = {
 
   async maskImage(
     dataset: DatasetId,
-    arch: ArchId,
+    arch: ModelArch,
     settings: CompressSettings,
     layer: string,
   ): Promise<MaskImage> {

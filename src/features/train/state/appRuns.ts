@@ -1,5 +1,4 @@
-import { openTrainedStore } from '../../model/state/trainedStore';
-import { RecipeSchema } from '../shared/recipe';
+import { trainedStore, useTrainedList } from '../../model/state/appTrained';
 import type { Recipe } from '../shared/recipe';
 import type { TrainProgress } from '../shared/progress';
 import type { RunCallbacks } from '../../../platform/worker/runClient';
@@ -27,5 +26,6 @@ export const useRuns = createRunsStore({
     start: (recipe: Recipe, callbacks: RunCallbacks<TrainProgress>) =>
       trainClient().start(recipe, callbacks),
   },
-  trained: openTrainedStore({ recipeSchema: RecipeSchema }),
+  trained: trainedStore,
+  onModelKept: () => void useTrainedList.getState().refresh(),
 });
