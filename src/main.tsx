@@ -5,6 +5,7 @@ import { useStore } from './state/store';
 import { startUrlSync } from './state/urlSync';
 import { App } from './ui/App';
 import { useTrainedList } from './features/model/state/appTrained';
+import { useRuns } from './features/train/state/appRuns';
 import { createEngineClient, createStatsClient } from './worker/client';
 import './ui/styles.css';
 
@@ -28,6 +29,7 @@ if (new URLSearchParams(window.location.search).has('debug')) {
     client,
     stats: statsClient,
     store: useStore,
+    runs: useRuns,
   };
 }
 startController(useStore, client, statsClient);
