@@ -86,3 +86,23 @@ test('a finished run’s model appears in the picker, the labs work on it, and a
   await expect(page.getByRole('combobox', { name: 'Model', exact: true })).toHaveValue(/^trained:/);
   await expect(page.getByTestId('model-blurb')).toContainText(name);
 });
+
+test('a link to a model trained elsewhere offers to re-run its recipe', async ({ page }) => {
+  const recipe = encodeURIComponent(
+    JSON.stringify({ kind: 'qat', dataset: 'mnist', arch: 'mlp', epochs: 1, weights: { bits: 3 } }),
+  );
+  await page.goto(
+    `/#v=2&data=mnist&model=mlp&view=quantize&tm=trained:0f8fad5b-d9cb-469f-a165-70867728950e&trc=${recipe}`,
+  );
+  const offer = page.getByRole('region', { name: 'Model from the link' });
+  await expect(offer).toContainText('QAT 3-bit');
+  // Meanwhile the shipped model is shown, and the link no longer names the missing one.
+  await expect(page).not.toHaveURL(/tm=/);
+  await expect(page.getByRole('combobox', { name: 'Model', exact: true })).toHaveValue('mlp');
+  await offer.getByRole('button', { name: 'Re-run its recipe' }).click();
+  await expect(page).toHaveURL(/view=train/);
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'done', {
+    timeout: 60_000,
+  });
+  await expect(page.getByTestId('run-list')).toContainText('QAT 3-bit');
+});

@@ -14,7 +14,14 @@ import type { ArchId } from './catalog';
  * serializes it (see url.ts), the worker computes results from it. Results are a pure function
  * of (config, shipped model, shipped data).
  */
-export const CONFIG_VERSION = 1;
+/**
+ * The link format's version. v1: the quantization and pruning labs. v2: + the Train tab's
+ * settings and trained models (`tt`, `te`, …, `tm`, `trc`); see the migrations in url.ts.
+ */
+export const CONFIG_VERSION = 2;
+
+/** Longest recipe a link may carry (a full recipe is ~500 characters of JSON). */
+export const MAX_RECIPE_JSON = 1500;
 
 export const LAYER_NAME = /^[A-Za-z0-9_]{1,64}$/;
 
@@ -135,6 +142,11 @@ export const ConfigSchema = z.object({
    * the shipped `arch`; null = the shipped model. Its weights never travel in the URL.
    */
   trained: z.string().refine(isTrainedModelId, 'not a trained-model id').nullable().default(null),
+  /**
+   * The recipe that made `trained` (JSON, validated where it is used), so that a link to a
+   * trained model can be re-run in a browser that does not have it.
+   */
+  trainedRecipe: z.string().max(MAX_RECIPE_JSON).nullable().default(null),
   view: z.enum(VIEWS).default('model'),
   /** The layer whose weights are shown in detail; null = the model's first weighted layer. */
   layer: z.string().regex(LAYER_NAME).nullable().default(null),

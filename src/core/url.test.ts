@@ -45,7 +45,7 @@ describe('URL codec', () => {
     };
     const hash = serializeConfig(c);
     expect(hash).toBe(
-      'v=1&data=fashion&model=cnn&view=quantize&layer=conv2&bins=40&seed=7&w=int&wb=4&ws=aff&wg=channel&wr=stochastic&tern=0&ab=8&as=aff&asr=full&obs=pct&pct=99.9&cal=256&ov=conv1:8,fc3:f&pm=struct&sp=97.5&pn=l1&nm=1:4&pov=fc1:90,fc3:skip&ck=16&ci=linear&sf=csr&ib=5&huf=1&tt=qat&te=3&tbs=64&topt=adam&tlr=0.001&tsch=oneshot&kdh=32&kdt=4&kda=0.9',
+      'v=2&data=fashion&model=cnn&view=quantize&layer=conv2&bins=40&seed=7&w=int&wb=4&ws=aff&wg=channel&wr=stochastic&tern=0&ab=8&as=aff&asr=full&obs=pct&pct=99.9&cal=256&ov=conv1:8,fc3:f&pm=struct&sp=97.5&pn=l1&nm=1:4&pov=fc1:90,fc3:skip&ck=16&ci=linear&sf=csr&ib=5&huf=1&tt=qat&te=3&tbs=64&topt=adam&tlr=0.001&tsch=oneshot&kdh=32&kdt=4&kda=0.9&kdi=0',
     );
     expect(parseConfig(`#${hash}`)).toEqual({ config: c, problems: [] });
   });
@@ -56,7 +56,7 @@ describe('URL codec', () => {
   });
 
   it('replaces bad values by defaults and says so', () => {
-    const r = parseConfig('#v=1&data=cifar&model=cnn&bins=abc');
+    const r = parseConfig('#v=2&data=cifar&model=cnn&bins=abc');
     expect(r.config.dataset).toBe('mnist');
     expect(r.config.arch).toBe('cnn');
     expect(r.config.bins).toBe(DEFAULT_CONFIG.bins);

@@ -13,6 +13,7 @@ import {
   DEFAULT_CONFIG,
   GRANULARITIES,
   LAYER_NAME,
+  MAX_RECIPE_JSON,
   MAX_BITS,
   OBSERVERS,
   ROUNDINGS,
@@ -559,8 +560,22 @@ const trainedField: Field = {
   },
 };
 
+/** The recipe of the trained model, as JSON (`trc=`), checked only for size here. */
+const trainedRecipeField: Field = {
+  key: 'trc',
+  encode: (c) => c.trainedRecipe ?? '',
+  decode: (d, raw) => {
+    if (raw.length <= MAX_RECIPE_JSON && raw.startsWith('{')) {
+      d.trainedRecipe = raw;
+      return undefined;
+    }
+    return `The trained model's recipe in the link is not readable: it was ignored.`;
+  },
+};
+
 const trainFields: Field[] = [
   trainedField,
+  trainedRecipeField,
   enumField(
     'tt',
     'training technique',
@@ -621,10 +636,29 @@ const trainFields: Field[] = [
     (d, v) => (d.train.alpha = v),
     false,
   ),
+  numberField(
+    'kdi',
+    'Test image',
+    0,
+    9999,
+    (c) => c.train.kdImage,
+    (d, v) => (d.train.kdImage = v),
+  ),
 ];
 
 /** Every field, in link order: the labs' settings, then the Train tab's. */
 const ALL_FIELDS: readonly Field[] = [...FIELDS, ...trainFields];
+
+/**
+ * Migrations of older links, by the version they start from: each rewrites the key/value pairs
+ * of version v into those of v + 1, so that an old link means today what it meant then.
+ * v1 → v2: v2 only added keys (the Train tab's, `tm`, `trc`), whose defaults are what a v1 link
+ * meant, and renamed none: nothing to rewrite. (A later change of a default or a key lands here
+ * as v2 → v3.)
+ */
+const MIGRATIONS: Readonly<Record<number, (pairs: Map<string, string>) => void>> = {
+  1: () => undefined,
+};
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -688,11 +722,17 @@ export function parseConfig(hash: string): ParseResult {
 
   const version = pairs.get('v');
   if (version !== undefined && version !== String(CONFIG_VERSION)) {
-    problems.push(
-      /^\d+$/.test(version) && Number(version) > CONFIG_VERSION
-        ? `This link was made by a newer version (v${version}) of the app: settings it does not know were ignored.`
-        : `Unknown link version "${truncate(version)}": reading it as v${CONFIG_VERSION}.`,
-    );
+    const n = /^\d{1,3}$/.test(version) ? Number(version) : NaN;
+    if (n >= 1 && n < CONFIG_VERSION) {
+      for (let v = n; v < CONFIG_VERSION; v++) MIGRATIONS[v]?.(pairs);
+      problems.push(`Opened an older link (v${n}).`);
+    } else {
+      problems.push(
+        n > CONFIG_VERSION
+          ? `This link was made by a newer version (v${version}) of the app: settings it does not know were ignored.`
+          : `Unknown link version "${truncate(version)}": reading it as v${CONFIG_VERSION}.`,
+      );
+    }
   }
 
   const draft = defaultsDraft();

@@ -25,6 +25,7 @@ describe('URL codec: training settings', () => {
       hidden: [64, 32],
       temperature: 6.5,
       alpha: 0.75,
+      kdImage: 1234,
     },
   };
 
@@ -33,6 +34,7 @@ describe('URL codec: training settings', () => {
     expect(hash).toContain('tt=ft');
     expect(hash).toContain('tsch=poly:50:90:0:600:50:3');
     expect(hash).toContain('kdh=64-32');
+    expect(hash).toContain('kdi=1234');
     const back = parseConfig(hash);
     expect(back.problems).toEqual([]);
     expect(back.config.train).toEqual(trained.train);
@@ -58,15 +60,55 @@ describe('URL codec: training settings', () => {
     }
   });
 
-  it('links without training keys (older links) get the defaults, with no notice', () => {
-    const back = parseConfig('#v=1&data=mnist&model=mlp&view=quantize&wb=4');
+  it('round-trips the distillation view’s test image and bounds it', () => {
+    for (const kdImage of [0, 17, 9999]) {
+      const c = { ...trained, train: { ...trained.train, kdImage } };
+      const back = parseConfig(serializeConfig(c));
+      expect(back.problems).toEqual([]);
+      expect(back.config.train.kdImage).toBe(kdImage);
+    }
+    const over = parseConfig('#kdi=20000');
+    expect(over.config.train.kdImage).toBe(9999);
+    expect(over.problems).toHaveLength(1);
+    const bad = parseConfig('#kdi=seven');
+    expect(bad.config.train.kdImage).toBe(0);
+    expect(bad.problems).toHaveLength(1);
+  });
+
+  it('v1 links (before training) migrate: the same settings, the training defaults, one notice', () => {
+    const v1 = 'data=fashion&model=cnn&view=prune&wb=4&ws=sym&pm=mag&sp=90&w=kmeans&huf=1';
+    const old = parseConfig(`#v=1&${v1}`);
+    const now = parseConfig(`#v=2&${v1}`);
+    expect(now.problems).toEqual([]);
+    expect(old.problems).toEqual(['Opened an older link (v1).']);
+    expect(old.config).toEqual(now.config); // nothing else changes
+    expect(old.config.train).toEqual(DEFAULT_CONFIG.train);
+    expect(old.config.trained).toBeNull();
+    // Saved again, it is a v2 link that reads back without a notice.
+    expect(serializeConfig(old.config)).toMatch(/^v=2&/);
+    expect(parseConfig(serializeConfig(old.config)).problems).toEqual([]);
+  });
+
+  it('carries a trained model and its recipe, and drops what is not one', () => {
+    const recipe = JSON.stringify({ kind: 'qat', dataset: 'mnist', arch: 'mlp', epochs: 1 });
+    const c = {
+      ...DEFAULT_CONFIG,
+      trained: 'trained:0f8fad5b-d9cb-469f-a165-70867728950e' as const,
+      trainedRecipe: recipe,
+    };
+    const back = parseConfig(serializeConfig(c));
     expect(back.problems).toEqual([]);
-    expect(back.config.train).toEqual(DEFAULT_CONFIG.train);
+    expect(back.config.trained).toBe(c.trained);
+    expect(back.config.trainedRecipe).toBe(recipe);
+    const bad = parseConfig('#v=2&tm=trained:<script>&trc=notjson');
+    expect(bad.config.trained).toBeNull();
+    expect(bad.config.trainedRecipe).toBeNull();
+    expect(bad.problems).toHaveLength(2);
   });
 
   it('rejects bad schedules, students and numbers with a notice and keeps defaults', () => {
     const back = parseConfig(
-      '#v=1&tsch=poly:50:90:600:0:50:3&kdh=0-32&te=1000&tlr=abc&kda=2&tt=magic&kdt=0.5',
+      '#v=2&tsch=poly:50:90:600:0:50:3&kdh=0-32&te=1000&tlr=abc&kda=2&tt=magic&kdt=0.5',
     );
     expect(back.config.train.schedule).toEqual({ kind: 'oneshot' }); // end before begin
     expect(back.config.train.hidden).toEqual([32]);

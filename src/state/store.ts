@@ -7,7 +7,13 @@ import type { TrainSettings } from '../features/train/shared/settings';
 import type { TrainedModelId } from '../features/model/shared/modelId';
 import type { StageId } from '../core/plan/stages';
 import type { BackendInfo } from '../worker/backend';
-import type { Evaluation, LayerHistogram, ModelSummary } from '../worker/engine';
+import type {
+  Evaluation,
+  LayerHistogram,
+  Misclassified,
+  ModelSummary,
+  SoftTargets,
+} from '../worker/engine';
 import type { ActInspection } from '../worker/calibration';
 import type {
   CompressionReport,
@@ -103,6 +109,10 @@ export interface Results {
   report: Keyed<CompressionReport> | null;
   maskImage: Keyed<MaskImage> | null;
   pruneSweep: Keyed<PruneSweep> | null;
+  /** Distillation: one test image and the teacher's logits for it (the Train tab). */
+  softTargets: Keyed<SoftTargets> | null;
+  /** Distillation: the test images the teacher misclassifies. */
+  misclassified: Keyed<Misclassified> | null;
 }
 
 export interface State extends Results {
@@ -124,7 +134,12 @@ export interface Actions {
    * Works on a model trained in this browser (null: back to the shipped `arch`); `dataset` and
    * `arch` are the ones it was trained from.
    */
-  pickTrainedModel: (id: TrainedModelId | null, dataset: DatasetId, arch: ArchId) => void;
+  pickTrainedModel: (
+    id: TrainedModelId | null,
+    dataset: DatasetId,
+    arch: ArchId,
+    recipe?: string | null,
+  ) => void;
   setView: (view: View) => void;
   selectLayer: (layer: string) => void;
   setBins: (bins: number) => void;
@@ -166,6 +181,8 @@ export const initialState: State = {
   maskImage: null,
   layerErrors: null,
   pruneSweep: null,
+  softTargets: null,
+  misclassified: null,
   sensitivityRequest: '',
   experiments: [],
   busy: new Set(),
@@ -185,11 +202,23 @@ export const createAppStore = () =>
     ...initialState,
     // A new model has other layers: the layer selection and per-layer overrides are reset.
     setDataset: (dataset) =>
-      set((s) => ({ config: withoutLayerSettings({ ...s.config, dataset, trained: null }) })),
+      set((s) => ({
+        config: withoutLayerSettings({ ...s.config, dataset, trained: null, trainedRecipe: null }),
+      })),
     setArch: (arch) =>
-      set((s) => ({ config: withoutLayerSettings({ ...s.config, arch, trained: null }) })),
-    pickTrainedModel: (id, dataset, arch) =>
-      set((s) => ({ config: withoutLayerSettings({ ...s.config, trained: id, dataset, arch }) })),
+      set((s) => ({
+        config: withoutLayerSettings({ ...s.config, arch, trained: null, trainedRecipe: null }),
+      })),
+    pickTrainedModel: (id, dataset, arch, recipe = null) =>
+      set((s) => ({
+        config: withoutLayerSettings({
+          ...s.config,
+          trained: id,
+          trainedRecipe: id === null ? null : recipe,
+          dataset,
+          arch,
+        }),
+      })),
     setView: (view) => set((s) => ({ config: { ...s.config, view } })),
     selectLayer: (layer) => set((s) => ({ config: { ...s.config, layer } })),
     setBins: (bins) => set((s) => ({ config: { ...s.config, bins } })),

@@ -11,6 +11,7 @@ import { QuantizeView } from './QuantizeView';
 import { TAB_PANEL_ID, Tabs, tabId } from './Tabs';
 import { TrainControls } from '../features/train/ui/TrainControls';
 import { TrainView } from '../features/train/ui/TrainView';
+import { MissingTrainedModel } from '../features/train/ui/MissingTrainedModel';
 
 /** The skip link's target: the results (the view tabs and the selected view). */
 const RESULTS_ID = 'results';
@@ -36,6 +37,7 @@ export function App() {
       <div className="layout">
         <aside className="sidebar" aria-label="Settings">
           <ModelPicker />
+          <MissingTrainedModel />
           {view === 'quantize' && <QuantControls />}
           {view === 'prune' && <PruneControls />}
           {view === 'train' && <TrainControls />}

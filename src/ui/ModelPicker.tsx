@@ -47,7 +47,7 @@ export function ModelPicker() {
           onChange={(e) => {
             const v = e.target.value;
             const m = isTrainedModelId(v) ? ours.find((x) => x.id === v) : undefined;
-            if (m) pickTrained(m.id, m.dataset, m.arch.kind);
+            if (m) pickTrained(m.id, m.dataset, m.arch.kind, JSON.stringify(m.recipe));
             else setArch(v as ArchId);
           }}
         >

@@ -15,12 +15,17 @@ export const trainedStore = openTrainedStore({ recipeSchema: RecipeSchema });
 export interface TrainedListState {
   readonly models: readonly TrainedModelInfo<Recipe>[];
   readonly loaded: boolean;
+  /** A link named a trained model this browser does not have; its recipe, to re-run. */
+  readonly missing: Recipe | null;
   refresh: () => Promise<void>;
+  dismissMissing: () => void;
 }
 
 export const useTrainedList = create<TrainedListState>()((set) => ({
   models: [],
   loaded: false,
+  missing: null,
+  dismissMissing: () => set({ missing: null }),
   refresh: async () => {
     let models: readonly TrainedModelInfo<Recipe>[] = [];
     try {
@@ -41,18 +46,32 @@ export const useTrainedList = create<TrainedListState>()((set) => ({
   },
 }));
 
+/** A recipe from a link, validated; null if there is none or it is not one. */
+export function parseRecipe(json: string | null): Recipe | null {
+  if (json === null) return null;
+  try {
+    const r = RecipeSchema.safeParse(JSON.parse(json));
+    return r.success ? r.data : null;
+  } catch {
+    return null;
+  }
+}
+
 /** The config names a trained model: make sure it is here, and use its dataset and base arch. */
 function reconcile(models: readonly TrainedModelInfo<Recipe>[]): void {
   const { config, pickTrainedModel, addNotice } = useStore.getState();
   if (config.trained === null) return;
   const m = models.find((x) => x.id === config.trained);
   if (!m) {
-    addNotice(
-      'warning',
-      'The link names a model trained in another browser (or deleted here): showing the shipped model. Re-run its recipe on the Train tab to make it here.',
-    );
+    const recipe = parseRecipe(config.trainedRecipe);
+    if (recipe) useTrainedList.setState({ missing: recipe });
+    else
+      addNotice(
+        'warning',
+        'The link names a model trained in another browser (or deleted here), without its recipe: showing the shipped model.',
+      );
     pickTrainedModel(null, config.dataset, config.arch);
   } else if (m.dataset !== config.dataset || m.arch.kind !== config.arch) {
-    pickTrainedModel(m.id, m.dataset, m.arch.kind);
+    pickTrainedModel(m.id, m.dataset, m.arch.kind, JSON.stringify(m.recipe));
   }
 }
