@@ -1,7 +1,7 @@
 import type { ActQuant, Config } from '../core/config';
 import { histogram } from '../core/histogram';
 import { createObserver } from '../core/quant/calibration';
-import type { ObserverConfig, Range } from '../core/quant/calibration';
+import type { Range } from '../core/quant/calibration';
 import { schemeKey } from '../core/plan/quantPlan';
 import { computeQParams } from '../core/quant/qparams';
 import { collectLayerInputs } from '../model/forward';
@@ -10,6 +10,7 @@ import { imagesToTensor } from '../model/preprocess';
 import type { LoadedDataset, LoadedModel } from './assets';
 import { applyKernels, getTrain } from './assets';
 import { Lru } from './lru';
+import { observerConfig } from '../core/quant/observerConfig';
 
 export interface LayerCalibration {
   readonly observed: Range;
@@ -18,23 +19,6 @@ export interface LayerCalibration {
   readonly qparams: ActQParams;
   /** All values the layer saw during calibration, for its histogram. */
   readonly samples: Float32Array;
-}
-
-function observerConfig(acts: ActQuant): ObserverConfig {
-  switch (acts.observer) {
-    case 'minmax':
-      return { kind: 'minmax' };
-    case 'movingAverageMinMax':
-      return { kind: 'movingAverageMinMax' };
-    case 'percentile':
-      return {
-        kind: 'percentile',
-        percentile: acts.percentile,
-        mode: acts.scheme === 'symmetric' ? 'abs' : 'tails',
-      };
-    case 'mse':
-      return { kind: 'mse', bits: acts.bits, scheme: acts.scheme, symRange: acts.symRange };
-  }
 }
 
 /** Images per calibration batch: moving-average observers update once per batch, as in torch. */

@@ -4,7 +4,7 @@ import { layerSpec } from '../../../core/plan/quantPlan';
 import { applyMask } from '../../../core/prune/mask';
 import type { Mask } from '../../../core/prune/mask';
 import { createObserver } from '../../../core/quant/calibration';
-import type { ObserverConfig, Range } from '../../../core/quant/calibration';
+import type { Range } from '../../../core/quant/calibration';
 import { computeQParams } from '../../../core/quant/qparams';
 import { quantizeWeights } from '../../../core/quant/weights';
 import type { WeightQuantSpec } from '../../../core/quant/weights';
@@ -13,6 +13,7 @@ import { imagesToTensor } from '../../../model/preprocess';
 import { steMask } from '../shared/ste';
 import { forwardNet } from './net';
 import type { Net } from './net';
+import { observerConfig } from '../../../core/quant/observerConfig';
 
 /**
  * Quantization-aware training's two quantizers:
@@ -122,24 +123,6 @@ export async function quantizeKernels(
 
 export function disposeKernels(kernels: readonly StepKernel[] | null): void {
   if (kernels) tf.dispose(kernels.flatMap((k) => [k.values, k.pass]));
-}
-
-/** torch's observer for the lab's activation settings (as src/worker/calibration.ts maps them). */
-function observerConfig(acts: ActQuant): ObserverConfig {
-  switch (acts.observer) {
-    case 'minmax':
-      return { kind: 'minmax' };
-    case 'movingAverageMinMax':
-      return { kind: 'movingAverageMinMax' };
-    case 'percentile':
-      return {
-        kind: 'percentile',
-        percentile: acts.percentile,
-        mode: acts.scheme === 'symmetric' ? 'abs' : 'tails',
-      };
-    case 'mse':
-      return { kind: 'mse', bits: acts.bits, scheme: acts.scheme, symRange: acts.symRange };
-  }
 }
 
 /** Images per calibration batch, as the lab (moving-average observers update once per batch). */
