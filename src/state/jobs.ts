@@ -9,12 +9,15 @@ import {
   effectiveLayer,
   evaluationKey,
   histogramKey,
+  kdImageIndex,
   layerErrorsKey,
   maskKey,
+  misclassifiedKey,
   pruneSweepKey,
   quantEvaluationKey,
   reportKey,
   sensitivityKey,
+  softTargetsKey,
   sweepActs,
   sweepKey,
   weightInspectionKey,
@@ -86,6 +89,10 @@ export function createJobs(client: EngineClient, stats: StatsClient): Job<keyof 
   /** Views that show the compressed model. */
   const inCompressView = (s: State) => s.config.view === 'quantize' || s.config.view === 'prune';
   const inPruneView = (s: State) => s.config.view === 'prune';
+  /** The Train tab with quantization-aware training: its PTQ-vs-QAT chart draws the sweep. */
+  const inQatView = (s: State) => s.config.view === 'train' && s.config.train.technique === 'qat';
+  /** The Train tab with distillation: the teacher's soft targets for a test image. */
+  const inKdView = (s: State) => s.config.view === 'train' && s.config.train.technique === 'kd';
   const layerOf = (s: State, summary: ModelSummary | null) => effectiveLayer(s.config, summary);
 
   add({
@@ -244,7 +251,7 @@ export function createJobs(client: EngineClient, stats: StatsClient): Job<keyof 
 
   add({
     name: 'sweep',
-    key: (s) => (inQuantView(s) ? sweepKey(s.config) : null),
+    key: (s) => (inQuantView(s) || inQatView(s) ? sweepKey(s.config) : null),
     complete: (d) => d.done,
     run: async ({ config, emit, stale }) => {
       const acts = sweepActs(config.acts);
@@ -294,6 +301,27 @@ export function createJobs(client: EngineClient, stats: StatsClient): Job<keyof 
         });
       }
     },
+  });
+
+  add({
+    name: 'softTargets',
+    // One image's forward pass: sent before the full-test-set evaluations of a model change.
+    first: inKdView,
+    key: (s, summary) => {
+      const index = kdImageIndex(s.config, summary);
+      return index === null || !inKdView(s) ? null : softTargetsKey(s.config, index);
+    },
+    run: async ({ config, summary, emit }) => {
+      const index = kdImageIndex(config, summary)!;
+      emit(await client.call((api) => api.softTargets(config.dataset, modelArch(config), index)));
+    },
+  });
+
+  add({
+    name: 'misclassified',
+    key: (s) => (inKdView(s) ? misclassifiedKey(s.config) : null),
+    run: async ({ config, emit }) =>
+      emit(await client.call((api) => api.misclassified(config.dataset, modelArch(config)))),
   });
 
   add({

@@ -87,3 +87,23 @@ export function sensitivityKey(config: Config): string {
   const w = config.weights;
   return `${modelKey(config)}|${pruneKey(config)}|${schemeKey(w)}|${w.granularity}|${w.rounding}|${w.ternary}|${config.seed}`;
 }
+
+/**
+ * The test image the distillation view shows: the configured one, within the current test set
+ * (a link may name image 9,000 of Fashion-MNIST's 10,000 and the picker then switch to MNIST's
+ * 2,000). Null until the model is described.
+ */
+export function kdImageIndex(config: Config, summary: ModelSummary | null): number | null {
+  if (!summary) return null;
+  return Math.max(0, Math.min(config.train.kdImage, summary.dataset.test.count - 1));
+}
+
+/** The teacher's logits for one test image: the model and the image (T is applied on the page). */
+export function softTargetsKey(config: Config, index: number): string {
+  return `${modelKey(config)}|kd|${index}`;
+}
+
+/** The test images the trained model misclassifies: the model alone. */
+export function misclassifiedKey(config: Config): string {
+  return `${modelKey(config)}|misclassified`;
+}

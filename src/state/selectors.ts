@@ -5,11 +5,14 @@ import {
   evaluationKey,
   histogramKey,
   layerErrorsKey,
+  kdImageIndex,
   maskKey,
+  misclassifiedKey,
   pruneSweepKey,
   quantEvaluationKey,
   reportKey,
   sensitivityKey,
+  softTargetsKey,
   sweepKey,
   weightInspectionKey,
 } from './keys';
@@ -97,3 +100,16 @@ export const selectMaskImageCurrent = (s: State) => currentKey(s.maskImage, laye
 export const selectPruneSweep = (s: State) => shown(s.pruneSweep, s);
 export const selectPruneSweepCurrent = (s: State) =>
   currentKey(s.pruneSweep, pruneSweepKey(s.config));
+
+/** The distillation view's test image: the configured one, within the test set. */
+export const selectKdImageIndex = (s: State) => kdImageIndex(s.config, selectSummary(s));
+
+/** The shown test image and the teacher's logits: the previous image's while the next arrives. */
+export const selectSoftTargets = (s: State) => shown(s.softTargets, s);
+export const selectSoftTargetsCurrent = (s: State) => {
+  const index = selectKdImageIndex(s);
+  return currentKey(s.softTargets, index === null ? null : softTargetsKey(s.config, index));
+};
+
+export const selectMisclassified = (s: State) =>
+  s.misclassified?.key === misclassifiedKey(s.config) ? s.misclassified.data : null;

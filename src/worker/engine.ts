@@ -16,6 +16,10 @@ import { actQuantizers, inspectActivations } from './calibration';
 import type { ActInspection } from './calibration';
 import { applySettings } from './apply';
 import type { CompressSettings } from '../core/plan/pipeline';
+import { misclassifiedOf, softTargetsOf } from './softTargets';
+import type { Misclassified, SoftTargets } from './softTargets';
+
+export type { Misclassified, SoftTargets } from './softTargets';
 
 /**
  * The compute engine: the only place tfjs lives. Everything it returns is plain data (numbers,
@@ -197,6 +201,30 @@ export const engine = {
     });
     const result: Evaluation = { modelId: m.meta.id, ...r, ms };
     return Comlink.transfer(result, [r.confusion.buffer]);
+  },
+
+  /**
+   * Distillation's "dark knowledge": test image `index` and the trained model's logits for it
+   * (the teacher's; the soft targets are softmax(z / T), taken where they are drawn). A newer
+   * request supersedes a queued one, so stepping through images runs only the last.
+   */
+  async softTargets(dataset: DatasetId, arch: ModelArch, index: number): Promise<SoftTargets> {
+    const [m, d] = await loaded(dataset, arch);
+    const r = await supersedable('softTargets', () => {
+      applySettings(m, null);
+      return softTargetsOf(m, d, index);
+    });
+    return Comlink.transfer(r, [r.pixels.buffer, r.logits.buffer]);
+  },
+
+  /** Which test images the trained model misclassifies (the whole test set, once per model). */
+  async misclassified(dataset: DatasetId, arch: ModelArch): Promise<Misclassified> {
+    const [m, d] = await loaded(dataset, arch);
+    const r = await exclusive(() => {
+      applySettings(m, null);
+      return misclassifiedOf(m, d);
+    });
+    return Comlink.transfer(r, [r.indices.buffer]);
   },
 
   /** Number of live tensors: lets tests and benchmarks check that nothing leaks. */

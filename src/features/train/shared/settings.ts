@@ -34,5 +34,10 @@ export const TrainSettingsSchema = z.object({
     .default([32]),
   temperature: z.number().min(1).max(50).default(4),
   alpha: z.number().min(0).max(1).default(0.9),
+  /**
+   * Distillation: the test image whose soft targets the Train tab shows (clamped to the test
+   * set's size where it is shown: MNIST has 2,000 test images, Fashion-MNIST 10,000).
+   */
+  kdImage: z.number().int().min(0).max(9999).default(0),
 });
 export type TrainSettings = z.infer<typeof TrainSettingsSchema>;

@@ -9,7 +9,9 @@ import { remainingMs } from '../shared/progress';
 import { describeRecipe, runModelName } from '../state/runName';
 import { useRuns } from '../state/appRuns';
 import type { Run } from '../state/runs';
+import { PtqQatChart } from './PtqQatChart';
 import { RunCurves } from './RunCurves';
+import { SoftTargets } from './SoftTargets';
 import { useCurrentRun } from './useCurrentRun';
 import { TrainExplainer } from './TrainExplainer';
 
@@ -35,10 +37,19 @@ export function TrainView() {
       <PipelineStrip />
       <RunPanel />
       <RunCurves />
+      <TechniqueViews />
       <RunList />
       <TrainExplainer />
     </>
   );
+}
+
+/** The views of the chosen technique: the teacher's soft targets, or PTQ against QAT. */
+function TechniqueViews() {
+  const technique = useStore((s) => s.config.train.technique);
+  if (technique === 'kd') return <SoftTargets />;
+  if (technique === 'qat') return <PtqQatChart />;
+  return null;
 }
 
 function RunPanel() {
