@@ -92,7 +92,7 @@ test.describe('accessibility (axe-core)', () => {
         page,
       }) => {
         test.setTimeout(180_000);
-        await page.goto(`/#v=1&data=mnist&model=${model}${view.hash}`);
+        await page.goto(`/#v=2&data=mnist&model=${model}${view.hash}`);
         await expect(page.getByRole('tab', { name: view.name })).toHaveAttribute(
           'aria-selected',
           'true',
@@ -122,7 +122,7 @@ test.describe('keyboard', () => {
   test('the view tabs: arrow keys, Home and End select a view, and the URL follows', async ({
     page,
   }) => {
-    await page.goto('/#v=1&data=mnist&model=mlp&view=model');
+    await page.goto('/#v=2&data=mnist&model=mlp&view=model');
     const tab = (name: string) => page.getByRole('tab', { name, exact: true });
     const panel = page.getByRole('tabpanel');
     await expect(page.getByRole('tab')).toHaveCount(4);
@@ -179,7 +179,7 @@ test.describe('keyboard', () => {
   test('the skip link is the first stop, shows when focused and moves the focus to the results', async ({
     page,
   }) => {
-    await page.goto('/#v=1&data=mnist&model=mlp&view=quantize&wb=4');
+    await page.goto('/#v=2&data=mnist&model=mlp&view=quantize&wb=4');
     const skip = page.getByRole('link', { name: 'Skip to results' });
     await expect(page.getByRole('tab', { name: 'Quantize' })).toBeVisible();
     await expect(skip).not.toBeInViewport();
@@ -200,7 +200,7 @@ test.describe('keyboard', () => {
   });
 
   test('landmarks: one banner, one main, a named complementary sidebar', async ({ page }) => {
-    await page.goto('/#v=1&data=mnist&model=mlp&view=prune');
+    await page.goto('/#v=2&data=mnist&model=mlp&view=prune');
     await expect(page.getByRole('banner')).toHaveCount(1);
     await expect(page.getByRole('main')).toHaveCount(1);
     await expect(page.getByRole('complementary', { name: 'Settings' })).toHaveCount(1);

@@ -8,7 +8,7 @@ test.describe('the pipeline strip', () => {
   test('Quantize names the pruning, clustering and Huffman coding set on Prune & cluster', async ({
     page,
   }) => {
-    await page.goto('/#v=1&data=mnist&model=mlp&view=prune&pm=mag&sp=90&w=cluster&huf=1');
+    await page.goto('/#v=2&data=mnist&model=mlp&view=prune&pm=mag&sp=90&w=cluster&huf=1');
     await expect(page.getByTestId('quant-accuracy')).toHaveAttribute('data-current', 'true');
     await page.getByRole('tab', { name: 'Quantize' }).click();
     await expect(page).toHaveURL(/view=quantize/);
@@ -52,7 +52,7 @@ test.describe('the pipeline strip', () => {
   });
 
   test('Prune names activation quantization set on Quantize', async ({ page }) => {
-    await page.goto('/#v=1&data=mnist&model=mlp&view=quantize&ab=2');
+    await page.goto('/#v=2&data=mnist&model=mlp&view=quantize&ab=2');
     await page.getByRole('tab', { name: 'Prune & cluster' }).click();
     const acts = page.getByRole('region', { name: 'Pipeline' }).getByTestId('stage-acts');
     await expect(acts).toHaveAttribute('data-active', 'true');

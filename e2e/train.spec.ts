@@ -9,7 +9,7 @@ test.describe('the Train tab', () => {
   test('a 2-bit QAT run streams progress, cancels at once, and a new run starts', async ({
     page,
   }) => {
-    await page.goto('/#v=1&data=mnist&model=mlp&view=train&tt=qat&w=int&wb=2&te=5');
+    await page.goto('/#v=2&data=mnist&model=mlp&view=train&tt=qat&w=int&wb=2&te=5');
     await expect(page.getByTestId('planned-recipe')).toContainText('QAT 2-bit');
     await page.getByRole('button', { name: 'Start', exact: true }).click();
     const status = page.getByTestId('run-status');
@@ -41,7 +41,7 @@ test.describe('the Train tab', () => {
   test('distillation trains the student and its from-scratch baseline, both measured', async ({
     page,
   }) => {
-    await page.goto('/#v=1&data=mnist&model=mlp&view=train&tt=kd&te=1&kdh=16&kdt=4&kda=0.9');
+    await page.goto('/#v=2&data=mnist&model=mlp&view=train&tt=kd&te=1&kdh=16&kdt=4&kda=0.9');
     await expect(page.getByTestId('planned-recipe')).toContainText('distilled from MLP');
     await page.getByRole('button', { name: 'Start', exact: true }).click();
     const list = page.getByTestId('run-list');
@@ -57,7 +57,7 @@ test.describe('the Train tab', () => {
 test('a finished run’s model appears in the picker, the labs work on it, and a reload keeps it', async ({
   page,
 }) => {
-  await page.goto('/#v=1&data=mnist&model=mlp&view=train&tt=qat&w=int&wb=2&te=1');
+  await page.goto('/#v=2&data=mnist&model=mlp&view=train&tt=qat&w=int&wb=2&te=1');
   await page.getByRole('button', { name: 'Start', exact: true }).click();
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'done', {
     timeout: 60_000,
