@@ -20,3 +20,21 @@ test('the main-thread bundle does not contain tfjs', async ({ page, request }) =
   const worker = await (await request.get(`/assets/${workerFile}`)).text();
   expect(worker).toContain('Tensor is disposed');
 });
+
+test('the stats worker has no tfjs; the training worker has', async ({ page, request }) => {
+  await page.goto('/');
+  const html = await (await request.get('/')).text();
+  const entry = /<script[^>]+src="([^"]+\.js)"/.exec(html)?.[1];
+  expect(entry).toBeTruthy();
+  const main = await (await request.get(entry!)).text();
+  const stats = /stats\.worker-[\w-]+\.js/.exec(main)?.[0];
+  const train = /train\.worker-[\w-]+\.js/.exec(main)?.[0];
+  expect(stats, 'the main bundle points to the stats worker').toBeTruthy();
+  expect(train, 'the main bundle points to the training worker').toBeTruthy();
+  const statsJs = await (await request.get(`/assets/${stats}`)).text();
+  expect(statsJs.length).toBeGreaterThan(1000);
+  expect(statsJs).not.toContain('registerKernel');
+  expect(statsJs).not.toContain('Tensor is disposed');
+  const trainJs = await (await request.get(`/assets/${train}`)).text();
+  expect(trainJs).toContain('Tensor is disposed');
+});
