@@ -7,7 +7,7 @@ import { compressSettings } from '../core/plan/pipeline';
 import { loadShippedModel } from '../testing/shipped';
 import type { LoadedModel } from './assets';
 import { inspectWeights } from './inspect';
-import { drawnClip, drawnLevels, quantFacts } from '../ui/quantFacts';
+import { drawnClip, drawnLevels, quantFacts } from '../features/compress/ui/quantFacts';
 
 /** The facts box must describe the real inspection of the shipped model, row by row. */
 

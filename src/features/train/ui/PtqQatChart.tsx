@@ -15,7 +15,7 @@ import { useStore } from '../../../state/store';
 import { LineChart, XMarker, useBaseline } from '../../../ui/LineChart';
 import type { LineSeries, PlotGeometry } from '../../../ui/LineChart';
 import { formatInt, formatPercent } from '../../../ui/format';
-import { prunedModel } from '../../../ui/sweepNotes';
+import { prunedModel } from '../../compress/ui/sweepNotes';
 import { useDim } from '../../../ui/useDim';
 import type { QatRecipe } from '../shared/recipe';
 import { useRuns } from '../state/appRuns';

@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import './train.css';
 import { useShallow } from 'zustand/react/shallow';
-import { PipelineStrip } from '../../../ui/PipelineStrip';
+import { PipelineStrip } from '../../compress/ui/PipelineStrip';
 import { useStore } from '../../../state/store';
 import { formatPercent } from '../../../ui/format';
 import { recipeFromConfig } from '../shared/fromConfig';

@@ -1,8 +1,8 @@
 import { useMemo } from 'react';
-import type { View } from '../core/config';
-import { pipelineStages } from '../core/plan/stages';
-import type { Stage } from '../core/plan/stages';
-import { useStore } from '../state/store';
+import type { View } from '../../../core/config';
+import { pipelineStages } from '../../../core/plan/stages';
+import type { Stage } from '../../../core/plan/stages';
+import { useStore } from '../../../state/store';
 
 const TAB_NAME: Record<View, string> = {
   model: 'Model',

@@ -1,7 +1,7 @@
-import type { ActQuant, Config } from '../core/config';
-import { specLabel, weightSpec } from '../core/plan/quantPlan';
-import { sweepActs } from '../state/keys';
-import { OBSERVER_LABEL, percent, plural } from '../core/plan/words';
+import type { ActQuant, Config } from '../../../core/config';
+import { specLabel, weightSpec } from '../../../core/plan/quantPlan';
+import { sweepActs } from '../../../state/keys';
+import { OBSERVER_LABEL, percent, plural } from '../../../core/plan/words';
 
 /**
  * The captions of the measured sweeps (accuracy vs bit-width, vs sparsity, the sensitivity

@@ -1,9 +1,9 @@
-import { OBSERVERS } from '../core/config';
-import type { ActQuant, WeightQuant } from '../core/config';
-import { levelCount, quantRange } from '../core/quant/qparams';
-import { CONTROL_IDS } from '../core/plan/stages';
-import { useStore } from '../state/store';
-import { BitsSlider } from './BitsSlider';
+import { OBSERVERS } from '../../../core/config';
+import type { ActQuant, WeightQuant } from '../../../core/config';
+import { levelCount, quantRange } from '../../../core/quant/qparams';
+import { CONTROL_IDS } from '../../../core/plan/stages';
+import { useStore } from '../../../state/store';
+import { BitsSlider } from '../../../ui/BitsSlider';
 
 const OBSERVER_LABELS: Record<ActQuant['observer'], string> = {
   minmax: 'MinMax',

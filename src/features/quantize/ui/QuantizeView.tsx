@@ -3,11 +3,11 @@ import { ChannelRanges } from './ChannelRanges';
 import { ClassComparison } from './ClassComparison';
 import { LayerQuantTable } from './LayerQuantTable';
 import { QuantExplainer } from './QuantExplainer';
-import { QuantHistogram } from './QuantHistogram';
-import { PipelineStrip } from './PipelineStrip';
-import { QuantSummary } from './QuantSummary';
+import { QuantHistogram } from '../../compress/ui/QuantHistogram';
+import { PipelineStrip } from '../../compress/ui/PipelineStrip';
+import { QuantSummary } from '../../compress/ui/QuantSummary';
 import { SensitivityPanel } from './SensitivityPanel';
-import { SizeBreakdown } from './SizeBreakdown';
+import { SizeBreakdown } from '../../../ui/SizeBreakdown';
 import { SweepChart } from './SweepChart';
 
 export function QuantizeView() {

@@ -3,13 +3,13 @@ import {
   selectLayer,
   selectWeightInspection,
   selectWeightInspectionCurrent,
-} from '../state/selectors';
-import { useStore } from '../state/store';
+} from '../../../state/selectors';
+import { useStore } from '../../../state/store';
 import { drawnClip, drawnLevels, quantFacts } from './quantFacts';
-import { Fresh } from './Fresh';
-import { Histogram } from './Histogram';
-import type { HistogramSeries } from './Histogram';
-import type { WeightInspection } from '../worker/inspect';
+import { Fresh } from '../../../ui/Fresh';
+import { Histogram } from '../../../ui/Histogram';
+import type { HistogramSeries } from '../../../ui/Histogram';
+import type { WeightInspection } from '../../../worker/inspect';
 
 /**
  * The selected layer's weights before and after quantization, in the same bins, with the grid's

@@ -1,8 +1,13 @@
 import { memo, useDeferredValue, useMemo } from 'react';
-import { planLayer } from '../core/plan/quantPlan';
-import { selectLayer, selectLayerErrors, selectReport, selectSummary } from '../state/selectors';
-import { useStore } from '../state/store';
-import { formatBits, formatInt, formatNumber } from './format';
+import { planLayer } from '../../../core/plan/quantPlan';
+import {
+  selectLayer,
+  selectLayerErrors,
+  selectReport,
+  selectSummary,
+} from '../../../state/selectors';
+import { useStore } from '../../../state/store';
+import { formatBits, formatInt, formatNumber } from '../../../ui/format';
 
 /** Per-layer precision (with overrides), quantization error and size. */
 export function LayerQuantTable() {

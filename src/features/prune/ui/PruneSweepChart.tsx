@@ -1,12 +1,16 @@
 import { memo, useDeferredValue, useMemo } from 'react';
-import { selectEvaluation, selectPruneSweep, selectPruneSweepCurrent } from '../state/selectors';
-import type { State } from '../state/store';
-import { useStore } from '../state/store';
-import { formatPercent } from './format';
-import { LineChart, XMarker, useBaseline } from './LineChart';
-import type { LineSeries, PlotGeometry, ScatterSeries } from './LineChart';
-import { pruneSweepCaption } from './sweepNotes';
-import { useDim } from './useDim';
+import {
+  selectEvaluation,
+  selectPruneSweep,
+  selectPruneSweepCurrent,
+} from '../../../state/selectors';
+import type { State } from '../../../state/store';
+import { useStore } from '../../../state/store';
+import { formatPercent } from '../../../ui/format';
+import { LineChart, XMarker, useBaseline } from '../../../ui/LineChart';
+import type { LineSeries, PlotGeometry, ScatterSeries } from '../../../ui/LineChart';
+import { pruneSweepCaption } from '../../compress/ui/sweepNotes';
+import { useDim } from '../../../ui/useDim';
 
 const X_DOMAIN = [0, 100] as const;
 const X_TICKS = [0, 30, 50, 70, 80, 90, 95, 99];

@@ -1,9 +1,9 @@
 import { memo, useDeferredValue, useMemo } from 'react';
-import { selectEvaluation, selectQuantEvaluation, selectSummary } from '../state/selectors';
-import { useStore } from '../state/store';
-import { perClassAccuracy } from '../core/metrics';
-import { formatPercent } from './format';
-import { PairedBar } from './PairedBar';
+import { selectEvaluation, selectQuantEvaluation, selectSummary } from '../../../state/selectors';
+import { useStore } from '../../../state/store';
+import { perClassAccuracy } from '../../../core/metrics';
+import { formatPercent } from '../../../ui/format';
+import { PairedBar } from '../../../ui/PairedBar';
 
 /** Which classes pay for the compression: per-class accuracy, original vs compressed. */
 export function ClassComparison() {

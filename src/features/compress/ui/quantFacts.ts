@@ -1,5 +1,5 @@
-import { formatInt, formatNumber } from './format';
-import type { WeightInspection } from '../worker/inspect';
+import { formatInt, formatNumber } from '../../../ui/format';
+import type { WeightInspection } from '../../../worker/inspect';
 
 /**
  * The numbers behind the weight histogram, in the toolkits' words, as (term, value) rows. Pure,

@@ -1,14 +1,14 @@
 import { useMemo, useState } from 'react';
-import { proposeMixedPrecision } from '../core/plan/mixedPrecision';
-import { layerSize, weightSpec } from '../core/plan/quantPlan';
-import { SENSITIVITY_BITS } from '../state/controller';
-import { sensitivityKey } from '../state/keys';
-import { selectSensitivity, selectSummary } from '../state/selectors';
-import type { State } from '../state/store';
-import { useStore } from '../state/store';
-import { formatBits, formatInt } from './format';
+import { proposeMixedPrecision } from '../../../core/plan/mixedPrecision';
+import { layerSize, weightSpec } from '../../../core/plan/quantPlan';
+import { SENSITIVITY_BITS } from '../../../state/controller';
+import { sensitivityKey } from '../../../state/keys';
+import { selectSensitivity, selectSummary } from '../../../state/selectors';
+import type { State } from '../../../state/store';
+import { useStore } from '../../../state/store';
+import { formatBits, formatInt } from '../../../ui/format';
 import { SensitivityBars } from './SensitivityBars';
-import { sensitivityCaption } from './sweepNotes';
+import { sensitivityCaption } from '../../compress/ui/sweepNotes';
 
 const selectCaption = (s: State) => sensitivityCaption(s.config, SENSITIVITY_BITS);
 

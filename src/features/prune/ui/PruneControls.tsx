@@ -1,10 +1,10 @@
-import { CLUSTER_INITS, PRUNE_METHODS, STRUCTURED_BIAS } from '../core/config';
-import type { Cluster, Prune, Storage, WeightQuant } from '../core/config';
-import { CONTROL_IDS } from '../core/plan/stages';
-import { selectReport, selectReportCurrent } from '../state/selectors';
+import { CLUSTER_INITS, PRUNE_METHODS, STRUCTURED_BIAS } from '../../../core/config';
+import type { Cluster, Prune, Storage, WeightQuant } from '../../../core/config';
+import { CONTROL_IDS } from '../../../core/plan/stages';
+import { selectReport, selectReportCurrent } from '../../../state/selectors';
 import { clusterCodeNote } from './clusterCodeNote';
-import { useStore } from '../state/store';
-import { BitsSlider } from './BitsSlider';
+import { useStore } from '../../../state/store';
+import { BitsSlider } from '../../../ui/BitsSlider';
 
 const METHOD_LABEL: Record<Prune['method'], string> = {
   none: 'No pruning',

@@ -3,10 +3,10 @@ import {
   selectLayer,
   selectWeightInspection,
   selectWeightInspectionCurrent,
-} from '../state/selectors';
-import { useStore } from '../state/store';
-import { Fresh } from './Fresh';
-import { RangeChart } from './RangeChart';
+} from '../../../state/selectors';
+import { useStore } from '../../../state/store';
+import { Fresh } from '../../../ui/Fresh';
+import { RangeChart } from '../../../ui/RangeChart';
 
 /**
  * Per-channel mode: each output channel's own weight range (bar) and scale. Channels with a

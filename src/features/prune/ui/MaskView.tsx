@@ -1,8 +1,8 @@
 import { useEffect, useRef } from 'react';
-import { selectLayer, selectMaskImage, selectMaskImageCurrent } from '../state/selectors';
-import { useStore } from '../state/store';
-import { Fresh } from './Fresh';
-import { formatInt, formatPercent } from './format';
+import { selectLayer, selectMaskImage, selectMaskImageCurrent } from '../../../state/selectors';
+import { useStore } from '../../../state/store';
+import { Fresh } from '../../../ui/Fresh';
+import { formatInt, formatPercent } from '../../../ui/format';
 
 /**
  * The selected layer's weight matrix, one pixel per weight, on a canvas (235k cells are far too

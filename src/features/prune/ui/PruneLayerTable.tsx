@@ -1,7 +1,7 @@
-import { SKIP_LAYER } from '../core/config';
-import { selectLayer, selectReport, selectSummary } from '../state/selectors';
-import { useStore } from '../state/store';
-import { formatBits, formatInt, formatPercent, formatShape } from './format';
+import { SKIP_LAYER } from '../../../core/config';
+import { selectLayer, selectReport, selectSummary } from '../../../state/selectors';
+import { useStore } from '../../../state/store';
+import { formatBits, formatInt, formatPercent, formatShape } from '../../../ui/format';
 
 const CHOICES = [50, 70, 80, 90, 95, 98, 99];
 

@@ -1,11 +1,15 @@
 import { memo, useDeferredValue, useMemo } from 'react';
-import { selectActInspection, selectActInspectionCurrent, selectLayer } from '../state/selectors';
-import type { ActQuant } from '../core/config';
-import { useStore } from '../state/store';
-import { Fresh } from './Fresh';
-import { Histogram } from './Histogram';
-import type { HistogramSeries } from './Histogram';
-import { formatInt, formatNumber, formatPercent } from './format';
+import {
+  selectActInspection,
+  selectActInspectionCurrent,
+  selectLayer,
+} from '../../../state/selectors';
+import type { ActQuant } from '../../../core/config';
+import { useStore } from '../../../state/store';
+import { Fresh } from '../../../ui/Fresh';
+import { Histogram } from '../../../ui/Histogram';
+import type { HistogramSeries } from '../../../ui/Histogram';
+import { formatInt, formatNumber, formatPercent } from '../../../ui/format';
 
 /** What the selected layer reads during calibration, and the clip range the observer chose. */
 export function ActivationHistogram() {

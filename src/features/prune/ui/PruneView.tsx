@@ -3,10 +3,10 @@ import { MaskView } from './MaskView';
 import { PruneExplainer } from './PruneExplainer';
 import { PruneLayerTable } from './PruneLayerTable';
 import { PruneSweepChart } from './PruneSweepChart';
-import { QuantHistogram } from './QuantHistogram';
-import { PipelineStrip } from './PipelineStrip';
-import { QuantSummary } from './QuantSummary';
-import { SizeBreakdown } from './SizeBreakdown';
+import { QuantHistogram } from '../../compress/ui/QuantHistogram';
+import { PipelineStrip } from '../../compress/ui/PipelineStrip';
+import { QuantSummary } from '../../compress/ui/QuantSummary';
+import { SizeBreakdown } from '../../../ui/SizeBreakdown';
 import { SparsityChart } from './SparsityChart';
 
 export function PruneView() {
