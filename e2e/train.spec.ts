@@ -106,3 +106,22 @@ test('a link to a model trained elsewhere offers to re-run its recipe', async ({
   });
   await expect(page.getByTestId('run-list')).toContainText('QAT 3-bit');
 });
+
+test('fine-tuning after 90% pruning climbs above the one-shot accuracy drawn beside it', async ({
+  page,
+}) => {
+  await page.goto('/#v=2&data=mnist&model=mlp&view=train&tt=ft&pm=mag&sp=90&te=1');
+  await expect(page.getByTestId('planned-recipe')).toContainText('fine-tuned');
+  const curves = page.getByRole('img', { name: /Accuracy over the optimizer steps/ });
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'done', {
+    timeout: 60_000,
+  });
+  // The reference: the same 90% magnitude pruning, one-shot, no retraining (36.95% on this model).
+  await expect(curves).toHaveAccessibleName(/one-shot 90% pruned, no retraining: \d+\.\d+%/);
+  const name = (await curves.getAttribute('aria-label')) ?? '';
+  const oneShot = Number(/no retraining: (\d+\.\d+)%/.exec(name)![1]);
+  const last = Number(/test accuracy: [\d.]+% at step 0, (\d+\.\d+)% at step/.exec(name)![1]);
+  expect(last).toBeGreaterThan(oneShot + 30);
+  await expect(page.getByTestId('run-list')).toContainText('fine-tuned');
+});

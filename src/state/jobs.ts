@@ -13,6 +13,7 @@ import {
   layerErrorsKey,
   maskKey,
   misclassifiedKey,
+  oneShotKey,
   pruneSweepKey,
   quantEvaluationKey,
   reportKey,
@@ -314,6 +315,34 @@ export function createJobs(client: EngineClient, stats: StatsClient): Job<keyof 
     run: async ({ config, summary, emit }) => {
       const index = kdImageIndex(config, summary)!;
       emit(await client.call((api) => api.softTargets(config.dataset, modelArch(config), index)));
+    },
+  });
+
+  add({
+    name: 'oneShot',
+    key: (s) =>
+      s.config.view === 'train' &&
+      s.config.train.technique === 'finetune' &&
+      s.config.prune.method !== 'none'
+        ? oneShotKey(s.config)
+        : null,
+    run: async ({ config, emit }) => {
+      const weights = {
+        ...compressSettings(config),
+        weights: { ...config.weights, format: 'float32' as const },
+        overrides: {},
+      };
+      emit(
+        await client.call((api) =>
+          api.evaluate(
+            config.dataset,
+            modelArch(config),
+            { weights, acts: null },
+            undefined,
+            'oneShot',
+          ),
+        ),
+      );
     },
   });
 

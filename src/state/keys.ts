@@ -107,3 +107,8 @@ export function softTargetsKey(config: Config, index: number): string {
 export function misclassifiedKey(config: Config): string {
   return `${modelKey(config)}|misclassified`;
 }
+
+/** Fine-tuning's one-shot reference: the model, its pruning, float32 weights. */
+export function oneShotKey(config: Config): string {
+  return `${modelKey(config)}|${pruneKey(config)}|oneshot-f32`;
+}

@@ -8,6 +8,7 @@ import {
   kdImageIndex,
   maskKey,
   misclassifiedKey,
+  oneShotKey,
   pruneSweepKey,
   quantEvaluationKey,
   reportKey,
@@ -113,3 +114,6 @@ export const selectSoftTargetsCurrent = (s: State) => {
 
 export const selectMisclassified = (s: State) =>
   s.misclassified?.key === misclassifiedKey(s.config) ? s.misclassified.data : null;
+
+export const selectOneShot = (s: State) => shown(s.oneShot, s);
+export const selectOneShotCurrent = (s: State) => currentKey(s.oneShot, oneShotKey(s.config));

@@ -113,6 +113,11 @@ export interface Results {
   softTargets: Keyed<SoftTargets> | null;
   /** Distillation: the test images the teacher misclassifies. */
   misclassified: Keyed<Misclassified> | null;
+  /**
+   * Fine-tuning's reference: the model pruned one-shot by the pipeline's pruning stage, float32,
+   * no retraining (the Train tab draws it beside the fine-tuning curve).
+   */
+  oneShot: Keyed<Evaluation> | null;
 }
 
 export interface State extends Results {
@@ -183,6 +188,7 @@ export const initialState: State = {
   pruneSweep: null,
   softTargets: null,
   misclassified: null,
+  oneShot: null,
   sensitivityRequest: '',
   experiments: [],
   busy: new Set(),

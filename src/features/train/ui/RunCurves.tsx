@@ -7,6 +7,8 @@ import type { TrainProgress } from '../shared/progress';
 import { useRuns } from '../state/appRuns';
 import type { Run } from '../state/runs';
 import { useCurrentRun } from './useCurrentRun';
+import { selectOneShot } from '../../../state/selectors';
+import { useStore } from '../../../state/store';
 
 /** Points of one measure over the steps, in percent; steps where it was not measured are left out. */
 function curve(
@@ -27,16 +29,41 @@ export function RunCurves() {
   const baseline = useRuns((s) =>
     run ? (Object.values(s.runs).find((r) => r.baselineOf === run.id) ?? null) : null,
   );
-  return <RunCurvesView run={run} baseline={baseline} />;
+  // Fine-tuning: the same pruning one-shot, without retraining (when the run prunes as the
+  // pipeline does now).
+  const oneShot = useStore(selectOneShot);
+  const prune = useStore((s) => s.config.prune);
+  const reference =
+    run?.recipe.kind === 'finetune' &&
+    oneShot !== null &&
+    JSON.stringify(run.recipe.prune) === JSON.stringify(prune)
+      ? { accuracy: oneShot.accuracy, sparsity: prune.sparsity, method: prune.method }
+      : null;
+  return <RunCurvesView run={run} baseline={baseline} reference={reference} />;
 }
 
 const RunCurvesView = memo(function RunCurvesView({
   run,
   baseline,
+  reference,
 }: {
   run: Run | null;
   baseline: Run | null;
+  reference: { accuracy: number; sparsity: number; method: string } | null;
 }) {
+  const hLines = useMemo(
+    () =>
+      reference
+        ? [
+            {
+              y: reference.accuracy * 100,
+              color: '#c92a2a',
+              label: `one-shot ${reference.method === 'nm' ? '' : `${Math.round(reference.sparsity * 1000) / 10}% `}pruned, no retraining: ${formatPercent(reference.accuracy)}`,
+            },
+          ]
+        : undefined,
+    [reference],
+  );
   const series = useMemo((): LineSeries[] => {
     if (!run) return [];
     const kd = run.recipe.kind === 'kd';
@@ -85,8 +112,9 @@ const RunCurvesView = memo(function RunCurvesView({
           return `${c.name}: not measured yet`;
         return `${c.name}: ${first.y.toFixed(1)}% at step ${first.x}, ${last.y.toFixed(1)}% at step ${last.x}`;
       });
+    if (hLines) parts.push(hLines[0]!.label);
     return `Accuracy over the optimizer steps of the run. ${parts.join('; ')}`;
-  }, [series]);
+  }, [series, hLines]);
   if (!run) return null;
   const total = run.progress[0]?.totalSteps ?? 1;
   const xTicks = niceTicks(0, total, 6);
@@ -107,12 +135,14 @@ const RunCurvesView = memo(function RunCurvesView({
           formatY={(v) => `${Math.round(v)}%`}
           describeY={(v) => formatPercent(v / 100)}
           series={series}
+          {...(hLines ? { hLines } : {})}
         />
       </div>
       <p className="muted small">
         Test accuracy on the whole test set at the measured steps (step 0 is the model before
         training)
         {run.recipe.kind === 'finetune' ? '; sparsity is the fraction of weights held at 0' : ''}
+        {hLines ? '; the red line is the same pruning applied at once, without retraining' : ''}
         {baseline
           ? '; the dashed orange curve is the same student trained on the labels alone, same seed and budget'
           : ''}
