@@ -1,7 +1,8 @@
 import { useMemo } from 'react';
 import type { View } from '../../../core/config';
 import { pipelineStages } from '../../../core/plan/stages';
-import type { Stage } from '../../../core/plan/stages';
+import type { Stage, StageId } from '../../../core/plan/stages';
+import type { Technique } from '../../train/shared/settings';
 import { useStore } from '../../../state/store';
 
 const TAB_NAME: Record<View, string> = {
@@ -30,6 +31,16 @@ function editButton(stage: Stage, view: View): { text: string; name: string } {
     name: `${text}: ${stage.title} controls, on the ${TAB_NAME[stage.controlsView]} tab`,
   };
 }
+
+/**
+ * The stages a training run takes from the pipeline: fine-tuning keeps the pruning's masks, QAT
+ * trains through the weight and activation quantizers; distillation trains a fresh student.
+ */
+const USED_BY: Record<Technique, readonly StageId[]> = {
+  finetune: ['prune'],
+  qat: ['weights', 'acts'],
+  kd: [],
+};
 
 /** Focuses a sidebar control once it is rendered (after a tab switch, on a later frame). */
 function focusControl(id: string, tries = 10): void {
@@ -92,6 +103,13 @@ export function PipelineStrip() {
               {i + 1}. {s.title}
             </span>
             <span className="stage-state">{s.state}</span>
+            {view === 'train' && (
+              <span className="stage-use" data-testid={`stage-use-${s.id}`}>
+                {USED_BY[config.train.technique].includes(s.id)
+                  ? 'trained by the next run'
+                  : 'not used by the next run'}
+              </span>
+            )}
             <span className="stage-actions">
               <button
                 type="button"
