@@ -125,3 +125,31 @@ test('fine-tuning after 90% pruning climbs above the one-shot accuracy drawn bes
   expect(last).toBeGreaterThan(oneShot + 30);
   await expect(page.getByTestId('run-list')).toContainText('fine-tuned');
 });
+
+test('techniques combine: a distilled student is picked, then trained again with QAT', async ({
+  page,
+}) => {
+  await page.goto('/#v=2&data=mnist&model=mlp&view=train&tt=kd&te=1&kdh=16');
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
+  const list = page.getByTestId('run-list');
+  await expect(list.getByRole('row').filter({ hasText: 'done' })).toHaveCount(2, {
+    timeout: 60_000,
+  });
+  const picker = page.getByRole('combobox', { name: 'Model', exact: true });
+  const student = picker.locator('optgroup[label="Trained in this browser"] option', {
+    hasText: '784-16-10',
+  });
+  await picker.selectOption({ label: (await student.first().textContent()) ?? '' });
+  // The labs work on the student: its first layer is 784×16.
+  await page.getByRole('tab', { name: 'Model', exact: true }).click();
+  await expect(page.getByRole('table').first()).toContainText('784×16');
+
+  await page.getByRole('tab', { name: 'Train' }).click();
+  await page.getByRole('combobox', { name: 'Technique' }).selectOption('qat');
+  await page.getByRole('combobox', { name: /Epochs/ }).selectOption('1');
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'done', {
+    timeout: 60_000,
+  });
+  await expect(list).toContainText('(from a trained model) · QAT 8-bit');
+});

@@ -3,10 +3,13 @@ import type { ArchId, DatasetId } from '../../../core/catalog';
 import { RecipeSchema } from './recipe';
 import type { Recipe } from './recipe';
 import type { TrainSettings } from './settings';
+import type { TrainedModelId } from '../../model/shared/modelId';
 
 export interface RecipeSource {
   readonly dataset: DatasetId;
   readonly arch: ArchId;
+  /** A model trained in this browser that the labs work on (the run starts from it). */
+  readonly trained: TrainedModelId | null;
   readonly seed: number;
   readonly prune: Prune;
   readonly weights: WeightQuant;
@@ -25,6 +28,7 @@ export function recipeFromConfig(c: RecipeSource): RecipeResult {
   const common = {
     dataset: c.dataset,
     arch: c.arch,
+    base: c.trained,
     epochs: t.epochs,
     batchSize: t.batchSize,
     optimizer: t.optimizer,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isTrainedModelId } from '../../model/shared/modelId';
 import { ARCH_IDS, DATASET_IDS } from '../../../core/catalog';
 import { ActQuantSchema, ConfigSchema, PruneSchema, WeightQuantSchema } from '../../../core/config';
 import {
@@ -36,6 +37,11 @@ const common = {
   dataset: z.enum(DATASET_IDS).default('mnist'),
   /** The base model: the one trained from, or the teacher for distillation. */
   arch: z.enum(ARCH_IDS).default('mlp'),
+  /**
+   * When the base model is one trained in this browser (e.g. distil → prune → fine-tune): its id;
+   * `arch` is then the shipped architecture it came from. null = the shipped `arch` itself.
+   */
+  base: z.string().refine(isTrainedModelId, 'not a trained-model id').nullable().default(null),
   epochs: z.number().int().min(1).max(MAX_EPOCHS).default(3),
   batchSize: z.number().int().min(1).max(MAX_BATCH_SIZE).default(64),
   /** Adam (β1 0.9, β2 0.999, ε 1e−7, tfjs's defaults) or SGD with optional momentum. */

@@ -41,7 +41,9 @@ export function describeRecipe(r: Recipe): string {
     case 'qat':
       return `QAT ${weights(r.weights)}${r.acts.bits > 0 ? `, ${r.acts.bits}-bit activations` : ''}`;
     case 'kd':
-      return r.alpha === 0 ? 'from scratch' : `distilled from ${r.arch.toUpperCase()}`;
+      return r.alpha === 0
+        ? 'from scratch'
+        : `distilled from ${r.base !== null ? 'a trained ' : ''}${r.arch.toUpperCase()}`;
   }
 }
 
@@ -52,5 +54,8 @@ export function describeModel(r: Recipe): string {
 }
 
 export function runModelName(r: Recipe, runNumber: number): string {
-  return `${describeModel(r)} · ${describeRecipe(r)} · run ${runNumber}`;
+  // Started from a model trained here (e.g. fine-tuning a distilled student): say so, since the
+  // base architecture alone would name the shipped model.
+  const from = r.base !== null && r.kind !== 'kd' ? ' (from a trained model)' : '';
+  return `${describeModel(r)}${from} · ${describeRecipe(r)} · run ${runNumber}`;
 }

@@ -32,7 +32,8 @@ function ensureBackend(): Promise<BackendInfo> {
 async function trainRecipe(recipe: Recipe, hooks: TrainHooks) {
   await ensureBackend();
   const [base, dataset] = await Promise.all([
-    getModel(recipe.dataset, recipe.arch),
+    // A model trained in this browser if the recipe starts from one (e.g. a distilled student).
+    getModel(recipe.dataset, recipe.base ?? recipe.arch),
     getDataset(recipe.dataset),
   ]);
   const trainSet = await getTrain(dataset);
