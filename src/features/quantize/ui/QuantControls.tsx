@@ -4,6 +4,7 @@ import { levelCount, quantRange } from '../../../core/quant/qparams';
 import { CONTROL_IDS } from '../../../core/plan/stages';
 import { useStore } from '../../../state/store';
 import { BitsSlider } from '../../../ui/BitsSlider';
+import { withCurrent } from '../../../ui/options';
 
 const OBSERVER_LABELS: Record<ActQuant['observer'], string> = {
   minmax: 'MinMax',
@@ -20,11 +21,6 @@ const OBSERVER_HELP: Record<ActQuant['observer'], string> = {
     'Clip the rare extreme values: the range covers the given percentile of what was seen.',
   mse: 'Try many clip ranges, keep the one with the smallest quantization error (clipping error + rounding error).',
 };
-
-/** The offered values, plus the current one if a link set another. */
-function withCurrent(values: readonly number[], current: number): number[] {
-  return values.includes(current) ? [...values] : [...values, current].sort((x, y) => x - y);
-}
 
 function describeWeightBits(w: WeightQuant) {
   return (bits: number) => {

@@ -4,6 +4,7 @@ import { OPTIMIZERS } from '../shared/hyper';
 import type { PruneSchedule } from '../shared/hyper';
 import { TECHNIQUES } from '../shared/settings';
 import type { Technique, TrainSettings } from '../shared/settings';
+import { withCurrent } from '../../../ui/options';
 
 export const TRAIN_CONTROL_ID = 'control-train-technique';
 
@@ -23,11 +24,6 @@ const STUDENTS: readonly (readonly number[])[] = [
   [300, 100],
 ];
 const LEARNING_RATES = [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1];
-
-/** The offered values, plus the current one if a link set another. */
-function withCurrent(values: readonly number[], current: number): number[] {
-  return values.includes(current) ? [...values] : [...values, current].sort((a, b) => a - b);
-}
 
 function defaultSchedule(kind: PruneSchedule['kind']): PruneSchedule {
   switch (kind) {
