@@ -15,6 +15,9 @@ const NOT_IN_CORE = [
   '@tensorflow/*',
 ];
 
+/** Globals that pure code (src/core, features' shared/) must not touch: it also runs in Node. */
+const NOT_PURE_GLOBALS = ['window', 'document', 'navigator', 'self', 'location', 'localStorage'];
+
 export default tseslint.config(
   { ignores: ['dist', 'node_modules', 'public', 'test-results', 'playwright-report'] },
   js.configs.recommended,
@@ -61,15 +64,7 @@ export default tseslint.config(
           ],
         },
       ],
-      'no-restricted-globals': [
-        'error',
-        'window',
-        'document',
-        'navigator',
-        'self',
-        'location',
-        'localStorage',
-      ],
+      'no-restricted-globals': ['error', ...NOT_PURE_GLOBALS],
     },
   },
   {
@@ -108,15 +103,7 @@ export default tseslint.config(
           ],
         },
       ],
-      'no-restricted-globals': [
-        'error',
-        'window',
-        'document',
-        'navigator',
-        'self',
-        'location',
-        'localStorage',
-      ],
+      'no-restricted-globals': ['error', ...NOT_PURE_GLOBALS],
     },
   },
   {

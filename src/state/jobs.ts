@@ -21,6 +21,7 @@ import {
   softTargetsKey,
   sweepActs,
   sweepKey,
+  sweepWithActs,
   weightInspectionKey,
 } from './keys';
 import type { PruneSweepPoint, Results, SensitivityRow, State, SweepPoint } from './store';
@@ -280,6 +281,7 @@ export function createJobs(client: EngineClient, stats: StatsClient): Job<keyof 
           references: { ...references },
           done: false,
         });
+        if (!sweepWithActs(config)) continue;
         const wa = await evalWeights(weights, acts);
         if (stale()) return;
         points[points.length - 1] = { bits, weightOnly: wOnly.accuracy, weightAct: wa.accuracy };

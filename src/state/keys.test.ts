@@ -8,6 +8,7 @@ import {
   quantEvaluationKey,
   sensitivityKey,
   sweepKey,
+  sweepWithActs,
 } from './keys';
 
 const withW = (w: Partial<Config['weights']>): Config => ({
@@ -40,6 +41,21 @@ describe('result keys and the symmetric range', () => {
     expect(affine('full')).toBe(affine('restricted'));
     expect(actKey(withA({ bits: 0, scheme: 'symmetric', symRange: 'full' }).acts)).toBe(
       actKey(DEFAULT_CONFIG.acts),
+    );
+  });
+});
+
+describe('the bit-width sweep measures W+A only where it is drawn', () => {
+  it('keeps the W+A curve on the Quantize tab, drops it on the Train tab with float activations', () => {
+    const quantize = { ...DEFAULT_CONFIG, view: 'quantize' as const };
+    const train = { ...DEFAULT_CONFIG, view: 'train' as const };
+    expect(sweepWithActs(quantize)).toBe(true);
+    expect(sweepWithActs(train)).toBe(false);
+    expect(sweepWithActs({ ...train, acts: { ...train.acts, bits: 8 } })).toBe(true);
+    // A weights-only sweep is another result: the Quantize tab never reuses it half-measured.
+    expect(sweepKey(train)).not.toBe(sweepKey(quantize));
+    expect(sweepKey({ ...train, acts: { ...train.acts, bits: 8 } })).toBe(
+      sweepKey({ ...quantize, acts: { ...quantize.acts, bits: 8 } }),
     );
   });
 });

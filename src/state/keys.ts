@@ -75,7 +75,17 @@ export function actInspectionKey(config: Config, layer: string): string {
 /** The bit-width sweep varies the bits, so they are not part of its key; overrides are ignored. */
 export function sweepKey(config: Config): string {
   const w = config.weights;
-  return `${modelKey(config)}|${pruneKey(config)}|${schemeKey(w)}|${w.granularity}|${w.rounding}|${w.ternary}|${config.seed}|${actKey(sweepActs(config.acts))}`;
+  const acts = sweepWithActs(config) ? actKey(sweepActs(config.acts)) : 'weights-only';
+  return `${modelKey(config)}|${pruneKey(config)}|${schemeKey(w)}|${w.granularity}|${w.rounding}|${w.ternary}|${config.seed}|${acts}`;
+}
+
+/**
+ * Whether the bit-width sweep also measures its weights + activations curve: the Quantize tab
+ * always draws it; the Train tab's PTQ-vs-QAT chart only when activations are quantized (else
+ * it would be a second evaluation per point that nothing draws, competing with the training run).
+ */
+export function sweepWithActs(config: Pick<Config, 'view' | 'acts'>): boolean {
+  return config.view !== 'train' || config.acts.bits > 0;
 }
 
 /** Activations of the W+A sweep curve: the configured ones, or 8-bit if they are off. */

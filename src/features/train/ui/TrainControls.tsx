@@ -86,49 +86,14 @@ export function TrainControls() {
             </select>
           </label>
           {t.schedule.kind === 'polynomial' && (
-            <>
-              <label className="field">
-                <span>Initial sparsity</span>
-                <select
-                  value={t.schedule.initialSparsity}
-                  onChange={(e) =>
-                    set({
-                      schedule: {
-                        ...(t.schedule as Extract<PruneSchedule, { kind: 'polynomial' }>),
-                        initialSparsity: Number(e.target.value),
-                      },
-                    })
-                  }
-                >
-                  {withCurrent([0, 0.25, 0.5], t.schedule.initialSparsity).map((v) => (
-                    <option key={v} value={v}>
-                      {Math.round(v * 100)}%
-                    </option>
-                  ))}
-                </select>
-              </label>
-              <label className="field">
-                <span>Reach the target at step (masks updated 10 times)</span>
-                <select
-                  value={t.schedule.endStep}
-                  onChange={(e) =>
-                    set({
-                      schedule: {
-                        ...(t.schedule as Extract<PruneSchedule, { kind: 'polynomial' }>),
-                        endStep: Number(e.target.value),
-                        frequency: Math.max(1, Math.round(Number(e.target.value) / 10)),
-                      },
-                    })
-                  }
-                >
-                  {withCurrent([100, 250, 500, 1000], t.schedule.endStep).map((v) => (
-                    <option key={v} value={v}>
-                      {v}
-                    </option>
-                  ))}
-                </select>
-              </label>
-            </>
+            <PolynomialFields schedule={t.schedule} onChange={(schedule) => set({ schedule })} />
+          )}
+          {t.schedule.kind === 'constant' && (
+            <small className="muted">
+              Masks recomputed at the pruning stage&apos;s sparsity every {t.schedule.frequency}{' '}
+              steps from step {t.schedule.beginStep}
+              {t.schedule.endStep === -1 ? ' to the end' : ` to step ${t.schedule.endStep}`}.
+            </small>
           )}
         </>
       )}
@@ -232,5 +197,55 @@ export function TrainControls() {
         </select>
       </label>
     </section>
+  );
+}
+
+type Polynomial = Extract<PruneSchedule, { kind: 'polynomial' }>;
+
+/** TFMOT's PolynomialDecay: where the sparsity starts and the step it reaches the target. */
+function PolynomialFields({
+  schedule,
+  onChange,
+}: {
+  schedule: Polynomial;
+  onChange: (s: Polynomial) => void;
+}) {
+  return (
+    <>
+      <label className="field">
+        <span>Initial sparsity</span>
+        <select
+          value={schedule.initialSparsity}
+          onChange={(e) => onChange({ ...schedule, initialSparsity: Number(e.target.value) })}
+        >
+          {withCurrent([0, 0.25, 0.5], schedule.initialSparsity).map((v) => (
+            <option key={v} value={v}>
+              {Math.round(v * 100)}%
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="field">
+        <span>Reach the target at step</span>
+        <select
+          value={schedule.endStep}
+          onChange={(e) => {
+            const endStep = Number(e.target.value);
+            // Ten mask updates on the way, as TFMOT's examples do.
+            onChange({ ...schedule, endStep, frequency: Math.max(1, Math.round(endStep / 10)) });
+          }}
+        >
+          {withCurrent([100, 250, 500, 1000], schedule.endStep).map((v) => (
+            <option key={v} value={v}>
+              {v}
+            </option>
+          ))}
+        </select>
+        <small>
+          Masks recomputed every {schedule.frequency} steps from step {schedule.beginStep}; the
+          sparsity rises along a curve of power {schedule.power}.
+        </small>
+      </label>
+    </>
   );
 }

@@ -5,6 +5,7 @@ import { PipelineStrip } from '../../compress/ui/PipelineStrip';
 import { useStore } from '../../../state/store';
 import { formatPercent } from '../../../ui/format';
 import { recipeFromConfig } from '../shared/fromConfig';
+import type { Recipe } from '../shared/recipe';
 import { remainingMs } from '../shared/progress';
 import { describeRecipe, runModelName } from '../state/runName';
 import { useRuns } from '../state/appRuns';
@@ -23,6 +24,21 @@ const STATUS_LABEL: Record<Run['status'], string> = {
   cancelled: 'cancelled (discarded)',
   failed: 'failed',
 };
+
+/** Fine-tuning: when the masks come (the run's name says only the final pruning). */
+function scheduleNote(r: Recipe): string {
+  if (r.kind !== 'finetune') return '';
+  const s = r.schedule;
+  const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
+  switch (s.kind) {
+    case 'oneshot':
+      return ' (pruned at once, then trained)';
+    case 'constant':
+      return ` (masks recomputed every ${s.frequency} steps)`;
+    case 'polynomial':
+      return ` (sparsity raised ${pct(s.initialSparsity)} → ${pct(s.finalSparsity ?? r.prune.sparsity)} by step ${s.endStep})`;
+  }
+}
 
 function seconds(ms: number): string {
   return ms < 60_000
@@ -69,7 +85,8 @@ function RunPanel() {
       <p data-testid="planned-recipe">
         {planned.ok ? (
           <>
-            Start runs: <b>{describeRecipe(planned.recipe)}</b> on the{' '}
+            Start runs: <b>{describeRecipe(planned.recipe)}</b>
+            {scheduleNote(planned.recipe)} on the{' '}
             {config.dataset === 'mnist' ? 'MNIST' : 'Fashion-MNIST'} {config.arch.toUpperCase()},{' '}
             {planned.recipe.epochs} epoch
             {planned.recipe.epochs > 1 ? 's' : ''}, batch {planned.recipe.batchSize},{' '}
