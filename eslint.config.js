@@ -15,7 +15,15 @@ const NOT_IN_CORE = [
   '@tensorflow/*',
 ];
 
-/** Globals that pure code (src/core, features' shared/) must not touch: it also runs in Node. */
+/** platform/worker modules that run on the main thread: the clients of the workers. */
+const MAIN_THREAD_WORKER_SIDE = [
+  'src/platform/worker/client.ts',
+  'src/platform/worker/runClient.ts',
+  'src/platform/worker/workers.ts',
+  'src/platform/worker/deltaStream.ts',
+];
+
+/** Globals that pure code (platform/shared, features' shared/) must not touch: it also runs in Node. */
 const NOT_PURE_GLOBALS = ['window', 'document', 'navigator', 'self', 'location', 'localStorage'];
 
 export default tseslint.config(
@@ -37,13 +45,15 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/**/*.tsx', 'src/ui/**/*.ts', 'src/state/**/*.ts'],
+    files: ['src/**/*.tsx', 'src/**/ui/**/*.ts', 'src/**/state/**/*.ts'],
     plugins: { 'react-hooks': reactHooks },
     rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error' },
   },
   {
-    // The pure core: plain TypeScript on typed arrays, runnable in Node, the worker and the page.
-    files: ['src/core/**/*.ts'],
+    // The pure parts (ARCHITECTURE.md, path rules): src/platform/shared and every feature's
+    // shared/ are plain TypeScript on typed arrays, runnable in Node, the workers and the page.
+    // They import only other shared code.
+    files: ['src/platform/shared/**/*.ts', 'src/features/*/shared/**/*.ts'],
     languageOptions: { globals: { ...globals.es2022 } },
     rules: {
       'no-restricted-imports': [
@@ -52,14 +62,11 @@ export default tseslint.config(
           patterns: [
             {
               group: NOT_IN_CORE,
-              message: 'src/core is pure: no React, zustand, comlink, recharts or tfjs.',
+              message: 'shared/ is pure: no React, zustand, comlink, recharts or tfjs.',
             },
             {
-              // The tfjs model code, the workers, the state and the UI, wherever they are (but
-              // the features' pure parts may be imported: they compose the config, see
-              // ARCHITECTURE.md's platform/shared; features/model is not src/model).
-              regex: '(^|/)(?<!features/)(model|worker|state|ui)(/|$)',
-              message: 'src/core imports nothing outside src/core but the features’ pure parts.',
+              regex: '(^|/)(worker|state|ui|app|testing)(/|$)',
+              message: 'shared/ imports only other shared/ code (a feature’s or the platform’s).',
             },
           ],
         },
@@ -68,73 +75,65 @@ export default tseslint.config(
     },
   },
   {
-    // A feature's shared/ part is pure like src/core (ARCHITECTURE.md, path rules): it runs in
-    // Node, both workers and the page. It may import src/core and other shared/ code.
-    files: ['src/features/**/shared/**/*.ts'],
-    languageOptions: { globals: { ...globals.es2022 } },
+    // store/ keeps things in IndexedDB (through idb): read by the main thread and the workers
+    // alike, so it has neither React nor tfjs, and imports only shared/ and other store/ code.
+    files: ['src/**/store/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: NOT_IN_CORE, message: 'store/ has no React, zustand, comlink or tfjs.' },
+            {
+              regex: '(^|/)(worker|state|ui|app)(/|$)',
+              message: 'store/ imports shared/ and store/ code only.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Worker code runs tfjs and comlink, never React, the store or the page.
+    files: ['src/**/worker/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
             {
-              group: NOT_IN_CORE,
-              message: 'features/*/shared is pure: no React, zustand, comlink, recharts or tfjs.',
+              group: ['react', 'react-dom', 'react-dom/*', 'zustand', 'zustand/*'],
+              message: 'worker/ code has no React and no store.',
             },
             {
-              group: [
-                '../../../model/*',
-                '../../../worker/*',
-                '../../../state/*',
-                '../../../ui/*',
-                '../worker/*',
-                '../state/*',
-                '../ui/*',
-                '../../*/worker/*',
-                '../../*/state/*',
-                '../../*/ui/*',
-                '**/platform/worker/**',
-                '**/platform/state/**',
-                '**/platform/ui/**',
-                '**/app/**',
-              ],
-              message: 'features/*/shared imports only src/core and other shared/ code.',
+              regex: '(^|/)(state|ui|app)(/|$)',
+              message: 'worker/ code imports shared/, store/ and worker/ code only.',
             },
           ],
         },
       ],
-      'no-restricted-globals': ['error', ...NOT_PURE_GLOBALS],
     },
   },
   {
-    // The main thread never loads tfjs: only the worker and the scripts do.
+    // The main thread never loads tfjs: only the workers and the scripts do.
     files: [
-      'src/ui/**/*.{ts,tsx}',
-      'src/state/**/*.ts',
-      'src/main.tsx',
-      'src/worker/client.ts',
+      'src/app/**/*.{ts,tsx}',
+      'src/platform/ui/**/*.{ts,tsx}',
+      'src/platform/state/**/*.ts',
       'src/features/*/ui/**/*.{ts,tsx}',
       'src/features/*/state/**/*.ts',
+      ...MAIN_THREAD_WORKER_SIDE,
     ],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
+            { group: ['@tensorflow/*'], message: 'tfjs lives in the workers only.' },
             {
-              // src/model is tfjs; features/model (reached as ../../model from a feature) is not.
-              group: [
-                '@tensorflow/*',
-                '**/model/**',
-                '../model/*',
-                '!**/features/model/**',
-                '!../../model/**',
-              ],
-              message: 'tfjs lives in the worker only.',
-            },
-            {
-              // platform/worker is the main thread's side of the workers (clients, no tfjs).
-              group: ['**/worker/*', '!**/worker/client', '!**/platform/worker/*'],
+              // The main thread's side of the workers (clients, no tfjs) is the way in; every
+              // other worker module loads tfjs: import its types only.
+              regex: '(^|/)worker/(?!(client|runClient|workers|deltaStream|fakeWorker)$)',
               allowTypeImports: true,
               message:
                 'Worker modules load tfjs: import their types only (the client is the way in).',

@@ -1,6 +1,6 @@
-import { ARCH_IDS, DATASET_IDS } from '../src/core/catalog';
-import { modelFlops } from '../src/core/flops';
-import type { LayerInfo } from '../src/core/meta';
+import { ARCH_IDS, DATASET_IDS } from '../src/features/model/shared/catalog';
+import { modelFlops } from '../src/features/model/shared/flops';
+import type { LayerInfo } from '../src/features/model/shared/meta';
 import { median, openBench, selectedModels } from './browser';
 
 /**

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { ARCH_IDS, DATASET_IDS } from '../src/core/catalog';
-import { kmeansCluster } from '../src/core/prune/cluster';
+import { ARCH_IDS, DATASET_IDS } from '../src/features/model/shared/catalog';
+import { kmeansCluster } from '../src/features/prune/shared/cluster';
 import { loadShippedModel } from '../src/testing/shipped';
 import { median, openBench, selectedModels } from './browser';
 

@@ -1,4 +1,4 @@
-import { ARCH_IDS, DATASET_IDS } from '../src/core/catalog';
+import { ARCH_IDS, DATASET_IDS } from '../src/features/model/shared/catalog';
 import { median, openBench, selectedModels } from './browser';
 
 /**

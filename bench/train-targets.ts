@@ -24,10 +24,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { DEFAULT_CONFIG } from '../src/core/config';
-import type { WeightQuant } from '../src/core/config';
-import { evaluate } from '../src/model/evaluate';
-import { registerWasmTrainingKernels } from '../src/model/kernels/conv2dBackpropFilter';
+import { DEFAULT_CONFIG } from '../src/platform/shared/config';
+import type { WeightQuant } from '../src/platform/shared/config';
+import { evaluate } from '../src/features/model/worker/evaluate';
+import { registerWasmTrainingKernels } from '../src/features/model/worker/kernels/conv2dBackpropFilter';
 import type { TrainProgress } from '../src/features/train/shared/progress';
 import { RecipeSchema, scratchRecipe, stepsPerEpoch } from '../src/features/train/shared/recipe';
 import type { KdRecipe, Recipe } from '../src/features/train/shared/recipe';

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Regenerates scripts/fixtures/torch-fakequant.json: PyTorch's own answers for the quantization
-maths in src/core/quant, which src/core/quant/torchParity.test.ts checks bit for bit.
+maths in src/features/quantize/shared, which src/features/quantize/shared/torchParity.test.ts checks bit for bit.
 
 The project's tests do not need Python: the fixture is committed and this script only
 regenerates it. Needs PyTorch (e.g. Debian's `apt-get install python3-torch`, torch 1.13):

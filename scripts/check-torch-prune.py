@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Regenerates scripts/fixtures/torch-prune.json: torch.nn.utils.prune's own masks, which
-src/core/prune/torchParity.test.ts compares with ours entry for entry.
+src/features/prune/shared/torchParity.test.ts compares with ours entry for entry.
 
 The project's tests do not need Python: the fixture is committed and this script only
 regenerates it. Needs PyTorch (e.g. Debian's `apt-get install python3-torch`):

@@ -21,8 +21,8 @@ import '@tensorflow/tfjs-backend-wasm';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildCnn, buildMlp, PREPROCESS } from '../src/model/architectures';
-import { registerWasmTrainingKernels } from '../src/model/kernels/conv2dBackpropFilter';
+import { buildCnn, buildMlp, PREPROCESS } from '../src/features/model/worker/architectures';
+import { registerWasmTrainingKernels } from '../src/features/model/worker/kernels/conv2dBackpropFilter';
 import { FASHION_DIR, fashionFilesPresent, readFashion } from './build-data';
 import { IMAGE_SIZE, readShippedSplit, writeJson } from './lib/files';
 import { mulberry32, shuffleInPlace } from './lib/rng';
@@ -368,7 +368,7 @@ async function train(baseSpec: ModelSpec, opts: Options): Promise<void> {
       durationSeconds,
       backend:
         `${tf.getBackend()} (tfjs ${tf.version.tfjs} in Node ${process.version}, 1 thread) with the training kernels of ` +
-        'src/model/kernels/conv2dBackpropFilter.ts (Conv2DBackpropFilter, Conv2DBackpropInput, transposed BatchMatMul)',
+        'src/features/model/worker/kernels/conv2dBackpropFilter.ts (Conv2DBackpropFilter, Conv2DBackpropInput, transposed BatchMatMul)',
     },
     tfjsVersion: tf.version.tfjs,
     createdAt: new Date().toISOString(),

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildCnn, buildMlp } from '../../src/model/architectures';
+import { buildCnn, buildMlp } from '../../src/features/model/worker/architectures';
 import { mulberry32 } from './rng';
 import {
   describeLayers,

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import type { ArchId, DatasetId } from '../core/catalog';
-import { modelId } from '../core/catalog';
-import { DatasetMetaSchema, ModelMetaSchema } from '../core/meta';
-import { chainLayers } from '../model/forward';
-import { imagesToTensor } from '../model/preprocess';
-import { readLayerWeights } from '../model/weights';
-import type { LoadedDataset, LoadedModel } from '../worker/assets';
+import type { ArchId, DatasetId } from '../features/model/shared/catalog';
+import { modelId } from '../features/model/shared/catalog';
+import { DatasetMetaSchema, ModelMetaSchema } from '../features/model/shared/meta';
+import { chainLayers } from '../features/model/worker/forward';
+import { imagesToTensor } from '../features/model/worker/preprocess';
+import { readLayerWeights } from '../features/model/worker/weights';
+import type { LoadedDataset, LoadedModel } from '../platform/worker/assets';
 
 /**
  * Test helpers (Node only): the shipped models and data read straight from public/, in the same

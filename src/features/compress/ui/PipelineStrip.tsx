@@ -1,9 +1,9 @@
 import { useMemo } from 'react';
-import type { View } from '../../../core/config';
-import { pipelineStages } from '../../../core/plan/stages';
-import type { Stage, StageId } from '../../../core/plan/stages';
+import type { View } from '../../../platform/shared/config';
+import { pipelineStages } from '../shared/stages';
+import type { Stage, StageId } from '../shared/stages';
 import type { Technique } from '../../train/shared/settings';
-import { useStore } from '../../../state/store';
+import { useStore } from '../../../platform/state/store';
 
 const TAB_NAME: Record<View, string> = {
   model: 'Model',

@@ -3,13 +3,13 @@ import {
   selectLayer,
   selectWeightInspection,
   selectWeightInspectionCurrent,
-} from '../../../state/selectors';
-import { useStore } from '../../../state/store';
-import { drawnClip, drawnLevels, quantFacts } from './quantFacts';
-import { Fresh } from '../../../ui/Fresh';
-import { Histogram } from '../../../ui/Histogram';
-import type { HistogramSeries } from '../../../ui/Histogram';
-import type { WeightInspection } from '../../../worker/inspect';
+} from '../../../platform/state/selectors';
+import { useStore } from '../../../platform/state/store';
+import { drawnClip, drawnLevels, quantFacts } from '../shared/quantFacts';
+import { Fresh } from '../../../platform/ui/Fresh';
+import { Histogram } from '../../../platform/ui/charts/Histogram';
+import type { HistogramSeries } from '../../../platform/ui/charts/Histogram';
+import type { WeightInspection } from '../shared/inspect';
 
 /**
  * The selected layer's weights before and after quantization, in the same bins, with the grid's

@@ -1,5 +1,5 @@
-import { describePipeline } from '../../../core/plan/pipeline';
-import { QUICK_EVAL_COUNT } from '../../../state/controller';
+import { describePipeline } from '../shared/pipeline';
+import { QUICK_EVAL_COUNT } from '../../../platform/state/controller';
 import {
   selectEvaluation,
   selectQuantEvaluation,
@@ -7,10 +7,10 @@ import {
   selectReport,
   selectReportCurrent,
   selectSummary,
-} from '../../../state/selectors';
-import { useStore } from '../../../state/store';
-import { formatBits, formatInt, formatPercent } from '../../../ui/format';
-import { useDim } from '../../../ui/useDim';
+} from '../../../platform/state/selectors';
+import { useStore } from '../../../platform/state/store';
+import { formatBits, formatInt, formatPercent } from '../../../platform/shared/format';
+import { useDim } from '../../../platform/ui/useDim';
 
 /** The headline: accuracy and size of the compressed model next to the original's. */
 export function QuantSummary() {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG } from '../../../core/config';
-import type { Config } from '../../../core/config';
+import { DEFAULT_CONFIG } from '../../../platform/shared/config';
+import type { Config } from '../../../platform/shared/config';
 import {
   bitSweepCaption,
   prunedModel,

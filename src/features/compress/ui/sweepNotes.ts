@@ -1,12 +1,12 @@
-import type { ActQuant, Config } from '../../../core/config';
-import { specLabel, weightSpec } from '../../../core/plan/quantPlan';
-import { sweepActs } from '../../../state/keys';
-import { OBSERVER_LABEL, percent, plural } from '../../../core/plan/words';
+import type { ActQuant, Config } from '../../../platform/shared/config';
+import { specLabel, weightSpec } from '../shared/quantPlan';
+import { sweepActs } from '../../../platform/state/keys';
+import { OBSERVER_LABEL, percent, plural } from '../shared/words';
 
 /**
  * The captions of the measured sweeps (accuracy vs bit-width, vs sparsity, the sensitivity
  * analysis): what each point really is, from the config, following what the jobs send to the
- * worker (src/state/jobs.ts). Each sweep varies one stage and fixes or drops the others:
+ * worker (src/platform/state/jobs.ts). Each sweep varies one stage and fixes or drops the others:
  *
  * - bit-width sweep: the config's pruning (method, sparsity, per-layer sparsities) stays
  *   underneath; weights are integers at each width with the config's scheme, granularity,

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ARCH_IDS, DATASET_IDS } from '../../../core/catalog';
-import { modelKey } from '../../../core/config';
+import { ARCH_IDS, DATASET_IDS } from './catalog';
+import { modelKey } from '../../../platform/shared/config';
 import {
   formatModelId,
   isModelId,

@@ -1,5 +1,5 @@
-import { ARCH_IDS, DATASET_IDS } from '../../../core/catalog';
-import type { ArchId, DatasetId } from '../../../core/catalog';
+import { ARCH_IDS, DATASET_IDS } from './catalog';
+import type { ArchId, DatasetId } from './catalog';
 
 /**
  * One id scheme for every model the app can open, so the picker, the URL, the loaders and the

@@ -1,5 +1,5 @@
-import type { RawLayerWeights } from '../../../core/weightsFile';
-import { shapeSize } from '../../../core/stats';
+import type { RawLayerWeights } from './weightsFile';
+import { shapeSize } from '../../../platform/shared/stats';
 
 /** What a kept model's layers look like in IndexedDB (see state/trainedStore.ts). */
 export interface StoredLayer {

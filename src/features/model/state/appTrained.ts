@@ -1,9 +1,9 @@
 import { create } from 'zustand';
 import { RecipeSchema } from '../../train/shared/recipe';
 import type { Recipe } from '../../train/shared/recipe';
-import { useStore } from '../../../state/store';
-import { openTrainedStore } from './trainedStore';
-import type { TrainedModelInfo } from './trainedStore';
+import { useStore } from '../../../platform/state/store';
+import { openTrainedStore } from '../store/trainedStore';
+import type { TrainedModelInfo } from '../store/trainedStore';
 
 /**
  * The app's trained-model store (IndexedDB) and the list the model picker shows, refreshed at

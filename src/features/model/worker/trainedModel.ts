@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
-import type { DatasetId } from '../../../core/catalog';
-import type { ModelMeta } from '../../../core/meta';
-import { buildCnn, buildMlp } from '../../../model/architectures';
-import { chainLayers } from '../../../model/forward';
-import { readLayerWeights } from '../../../model/weights';
-import type { LoadedModel } from '../../../worker/assets';
+import type { DatasetId } from '../shared/catalog';
+import type { ModelMeta } from '../shared/meta';
+import { buildCnn, buildMlp } from './architectures';
+import { chainLayers } from './forward';
+import { readLayerWeights } from './weights';
+import type { LoadedModel } from '../../../platform/worker/assets';
 import { architectureOf, layersFromStored } from '../shared/trainedLayers';
 import type { TrainedModelId } from '../shared/modelId';
 import { getTrainedRecord } from './trainedSource';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { openTrainedStore } from '../state/trainedStore';
-import type { TrainedModel, TrainedStore } from '../state/trainedStore';
+import { openTrainedStore } from '../store/trainedStore';
+import type { TrainedModel, TrainedStore } from '../store/trainedStore';
 import type { TrainedModelId } from '../shared/modelId';
 
 /**

@@ -1,11 +1,11 @@
 import { memo, useDeferredValue, useMemo } from 'react';
-import { selectSummary } from '../../../state/selectors';
-import type { Experiment } from '../../../state/store';
-import { useStore } from '../../../state/store';
-import { formatPercent } from '../../../ui/format';
-import { LineChart } from '../../../ui/LineChart';
-import type { LineSeries } from '../../../ui/LineChart';
-import '../../../ui/charts.css';
+import { selectSummary } from '../../../platform/state/selectors';
+import type { Experiment } from '../../../platform/state/store';
+import { useStore } from '../../../platform/state/store';
+import { formatPercent } from '../../../platform/shared/format';
+import { LineChart } from '../../../platform/ui/charts/LineChart';
+import type { LineSeries } from '../../../platform/ui/charts/LineChart';
+import '../../../platform/ui/charts/charts.css';
 
 /** Every configuration measured this session: accuracy against true size. */
 export function ExperimentsScatter() {

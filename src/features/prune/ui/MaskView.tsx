@@ -1,8 +1,8 @@
 import { useEffect, useRef } from 'react';
-import { selectLayer, selectMaskImage, selectMaskImageCurrent } from '../../../state/selectors';
-import { useStore } from '../../../state/store';
-import { Fresh } from '../../../ui/Fresh';
-import { formatInt, formatPercent } from '../../../ui/format';
+import { selectLayer, selectMaskImage, selectMaskImageCurrent } from '../../../platform/state/selectors';
+import { useStore } from '../../../platform/state/store';
+import { Fresh } from '../../../platform/ui/Fresh';
+import { formatInt, formatPercent } from '../../../platform/shared/format';
 
 /**
  * The selected layer's weight matrix, one pixel per weight, on a canvas (235k cells are far too

@@ -1,10 +1,10 @@
-import { CLUSTER_INITS, PRUNE_METHODS, STRUCTURED_BIAS } from '../../../core/config';
-import type { Cluster, Prune, Storage, WeightQuant } from '../../../core/config';
-import { CONTROL_IDS } from '../../../core/plan/stages';
-import { selectReport, selectReportCurrent } from '../../../state/selectors';
+import { CLUSTER_INITS, PRUNE_METHODS, STRUCTURED_BIAS } from '../../../platform/shared/config';
+import type { Cluster, Prune, Storage, WeightQuant } from '../../../platform/shared/config';
+import { CONTROL_IDS } from '../../compress/shared/stages';
+import { selectReport, selectReportCurrent } from '../../../platform/state/selectors';
 import { clusterCodeNote } from './clusterCodeNote';
-import { useStore } from '../../../state/store';
-import { BitsSlider } from '../../../ui/BitsSlider';
+import { useStore } from '../../../platform/state/store';
+import { BitsSlider } from '../../../platform/ui/BitsSlider';
 
 const METHOD_LABEL: Record<Prune['method'], string> = {
   none: 'No pruning',

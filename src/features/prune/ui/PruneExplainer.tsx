@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
-import { selectSummary } from '../../../state/selectors';
-import { useStore } from '../../../state/store';
-import type { LayerSummary } from '../../../worker/engine';
+import { selectSummary } from '../../../platform/state/selectors';
+import { useStore } from '../../../platform/state/store';
+import type { LayerSummary } from '../../../platform/worker/engine';
 
 /** The largest and the smallest weighted layer of the model on screen, named with their shapes. */
 function extremeLayers(layers: readonly LayerSummary[] | null): {

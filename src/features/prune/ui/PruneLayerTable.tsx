@@ -1,7 +1,7 @@
-import { SKIP_LAYER } from '../../../core/config';
-import { selectLayer, selectReport, selectSummary } from '../../../state/selectors';
-import { useStore } from '../../../state/store';
-import { formatBits, formatInt, formatPercent, formatShape } from '../../../ui/format';
+import { SKIP_LAYER } from '../../../platform/shared/config';
+import { selectLayer, selectReport, selectSummary } from '../../../platform/state/selectors';
+import { useStore } from '../../../platform/state/store';
+import { formatBits, formatInt, formatPercent, formatShape } from '../../../platform/shared/format';
 
 const CHOICES = [50, 70, 80, 90, 95, 98, 99];
 

@@ -3,14 +3,14 @@ import {
   selectEvaluation,
   selectPruneSweep,
   selectPruneSweepCurrent,
-} from '../../../state/selectors';
-import type { State } from '../../../state/store';
-import { useStore } from '../../../state/store';
-import { formatPercent } from '../../../ui/format';
-import { LineChart, XMarker, useBaseline } from '../../../ui/LineChart';
-import type { LineSeries, PlotGeometry, ScatterSeries } from '../../../ui/LineChart';
+} from '../../../platform/state/selectors';
+import type { State } from '../../../platform/state/store';
+import { useStore } from '../../../platform/state/store';
+import { formatPercent } from '../../../platform/shared/format';
+import { LineChart, XMarker, useBaseline } from '../../../platform/ui/charts/LineChart';
+import type { LineSeries, PlotGeometry, ScatterSeries } from '../../../platform/ui/charts/LineChart';
 import { pruneSweepCaption } from '../../compress/ui/sweepNotes';
-import { useDim } from '../../../ui/useDim';
+import { useDim } from '../../../platform/ui/useDim';
 
 const X_DOMAIN = [0, 100] as const;
 const X_TICKS = [0, 30, 50, 70, 80, 90, 95, 99];

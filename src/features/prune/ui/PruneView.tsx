@@ -6,7 +6,7 @@ import { PruneSweepChart } from './PruneSweepChart';
 import { QuantHistogram } from '../../compress/ui/QuantHistogram';
 import { PipelineStrip } from '../../compress/ui/PipelineStrip';
 import { QuantSummary } from '../../compress/ui/QuantSummary';
-import { SizeBreakdown } from '../../../ui/SizeBreakdown';
+import { SizeBreakdown } from '../../compress/ui/SizeBreakdown';
 import { SparsityChart } from './SparsityChart';
 
 export function PruneView() {

@@ -1,10 +1,10 @@
 import { memo, useDeferredValue } from 'react';
-import type { LayerSparsity } from '../../../worker/inspect';
-import { selectReport, selectReportCurrent } from '../../../state/selectors';
-import { useStore } from '../../../state/store';
-import { Fresh } from '../../../ui/Fresh';
-import { formatInt, formatPercent } from '../../../ui/format';
-import { PairedBar } from '../../../ui/PairedBar';
+import type { LayerSparsity } from '../../compress/shared/inspect';
+import { selectReport, selectReportCurrent } from '../../../platform/state/selectors';
+import { useStore } from '../../../platform/state/store';
+import { Fresh } from '../../../platform/ui/Fresh';
+import { formatInt, formatPercent } from '../../../platform/shared/format';
+import { PairedBar } from '../../../platform/ui/charts/PairedBar';
 
 /**
  * Sparsity per layer: what each layer lost, next to what it was asked to lose. "Lost" counts every

@@ -3,13 +3,13 @@ import {
   selectActInspection,
   selectActInspectionCurrent,
   selectLayer,
-} from '../../../state/selectors';
-import type { ActQuant } from '../../../core/config';
-import { useStore } from '../../../state/store';
-import { Fresh } from '../../../ui/Fresh';
-import { Histogram } from '../../../ui/Histogram';
-import type { HistogramSeries } from '../../../ui/Histogram';
-import { formatInt, formatNumber, formatPercent } from '../../../ui/format';
+} from '../../../platform/state/selectors';
+import type { ActQuant } from '../../../platform/shared/config';
+import { useStore } from '../../../platform/state/store';
+import { Fresh } from '../../../platform/ui/Fresh';
+import { Histogram } from '../../../platform/ui/charts/Histogram';
+import type { HistogramSeries } from '../../../platform/ui/charts/Histogram';
+import { formatInt, formatNumber, formatPercent } from '../../../platform/shared/format';
 
 /** What the selected layer reads during calibration, and the clip range the observer chose. */
 export function ActivationHistogram() {

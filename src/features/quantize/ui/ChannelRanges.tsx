@@ -3,10 +3,10 @@ import {
   selectLayer,
   selectWeightInspection,
   selectWeightInspectionCurrent,
-} from '../../../state/selectors';
-import { useStore } from '../../../state/store';
-import { Fresh } from '../../../ui/Fresh';
-import { RangeChart } from '../../../ui/RangeChart';
+} from '../../../platform/state/selectors';
+import { useStore } from '../../../platform/state/store';
+import { Fresh } from '../../../platform/ui/Fresh';
+import { RangeChart } from '../../../platform/ui/charts/RangeChart';
 
 /**
  * Per-channel mode: each output channel's own weight range (bar) and scale. Channels with a

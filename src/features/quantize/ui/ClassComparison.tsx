@@ -1,9 +1,9 @@
 import { memo, useDeferredValue, useMemo } from 'react';
-import { selectEvaluation, selectQuantEvaluation, selectSummary } from '../../../state/selectors';
-import { useStore } from '../../../state/store';
-import { perClassAccuracy } from '../../../core/metrics';
-import { formatPercent } from '../../../ui/format';
-import { PairedBar } from '../../../ui/PairedBar';
+import { selectEvaluation, selectQuantEvaluation, selectSummary } from '../../../platform/state/selectors';
+import { useStore } from '../../../platform/state/store';
+import { perClassAccuracy } from '../../../platform/shared/metrics';
+import { formatPercent } from '../../../platform/shared/format';
+import { PairedBar } from '../../../platform/ui/charts/PairedBar';
 
 /** Which classes pay for the compression: per-class accuracy, original vs compressed. */
 export function ClassComparison() {

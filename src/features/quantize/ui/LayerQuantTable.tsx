@@ -1,13 +1,13 @@
 import { memo, useDeferredValue, useMemo } from 'react';
-import { planLayer } from '../../../core/plan/quantPlan';
+import { planLayer } from '../../compress/shared/quantPlan';
 import {
   selectLayer,
   selectLayerErrors,
   selectReport,
   selectSummary,
-} from '../../../state/selectors';
-import { useStore } from '../../../state/store';
-import { formatBits, formatInt, formatNumber } from '../../../ui/format';
+} from '../../../platform/state/selectors';
+import { useStore } from '../../../platform/state/store';
+import { formatBits, formatInt, formatNumber } from '../../../platform/shared/format';
 
 /** Per-layer precision (with overrides), quantization error and size. */
 export function LayerQuantTable() {

@@ -1,10 +1,10 @@
-import { OBSERVERS } from '../../../core/config';
-import type { ActQuant, WeightQuant } from '../../../core/config';
-import { levelCount, quantRange } from '../../../core/quant/qparams';
-import { CONTROL_IDS } from '../../../core/plan/stages';
-import { useStore } from '../../../state/store';
-import { BitsSlider } from '../../../ui/BitsSlider';
-import { withCurrent } from '../../../ui/options';
+import { OBSERVERS } from '../../../platform/shared/config';
+import type { ActQuant, WeightQuant } from '../../../platform/shared/config';
+import { levelCount, quantRange } from '../shared/qparams';
+import { CONTROL_IDS } from '../../compress/shared/stages';
+import { useStore } from '../../../platform/state/store';
+import { BitsSlider } from '../../../platform/ui/BitsSlider';
+import { withCurrent } from '../../../platform/ui/options';
 
 const OBSERVER_LABELS: Record<ActQuant['observer'], string> = {
   minmax: 'MinMax',

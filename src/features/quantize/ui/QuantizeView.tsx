@@ -7,7 +7,7 @@ import { QuantHistogram } from '../../compress/ui/QuantHistogram';
 import { PipelineStrip } from '../../compress/ui/PipelineStrip';
 import { QuantSummary } from '../../compress/ui/QuantSummary';
 import { SensitivityPanel } from './SensitivityPanel';
-import { SizeBreakdown } from '../../../ui/SizeBreakdown';
+import { SizeBreakdown } from '../../compress/ui/SizeBreakdown';
 import { SweepChart } from './SweepChart';
 
 export function QuantizeView() {

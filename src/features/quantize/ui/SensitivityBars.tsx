@@ -1,7 +1,7 @@
 import { memo, useMemo } from 'react';
-import type { SensitivityRow } from '../../../state/store';
-import { labelledTicks, symlogScale } from '../../../ui/symlog';
-import '../../../ui/charts.css';
+import type { SensitivityRow } from '../../../platform/state/store';
+import { labelledTicks, symlogScale } from '../../../platform/ui/charts/symlog';
+import '../../../platform/ui/charts/charts.css';
 
 const BAR_COLORS: Record<number, string> = {
   8: '#2f9e6e',

@@ -1,12 +1,12 @@
 import { useMemo, useState } from 'react';
-import { proposeMixedPrecision } from '../../../core/plan/mixedPrecision';
-import { layerSize, weightSpec } from '../../../core/plan/quantPlan';
-import { SENSITIVITY_BITS } from '../../../state/controller';
-import { sensitivityKey } from '../../../state/keys';
-import { selectSensitivity, selectSummary } from '../../../state/selectors';
-import type { State } from '../../../state/store';
-import { useStore } from '../../../state/store';
-import { formatBits, formatInt } from '../../../ui/format';
+import { proposeMixedPrecision } from '../../compress/shared/mixedPrecision';
+import { layerSize, weightSpec } from '../../compress/shared/quantPlan';
+import { SENSITIVITY_BITS } from '../../../platform/state/controller';
+import { sensitivityKey } from '../../../platform/state/keys';
+import { selectSensitivity, selectSummary } from '../../../platform/state/selectors';
+import type { State } from '../../../platform/state/store';
+import { useStore } from '../../../platform/state/store';
+import { formatBits, formatInt } from '../../../platform/shared/format';
 import { SensitivityBars } from './SensitivityBars';
 import { sensitivityCaption } from '../../compress/ui/sweepNotes';
 

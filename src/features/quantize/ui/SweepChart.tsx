@@ -1,13 +1,13 @@
 import { memo, useDeferredValue, useMemo } from 'react';
-import { SWEEP_BITS } from '../../../state/controller';
-import { selectEvaluation, selectSweep, selectSweepCurrent } from '../../../state/selectors';
-import type { State } from '../../../state/store';
-import { useStore } from '../../../state/store';
-import { formatPercent } from '../../../ui/format';
-import { LineChart, XMarker, useBaseline } from '../../../ui/LineChart';
-import type { LineSeries, PlotGeometry } from '../../../ui/LineChart';
+import { SWEEP_BITS } from '../../../platform/state/controller';
+import { selectEvaluation, selectSweep, selectSweepCurrent } from '../../../platform/state/selectors';
+import type { State } from '../../../platform/state/store';
+import { useStore } from '../../../platform/state/store';
+import { formatPercent } from '../../../platform/shared/format';
+import { LineChart, XMarker, useBaseline } from '../../../platform/ui/charts/LineChart';
+import type { LineSeries, PlotGeometry } from '../../../platform/ui/charts/LineChart';
 import { bitSweepCaption, referencesCaption } from '../../compress/ui/sweepNotes';
-import { useDim } from '../../../ui/useDim';
+import { useDim } from '../../../platform/ui/useDim';
 
 const X_DOMAIN = [1, 8] as const;
 const X_TICKS = [...SWEEP_BITS].reverse();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mulberry32 } from '../../../core/random';
+import { mulberry32 } from '../../../platform/shared/random';
 import { fillBatch, gatherRows, shuffleOrder } from './batches';
 import { remainingMs } from './progress';
 

@@ -1,8 +1,8 @@
-import type { Random } from '../../../core/random';
+import type { Random } from '../../../platform/shared/random';
 
 /**
  * Mini-batches of the training set, on plain arrays: a seeded order per epoch and the x/255
- * scaling of src/model/preprocess.ts (pixels in [0, 1], NHWC, no mean subtraction).
+ * scaling of src/features/model/worker/preprocess.ts (pixels in [0, 1], NHWC, no mean subtraction).
  */
 
 /** A Fisher–Yates shuffle of `order` in place, one draw of `random` per position from the end. */

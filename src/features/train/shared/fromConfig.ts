@@ -1,5 +1,5 @@
-import type { ActQuant, Prune, WeightQuant } from '../../../core/config';
-import type { ArchId, DatasetId } from '../../../core/catalog';
+import type { ActQuant, Prune, WeightQuant } from '../../../platform/shared/config';
+import type { ArchId, DatasetId } from '../../model/shared/catalog';
 import { RecipeSchema } from './recipe';
 import type { Recipe } from './recipe';
 import type { TrainSettings } from './settings';

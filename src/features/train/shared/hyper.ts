@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_SPARSITY } from '../../../core/limits';
+import { MAX_SPARSITY } from '../../../platform/shared/limits';
 
 /**
  * The hyperparameter schemas shared by recipes (recipe.ts) and the Train tab's settings
@@ -23,7 +23,7 @@ const scheduleSparsity = z.number().min(0).max(MAX_SPARSITY);
 
 /**
  * When the pruning masks are computed (steps count optimizer updates from 0, as TFMOT's
- * `UpdatePruningStep`; see src/core/prune/schedule.ts for the semantics):
+ * `UpdatePruningStep`; see src/features/prune/shared/schedule.ts for the semantics):
  * - `oneshot`: once, from the base model's weights, before the first update;
  * - `constant`: TFMOT `ConstantSparsity`: the masks are recomputed from the current weights'
  *   magnitudes at `prune.sparsity` every `frequency` steps from `beginStep` to `endStep`

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PruneSchema, SKIP_LAYER } from '../../../core/config';
-import { appliedSparsity } from '../../../core/prune/schedule';
+import { PruneSchema, SKIP_LAYER } from '../../../platform/shared/config';
+import { appliedSparsity } from '../../prune/shared/schedule';
 import { coreSchedule, finalSparsity, pruneStepAt } from './pruneSchedule';
 import { PruneScheduleSchema } from './hyper';
 

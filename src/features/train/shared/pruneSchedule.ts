@@ -1,17 +1,17 @@
-import type { Prune } from '../../../core/config';
-import { SKIP_LAYER } from '../../../core/config';
+import type { Prune } from '../../../platform/shared/config';
+import { SKIP_LAYER } from '../../../platform/shared/config';
 import {
   constantSparsity,
   polynomialDecay,
   pruningScheduleAt,
   type PruningSchedule,
-} from '../../../core/prune/schedule';
+} from '../../prune/shared/schedule';
 import type { PruneSchedule } from './recipe';
 
 /**
  * Fine-tuning's pruning plan, step by step: at which optimizer steps the masks are recomputed,
  * and with which pruning settings (the pruning lab's `Prune`, its sparsities set to the
- * schedule's value at that step). Uses TFMOT's schedules from src/core/prune/schedule.ts.
+ * schedule's value at that step). Uses TFMOT's schedules from src/features/prune/shared/schedule.ts.
  */
 
 export interface PruneStep {

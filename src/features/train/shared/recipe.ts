@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isTrainedModelId } from '../../model/shared/modelId';
-import { ARCH_IDS, DATASET_IDS } from '../../../core/catalog';
-import { ActQuantSchema, ConfigSchema, PruneSchema, WeightQuantSchema } from '../../../core/config';
+import { ARCH_IDS, DATASET_IDS } from '../../model/shared/catalog';
+import { ActQuantSchema, ConfigSchema, PruneSchema, WeightQuantSchema } from '../../../platform/shared/config';
 import {
   MAX_BATCH_SIZE,
   MAX_EPOCHS,
@@ -27,7 +27,7 @@ export {
 /**
  * Training recipes: the settings of a run (fine-tuning after pruning, quantization-aware
  * training, knowledge distillation). Plain data, validated by zod like the config
- * (src/core/config.ts), every number bounded, so a recipe can travel in a URL and be re-run:
+ * (src/platform/shared/config.ts), every number bounded, so a recipe can travel in a URL and be re-run:
  * the same recipe, base model and data give the same loss curve on the same backend.
  */
 

@@ -2,7 +2,7 @@ import { trainedStore, useTrainedList } from '../../model/state/appTrained';
 import type { Recipe } from '../shared/recipe';
 import type { TrainProgress } from '../shared/progress';
 import type { RunCallbacks } from '../../../platform/worker/runClient';
-import { useStore } from '../../../state/store';
+import { useStore } from '../../../platform/state/store';
 import { createRunsStore } from './runs';
 import { createTrainRunClient } from './trainClient';
 import type { TrainRunClient } from './trainClient';

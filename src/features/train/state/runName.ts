@@ -1,6 +1,6 @@
-import type { DatasetId } from '../../../core/catalog';
-import type { Prune, WeightQuant } from '../../../core/config';
-import { percent } from '../../../core/plan/words';
+import type { DatasetId } from '../../model/shared/catalog';
+import type { Prune, WeightQuant } from '../../../platform/shared/config';
+import { percent } from '../../compress/shared/words';
 import type { Recipe } from '../shared/recipe';
 
 /**

@@ -1,6 +1,6 @@
 import './train.css';
 import { useTrainedList } from '../../model/state/appTrained';
-import { useStore } from '../../../state/store';
+import { useStore } from '../../../platform/state/store';
 import { useRuns } from '../state/appRuns';
 import { describeModel, describeRecipe } from '../state/runName';
 

@@ -1,22 +1,22 @@
 import { memo, useDeferredValue, useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { Config } from '../../../core/config';
-import { specLabel, weightSpec } from '../../../core/plan/quantPlan';
-import { OBSERVER_LABEL } from '../../../core/plan/words';
-import { actKey } from '../../../state/keys';
+import type { Config } from '../../../platform/shared/config';
+import { specLabel, weightSpec } from '../../compress/shared/quantPlan';
+import { OBSERVER_LABEL } from '../../compress/shared/words';
+import { actKey } from '../../../platform/state/keys';
 import {
   selectEvaluation,
   selectSummary,
   selectSweep,
   selectSweepCurrent,
-} from '../../../state/selectors';
-import type { State } from '../../../state/store';
-import { useStore } from '../../../state/store';
-import { LineChart, XMarker, useBaseline } from '../../../ui/LineChart';
-import type { LineSeries, PlotGeometry } from '../../../ui/LineChart';
-import { formatInt, formatPercent } from '../../../ui/format';
+} from '../../../platform/state/selectors';
+import type { State } from '../../../platform/state/store';
+import { useStore } from '../../../platform/state/store';
+import { LineChart, XMarker, useBaseline } from '../../../platform/ui/charts/LineChart';
+import type { LineSeries, PlotGeometry } from '../../../platform/ui/charts/LineChart';
+import { formatInt, formatPercent } from '../../../platform/shared/format';
 import { prunedModel } from '../../compress/ui/sweepNotes';
-import { useDim } from '../../../ui/useDim';
+import { useDim } from '../../../platform/ui/useDim';
 import type { QatRecipe } from '../shared/recipe';
 import { useRuns } from '../state/appRuns';
 import type { Run } from '../state/runs';

@@ -1,14 +1,14 @@
 import { memo, useMemo } from 'react';
-import { LineChart } from '../../../ui/LineChart';
-import type { LineSeries } from '../../../ui/LineChart';
-import { formatPercent } from '../../../ui/format';
-import { niceTicks } from '../../../ui/ticks';
+import { LineChart } from '../../../platform/ui/charts/LineChart';
+import type { LineSeries } from '../../../platform/ui/charts/LineChart';
+import { formatPercent } from '../../../platform/shared/format';
+import { niceTicks } from '../../../platform/ui/charts/ticks';
 import type { TrainProgress } from '../shared/progress';
 import { useRuns } from '../state/appRuns';
 import type { Run } from '../state/runs';
 import { useCurrentRun } from './useCurrentRun';
-import { selectOneShot } from '../../../state/selectors';
-import { useStore } from '../../../state/store';
+import { selectOneShot } from '../../../platform/state/selectors';
+import { useStore } from '../../../platform/state/store';
 
 /** Points of one measure over the steps, in percent; steps where it was not measured are left out. */
 function curve(

@@ -5,12 +5,12 @@ import {
   selectSoftTargets,
   selectSoftTargetsCurrent,
   selectSummary,
-} from '../../../state/selectors';
-import type { State } from '../../../state/store';
-import { useStore } from '../../../state/store';
-import { PairedBar } from '../../../ui/PairedBar';
-import { formatInt } from '../../../ui/format';
-import { useDim } from '../../../ui/useDim';
+} from '../../../platform/state/selectors';
+import type { State } from '../../../platform/state/store';
+import { useStore } from '../../../platform/state/store';
+import { PairedBar } from '../../../platform/ui/charts/PairedBar';
+import { formatInt } from '../../../platform/shared/format';
+import { useDim } from '../../../platform/ui/useDim';
 import { argmax, formatProbability, softmaxT } from '../shared/softmax';
 
 const T1_COLOR = '#8a94a8';

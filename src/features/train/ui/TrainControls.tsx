@@ -1,10 +1,10 @@
-import { actsState, pruneState, weightsState } from '../../../core/plan/stages';
-import { useStore } from '../../../state/store';
+import { actsState, pruneState, weightsState } from '../../compress/shared/stages';
+import { useStore } from '../../../platform/state/store';
 import { OPTIMIZERS } from '../shared/hyper';
 import type { PruneSchedule } from '../shared/hyper';
 import { TECHNIQUES } from '../shared/settings';
 import type { Technique, TrainSettings } from '../shared/settings';
-import { withCurrent } from '../../../ui/options';
+import { withCurrent } from '../../../platform/ui/options';
 
 export const TRAIN_CONTROL_ID = 'control-train-technique';
 

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { mulberry32 } from '../../../core/random';
+import { mulberry32 } from '../../../platform/shared/random';
 import { distillationLoss as reference } from '../shared/kd';
 import { distillationLoss } from './kdLoss';
 

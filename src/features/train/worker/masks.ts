@@ -1,14 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Prune } from '../../../core/config';
-import { ClusterSchema, WeightQuantSchema } from '../../../core/config';
-import type { Mask } from '../../../core/prune/mask';
-import type { LayerWeights } from '../../../model/weights';
-import { compressModel } from '../../../worker/compress';
+import type { Prune } from '../../../platform/shared/config';
+import { ClusterSchema, WeightQuantSchema } from '../../../platform/shared/config';
+import type { Mask } from '../../prune/shared/mask';
+import type { LayerWeights } from '../../model/worker/weights';
+import { compressModel } from '../../compress/shared/compress';
 import type { Net } from './net';
 
 /**
  * Pruning masks during training. They come from the pruning lab's own pipeline
- * (src/worker/compress.ts `compressModel` → src/core/prune `pruneModel`: every method, per-layer
+ * (src/features/compress/shared/compress.ts `compressModel` → src/features/prune/shared `pruneModel`: every method, per-layer
  * overrides, structured pruning's bias rule and its cut inputs) run on the current weights, and
  * are enforced after every optimizer update, w ← w ⊙ m, so that pruned weights stay exactly 0
  * (TFMOT's `prune_low_magnitude` and torch.nn.utils.prune do the same; the optimizer's moments of

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import type { LoadedDataset, LoadedModel } from '../../../worker/assets';
+import type { LoadedDataset, LoadedModel } from '../../../platform/worker/assets';
 import { loadShippedDataset, loadShippedModel } from '../../../testing/shipped';
 import { createNet, disposeNet, forwardNet, readNet, topologyOf } from './net';
 

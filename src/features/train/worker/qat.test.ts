@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { ActQuantSchema } from '../../../core/config';
-import { quantizeWeights } from '../../../core/quant/weights';
-import type { WeightQuantSpec } from '../../../core/quant/weights';
+import { ActQuantSchema } from '../../../platform/shared/config';
+import { quantizeWeights } from '../../quantize/shared/weights';
+import type { WeightQuantSpec } from '../../quantize/shared/weights';
 import { loadShippedDataset, loadShippedModel } from '../../../testing/shipped';
-import type { LoadedDataset, LoadedModel } from '../../../worker/assets';
-import { calibrate } from '../../../worker/calibration';
+import type { LoadedDataset, LoadedModel } from '../../../platform/worker/assets';
+import { calibrate } from '../../quantize/worker/calibration';
 import { steMask } from '../shared/ste';
 import { createNet, disposeNet } from './net';
 import { ActRanges, disposeKernels, quantizeKernels } from './qat';

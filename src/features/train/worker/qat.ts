@@ -1,29 +1,29 @@
 import * as tf from '@tensorflow/tfjs';
-import type { ActQuant, WeightQuant } from '../../../core/config';
-import { layerSpec } from '../../../core/plan/quantPlan';
-import { applyMask } from '../../../core/prune/mask';
-import type { Mask } from '../../../core/prune/mask';
-import { createObserver } from '../../../core/quant/calibration';
-import type { Range } from '../../../core/quant/calibration';
-import { computeQParams } from '../../../core/quant/qparams';
-import { quantizeWeights } from '../../../core/quant/weights';
-import type { WeightQuantSpec } from '../../../core/quant/weights';
-import type { ActQParams } from '../../../model/forward';
-import { imagesToTensor } from '../../../model/preprocess';
+import type { ActQuant, WeightQuant } from '../../../platform/shared/config';
+import { layerSpec } from '../../compress/shared/quantPlan';
+import { applyMask } from '../../prune/shared/mask';
+import type { Mask } from '../../prune/shared/mask';
+import { createObserver } from '../../quantize/shared/calibration';
+import type { Range } from '../../quantize/shared/calibration';
+import { computeQParams } from '../../quantize/shared/qparams';
+import { quantizeWeights } from '../../quantize/shared/weights';
+import type { WeightQuantSpec } from '../../quantize/shared/weights';
+import type { ActQParams } from '../../model/worker/forward';
+import { imagesToTensor } from '../../model/worker/preprocess';
 import { steMask } from '../shared/ste';
 import { forwardNet } from './net';
 import type { Net } from './net';
-import { observerConfig } from '../../../core/quant/observerConfig';
+import { observerConfig } from '../../quantize/shared/observerConfig';
 
 /**
  * Quantization-aware training's two quantizers:
  * - weights: at every step each kernel is read back and quantized on the CPU by the quantization
- *   lab's own code (src/core/quant `quantizeWeights`: MinMax qparams of the current weights per
+ *   lab's own code (src/features/quantize/shared `quantizeWeights`: MinMax qparams of the current weights per
  *   tensor or channel, half-to-even rounding, binary, TWN), so the forward pass runs exactly the
  *   weights post-training quantization would give these float ("shadow") weights; the STE
  *   carries the gradient back to the shadow weights (worker/ste.ts);
  * - activations (optional, bits > 0): the input of every weighted layer, as the lab's W·A path
- *   (src/model/forward.ts). Ranges start from the lab's calibration (its observer on the first
+ *   (src/features/model/worker/forward.ts). Ranges start from the lab's calibration (its observer on the first
  *   `acts.calibration` training images, float model) and then follow each training batch's
  *   min/max as a moving average (c = 0.01, torch's MovingAverageMinMaxObserver used by QAT).
  */

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { fakeQuantAct } from '../../../model/forward';
+import { fakeQuantAct } from '../../model/worker/forward';
 import { steFakeQuantAct, steWeight } from './ste';
 
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { fakeQuantAct } from '../../../model/forward';
-import type { ActQParams } from '../../../model/forward';
+import { fakeQuantAct } from '../../model/worker/forward';
+import type { ActQParams } from '../../model/worker/forward';
 
 /**
  * Straight-through estimators as tfjs ops (tfjs has no stopGradient: `tf.customGrad` supplies
@@ -25,7 +25,7 @@ export function steWeight(w: tf.Tensor, quantized: tf.Tensor, pass: tf.Tensor): 
 
 /**
  * Activation fake-quant with torch's FakeQuantize backward: forward `fakeQuantAct` (the same op
- * as post-training activation quantization, src/model/forward.ts), gradient passed where the
+ * as post-training activation quantization, src/features/model/worker/forward.ts), gradient passed where the
  * unclamped code round(x·fl(1/s)) + z lies in [qmin, qmax].
  */
 export function steFakeQuantAct(x: tf.Tensor, q: ActQParams): tf.Tensor {

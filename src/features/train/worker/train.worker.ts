@@ -1,8 +1,8 @@
 import * as Comlink from 'comlink';
-import { registerWasmTrainingKernels } from '../../../model/kernels/conv2dBackpropFilter';
-import { getDataset, getModel, getTrain } from '../../../worker/assets';
-import { initBackend } from '../../../worker/backend';
-import type { BackendInfo } from '../../../worker/backend';
+import { registerWasmTrainingKernels } from '../../model/worker/kernels/conv2dBackpropFilter';
+import { getDataset, getModel, getTrain } from '../../../platform/worker/assets';
+import { initBackend } from '../../../platform/worker/backend';
+import type { BackendInfo } from '../../../platform/worker/backend';
 import { createTrainApi } from './api';
 import { train } from './trainer';
 import type { TrainHooks } from './trainer';

@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
-import type { ActQuant, WeightQuant } from '../../../core/config';
-import { mulberry32 } from '../../../core/random';
-import type { ActQParams } from '../../../model/forward';
+import type { ActQuant, WeightQuant } from '../../../platform/shared/config';
+import { mulberry32 } from '../../../platform/shared/random';
+import type { ActQParams } from '../../model/worker/forward';
 import { fillBatch, gatherRows, shuffleOrder } from '../shared/batches';
 import type { TrainProgress } from '../shared/progress';
 import type { Recipe } from '../shared/recipe';
@@ -16,7 +16,7 @@ import type { Architecture, BatchBuffers, SessionBase } from './session';
  *
  * A run:
  *  1. builds the net (worker/net.ts) from the base model's topology and trained weights, or for
- *     distillation a seeded student (src/model/architectures.ts `buildMlp`), the base model then
+ *     distillation a seeded student (src/features/model/worker/architectures.ts `buildMlp`), the base model then
  *     being the teacher, whose logits on the training set are computed once (worker/session.ts);
  *  2. measures the starting point, step 0: the one-shot pruned model, the post-training
  *     quantized one (same quantizer, same calibration as the labs), or the untrained student;

@@ -1,0 +1,62 @@
+import type { MouseEvent } from 'react';
+import { useStore } from '../platform/state/store';
+import { Header } from './Header';
+import { ModelPicker } from '../features/model/ui/ModelPicker';
+import { ModelView } from '../features/model/ui/ModelView';
+import { Notices } from './Notices';
+import { QuantControls } from '../features/quantize/ui/QuantControls';
+import { PruneControls } from '../features/prune/ui/PruneControls';
+import { PruneView } from '../features/prune/ui/PruneView';
+import { QuantizeView } from '../features/quantize/ui/QuantizeView';
+import { TAB_PANEL_ID, Tabs, tabId } from './Tabs';
+import { TrainControls } from '../features/train/ui/TrainControls';
+import { TrainView } from '../features/train/ui/TrainView';
+import { MissingTrainedModel } from '../features/train/ui/MissingTrainedModel';
+
+/** The skip link's target: the results (the view tabs and the selected view). */
+const RESULTS_ID = 'results';
+
+/**
+ * The skip link moves the focus itself: following `#results` would replace the URL hash, which
+ * holds the experiment's settings.
+ */
+function skipToResults(e: MouseEvent<HTMLAnchorElement>) {
+  e.preventDefault();
+  document.getElementById(RESULTS_ID)?.focus();
+}
+
+export function App() {
+  const view = useStore((s) => s.config.view);
+  return (
+    <div className="app">
+      <a className="skip-link" href={`#${RESULTS_ID}`} onClick={skipToResults}>
+        Skip to results
+      </a>
+      <Header />
+      <Notices />
+      <div className="layout">
+        <aside className="sidebar" aria-label="Settings">
+          <ModelPicker />
+          <MissingTrainedModel />
+          {view === 'quantize' && <QuantControls />}
+          {view === 'prune' && <PruneControls />}
+          {view === 'train' && <TrainControls />}
+        </aside>
+        <main className="content" id={RESULTS_ID} tabIndex={-1}>
+          <Tabs />
+          <div
+            className="tab-panel"
+            role="tabpanel"
+            id={TAB_PANEL_ID}
+            aria-labelledby={tabId(view)}
+          >
+            {view === 'model' && <ModelView />}
+            {view === 'quantize' && <QuantizeView />}
+            {view === 'prune' && <PruneView />}
+            {view === 'train' && <TrainView />}
+          </div>
+        </main>
+      </div>
+    </div>
+  );
+}

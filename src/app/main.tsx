@@ -1,0 +1,43 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { startController } from '../platform/state/controller';
+import { useStore } from '../platform/state/store';
+import { startUrlSync } from '../platform/state/urlSync';
+import { App } from './App';
+import { useTrainedList } from '../features/model/state/appTrained';
+import { useRuns } from '../features/train/state/appRuns';
+import { createEngineClient, createStatsClient } from '../platform/worker/workers';
+import './styles.css';
+
+const client = createEngineClient((message) =>
+  useStore
+    .getState()
+    .addNotice('error', `The compute worker stopped (${message}); it was restarted.`),
+);
+const statsClient = createStatsClient((message) =>
+  useStore
+    .getState()
+    .addNotice('error', `The statistics worker stopped (${message}); it was restarted.`),
+);
+startUrlSync(useStore);
+// The models trained in this browser, for the picker (and to check a link's trained model).
+void useTrainedList.getState().refresh();
+
+// `?debug` exposes the worker clients and the store to benchmarks and tests (bench/) through the page.
+if (new URLSearchParams(window.location.search).has('debug')) {
+  (window as unknown as { __playground: unknown }).__playground = {
+    client,
+    stats: statsClient,
+    store: useStore,
+    runs: useRuns,
+  };
+}
+startController(useStore, client, statsClient);
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root element');
+createRoot(root).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

@@ -1,0 +1,108 @@
+import { compressKey } from './pipeline';
+import type { CompressSettings } from './pipeline';
+import { distinctLevels, errorStats } from '../../quantize/shared/sqnr';
+import type { QuantErrorStats } from '../../quantize/shared/sqnr';
+import { compressModel } from './compress';
+import type { CompressedModel } from './compress';
+import type { LayerWeights } from '../../model/shared/layerWeights';
+import { Lru } from '../../../platform/shared/lru';
+
+/**
+ * What the compression views need of a model: its id and its trained weights. The tfjs worker's
+ * loaded models have this shape, and so do the stats worker's, which read weights.bin without
+ * tfjs.
+ */
+export interface WeightsSource {
+  readonly meta: { readonly id: string };
+  readonly original: readonly LayerWeights[];
+}
+
+const compressCache = new Lru<CompressedModel>(24);
+
+/** The model's compressed layers under `settings`, computed once per (model, settings). */
+export function compressed(m: WeightsSource, settings: CompressSettings): CompressedModel {
+  const key = `${m.meta.id}|${compressKey(settings)}`;
+  let c = compressCache.get(key);
+  if (!c) {
+    c = compressModel(m.original, settings);
+    compressCache.set(key, c);
+  }
+  return c;
+}
+
+export interface LayerQuantError extends Omit<QuantErrorStats, 'levels'> {
+  readonly name: string;
+  /** Distinct values of the compressed kernel; null for float formats (no grid to count). */
+  readonly levels: number | null;
+}
+
+/** The error stats of layer `index` of `c`, the compressed copy of `m`. */
+function layerError(m: WeightsSource, c: CompressedModel, index: number): LayerQuantError {
+  const w = m.original[index]!;
+  const l = c.layers[index]!;
+  const t = l.tensor;
+  // A weight is clipped when the clamp to [qmin, qmax] changed its code, i.e. it lies more than
+  // half a step outside the grid's end points (closer ones round to the end code anyway).
+  // Binary and ternary saturate by design: no clip count for them.
+  const clip =
+    t && l.spec.kind === 'uniform'
+      ? {
+          clipMin: t.clipMin.map((v, ch) => v - t.scale[ch]! / 2),
+          clipMax: t.clipMax.map((v, ch) => v + t.scale[ch]! / 2),
+        }
+      : undefined;
+  return { name: w.info.name, ...errorStats(w.kernel, l.values, clip), levels: levelsUsed(l) };
+}
+
+const errorCache = new WeakMap<CompressedModel, (LayerQuantError | undefined)[]>();
+
+/** The error stats of one layer under `settings`, computed once per compressed model. */
+export function layerErrorOf(
+  m: WeightsSource,
+  settings: CompressSettings,
+  index: number,
+): LayerQuantError {
+  const c = compressed(m, settings);
+  let errors = errorCache.get(c);
+  if (!errors) {
+    errors = [];
+    errorCache.set(c, errors);
+  }
+  return (errors[index] ??= layerError(m, c, index));
+}
+
+export function layerErrors(m: WeightsSource, settings: CompressSettings): LayerQuantError[] {
+  return m.original.map((_, i) => layerErrorOf(m, settings, i));
+}
+
+/**
+ * Distinct values of a compressed kernel, from its codes where that is exact (a Set over 235k
+ * floats cost ~20 ms of every slider step): per tensor, a code stands for one value, and
+ * clustered weights take their centroids' values (plus 0 where pruned). Float formats have no
+ * grid to count: null.
+ */
+function levelsUsed(l: CompressedModel['layers'][number]): number | null {
+  const t = l.tensor;
+  if (t && t.scale.length === 1) {
+    // One example position per code used by a kept weight; pruned weights are exactly 0.
+    const example = new Int32Array(t.qmax - t.qmin + 1).fill(-1);
+    const { codes, qmin } = t;
+    const mask = l.mask;
+    let pruned = false;
+    for (let i = 0; i < codes.length; i++) {
+      if (mask && mask[i] === 0) pruned = true;
+      else example[codes[i]! - qmin] = i;
+    }
+    const values = new Set<number>();
+    for (const i of example) if (i >= 0) values.add(l.values[i]! === 0 ? 0 : l.values[i]!);
+    if (pruned) values.add(0);
+    return values.size;
+  }
+  if (l.cluster) {
+    let n = 0;
+    for (const c of l.cluster.counts) if (c > 0) n++;
+    return n + (l.mask ? 1 : 0);
+  }
+  if (t) return distinctLevels(l.values);
+  return null;
+}

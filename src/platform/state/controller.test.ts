@@ -1,0 +1,157 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG } from '../shared/config';
+import type { EngineClient } from '../worker/workers';
+import type { Evaluation, ModelSummary } from '../worker/engine';
+import { INSTANT_WAIT_MS, startController } from './controller';
+import { selectEvaluation, selectSummary } from './selectors';
+import { createAppStore } from './store';
+
+/**
+ * The run controller against a fake engine whose calls we resolve by hand: results land under
+ * the key they were computed for, and a result for an older config is never shown as current.
+ */
+interface Pending {
+  method: string;
+  args: unknown[];
+  resolve: (v: unknown) => void;
+}
+
+function fakeClient() {
+  const pending: Pending[] = [];
+  const api = new Proxy(
+    {},
+    {
+      get:
+        (_t, method: string) =>
+        (...args: unknown[]) =>
+          new Promise((resolve) => {
+            if (method === 'init')
+              resolve({
+                name: 'cpu',
+                simd: false,
+                threads: 1,
+                crossOriginIsolated: false,
+                tfjsVersion: 'x',
+                note: null,
+              });
+            else pending.push({ method, args, resolve });
+          }),
+    },
+  );
+  const client = {
+    call: (fn: (a: unknown) => Promise<unknown>) => fn(api),
+  } as unknown as EngineClient;
+  const take = (method: string, match: (args: unknown[]) => boolean = () => true) => {
+    const i = pending.findIndex((p) => p.method === method && match(p.args));
+    if (i < 0)
+      throw new Error(`no pending ${method}; pending: ${pending.map((p) => p.method).join(', ')}`);
+    return pending.splice(i, 1)[0]!;
+  };
+  return { client, pending, take };
+}
+
+const summary = (id: string, testCount = 100) =>
+  ({
+    id,
+    meta: { id },
+    dataset: { test: { count: testCount }, classes: [] },
+    layers: [{ info: { name: 'fc1' } }],
+    totalParams: 1,
+    float32Bits: 32,
+  }) as unknown as ModelSummary;
+const evaluation = (accuracy: number, count: number) =>
+  ({
+    modelId: 'm',
+    accuracy,
+    correct: accuracy * count,
+    count,
+    confusion: new Uint32Array(100),
+    numClasses: 10,
+    ms: 1,
+  }) as Evaluation;
+
+const flush = () => new Promise((r) => setTimeout(r, 0));
+
+describe('run controller', () => {
+  it('loads the model, then streams a quick and a full evaluation', async () => {
+    const store = createAppStore();
+    const { client, take } = fakeClient();
+    startController(store, client, client as never);
+    take('describeModel').resolve(summary('mnist-mlp'));
+    await flush();
+    expect(selectSummary(store.getState())?.id).toBe('mnist-mlp');
+    take('evaluate', (a) => a[3] === 1000).resolve(evaluation(0.9, 1000));
+    await flush();
+    expect(selectEvaluation(store.getState())?.count).toBe(1000);
+    take('evaluate', (a) => a[3] === undefined).resolve(evaluation(0.95, 100));
+    await flush();
+    expect(selectEvaluation(store.getState())?.accuracy).toBe(0.95);
+  });
+
+  it('drops a result computed for a config the user has left', async () => {
+    const store = createAppStore();
+    const { client, take } = fakeClient();
+    startController(store, client, client as never);
+    const first = take('describeModel');
+    store.getState().setArch('cnn'); // the user moves on before the MLP has loaded
+    await flush();
+    const second = take('describeModel', (a) => a[1] === 'cnn');
+    first.resolve(summary('mnist-mlp'));
+    await flush();
+    expect(selectSummary(store.getState())).toBeNull();
+    second.resolve(summary('mnist-cnn'));
+    await flush();
+    expect(selectSummary(store.getState())?.id).toBe('mnist-cnn');
+  });
+
+  it('never shows the previous model’s accuracy as the current one', async () => {
+    const store = createAppStore();
+    const { client, take } = fakeClient();
+    startController(store, client, client as never);
+    take('describeModel').resolve(summary('mnist-mlp'));
+    await flush();
+    take('evaluate', (a) => a[3] === 1000).resolve(evaluation(0.9, 1000));
+    await flush();
+    store.getState().replaceConfig({ ...DEFAULT_CONFIG, dataset: 'fashion' });
+    await flush();
+    expect(selectEvaluation(store.getState())).toBeNull();
+    // The MLP's full evaluation arrives late: it is for another model, so it is not stored as current.
+    take('evaluate', (a) => a[0] === 'mnist' && a[3] === undefined).resolve(evaluation(0.99, 100));
+    await flush();
+    expect(selectEvaluation(store.getState())).toBeNull();
+  });
+
+  it('starts an evaluation only once the instant views of the same change are in', async () => {
+    const store = createAppStore();
+    const engine = fakeClient();
+    const stats = fakeClient();
+    startController(store, engine.client, stats.client as never);
+    engine.take('describeModel').resolve(summary('mnist-mlp'));
+    await flush();
+    store.getState().setView('quantize');
+    await flush();
+    const compressed = (a: unknown[]) => a[4] === 'compressed';
+    // The stats worker has the histogram to draw; the compute worker waits for it.
+    const inspection = stats.take('inspectWeights');
+    expect(engine.pending.some((p) => p.method === 'evaluate' && compressed(p.args))).toBe(false);
+    inspection.resolve({ modelId: 'mnist-mlp', layer: 'fc1' });
+    for (const m of ['layerErrors', 'compressionReport']) stats.take(m).resolve({ modelId: 'm' });
+    await flush();
+    expect(engine.pending.some((p) => p.method === 'evaluate' && compressed(p.args))).toBe(true);
+  });
+
+  it('does not let a slow instant view hold an evaluation back for long', async () => {
+    const store = createAppStore();
+    const engine = fakeClient();
+    const stats = fakeClient();
+    startController(store, engine.client, stats.client as never);
+    engine.take('describeModel').resolve(summary('mnist-mlp'));
+    await flush();
+    store.getState().setView('quantize');
+    await new Promise((r) => setTimeout(r, INSTANT_WAIT_MS + 20));
+    expect(stats.pending.length).toBeGreaterThan(0); // never answered
+    expect(engine.pending.some((p) => p.method === 'evaluate' && p.args[4] === 'compressed')).toBe(
+      true,
+    );
+  });
+});

@@ -1,0 +1,124 @@
+import type { ActQuant, Config } from '../shared/config';
+import { modelKey } from '../shared/config';
+import { compressKey, compressSettings, pruneKey } from '../../features/compress/shared/pipeline';
+import { schemeKey } from '../../features/compress/shared/quantPlan';
+import type { ModelSummary } from '../worker/engine';
+
+/**
+ * Keys of the inputs each result depends on. A result is current only when its key equals the
+ * key computed from the current config: the one rule that keeps stale results off the screen.
+ */
+export { modelKey };
+
+/** The layer actually shown: the configured one if the model has it, else its first layer. */
+export function effectiveLayer(config: Config, summary: ModelSummary | null): string | null {
+  if (!summary) return null;
+  const names = summary.layers.map((l) => l.info.name);
+  if (config.layer !== null && names.includes(config.layer)) return config.layer;
+  return names[0] ?? null;
+}
+
+export function histogramKey(config: Config, layer: string): string {
+  return `${modelKey(config)}|${layer}|${config.bins}`;
+}
+
+export function evaluationKey(config: Config): string {
+  return modelKey(config);
+}
+
+/** Everything that changes the activation quantizers (nothing when they are off). */
+export function actKey(acts: ActQuant): string {
+  return acts.bits === 0
+    ? 'A32'
+    : `A${acts.bits}|${schemeKey(acts)}|${acts.observer}|${acts.percentile}|${acts.calibration}`;
+}
+
+/** The compressed model: pruning, then quantization or clustering, then activations. */
+export function quantEvaluationKey(config: Config): string {
+  return `${modelKey(config)}|${compressKey(compressSettings(config))}|${actKey(config.acts)}`;
+}
+
+export function weightInspectionKey(config: Config, layer: string): string {
+  return `${modelKey(config)}|${compressKey(compressSettings(config))}|${layer}|${config.bins}`;
+}
+
+/** The compressed model's weights, all layers. */
+export function layerErrorsKey(config: Config): string {
+  return `${modelKey(config)}|${compressKey(compressSettings(config))}`;
+}
+
+/** Sizes and sparsity of the compressed model: its weights plus how they are stored. */
+export function reportKey(config: Config): string {
+  const s = config.storage;
+  return `${modelKey(config)}|${compressKey(compressSettings(config))}|${s.format}|${s.indexBits}|${s.huffman}`;
+}
+
+export function maskKey(config: Config, layer: string): string {
+  return `${modelKey(config)}|${pruneKey(config)}|${layer}`;
+}
+
+/**
+ * The accuracy-vs-sparsity sweep varies the sparsity and compares methods, on float32 weights:
+ * it depends only on the model, the N:M pattern, the norm and bias rule, and the seed.
+ */
+export function pruneSweepKey(config: Config): string {
+  const p = config.prune;
+  return `${modelKey(config)}|${p.method}|${p.norm}|${p.structuredBias}|${p.pattern}|${config.seed}`;
+}
+
+/** The activation histogram is shown for the current calibration settings, even while off. */
+export function actInspectionKey(config: Config, layer: string): string {
+  const a = config.acts;
+  return `${modelKey(config)}|${a.bits}|${schemeKey(a)}|${a.observer}|${a.percentile}|${a.calibration}|${layer}|${config.bins}`;
+}
+
+/** The bit-width sweep varies the bits, so they are not part of its key; overrides are ignored. */
+export function sweepKey(config: Config): string {
+  const w = config.weights;
+  const acts = sweepWithActs(config) ? actKey(sweepActs(config.acts)) : 'weights-only';
+  return `${modelKey(config)}|${pruneKey(config)}|${schemeKey(w)}|${w.granularity}|${w.rounding}|${w.ternary}|${config.seed}|${acts}`;
+}
+
+/**
+ * Whether the bit-width sweep also measures its weights + activations curve: the Quantize tab
+ * always draws it; the Train tab's PTQ-vs-QAT chart only when activations are quantized (else
+ * it would be a second evaluation per point that nothing draws, competing with the training run).
+ */
+export function sweepWithActs(config: Pick<Config, 'view' | 'acts'>): boolean {
+  return config.view !== 'train' || config.acts.bits > 0;
+}
+
+/** Activations of the W+A sweep curve: the configured ones, or 8-bit if they are off. */
+export function sweepActs(acts: ActQuant): ActQuant {
+  return acts.bits === 0 ? { ...acts, bits: 8 } : acts;
+}
+
+export function sensitivityKey(config: Config): string {
+  const w = config.weights;
+  return `${modelKey(config)}|${pruneKey(config)}|${schemeKey(w)}|${w.granularity}|${w.rounding}|${w.ternary}|${config.seed}`;
+}
+
+/**
+ * The test image the distillation view shows: the configured one, within the current test set
+ * (a link may name image 9,000 of Fashion-MNIST's 10,000 and the picker then switch to MNIST's
+ * 2,000). Null until the model is described.
+ */
+export function kdImageIndex(config: Config, summary: ModelSummary | null): number | null {
+  if (!summary) return null;
+  return Math.max(0, Math.min(config.train.kdImage, summary.dataset.test.count - 1));
+}
+
+/** The teacher's logits for one test image: the model and the image (T is applied on the page). */
+export function softTargetsKey(config: Config, index: number): string {
+  return `${modelKey(config)}|kd|${index}`;
+}
+
+/** The test images the trained model misclassifies: the model alone. */
+export function misclassifiedKey(config: Config): string {
+  return `${modelKey(config)}|misclassified`;
+}
+
+/** Fine-tuning's one-shot reference: the model, its pruning, float32 weights. */
+export function oneShotKey(config: Config): string {
+  return `${modelKey(config)}|${pruneKey(config)}|oneshot-f32`;
+}

@@ -1,0 +1,279 @@
+import { create } from 'zustand';
+import type { ArchId, DatasetId } from '../../features/model/shared/catalog';
+import { DEFAULT_CONFIG } from '../shared/config';
+import type { ActQuant, Cluster, Config, Prune, Storage, View, WeightQuant } from '../shared/config';
+import { resetPipeline, resetStage } from '../../features/compress/shared/stages';
+import type { TrainSettings } from '../../features/train/shared/settings';
+import type { TrainedModelId } from '../../features/model/shared/modelId';
+import type { StageId } from '../../features/compress/shared/stages';
+import type { BackendInfo } from '../worker/backend';
+import type {
+  Evaluation,
+  LayerHistogram,
+  Misclassified,
+  ModelSummary,
+  SoftTargets,
+} from '../worker/engine';
+import type { ActInspection } from '../../features/quantize/worker/calibration';
+import type {
+  CompressionReport,
+  LayerErrors,
+  MaskImage,
+  WeightInspection,
+} from '../../features/compress/shared/inspect';
+
+/**
+ * Results carry the key of the config they were computed from: a result whose key differs from
+ * the current config's is stale and is never shown as current (see selectors.ts).
+ */
+export interface Keyed<T> {
+  readonly key: string;
+  readonly data: T;
+}
+
+export interface Notice {
+  readonly id: number;
+  readonly kind: 'warning' | 'error';
+  readonly text: string;
+}
+
+/** One point of the accuracy-vs-bit-width sweep. */
+export interface SweepPoint {
+  readonly bits: number;
+  /** Weight-only PTQ accuracy at `bits`. */
+  readonly weightOnly: number | null;
+  /** Weights at `bits` and activations at the sweep's activation bits. */
+  readonly weightAct: number | null;
+}
+
+export interface Sweep {
+  readonly actBits: number;
+  readonly points: readonly SweepPoint[];
+  /** Weight-only accuracy with float16 and bfloat16 weights: the 16-bit reference points. */
+  readonly references: Readonly<Partial<Record<'float16' | 'bfloat16', number>>>;
+  readonly done: boolean;
+}
+
+/** Accuracy when one layer alone is quantized, per candidate bit-width. */
+export interface SensitivityRow {
+  readonly layer: string;
+  /** bits → accuracy (fraction) on the full test set. */
+  readonly accuracy: Readonly<Record<number, number>>;
+}
+
+export interface Sensitivity {
+  readonly candidates: readonly number[];
+  /** Accuracy with every layer float32 on the same pipeline (pruning included): drops are from it. */
+  readonly reference: number;
+  readonly rows: readonly SensitivityRow[];
+  readonly done: boolean;
+}
+
+/** One point of the accuracy-vs-sparsity sweep: accuracy per method at this sparsity. */
+export interface PruneSweepPoint {
+  readonly sparsity: number;
+  readonly accuracy: Readonly<Record<string, number>>;
+}
+
+export interface PruneSweep {
+  readonly methods: readonly string[];
+  readonly points: readonly PruneSweepPoint[];
+  /** N:M patterns have a fixed sparsity: one point each. */
+  readonly nm: readonly { pattern: string; sparsity: number; accuracy: number }[];
+  readonly done: boolean;
+}
+
+/** A configuration the user measured this session: accuracy against true size. */
+export interface Experiment {
+  readonly key: string;
+  readonly model: string;
+  readonly label: string;
+  readonly accuracy: number;
+  readonly sizeBits: number;
+  readonly float32Bits: number;
+}
+
+export interface Results {
+  summary: Keyed<ModelSummary> | null;
+  histogram: Keyed<LayerHistogram> | null;
+  /** The trained model's accuracy: a quick estimate on a subset, then the full test set. */
+  evaluation: Keyed<Evaluation> | null;
+  /** The compressed model's accuracy, streamed the same way. */
+  quantEvaluation: Keyed<Evaluation> | null;
+  weightInspection: Keyed<WeightInspection> | null;
+  /** SQNR, MSE and levels of every layer of the compressed model. */
+  layerErrors: Keyed<LayerErrors> | null;
+  actInspection: Keyed<ActInspection> | null;
+  sweep: Keyed<Sweep> | null;
+  sensitivity: Keyed<Sensitivity> | null;
+  report: Keyed<CompressionReport> | null;
+  maskImage: Keyed<MaskImage> | null;
+  pruneSweep: Keyed<PruneSweep> | null;
+  /** Distillation: one test image and the teacher's logits for it (the Train tab). */
+  softTargets: Keyed<SoftTargets> | null;
+  /** Distillation: the test images the teacher misclassifies. */
+  misclassified: Keyed<Misclassified> | null;
+  /**
+   * Fine-tuning's reference: the model pruned one-shot by the pipeline's pruning stage, float32,
+   * no retraining (the Train tab draws it beside the fine-tuning curve).
+   */
+  oneShot: Keyed<Evaluation> | null;
+}
+
+export interface State extends Results {
+  config: Config;
+  backend: BackendInfo | null;
+  /** Key of the sensitivity analysis the user asked for ('' = none). */
+  sensitivityRequest: string;
+  /** Names of results being computed right now. */
+  busy: ReadonlySet<keyof Results>;
+  notices: Notice[];
+  /** Every compressed configuration measured this session, newest last (capped). */
+  experiments: Experiment[];
+}
+
+export interface Actions {
+  setDataset: (dataset: DatasetId) => void;
+  setArch: (arch: ArchId) => void;
+  /**
+   * Works on a model trained in this browser (null: back to the shipped `arch`); `dataset` and
+   * `arch` are the ones it was trained from.
+   */
+  pickTrainedModel: (
+    id: TrainedModelId | null,
+    dataset: DatasetId,
+    arch: ArchId,
+    recipe?: string | null,
+  ) => void;
+  setView: (view: View) => void;
+  selectLayer: (layer: string) => void;
+  setBins: (bins: number) => void;
+  setWeightQuant: (patch: Partial<WeightQuant>) => void;
+  setActQuant: (patch: Partial<ActQuant>) => void;
+  setPrune: (patch: Partial<Prune>) => void;
+  /** null removes the override; SKIP_LAYER leaves the layer dense. */
+  setPruneOverride: (layer: string, sparsity: number | null) => void;
+  setCluster: (patch: Partial<Cluster>) => void;
+  setStorage: (patch: Partial<Storage>) => void;
+  setTrain: (patch: Partial<TrainSettings>) => void;
+  recordExperiment: (e: Experiment) => void;
+  /** bits = null removes the override; 0 keeps the layer float32. */
+  setLayerOverride: (layer: string, bits: number | null) => void;
+  replaceOverrides: (overrides: Config['overrides']) => void;
+  requestSensitivity: (key: string) => void;
+  /** Turns one pipeline stage off (see core/plan/stages.ts). */
+  resetStage: (id: StageId) => void;
+  /** Back to the trained model: every stage off. */
+  resetPipeline: () => void;
+  /** Replaces the whole config (from a link). */
+  replaceConfig: (config: Config) => void;
+  addNotice: (kind: Notice['kind'], text: string) => void;
+  dismissNotice: (id: number) => void;
+}
+
+export const initialState: State = {
+  config: DEFAULT_CONFIG,
+  backend: null,
+  summary: null,
+  histogram: null,
+  evaluation: null,
+  quantEvaluation: null,
+  weightInspection: null,
+  actInspection: null,
+  sweep: null,
+  sensitivity: null,
+  report: null,
+  maskImage: null,
+  layerErrors: null,
+  pruneSweep: null,
+  softTargets: null,
+  misclassified: null,
+  oneShot: null,
+  sensitivityRequest: '',
+  experiments: [],
+  busy: new Set(),
+  notices: [],
+};
+
+let nextNoticeId = 1;
+
+/** Another model has other layers: per-layer choices do not carry over. */
+function withoutLayerSettings(c: Config): Config {
+  return { ...c, layer: null, overrides: {}, prune: { ...c.prune, overrides: {} } };
+}
+
+/** A new store (the app has one, `useStore`; tests make their own). */
+export const createAppStore = () =>
+  create<State & Actions>()((set) => ({
+    ...initialState,
+    // A new model has other layers: the layer selection and per-layer overrides are reset.
+    setDataset: (dataset) =>
+      set((s) => ({
+        config: withoutLayerSettings({ ...s.config, dataset, trained: null, trainedRecipe: null }),
+      })),
+    setArch: (arch) =>
+      set((s) => ({
+        config: withoutLayerSettings({ ...s.config, arch, trained: null, trainedRecipe: null }),
+      })),
+    pickTrainedModel: (id, dataset, arch, recipe = null) =>
+      set((s) => ({
+        config: withoutLayerSettings({
+          ...s.config,
+          trained: id,
+          trainedRecipe: id === null ? null : recipe,
+          dataset,
+          arch,
+        }),
+      })),
+    setView: (view) => set((s) => ({ config: { ...s.config, view } })),
+    selectLayer: (layer) => set((s) => ({ config: { ...s.config, layer } })),
+    setBins: (bins) => set((s) => ({ config: { ...s.config, bins } })),
+    setWeightQuant: (patch) =>
+      set((s) => ({ config: { ...s.config, weights: { ...s.config.weights, ...patch } } })),
+    setActQuant: (patch) =>
+      set((s) => ({ config: { ...s.config, acts: { ...s.config.acts, ...patch } } })),
+    setLayerOverride: (layer, bits) =>
+      set((s) => {
+        const overrides = { ...s.config.overrides };
+        if (bits === null) delete overrides[layer];
+        else overrides[layer] = bits;
+        return { config: { ...s.config, overrides } };
+      }),
+    setPrune: (patch) =>
+      set((s) => ({ config: { ...s.config, prune: { ...s.config.prune, ...patch } } })),
+    setPruneOverride: (layer, sparsity) =>
+      set((s) => {
+        const overrides = { ...s.config.prune.overrides };
+        if (sparsity === null) delete overrides[layer];
+        else overrides[layer] = sparsity;
+        return { config: { ...s.config, prune: { ...s.config.prune, overrides } } };
+      }),
+    setCluster: (patch) =>
+      set((s) => ({ config: { ...s.config, cluster: { ...s.config.cluster, ...patch } } })),
+    setStorage: (patch) =>
+      set((s) => ({ config: { ...s.config, storage: { ...s.config.storage, ...patch } } })),
+    setTrain: (patch) =>
+      set((s) => ({ config: { ...s.config, train: { ...s.config.train, ...patch } } })),
+    recordExperiment: (e) =>
+      set((s) =>
+        s.experiments.some((x) => x.key === e.key)
+          ? s
+          : { experiments: [...s.experiments, e].slice(-200) },
+      ),
+    replaceOverrides: (overrides) => set((s) => ({ config: { ...s.config, overrides } })),
+    requestSensitivity: (key) => set({ sensitivityRequest: key }),
+    resetStage: (id) => set((s) => ({ config: resetStage(s.config, id) })),
+    resetPipeline: () => set((s) => ({ config: resetPipeline(s.config) })),
+    replaceConfig: (config) => set({ config }),
+    addNotice: (kind, text) =>
+      set((s) =>
+        s.notices.some((n) => n.text === text)
+          ? s
+          : { notices: [...s.notices, { id: nextNoticeId++, kind, text }].slice(-6) },
+      ),
+    dismissNotice: (id) => set((s) => ({ notices: s.notices.filter((n) => n.id !== id) })),
+  }));
+
+export const useStore = createAppStore();
+
+export type Store = typeof useStore;

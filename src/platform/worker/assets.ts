@@ -1,0 +1,159 @@
+import * as tf from '@tensorflow/tfjs';
+import type { ArchId, DatasetId } from '../../features/model/shared/catalog';
+import type { ModelArch } from '../shared/config';
+import { isTrainedModelId } from '../../features/model/shared/modelId';
+import { loadTrainedModel } from '../../features/model/worker/trainedModel';
+import { modelId } from '../../features/model/shared/catalog';
+import { DatasetMetaSchema, ModelMetaSchema } from '../../features/model/shared/meta';
+import type { DatasetMeta, ModelMeta } from '../../features/model/shared/meta';
+import { chainLayers } from '../../features/model/worker/forward';
+import { imagesToTensor } from '../../features/model/worker/preprocess';
+import { readLayerWeights, setKernels } from '../../features/model/worker/weights';
+import type { LayerWeights } from '../../features/model/worker/weights';
+
+/**
+ * The worker's loaded assets: datasets (decoded once into tensors) and models, each cached by id.
+ * Everything is fetched from the app's own origin.
+ */
+
+export interface LoadedDataset {
+  meta: DatasetMeta;
+  testX: tf.Tensor4D;
+  testLabels: Uint8Array;
+  /** Training images, loaded on first use (calibration, fine-tuning). */
+  train: Promise<{ x: Uint8Array; labels: Uint8Array }> | null;
+}
+
+export interface LoadedModel {
+  model: tf.LayersModel;
+  /** The model's layers in order (sequential stacks only). */
+  layers: tf.layers.Layer[];
+  meta: ModelMeta;
+  dataset: DatasetId;
+  /** Private copies of the trained weights: the model's variables may hold quantized ones. */
+  original: LayerWeights[];
+  /** Key of the weights currently in the model's variables ('' = the original ones). */
+  applied: string;
+}
+
+/** Where the app is served from: data and models are fetched from the same origin only. */
+const baseUrl = () => new URL(import.meta.env.BASE_URL, self.location.origin);
+
+export async function fetchBytes(path: string): Promise<Uint8Array> {
+  const res = await fetch(new URL(path, baseUrl()));
+  if (!res.ok) throw new Error(`Could not load ${path}: HTTP ${res.status}.`);
+  return new Uint8Array(await res.arrayBuffer());
+}
+
+async function fetchJson(path: string): Promise<unknown> {
+  const bytes = await fetchBytes(path);
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes)) as unknown;
+  } catch {
+    throw new Error(`${path} is not valid JSON.`);
+  }
+}
+
+const datasets = new Map<DatasetId, Promise<LoadedDataset>>();
+const models = new Map<string, Promise<LoadedModel>>();
+
+function cached<K, V>(map: Map<K, Promise<V>>, key: K, load: () => Promise<V>): Promise<V> {
+  let p = map.get(key);
+  if (!p) {
+    p = load();
+    // A failed load is forgotten, so the next request tries again.
+    p.catch(() => map.delete(key));
+    map.set(key, p);
+  }
+  return p;
+}
+
+async function loadDataset(id: DatasetId): Promise<LoadedDataset> {
+  const parsed = DatasetMetaSchema.safeParse(await fetchJson(`data/${id}/meta.json`));
+  if (!parsed.success) throw new Error(`data/${id}/meta.json does not describe a dataset.`);
+  const meta = parsed.data;
+  const [pixels, labels] = await Promise.all([
+    fetchBytes(`data/${id}/test-images.u8`),
+    fetchBytes(`data/${id}/test-labels.u8`),
+  ]);
+  const [h, w, c] = meta.imageShape;
+  const n = meta.test.count;
+  if (pixels.length !== n * h * w * c || labels.length !== n) {
+    throw new Error(
+      `data/${id}: expected ${n} test images, the files hold ${labels.length} labels and ${pixels.length} pixel bytes.`,
+    );
+  }
+  return {
+    meta,
+    testX: imagesToTensor(pixels, n, meta.imageShape),
+    testLabels: labels,
+    train: null,
+  };
+}
+
+export function getDataset(id: DatasetId): Promise<LoadedDataset> {
+  return cached(datasets, id, () => loadDataset(id));
+}
+
+/** The training split's raw pixels and labels, fetched once. */
+export function getTrain(d: LoadedDataset): Promise<{ x: Uint8Array; labels: Uint8Array }> {
+  if (!d.train) {
+    const id = d.meta.id;
+    d.train = Promise.all([
+      fetchBytes(`data/${id}/train-images.u8`),
+      fetchBytes(`data/${id}/train-labels.u8`),
+    ]).then(([x, labels]) => {
+      const [h, w, c] = d.meta.imageShape;
+      if (x.length !== labels.length * h * w * c)
+        throw new Error(`data/${id}: training images and labels disagree.`);
+      return { x, labels };
+    });
+    d.train.catch(() => (d.train = null));
+  }
+  return d.train;
+}
+
+async function loadModel(dataset: DatasetId, arch: ArchId): Promise<LoadedModel> {
+  const id = modelId(dataset, arch);
+  const parsed = ModelMetaSchema.safeParse(await fetchJson(`models/${id}/meta.json`));
+  if (!parsed.success) throw new Error(`models/${id}/meta.json does not describe a model.`);
+  const model = await tf.loadLayersModel(new URL(`models/${id}/model.json`, baseUrl()).href);
+  return {
+    model,
+    layers: chainLayers(model),
+    meta: parsed.data,
+    dataset,
+    original: await readLayerWeights(model),
+    applied: '',
+  };
+}
+
+/** A shipped model, or one trained in this browser (kept in IndexedDB) when `arch` is its id. */
+export function getModel(dataset: DatasetId, arch: ModelArch): Promise<LoadedModel> {
+  if (isTrainedModelId(arch))
+    return cached(models, arch, async () =>
+      loadTrainedModel(dataset, arch, (await getDataset(dataset)).meta.test.count),
+    );
+  return cached(models, modelId(dataset, arch), () => loadModel(dataset, arch));
+}
+
+export function findLayer(m: LoadedModel, name: string): LayerWeights {
+  const layer = m.original.find((w) => w.info.name === name);
+  if (!layer) throw new Error(`Model ${m.meta.id} has no layer "${name}".`);
+  return layer;
+}
+
+/**
+ * Puts `kernels` and `biases` (by layer name; missing ones get their original values) into the
+ * model's variables, unless weights with the same key are already there.
+ */
+export function applyKernels(
+  m: LoadedModel,
+  key: string,
+  kernels: ReadonlyMap<string, Float32Array> | null,
+  biases: ReadonlyMap<string, Float32Array> | null,
+): void {
+  if (m.applied === key) return;
+  setKernels(m.model, m.original, kernels, biases);
+  m.applied = key;
+}

@@ -1,0 +1,237 @@
+import * as tf from '@tensorflow/tfjs';
+import * as Comlink from 'comlink';
+import type { DatasetId } from '../../features/model/shared/catalog';
+import type { ModelArch } from '../shared/config';
+import type { ActQuant } from '../shared/config';
+import { histogram } from '../shared/histogram';
+import type { DatasetMeta, LayerInfo, ModelMeta } from '../../features/model/shared/meta';
+import { tensorStats } from '../shared/stats';
+import type { TensorStats } from '../shared/stats';
+import { evaluate as evaluateModel } from '../../features/model/worker/evaluate';
+import { forward } from '../../features/model/worker/forward';
+import { findLayer, getDataset, getModel } from './assets';
+import { initBackend } from './backend';
+import type { BackendInfo } from './backend';
+import { actQuantizers, inspectActivations } from '../../features/quantize/worker/calibration';
+import type { ActInspection } from '../../features/quantize/worker/calibration';
+import { applySettings } from '../../features/compress/worker/apply';
+import type { CompressSettings } from '../../features/compress/shared/pipeline';
+import { misclassifiedOf, softTargetsOf } from '../../features/train/worker/softTargets';
+import type { Misclassified, SoftTargets } from '../../features/train/worker/softTargets';
+
+export type { Misclassified, SoftTargets } from '../../features/train/worker/softTargets';
+
+/**
+ * The compute engine: the only place tfjs lives. Everything it returns is plain data (numbers,
+ * strings, typed arrays it owns and transfers), so the main thread never holds a tensor.
+ */
+
+export interface LayerSummary {
+  readonly info: LayerInfo;
+  readonly kernel: TensorStats;
+  readonly bias: TensorStats | null;
+}
+
+export interface ModelSummary {
+  readonly id: string;
+  readonly meta: ModelMeta;
+  readonly dataset: DatasetMeta;
+  readonly layers: readonly LayerSummary[];
+  readonly totalParams: number;
+  /** Size of the weights stored as float32: 32 bits per parameter. */
+  readonly float32Bits: number;
+}
+
+export interface LayerHistogram {
+  readonly modelId: string;
+  readonly layer: string;
+  readonly min: number;
+  readonly max: number;
+  readonly binWidth: number;
+  readonly counts: Uint32Array;
+}
+
+/** What to evaluate: the original model, or one with quantized weights and/or activations. */
+export interface EvalRequest {
+  /** null = the trained float32 weights. */
+  readonly weights: CompressSettings | null;
+  /** null or bits = 0: activations stay float. */
+  readonly acts: ActQuant | null;
+}
+
+export interface Evaluation {
+  readonly modelId: string;
+  readonly accuracy: number;
+  readonly correct: number;
+  readonly count: number;
+  /** Row-major k×k, rows = true class. */
+  readonly confusion: Uint32Array;
+  readonly numClasses: number;
+  readonly ms: number;
+}
+
+let backendPromise: Promise<BackendInfo> | null = null;
+
+function ensureBackend(): Promise<BackendInfo> {
+  backendPromise ??= initBackend();
+  return backendPromise;
+}
+
+/**
+ * Evaluation and calibration load weights into the model's variables and then await: two of them
+ * interleaving would evaluate one config's weights under another's name. They run one at a time,
+ * in arrival order. (Weight inspection never touches the model, so it does not wait.)
+ */
+let modelLock: Promise<unknown> = Promise.resolve();
+function exclusive<T>(fn: () => Promise<T>): Promise<T> {
+  const run = modelLock.then(fn, fn);
+  modelLock = run.catch(() => undefined);
+  return run;
+}
+
+/**
+ * "Latest wins" per channel: a queued job whose channel has seen a newer request by the time its
+ * turn comes is dropped, so dragging a slider across six values runs one evaluation, not six.
+ * The rejection is named CancelledError: the client treats it as a cancellation, not a failure.
+ */
+const latest = new Map<string, number>();
+let ticket = 0;
+function supersedable<T>(channel: string | undefined, fn: () => Promise<T>): Promise<T> {
+  if (channel === undefined) return exclusive(fn);
+  const mine = ++ticket;
+  latest.set(channel, mine);
+  return exclusive(() => {
+    if (latest.get(channel) !== mine) {
+      const e = new Error(`Superseded by a newer ${channel} request`);
+      e.name = 'CancelledError';
+      return Promise.reject(e);
+    }
+    return fn();
+  });
+}
+
+async function loaded(dataset: DatasetId, arch: ModelArch) {
+  await ensureBackend();
+  return Promise.all([getModel(dataset, arch), getDataset(dataset)]);
+}
+
+export const engine = {
+  /** Starts tfjs on the best available backend. Idempotent. */
+  init(): Promise<BackendInfo> {
+    return ensureBackend();
+  },
+
+  /** Loads a shipped model (and its test set) and describes its layers. */
+  async describeModel(dataset: DatasetId, arch: ModelArch): Promise<ModelSummary> {
+    const [m, d] = await loaded(dataset, arch);
+    const layers = m.original.map((w) => ({
+      info: w.info,
+      kernel: tensorStats(w.kernel),
+      bias: w.bias ? tensorStats(w.bias) : null,
+    }));
+    const totalParams = layers.reduce((a, l) => a + l.info.params, 0);
+    return {
+      id: m.meta.id,
+      meta: m.meta,
+      dataset: d.meta,
+      layers,
+      totalParams,
+      float32Bits: 32 * totalParams,
+    };
+  },
+
+  /** Histogram of one layer's trained kernel weights, binned here so the chart only draws. */
+  async layerHistogram(
+    dataset: DatasetId,
+    arch: ModelArch,
+    layer: string,
+    bins: number,
+  ): Promise<LayerHistogram> {
+    const [m] = await loaded(dataset, arch);
+    const h = histogram(findLayer(m, layer).kernel, { bins });
+    const result: LayerHistogram = {
+      modelId: m.meta.id,
+      layer,
+      min: h.min,
+      max: h.max,
+      binWidth: h.binWidth,
+      counts: h.counts,
+    };
+    return Comlink.transfer(result, [h.counts.buffer]);
+  },
+
+  /** Calibration data and clip range of one layer's input activations. */
+  async inspectActivations(
+    dataset: DatasetId,
+    arch: ModelArch,
+    acts: ActQuant,
+    layer: string,
+    bins: number,
+  ): Promise<ActInspection> {
+    const [m, d] = await loaded(dataset, arch);
+    const r = await exclusive(() => inspectActivations(m, d, acts, layer, bins));
+    return Comlink.transfer(r, [r.counts.buffer]);
+  },
+
+  /**
+   * Test accuracy over the first `limit` test examples (all by default) of the trained model or,
+   * with a request, of the compressed one.
+   */
+  async evaluate(
+    dataset: DatasetId,
+    arch: ModelArch,
+    request: EvalRequest | null = null,
+    limit?: number,
+    /** Requests on the same channel supersede older queued ones (see `supersedable`). */
+    channel?: string,
+  ): Promise<Evaluation> {
+    const [m, d] = await loaded(dataset, arch);
+    const { r, ms } = await supersedable(channel, async () => {
+      const actQ =
+        request?.acts && request.acts.bits > 0
+          ? await actQuantizers(m, d, request.acts, request.weights?.overrides ?? {})
+          : new Map();
+      applySettings(m, request?.weights ?? null);
+      const t0 = performance.now();
+      const r = await evaluateModel(m.model, d.testX, d.testLabels, {
+        ...(limit === undefined ? {} : { limit }),
+        ...(actQ.size > 0 ? { predict: (x: tf.Tensor) => forward(m.layers, x, actQ) } : {}),
+      });
+      return { r, ms: performance.now() - t0 };
+    });
+    const result: Evaluation = { modelId: m.meta.id, ...r, ms };
+    return Comlink.transfer(result, [r.confusion.buffer]);
+  },
+
+  /**
+   * Distillation's "dark knowledge": test image `index` and the trained model's logits for it
+   * (the teacher's; the soft targets are softmax(z / T), taken where they are drawn). A newer
+   * request supersedes a queued one, so stepping through images runs only the last.
+   */
+  async softTargets(dataset: DatasetId, arch: ModelArch, index: number): Promise<SoftTargets> {
+    const [m, d] = await loaded(dataset, arch);
+    const r = await supersedable('softTargets', () => {
+      applySettings(m, null);
+      return softTargetsOf(m, d, index);
+    });
+    return Comlink.transfer(r, [r.pixels.buffer, r.logits.buffer]);
+  },
+
+  /** Which test images the trained model misclassifies (the whole test set, once per model). */
+  async misclassified(dataset: DatasetId, arch: ModelArch): Promise<Misclassified> {
+    const [m, d] = await loaded(dataset, arch);
+    const r = await exclusive(() => {
+      applySettings(m, null);
+      return misclassifiedOf(m, d);
+    });
+    return Comlink.transfer(r, [r.indices.buffer]);
+  },
+
+  /** Number of live tensors: lets tests and benchmarks check that nothing leaks. */
+  memory(): { numTensors: number; numBytes: number } {
+    const { numTensors, numBytes } = tf.memory();
+    return { numTensors, numBytes };
+  },
+};
+
+export type EngineApi = typeof engine;

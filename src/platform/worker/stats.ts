@@ -1,0 +1,98 @@
+import * as Comlink from 'comlink';
+import type { DatasetId } from '../../features/model/shared/catalog';
+import type { ModelArch } from '../shared/config';
+import { isTrainedModelId } from '../../features/model/shared/modelId';
+import { layersFromStored } from '../../features/model/shared/trainedLayers';
+import { getTrainedRecord } from '../../features/model/worker/trainedSource';
+import { modelId } from '../../features/model/shared/catalog';
+import type { Storage } from '../shared/config';
+import type { CompressSettings } from '../../features/compress/shared/pipeline';
+import { readLayersModelWeights } from '../../features/model/shared/weightsFile';
+import type { WeightsSource } from '../../features/compress/shared/compressed';
+import { allLayerErrors, compressionReport, inspectWeights, maskImage } from '../../features/compress/shared/inspect';
+import type { CompressionReport, LayerErrors, MaskImage, WeightInspection } from '../../features/compress/shared/inspect';
+
+/**
+ * The stats worker: the instant views (weight histograms with the grid, sizes, sparsity, the mask
+ * image) from the shipped weights, with no tfjs. It runs beside the compute worker so that these
+ * never wait behind an evaluation: a slider step shows its histogram while the accuracy is still
+ * being measured.
+ */
+
+const baseUrl = () => new URL(import.meta.env.BASE_URL, self.location.origin);
+const models = new Map<string, Promise<WeightsSource>>();
+
+async function load(id: string): Promise<WeightsSource> {
+  const [json, bin] = await Promise.all([
+    fetch(new URL(`models/${id}/model.json`, baseUrl())).then((r) => {
+      if (!r.ok) throw new Error(`Could not load models/${id}/model.json: HTTP ${r.status}.`);
+      return r.json() as Promise<unknown>;
+    }),
+    fetch(new URL(`models/${id}/weights.bin`, baseUrl())).then((r) => {
+      if (!r.ok) throw new Error(`Could not load models/${id}/weights.bin: HTTP ${r.status}.`);
+      return r.arrayBuffer();
+    }),
+  ]);
+  return { meta: { id }, original: readLayersModelWeights(json, bin) };
+}
+
+/** A model trained in this browser: its kept weights, read from IndexedDB. */
+async function loadTrained(dataset: DatasetId, id: ModelArch & `trained:${string}`) {
+  const record = await getTrainedRecord(id);
+  if (record.dataset !== dataset)
+    throw new Error(`${record.name} was trained on ${record.dataset}, not ${dataset}.`);
+  return { meta: { id }, original: layersFromStored(record.layers) };
+}
+
+function getModel(dataset: DatasetId, arch: ModelArch): Promise<WeightsSource> {
+  const id = isTrainedModelId(arch) ? arch : modelId(dataset, arch);
+  let p = models.get(id);
+  if (!p) {
+    p = isTrainedModelId(arch) ? loadTrained(dataset, arch) : load(id);
+    p.catch(() => models.delete(id));
+    models.set(id, p);
+  }
+  return p;
+}
+
+export const stats = {
+  async inspectWeights(
+    dataset: DatasetId,
+    arch: ModelArch,
+    settings: CompressSettings,
+    layer: string,
+    bins: number,
+  ): Promise<WeightInspection> {
+    const r = inspectWeights(await getModel(dataset, arch), settings, layer, bins);
+    return Comlink.transfer(r, [r.original.buffer, r.quantized.buffer]);
+  },
+
+  async layerErrors(
+    dataset: DatasetId,
+    arch: ModelArch,
+    settings: CompressSettings,
+  ): Promise<LayerErrors> {
+    return allLayerErrors(await getModel(dataset, arch), settings);
+  },
+
+  async compressionReport(
+    dataset: DatasetId,
+    arch: ModelArch,
+    settings: CompressSettings,
+    storage: Storage,
+  ): Promise<CompressionReport> {
+    return compressionReport(await getModel(dataset, arch), settings, storage);
+  },
+
+  async maskImage(
+    dataset: DatasetId,
+    arch: ModelArch,
+    settings: CompressSettings,
+    layer: string,
+  ): Promise<MaskImage> {
+    const r = maskImage(await getModel(dataset, arch), settings, layer);
+    return Comlink.transfer(r, [r.pixels.buffer]);
+  },
+};
+
+export type StatsApi = typeof stats;
