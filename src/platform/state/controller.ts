@@ -8,14 +8,6 @@ import type { Data, Job } from './jobs';
 import { quantEvaluationKey, reportKey } from './keys';
 import type { Actions, Results, State, Store } from './store';
 
-export {
-  PRUNE_SWEEP_SPARSITIES,
-  QUICK_EVAL_COUNT,
-  SENSITIVITY_BITS,
-  SWEEP_BITS,
-  SWEEP_METHODS,
-} from './jobs';
-
 /** The longest an evaluation waits for the instant views of the same change to be drawn. */
 export const INSTANT_WAIT_MS = 60;
 

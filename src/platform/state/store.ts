@@ -1,7 +1,15 @@
 import { create } from 'zustand';
 import type { ArchId, DatasetId } from '../../features/model/shared/catalog';
 import { DEFAULT_CONFIG } from '../shared/config';
-import type { ActQuant, Cluster, Config, Prune, Storage, View, WeightQuant } from '../shared/config';
+import type {
+  ActQuant,
+  Cluster,
+  Config,
+  Prune,
+  Storage,
+  View,
+  WeightQuant,
+} from '../shared/config';
 import { resetPipeline, resetStage } from '../../features/compress/shared/stages';
 import type { TrainSettings } from '../../features/train/shared/settings';
 import type { TrainedModelId } from '../../features/model/shared/modelId';

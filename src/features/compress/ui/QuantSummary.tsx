@@ -1,5 +1,5 @@
 import { describePipeline } from '../shared/pipeline';
-import { QUICK_EVAL_COUNT } from '../../../platform/state/controller';
+import { QUICK_EVAL_COUNT } from '../../model/state/jobs';
 import {
   selectEvaluation,
   selectQuantEvaluation,

@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import { proposeMixedPrecision } from '../../compress/shared/mixedPrecision';
 import { layerSize, weightSpec } from '../../compress/shared/quantPlan';
-import { SENSITIVITY_BITS } from '../../../platform/state/controller';
+import { SENSITIVITY_BITS } from '../state/jobs';
 import { sensitivityKey } from '../../../platform/state/keys';
 import { selectSensitivity, selectSummary } from '../../../platform/state/selectors';
 import type { State } from '../../../platform/state/store';

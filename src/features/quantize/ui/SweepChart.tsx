@@ -1,5 +1,5 @@
 import { memo, useDeferredValue, useMemo } from 'react';
-import { SWEEP_BITS } from '../../../platform/state/controller';
+import { SWEEP_BITS } from '../state/jobs';
 import { selectEvaluation, selectSweep, selectSweepCurrent } from '../../../platform/state/selectors';
 import type { State } from '../../../platform/state/store';
 import { useStore } from '../../../platform/state/store';

@@ -1,0 +1,54 @@
+import { modelArch, modelKey } from '../../../platform/shared/config';
+import type { JobContext, JobList } from '../../../platform/state/job';
+import { effectiveLayer, evaluationKey, histogramKey } from '../../../platform/state/keys';
+
+/** Size of the quick accuracy estimate shown before the full test set is done. */
+export const QUICK_EVAL_COUNT = 1000;
+
+/** The results of the model as shipped or trained: its summary, a layer's weight histogram, its accuracy. The registry (platform/state/jobs.ts) orders all jobs. */
+export function modelJobs(ctx: JobContext): JobList {
+  const { client, layerOf } = ctx;
+  const jobs: JobList = [];
+  const add = ctx.collect(jobs);
+
+  add({
+    name: 'summary',
+    key: (s) => modelKey(s.config),
+    run: async ({ config, emit }) =>
+      emit(await client.call((api) => api.describeModel(config.dataset, modelArch(config)))),
+  });
+
+  add({
+    name: 'histogram',
+    key: (s, summary) => {
+      const layer = layerOf(s, summary);
+      return layer === null ? null : histogramKey(s.config, layer);
+    },
+    run: async ({ config, summary, emit }) => {
+      const layer = effectiveLayer(config, summary)!;
+      emit(
+        await client.call((api) =>
+          api.layerHistogram(config.dataset, modelArch(config), layer, config.bins),
+        ),
+      );
+    },
+  });
+
+  add({
+    name: 'evaluation',
+    key: (s) => evaluationKey(s.config),
+    complete: (d, summary) => d.count === summary?.dataset.test.count,
+    run: async ({ config, emit, stale }) => {
+      // Quick estimate on a subset first, then the whole test set.
+      emit(
+        await client.call((api) =>
+          api.evaluate(config.dataset, modelArch(config), null, QUICK_EVAL_COUNT),
+        ),
+      );
+      if (stale()) return;
+      emit(await client.call((api) => api.evaluate(config.dataset, modelArch(config), null)));
+    },
+  });
+
+  return jobs;
+}

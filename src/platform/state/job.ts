@@ -1,0 +1,80 @@
+import { compressSettings } from '../../features/compress/shared/pipeline';
+import type { Config } from '../shared/config';
+import type { EngineClient, StatsClient } from '../worker/workers';
+import type { EvalRequest, ModelSummary } from '../worker/engine';
+import { effectiveLayer } from './keys';
+import type { Results, State } from './store';
+
+/**
+ * A job: how one result of the store is computed. Each feature defines the jobs of its results
+ * in its `state/jobs.ts`; the registry (jobs.ts) puts them in priority order for the controller.
+ */
+export type Data<K extends keyof Results> = NonNullable<Results[K]>['data'];
+
+export interface Job<K extends keyof Results> {
+  readonly name: K;
+  /**
+   * 'instant' jobs run on the stats worker and draw what a slider step changes at once; the
+   * others (evaluations, on the compute worker) start once those are in, so that on a two-core
+   * laptop the instant views do not share a core with an evaluation.
+   */
+  readonly lane?: 'instant';
+  /** Started before the other jobs when this holds (the workers serve requests in order). */
+  first?(s: State): boolean;
+  /** The key of the result the current state needs, or null if it needs none. */
+  key(s: State, summary: ModelSummary | null): string | null;
+  /** Whether a stored result is final (streaming jobs store partial results on the way). */
+  complete?(data: Data<K>, summary: ModelSummary | null): boolean;
+  /** Computes the result; `emit` stores (partial) results, `stale` says the config moved on. */
+  run(ctx: {
+    config: Config;
+    summary: ModelSummary | null;
+    emit: (d: Data<K>) => void;
+    stale: () => boolean;
+  }): Promise<void>;
+}
+
+/** The compressed model's evaluation request: the pipeline's weights and activations. */
+export const quantRequest = (c: Config): EvalRequest => ({
+  weights: compressSettings(c),
+  acts: c.acts.bits > 0 ? c.acts : null,
+});
+
+/** A feature's jobs, any result each. */
+export type JobList = Job<keyof Results>[];
+
+/** What every feature's jobs share: the two workers, and the views that need their results. */
+export interface JobContext {
+  readonly client: EngineClient;
+  readonly stats: StatsClient;
+  /** Last full-test-set evaluation time per model, in ms. */
+  readonly fullEvalMs: Map<string, number>;
+  readonly quantRequest: (c: Config) => EvalRequest;
+  readonly inQuantView: (s: State) => boolean;
+  /** Views that show the compressed model. */
+  readonly inCompressView: (s: State) => boolean;
+  readonly inPruneView: (s: State) => boolean;
+  /** The Train tab with quantization-aware training: its PTQ-vs-QAT chart draws the sweep. */
+  readonly inQatView: (s: State) => boolean;
+  /** The Train tab with distillation: the teacher's soft targets for a test image. */
+  readonly inKdView: (s: State) => boolean;
+  readonly layerOf: (s: State, summary: ModelSummary | null) => string | null;
+  /** `add` for a feature's list: keeps each job's result type while it is written. */
+  collect(list: JobList): <K extends keyof Results>(job: Job<K>) => void;
+}
+
+export function jobContext(client: EngineClient, stats: StatsClient): JobContext {
+  return {
+    client,
+    stats,
+    fullEvalMs: new Map(),
+    quantRequest,
+    inQuantView: (s) => s.config.view === 'quantize',
+    inCompressView: (s) => s.config.view === 'quantize' || s.config.view === 'prune',
+    inPruneView: (s) => s.config.view === 'prune',
+    inQatView: (s) => s.config.view === 'train' && s.config.train.technique === 'qat',
+    inKdView: (s) => s.config.view === 'train' && s.config.train.technique === 'kd',
+    layerOf: (s, summary) => effectiveLayer(s.config, summary),
+    collect: (list) => (job) => list.push(job as unknown as Job<keyof Results>),
+  };
+}
