@@ -2,6 +2,45 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
+import path from 'node:path';
+
+/**
+ * ARCHITECTURE.md: a feature reaches another only through its index files — `features/Y` (its
+ * pure API, re-exported from shared/) or `features/Y/<layer>` (the index of one layer: worker/,
+ * store/, state/, ui/), so that a worker never loads another feature's UI and the page never loads
+ * its tfjs through a barrel.
+ */
+const featureEntry = {
+  meta: { type: 'problem', schema: [] },
+  create(context) {
+    const from = path.relative(context.cwd, context.filename).split(path.sep).join('/');
+    const own = /^src\/features\/([^/]+)\//.exec(from)?.[1];
+    if (!own) return {};
+    const check = (node) => {
+      const spec = node.source?.value;
+      if (typeof spec !== 'string' || !spec.startsWith('.')) return;
+      const target = path.posix.normalize(path.posix.join(path.posix.dirname(from), spec));
+      const m = /^src\/features\/([^/]+)(?:\/(.*))?$/.exec(target);
+      if (!m || m[1] === own) return;
+      const rest = (m[2] ?? '').replace(/\/?index$/, '');
+      if (rest === '' || /^(shared|worker|store|state|ui)$/.test(rest)) {
+        if (rest === 'shared')
+          context.report({ node, message: `Use features/${m[1]} (its index) for its pure API.` });
+        return;
+      }
+      context.report({
+        node,
+        message: `features/${own} reaches features/${m[1]} only through its index: import from 'features/${m[1]}' or 'features/${m[1]}/<layer>', not '${rest}'.`,
+      });
+    };
+    return {
+      ImportDeclaration: check,
+      ExportNamedDeclaration: check,
+      ExportAllDeclaration: check,
+      ImportExpression: check,
+    };
+  },
+};
 
 /** Imports that would break the layering described in README "Architecture". */
 const NOT_IN_CORE = [
@@ -43,6 +82,11 @@ export default tseslint.config(
       '@typescript-eslint/ban-ts-comment': 'error',
       eqeqeq: ['error', 'smart'],
     },
+  },
+  {
+    files: ['src/features/**/*.{ts,tsx}'],
+    plugins: { local: { rules: { 'feature-entry': featureEntry } } },
+    rules: { 'local/feature-entry': 'error' },
   },
   {
     files: ['src/**/*.tsx', 'src/**/ui/**/*.ts', 'src/**/state/**/*.ts'],

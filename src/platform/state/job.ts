@@ -34,6 +34,9 @@ export interface Job<K extends keyof Results> {
   }): Promise<void>;
 }
 
+/** Size of the quick accuracy estimate shown before the full test set is done. */
+export const QUICK_EVAL_COUNT = 1000;
+
 /** The compressed model's evaluation request: the pipeline's weights and activations. */
 export const quantRequest = (c: Config): EvalRequest => ({
   weights: compressSettings(c),

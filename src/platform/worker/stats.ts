@@ -9,8 +9,18 @@ import type { Storage } from '../shared/config';
 import type { CompressSettings } from '../../features/compress/shared/pipeline';
 import { readLayersModelWeights } from '../../features/model/shared/weightsFile';
 import type { WeightsSource } from '../../features/compress/shared/compressed';
-import { allLayerErrors, compressionReport, inspectWeights, maskImage } from '../../features/compress/shared/inspect';
-import type { CompressionReport, LayerErrors, MaskImage, WeightInspection } from '../../features/compress/shared/inspect';
+import {
+  allLayerErrors,
+  compressionReport,
+  inspectWeights,
+  maskImage,
+} from '../../features/compress/shared/inspect';
+import type {
+  CompressionReport,
+  LayerErrors,
+  MaskImage,
+  WeightInspection,
+} from '../../features/compress/shared/inspect';
 
 /**
  * The stats worker: the instant views (weight histograms with the grid, sizes, sparsity, the mask

@@ -2,27 +2,19 @@ import type { Storage } from '../../../platform/shared/config';
 import { SKIP_LAYER } from '../../../platform/shared/config';
 import type { CompressSettings } from './pipeline';
 import { layerSpec, specBits } from './quantPlan';
-import { kmeansCluster } from '../../prune/shared/cluster';
-import type { ClusterResult } from '../../prune/shared/cluster';
-import { applyMask, countKept } from '../../prune/shared/mask';
-import type { Mask } from '../../prune/shared/mask';
-import { pruneModel } from '../../prune/shared/pruneModel';
-import type { LayerPruneResult, PruneResult, PruneSpec } from '../../prune/shared/pruneModel';
-import {
-  DEEP_COMPRESSION_INDEX_BITS,
-  compressedLayerSizeBits,
-  fixedCodeBits,
-} from '../../prune/shared/sparseSize';
-import type {
-  CompressedLayerInput,
-  CompressedLayerSize,
-  SparseFormat,
-} from '../../prune/shared/sparseSize';
-import { quantizeWeights } from '../../quantize/shared/weights';
-import type { QuantizedTensor } from '../../quantize/shared/types';
-import type { WeightQuantSpec } from '../../quantize/shared/weights';
+import { kmeansCluster } from '../../prune';
+import type { ClusterResult } from '../../prune';
+import { applyMask, countKept } from '../../prune';
+import type { Mask } from '../../prune';
+import { pruneModel } from '../../prune';
+import type { LayerPruneResult, PruneResult, PruneSpec } from '../../prune';
+import { DEEP_COMPRESSION_INDEX_BITS, compressedLayerSizeBits, fixedCodeBits } from '../../prune';
+import type { CompressedLayerInput, CompressedLayerSize, SparseFormat } from '../../prune';
+import { quantizeWeights } from '../../quantize';
+import type { QuantizedTensor } from '../../quantize';
+import type { WeightQuantSpec } from '../../quantize';
 import { shapeSize } from '../../../platform/shared/stats';
-import type { LayerWeights } from '../../model/shared/layerWeights';
+import type { LayerWeights } from '../../model';
 
 /**
  * The compression pipeline, in the order the UI shows it:

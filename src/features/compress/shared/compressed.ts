@@ -1,10 +1,10 @@
 import { compressKey } from './pipeline';
 import type { CompressSettings } from './pipeline';
-import { distinctLevels, errorStats } from '../../quantize/shared/sqnr';
-import type { QuantErrorStats } from '../../quantize/shared/sqnr';
+import { distinctLevels, errorStats } from '../../quantize';
+import type { QuantErrorStats } from '../../quantize';
 import { compressModel } from './compress';
 import type { CompressedModel } from './compress';
-import type { LayerWeights } from '../../model/shared/layerWeights';
+import type { LayerWeights } from '../../model';
 import { Lru } from '../../../platform/shared/lru';
 
 /**

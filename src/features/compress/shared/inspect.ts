@@ -2,13 +2,13 @@ import type { Storage } from '../../../platform/shared/config';
 import { histogram } from '../../../platform/shared/histogram';
 import type { Histogram } from '../../../platform/shared/histogram';
 import type { CompressSettings } from './pipeline';
-import { minMaxPerChannel } from '../../quantize/shared/channels';
+import { minMaxPerChannel } from '../../quantize';
 import { sizeReport } from './compress';
 import type { SizeReport } from './compress';
 import { compressed, layerErrorOf, layerErrors } from './compressed';
 import type { LayerQuantError, WeightsSource } from './compressed';
 import { Lru } from '../../../platform/shared/lru';
-import type { WeightQuantSpec } from '../../quantize/shared/weights';
+import type { WeightQuantSpec } from '../../quantize';
 
 /** The instant views of the compressed model: histograms, grids, sizes, sparsity, the mask image. */
 

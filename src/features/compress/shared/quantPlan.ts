@@ -1,8 +1,8 @@
 import type { Config, WeightQuant } from '../../../platform/shared/config';
-import type { LayerInfo } from '../../model/shared/meta';
-import { quantizedLayerSizeBits } from '../../quantize/shared/size';
-import type { LayerSizeBits, SizeScheme } from '../../quantize/shared/size';
-import type { WeightQuantSpec } from '../../quantize/shared/weights';
+import type { LayerInfo } from '../../model';
+import { quantizedLayerSizeBits } from '../../quantize';
+import type { LayerSizeBits, SizeScheme } from '../../quantize';
+import type { WeightQuantSpec } from '../../quantize';
 import { shapeSize } from '../../../platform/shared/stats';
 
 /**

@@ -7,7 +7,7 @@ import {
   reportKey,
   weightInspectionKey,
 } from '../../../platform/state/keys';
-import { QUICK_EVAL_COUNT } from '../../model/state/jobs';
+import { QUICK_EVAL_COUNT } from '../../../platform/state/job';
 
 /** Below this full-evaluation time (ms) the compressed model skips the quick estimate. */
 export const FAST_EVAL_MS = 100;

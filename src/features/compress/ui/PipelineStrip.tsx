@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import type { View } from '../../../platform/shared/config';
 import { pipelineStages } from '../shared/stages';
 import type { Stage, StageId } from '../shared/stages';
-import type { Technique } from '../../train/shared/settings';
+import type { Technique } from '../../train';
 import { useStore } from '../../../platform/state/store';
 
 const TAB_NAME: Record<View, string> = {

@@ -1,5 +1,5 @@
 import { describePipeline } from '../shared/pipeline';
-import { QUICK_EVAL_COUNT } from '../../model/state/jobs';
+import { QUICK_EVAL_COUNT } from '../../../platform/state/job';
 import {
   selectEvaluation,
   selectQuantEvaluation,

@@ -1,6 +1,6 @@
 import type { CompressSettings } from '../shared/pipeline';
 import { compressKey } from '../shared/pipeline';
-import { applyMask } from '../../prune/shared/mask';
+import { applyMask } from '../../prune';
 import type { LoadedModel } from '../../../platform/worker/assets';
 import { applyKernels } from '../../../platform/worker/assets';
 import { compressed } from '../shared/compressed';

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { DEFAULT_CONFIG } from '../../../platform/shared/config';
 import type { Config } from '../../../platform/shared/config';
 import { compressSettings } from '../shared/pipeline';
-import { quantizedLayerSizeBits } from '../../quantize/shared/size';
+import { quantizedLayerSizeBits } from '../../quantize';
 import { loadShippedModel } from '../../../testing/shipped';
 import type { LoadedModel } from '../../../platform/worker/assets';
 import { compressModel, sizeReport } from '../shared/compress';

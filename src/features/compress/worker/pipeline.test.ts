@@ -3,13 +3,13 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { DEFAULT_CONFIG } from '../../../platform/shared/config';
 import type { ActQuant, WeightQuant } from '../../../platform/shared/config';
-import { evaluate } from '../../model/worker/evaluate';
-import { forward } from '../../model/worker/forward';
+import { evaluate } from '../../model/worker';
+import { forward } from '../../model/worker';
 import { loadShippedDataset, loadShippedModel } from '../../../testing/shipped';
 import type { LoadedDataset, LoadedModel } from '../../../platform/worker/assets';
-import { actQuantizers, calibrationKey, inspectActivations } from '../../quantize/worker/calibration';
+import { actQuantizers, calibrationKey, inspectActivations } from '../../quantize/worker';
 import { applySettings } from './apply';
-import { distinctLevels } from '../../quantize/shared/sqnr';
+import { distinctLevels } from '../../quantize';
 import { compressed, layerErrors } from '../shared/compressed';
 import { inspectWeights } from '../shared/inspect';
 

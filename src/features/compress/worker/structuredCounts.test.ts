@@ -4,7 +4,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { DEFAULT_CONFIG } from '../../../platform/shared/config';
 import type { Config } from '../../../platform/shared/config';
 import { compressSettings } from '../shared/pipeline';
-import { applyMask } from '../../prune/shared/mask';
+import { applyMask } from '../../prune';
 import { loadShippedDataset, loadShippedModel } from '../../../testing/shipped';
 import type { LoadedDataset, LoadedModel } from '../../../platform/worker/assets';
 import { applyKernels } from '../../../platform/worker/assets';

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { quantizeUniform } from '../../quantize/shared/affine';
-import { roundToFloat16 } from '../../quantize/shared/floats';
+import { quantizeUniform } from '../../quantize';
+import { roundToFloat16 } from '../../quantize';
 import {
   type ExportTensor,
   compareFloat32,

@@ -5,9 +5,9 @@ import { resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { quantizeUniform } from '../../quantize/shared/affine';
-import { binarize } from '../../quantize/shared/binary';
-import { toFloat16Array } from '../../quantize/shared/floats';
+import { quantizeUniform } from '../../quantize';
+import { binarize } from '../../quantize';
+import { toFloat16Array } from '../../quantize';
 import { SIDECAR_FILE, decodeSidecarEntry, writeSidecar } from '../shared/sidecar';
 import {
   type ExportTensor,

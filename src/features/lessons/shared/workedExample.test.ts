@@ -7,7 +7,7 @@ import {
   type QScheme,
   type RoundingMode,
   type SymRange,
-} from '../../quantize/shared';
+} from '../../quantize';
 import {
   WORKED_WEIGHTS,
   formatWorked,

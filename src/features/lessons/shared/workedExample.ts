@@ -22,7 +22,7 @@ import {
   type QScheme,
   type RoundingMode,
   type SymRange,
-} from '../../quantize/shared';
+} from '../../quantize';
 
 /**
  * The lesson's weights: a spread of signs and magnitudes like a small layer's, with an

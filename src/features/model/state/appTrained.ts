@@ -1,6 +1,6 @@
 import { create } from 'zustand';
-import { RecipeSchema } from '../../train/shared/recipe';
-import type { Recipe } from '../../train/shared/recipe';
+import { RecipeSchema } from '../../train';
+import type { Recipe } from '../../train';
 import { useStore } from '../../../platform/state/store';
 import { openTrainedStore } from '../store/trainedStore';
 import type { TrainedModelInfo } from '../store/trainedStore';

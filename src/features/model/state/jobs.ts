@@ -1,9 +1,7 @@
 import { modelArch, modelKey } from '../../../platform/shared/config';
+import { QUICK_EVAL_COUNT } from '../../../platform/state/job';
 import type { JobContext, JobList } from '../../../platform/state/job';
 import { effectiveLayer, evaluationKey, histogramKey } from '../../../platform/state/keys';
-
-/** Size of the quick accuracy estimate shown before the full test set is done. */
-export const QUICK_EVAL_COUNT = 1000;
 
 /** The results of the model as shipped or trained: its summary, a layer's weight histogram, its accuracy. The registry (platform/state/jobs.ts) orders all jobs. */
 export function modelJobs(ctx: JobContext): JobList {

@@ -1,6 +1,6 @@
 import { Fragment } from 'react';
 import { selectEvaluation, selectSummary } from '../../../platform/state/selectors';
-import { QUICK_EVAL_COUNT } from '../state/jobs';
+import { QUICK_EVAL_COUNT } from '../../../platform/state/job';
 import { useStore } from '../../../platform/state/store';
 import { formatBits, formatInt, formatPercent } from '../../../platform/shared/format';
 

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { fakeQuantizePerTensor } from '../../quantize/shared/affine';
-import { computeQParams } from '../../quantize/shared/qparams';
+import { fakeQuantizePerTensor } from '../../quantize';
+import { computeQParams } from '../../quantize';
 import { chainLayers, collectLayerInputs, fakeQuantAct, forward } from './forward';
 
 function mlp(): tf.LayersModel {

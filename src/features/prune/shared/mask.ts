@@ -6,7 +6,7 @@
  * weight_mask` and TFMOT's `pruning_vars`.
  */
 
-import { roundHalfEven } from '../../quantize/shared/rounding';
+import { roundHalfEven } from '../../quantize';
 
 export type Mask = Uint8Array;
 

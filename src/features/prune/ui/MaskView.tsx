@@ -1,5 +1,9 @@
 import { useEffect, useRef } from 'react';
-import { selectLayer, selectMaskImage, selectMaskImageCurrent } from '../../../platform/state/selectors';
+import {
+  selectLayer,
+  selectMaskImage,
+  selectMaskImageCurrent,
+} from '../../../platform/state/selectors';
 import { useStore } from '../../../platform/state/store';
 import { Fresh } from '../../../platform/ui/Fresh';
 import { formatInt, formatPercent } from '../../../platform/shared/format';

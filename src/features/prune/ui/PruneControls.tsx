@@ -1,6 +1,6 @@
 import { CLUSTER_INITS, PRUNE_METHODS, STRUCTURED_BIAS } from '../../../platform/shared/config';
 import type { Cluster, Prune, Storage, WeightQuant } from '../../../platform/shared/config';
-import { CONTROL_IDS } from '../../compress/shared/stages';
+import { CONTROL_IDS } from '../../compress';
 import { selectReport, selectReportCurrent } from '../../../platform/state/selectors';
 import { clusterCodeNote } from './clusterCodeNote';
 import { useStore } from '../../../platform/state/store';

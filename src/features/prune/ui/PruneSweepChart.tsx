@@ -8,8 +8,12 @@ import type { State } from '../../../platform/state/store';
 import { useStore } from '../../../platform/state/store';
 import { formatPercent } from '../../../platform/shared/format';
 import { LineChart, XMarker, useBaseline } from '../../../platform/ui/charts/LineChart';
-import type { LineSeries, PlotGeometry, ScatterSeries } from '../../../platform/ui/charts/LineChart';
-import { pruneSweepCaption } from '../../compress/ui/sweepNotes';
+import type {
+  LineSeries,
+  PlotGeometry,
+  ScatterSeries,
+} from '../../../platform/ui/charts/LineChart';
+import { pruneSweepCaption } from '../../compress/ui';
 import { useDim } from '../../../platform/ui/useDim';
 
 const X_DOMAIN = [0, 100] as const;

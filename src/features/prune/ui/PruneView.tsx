@@ -3,10 +3,10 @@ import { MaskView } from './MaskView';
 import { PruneExplainer } from './PruneExplainer';
 import { PruneLayerTable } from './PruneLayerTable';
 import { PruneSweepChart } from './PruneSweepChart';
-import { QuantHistogram } from '../../compress/ui/QuantHistogram';
-import { PipelineStrip } from '../../compress/ui/PipelineStrip';
-import { QuantSummary } from '../../compress/ui/QuantSummary';
-import { SizeBreakdown } from '../../compress/ui/SizeBreakdown';
+import { QuantHistogram } from '../../compress/ui';
+import { PipelineStrip } from '../../compress/ui';
+import { QuantSummary } from '../../compress/ui';
+import { SizeBreakdown } from '../../compress/ui';
 import { SparsityChart } from './SparsityChart';
 
 export function PruneView() {

@@ -1,5 +1,5 @@
 import { memo, useDeferredValue } from 'react';
-import type { LayerSparsity } from '../../compress/shared/inspect';
+import type { LayerSparsity } from '../../compress';
 import { selectReport, selectReportCurrent } from '../../../platform/state/selectors';
 import { useStore } from '../../../platform/state/store';
 import { Fresh } from '../../../platform/ui/Fresh';

@@ -1,5 +1,5 @@
 import { modelArch } from '../../../platform/shared/config';
-import { compressSettings } from '../../compress/shared/pipeline';
+import { compressSettings } from '../../compress';
 import type { Config } from '../../../platform/shared/config';
 import type { JobContext, JobList } from '../../../platform/state/job';
 import {

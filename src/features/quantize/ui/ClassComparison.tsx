@@ -1,5 +1,9 @@
 import { memo, useDeferredValue, useMemo } from 'react';
-import { selectEvaluation, selectQuantEvaluation, selectSummary } from '../../../platform/state/selectors';
+import {
+  selectEvaluation,
+  selectQuantEvaluation,
+  selectSummary,
+} from '../../../platform/state/selectors';
 import { useStore } from '../../../platform/state/store';
 import { perClassAccuracy } from '../../../platform/shared/metrics';
 import { formatPercent } from '../../../platform/shared/format';

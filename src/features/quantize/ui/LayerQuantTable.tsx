@@ -1,5 +1,5 @@
 import { memo, useDeferredValue, useMemo } from 'react';
-import { planLayer } from '../../compress/shared/quantPlan';
+import { planLayer } from '../../compress';
 import {
   selectLayer,
   selectLayerErrors,

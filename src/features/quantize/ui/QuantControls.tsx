@@ -1,7 +1,7 @@
 import { OBSERVERS } from '../../../platform/shared/config';
 import type { ActQuant, WeightQuant } from '../../../platform/shared/config';
 import { levelCount, quantRange } from '../shared/qparams';
-import { CONTROL_IDS } from '../../compress/shared/stages';
+import { CONTROL_IDS } from '../../compress';
 import { useStore } from '../../../platform/state/store';
 import { BitsSlider } from '../../../platform/ui/BitsSlider';
 import { withCurrent } from '../../../platform/ui/options';

@@ -3,11 +3,11 @@ import { ChannelRanges } from './ChannelRanges';
 import { ClassComparison } from './ClassComparison';
 import { LayerQuantTable } from './LayerQuantTable';
 import { QuantExplainer } from './QuantExplainer';
-import { QuantHistogram } from '../../compress/ui/QuantHistogram';
-import { PipelineStrip } from '../../compress/ui/PipelineStrip';
-import { QuantSummary } from '../../compress/ui/QuantSummary';
+import { QuantHistogram } from '../../compress/ui';
+import { PipelineStrip } from '../../compress/ui';
+import { QuantSummary } from '../../compress/ui';
 import { SensitivityPanel } from './SensitivityPanel';
-import { SizeBreakdown } from '../../compress/ui/SizeBreakdown';
+import { SizeBreakdown } from '../../compress/ui';
 import { SweepChart } from './SweepChart';
 
 export function QuantizeView() {

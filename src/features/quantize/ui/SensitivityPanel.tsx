@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
-import { proposeMixedPrecision } from '../../compress/shared/mixedPrecision';
-import { layerSize, weightSpec } from '../../compress/shared/quantPlan';
+import { proposeMixedPrecision } from '../../compress';
+import { layerSize, weightSpec } from '../../compress';
 import { SENSITIVITY_BITS } from '../state/jobs';
 import { sensitivityKey } from '../../../platform/state/keys';
 import { selectSensitivity, selectSummary } from '../../../platform/state/selectors';
@@ -8,7 +8,7 @@ import type { State } from '../../../platform/state/store';
 import { useStore } from '../../../platform/state/store';
 import { formatBits, formatInt } from '../../../platform/shared/format';
 import { SensitivityBars } from './SensitivityBars';
-import { sensitivityCaption } from '../../compress/ui/sweepNotes';
+import { sensitivityCaption } from '../../compress/ui';
 
 const selectCaption = (s: State) => sensitivityCaption(s.config, SENSITIVITY_BITS);
 

@@ -1,12 +1,16 @@
 import { memo, useDeferredValue, useMemo } from 'react';
 import { SWEEP_BITS } from '../state/jobs';
-import { selectEvaluation, selectSweep, selectSweepCurrent } from '../../../platform/state/selectors';
+import {
+  selectEvaluation,
+  selectSweep,
+  selectSweepCurrent,
+} from '../../../platform/state/selectors';
 import type { State } from '../../../platform/state/store';
 import { useStore } from '../../../platform/state/store';
 import { formatPercent } from '../../../platform/shared/format';
 import { LineChart, XMarker, useBaseline } from '../../../platform/ui/charts/LineChart';
 import type { LineSeries, PlotGeometry } from '../../../platform/ui/charts/LineChart';
-import { bitSweepCaption, referencesCaption } from '../../compress/ui/sweepNotes';
+import { bitSweepCaption, referencesCaption } from '../../compress/ui';
 import { useDim } from '../../../platform/ui/useDim';
 
 const X_DOMAIN = [1, 8] as const;

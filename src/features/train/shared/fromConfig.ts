@@ -1,9 +1,9 @@
 import type { ActQuant, Prune, WeightQuant } from '../../../platform/shared/config';
-import type { ArchId, DatasetId } from '../../model/shared/catalog';
+import type { ArchId, DatasetId } from '../../model';
 import { RecipeSchema } from './recipe';
 import type { Recipe } from './recipe';
 import type { TrainSettings } from './settings';
-import type { TrainedModelId } from '../../model/shared/modelId';
+import type { TrainedModelId } from '../../model';
 
 export interface RecipeSource {
   readonly dataset: DatasetId;

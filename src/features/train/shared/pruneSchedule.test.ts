@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PruneSchema, SKIP_LAYER } from '../../../platform/shared/config';
-import { appliedSparsity } from '../../prune/shared/schedule';
+import { appliedSparsity } from '../../prune';
 import { coreSchedule, finalSparsity, pruneStepAt } from './pruneSchedule';
 import { PruneScheduleSchema } from './hyper';
 

@@ -5,7 +5,7 @@ import {
   polynomialDecay,
   pruningScheduleAt,
   type PruningSchedule,
-} from '../../prune/shared/schedule';
+} from '../../prune';
 import type { PruneSchedule } from './recipe';
 
 /**

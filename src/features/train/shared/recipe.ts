@@ -1,7 +1,12 @@
 import { z } from 'zod';
-import { isTrainedModelId } from '../../model/shared/modelId';
-import { ARCH_IDS, DATASET_IDS } from '../../model/shared/catalog';
-import { ActQuantSchema, ConfigSchema, PruneSchema, WeightQuantSchema } from '../../../platform/shared/config';
+import { isTrainedModelId } from '../../model';
+import { ARCH_IDS, DATASET_IDS } from '../../model';
+import {
+  ActQuantSchema,
+  ConfigSchema,
+  PruneSchema,
+  WeightQuantSchema,
+} from '../../../platform/shared/config';
 import {
   MAX_BATCH_SIZE,
   MAX_EPOCHS,

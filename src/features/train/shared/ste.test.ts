@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { quantizeWeights } from '../../quantize/shared/weights';
-import type { WeightQuantSpec } from '../../quantize/shared/weights';
+import { quantizeWeights } from '../../quantize';
+import type { WeightQuantSpec } from '../../quantize';
 import { steMask } from './ste';
 
 function maskOf(w: number[], spec: WeightQuantSpec, shape = [w.length]): number[] {

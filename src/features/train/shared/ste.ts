@@ -1,5 +1,5 @@
-import type { QuantizedTensor } from '../../quantize/shared/types';
-import type { WeightQuantSpec } from '../../quantize/shared/weights';
+import type { QuantizedTensor } from '../../quantize';
+import type { WeightQuantSpec } from '../../quantize';
 
 /**
  * Where the straight-through estimator lets the gradient through (Bengio et al. 2013; the

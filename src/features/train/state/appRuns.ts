@@ -1,4 +1,4 @@
-import { trainedStore, useTrainedList } from '../../model/state/appTrained';
+import { trainedStore, useTrainedList } from '../../model/state';
 import type { Recipe } from '../shared/recipe';
 import type { TrainProgress } from '../shared/progress';
 import type { RunCallbacks } from '../../../platform/worker/runClient';

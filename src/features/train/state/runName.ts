@@ -1,6 +1,6 @@
-import type { DatasetId } from '../../model/shared/catalog';
+import type { DatasetId } from '../../model';
 import type { Prune, WeightQuant } from '../../../platform/shared/config';
-import { percent } from '../../compress/shared/words';
+import { percent } from '../../compress';
 import type { Recipe } from '../shared/recipe';
 
 /**

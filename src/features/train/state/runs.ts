@@ -1,10 +1,10 @@
 import { create } from 'zustand';
 import { isCancelled } from '../../../platform/worker/client';
 import type { RunCallbacks, RunHandle } from '../../../platform/worker/runClient';
-import { newTrainedModelId } from '../../model/shared/modelId';
-import type { TrainedModelId } from '../../model/shared/modelId';
-import { toStoredBuffer } from '../../model/store/trainedStore';
-import type { TrainedModel, TrainedStore } from '../../model/store/trainedStore';
+import { newTrainedModelId } from '../../model';
+import type { TrainedModelId } from '../../model';
+import { toStoredBuffer } from '../../model/store';
+import type { TrainedModel, TrainedStore } from '../../model/store';
 import type { TrainProgress } from '../shared/progress';
 import { scratchRecipe } from '../shared/recipe';
 import type { Recipe } from '../shared/recipe';

@@ -1,5 +1,5 @@
 import './train.css';
-import { useTrainedList } from '../../model/state/appTrained';
+import { useTrainedList } from '../../model/state';
 import { useStore } from '../../../platform/state/store';
 import { useRuns } from '../state/appRuns';
 import { describeModel, describeRecipe } from '../state/runName';

@@ -1,8 +1,8 @@
 import { memo, useDeferredValue, useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { Config } from '../../../platform/shared/config';
-import { specLabel, weightSpec } from '../../compress/shared/quantPlan';
-import { OBSERVER_LABEL } from '../../compress/shared/words';
+import { specLabel, weightSpec } from '../../compress';
+import { OBSERVER_LABEL } from '../../compress';
 import { actKey } from '../../../platform/state/keys';
 import {
   selectEvaluation,
@@ -15,7 +15,7 @@ import { useStore } from '../../../platform/state/store';
 import { LineChart, XMarker, useBaseline } from '../../../platform/ui/charts/LineChart';
 import type { LineSeries, PlotGeometry } from '../../../platform/ui/charts/LineChart';
 import { formatInt, formatPercent } from '../../../platform/shared/format';
-import { prunedModel } from '../../compress/ui/sweepNotes';
+import { prunedModel } from '../../compress/ui';
 import { useDim } from '../../../platform/ui/useDim';
 import type { QatRecipe } from '../shared/recipe';
 import { useRuns } from '../state/appRuns';

@@ -1,4 +1,4 @@
-import { actsState, pruneState, weightsState } from '../../compress/shared/stages';
+import { actsState, pruneState, weightsState } from '../../compress';
 import { useStore } from '../../../platform/state/store';
 import { OPTIMIZERS } from '../shared/hyper';
 import type { PruneSchedule } from '../shared/hyper';

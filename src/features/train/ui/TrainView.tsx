@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import './train.css';
 import { useShallow } from 'zustand/react/shallow';
-import { PipelineStrip } from '../../compress/ui/PipelineStrip';
+import { PipelineStrip } from '../../compress/ui';
 import { useStore } from '../../../platform/state/store';
 import { formatPercent } from '../../../platform/shared/format';
 import { recipeFromConfig } from '../shared/fromConfig';

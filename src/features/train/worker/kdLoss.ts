@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { imagesToTensor } from '../../model/worker/preprocess';
+import { imagesToTensor } from '../../model/worker';
 import { forwardNet } from './net';
 import type { Net } from './net';
 

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Prune } from '../../../platform/shared/config';
 import { ClusterSchema, WeightQuantSchema } from '../../../platform/shared/config';
-import type { Mask } from '../../prune/shared/mask';
-import type { LayerWeights } from '../../model/worker/weights';
-import { compressModel } from '../../compress/shared/compress';
+import type { Mask } from '../../prune';
+import type { LayerWeights } from '../../model';
+import { compressModel } from '../../compress';
 import type { Net } from './net';
 
 /**

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { chainLayers } from '../../model/worker/forward';
-import type { LayerWeights } from '../../model/worker/weights';
+import { chainLayers } from '../../model/worker';
+import type { LayerWeights } from '../../model';
 
 /**
  * The network being trained, as a plain functional forward pass over variables of its own.

@@ -1,19 +1,19 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ActQuant, WeightQuant } from '../../../platform/shared/config';
-import { layerSpec } from '../../compress/shared/quantPlan';
-import { applyMask } from '../../prune/shared/mask';
-import type { Mask } from '../../prune/shared/mask';
-import { createObserver } from '../../quantize/shared/calibration';
-import type { Range } from '../../quantize/shared/calibration';
-import { computeQParams } from '../../quantize/shared/qparams';
-import { quantizeWeights } from '../../quantize/shared/weights';
-import type { WeightQuantSpec } from '../../quantize/shared/weights';
-import type { ActQParams } from '../../model/worker/forward';
-import { imagesToTensor } from '../../model/worker/preprocess';
+import { layerSpec } from '../../compress';
+import { applyMask } from '../../prune';
+import type { Mask } from '../../prune';
+import { createObserver } from '../../quantize';
+import type { Range } from '../../quantize';
+import { computeQParams } from '../../quantize';
+import { quantizeWeights } from '../../quantize';
+import type { WeightQuantSpec } from '../../quantize';
+import type { ActQParams } from '../../model/worker';
+import { imagesToTensor } from '../../model/worker';
 import { steMask } from '../shared/ste';
 import { forwardNet } from './net';
 import type { Net } from './net';
-import { observerConfig } from '../../quantize/shared/observerConfig';
+import { observerConfig } from '../../quantize';
 
 /**
  * Quantization-aware training's two quantizers:

@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import type { WeightQuantSpec } from '../../quantize/shared/weights';
-import { buildMlp } from '../../model/worker/architectures';
-import { evalBatchSize, evaluate } from '../../model/worker/evaluate';
-import { fakeQuantAct } from '../../model/worker/forward';
-import { imagesToTensor } from '../../model/worker/preprocess';
-import { readLayerWeights } from '../../model/worker/weights';
-import type { LayerWeights } from '../../model/worker/weights';
+import type { WeightQuantSpec } from '../../quantize';
+import { buildMlp } from '../../model/worker';
+import { evalBatchSize, evaluate } from '../../model/worker';
+import { fakeQuantAct } from '../../model/worker';
+import { imagesToTensor } from '../../model/worker';
+import { readLayerWeights } from '../../model/worker';
+import type { LayerWeights } from '../../model';
 import { pruneStepAt } from '../shared/pruneSchedule';
 import type { Recipe } from '../shared/recipe';
 import { distillationLoss, teacherLogits } from './kdLoss';

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { evaluate } from '../../model/worker/evaluate';
+import { evaluate } from '../../model/worker';
 import { loadShippedDataset, loadShippedModel } from '../../../testing/shipped';
 import { softmaxT } from '../shared/softmax';
 import type { LoadedDataset, LoadedModel } from '../../../platform/worker/assets';

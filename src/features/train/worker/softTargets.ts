@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { evalBatchSize } from '../../model/worker/evaluate';
+import { evalBatchSize } from '../../model/worker';
 import type { LoadedDataset, LoadedModel } from '../../../platform/worker/assets';
 
 /**

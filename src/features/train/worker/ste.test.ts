@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { fakeQuantAct } from '../../model/worker/forward';
+import { fakeQuantAct } from '../../model/worker';
 import { steFakeQuantAct, steWeight } from './ste';
 
 beforeAll(async () => {

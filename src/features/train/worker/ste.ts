@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { fakeQuantAct } from '../../model/worker/forward';
-import type { ActQParams } from '../../model/worker/forward';
+import { fakeQuantAct } from '../../model/worker';
+import type { ActQParams } from '../../model/worker';
 
 /**
  * Straight-through estimators as tfjs ops (tfjs has no stopGradient: `tf.customGrad` supplies

@@ -1,5 +1,5 @@
 import * as Comlink from 'comlink';
-import { registerWasmTrainingKernels } from '../../model/worker/kernels/conv2dBackpropFilter';
+import { registerWasmTrainingKernels } from '../../model/worker';
 import { getDataset, getModel, getTrain } from '../../../platform/worker/assets';
 import { initBackend } from '../../../platform/worker/backend';
 import type { BackendInfo } from '../../../platform/worker/backend';

@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { ActQuant, WeightQuant } from '../../../platform/shared/config';
 import { mulberry32 } from '../../../platform/shared/random';
-import type { ActQParams } from '../../model/worker/forward';
+import type { ActQParams } from '../../model/worker';
 import { fillBatch, gatherRows, shuffleOrder } from '../shared/batches';
 import type { TrainProgress } from '../shared/progress';
 import type { Recipe } from '../shared/recipe';

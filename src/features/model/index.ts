@@ -1,0 +1,7 @@
+/** The model feature's pure API (its shared/ part): what other features may use. */
+export { ARCH_IDS, DATASET_IDS } from './shared/catalog';
+export type { ArchId, DatasetId } from './shared/catalog';
+export type { LayerWeights } from './shared/layerWeights';
+export type { LayerInfo } from './shared/meta';
+export { isTrainedModelId, newTrainedModelId } from './shared/modelId';
+export type { TrainedModelId } from './shared/modelId';
