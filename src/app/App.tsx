@@ -12,6 +12,8 @@ import { TAB_PANEL_ID, Tabs, tabId } from './Tabs';
 import { TrainControls } from '../features/train/ui/TrainControls';
 import { TrainView } from '../features/train/ui/TrainView';
 import { MissingTrainedModel } from '../features/train/ui/MissingTrainedModel';
+import { TryItView } from '../features/tryit/ui/TryItView';
+import { HistoryView } from '../features/history/ui/HistoryView';
 
 /** The skip link's target: the results (the view tabs and the selected view). */
 const RESULTS_ID = 'results';
@@ -54,6 +56,8 @@ export function App() {
             {view === 'quantize' && <QuantizeView />}
             {view === 'prune' && <PruneView />}
             {view === 'train' && <TrainView />}
+            {view === 'tryit' && <TryItView />}
+            {view === 'history' && <HistoryView />}
           </div>
         </main>
       </div>

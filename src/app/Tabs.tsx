@@ -24,6 +24,16 @@ const TABS: { id: View; label: string; hint: string }[] = [
     label: 'Train',
     hint: 'Repair compression by training: fine-tune after pruning, quantization-aware training, distillation.',
   },
+  {
+    id: 'tryit',
+    label: 'Try it',
+    hint: 'Draw a digit or pick a test image: the original and the compressed model side by side.',
+  },
+  {
+    id: 'history',
+    label: 'History',
+    hint: 'Every measurement and training run kept in this browser, compared on a Pareto chart.',
+  },
 ];
 
 /** The id of the one tab panel (App renders the selected view in it). */

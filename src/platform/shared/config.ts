@@ -25,7 +25,7 @@ export const MAX_RECIPE_JSON = 1500;
 
 export const LAYER_NAME = /^[A-Za-z0-9_]{1,64}$/;
 
-export const VIEWS = ['model', 'quantize', 'prune', 'train'] as const;
+export const VIEWS = ['model', 'quantize', 'prune', 'train', 'tryit', 'history'] as const;
 export type View = (typeof VIEWS)[number];
 
 /**

@@ -10,6 +10,8 @@ const TAB_NAME: Record<View, string> = {
   quantize: 'Quantize',
   prune: 'Prune & cluster',
   train: 'Train',
+  tryit: 'Try it',
+  history: 'History',
 };
 
 const SHORT_TAB: Record<View, string> = {
@@ -17,6 +19,8 @@ const SHORT_TAB: Record<View, string> = {
   quantize: 'Quantize',
   prune: 'Prune',
   train: 'Train',
+  tryit: 'Try it',
+  history: 'History',
 };
 
 /**
