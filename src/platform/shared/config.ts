@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PANELS } from './panels';
 import { ARCH_IDS, DATASET_IDS } from '../../features/model/shared/catalog';
 import { MAX_SPARSITY } from './limits';
 
@@ -18,7 +19,10 @@ import type { ArchId } from '../../features/model/shared/catalog';
  * The link format's version. v1: the quantization and pruning labs. v2: + the Train tab's
  * settings and trained models (`tt`, `te`, …, `tm`, `trc`); see the migrations in url.ts.
  */
-export const CONFIG_VERSION = 2;
+export const CONFIG_VERSION = 3;
+
+/** A lesson id as a link carries it (`les=bits`): lower-case words and hyphens. */
+export const LESSON_ID = /^[a-z0-9-]{1,32}$/;
 
 /** Longest recipe a link may carry (a full recipe is ~500 characters of JSON). */
 export const MAX_RECIPE_JSON = 1500;
@@ -167,6 +171,12 @@ export const ConfigSchema = z.object({
   storage: StorageSchema.default(StorageSchema.parse({})),
   /** The Train tab: technique and hyperparameters (the recipe also takes the pipeline's stages). */
   train: TrainSettingsSchema.default(TrainSettingsSchema.parse({})),
+  /** The lesson being followed (its id), or null. Its text and task are shown above the views. */
+  lesson: z.string().regex(LESSON_ID).nullable().default(null),
+  /** Panels not drawn (and whose results are not computed): a lesson's focus, or a teacher's. */
+  hide: z.array(z.enum(PANELS)).max(PANELS.length).default([]),
+  /** Projector mode: large type and thick lines for a room. */
+  projector: z.boolean().default(false),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -21,7 +21,11 @@ import {
   SYM_RANGES,
   VIEWS,
   WEIGHT_FORMATS,
+  LESSON_ID,
 } from './config';
+import { PANELS } from './panels';
+import type { Panel } from './panels';
+import { LESSON_IDS } from '../../features/lessons';
 import type { Config } from './config';
 import {
   MAX_BATCH_SIZE,
@@ -213,7 +217,7 @@ const pruneOverridesField = layerMapField(
   (v) => (v === SKIP_LAYER ? 'skip' : percent(v)),
   (raw) => {
     if (raw === 'skip') return SKIP_LAYER;
-    const v = DECIMAL.test(raw) ? Number(raw) / 100 : NaN;
+    const v = DECIMAL.test(raw) ? fromPercent(raw) : NaN;
     return v >= 0 && v <= MAX_SPARSITY ? v : NaN;
   },
   'layer:percent or layer:skip',
@@ -237,6 +241,15 @@ const structuredBiasField: Field = (() => {
 /** A fraction as a percentage without float noise: 0.9 → "90", 0.975 → "97.5". */
 function percent(fraction: number): string {
   return String(Math.round(fraction * 1e5) / 1e3);
+}
+
+/**
+ * The fraction a percentage means, as the nearest double to the decimal written ("64.1" → 0.641,
+ * where 64.1 / 100 would give 0.6409999999999999): a link reads back exactly what made it.
+ */
+function fromPercent(raw: string | undefined): number {
+  if (raw === undefined || !DECIMAL.test(raw)) return NaN;
+  return Math.round(Number(raw) * 1e3) / 1e5;
 }
 
 const FIELDS: readonly Field[] = [
@@ -417,7 +430,7 @@ const FIELDS: readonly Field[] = [
     decode: (d, raw) => {
       if (!DECIMAL.test(raw))
         return `Sparsity "${truncate(raw)}" is not a number: using ${percent(d.prune.sparsity)}%.`;
-      const v = Number(raw) / 100;
+      const v = fromPercent(raw);
       const clamped = Math.min(MAX_SPARSITY, Math.max(0, v));
       d.prune.sparsity = clamped;
       return clamped !== v
@@ -510,8 +523,8 @@ const scheduleField: Field = {
           : kind === 'poly'
             ? {
                 kind: 'polynomial',
-                initialSparsity: n(args[0]) / 100,
-                ...(args[1] === '-' ? {} : { finalSparsity: n(args[1]) / 100 }),
+                initialSparsity: fromPercent(args[0]),
+                ...(args[1] === '-' ? {} : { finalSparsity: fromPercent(args[1]) }),
                 beginStep: n(args[2]),
                 endStep: n(args[3]),
                 frequency: n(args[4]),
@@ -646,19 +659,74 @@ const trainFields: Field[] = [
   ),
 ];
 
-/** Every field, in link order: the labs' settings, then the Train tab's. */
-const ALL_FIELDS: readonly Field[] = [...FIELDS, ...trainFields];
+/** The lesson being followed: `les=bits`. */
+const lessonField: Field = {
+  key: 'les',
+  encode: (c) => c.lesson ?? '',
+  decode: (d, raw) => {
+    if (LESSON_ID.test(raw) && (LESSON_IDS as readonly string[]).includes(raw)) {
+      d.lesson = raw;
+      return undefined;
+    }
+    return `Unknown lesson "${truncate(raw)}": showing the playground without a lesson.`;
+  },
+};
+
+/** Hidden panels: `hide=sweep,sensitivity` (unknown names dropped with one notice). */
+const hideField: Field = {
+  key: 'hide',
+  encode: (c) => [...c.hide].sort().join(','),
+  decode: (d, raw) => {
+    const names = raw.split(',').filter((n) => n !== '');
+    const known = names.filter((n): n is Panel => (PANELS as readonly string[]).includes(n));
+    d.hide = [...new Set(known)];
+    const bad = names.filter((n) => !known.includes(n as Panel)).slice(0, 5);
+    return bad.length > 0
+      ? `Ignored unknown panel${bad.length > 1 ? 's' : ''} to hide: ${bad.map((b) => truncate(b, 20)).join(', ')}.`
+      : undefined;
+  },
+};
+
+/** Every field, in link order: the labs' settings, then the Train tab's, then the classroom's. */
+const ALL_FIELDS: readonly Field[] = [
+  ...FIELDS,
+  ...trainFields,
+  lessonField,
+  hideField,
+  boolField(
+    'proj',
+    'Projector mode',
+    (c) => c.projector,
+    (d, v) => (d.projector = v),
+  ),
+];
 
 /**
  * Migrations of older links, by the version they start from: each rewrites the key/value pairs
  * of version v into those of v + 1, so that an old link means today what it meant then.
- * v1 → v2: v2 only added keys (the Train tab's, `tm`, `trc`), whose defaults are what a v1 link
- * meant, and renamed none: nothing to rewrite. (A later change of a default or a key lands here
- * as v2 → v3.)
+ * - v1 → v2: v2 only added keys (the Train tab's, `tm`, `trc`), whose defaults are what a v1 link
+ *   meant, and renamed none: nothing to rewrite.
+ * - v2 → v3: v3 links leave out every value at its default (v2 wrote them all) and add the
+ *   classroom's keys (`les`, `hide`, `proj`). A v2 link wrote every value but the symmetric
+ *   ranges and the structured bias rule, whose absence meant their defaults then as now, and
+ *   v3's defaults are v2's: the pairs mean the same, nothing to rewrite.
+ *
+ * Because v3 omits defaults, changing a default later changes what an absent key means: such a
+ * change must come with a migration that writes the old default into links that lack the key
+ * (see {@link withDefault}), and the version goes up.
  */
-const MIGRATIONS: Readonly<Record<number, (pairs: Map<string, string>) => void>> = {
+export const MIGRATIONS: Readonly<Record<number, (pairs: Map<string, string>) => void>> = {
   1: () => undefined,
+  2: () => undefined,
 };
+
+/**
+ * For a future migration: a link without `key` meant `value` (the default then); write it in,
+ * so that a new default does not change an old link.
+ */
+export function withDefault(pairs: Map<string, string>, key: string, value: string): void {
+  if (!pairs.has(key)) pairs.set(key, value);
+}
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -675,17 +743,24 @@ function defaultsDraft(): Config {
   return structuredClone(DEFAULT_CONFIG) as Config;
 }
 
+/** The defaults as the link writes them: a value equal to its default is left out. */
+let defaultCodes: Map<string, string> | null = null;
+function defaultCode(f: Field): string {
+  defaultCodes ??= new Map(ALL_FIELDS.map((g) => [g.key, g.encode(DEFAULT_CONFIG)]));
+  return defaultCodes.get(f.key) ?? '';
+}
+
 /**
- * Serializes a config to a hash (without the leading '#'). Every field is written: a link means
- * the same thing even if defaults change in a later version. (The symmetric ranges at
- * `restricted` are the exception: an absent key means restricted, see symRangeField; so is the
- * structured bias rule at `remove`, see structuredBiasField.)
+ * Serializes a config to a hash (without the leading '#'): the version, then every value that
+ * differs from its default, with short keys and compact per-layer maps (`ov=fc1:4,fc3:f`), so a
+ * link stays well under 2,000 characters. The version keeps old links meaning what they meant
+ * when defaults change (see MIGRATIONS).
  */
 export function serializeConfig(config: Config): string {
   const parts = [`v=${CONFIG_VERSION}`];
   for (const f of ALL_FIELDS) {
     const value = f.encode(config);
-    if (value !== '')
+    if (value !== '' && value !== defaultCode(f))
       parts.push(`${f.key}=${encodeURIComponent(value).replace(/%3A/g, ':').replace(/%2C/g, ',')}`);
   }
   return parts.join('&');

@@ -78,15 +78,28 @@ describe('URL codec: training settings', () => {
   it('v1 links (before training) migrate: the same settings, the training defaults, one notice', () => {
     const v1 = 'data=fashion&model=cnn&view=prune&wb=4&ws=sym&pm=mag&sp=90&w=kmeans&huf=1';
     const old = parseConfig(`#v=1&${v1}`);
-    const now = parseConfig(`#v=2&${v1}`);
+    const now = parseConfig(`#v=3&${v1}`);
     expect(now.problems).toEqual([]);
     expect(old.problems).toEqual(['Opened an older link (v1).']);
     expect(old.config).toEqual(now.config); // nothing else changes
     expect(old.config.train).toEqual(DEFAULT_CONFIG.train);
     expect(old.config.trained).toBeNull();
-    // Saved again, it is a v2 link that reads back without a notice.
-    expect(serializeConfig(old.config)).toMatch(/^v=2&/);
+    // Saved again, it is a current link that reads back without a notice.
+    expect(serializeConfig(old.config)).toMatch(/^v=3&/);
     expect(parseConfig(serializeConfig(old.config)).problems).toEqual([]);
+  });
+
+  it('v2 links (every value written) migrate to v3 (defaults left out): the same config, one notice', () => {
+    // A v2 link as v2 wrote it: every field, defaults included.
+    const v2 =
+      'data=fashion&model=cnn&view=quantize&layer=conv2&bins=40&seed=7&w=int&wb=4&ws=aff&wg=channel&wr=stochastic&tern=0&ab=8&as=aff&asr=full&obs=pct&pct=99.9&cal=256&ov=conv1:8,fc3:f&pm=struct&sp=97.5&pn=l1&nm=1:4&pov=fc1:90,fc3:skip&ck=16&ci=linear&sf=csr&ib=5&huf=1&tt=qat&te=3&tbs=64&topt=adam&tlr=0.001&tsch=oneshot&kdh=32&kdt=4&kda=0.9&kdi=0';
+    const old = parseConfig(`#v=2&${v2}`);
+    expect(old.problems).toEqual(['Opened an older link (v2).']);
+    expect(old.config).toEqual(parseConfig(`#v=3&${v2}`).config);
+    const again = serializeConfig(old.config);
+    expect(again.length).toBeLessThan(v2.length);
+    expect(again).not.toContain('tt=qat'); // a default, left out
+    expect(parseConfig(again)).toEqual({ config: old.config, problems: [] });
   });
 
   it('carries a trained model and its recipe, and drops what is not one', () => {
@@ -100,7 +113,7 @@ describe('URL codec: training settings', () => {
     expect(back.problems).toEqual([]);
     expect(back.config.trained).toBe(c.trained);
     expect(back.config.trainedRecipe).toBe(recipe);
-    const bad = parseConfig('#v=2&tm=trained:<script>&trc=notjson');
+    const bad = parseConfig('#v=3&tm=trained:<script>&trc=notjson');
     expect(bad.config.trained).toBeNull();
     expect(bad.config.trainedRecipe).toBeNull();
     expect(bad.problems).toHaveLength(2);
@@ -108,7 +121,7 @@ describe('URL codec: training settings', () => {
 
   it('rejects bad schedules, students and numbers with a notice and keeps defaults', () => {
     const back = parseConfig(
-      '#v=2&tsch=poly:50:90:600:0:50:3&kdh=0-32&te=1000&tlr=abc&kda=2&tt=magic&kdt=0.5',
+      '#v=3&tsch=poly:50:90:600:0:50:3&kdh=0-32&te=1000&tlr=abc&kda=2&tt=magic&kdt=0.5',
     );
     expect(back.config.train.schedule).toEqual({ kind: 'oneshot' }); // end before begin
     expect(back.config.train.hidden).toEqual([32]);
