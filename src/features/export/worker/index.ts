@@ -1,0 +1,3 @@
+/** The export feature's worker layer: what the engine spreads into its API. */
+export { exportApi, exportLoadedModel, topologyOf } from './exportModel';
+export type { ExportDeps, ModelJsonSource } from './exportModel';
