@@ -6,6 +6,7 @@ import { startUrlSync } from '../platform/state/urlSync';
 import { App } from './App';
 import { useTrainedList } from '../features/model/state/appTrained';
 import { useRuns } from '../features/train/state/appRuns';
+import { startHistoryAutosave } from '../features/history/state';
 import { createEngineClient, createStatsClient } from '../platform/worker/workers';
 import './styles.css';
 
@@ -33,6 +34,8 @@ if (new URLSearchParams(window.location.search).has('debug')) {
   };
 }
 startController(useStore, client, statsClient);
+// Every finished measurement and training run joins the experiments history (IndexedDB).
+startHistoryAutosave(useRuns);
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

@@ -5,6 +5,12 @@ import { useStore } from '../../../platform/state/store';
 import { formatPercent } from '../../../platform/shared/format';
 import { LineChart } from '../../../platform/ui/charts/LineChart';
 import type { LineSeries } from '../../../platform/ui/charts/LineChart';
+import {
+  accuracyDomain,
+  formatKb,
+  logSizeDomain,
+  logTicks,
+} from '../../../platform/ui/charts/logSize';
 import '../../../platform/ui/charts/charts.css';
 
 /** Every configuration measured this session: accuracy against true size. */
@@ -40,21 +46,15 @@ const ExperimentsScatterView = memo(function ExperimentsScatterView({
       // The number of the row in the table below.
       tag: String(r.n),
     }));
-    const xs = points.map((p) => p.x);
-    const ys = points.map((p) => p.y);
-    const lo = xs.length ? Math.min(...xs) : 0;
-    const hi = xs.length ? Math.max(...xs) : 1;
     // At least half a decade either side, so that a lone point still gets ticks around it.
-    const pad = Math.max(0.35, (hi - lo) * 0.08);
-    const xDomain = [lo - pad, hi + pad] as const;
-    const yMin = ys.length ? Math.min(...ys) : 0;
+    const xDomain = logSizeDomain(points.map((p) => p.x));
     return {
       rows,
       points,
       xDomain,
       // Powers of ten and their 2× and 5× inside the range.
       xTicks: logTicks(xDomain[0], xDomain[1]),
-      yDomain: [Math.max(0, Math.floor((yMin - 2) / 10) * 10), 100] as const,
+      yDomain: accuracyDomain(rows.map((r) => r.accuracy)),
     };
   }, [experiments, summary]);
   const scatter = useMemo(
@@ -131,18 +131,3 @@ const ExperimentsScatterView = memo(function ExperimentsScatterView({
 });
 
 const NO_SERIES: LineSeries[] = [];
-
-function formatKb(kb: number): string {
-  return `${kb >= 10 ? kb.toFixed(0) : kb.toPrecision(2)} KB`;
-}
-
-/** log10 positions of 1, 2 and 5 × 10^k inside [lo, hi] (both log10). */
-function logTicks(lo: number, hi: number): number[] {
-  const ticks: number[] = [];
-  for (let k = Math.floor(lo); k <= Math.ceil(hi); k++)
-    for (const m of [1, 2, 5]) {
-      const t = k + Math.log10(m);
-      if (t >= lo && t <= hi) ticks.push(t);
-    }
-  return ticks.length >= 2 ? ticks : [lo, hi];
-}

@@ -36,6 +36,8 @@ export interface ScatterSeries {
     readonly label: string;
     /** A short label drawn beside the point where there is room (see labelPlacement.ts). */
     readonly tag?: string;
+    /** Drawn as a hollow ring (e.g. a dominated point), not a filled dot: shape, not colour. */
+    readonly muted?: boolean;
   }[];
 }
 
@@ -229,9 +231,11 @@ export const LineChart = memo(function LineChart(props: LineChartProps) {
                 className="scatter-point"
                 cx={g.x(p.x)}
                 cy={g.y(p.y)}
-                r={SCATTER_R}
-                fill={scatter.color}
-                stroke="#fff"
+                r={p.muted ? SCATTER_R - 0.5 : SCATTER_R}
+                fill={p.muted ? '#fff' : scatter.color}
+                stroke={p.muted ? scatter.color : '#fff'}
+                strokeWidth={p.muted ? 1.5 : 1}
+                data-muted={p.muted ? 'true' : undefined}
               >
                 <title>{`${p.label}: ${(props.describeY ?? props.formatY)(p.y)}`}</title>
               </circle>
