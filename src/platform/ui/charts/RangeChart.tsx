@@ -1,4 +1,5 @@
 import { memo, useMemo, useRef, useState } from 'react';
+import { ChartDownload } from './ChartDownload';
 import { ChartTooltip, HoverBand, PlotSvg, XTicks, YGrid } from './chartParts';
 import type { Tick } from './chartParts';
 import { formatInt, formatNumber } from '../../shared/format';
@@ -42,6 +43,7 @@ export const RangeChart = memo(function RangeChart(props: RangeChartProps) {
 
   return (
     <div className="histogram">
+      <ChartDownload plot={box} />
       <div className="histogram-plot" ref={box}>
         {g && (
           <PlotSvg width={width} height={height} label={ariaLabel} onHover={onHover}>
