@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planKernel, storedLabel } from './plan';
+import { planKernel, sidecarLabel, storedLabel } from './plan';
 import type { KernelPlanInput } from './plan';
 
 const uniform = (bits: number, perChannel: boolean): KernelPlanInput['spec'] => ({
@@ -82,5 +82,24 @@ describe('planKernel: where each format goes', () => {
     expect(storedLabel('float32', true)).toBe('float32 (dequantized)');
     expect(storedLabel('float32', false)).toBe('float32');
     expect(storedLabel('float16', false)).toBe('float16');
+  });
+});
+
+describe('sidecarLabel', () => {
+  it('names the codes, their width, and what comes with them', () => {
+    const o = { perChannel: false, pruned: false, clusters: 16 };
+    const plan = (spec: KernelPlanInput['spec'], clustered = false, pruned = false) =>
+      planKernel({ spec, clustered, pruned });
+    expect(sidecarLabel(plan(uniform(4, false)), o)).toBe('4-bit codes');
+    expect(sidecarLabel(plan(uniform(8, false)), o)).toBeNull();
+    expect(sidecarLabel(plan(uniform(3, true)), { ...o, perChannel: true, pruned: true })).toBe(
+      '3-bit codes + per-channel scales + mask',
+    );
+    expect(sidecarLabel(plan({ kind: 'float32' }, true, true), { ...o, pruned: true })).toBe(
+      'codebook of 16 + 4-bit indices + mask',
+    );
+    expect(sidecarLabel(plan({ kind: 'float32' }, false, true), o)).toBe(
+      'mask + kept float32 values',
+    );
   });
 });

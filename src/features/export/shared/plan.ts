@@ -153,3 +153,21 @@ export function planKernel({ spec, clustered, pruned }: KernelPlanInput): Kernel
       return intPlan(1, spec.perChannel, pruned, 'binary');
   }
 }
+
+/** What compression.json keeps for a kernel, in a few words (null: nothing). */
+export function sidecarLabel(
+  plan: KernelPlan,
+  o: { readonly perChannel: boolean; readonly pruned: boolean; readonly clusters: number },
+): string | null {
+  const mask = o.pruned ? ' + mask' : '';
+  switch (plan.sidecar) {
+    case null:
+      return null;
+    case 'codebook':
+      return `codebook of ${o.clusters} + ${Math.max(1, Math.ceil(Math.log2(o.clusters)))}-bit indices${mask}`;
+    case 'sparse-float32':
+      return 'mask + kept float32 values';
+    case 'codes':
+      return `${plan.codeBits}-bit codes${o.perChannel ? ' + per-channel scales' : ''}${mask}`;
+  }
+}
