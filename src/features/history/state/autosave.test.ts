@@ -153,6 +153,20 @@ describe('measurementDraft', () => {
     measured(store, W2, 1500, 140_000);
     expect(measurementDraft(store.getState())!.key).not.toBe(a.key);
   });
+
+  it('re-opens in the lab it was measured in, also when saved while another tab is shown', () => {
+    const store = createAppStore();
+    measured(store, { ...W4, view: 'prune' }, 1940, 270_000);
+    expect(parseConfig(measurementDraft(store.getState())!.record.hash).config.view).toBe('prune');
+    // Measured in the Quantize tab, then the History tab opened within the 1.5 s.
+    measured(store, { ...W4, view: 'history' }, 1940, 270_000);
+    expect(parseConfig(measurementDraft(store.getState())!.record.hash).config.view).toBe(
+      'quantize',
+    );
+    const pruned: Config = { ...W4, view: 'history', prune: { ...W4.prune, method: 'magnitude' } };
+    measured(store, pruned, 1900, 120_000);
+    expect(parseConfig(measurementDraft(store.getState())!.record.hash).config.view).toBe('prune');
+  });
 });
 
 describe('settle and dedupe', () => {

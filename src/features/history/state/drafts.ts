@@ -119,6 +119,15 @@ function weightBits(c: Config): number | null {
 }
 
 /**
+ * The tab a measurement re-opens in: the lab it was made in, or — saved while another tab is
+ * shown (the results stay current there) — the lab of its pipeline.
+ */
+export function measuredView(c: Config): Config['view'] {
+  if (c.view === 'quantize' || c.view === 'prune') return c.view;
+  return c.prune.method !== 'none' || c.weights.format === 'cluster' ? 'prune' : 'quantize';
+}
+
+/**
  * The entry the current state makes, or null: the compressed model's full-test-set evaluation
  * and its size report, both for the current config and model (a quick estimate, a stale result
  * or a missing size make none). The float model's accuracy joins when it is measured too.
@@ -138,7 +147,7 @@ export function measurementDraft(s: State): Draft | null {
   const family = configFamily(s.config, summary.meta.name);
   const modelName = s.config.trained === null ? family.label : summary.meta.name;
   const pipeline = describePipeline(s.config);
-  const hash = hashOf(s.config);
+  const hash = hashOf({ ...s.config, view: measuredView(s.config) });
   const results: HistoryResults = {
     accuracy: q.data.accuracy,
     correct: q.data.correct,
