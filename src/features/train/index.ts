@@ -2,3 +2,4 @@
 export { RecipeSchema } from './shared/recipe';
 export type { Recipe } from './shared/recipe';
 export type { Technique } from './shared/settings';
+export { formatProbability } from './shared/softmax';

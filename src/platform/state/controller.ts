@@ -68,7 +68,7 @@ export function startController(
       if (!stale()) store.setState({ [job.name]: { key, data } } as Partial<State>);
     };
     setBusy(job.name, true);
-    const ctx = { config: s.config, summary, emit, stale };
+    const ctx = { config: s.config, state: s, summary, emit, stale };
     const run =
       job.lane === 'instant' || instant.size === 0
         ? job.run(ctx)
@@ -147,7 +147,8 @@ export function startController(
     if (
       s.config !== prev.config ||
       s.summary !== prev.summary ||
-      s.sensitivityRequest !== prev.sensitivityRequest
+      s.sensitivityRequest !== prev.sensitivityRequest ||
+      s.tryit !== prev.tryit
     )
       sync();
     if (s.quantEvaluation !== prev.quantEvaluation || s.report !== prev.report) recordExperiment(s);

@@ -28,6 +28,8 @@ export interface Job<K extends keyof Results> {
   /** Computes the result; `emit` stores (partial) results, `stale` says the config moved on. */
   run(ctx: {
     config: Config;
+    /** The state the key was computed from: inputs kept beside the config (a drawing). */
+    state: State;
     summary: ModelSummary | null;
     emit: (d: Data<K>) => void;
     stale: () => boolean;

@@ -3,6 +3,7 @@ import { modelJobs } from '../../features/model/state/jobs';
 import { pruneJobs } from '../../features/prune/state/jobs';
 import { quantizeJobs } from '../../features/quantize/state/jobs';
 import { trainJobs } from '../../features/train/state/jobs';
+import { tryitJobs } from '../../features/tryit/state/jobs';
 import type { EngineClient, StatsClient } from '../worker/workers';
 import { jobContext } from './job';
 import type { JobList } from './job';
@@ -31,6 +32,8 @@ export const JOB_ORDER = [
   'misclassified',
   'sensitivity',
   'pruneSweep',
+  'tryitPrediction',
+  'tryitPredictions',
 ] as const satisfies readonly (keyof Results)[];
 
 /**
@@ -46,6 +49,7 @@ export function createJobs(client: EngineClient, stats: StatsClient): JobList {
     ...quantizeJobs(ctx),
     ...pruneJobs(ctx),
     ...trainJobs(ctx),
+    ...tryitJobs(ctx),
   ];
   return JOB_ORDER.map((name) => {
     const found = all.filter((j) => j.name === name);

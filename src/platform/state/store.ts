@@ -29,6 +29,9 @@ import type {
   MaskImage,
   WeightInspection,
 } from '../../features/compress/shared/inspect';
+import { INITIAL_TRYIT } from '../../features/tryit';
+import type { TryitState } from '../../features/tryit';
+import type { TryitPrediction, TryitPredictions } from '../../features/tryit/worker';
 
 /**
  * Results carry the key of the config they were computed from: a result whose key differs from
@@ -126,6 +129,10 @@ export interface Results {
    * no retraining (the Train tab draws it beside the fine-tuning curve).
    */
   oneShot: Keyed<Evaluation> | null;
+  /** Try it: the original and the compressed model's logits for the drawing or test image. */
+  tryitPrediction: Keyed<TryitPrediction> | null;
+  /** Try it: both models' top-1 class of every test image (misclassified only by the compressed). */
+  tryitPredictions: Keyed<TryitPredictions> | null;
 }
 
 export interface State extends Results {
@@ -133,6 +140,8 @@ export interface State extends Results {
   backend: BackendInfo | null;
   /** Key of the sensitivity analysis the user asked for ('' = none). */
   sensitivityRequest: string;
+  /** The Try it tab's input (a drawing or a test image): not part of the config or the link. */
+  tryit: TryitState;
   /** Names of results being computed right now. */
   busy: ReadonlySet<keyof Results>;
   notices: Notice[];
@@ -169,6 +178,7 @@ export interface Actions {
   setLayerOverride: (layer: string, bits: number | null) => void;
   replaceOverrides: (overrides: Config['overrides']) => void;
   requestSensitivity: (key: string) => void;
+  setTryit: (patch: Partial<TryitState>) => void;
   /** Turns one pipeline stage off (see core/plan/stages.ts). */
   resetStage: (id: StageId) => void;
   /** Back to the trained model: every stage off. */
@@ -197,7 +207,10 @@ export const initialState: State = {
   softTargets: null,
   misclassified: null,
   oneShot: null,
+  tryitPrediction: null,
+  tryitPredictions: null,
   sensitivityRequest: '',
+  tryit: INITIAL_TRYIT,
   experiments: [],
   busy: new Set(),
   notices: [],
@@ -270,6 +283,7 @@ export const createAppStore = () =>
       ),
     replaceOverrides: (overrides) => set((s) => ({ config: { ...s.config, overrides } })),
     requestSensitivity: (key) => set({ sensitivityRequest: key }),
+    setTryit: (patch) => set((s) => ({ tryit: { ...s.tryit, ...patch } })),
     resetStage: (id) => set((s) => ({ config: resetStage(s.config, id) })),
     resetPipeline: () => set((s) => ({ config: resetPipeline(s.config) })),
     replaceConfig: (config) => set({ config }),

@@ -18,6 +18,7 @@ import { applySettings } from '../../features/compress/worker/apply';
 import type { CompressSettings } from '../../features/compress/shared/pipeline';
 import { misclassifiedOf, softTargetsOf } from '../../features/train/worker/softTargets';
 import type { Misclassified, SoftTargets } from '../../features/train/worker/softTargets';
+import { tryitApi } from '../../features/tryit/worker';
 
 export type { Misclassified, SoftTargets } from '../../features/train/worker/softTargets';
 
@@ -226,6 +227,9 @@ export const engine = {
     });
     return Comlink.transfer(r, [r.indices.buffer]);
   },
+
+  /** The Try it tab: one input through both models; both models' classes of every test image. */
+  ...tryitApi({ loaded, supersedable, applySettings }),
 
   /** Number of live tensors: lets tests and benchmarks check that nothing leaks. */
   memory(): { numTensors: number; numBytes: number } {
