@@ -84,7 +84,7 @@ function intPlan(
       stored: 'float32',
       sidecar: 'codes',
       codeBits: bits,
-      why: `TF.js quantizes per tensor only: ${word} per-channel codes and scales in the sidecar`,
+      why: `TF.js quantizes per tensor only (${word} per channel)`,
     };
   }
   if (kind === 'binary' && pruned) {
@@ -92,22 +92,20 @@ function intPlan(
       stored: 'float32',
       sidecar: 'codes',
       codeBits: 1,
-      why: 'binary has no code for a pruned 0: 1-bit codes and mask in the sidecar',
+      why: 'binary has no code for a pruned 0',
     };
   }
   const stored: StoredAs = bits <= 8 ? 'uint8' : 'uint16';
   const full = bits === 8 || bits === 16;
   const reasons: string[] = [];
-  if (!full) reasons.push(`${bits}-bit codes take a whole ${bits <= 8 ? 'byte' : 'uint16'}`);
-  if (pruned) reasons.push('pruned weights are zero codes');
+  if (!full) reasons.push(`a ${bits <= 8 ? 'byte' : 'uint16'} per ${bits}-bit code`);
+  if (pruned) reasons.push('pruned weights are the zero code');
   const sidecar = !full || pruned;
   return {
     stored,
     sidecar: sidecar ? 'codes' : null,
     codeBits: bits,
-    why: reasons.length
-      ? `${reasons.join('; ')}: packed${pruned ? ' with the mask' : ''} in the sidecar`
-      : '',
+    why: reasons.join('; '),
   };
 }
 
@@ -118,7 +116,7 @@ export function planKernel({ spec, clustered, pruned }: KernelPlanInput): Kernel
       stored: 'float32',
       sidecar: 'codebook',
       codeBits: null,
-      why: 'TF.js has no codebooks: centroid indices in the sidecar',
+      why: 'TF.js has no codebooks',
     };
   }
   switch (spec.kind) {
@@ -128,7 +126,7 @@ export function planKernel({ spec, clustered, pruned }: KernelPlanInput): Kernel
             stored: 'float32',
             sidecar: 'sparse-float32',
             codeBits: null,
-            why: 'TF.js has no sparse format: zeros stored; mask and kept values in the sidecar',
+            why: 'TF.js has no sparse format: zeros stored',
           }
         : { stored: 'float32', sidecar: null, codeBits: null, why: '' };
     case 'float16':

@@ -360,7 +360,7 @@ function ResultsExport() {
     items.push({
       id: 'session',
       label: 'Configurations measured this session',
-      note: `${experiments.length} rows: accuracy and size of each`,
+      note: `${experiments.length} ${experiments.length === 1 ? 'row' : 'rows'}: accuracy and size of each`,
       files: () => experimentsFiles(experiments, { savedAt: new Date().toISOString() }),
     });
   }

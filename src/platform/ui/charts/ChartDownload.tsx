@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { KeyboardEvent, RefObject } from 'react';
-import { chartFileName, chartSvg, svgToPng } from './chartExport';
+import { chartFileName, chartSvg, readLegend, svgToPng } from './chartExport';
 import { downloadBlob } from './download';
 import './chartExport.css';
 
@@ -41,7 +41,10 @@ export function ChartDownload({ plot }: { plot: RefObject<HTMLElement | null> })
     const heading = svg.closest('section, .panel')?.querySelector('h2, h3')?.textContent?.trim();
     const name = chartFileName(heading || title, format);
     try {
-      const file = chartSvg(svg, title);
+      const legend = readLegend(
+        plot.current?.parentElement?.querySelector(':scope > .legend') ?? null,
+      );
+      const file = chartSvg(svg, title, legend);
       const blob =
         format === 'svg'
           ? new Blob([file.text], { type: 'image/svg+xml' })

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { STYLE_PROPERTIES, chartFileName, escapeXml, ownStyle, serializeSvg } from './chartExport';
+import {
+  LEGEND_HEIGHT,
+  STYLE_PROPERTIES,
+  chartFileName,
+  escapeXml,
+  ownStyle,
+  serializeSvg,
+} from './chartExport';
 import type { SvgElementNode } from './chartExport';
 
 /** Computed values as a browser reports them: every property, most at their defaults. */
@@ -154,6 +161,35 @@ describe('serializeSvg', () => {
     expect(escapeXml('a"b')).toBe('a&quot;b');
     const t = serializeSvg(tree, { width: 1, height: 1, title: 'x < y & "z"' });
     expect(t).toContain('<title>x &lt; y &amp; &quot;z&quot;</title>');
+  });
+
+  it('draws the legend in a band above the plot, which moves down by its height', () => {
+    const t = serializeSvg(tree, {
+      width: 400,
+      height: 200,
+      title: 'Accuracy vs bits',
+      legend: [
+        { label: 'weights only', color: 'rgb(47, 99, 201)', line: true },
+        { label: 'W & A8', color: 'rgb(194, 37, 92)', line: true, dashed: true },
+        { label: 'float32', color: 'rgb(200, 200, 200)' },
+      ],
+    });
+    expect(t).toContain(
+      `width="400" height="${200 + LEGEND_HEIGHT}" viewBox="0 0 400 ${200 + LEGEND_HEIGHT}"`,
+    );
+    expect(t).toContain(`<g transform="translate(0 ${LEGEND_HEIGHT})">`);
+    expect(t).toContain('>weights only</text>');
+    expect(t).toContain('>W &amp; A8</text>');
+    // A line sample per line series (the dashed one dashed), a square for the filled one.
+    expect(t.match(/<line [^>]*stroke="rgb\(47, 99, 201\)"/)).not.toBeNull();
+    expect(t.match(/<line [^>]*stroke="rgb\(194, 37, 92\)"[^>]*stroke-dasharray/)).not.toBeNull();
+    expect(t.match(/<rect [^>]*fill="rgb\(200, 200, 200\)"/)).not.toBeNull();
+    // Items do not overlap: each starts after the previous label.
+    const xs = [...t.matchAll(/<text x="(\d+)" y="11"/g)].map((m) => Number(m[1]));
+    expect(xs).toHaveLength(3);
+    expect(xs[1]! - xs[0]!).toBeGreaterThan('weights only'.length * 6);
+    // The plot itself is unchanged inside the band's offset.
+    expect(t).toContain('>8 bits &amp; more &lt;ok&gt;</text>');
   });
 
   it('refuses a root that is not an svg', () => {

@@ -115,6 +115,43 @@ export interface SerializeOptions {
   readonly title: string;
   /** Painted under the chart (the page's panel is white; a file has no panel). */
   readonly background?: string;
+  /**
+   * The chart's legend (on the page it is HTML beside the SVG): drawn in a band above the plot,
+   * which makes the file that much taller.
+   */
+  readonly legend?: readonly LegendItem[];
+}
+
+export interface LegendItem {
+  readonly label: string;
+  readonly color: string;
+  /** Drawn as a dashed line sample instead of a filled square. */
+  readonly dashed?: boolean;
+  readonly line?: boolean;
+}
+
+/** Height of the legend band, px. */
+export const LEGEND_HEIGHT = 22;
+const LEGEND_FONT = 12;
+
+/**
+ * The legend band: a sample and a label per item, left to right (labels measured as 0.6 em a
+ * character, about DejaVu Sans's average; wide enough for system fonts).
+ */
+function legendBand(items: readonly LegendItem[], fontFamily: string | undefined): string {
+  let x = 8;
+  const y = LEGEND_HEIGHT / 2;
+  const parts = items.map((it) => {
+    const color = escapeXml(it.color);
+    const sample = it.line
+      ? `<line x1="${x}" x2="${x + 18}" y1="${y}" y2="${y}" stroke="${color}" stroke-width="2"${it.dashed ? ' stroke-dasharray="4 3"' : ''}/>`
+      : `<rect x="${x + 4}" y="${y - 5}" width="10" height="10" rx="2" fill="${color}"/>`;
+    const text = `<text x="${x + 24}" y="${y}" dominant-baseline="middle">${escapeXml(it.label)}</text>`;
+    x += 24 + Math.ceil(it.label.length * LEGEND_FONT * 0.6) + 16;
+    return sample + text;
+  });
+  const font = fontFamily ? ` font-family="${escapeXml(fontFamily)}"` : '';
+  return `<g font-size="${LEGEND_FONT}" fill="#5c6577"${font}>${parts.join('')}</g>`;
 }
 
 /** Root attributes the file sets itself. */
@@ -127,13 +164,18 @@ const ROOT_OWN = new Set(['xmlns', 'width', 'height', 'viewBox', 'role', 'aria-l
 export function serializeSvg(root: SvgElementNode, o: SerializeOptions): string {
   if (root.tag !== 'svg') throw new Error(`the root is a <${root.tag}>, not an <svg>`);
   const w = Math.round(o.width);
-  const h = Math.round(o.height);
+  const legend = o.legend && o.legend.length > 0 ? o.legend : null;
+  const top = legend ? LEGEND_HEIGHT : 0;
+  const h = Math.round(o.height) + top;
   const attrs = root.attrs
     .filter(([k, v]) => !ROOT_OWN.has(k) && keepAttribute(k, v))
     .map(([k, v]) => ` ${k}="${escapeXml(v)}"`)
     .join('');
   const style = styleText(ownStyle(root.computed, null));
-  const body = root.children.map((c) => writeNode(c, root.computed)).join('');
+  const drawn = root.children.map((c) => writeNode(c, root.computed)).join('');
+  const body = legend
+    ? `${legendBand(legend, root.computed['font-family'])}<g transform="translate(0 ${top})">${drawn}</g>`
+    : drawn;
   return (
     '<?xml version="1.0" encoding="UTF-8"?>\n' +
     `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" role="img"${attrs}` +
@@ -184,12 +226,40 @@ export function readSvgTree(el: Element): SvgElementNode {
 }
 
 /** The chart's file: its SVG element as a standalone document. */
-export function chartSvg(svg: SVGSVGElement, title: string): SerializeOptions & { text: string } {
+export function chartSvg(
+  svg: SVGSVGElement,
+  title: string,
+  legend: readonly LegendItem[] = [],
+): { width: number; height: number; text: string } {
   const box = svg.getBoundingClientRect();
   const width = svg.width.baseVal.value || box.width;
   const height = svg.height.baseVal.value || box.height;
-  const o = { width, height, title };
-  return { ...o, text: serializeSvg(readSvgTree(svg), o) };
+  return {
+    width,
+    height: height + (legend.length > 0 ? LEGEND_HEIGHT : 0),
+    text: serializeSvg(readSvgTree(svg), { width, height, title, legend }),
+  };
+}
+
+/**
+ * The items of a chart kit legend (`.legend > span`: a colored <i> or a line sample <svg>, and
+ * the series name).
+ */
+export function readLegend(legend: Element | null): LegendItem[] {
+  if (!legend) return [];
+  return Array.from(legend.children).flatMap((span): LegendItem[] => {
+    const label = span.textContent?.trim() ?? '';
+    if (!label) return [];
+    const line = span.querySelector('svg line');
+    if (line) {
+      const cs = getComputedStyle(line);
+      const dash = cs.getPropertyValue('stroke-dasharray');
+      return [{ label, color: cs.getPropertyValue('stroke'), line: true, dashed: dash !== 'none' }];
+    }
+    const swatch = span.querySelector('i');
+    const color = swatch ? getComputedStyle(swatch).backgroundColor : '';
+    return color ? [{ label, color }] : [];
+  });
 }
 
 /** The SVG document drawn at `scale`× onto a canvas, as a PNG. */
