@@ -19,6 +19,7 @@ import type { CompressSettings } from '../../features/compress/shared/pipeline';
 import { misclassifiedOf, softTargetsOf } from '../../features/train/worker/softTargets';
 import type { Misclassified, SoftTargets } from '../../features/train/worker/softTargets';
 import { tryitApi } from '../../features/tryit/worker';
+import { exportApi } from '../../features/export/worker';
 
 export type { Misclassified, SoftTargets } from '../../features/train/worker/softTargets';
 
@@ -230,6 +231,9 @@ export const engine = {
 
   /** The Try it tab: one input through both models; both models' classes of every test image. */
   ...tryitApi({ loaded, supersedable, applySettings }),
+
+  /** The compressed model as TF.js files (the Export panel). */
+  ...exportApi({ loaded }),
 
   /** Number of live tensors: lets tests and benchmarks check that nothing leaks. */
   memory(): { numTensors: number; numBytes: number } {
