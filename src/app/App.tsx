@@ -1,3 +1,4 @@
+import { useEffect } from 'react';
 import type { MouseEvent } from 'react';
 import { useStore } from '../platform/state/store';
 import { Header } from './Header';
@@ -14,6 +15,11 @@ import { TrainView } from '../features/train/ui/TrainView';
 import { MissingTrainedModel } from '../features/train/ui/MissingTrainedModel';
 import { TryItView } from '../features/tryit/ui/TryItView';
 import { HistoryView } from '../features/history/ui/HistoryView';
+import { LessonBar } from '../features/lessons/ui/LessonBar';
+import { LessonMaker } from '../features/lessons/ui/LessonMaker';
+import { LessonsMenu } from '../features/lessons/ui/LessonsMenu';
+import { Shown } from '../platform/ui/Shown';
+import { Shortcuts } from './Shortcuts';
 
 /** The skip link's target: the results (the view tabs and the selected view). */
 const RESULTS_ID = 'results';
@@ -29,6 +35,10 @@ function skipToResults(e: MouseEvent<HTMLAnchorElement>) {
 
 export function App() {
   const view = useStore((s) => s.config.view);
+  const projector = useStore((s) => s.config.projector);
+  useEffect(() => {
+    document.documentElement.classList.toggle('projector', projector);
+  }, [projector]);
   return (
     <div className="app">
       <a className="skip-link" href={`#${RESULTS_ID}`} onClick={skipToResults}>
@@ -38,13 +48,16 @@ export function App() {
       <Notices />
       <div className="layout">
         <aside className="sidebar" aria-label="Settings">
-          <ModelPicker />
+          <Shown panel="picker">
+            <ModelPicker />
+          </Shown>
           <MissingTrainedModel />
           {view === 'quantize' && <QuantControls />}
           {view === 'prune' && <PruneControls />}
           {view === 'train' && <TrainControls />}
         </aside>
         <main className="content" id={RESULTS_ID} tabIndex={-1}>
+          <LessonBar />
           <Tabs />
           <div
             className="tab-panel"
@@ -61,6 +74,9 @@ export function App() {
           </div>
         </main>
       </div>
+      <LessonsMenu />
+      <LessonMaker />
+      <Shortcuts />
     </div>
   );
 }

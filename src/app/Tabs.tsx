@@ -2,6 +2,8 @@ import { useRef } from 'react';
 import type { KeyboardEvent } from 'react';
 import type { View } from '../platform/shared/config';
 import { useStore } from '../platform/state/store';
+import { isShown } from '../platform/shared/panels';
+import type { Panel } from '../platform/shared/panels';
 
 const TABS: { id: View; label: string; hint: string }[] = [
   {
@@ -51,12 +53,15 @@ export function tabId(view: View): string {
  */
 export function Tabs() {
   const view = useStore((s) => s.config.view);
+  const hide = useStore((s) => s.config.hide);
   const setView = useStore((s) => s.setView);
   const buttons = useRef(new Map<View, HTMLButtonElement>());
+  // A lesson may hide tabs that are not its point; the current view's tab always stays.
+  const tabs = TABS.filter((t) => t.id === view || isShown(hide, `tab-${t.id}` as Panel));
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
-    const current = TABS.findIndex((t) => t.id === view);
-    const n = TABS.length;
+    const current = tabs.findIndex((t) => t.id === view);
+    const n = tabs.length;
     const next = new Map([
       ['ArrowRight', (current + 1) % n],
       ['ArrowLeft', (current - 1 + n) % n],
@@ -65,14 +70,14 @@ export function Tabs() {
     ]).get(e.key);
     if (next === undefined || e.altKey || e.ctrlKey || e.metaKey) return;
     e.preventDefault();
-    const id = TABS[next]!.id;
+    const id = tabs[next]!.id;
     setView(id);
     buttons.current.get(id)?.focus();
   };
 
   return (
     <div className="tabs" role="tablist" aria-label="Views" onKeyDown={onKeyDown}>
-      {TABS.map((t) => {
+      {tabs.map((t) => {
         const selected = view === t.id;
         return (
           <button

@@ -728,6 +728,12 @@ export function withDefault(pairs: Map<string, string>, key: string, value: stri
   if (!pairs.has(key)) pairs.set(key, value);
 }
 
+/** The note an older link gets: it opens as it was meant, nothing else changes. */
+const OLDER_LINK = 'Opened an older link';
+export function isOlderLinkNote(problem: string): boolean {
+  return problem.startsWith(OLDER_LINK);
+}
+
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 function safeDecode(s: string): string | null {
@@ -800,7 +806,7 @@ export function parseConfig(hash: string): ParseResult {
     const n = /^\d{1,3}$/.test(version) ? Number(version) : NaN;
     if (n >= 1 && n < CONFIG_VERSION) {
       for (let v = n; v < CONFIG_VERSION; v++) MIGRATIONS[v]?.(pairs);
-      problems.push(`Opened an older link (v${n}).`);
+      problems.push(`${OLDER_LINK} (v${n}).`);
     } else {
       problems.push(
         n > CONFIG_VERSION

@@ -3,6 +3,8 @@ import type { Config } from '../shared/config';
 import type { EngineClient, StatsClient } from '../worker/workers';
 import type { EvalRequest, ModelSummary } from '../worker/engine';
 import { effectiveLayer } from './keys';
+import { isShown } from '../shared/panels';
+import type { Panel } from '../shared/panels';
 import type { Results, State } from './store';
 
 /**
@@ -64,6 +66,8 @@ export interface JobContext {
   /** The Train tab with distillation: the teacher's soft targets for a test image. */
   readonly inKdView: (s: State) => boolean;
   readonly layerOf: (s: State, summary: ModelSummary | null) => string | null;
+  /** Whether a panel is drawn: a result only a hidden panel shows is not computed. */
+  readonly shown: (s: State, panel: Panel) => boolean;
   /** `add` for a feature's list: keeps each job's result type while it is written. */
   collect(list: JobList): <K extends keyof Results>(job: Job<K>) => void;
 }
@@ -80,6 +84,7 @@ export function jobContext(client: EngineClient, stats: StatsClient): JobContext
     inQatView: (s) => s.config.view === 'train' && s.config.train.technique === 'qat',
     inKdView: (s) => s.config.view === 'train' && s.config.train.technique === 'kd',
     layerOf: (s, summary) => effectiveLayer(s.config, summary),
+    shown: (s, panel) => isShown(s.config.hide, panel),
     collect: (list) => (job) => list.push(job as unknown as Job<keyof Results>),
   };
 }

@@ -44,7 +44,8 @@ export interface Keyed<T> {
 
 export interface Notice {
   readonly id: number;
-  readonly kind: 'warning' | 'error';
+  /** 'info' says what happened and needs nothing from the user. */
+  readonly kind: 'info' | 'warning' | 'error';
   readonly text: string;
 }
 
@@ -185,6 +186,8 @@ export interface Actions {
   resetPipeline: () => void;
   /** Replaces the whole config (from a link). */
   replaceConfig: (config: Config) => void;
+  /** The classroom's settings: the lesson followed, hidden panels, projector mode. */
+  setClassroom: (patch: Partial<Pick<Config, 'lesson' | 'hide' | 'projector'>>) => void;
   addNotice: (kind: Notice['kind'], text: string) => void;
   dismissNotice: (id: number) => void;
 }
@@ -287,6 +290,7 @@ export const createAppStore = () =>
     resetStage: (id) => set((s) => ({ config: resetStage(s.config, id) })),
     resetPipeline: () => set((s) => ({ config: resetPipeline(s.config) })),
     replaceConfig: (config) => set({ config }),
+    setClassroom: (patch) => set((s) => ({ config: { ...s.config, ...patch } })),
     addNotice: (kind, text) =>
       set((s) =>
         s.notices.some((n) => n.text === text)

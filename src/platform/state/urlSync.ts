@@ -1,5 +1,6 @@
 import { modelKey } from '../shared/config';
-import { parseConfig, serializeConfig } from '../shared/url';
+import { isOlderLinkNote, parseConfig, serializeConfig } from '../shared/url';
+import type { Config } from '../shared/config';
 import type { Store } from './store';
 
 const WRITE_DELAY_MS = 150;
@@ -7,22 +8,31 @@ const WRITE_DELAY_MS = 150;
 /**
  * Keeps the URL hash and the config in step. On boot and on every hashchange/popstate the hash
  * is parsed (pure, total) and problems become a notice. Config changes are written back after a
- * short debounce: a change of dataset or model pushes a history entry (so Back returns to the
+ * short debounce: a change of dataset, model or lesson pushes a history entry (so Back returns to the
  * previous model); finer changes replace the current entry rather than flooding history.
  */
+/** A new model or a new lesson is a new place: Back returns to the previous one. */
+function place(config: Config): string {
+  return `${modelKey(config)}|${config.lesson ?? ''}`;
+}
+
 export function startUrlSync(store: Store): () => void {
   let timer: ReturnType<typeof setTimeout> | null = null;
   let lastWritten = '';
-  /** The model of the hash last read or written: a new one pushes a history entry. */
+  /** The model and lesson of the hash last read or written: a new one pushes a history entry. */
   let lastModel = '';
 
   const readHash = () => {
     const { config, problems } = parseConfig(window.location.hash);
     lastWritten = serializeConfig(config);
-    lastModel = modelKey(config);
+    lastModel = place(config);
     store.getState().replaceConfig(config);
-    if (problems.length > 0) {
-      store.getState().addNotice('warning', `This link had problems: ${problems.join(' ')}`);
+    // An older link is not a problem: it is read as it was meant, and the notice only says so.
+    const notes = problems.filter(isOlderLinkNote);
+    const real = problems.filter((p) => !isOlderLinkNote(p));
+    if (notes.length > 0) store.getState().addNotice('info', notes.join(' '));
+    if (real.length > 0) {
+      store.getState().addNotice('warning', `This link had problems: ${real.join(' ')}`);
     }
   };
 
@@ -37,9 +47,9 @@ export function startUrlSync(store: Store): () => void {
     const config = store.getState().config;
     const hash = serializeConfig(config);
     if (hash === lastWritten) return;
-    const major = modelKey(config) !== lastModel;
+    const major = place(config) !== lastModel;
     lastWritten = hash;
-    lastModel = modelKey(config);
+    lastModel = place(config);
     if (major) history.pushState(null, '', `#${hash}`);
     else history.replaceState(history.state, '', `#${hash}`);
   };

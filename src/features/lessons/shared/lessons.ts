@@ -52,7 +52,7 @@ export const LESSONS: readonly Lesson[] = [
   {
     id: 'scale',
     title: 'Uniform quantization: scale and zero-point',
-    text: 'Uniform quantization maps a real range [min, max] onto 2^b integer codes: scale = (max − min) / (2^b − 1), and the zero-point is the code that stands for 0.0. Each weight is rounded to the nearest code and read back as (code − zero-point) · scale. The worked example does it by hand for eight weights.',
+    text: 'Uniform quantization maps a real range [min, max] onto 2ᵇ integer codes: scale = (max − min) / (2ᵇ − 1), and the zero-point is the code that stands for 0.0. Each weight is rounded to the nearest code and read back as (code − zero-point) · scale. The worked example does it by hand for eight weights.',
     task: 'Follow the worked example at 4 bits, then switch the scheme between affine and symmetric. What is the zero-point in each? Which scheme wastes codes when the range is lopsided?',
     config: { view: 'quantize', weights: { format: 'int', bits: 4, scheme: 'affine' } },
     hide: [...NOT_QUANT_TABS, ...QUANT_EXTRAS, 'acts', 'sweep', 'cluster'],

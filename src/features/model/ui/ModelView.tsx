@@ -1,3 +1,4 @@
+import { Shown } from '../../../platform/ui/Shown';
 import { LayerTable } from './LayerTable';
 import { ModelCard } from './ModelCard';
 import { PerClassAccuracy } from './PerClassAccuracy';
@@ -9,9 +10,13 @@ export function ModelView() {
       <ModelCard />
       <div className="grid-2">
         <WeightHistogram />
-        <PerClassAccuracy />
+        <Shown panel="perclass">
+          <PerClassAccuracy />
+        </Shown>
       </div>
-      <LayerTable />
+      <Shown panel="layers">
+        <LayerTable />
+      </Shown>
     </>
   );
 }

@@ -20,7 +20,7 @@ export const SWEEP_METHODS: readonly PruneMethod[] = [
 
 /** The results of the pruning lab: a layer's mask and the accuracy-vs-sparsity sweep. The registry (platform/state/jobs.ts) orders all jobs. */
 export function pruneJobs(ctx: JobContext): JobList {
-  const { client, stats, inPruneView, layerOf } = ctx;
+  const { client, stats, inPruneView, layerOf, shown } = ctx;
   const jobs: JobList = [];
   const add = ctx.collect(jobs);
 
@@ -29,7 +29,9 @@ export function pruneJobs(ctx: JobContext): JobList {
     lane: 'instant',
     key: (s, summary) => {
       const layer = layerOf(s, summary);
-      return layer === null || !inPruneView(s) ? null : maskKey(s.config, layer);
+      return layer === null || !inPruneView(s) || !shown(s, 'mask')
+        ? null
+        : maskKey(s.config, layer);
     },
     run: async ({ config, summary, emit }) => {
       const layer = effectiveLayer(config, summary)!;
@@ -43,7 +45,7 @@ export function pruneJobs(ctx: JobContext): JobList {
 
   add({
     name: 'pruneSweep',
-    key: (s) => (inPruneView(s) ? pruneSweepKey(s.config) : null),
+    key: (s) => (inPruneView(s) && shown(s, 'prunesweep') ? pruneSweepKey(s.config) : null),
     complete: (d) => d.done,
     run: async ({ config, emit, stale }) => {
       const chosen: PruneMethod =

@@ -1,5 +1,6 @@
 import { CLUSTER_INITS, PRUNE_METHODS, STRUCTURED_BIAS } from '../../../platform/shared/config';
 import type { Cluster, Prune, Storage, WeightQuant } from '../../../platform/shared/config';
+import { Shown } from '../../../platform/ui/Shown';
 import { CONTROL_IDS } from '../../compress';
 import { selectReport, selectReportCurrent } from '../../../platform/state/selectors';
 import { clusterCodeNote } from './clusterCodeNote';
@@ -140,97 +141,102 @@ export function PruneControls() {
         </label>
       )}
 
-      <h2>2. Then store the kept weights as</h2>
-      <label className="field">
-        <span>Weight representation</span>
-        <select
-          id={CONTROL_IDS.weights}
-          value={w.format}
-          onChange={(e) => setW({ format: e.target.value as WeightQuant['format'] })}
-        >
-          <option value="float32">float32 (unchanged)</option>
-          <option value="int">integers (quantization)</option>
-          <option value="cluster">shared values (k-means)</option>
-          <option value="float16">float16</option>
-          <option value="bfloat16">bfloat16</option>
-        </select>
-      </label>
-      {w.format === 'int' && (
-        <BitsSlider
-          label="Weight bits"
-          value={w.bits}
-          min={1}
-          max={8}
-          onChange={(bits) => setW({ bits })}
-        />
-      )}
-      {w.format === 'cluster' && (
-        <>
-          <div className="field">
-            <label htmlFor="clusters-slider" className="slider-label">
-              <span>Clusters per layer</span>
-              <output htmlFor="clusters-slider">k = {c.k}</output>
+      <Shown panel="cluster">
+        <h2>2. Then store the kept weights as</h2>
+        <label className="field">
+          <span>Weight representation</span>
+          <select
+            id={CONTROL_IDS.weights}
+            value={w.format}
+            onChange={(e) => setW({ format: e.target.value as WeightQuant['format'] })}
+          >
+            <option value="float32">float32 (unchanged)</option>
+            <option value="int">integers (quantization)</option>
+            <option value="cluster">shared values (k-means)</option>
+            <option value="float16">float16</option>
+            <option value="bfloat16">bfloat16</option>
+          </select>
+        </label>
+        {w.format === 'int' && (
+          <BitsSlider
+            label="Weight bits"
+            value={w.bits}
+            min={1}
+            max={8}
+            onChange={(bits) => setW({ bits })}
+          />
+        )}
+        {w.format === 'cluster' && (
+          <>
+            <div className="field">
+              <label htmlFor="clusters-slider" className="slider-label">
+                <span>Clusters per layer</span>
+                <output htmlFor="clusters-slider">k = {c.k}</output>
+              </label>
+              <small data-testid="cluster-code-bits">{codeNote}</small>
+              <input
+                id="clusters-slider"
+                type="range"
+                min={1}
+                max={8}
+                step={1}
+                value={Math.round(Math.log2(c.k))}
+                onChange={(e) => setC({ k: 2 ** Number(e.target.value) })}
+              />
+            </div>
+            <label className="field">
+              <span>Centroid initialization</span>
+              <select
+                value={c.init}
+                onChange={(e) => setC({ init: e.target.value as Cluster['init'] })}
+              >
+                {CLUSTER_INITS.map((i) => (
+                  <option key={i} value={i}>
+                    {i === 'linear' ? 'linear (evenly spaced)' : 'k-means++ (seeded)'}
+                  </option>
+                ))}
+              </select>
             </label>
-            <small data-testid="cluster-code-bits">{codeNote}</small>
-            <input
-              id="clusters-slider"
-              type="range"
-              min={1}
-              max={8}
-              step={1}
-              value={Math.round(Math.log2(c.k))}
-              onChange={(e) => setC({ k: 2 ** Number(e.target.value) })}
-            />
-          </div>
-          <label className="field">
-            <span>Centroid initialization</span>
-            <select
-              value={c.init}
-              onChange={(e) => setC({ init: e.target.value as Cluster['init'] })}
-            >
-              {CLUSTER_INITS.map((i) => (
-                <option key={i} value={i}>
-                  {i === 'linear' ? 'linear (evenly spaced)' : 'k-means++ (seeded)'}
-                </option>
-              ))}
-            </select>
-          </label>
-        </>
-      )}
+          </>
+        )}
 
-      <h2>3. Storage</h2>
-      <label className="field">
-        <span>Sparse format</span>
-        <select
-          id={CONTROL_IDS.storage}
-          value={st.format}
-          onChange={(e) => setS({ format: e.target.value as Storage['format'] })}
-        >
-          <option value="auto">smallest per layer</option>
-          <option value="dense">dense (store the zeros)</option>
-          <option value="bitmask">bitmask (1 bit per weight)</option>
-          <option value="csr">relative indices</option>
-        </select>
-      </label>
-      <label className="field">
-        <span>Relative-index bits</span>
-        <select value={st.indexBits} onChange={(e) => setS({ indexBits: Number(e.target.value) })}>
-          <option value={0}>paper: 5 dense, 8 conv</option>
-          {[2, 3, 4, 5, 6, 8, 10, 12, 16].map((b) => (
-            <option key={b} value={b}>
-              {b} bits
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="field checkbox">
-        <input
-          type="checkbox"
-          checked={st.huffman}
-          onChange={(e) => setS({ huffman: e.target.checked })}
-        />
-        <span>Huffman-code the weight codes and indices</span>
-      </label>
+        <h2>3. Storage</h2>
+        <label className="field">
+          <span>Sparse format</span>
+          <select
+            id={CONTROL_IDS.storage}
+            value={st.format}
+            onChange={(e) => setS({ format: e.target.value as Storage['format'] })}
+          >
+            <option value="auto">smallest per layer</option>
+            <option value="dense">dense (store the zeros)</option>
+            <option value="bitmask">bitmask (1 bit per weight)</option>
+            <option value="csr">relative indices</option>
+          </select>
+        </label>
+        <label className="field">
+          <span>Relative-index bits</span>
+          <select
+            value={st.indexBits}
+            onChange={(e) => setS({ indexBits: Number(e.target.value) })}
+          >
+            <option value={0}>paper: 5 dense, 8 conv</option>
+            {[2, 3, 4, 5, 6, 8, 10, 12, 16].map((b) => (
+              <option key={b} value={b}>
+                {b} bits
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field checkbox">
+          <input
+            type="checkbox"
+            checked={st.huffman}
+            onChange={(e) => setS({ huffman: e.target.checked })}
+          />
+          <span>Huffman-code the weight codes and indices</span>
+        </label>
+      </Shown>
     </section>
   );
 }

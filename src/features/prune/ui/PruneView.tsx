@@ -1,3 +1,5 @@
+import { Shown } from '../../../platform/ui/Shown';
+import { ExportPanel } from '../../export/ui';
 import { ExperimentsScatter } from './ExperimentsScatter';
 import { MaskView } from './MaskView';
 import { PruneExplainer } from './PruneExplainer';
@@ -12,22 +14,35 @@ import { SparsityChart } from './SparsityChart';
 export function PruneView() {
   return (
     <>
-      <PipelineStrip />
+      <Shown panel="pipeline">
+        <PipelineStrip />
+      </Shown>
       <QuantSummary />
       <div className="grid-2">
         <SparsityChart />
-        <PruneSweepChart />
+        <Shown panel="prunesweep">
+          <PruneSweepChart />
+        </Shown>
       </div>
       <div className="grid-2">
-        <MaskView />
+        <Shown panel="mask">
+          <MaskView />
+        </Shown>
         <QuantHistogram />
       </div>
       <div className="grid-2">
         <SizeBreakdown />
-        <ExperimentsScatter />
+        <Shown panel="scatter">
+          <ExperimentsScatter />
+        </Shown>
       </div>
-      <PruneLayerTable />
-      <PruneExplainer />
+      <Shown panel="layers">
+        <PruneLayerTable />
+      </Shown>
+      <ExportPanel />
+      <Shown panel="explain">
+        <PruneExplainer />
+      </Shown>
     </>
   );
 }

@@ -20,14 +20,14 @@ export const SENSITIVITY_BITS = [8, 4, 3, 2] as const;
 
 /** The results of the quantization lab: per-layer errors, activation ranges, the bit-width sweep, per-layer sensitivity. The registry (platform/state/jobs.ts) orders all jobs. */
 export function quantizeJobs(ctx: JobContext): JobList {
-  const { client, stats, inQuantView, inQatView, layerOf } = ctx;
+  const { client, stats, inQuantView, inQatView, layerOf, shown } = ctx;
   const jobs: JobList = [];
   const add = ctx.collect(jobs);
 
   add({
     name: 'layerErrors',
     lane: 'instant',
-    key: (s) => (inQuantView(s) ? layerErrorsKey(s.config) : null),
+    key: (s) => (inQuantView(s) && shown(s, 'layers') ? layerErrorsKey(s.config) : null),
     run: async ({ config, emit }) =>
       emit(
         await stats.call((api) =>
@@ -40,7 +40,7 @@ export function quantizeJobs(ctx: JobContext): JobList {
     name: 'actInspection',
     key: (s, summary) => {
       const layer = layerOf(s, summary);
-      return layer === null || !inQuantView(s) || s.config.acts.bits === 0
+      return layer === null || !inQuantView(s) || !shown(s, 'acts') || s.config.acts.bits === 0
         ? null
         : actInspectionKey(s.config, layer);
     },
@@ -62,7 +62,7 @@ export function quantizeJobs(ctx: JobContext): JobList {
 
   add({
     name: 'sweep',
-    key: (s) => (inQuantView(s) || inQatView(s) ? sweepKey(s.config) : null),
+    key: (s) => ((inQuantView(s) || inQatView(s)) && shown(s, 'sweep') ? sweepKey(s.config) : null),
     complete: (d) => d.done,
     run: async ({ config, emit, stale }) => {
       const acts = sweepActs(config.acts);
@@ -118,7 +118,7 @@ export function quantizeJobs(ctx: JobContext): JobList {
   add({
     name: 'sensitivity',
     key: (s) => {
-      if (!inQuantView(s) || s.sensitivityRequest === '') return null;
+      if (!inQuantView(s) || !shown(s, 'sensitivity') || s.sensitivityRequest === '') return null;
       const k = sensitivityKey(s.config);
       return s.sensitivityRequest === k ? k : null;
     },

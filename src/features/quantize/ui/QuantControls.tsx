@@ -1,5 +1,6 @@
 import { OBSERVERS } from '../../../platform/shared/config';
 import type { ActQuant, WeightQuant } from '../../../platform/shared/config';
+import { Shown } from '../../../platform/ui/Shown';
 import { levelCount, quantRange } from '../shared/qparams';
 import { CONTROL_IDS } from '../../compress';
 import { useStore } from '../../../platform/state/store';
@@ -157,56 +158,58 @@ export function QuantControls() {
             describe={describeWeightBits(w)}
             onChange={(bits) => setW({ bits })}
           />
-          <SchemeRadios
-            name="wscheme"
-            legend="Scheme"
-            value={w}
-            bits={uniform ? w.bits : null}
-            x="w"
-            disabled={!uniform}
-            onChange={setW}
-          />
-          <fieldset className="field radio-row" disabled={!isInt}>
-            <legend>Granularity</legend>
-            <label title="One scale for the whole layer.">
-              <input
-                type="radio"
-                name="wgran"
-                checked={w.granularity === 'tensor'}
-                onChange={() => setW({ granularity: 'tensor' })}
-              />
-              per-tensor
-            </label>
-            <label title="One scale per output channel (Dense unit, Conv2D filter).">
-              <input
-                type="radio"
-                name="wgran"
-                checked={w.granularity === 'channel'}
-                onChange={() => setW({ granularity: 'channel' })}
-              />
-              per-channel
-            </label>
-          </fieldset>
-          <label className="field">
-            <span>Rounding</span>
-            <select
-              value={w.rounding}
-              disabled={!isInt || w.bits === 1 || (w.bits === 2 && w.ternary)}
-              onChange={(e) => setW({ rounding: e.target.value as WeightQuant['rounding'] })}
-            >
-              <option value="nearest">nearest (half to even)</option>
-              <option value="stochastic">stochastic (seeded)</option>
-            </select>
-          </label>
-          <label className="field checkbox">
-            <input
-              type="checkbox"
-              checked={w.ternary}
-              disabled={!isInt}
-              onChange={(e) => setW({ ternary: e.target.checked })}
+          <Shown panel="advanced">
+            <SchemeRadios
+              name="wscheme"
+              legend="Scheme"
+              value={w}
+              bits={uniform ? w.bits : null}
+              x="w"
+              disabled={!uniform}
+              onChange={setW}
             />
-            <span>At 2 bits, use ternary weights (TWN: threshold 0.7·mean|w|)</span>
-          </label>
+            <fieldset className="field radio-row" disabled={!isInt}>
+              <legend>Granularity</legend>
+              <label title="One scale for the whole layer.">
+                <input
+                  type="radio"
+                  name="wgran"
+                  checked={w.granularity === 'tensor'}
+                  onChange={() => setW({ granularity: 'tensor' })}
+                />
+                per-tensor
+              </label>
+              <label title="One scale per output channel (Dense unit, Conv2D filter).">
+                <input
+                  type="radio"
+                  name="wgran"
+                  checked={w.granularity === 'channel'}
+                  onChange={() => setW({ granularity: 'channel' })}
+                />
+                per-channel
+              </label>
+            </fieldset>
+            <label className="field">
+              <span>Rounding</span>
+              <select
+                value={w.rounding}
+                disabled={!isInt || w.bits === 1 || (w.bits === 2 && w.ternary)}
+                onChange={(e) => setW({ rounding: e.target.value as WeightQuant['rounding'] })}
+              >
+                <option value="nearest">nearest (half to even)</option>
+                <option value="stochastic">stochastic (seeded)</option>
+              </select>
+            </label>
+            <label className="field checkbox">
+              <input
+                type="checkbox"
+                checked={w.ternary}
+                disabled={!isInt}
+                onChange={(e) => setW({ ternary: e.target.checked })}
+              />
+              <span>At 2 bits, use ternary weights (TWN: threshold 0.7·mean|w|)</span>
+            </label>
+          </Shown>
         </>
       ) : (
         FLOAT_NOTE[w.format] && (
@@ -219,76 +222,78 @@ export function QuantControls() {
         Biases stay float32: they are few, and integer kernels add them at high precision.
       </p>
 
-      <h2>Activations</h2>
-      <label className="field">
-        <span>Activation bits</span>
-        <select
-          id={CONTROL_IDS.acts}
-          value={a.bits}
-          onChange={(e) => setA({ bits: Number(e.target.value) })}
-        >
-          <option value={0}>float32 (weights only)</option>
-          {[8, 7, 6, 5, 4, 3, 2].map((b) => (
-            <option key={b} value={b}>
-              {b} bits · {levelCount(b, a.scheme, a.symRange)} levels
-            </option>
-          ))}
-        </select>
-      </label>
-      <SchemeRadios
-        name="ascheme"
-        legend="Activation scheme"
-        value={a}
-        bits={a.bits > 0 ? a.bits : null}
-        x="x"
-        disabled={a.bits === 0}
-        onChange={setA}
-      />
-      <label className="field">
-        <span>Calibration</span>
-        <select
-          value={a.observer}
-          disabled={a.bits === 0}
-          onChange={(e) => setA({ observer: e.target.value as ActQuant['observer'] })}
-        >
-          {OBSERVERS.map((o) => (
-            <option key={o} value={o}>
-              {OBSERVER_LABELS[o]}
-            </option>
-          ))}
-        </select>
-        <small>{OBSERVER_HELP[a.observer]}</small>
-      </label>
-      {a.observer === 'percentile' && (
+      <Shown panel="acts">
+        <h2>Activations</h2>
         <label className="field">
-          <span>Percentile</span>
+          <span>Activation bits</span>
           <select
-            value={a.percentile}
-            disabled={a.bits === 0}
-            onChange={(e) => setA({ percentile: Number(e.target.value) })}
+            id={CONTROL_IDS.acts}
+            value={a.bits}
+            onChange={(e) => setA({ bits: Number(e.target.value) })}
           >
-            {withCurrent([99, 99.9, 99.99, 99.999], a.percentile).map((p) => (
-              <option key={p} value={p}>
-                {p}%
+            <option value={0}>float32 (weights only)</option>
+            {[8, 7, 6, 5, 4, 3, 2].map((b) => (
+              <option key={b} value={b}>
+                {b} bits · {levelCount(b, a.scheme, a.symRange)} levels
               </option>
             ))}
           </select>
         </label>
-      )}
-      <label className="field">
-        <span>Calibration images</span>
-        <select
-          value={a.calibration}
+        <SchemeRadios
+          name="ascheme"
+          legend="Activation scheme"
+          value={a}
+          bits={a.bits > 0 ? a.bits : null}
+          x="x"
           disabled={a.bits === 0}
-          onChange={(e) => setA({ calibration: Number(e.target.value) })}
-        >
-          {withCurrent([64, 128, 256, 512, 1024, 2048], a.calibration).map((n) => (
-            <option key={n} value={n}>
-              {n} training images
-            </option>
-          ))}
-        </select>
-      </label>
+          onChange={setA}
+        />
+        <label className="field">
+          <span>Calibration</span>
+          <select
+            value={a.observer}
+            disabled={a.bits === 0}
+            onChange={(e) => setA({ observer: e.target.value as ActQuant['observer'] })}
+          >
+            {OBSERVERS.map((o) => (
+              <option key={o} value={o}>
+                {OBSERVER_LABELS[o]}
+              </option>
+            ))}
+          </select>
+          <small>{OBSERVER_HELP[a.observer]}</small>
+        </label>
+        {a.observer === 'percentile' && (
+          <label className="field">
+            <span>Percentile</span>
+            <select
+              value={a.percentile}
+              disabled={a.bits === 0}
+              onChange={(e) => setA({ percentile: Number(e.target.value) })}
+            >
+              {withCurrent([99, 99.9, 99.99, 99.999], a.percentile).map((p) => (
+                <option key={p} value={p}>
+                  {p}%
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        <label className="field">
+          <span>Calibration images</span>
+          <select
+            value={a.calibration}
+            disabled={a.bits === 0}
+            onChange={(e) => setA({ calibration: Number(e.target.value) })}
+          >
+            {withCurrent([64, 128, 256, 512, 1024, 2048], a.calibration).map((n) => (
+              <option key={n} value={n}>
+                {n} training images
+              </option>
+            ))}
+          </select>
+        </label>
+      </Shown>
     </section>
   );
 }

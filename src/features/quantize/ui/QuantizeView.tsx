@@ -1,3 +1,6 @@
+import { Shown } from '../../../platform/ui/Shown';
+import { ExportPanel } from '../../export/ui';
+import { WorkedExample } from '../../lessons/ui';
 import { ActivationHistogram } from './ActivationHistogram';
 import { ChannelRanges } from './ChannelRanges';
 import { ClassComparison } from './ClassComparison';
@@ -13,23 +16,43 @@ import { SweepChart } from './SweepChart';
 export function QuantizeView() {
   return (
     <>
-      <PipelineStrip />
+      <Shown panel="pipeline">
+        <PipelineStrip />
+      </Shown>
       <QuantSummary />
       <div className="grid-2">
         <QuantHistogram />
-        <SweepChart />
+        <Shown panel="sweep">
+          <SweepChart />
+        </Shown>
       </div>
-      <ChannelRanges />
+      <Shown panel="worked">
+        <WorkedExample />
+      </Shown>
+      <Shown panel="layers">
+        <ChannelRanges />
+      </Shown>
       <div className="grid-2">
         <SizeBreakdown />
-        <ActivationHistogram />
+        <Shown panel="acts">
+          <ActivationHistogram />
+        </Shown>
       </div>
-      <LayerQuantTable />
+      <Shown panel="layers">
+        <LayerQuantTable />
+      </Shown>
       <div className="grid-2">
-        <ClassComparison />
-        <SensitivityPanel />
+        <Shown panel="perclass">
+          <ClassComparison />
+        </Shown>
+        <Shown panel="sensitivity">
+          <SensitivityPanel />
+        </Shown>
       </div>
-      <QuantExplainer />
+      <ExportPanel />
+      <Shown panel="explain">
+        <QuantExplainer />
+      </Shown>
     </>
   );
 }

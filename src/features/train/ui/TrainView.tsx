@@ -3,6 +3,7 @@ import './train.css';
 import { useShallow } from 'zustand/react/shallow';
 import { PipelineStrip } from '../../compress/ui';
 import { useStore } from '../../../platform/state/store';
+import { Shown } from '../../../platform/ui/Shown';
 import { formatPercent } from '../../../platform/shared/format';
 import { recipeFromConfig } from '../shared/fromConfig';
 import type { Recipe } from '../shared/recipe';
@@ -50,12 +51,16 @@ function seconds(ms: number): string {
 export function TrainView() {
   return (
     <>
-      <PipelineStrip />
+      <Shown panel="pipeline">
+        <PipelineStrip />
+      </Shown>
       <RunPanel />
       <RunCurves />
       <TechniqueViews />
       <RunList />
-      <TrainExplainer />
+      <Shown panel="explain">
+        <TrainExplainer />
+      </Shown>
     </>
   );
 }
@@ -64,7 +69,12 @@ export function TrainView() {
 function TechniqueViews() {
   const technique = useStore((s) => s.config.train.technique);
   if (technique === 'kd') return <SoftTargets />;
-  if (technique === 'qat') return <PtqQatChart />;
+  if (technique === 'qat')
+    return (
+      <Shown panel="sweep">
+        <PtqQatChart />
+      </Shown>
+    );
   return null;
 }
 
