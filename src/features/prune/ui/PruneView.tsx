@@ -39,7 +39,9 @@ export function PruneView() {
       <Shown panel="layers">
         <PruneLayerTable />
       </Shown>
-      <ExportPanel />
+      <Shown panel="export">
+        <ExportPanel />
+      </Shown>
       <Shown panel="explain">
         <PruneExplainer />
       </Shown>

@@ -49,7 +49,9 @@ export function QuantizeView() {
           <SensitivityPanel />
         </Shown>
       </div>
-      <ExportPanel />
+      <Shown panel="export">
+        <ExportPanel />
+      </Shown>
       <Shown panel="explain">
         <QuantExplainer />
       </Shown>
