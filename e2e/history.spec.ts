@@ -135,6 +135,37 @@ test('two measurements are saved, kept across a reload, charted, renamed, compar
   await expect(page.getByTestId('pareto-chart')).toHaveAttribute('data-points', '1');
 });
 
+test('a training run that ends is saved with its accuracy and size, and re-opens its model', async ({
+  page,
+}) => {
+  test.setTimeout(180_000);
+  await page.goto('/#data=mnist&model=mlp&view=train&tt=qat&wb=4&te=1');
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'done', {
+    timeout: 120_000,
+  });
+  const runName = (await page.getByTestId('run-status').locator('.run-title').textContent())!
+    .split(':')[0]!
+    .trim();
+  await openHistory(page);
+  await expect(rows(page)).toHaveCount(1);
+  const row = rows(page).first();
+  await expect(row.getByTestId('history-name')).toHaveText(runName);
+  await expect(row).toContainText('training run · QAT: int4');
+  await expect(row).toContainText('1 epoch');
+  // A QAT 4-bit model stores 4-bit codes: about 8× smaller than float32, not 1×.
+  await expect(row).toContainText(/· 7\.\d×/);
+  // Grouped with the shipped MLP it was trained from, on its chart.
+  await expect(page.getByTestId('pareto-chart')).toHaveAttribute('data-model', 'mnist-mlp');
+  await page.getByRole('button', { name: `Re-open ${runName}` }).click();
+  await expect(page.getByRole('tab', { name: 'Quantize' })).toHaveAttribute(
+    'aria-selected',
+    'true',
+  );
+  await expect(page.getByRole('slider', { name: 'Weight bits' })).toHaveValue('4');
+  await expect(page).toHaveURL(/tm=trained/);
+});
+
 test('the History view has no axe violations, with entries and a comparison on screen', async ({
   page,
 }) => {

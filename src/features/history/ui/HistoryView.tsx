@@ -125,7 +125,6 @@ function EntriesTable({
             <th scope="col">Compare</th>
             <th scope="col">Name</th>
             <th scope="col">Model</th>
-            <th scope="col">Pipeline</th>
             <th scope="col" className="num">
               Accuracy
             </th>
@@ -158,10 +157,6 @@ function EntriesTable({
                 <NameCell record={r} />
               </th>
               <td>{r.modelLabel}</td>
-              <td className="history-summary">
-                {r.kind === 'run' ? <span className="history-kind">training run · </span> : null}
-                {r.summary}
-              </td>
               <td
                 className="num"
                 title={`${formatInt(r.results.correct)} / ${formatInt(r.results.total)} correct`}
@@ -266,6 +261,13 @@ function NameCell({ record }: { record: HistoryRecord }) {
         </span>
       </span>
     );
+  // The pipeline under the name, unless the name says it already (as the default name does).
+  const detail =
+    record.kind === 'run'
+      ? `training run · ${record.summary}`
+      : record.name.includes(record.summary)
+        ? null
+        : record.summary;
   return (
     <span className="history-rename">
       <span data-testid="history-name">{record.name}</span>
@@ -282,6 +284,7 @@ function NameCell({ record }: { record: HistoryRecord }) {
       >
         Rename
       </button>
+      {detail && <span className="history-detail">{detail}</span>}
     </span>
   );
 }

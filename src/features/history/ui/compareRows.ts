@@ -47,7 +47,12 @@ function storage(c: Config): string {
   return `${format}${s.huffman ? ', Huffman' : ''}`;
 }
 
-const DATE = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short' });
+const DATE = new Intl.DateTimeFormat('en-US', {
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+});
 
 /** When an entry was saved, in the reader's time zone. */
 export function formatTime(ms: number): string {
