@@ -195,6 +195,34 @@ test('the History view has no axe violations, with entries and a comparison on s
   expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
 });
 
+test('a damaged stored entry is listed as a problem and can be deleted', async ({ page }) => {
+  await page.goto('/#data=mnist&model=mlp&view=history');
+  await expect(page.getByTestId('history-empty')).toBeVisible();
+  // What an older or broken writer could have left: a record without a format or results.
+  await page.evaluate(
+    () =>
+      new Promise<void>((resolve, reject) => {
+        const open = indexedDB.open('compression-playground-history');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const tx = open.result.transaction('entries', 'readwrite');
+          tx.objectStore('entries').put({ id: 'broken-1', createdAt: 1, name: 'x' });
+          tx.oncomplete = () => (open.result.close(), resolve());
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+  );
+  await page.reload();
+  const problems = page.getByTestId('history-problems');
+  await expect(problems).toContainText('History entry broken-1: no format version.');
+  await expect(page.getByTestId('history-empty')).toBeVisible();
+  await page.getByRole('button', { name: 'Delete damaged entry broken-1' }).click();
+  await expect(problems).toHaveCount(0);
+  await page.reload();
+  await expect(page.getByTestId('history-empty')).toBeVisible();
+  await expect(page.getByTestId('history-problems')).toHaveCount(0);
+});
+
 test('without storage (IndexedDB refused), one notice says so and the labs work on', async ({
   page,
 }) => {
