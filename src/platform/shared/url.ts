@@ -25,7 +25,7 @@ import {
 } from './config';
 import { PANELS } from './panels';
 import type { Panel } from './panels';
-import { LESSON_IDS } from '../../features/lessons';
+import { LESSON_IDS, lessonById, lessonConfig } from '../../features/lessons';
 import type { Config } from './config';
 import {
   MAX_BATCH_SIZE,
@@ -672,12 +672,13 @@ const lessonField: Field = {
   },
 };
 
-/** Hidden panels: `hide=sweep,sensitivity` (unknown names dropped with one notice). */
+/** Hidden panels: `hide=sweep,sensitivity`, `hide=-` for none (unknown names dropped with one notice). */
 const hideField: Field = {
   key: 'hide',
-  encode: (c) => [...c.hide].sort().join(','),
+  // '-' = nothing hidden: needed where a lesson's link shows what the lesson hides.
+  encode: (c) => (c.hide.length === 0 ? '-' : [...c.hide].sort().join(',')),
   decode: (d, raw) => {
-    const names = raw.split(',').filter((n) => n !== '');
+    const names = raw === '-' ? [] : raw.split(',').filter((n) => n !== '');
     const known = names.filter((n): n is Panel => (PANELS as readonly string[]).includes(n));
     d.hide = [...new Set(known)];
     const bad = names.filter((n) => !known.includes(n as Panel)).slice(0, 5);
@@ -749,11 +750,27 @@ function defaultsDraft(): Config {
   return structuredClone(DEFAULT_CONFIG) as Config;
 }
 
-/** The defaults as the link writes them: a value equal to its default is left out. */
-let defaultCodes: Map<string, string> | null = null;
-function defaultCode(f: Field): string {
-  defaultCodes ??= new Map(ALL_FIELDS.map((g) => [g.key, g.encode(DEFAULT_CONFIG)]));
-  return defaultCodes.get(f.key) ?? '';
+/**
+ * What a link's absent keys mean: the defaults, or, in a lesson's link, that lesson's own
+ * settings (so `#v=3&les=bits` opens the lesson as prepared, and a link made during it carries
+ * only what the class changed).
+ */
+function baseConfig(lessonId: string | null | undefined): Config {
+  const lesson = lessonId === undefined ? null : lessonById(lessonId);
+  return lesson ? lessonConfig(lesson, DEFAULT_CONFIG) : defaultsDraft();
+}
+
+/** The base's values as the link writes them: a value equal to its base value is left out. */
+const baseCodes = new Map<string, Map<string, string>>();
+function baseCode(lessonId: string | null, f: Field): string {
+  const id = lessonId ?? '';
+  let codes = baseCodes.get(id);
+  if (!codes) {
+    const base = baseConfig(lessonId);
+    codes = new Map(ALL_FIELDS.map((g) => [g.key, g.encode(base)]));
+    baseCodes.set(id, codes);
+  }
+  return codes.get(f.key) ?? '';
 }
 
 /**
@@ -766,7 +783,7 @@ export function serializeConfig(config: Config): string {
   const parts = [`v=${CONFIG_VERSION}`];
   for (const f of ALL_FIELDS) {
     const value = f.encode(config);
-    if (value !== '' && value !== defaultCode(f))
+    if (value !== '' && (f === lessonField || value !== baseCode(config.lesson, f)))
       parts.push(`${f.key}=${encodeURIComponent(value).replace(/%3A/g, ':').replace(/%2C/g, ',')}`);
   }
   return parts.join('&');
@@ -816,7 +833,8 @@ export function parseConfig(hash: string): ParseResult {
     }
   }
 
-  const draft = defaultsDraft();
+  // A lesson's link starts from the lesson's settings (see baseConfig).
+  const draft = baseConfig(pairs.get(lessonField.key));
   const known = new Set(['v']);
   for (const f of ALL_FIELDS) {
     known.add(f.key);

@@ -12,7 +12,7 @@ import type { Config } from './config';
 import { PANELS } from './panels';
 import { parseConfig, serializeConfig } from './url';
 import { RecipeSchema } from '../../features/train/shared/recipe';
-import { LESSON_IDS } from '../../features/lessons';
+import { LESSON_IDS, lessonById, lessonConfig } from '../../features/lessons';
 
 /**
  * Links stay under 2,000 characters (the length every browser, chat and mail client keeps) for
@@ -163,18 +163,29 @@ describe('link length', () => {
   });
 
   it('carries the classroom settings: lesson, hidden panels, projector', () => {
-    const c: Config = {
-      ...DEFAULT_CONFIG,
-      lesson: 'bits',
-      hide: ['sweep', 'acts'],
-      projector: true,
-    };
+    const c: Config = { ...DEFAULT_CONFIG, hide: ['sweep', 'acts'], projector: true };
     const hash = serializeConfig(c);
-    expect(hash).toBe('v=3&les=bits&hide=acts,sweep&proj=1');
+    expect(hash).toBe('v=3&hide=acts,sweep&proj=1');
     expect(parseConfig(hash)).toEqual({ config: { ...c, hide: ['acts', 'sweep'] }, problems: [] });
     const bad = parseConfig('les=nope&hide=sweep,bogus,sweep');
     expect(bad.config.lesson).toBeNull();
     expect(bad.config.hide).toEqual(['sweep']);
     expect(bad.problems).toHaveLength(2);
+  });
+
+  it('writes a lesson link as the lesson plus what the class changed', () => {
+    const bits = lessonConfig(lessonById('bits')!, DEFAULT_CONFIG);
+    expect(serializeConfig(bits)).toBe('v=3&les=bits');
+    expect(parseConfig('#v=3&les=bits')).toEqual({ config: bits, problems: [] });
+    // Dragged to 2 bits and every panel shown again: only that travels.
+    const changed: Config = { ...bits, weights: { ...bits.weights, bits: 2 }, hide: [] };
+    const hash = serializeConfig(changed);
+    expect(hash).toBe('v=3&wb=2&les=bits&hide=-');
+    expect(parseConfig(hash)).toEqual({ config: changed, problems: [] });
+    // Set back to a default the lesson changed (float32 on the precision lesson): written.
+    const precision = lessonConfig(lessonById('precision')!, DEFAULT_CONFIG);
+    const int8: Config = { ...precision, weights: { ...precision.weights, format: 'int' } };
+    expect(serializeConfig(int8)).toContain('w=int');
+    expect(parseConfig(serializeConfig(int8)).config).toEqual(int8);
   });
 });

@@ -238,7 +238,7 @@ export function lessonConfig(lesson: Lesson, defaults: Config, current?: Config)
   if (lesson.config.train?.schedule)
     c.train.schedule = lesson.config.train.schedule as Config['train']['schedule'];
   c.lesson = lesson.id;
-  c.hide = [...lesson.hide];
+  c.hide = [...new Set(lesson.hide)].sort();
   c.projector = current?.projector ?? defaults.projector;
   return c;
 }
