@@ -63,6 +63,7 @@ export function TestPicker({ imageSize }: { imageSize: number }) {
         className={
           image && image.index !== index ? 'tryit-picker-image stale' : 'tryit-picker-image'
         }
+        style={{ width: `max(${imageSize}px, 9.5rem)` }}
       >
         {image ? (
           <PixelImage

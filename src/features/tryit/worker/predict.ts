@@ -84,29 +84,50 @@ async function logitsOf(predict: (x: tf.Tensor) => tf.Tensor, x: tf.Tensor): Pro
   }
 }
 
-/** Top-1 class of every test image, batch by batch. */
+/** A run that a newer request replaced: the client treats it as a cancellation, not a failure. */
+function superseded(): Error {
+  const e = new Error('Superseded by a newer tryitPredictions request');
+  e.name = 'CancelledError';
+  return e;
+}
+
+/**
+ * Top-1 class of every test image, batch by batch, taking the model lock for one batch at a
+ * time: a single prediction asked for meanwhile (the user steps to the next image) runs between
+ * two batches instead of after the whole test set (seconds for a CNN on Fashion-MNIST). Each
+ * batch loads its weights again (`prepare`; free when they are still there), since another
+ * request may have loaded others in between. Stops once `wanted()` is false.
+ */
 async function topClasses(
+  deps: TryitDeps,
   m: LoadedModel,
   d: LoadedDataset,
-  predict: (x: tf.Tensor) => tf.Tensor,
+  prepare: () => Promise<(x: tf.Tensor) => tf.Tensor>,
+  wanted: () => boolean,
 ): Promise<Uint8Array> {
   const total = Math.min(d.testX.shape[0], d.testLabels.length);
   const batch = evalBatchSize(m.model, total);
   const out = new Uint8Array(total);
   for (let start = 0; start < total; start += batch) {
     const size = Math.min(batch, total - start);
-    const top = tf.tidy(() => predict(d.testX.slice(start, size)).argMax(-1));
-    try {
-      out.set(await top.data(), start);
-    } finally {
-      top.dispose();
-    }
+    await deps.supersedable(undefined, async () => {
+      if (!wanted()) throw superseded();
+      const predict = await prepare();
+      const top = tf.tidy(() => predict(d.testX.slice(start, size)).argMax(-1));
+      try {
+        out.set(await top.data(), start);
+      } finally {
+        top.dispose();
+      }
+    });
   }
   return out;
 }
 
 /** The original model's classes per loaded model: they do not change with the pipeline. */
 const floatTop = new WeakMap<LoadedModel, Uint8Array>();
+/** The newest tryitPredictions request: an older one stops at its next batch. */
+let latestAll = 0;
 
 export function tryitApi(deps: TryitDeps) {
   return {
@@ -173,7 +194,7 @@ export function tryitApi(deps: TryitDeps) {
     /**
      * Top-1 class of every test image by the original and by the compressed model, with the
      * labels: what "misclassified only by the compressed model" is picked from. The original's
-     * are computed once per model.
+     * are computed once per model. A newer request stops this one at its next batch.
      */
     async tryitPredictions(
       dataset: DatasetId,
@@ -181,20 +202,32 @@ export function tryitApi(deps: TryitDeps) {
       request: EvalRequest,
     ): Promise<TryitPredictions> {
       const [m, d] = await deps.loaded(dataset, arch);
-      const r = await deps.supersedable('tryitPredictions', async () => {
-        let float = floatTop.get(m);
-        if (!float) {
-          deps.applySettings(m, null);
-          float = await topClasses(
-            m,
-            d,
-            (x) => m.model.predict(x, { batchSize: x.shape[0] ?? 1 }) as tf.Tensor,
-          );
-          floatTop.set(m, float);
-        }
-        const compressed = await topClasses(m, d, await compressedPredict(deps, m, d, request));
-        return { float: float.slice(), compressed };
-      });
+      const mine = ++latestAll;
+      const wanted = () => mine === latestAll;
+      let float = floatTop.get(m);
+      if (!float) {
+        float = await topClasses(
+          deps,
+          m,
+          d,
+          () => {
+            deps.applySettings(m, null);
+            return Promise.resolve(
+              (x: tf.Tensor) => m.model.predict(x, { batchSize: x.shape[0] ?? 1 }) as tf.Tensor,
+            );
+          },
+          wanted,
+        );
+        floatTop.set(m, float);
+      }
+      const compressed = await topClasses(
+        deps,
+        m,
+        d,
+        () => compressedPredict(deps, m, d, request),
+        wanted,
+      );
+      const r = { float: float.slice(), compressed };
       const result: TryitPredictions = {
         modelId: m.meta.id,
         labels: d.testLabels.slice(0, r.compressed.length),
