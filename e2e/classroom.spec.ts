@@ -216,3 +216,41 @@ test('keyboard: arrows step through lessons, ? lists the shortcuts, R projector,
   await page.keyboard.press(']');
   await expect(page.getByRole('slider', { name: 'Weight bits' })).toHaveValue('8');
 });
+
+test('every control, with its label, is at least 24×24 px on every view (WCAG 2.5.8)', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  for (const hash of [
+    '',
+    '&view=quantize&ab=8',
+    '&view=prune&pm=mag&w=kmeans',
+    '&view=train&tt=kd',
+    '&view=tryit',
+    '&view=history',
+  ]) {
+    await page.goto(`/#v=3${hash}`);
+    await expect(page.getByRole('tab', { selected: true })).toBeVisible();
+    await page.waitForTimeout(1500);
+    const small = await page.evaluate(() => {
+      const out: string[] = [];
+      const controls = document.querySelectorAll(
+        'button, input, select, textarea, a[href], summary, [role=tab]',
+      );
+      for (const el of controls) {
+        const own = el.getBoundingClientRect();
+        if (own.width === 0 || own.height === 0) continue; // not rendered
+        const label = el.closest('label');
+        const r = label ? label.getBoundingClientRect() : own;
+        if (r.width < 24 || r.height < 24) {
+          const name = (el.getAttribute('aria-label') ?? el.textContent ?? '').trim().slice(0, 40);
+          out.push(
+            `${el.tagName.toLowerCase()} "${name}" ${r.width.toFixed(0)}×${r.height.toFixed(0)}`,
+          );
+        }
+      }
+      return out;
+    });
+    expect(small, `targets under 24×24 px on #v=3${hash}`).toEqual([]);
+  }
+});
