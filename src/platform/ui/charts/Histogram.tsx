@@ -1,4 +1,5 @@
 import { memo, useMemo, useRef, useState } from 'react';
+import { ChartDownload } from './ChartDownload';
 import { ChartTooltip, HoverBand, PlotSvg, XTicks, YGrid } from './chartParts';
 import type { Tick } from './chartParts';
 import { formatInt, formatNumber } from '../../shared/format';
@@ -61,6 +62,7 @@ export const Histogram = memo(function Histogram(props: HistogramProps) {
 
   return (
     <div className="histogram">
+      <ChartDownload plot={box} />
       {legend && (
         <div className="legend" aria-hidden="true">
           {series.map((s) => (

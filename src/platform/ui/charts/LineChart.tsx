@@ -1,5 +1,6 @@
 import { memo, useMemo, useRef, useState } from 'react';
 import type { ComponentType } from 'react';
+import { ChartDownload } from './ChartDownload';
 import { ChartTooltip, PlotSvg, YGrid } from './chartParts';
 import { formatPercent } from '../../shared/format';
 import { placeLabels } from './labelPlacement';
@@ -176,6 +177,7 @@ export const LineChart = memo(function LineChart(props: LineChartProps) {
 
   return (
     <div className="histogram">
+      <ChartDownload plot={box} />
       <div className="legend" aria-hidden="true">
         {series.map((s) => (
           <span key={s.key}>
