@@ -92,7 +92,7 @@ test.describe('accessibility (axe-core)', () => {
         page,
       }) => {
         test.setTimeout(180_000);
-        await page.goto(`/#v=2&data=mnist&model=${model}${view.hash}`);
+        await page.goto(`/#v=3&data=mnist&model=${model}${view.hash}`);
         await expect(page.getByRole('tab', { name: view.name })).toHaveAttribute(
           'aria-selected',
           'true',
@@ -122,10 +122,10 @@ test.describe('keyboard', () => {
   test('the view tabs: arrow keys, Home and End select a view, and the URL follows', async ({
     page,
   }) => {
-    await page.goto('/#v=2&data=mnist&model=mlp&view=model');
+    await page.goto('/#v=3&data=mnist&model=mlp&view=model');
     const tab = (name: string) => page.getByRole('tab', { name, exact: true });
     const panel = page.getByRole('tabpanel');
-    await expect(page.getByRole('tab')).toHaveCount(4);
+    await expect(page.getByRole('tab')).toHaveCount(6);
     await expect(tab('Model')).toHaveAttribute('aria-selected', 'true');
     // Roving tabindex: only the selected tab is in the Tab order.
     await expect(tab('Model')).toHaveAttribute('tabindex', '0');
@@ -145,10 +145,14 @@ test.describe('keyboard', () => {
       { key: 'ArrowRight', name: 'Quantize', view: 'quantize' },
       { key: 'ArrowRight', name: 'Prune & cluster', view: 'prune' },
       { key: 'ArrowRight', name: 'Train', view: 'train' },
+      { key: 'ArrowRight', name: 'Try it', view: 'tryit' },
+      { key: 'ArrowRight', name: 'History', view: 'history' },
       { key: 'ArrowRight', name: 'Model', view: 'model' }, // wraps around
-      { key: 'ArrowLeft', name: 'Train', view: 'train' }, // and back
+      { key: 'ArrowLeft', name: 'History', view: 'history' }, // and back
       { key: 'Home', name: 'Model', view: 'model' },
-      { key: 'End', name: 'Train', view: 'train' },
+      { key: 'End', name: 'History', view: 'history' },
+      { key: 'ArrowLeft', name: 'Try it', view: 'tryit' },
+      { key: 'ArrowLeft', name: 'Train', view: 'train' },
       { key: 'ArrowLeft', name: 'Prune & cluster', view: 'prune' },
       { key: 'ArrowLeft', name: 'Quantize', view: 'quantize' },
     ];
@@ -158,7 +162,10 @@ test.describe('keyboard', () => {
       await expect(tab(s.name)).toHaveAttribute('aria-selected', 'true');
       await expect(tab(s.name)).toHaveAttribute('tabindex', '0');
       await expect(page.getByRole('tab', { selected: true })).toHaveCount(1);
-      await expect(page).toHaveURL(new RegExp(`[#&]view=${s.view}(&|$)`));
+      // The link names the view, but for the default one (Model), which it leaves out.
+      await expect(page).toHaveURL(
+        s.view === 'model' ? /^[^#]*#(?!.*view=)/ : new RegExp(`[#&]view=${s.view}(&|$)`),
+      );
       await expect(page.getByRole('tabpanel', { name: s.name })).toBeVisible();
     }
     // The selected view is drawn: Quantize's settings and its accuracy-vs-bits sweep.
@@ -179,7 +186,7 @@ test.describe('keyboard', () => {
   test('the skip link is the first stop, shows when focused and moves the focus to the results', async ({
     page,
   }) => {
-    await page.goto('/#v=2&data=mnist&model=mlp&view=quantize&wb=4');
+    await page.goto('/#v=3&data=mnist&model=mlp&view=quantize&wb=4');
     const skip = page.getByRole('link', { name: 'Skip to results' });
     await expect(page.getByRole('tab', { name: 'Quantize' })).toBeVisible();
     await expect(skip).not.toBeInViewport();
@@ -200,7 +207,7 @@ test.describe('keyboard', () => {
   });
 
   test('landmarks: one banner, one main, a named complementary sidebar', async ({ page }) => {
-    await page.goto('/#v=2&data=mnist&model=mlp&view=prune');
+    await page.goto('/#v=3&data=mnist&model=mlp&view=prune');
     await expect(page.getByRole('banner')).toHaveCount(1);
     await expect(page.getByRole('main')).toHaveCount(1);
     await expect(page.getByRole('complementary', { name: 'Settings' })).toHaveCount(1);

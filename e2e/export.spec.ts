@@ -21,7 +21,7 @@ const require = createRequire(import.meta.url);
 const AXE_PATH = require.resolve('axe-core/axe.min.js');
 const PUBLIC = resolve(import.meta.dirname, '../public');
 
-const FOUR_BIT = '/#v=2&data=mnist&model=mlp&view=quantize&w=int&wb=4&wg=tensor';
+const FOUR_BIT = '/#v=3&data=mnist&model=mlp&view=quantize&w=int&wb=4&wg=tensor';
 
 async function waitForQuantAccuracy(page: Page): Promise<number> {
   await expect(page.getByTestId('quant-accuracy')).toHaveAttribute('data-current', 'true', {

@@ -16,7 +16,7 @@ function percent(text: string | null): number {
 test.describe('foundation', () => {
   for (const m of MODELS) {
     test(`measures the test accuracy of ${m.data}-${m.model} in the browser`, async ({ page }) => {
-      await page.goto(`/#v=2&data=${m.data}&model=${m.model}`);
+      await page.goto(`/#v=3&data=${m.data}&model=${m.model}`);
       await waitForFullAccuracy(page, m.testCount);
       const measured = percent(await page.getByTestId('accuracy').textContent());
       const recorded = percent(await page.getByTestId('recorded-accuracy').textContent());
@@ -39,21 +39,21 @@ test.describe('foundation', () => {
   }) => {
     await page.goto('/');
     await waitForFullAccuracy(page, '2,000');
-    await expect(page).toHaveURL(/#v=2&data=mnist&model=mlp/);
+    await expect(page).toHaveURL(/#v=3$/); // the defaults: MNIST, the MLP, nothing else set
     await page.getByRole('combobox', { name: 'Model', exact: true }).selectOption('cnn');
-    await expect(page).toHaveURL(/data=mnist&model=cnn/);
+    await expect(page).toHaveURL(/#v=3&model=cnn$/);
     await page.getByLabel('Dataset').selectOption('fashion');
     await expect(page).toHaveURL(/data=fashion&model=cnn/);
     await waitForFullAccuracy(page, '10,000');
     await page.goBack();
-    await expect(page).toHaveURL(/data=mnist&model=cnn/);
+    await expect(page).toHaveURL(/#v=3&model=cnn$/);
     await expect(page.getByLabel('Dataset')).toHaveValue('mnist');
     await expect(page.getByRole('combobox', { name: 'Model', exact: true })).toHaveValue('cnn');
     await waitForFullAccuracy(page, '2,000');
   });
 
   test('a copied URL opens the same view in a new page', async ({ page, context }) => {
-    await page.goto('/#v=2&data=fashion&model=mlp');
+    await page.goto('/#v=3&data=fashion&model=mlp');
     await waitForFullAccuracy(page, '10,000');
     await page.getByRole('button', { name: 'Show weights of layer fc2' }).click();
     await page.getByLabel('Bins').fill('32');
@@ -73,7 +73,7 @@ test.describe('foundation', () => {
   });
 
   test('the weight histogram follows the selected layer and the bin count', async ({ page }) => {
-    await page.goto('/#v=2&data=mnist&model=mlp&bins=64');
+    await page.goto('/#v=3&data=mnist&model=mlp&bins=64');
     const chart = page.getByTestId('weight-histogram');
     await expect(chart).toHaveAttribute('data-bins', '64');
     await expect(chart.locator('path.hist-series').first()).toBeVisible();
@@ -84,13 +84,13 @@ test.describe('foundation', () => {
   });
 
   test('a garbage URL gives a notice and a working app', async ({ page }) => {
-    await page.goto('/#v=2&data=cifar1000&model=%E0%A4%A&bins=NaN&__proto__=1&zzz');
+    await page.goto('/#v=3&data=cifar1000&model=%E0%A4%A&bins=NaN&__proto__=1&zzz');
     const notice = page.getByRole('status').filter({ hasText: 'This link had problems' });
     await expect(notice).toContainText('cifar1000');
     await expect(page.getByLabel('Dataset')).toHaveValue('mnist');
     await waitForFullAccuracy(page, '2,000');
     // The address bar now holds the corrected link.
-    await expect(page).toHaveURL(/#v=2&data=mnist&model=mlp&view=model&bins=64&seed=1&w=int/);
+    await expect(page).toHaveURL(/#v=3$/);
     await notice.getByRole('button', { name: 'Dismiss notice' }).click();
     await expect(notice).toHaveCount(0);
   });

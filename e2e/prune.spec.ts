@@ -5,7 +5,7 @@ test.describe('pruning and clustering lab', () => {
     page,
     context,
   }) => {
-    await page.goto('/#v=2&data=mnist&model=mlp&view=prune&pm=mag&sp=50&w=f32');
+    await page.goto('/#v=3&data=mnist&model=mlp&view=prune&pm=mag&sp=50&w=f32');
     const chart = page.getByTestId('sparsity-chart');
     await expect(chart).toHaveAttribute('data-sparsity', '0.5000');
     const mask = page.getByTestId('mask-canvas');
@@ -39,7 +39,7 @@ test.describe('pruning and clustering lab', () => {
   });
 
   test('2:4 keeps exactly half, structured pruning shrinks the layers', async ({ page }) => {
-    await page.goto('/#v=2&data=mnist&model=mlp&view=prune&pm=nm&nm=2:4&w=f32');
+    await page.goto('/#v=3&data=mnist&model=mlp&view=prune&pm=nm&nm=2:4&w=f32');
     await expect(page.getByTestId('mask-canvas')).toHaveAttribute('data-kept', '117600');
     await page.getByRole('combobox', { name: 'Pruning method' }).selectOption('structured');
     await expect(page).toHaveURL(/pm=struct/);
@@ -52,7 +52,7 @@ test.describe('pruning and clustering lab', () => {
     page,
   }) => {
     await page.goto(
-      '/#v=2&data=mnist&model=mlp&view=prune&pm=mag&sp=92&w=kmeans&ck=32&ci=linear&sf=csr&huf=1',
+      '/#v=3&data=mnist&model=mlp&view=prune&pm=mag&sp=92&w=kmeans&ck=32&ci=linear&sf=csr&huf=1',
     );
     // The headline names every stage that shapes the size, storage included.
     await expect(page.getByTestId('pipeline-label')).toHaveText(
@@ -72,7 +72,7 @@ test.describe('pruning and clustering lab', () => {
   });
 
   test('the main thread stays responsive while the sparsity is dragged', async ({ page }) => {
-    await page.goto('/#v=2&data=mnist&model=mlp&view=prune&pm=mag&sp=99&w=f32');
+    await page.goto('/#v=3&data=mnist&model=mlp&view=prune&pm=mag&sp=99&w=f32');
     const accuracy = page.getByTestId('quant-accuracy');
     await expect(accuracy).toHaveAttribute('data-current', 'true', { timeout: 45_000 });
     const slider = page.getByRole('slider', { name: 'Sparsity' });

@@ -19,7 +19,7 @@ async function fullQuantAccuracy(page: Page, testCount: string): Promise<number>
 
 test.describe('quantization lab', () => {
   test('bits 8 → 2: the accuracy, the histogram and the URL follow', async ({ page }) => {
-    await page.goto('/#v=2&data=mnist&model=mlp&view=quantize&w=int&wb=8&ws=sym&wg=tensor');
+    await page.goto('/#v=3&data=mnist&model=mlp&view=quantize&w=int&wb=8&ws=sym&wg=tensor');
     const slider = page.getByRole('slider', { name: 'Weight bits' });
     await expect(slider).toHaveValue('8');
     const acc8 = await fullQuantAccuracy(page, '2,000');
@@ -50,7 +50,7 @@ test.describe('quantization lab', () => {
   });
 
   test('8-bit weights and activations stay within a point of float32', async ({ page }) => {
-    await page.goto('/#v=2&data=mnist&model=mlp&view=quantize&w=int&wb=8&ab=8&obs=minmax');
+    await page.goto('/#v=3&data=mnist&model=mlp&view=quantize&w=int&wb=8&ab=8&obs=minmax');
     const acc = await fullQuantAccuracy(page, '2,000');
     await page.getByRole('tab', { name: 'Model' }).click();
     const base = percent(await page.getByTestId('accuracy').textContent());
@@ -63,7 +63,7 @@ test.describe('quantization lab', () => {
   });
 
   test('the sweep fills in point by point, for both curves', async ({ page }) => {
-    await page.goto('/#v=2&data=mnist&model=mlp&view=quantize');
+    await page.goto('/#v=3&data=mnist&model=mlp&view=quantize');
     const sweep = page.getByTestId('sweep-chart');
     await expect(sweep).toHaveAttribute('data-done', 'true', { timeout: 45_000 });
     await expect(sweep).toHaveAttribute('data-points', '8');
@@ -79,7 +79,7 @@ test.describe('quantization lab', () => {
     page,
     context,
   }) => {
-    await page.goto('/#v=2&data=mnist&model=mlp&view=quantize&wb=4');
+    await page.goto('/#v=3&data=mnist&model=mlp&view=quantize&wb=4');
     await page.getByLabel('Precision of layer fc3').selectOption('0');
     await page.getByRole('radio', { name: 'per-channel' }).check();
     await expect(page).toHaveURL(/wg=channel.*ov=fc3:f/);
@@ -96,7 +96,7 @@ test.describe('quantization lab', () => {
   test('sensitivity analysis proposes a mixed-precision assignment that can be applied', async ({
     page,
   }) => {
-    await page.goto('/#v=2&data=mnist&model=mlp&view=quantize&wb=8');
+    await page.goto('/#v=3&data=mnist&model=mlp&view=quantize&wb=8');
     await page.getByRole('button', { name: 'Run sensitivity analysis' }).click();
     await expect(page.getByTestId('sensitivity-chart')).toHaveAttribute('data-done', 'true', {
       timeout: 60_000,
@@ -108,7 +108,7 @@ test.describe('quantization lab', () => {
   });
 
   test('the main thread stays responsive while the bit-width is dragged', async ({ page }) => {
-    await page.goto('/#v=2&data=mnist&model=mlp&view=quantize&wb=8');
+    await page.goto('/#v=3&data=mnist&model=mlp&view=quantize&wb=8');
     await fullQuantAccuracy(page, '2,000');
     const slider = page.getByRole('slider', { name: 'Weight bits' });
     await slider.scrollIntoViewIfNeeded();

@@ -25,7 +25,7 @@ const sum = (v: number[]) => v.reduce((a, b) => a + b, 0);
 test('distillation shows the teacher’s soft targets of a test image, and T flattens them', async ({
   page,
 }) => {
-  await page.goto('/#v=2&data=mnist&model=mlp&view=train&tt=kd&kdt=4&kdi=7');
+  await page.goto('/#v=3&data=mnist&model=mlp&view=train&tt=kd&kdt=4&kdi=7');
   const view = page.getByTestId('soft-targets');
   await expect(view).toHaveAttribute('data-current', 'true');
   await expect(view).toHaveAttribute('data-index', '7');
@@ -62,7 +62,7 @@ test('distillation shows the teacher’s soft targets of a test image, and T fla
 });
 
 test('QAT: the PTQ sweep and a finished 2-bit QAT run on the same axes', async ({ page }) => {
-  await page.goto('/#v=2&data=mnist&model=mlp&view=train&tt=qat&w=int&wb=2&te=1');
+  await page.goto('/#v=3&data=mnist&model=mlp&view=train&tt=qat&w=int&wb=2&te=1');
   const chart = page.getByTestId('ptq-qat-chart');
   // The quantize lab's sweep runs here too: PTQ at 1–8 bits, no QAT point yet.
   await expect(chart).toHaveAttribute('data-ptq-points', '8', { timeout: 30_000 });

@@ -9,7 +9,7 @@ test.describe('the Train tab', () => {
   test('a 2-bit QAT run streams progress, cancels at once, and a new run starts', async ({
     page,
   }) => {
-    await page.goto('/#v=2&data=mnist&model=mlp&view=train&tt=qat&w=int&wb=2&te=5');
+    await page.goto('/#v=3&data=mnist&model=mlp&view=train&tt=qat&w=int&wb=2&te=5');
     await expect(page.getByTestId('planned-recipe')).toContainText('QAT 2-bit');
     await page.getByRole('button', { name: 'Start', exact: true }).click();
     const status = page.getByTestId('run-status');
@@ -41,7 +41,7 @@ test.describe('the Train tab', () => {
   test('distillation trains the student and its from-scratch baseline, both measured', async ({
     page,
   }) => {
-    await page.goto('/#v=2&data=mnist&model=mlp&view=train&tt=kd&te=1&kdh=16&kdt=4&kda=0.9');
+    await page.goto('/#v=3&data=mnist&model=mlp&view=train&tt=kd&te=1&kdh=16&kdt=4&kda=0.9');
     await expect(page.getByTestId('planned-recipe')).toContainText('distilled from MLP');
     await page.getByRole('button', { name: 'Start', exact: true }).click();
     const list = page.getByTestId('run-list');
@@ -57,7 +57,7 @@ test.describe('the Train tab', () => {
 test('a finished run’s model appears in the picker, the labs work on it, and a reload keeps it', async ({
   page,
 }) => {
-  await page.goto('/#v=2&data=mnist&model=mlp&view=train&tt=qat&w=int&wb=2&te=1');
+  await page.goto('/#v=3&data=mnist&model=mlp&view=train&tt=qat&w=int&wb=2&te=1');
   await page.getByRole('button', { name: 'Start', exact: true }).click();
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'done', {
     timeout: 60_000,
@@ -92,7 +92,7 @@ test('a link to a model trained elsewhere offers to re-run its recipe', async ({
     JSON.stringify({ kind: 'qat', dataset: 'mnist', arch: 'mlp', epochs: 1, weights: { bits: 3 } }),
   );
   await page.goto(
-    `/#v=2&data=mnist&model=mlp&view=quantize&tm=trained:0f8fad5b-d9cb-469f-a165-70867728950e&trc=${recipe}`,
+    `/#v=3&data=mnist&model=mlp&view=quantize&tm=trained:0f8fad5b-d9cb-469f-a165-70867728950e&trc=${recipe}`,
   );
   const offer = page.getByRole('region', { name: 'Model from the link' });
   await expect(offer).toContainText('QAT 3-bit');
@@ -110,7 +110,7 @@ test('a link to a model trained elsewhere offers to re-run its recipe', async ({
 test('fine-tuning after 90% pruning climbs above the one-shot accuracy drawn beside it', async ({
   page,
 }) => {
-  await page.goto('/#v=2&data=mnist&model=mlp&view=train&tt=ft&pm=mag&sp=90&te=1');
+  await page.goto('/#v=3&data=mnist&model=mlp&view=train&tt=ft&pm=mag&sp=90&te=1');
   await expect(page.getByTestId('planned-recipe')).toContainText('fine-tuned');
   const curves = page.getByRole('img', { name: /Accuracy over the optimizer steps/ });
   await page.getByRole('button', { name: 'Start', exact: true }).click();
@@ -129,7 +129,7 @@ test('fine-tuning after 90% pruning climbs above the one-shot accuracy drawn bes
 test('techniques combine: a distilled student is picked, then trained again with QAT', async ({
   page,
 }) => {
-  await page.goto('/#v=2&data=mnist&model=mlp&view=train&tt=kd&te=1&kdh=16');
+  await page.goto('/#v=3&data=mnist&model=mlp&view=train&tt=kd&te=1&kdh=16');
   await page.getByRole('button', { name: 'Start', exact: true }).click();
   const list = page.getByTestId('run-list');
   await expect(list.getByRole('row').filter({ hasText: 'done' })).toHaveCount(2, {

@@ -53,7 +53,7 @@ test.describe('Try it', () => {
   test('a drawn 7 is read as 7 by the original model; 2-bit weights fill the compressed column', async ({
     page,
   }) => {
-    await page.goto('/#v=2&data=mnist&model=mlp&view=tryit');
+    await page.goto('/#v=3&data=mnist&model=mlp&view=tryit');
     await expect(page.getByRole('tab', { name: 'Try it' })).toHaveAttribute(
       'aria-selected',
       'true',
@@ -86,7 +86,7 @@ test.describe('Try it', () => {
     await expect(page.getByTestId('tryit-message')).toHaveText(/Too little ink/);
 
     // 2-bit weights from a link: the compressed column names its pipeline.
-    await page.goto('/#v=2&data=mnist&model=mlp&view=tryit&w=int&wb=2');
+    await page.goto('/#v=3&data=mnist&model=mlp&view=tryit&w=int&wb=2');
     await page.getByRole('button', { name: 'Clear' }).click();
     await draw(page, SEVEN);
     await expect(result).toHaveAttribute('data-current', 'true');
@@ -105,7 +105,7 @@ test.describe('Try it', () => {
   });
 
   test('without dragging: test images by keyboard, with their true label', async ({ page }) => {
-    await page.goto('/#v=2&data=mnist&model=mlp&view=tryit');
+    await page.goto('/#v=3&data=mnist&model=mlp&view=tryit');
     const index = page.getByTestId('tryit-index');
     await index.fill('12');
     const result = page.getByTestId('tryit-result');
@@ -122,7 +122,7 @@ test.describe('Try it', () => {
   test('Fashion-MNIST: step through the images misclassified only by the compressed model', async ({
     page,
   }) => {
-    await page.goto('/#v=2&data=fashion&model=mlp&view=tryit&w=int&wb=2');
+    await page.goto('/#v=3&data=fashion&model=mlp&view=tryit&w=int&wb=2');
     await expect(page.getByTestId('tryit-pad')).toHaveCount(0);
     await page.getByTestId('tryit-index').fill('5');
     const result = page.getByTestId('tryit-result');
@@ -160,8 +160,8 @@ test.describe('Try it', () => {
   });
 
   for (const [name, hash] of [
-    ['MNIST, a drawing', '#v=2&data=mnist&model=mlp&view=tryit&w=int&wb=4'],
-    ['Fashion-MNIST, a test image', '#v=2&data=fashion&model=mlp&view=tryit&w=int&wb=2'],
+    ['MNIST, a drawing', '#v=3&data=mnist&model=mlp&view=tryit&w=int&wb=4'],
+    ['Fashion-MNIST, a test image', '#v=3&data=fashion&model=mlp&view=tryit&w=int&wb=2'],
   ] as const) {
     test(`${name}: no axe violations`, async ({ page }) => {
       await page.goto(`/${hash}`);

@@ -1,25 +1,27 @@
-import { useEffect } from 'react';
+import { Suspense, useEffect } from 'react';
 import type { MouseEvent } from 'react';
 import { useStore } from '../platform/state/store';
 import { Header } from './Header';
 import { ModelPicker } from '../features/model/ui/ModelPicker';
 import { ModelView } from '../features/model/ui/ModelView';
 import { Notices } from './Notices';
-import { QuantControls } from '../features/quantize/ui/QuantControls';
-import { PruneControls } from '../features/prune/ui/PruneControls';
-import { PruneView } from '../features/prune/ui/PruneView';
-import { QuantizeView } from '../features/quantize/ui/QuantizeView';
 import { TAB_PANEL_ID, Tabs, tabId } from './Tabs';
-import { TrainControls } from '../features/train/ui/TrainControls';
-import { TrainView } from '../features/train/ui/TrainView';
 import { MissingTrainedModel } from '../features/train/ui/MissingTrainedModel';
-import { TryItView } from '../features/tryit/ui/TryItView';
-import { HistoryView } from '../features/history/ui/HistoryView';
 import { LessonBar } from '../features/lessons/ui/LessonBar';
 import { LessonMaker } from '../features/lessons/ui/LessonMaker';
 import { LessonsMenu } from '../features/lessons/ui/LessonsMenu';
 import { Shown } from '../platform/ui/Shown';
 import { Shortcuts } from './Shortcuts';
+import {
+  HistoryView,
+  PruneControls,
+  PruneView,
+  QuantControls,
+  QuantizeView,
+  TrainControls,
+  TrainView,
+  TryItView,
+} from './lazyViews';
 
 /** The skip link's target: the results (the view tabs and the selected view). */
 const RESULTS_ID = 'results';
@@ -52,9 +54,11 @@ export function App() {
             <ModelPicker />
           </Shown>
           <MissingTrainedModel />
-          {view === 'quantize' && <QuantControls />}
-          {view === 'prune' && <PruneControls />}
-          {view === 'train' && <TrainControls />}
+          <Suspense fallback={<p className="muted">Loading the settings…</p>}>
+            {view === 'quantize' && <QuantControls />}
+            {view === 'prune' && <PruneControls />}
+            {view === 'train' && <TrainControls />}
+          </Suspense>
         </aside>
         <main className="content" id={RESULTS_ID} tabIndex={-1}>
           <LessonBar />
@@ -65,12 +69,14 @@ export function App() {
             id={TAB_PANEL_ID}
             aria-labelledby={tabId(view)}
           >
-            {view === 'model' && <ModelView />}
-            {view === 'quantize' && <QuantizeView />}
-            {view === 'prune' && <PruneView />}
-            {view === 'train' && <TrainView />}
-            {view === 'tryit' && <TryItView />}
-            {view === 'history' && <HistoryView />}
+            <Suspense fallback={<p className="muted">Loading the view…</p>}>
+              {view === 'model' && <ModelView />}
+              {view === 'quantize' && <QuantizeView />}
+              {view === 'prune' && <PruneView />}
+              {view === 'train' && <TrainView />}
+              {view === 'tryit' && <TryItView />}
+              {view === 'history' && <HistoryView />}
+            </Suspense>
           </div>
         </main>
       </div>

@@ -5,6 +5,7 @@ import type { Tick } from './chartParts';
 import { formatInt, formatNumber } from '../../shared/format';
 import { niceTicks } from './ticks';
 import { useSize } from './useSize';
+import { usePausable } from '../usePausable';
 
 /**
  * A histogram drawn as plain SVG: one path per series, one for all the grid's levels. These
@@ -47,7 +48,9 @@ export interface HistogramProps {
 const FONT = 11;
 const MARGIN = { top: 8, right: 14, bottom: 34 };
 
-export const Histogram = memo(function Histogram(props: HistogramProps) {
+export const Histogram = memo(function Histogram(live: HistogramProps) {
+  // Frozen while live charts are paused (WCAG 2.2.2).
+  const props = usePausable(live);
   const box = useRef<HTMLDivElement>(null);
   const { width, height } = useSize(box);
   const [hover, setHover] = useState<number | null>(null);

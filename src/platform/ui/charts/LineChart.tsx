@@ -8,6 +8,7 @@ import type { Box } from './labelPlacement';
 import { niceTicks } from './ticks';
 import { useSize } from './useSize';
 import './charts.css';
+import { usePausable } from '../usePausable';
 
 /**
  * A line chart drawn as plain SVG, for the accuracy sweeps. They fill in point by point while
@@ -153,7 +154,9 @@ const FONT = 11;
 const MARGIN = { top: 10, right: 20, bottom: 36, left: 46 };
 const SCATTER_R = 4.5;
 
-export const LineChart = memo(function LineChart(props: LineChartProps) {
+export const LineChart = memo(function LineChart(live: LineChartProps) {
+  // Frozen while live charts are paused (WCAG 2.2.2).
+  const props = usePausable(live);
   const box = useRef<HTMLDivElement>(null);
   const { width, height } = useSize(box);
   const [hover, setHover] = useState<number | null>(null);
