@@ -3,5 +3,11 @@ export { ARCH_IDS, DATASET_IDS } from './shared/catalog';
 export type { ArchId, DatasetId } from './shared/catalog';
 export type { LayerWeights } from './shared/layerWeights';
 export type { LayerInfo } from './shared/meta';
-export { isTrainedModelId, newTrainedModelId } from './shared/modelId';
-export type { TrainedModelId } from './shared/modelId';
+export {
+  isTrainedModelId,
+  isUploadedModelId,
+  newTrainedModelId,
+  uploadedModelId,
+} from './shared/modelId';
+export type { TrainedModelId, UploadedModelId } from './shared/modelId';
+export { readLayersModelWeights } from './shared/weightsFile';

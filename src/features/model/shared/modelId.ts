@@ -122,6 +122,11 @@ export function isTrainedModelId(s: string): s is TrainedModelId {
   return p.ok && p.ref.kind === 'trained';
 }
 
+export function isUploadedModelId(s: string): s is UploadedModelId {
+  const p = parseModelId(s);
+  return p.ok && p.ref.kind === 'uploaded';
+}
+
 export function modelKind(id: ModelId): ModelKind {
   if (id.startsWith(TRAINED)) return 'trained';
   if (id.startsWith(UPLOADED)) return 'uploaded';
