@@ -201,12 +201,29 @@ test('keyboard: arrows step through lessons, ? lists the shortcuts, R projector,
   );
   await expect.poll(() => page.evaluate(() => location.hash)).toContain('proj=1');
 
+  // Paused, a live chart keeps what it showed while the settings (and measurements) move on.
+  const drawn = () =>
+    page
+      .getByTestId('quant-histogram')
+      .locator('path.hist-series')
+      .evaluateAll((paths) => paths.map((p) => p.getAttribute('d')).join('|'));
+  const hist = page.getByTestId('quant-histogram');
+  await expect(hist).toHaveAttribute('data-current', 'true');
+  const levels = await hist.getAttribute('data-levels');
+  const before = await drawn();
   await page.keyboard.press('p');
   await expect(page.getByRole('button', { name: 'Resume charts' })).toHaveAttribute(
     'aria-pressed',
     'true',
   );
+  for (let i = 0; i < 4; i++) await page.keyboard.press('[');
+  // The measurement moved on (4 bits: other levels), the drawing did not.
+  await expect(hist).not.toHaveAttribute('data-levels', levels ?? '');
+  await expect(hist).toHaveAttribute('data-current', 'true');
+  expect(await drawn()).toBe(before);
   await page.keyboard.press('p');
+  await expect.poll(drawn).not.toBe(before);
+  for (let i = 0; i < 4; i++) await page.keyboard.press(']');
 
   await page.getByRole('slider', { name: 'Weight bits' }).focus();
   await page.getByRole('slider', { name: 'Weight bits' }).press('ArrowLeft'); // the slider's own key
