@@ -1,0 +1,445 @@
+/**
+ * From a compressed model to an integer plan: what the WebAssembly kernels (wasm/intkernels.c)
+ * run. Pure: typed arrays in, typed arrays out.
+ *
+ * Integer inference (gemmlowp, TFLite, XNNPACK) keeps every activation as a uint8 code u with a
+ * real value s·(u − z), every weight as an int8 code q with s_w·(q − z_w), accumulates exact int32
+ * sums and maps them to the next layer's codes with one fixed-point multiply per output:
+ *
+ *   u_next = clamp(z_next + round(acc · M), lo, hi),   M = s_x · s_w[n] / s_next
+ *
+ * The fake-quant float path of the app (features/model/worker/forward.ts) quantizes the input
+ * of each weighted layer with the same (s, z) and computes the layer in float32: both run the same
+ * quantized values through the same network. They differ only by the float path's float32
+ * rounding of the sums, the 31-bit multiplier (the bias enters at the output's fixed point, with
+ * 40-odd fraction bits) and the rounding rule at an exact tie (half up here, half to even there): a code now and then
+ * one step apart, very rarely a different prediction. Where the config is not integer to begin
+ * with (float weights, k-means, float16, activations left float), the plan quantizes what it must
+ * to 8 bits and says so in `approximations`.
+ */
+
+import { quantizeWeights, roundHalfEven } from '../../quantize';
+import type { QuantizedTensor } from '../../quantize';
+
+/* ------------------------------- the network ----------------------------------- */
+
+/** One layer of a plain feed-forward stack, as the integer path needs it. */
+export type NetOp =
+  | {
+      readonly kind: 'dense';
+      readonly name: string;
+      readonly inputs: number;
+      readonly units: number;
+      readonly relu: boolean;
+    }
+  | {
+      readonly kind: 'conv2d';
+      readonly name: string;
+      readonly kernel: readonly [number, number];
+      readonly filters: number;
+      readonly padding: 'same' | 'valid';
+      readonly relu: boolean;
+    }
+  | { readonly kind: 'maxpool2'; readonly name: string }
+  | { readonly kind: 'flatten'; readonly name: string };
+
+export interface NetShape {
+  /** [h, w, c] of one input image (NHWC). */
+  readonly input: readonly [number, number, number];
+  readonly ops: readonly NetOp[];
+}
+
+/** Activation quantizer of a layer's input, as the fake-quant path uses it (forward.ts). */
+export interface ActGrid {
+  readonly scale: number;
+  readonly zeroPoint: number;
+  readonly qmin: number;
+  readonly qmax: number;
+}
+
+/** A weighted layer's integer weights: codes in the kernel's layout ([.., K, N], N last). */
+export interface IntWeights {
+  readonly codes: Int32Array;
+  /** Per output channel (length N), or one value per tensor (length 1). */
+  readonly scale: Float32Array;
+  readonly zeroPoint: Int32Array;
+  readonly bias: Float32Array | null;
+}
+
+/* -------------------------------- the plan ------------------------------------- */
+
+/** Requantization to the next layer's uint8 codes (see wasm/intkernels.c). */
+export interface Requant {
+  readonly kind: 'requant';
+  /** Fixed-point multipliers M0[n] < 2^31, length Np: M[n] ≈ M0[n] / 2^shift. */
+  readonly mult: Int32Array;
+  /**
+   * Per channel (length Np): the bias in the next layer's steps at the same fixed point,
+   * round(b[n] / s_y · 2^shift), plus the rounding constant 2^(shift − 1).
+   */
+  readonly offs: BigInt64Array;
+  readonly shift: number;
+  /** Accumulators are clamped to ±clampAcc first (never changes an output; keeps int32 safe). */
+  readonly clampAcc: number;
+  /** The next layer's zero-point and code range, in uint8 storage; lo includes ReLU. */
+  readonly zp: number;
+  readonly lo: number;
+  readonly hi: number;
+}
+
+/** The last layer: float32 logits = scale[n] · acc + bias[n]. */
+export interface Dequant {
+  readonly kind: 'dequant';
+  readonly scale: Float32Array;
+  readonly bias: Float32Array;
+  readonly relu: boolean;
+}
+
+export interface ConvGeometry {
+  readonly h: number;
+  readonly w: number;
+  readonly c: number;
+  readonly kh: number;
+  readonly kw: number;
+  readonly padT: number;
+  readonly padL: number;
+  readonly oh: number;
+  readonly ow: number;
+}
+
+export interface GemmStep {
+  readonly kind: 'gemm';
+  readonly name: string;
+  /** null for Dense (rows are the images), the im2col geometry for Conv2D. */
+  readonly conv: ConvGeometry | null;
+  /** Inner size, and padded to a multiple of 8 (the kernels' dot step). */
+  readonly k: number;
+  readonly kp: number;
+  /** Output channels, and padded to a multiple of 4 (the kernels' column block). */
+  readonly n: number;
+  readonly np: number;
+  /** int8 [np][kp]: W[n][k], zero rows and columns in the padding. */
+  readonly weights: Int8Array;
+  /** Per-channel weight zero-points (length np), or null when all are 0. */
+  readonly wzp: Int32Array | null;
+  /** The input's zero-point in uint8 storage. */
+  readonly inZp: number;
+  readonly out: Requant | Dequant;
+  /** Multiply-accumulates per image (without padding). */
+  readonly macs: number;
+}
+
+export interface PoolStep {
+  readonly kind: 'maxpool2';
+  readonly name: string;
+  readonly h: number;
+  readonly w: number;
+  readonly c: number;
+}
+
+export type IntStep = GemmStep | PoolStep;
+
+export interface IntPlan {
+  readonly input: readonly [number, number, number];
+  /** Raw pixel byte (0–255) → the first layer's uint8 code (x/255, then its quantizer). */
+  readonly lut: Uint8Array;
+  readonly steps: readonly IntStep[];
+  readonly classes: number;
+  /**
+   * What differs from the fake-quant float path beyond rounding: empty when the config is
+   * integer throughout (weights ≤ 8 bits and activations quantized at every weighted layer).
+   */
+  readonly approximations: readonly string[];
+  /** Widest uint8 activation per image, in bytes (for chunking). */
+  readonly maxActBytes: number;
+  /** Largest im2col/packed buffer per image, in int16 elements. */
+  readonly maxPackElems: number;
+}
+
+/* ------------------------------ helpers ---------------------------------------- */
+
+const round8 = (k: number) => Math.ceil(k / 8) * 8;
+const round4 = (n: number) => Math.ceil(n / 4) * 4;
+
+/** Offset of a code range in uint8 storage: signed codes (−128..127) are stored as u = q + 128. */
+function storage(g: ActGrid): { off: number; zp: number; lo: number; hi: number } {
+  if (g.qmax - g.qmin > 255 || g.qmin < -128 || g.qmax > 255)
+    throw new RangeError(
+      `An activation grid [${g.qmin}, ${g.qmax}] does not fit in 8 bits: the integer path takes ≤ 8-bit activations.`,
+    );
+  const off = g.qmin < 0 ? 128 : 0;
+  return { off, zp: g.zeroPoint + off, lo: g.qmin + off, hi: g.qmax + off };
+}
+
+/**
+ * The first layer's codes of every pixel byte, exactly as the float path computes them: the image
+ * as float32 x = fl(p · (1/255)) (features/model/worker/preprocess.ts), then
+ * clamp(roundHalfEven(fl(x · fl(1/s))) + z, qmin, qmax) (forward.ts's fakeQuantAct).
+ */
+export function inputLut(g: ActGrid): Uint8Array {
+  const { off } = storage(g);
+  const inv = Math.fround(1 / g.scale);
+  const lut = new Uint8Array(256);
+  for (let p = 0; p < 256; p++) {
+    const x = Math.fround(p * (1 / 255));
+    const q = roundHalfEven(Math.fround(x * inv)) + g.zeroPoint;
+    lut[p] = Math.min(g.qmax, Math.max(g.qmin, q)) + off;
+  }
+  return lut;
+}
+
+/**
+ * M ≈ M0 / 2^shift for every channel with one shift (the kernels shift all four lanes at once):
+ * the largest M gets a 31-bit M0, smaller ones fewer bits (at 10× smaller, still 27 bits). The
+ * shift is at most `maxShift` (the bias offsets must fit in 61 bits).
+ */
+export function fixedPointMultipliers(
+  m: Float64Array,
+  maxShift = 62,
+): { mult: Int32Array; shift: number } {
+  let max = 0;
+  for (const v of m) {
+    if (!(v >= 0) || !Number.isFinite(v)) throw new RangeError(`A requantization scale of ${v}.`);
+    max = Math.max(max, v);
+  }
+  // max = f · 2^e with f ∈ [0.5, 1): shift 31 − e puts max · 2^shift in [2^30, 2^31).
+  let shift = max > 0 ? 31 - (Math.floor(Math.log2(max)) + 1) : 62;
+  shift = Math.min(shift, maxShift, 62);
+  if (shift < 1)
+    throw new RangeError(`A requantization scale of ${max}: too large for the integer path.`);
+  const limit = 2 ** 31 - 1;
+  const mult = Int32Array.from(m, (v) => Math.min(limit, Math.round(v * 2 ** shift)));
+  return { mult, shift };
+}
+
+/** Integer weights of a compressed layer: its codes when it has ≤ 8-bit ones, else 8-bit ones. */
+export function intWeightsOf(
+  layer: {
+    readonly name: string;
+    readonly values: Float32Array;
+    readonly tensor: QuantizedTensor | null;
+    readonly mask: Uint8Array | null;
+    readonly spec: { readonly kind: string };
+  },
+  kernelShape: readonly number[],
+  bias: Float32Array | null,
+): { weights: IntWeights; approximation: string | null } {
+  const t = layer.tensor;
+  if (t && t.qmax - t.qmin <= 255) {
+    let codes = t.codes;
+    // Binary maps a pruned 0 to +α; compress.ts re-applies the mask to the values: do the same
+    // to the codes (code 0 is 0 for binary, whose zero-point is 0).
+    if (layer.mask && layer.spec.kind === 'binary') {
+      codes = codes.slice();
+      for (let i = 0; i < codes.length; i++) if (layer.mask[i] === 0) codes[i] = 0;
+    }
+    return {
+      weights: { codes, scale: t.scale, zeroPoint: t.zeroPoint, bias },
+      approximation: null,
+    };
+  }
+  // Float (or k-means, float16) weights: the integer path runs them at 8 bits per channel.
+  const q = quantizeWeights(layer.values, kernelShape, {
+    kind: 'uniform',
+    bits: 8,
+    scheme: 'symmetric',
+    symRange: 'restricted',
+    perChannel: true,
+  }).tensor!;
+  return {
+    weights: { codes: q.codes, scale: q.scale, zeroPoint: q.zeroPoint, bias },
+    approximation: `${layer.name}: ${layer.spec.kind === 'float32' && !t ? 'float' : layer.spec.kind} weights run as 8-bit per-channel integers`,
+  };
+}
+
+/* ------------------------------ the planner ------------------------------------ */
+
+export interface PlanInput {
+  readonly net: NetShape;
+  /** Per weighted layer, by name. */
+  readonly weights: ReadonlyMap<string, IntWeights>;
+  /** The input quantizer of every weighted layer, by name (the integer path needs them all). */
+  readonly acts: ReadonlyMap<string, ActGrid>;
+  /** Known approximations (from intWeightsOf and the choice of activation grids). */
+  readonly approximations?: readonly string[];
+}
+
+/** Builds the integer plan. Throws on layers the integer path does not run. */
+export function planInteger(input: PlanInput): IntPlan {
+  const { net } = input;
+  const approximations = [...(input.approximations ?? [])];
+  const weighted = net.ops.filter((o) => o.kind === 'dense' || o.kind === 'conv2d');
+  if (weighted.length === 0) throw new Error('The network has no Dense or Conv2D layer.');
+  const gridOf = (name: string): ActGrid => {
+    const g = input.acts.get(name);
+    if (!g) throw new Error(`No activation quantizer for the input of ${name}.`);
+    return g;
+  };
+  let [h, w, c] = net.input;
+  let flat: number | null = null; // set once the activations are a vector
+  const steps: IntStep[] = [];
+  let maxActBytes = h * w * c;
+  let maxPackElems = 0;
+  let classes = 0;
+  let weightedSeen = 0;
+  for (const op of net.ops) {
+    switch (op.kind) {
+      case 'flatten':
+        flat = h * w * c;
+        break;
+      case 'maxpool2':
+        if (flat !== null) throw new Error(`${op.name}: pooling after flatten.`);
+        steps.push({ kind: 'maxpool2', name: op.name, h, w, c });
+        h = Math.floor(h / 2);
+        w = Math.floor(w / 2);
+        break;
+      case 'dense':
+      case 'conv2d': {
+        const nextWeighted = weighted[++weightedSeen] ?? null;
+        const wts = input.weights.get(op.name);
+        if (!wts) throw new Error(`No integer weights for ${op.name}.`);
+        const inGrid = gridOf(op.name);
+        const inStore = storage(inGrid);
+        let conv: ConvGeometry | null = null;
+        let k: number;
+        let n: number;
+        let rows: number; // GEMM rows per image
+        if (op.kind === 'dense') {
+          k = flat ?? h * w * c;
+          if (k !== op.inputs) throw new Error(`${op.name} takes ${op.inputs} inputs, gets ${k}.`);
+          n = op.units;
+          rows = 1;
+        } else {
+          if (flat !== null) throw new Error(`${op.name}: convolution after flatten.`);
+          const [kh, kw] = op.kernel;
+          const same = op.padding === 'same';
+          const oh = same ? h : h - kh + 1;
+          const ow = same ? w : w - kw + 1;
+          // 'same' with stride 1: the extra tap goes to the bottom/right (TF's convention).
+          const padT = same ? Math.floor((kh - 1) / 2) : 0;
+          const padL = same ? Math.floor((kw - 1) / 2) : 0;
+          conv = { h, w, c, kh, kw, padT, padL, oh, ow };
+          k = kh * kw * c;
+          n = op.filters;
+          rows = oh * ow;
+        }
+        if (wts.codes.length !== k * n)
+          throw new Error(`${op.name}: ${wts.codes.length} weight codes, expected ${k}×${n}.`);
+        const kp = round8(k);
+        const np = round4(n);
+        const perChannel = wts.scale.length === n && n > 1;
+        const sAt = (j: number) => wts.scale[perChannel ? j : 0]!;
+        const zAt = (j: number) => wts.zeroPoint[wts.zeroPoint.length === n ? j : 0]!;
+        // int8 storage: q − z when every one fits, else q − 128 with z − 128 as the zero-point.
+        let fits = true;
+        for (let i = 0; i < wts.codes.length; i++) {
+          const d = wts.codes[i]! - zAt(i % n);
+          if (d < -128 || d > 127) {
+            fits = false;
+            break;
+          }
+        }
+        const weights = new Int8Array(np * kp);
+        const wzp = fits ? null : new Int32Array(np);
+        for (let j = 0; j < n; j++) {
+          const z = zAt(j);
+          if (wzp) wzp[j] = z - 128;
+          for (let kk = 0; kk < k; kk++) {
+            const q = wts.codes[kk * n + j]!;
+            weights[j * kp + kk] = fits ? q - z : q - 128;
+          }
+        }
+        const sx = inGrid.scale;
+        const sw = Float64Array.from({ length: n }, (_, j) => sAt(j));
+        const b = Float64Array.from({ length: n }, (_, j) => wts.bias?.[j] ?? 0);
+        let out: Requant | Dequant;
+        if (nextWeighted) {
+          const g = gridOf(nextWeighted.name);
+          const st = storage(g);
+          // The float path multiplies by the float32 reciprocal of the next scale: so do we.
+          const inv = Math.fround(1 / g.scale);
+          const m = Float64Array.from(sw, (s) => sx * s * inv);
+          // Bias in output steps, capped at ±2^29 (so the 64-bit sum and the int32 result fit).
+          const lim = 2 ** 29;
+          let clamped = false;
+          const biasSteps = Float64Array.from(b, (v) => {
+            const t = v * inv;
+            if (Math.abs(t) > lim) clamped = true;
+            return Math.max(-lim, Math.min(lim, t));
+          });
+          if (clamped)
+            approximations.push(`${op.name}: a bias beyond 2^29 output steps was clamped`);
+          let bMax = 0;
+          for (const v of biasSteps) bMax = Math.max(bMax, Math.abs(v));
+          const maxShift = 60 - Math.max(0, Math.ceil(Math.log2(bMax + 1)));
+          const { mult, shift } = fixedPointMultipliers(m, maxShift);
+          const multP = new Int32Array(np);
+          multP.set(mult);
+          const offs = new BigInt64Array(np);
+          const half = 1n << BigInt(shift - 1);
+          for (let j = 0; j < np; j++)
+            offs[j] = (j < n ? BigInt(Math.round(biasSteps[j]! * 2 ** shift)) : 0n) + half;
+          let mMax = 0;
+          for (const v of m) mMax = Math.max(mMax, v);
+          // |acc| ≤ 2^30 / max(1, M): the product stays below 2^61 and the result below 2^30.
+          const clampAcc = Math.floor(2 ** 30 / Math.max(1, mMax));
+          out = {
+            kind: 'requant',
+            mult: multP,
+            offs,
+            shift,
+            clampAcc,
+            zp: st.zp,
+            lo: op.relu ? Math.max(st.lo, st.zp) : st.lo,
+            hi: st.hi,
+          };
+        } else {
+          const scale = new Float32Array(np);
+          const bias = new Float32Array(np);
+          for (let j = 0; j < n; j++) {
+            scale[j] = sx * sw[j]!;
+            bias[j] = b[j]!;
+          }
+          out = { kind: 'dequant', scale, bias, relu: op.relu };
+          classes = n;
+        }
+        steps.push({
+          kind: 'gemm',
+          name: op.name,
+          conv,
+          k,
+          kp,
+          n,
+          np,
+          weights,
+          wzp,
+          inZp: inStore.zp,
+          out,
+          macs: rows * k * n,
+        });
+        maxPackElems = Math.max(maxPackElems, rows * kp);
+        if (conv) {
+          h = conv.oh;
+          w = conv.ow;
+          c = n;
+        } else {
+          flat = n;
+          h = 1;
+          w = 1;
+          c = n;
+        }
+        maxActBytes = Math.max(maxActBytes, rows * n);
+        break;
+      }
+    }
+  }
+  return {
+    input: net.input,
+    lut: inputLut(gridOf(weighted[0]!.name)),
+    steps,
+    classes,
+    approximations,
+    maxActBytes,
+    maxPackElems,
+  };
+}

@@ -1,0 +1,173 @@
+import type { GemmStep, IntPlan } from '../shared/plan';
+import type { IntKernels } from './kernels';
+
+/**
+ * Runs an integer plan (shared/plan.ts) on the WebAssembly kernels: images in chunks, each chunk
+ * through every layer as uint8 codes (im2col or row packing to int16, one fused GEMM +
+ * requantization per layer, max pooling on codes), the last layer dequantized to float32 logits.
+ * The plan's weights are copied into wasm memory per call (a few hundred kB: well under a
+ * millisecond), so plans never pile up in the module's memory; the images can stay resident.
+ */
+
+/** Images already in wasm memory: `count` images of `bytes` bytes each, raw pixels (0–255). */
+export interface ResidentImages {
+  readonly ptr: number;
+  readonly count: number;
+  readonly bytes: number;
+}
+
+const resident = new WeakMap<IntKernels, Map<string, ResidentImages>>();
+
+/**
+ * Copies a test set into wasm memory once per `key` (a dataset id). Allocated below every
+ * scratch region, so call it outside a run (the worker is single-threaded: between runs).
+ */
+export function residentImages(
+  k: IntKernels,
+  key: string,
+  pixels: Uint8Array,
+  count: number,
+): ResidentImages {
+  let byKey = resident.get(k);
+  if (!byKey) resident.set(k, (byKey = new Map()));
+  const have = byKey.get(key);
+  if (have && have.count === count) return have;
+  const r: ResidentImages = { ptr: k.put(pixels), count, bytes: pixels.length / count };
+  byKey.set(key, r);
+  return r;
+}
+
+interface UploadedGemm {
+  readonly step: GemmStep;
+  readonly w: number;
+  readonly wzp: number;
+  readonly mult: number;
+  readonly offs: number;
+  readonly scale: number;
+  readonly fbias: number;
+}
+
+function upload(k: IntKernels, s: GemmStep): UploadedGemm {
+  return {
+    step: s,
+    w: k.put(s.weights),
+    wzp: s.wzp ? k.put(s.wzp) : 0,
+    mult: s.out.kind === 'requant' ? k.put(s.out.mult) : 0,
+    offs: s.out.kind === 'requant' ? k.put(s.out.offs) : 0,
+    scale: s.out.kind === 'dequant' ? k.put(s.out.scale) : 0,
+    fbias: s.out.kind === 'dequant' ? k.put(s.out.bias) : 0,
+  };
+}
+
+/** Images per chunk: the largest packed (int16) buffer of a chunk stays near 256 kB (L2). */
+export function chunkSize(plan: IntPlan, budgetBytes = 256 * 1024): number {
+  return Math.max(1, Math.min(256, Math.floor(budgetBytes / (2 * plan.maxPackElems))));
+}
+
+export interface RunOptions {
+  /** First image (default 0) and number of images (default all from there). */
+  readonly start?: number;
+  readonly count?: number;
+  /** Images per chunk (default {@link chunkSize}). */
+  readonly chunk?: number;
+}
+
+/** Float32 logits [count][classes] of the plan on `images`. */
+export function intLogits(
+  k: IntKernels,
+  plan: IntPlan,
+  images: ResidentImages,
+  options: RunOptions = {},
+): Float32Array {
+  const [ih, iw, ic] = plan.input;
+  if (images.bytes !== ih * iw * ic)
+    throw new RangeError(`Images of ${images.bytes} bytes: the plan takes ${ih}×${iw}×${ic}.`);
+  const start = options.start ?? 0;
+  const count = options.count ?? images.count - start;
+  if (start < 0 || count < 0 || start + count > images.count)
+    throw new RangeError(`Images ${start}..${start + count} of ${images.count}.`);
+  const chunk = options.chunk ?? chunkSize(plan);
+  const classes = plan.classes;
+  const out = new Float32Array(count * classes);
+  const fn = k.fn;
+  k.scoped(() => {
+    const lut = k.put(plan.lut);
+    const gemms = new Map<IntPlan['steps'][number], UploadedGemm>();
+    let maxRows = 1;
+    for (const s of plan.steps)
+      if (s.kind === 'gemm') {
+        gemms.set(s, upload(k, s));
+        maxRows = Math.max(maxRows, s.conv ? s.conv.oh * s.conv.ow : 1);
+      }
+    const bufA = k.alloc(chunk * plan.maxActBytes);
+    const bufB = k.alloc(chunk * plan.maxActBytes);
+    const pack = k.alloc(chunk * plan.maxPackElems * 2);
+    const rowsum = k.alloc(chunk * maxRows * 4);
+    const logits = k.alloc(chunk * classes * 4);
+    for (let done = 0; done < count; done += chunk) {
+      const b = Math.min(chunk, count - done);
+      fn.ik_lut_u8(images.ptr + (start + done) * images.bytes, b * images.bytes, lut, bufA);
+      let cur = bufA;
+      let next = bufB;
+      for (const s of plan.steps) {
+        if (s.kind === 'maxpool2') {
+          fn.ik_maxpool2(cur, b, s.h, s.w, s.c, next);
+          [cur, next] = [next, cur];
+          continue;
+        }
+        const g = gemms.get(s)!;
+        let rows: number;
+        if (s.conv) {
+          const c = s.conv;
+          fn.ik_im2col(cur, b, c.h, c.w, c.c, c.kh, c.kw, c.padT, c.padL, c.oh, c.ow, s.kp, s.inZp, pack, rowsum); // prettier-ignore
+          rows = b * c.oh * c.ow;
+        } else {
+          fn.ik_pack_rows(cur, b, s.k, s.kp, s.inZp, pack, rowsum);
+          rows = b;
+        }
+        if (s.out.kind === 'requant') {
+          const q = s.out;
+          fn.ik_gemm_requant(pack, rowsum, rows, s.kp, g.w, g.wzp, s.n, 0, g.mult, g.offs, q.shift, q.clampAcc, q.zp, q.lo, q.hi, next); // prettier-ignore
+          [cur, next] = [next, cur];
+        } else {
+          fn.ik_gemm_dequant(
+            pack,
+            rowsum,
+            rows,
+            s.kp,
+            g.w,
+            g.wzp,
+            s.n,
+            0,
+            g.scale,
+            g.fbias,
+            logits,
+          );
+          const z = k.f32(logits, b * classes);
+          if (s.out.relu) for (let i = 0; i < z.length; i++) z[i] = Math.max(0, z[i]!);
+          out.set(z, done * classes);
+        }
+      }
+    }
+  });
+  return out;
+}
+
+/** Top-1 class per row of `logits` (first maximum, as tf.argMax). */
+export function argmaxRows(logits: Float32Array, classes: number): Uint8Array {
+  const n = logits.length / classes;
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    let bestV = logits[i * classes]!;
+    for (let j = 1; j < classes; j++) {
+      const v = logits[i * classes + j]!;
+      if (v > bestV) {
+        bestV = v;
+        best = j;
+      }
+    }
+    out[i] = best;
+  }
+  return out;
+}
