@@ -6,6 +6,7 @@ import { formatInt, formatNumber } from '../../shared/format';
 import { niceTicks } from './ticks';
 import { useSize } from './useSize';
 import { usePausable } from '../usePausable';
+import { CHART_FONT, chartFont } from './font';
 
 /**
  * A histogram drawn as plain SVG: one path per series, one for all the grid's levels. These
@@ -45,7 +46,6 @@ export interface HistogramProps {
   readonly legend?: boolean;
 }
 
-const FONT = 11;
 const MARGIN = { top: 8, right: 14, bottom: 34 };
 
 export const Histogram = memo(function Histogram(live: HistogramProps) {
@@ -166,10 +166,11 @@ function layout(p: HistogramProps, width: number, height: number): Geometry | nu
     ? [...new Set(niceTicks(0, Math.sqrt(peak), 4).map((t) => roundSignificant(t * t, 2)))]
     : niceTicks(0, peak, 5);
   // Room for the widest y label (tabular digits ≈ 0.62 em each).
-  const left = 10 + Math.max(...yTickValues.map((v) => formatInt(v).length)) * FONT * 0.62;
+  const left = 10 + Math.max(...yTickValues.map((v) => formatInt(v).length)) * chartFont() * 0.62;
   const right = width - MARGIN.right;
   const top = MARGIN.top;
-  const bottom = height - MARGIN.bottom;
+  // Room below for the x labels and the axis title, at the text size drawn now.
+  const bottom = height - (MARGIN.bottom * chartFont()) / CHART_FONT;
   const x = (v: number) => left + ((v - p.min) / (p.max - p.min)) * (right - left);
   const y = (c: number) => bottom - (sqrt ? Math.sqrt(c / peak) : c / peak) * (bottom - top);
   const binPx = (right - left) / bins;
@@ -235,11 +236,15 @@ const formatX = (v: number) => formatNumber(v, 2);
 /** Axes, ticks, dashed horizontal grid lines and the x label. */
 function Frame({ g, xLabel }: { g: Geometry; xLabel: string }) {
   return (
-    <g className="hist-frame" fontSize={FONT} fill="#5b6478">
+    <g className="hist-frame" fontSize={chartFont()} fill="#5b6478">
       <YGrid ticks={g.yTicks} left={g.left} right={g.right} format={formatInt} />
       <line x1={g.left} x2={g.right} y1={g.bottom} y2={g.bottom} stroke="#8a94a8" />
       <XTicks ticks={g.xTicks} bottom={g.bottom} format={formatX} />
-      <text x={(g.left + g.right) / 2} y={g.bottom + 30} textAnchor="middle">
+      <text
+        x={(g.left + g.right) / 2}
+        y={g.bottom + (30 * chartFont()) / CHART_FONT}
+        textAnchor="middle"
+      >
         {xLabel}
       </text>
     </g>

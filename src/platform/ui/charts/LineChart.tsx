@@ -9,6 +9,7 @@ import { niceTicks } from './ticks';
 import { useSize } from './useSize';
 import './charts.css';
 import { usePausable } from '../usePausable';
+import { CHART_FONT, chartFont } from './font';
 
 /**
  * A line chart drawn as plain SVG, for the accuracy sweeps. They fill in point by point while
@@ -137,7 +138,7 @@ export function XMarker({
         x={end ? px - 4 : px + 4}
         y={g.bottom - 5}
         textAnchor={end ? 'end' : 'start'}
-        fontSize={FONT}
+        fontSize={chartFont()}
         fontWeight={600}
         fill="#b35f00"
         stroke="#fff"
@@ -150,7 +151,6 @@ export function XMarker({
   );
 }
 
-const FONT = 11;
 const MARGIN = { top: 10, right: 20, bottom: 36, left: 46 };
 const SCATTER_R = 4.5;
 
@@ -212,7 +212,7 @@ export const LineChart = memo(function LineChart(live: LineChartProps) {
                   x={g.left + 6}
                   y={g.y(h.y) - g.top < 16 ? g.y(h.y) + 14 : g.y(h.y) - 5}
                   fill={h.color}
-                  fontSize={FONT + 1}
+                  fontSize={chartFont() + 1}
                 >
                   {h.label}
                 </text>
@@ -252,7 +252,7 @@ export const LineChart = memo(function LineChart(live: LineChartProps) {
                   className="scatter-tag"
                   x={t.x + 1}
                   y={t.y + t.h - 3}
-                  fontSize={FONT}
+                  fontSize={chartFont()}
                   fontWeight={600}
                   fill="#1d2330"
                   pointerEvents="none"
@@ -363,10 +363,11 @@ function layout(p: LineChartProps, width: number, height: number): Geometry | nu
   if (width < 80 || height < 60) return null;
   const [x0, x1] = p.xDomain;
   const [y0, y1] = p.yDomain;
-  const left = MARGIN.left;
+  const left = (MARGIN.left * chartFont()) / CHART_FONT;
   const right = width - MARGIN.right;
   const top = MARGIN.top;
-  const bottom = height - MARGIN.bottom;
+  // Room below for the x labels and the axis title, at the text size drawn now.
+  const bottom = height - (MARGIN.bottom * chartFont()) / CHART_FONT;
   const x = (v: number) => left + ((v - x0) / (x1 - x0)) * (right - left);
   const y = (v: number) => bottom - ((v - y0) / (y1 - y0)) * (bottom - top);
   const r = (v: number) => Math.round(v * 10) / 10;
@@ -384,8 +385,8 @@ function layout(p: LineChartProps, width: number, height: number): Geometry | nu
     tagged.map((pt) => ({
       x: x(pt.x),
       y: y(pt.y),
-      w: pt.tag!.length * FONT * 0.62 + 2,
-      h: FONT + 3,
+      w: pt.tag!.length * chartFont() * 0.62 + 2,
+      h: chartFont() + 3,
     })),
     { x: left, y: top, w: right - left, h: bottom - top },
     SCATTER_R,
@@ -402,12 +403,12 @@ function layout(p: LineChartProps, width: number, height: number): Geometry | nu
 
 /** Room a tick label needs: half of it and half of its neighbour's, with a gap. */
 function labelWidth(props: LineChartProps, t: number): number {
-  return props.formatX(t).length * FONT * 0.62 + 6;
+  return props.formatX(t).length * chartFont() * 0.62 + 6;
 }
 
 function Axes({ g, props }: { g: Geometry; props: LineChartProps }) {
   return (
-    <g className="line-frame" fontSize={FONT} fill="#5b6478">
+    <g className="line-frame" fontSize={chartFont()} fill="#5b6478">
       <YGrid
         ticks={g.yTicks.map((v) => ({ v, px: g.y(v) }))}
         left={g.left}
@@ -436,7 +437,11 @@ function Axes({ g, props }: { g: Geometry; props: LineChartProps }) {
       })}
       <line x1={g.left} x2={g.right} y1={g.bottom} y2={g.bottom} stroke="#8a94a8" />
       <line x1={g.left} x2={g.left} y1={g.top} y2={g.bottom} stroke="#8a94a8" />
-      <text x={(g.left + g.right) / 2} y={g.bottom + 30} textAnchor="middle">
+      <text
+        x={(g.left + g.right) / 2}
+        y={g.bottom + (30 * chartFont()) / CHART_FONT}
+        textAnchor="middle"
+      >
         {props.xLabel}
       </text>
     </g>

@@ -5,6 +5,7 @@ import type { Tick } from './chartParts';
 import { formatInt, formatNumber } from '../../shared/format';
 import { niceTicks, tickStep } from './ticks';
 import { useSize } from './useSize';
+import { CHART_FONT, chartFont } from './font';
 
 /**
  * One floating bar per channel, from its smallest to its largest value, drawn as plain SVG like
@@ -24,7 +25,6 @@ export interface RangeChartProps {
   readonly title: string;
 }
 
-const FONT = 11;
 const formatY = (v: number) => formatNumber(v, 2);
 const MARGIN = { top: 8, right: 14, bottom: 34 };
 
@@ -47,7 +47,7 @@ export const RangeChart = memo(function RangeChart(props: RangeChartProps) {
       <div className="histogram-plot" ref={box}>
         {g && (
           <PlotSvg width={width} height={height} label={ariaLabel} onHover={onHover}>
-            <g className="range-frame" fontSize={FONT} fill="#5b6478">
+            <g className="range-frame" fontSize={chartFont()} fill="#5b6478">
               <YGrid
                 ticks={g.yTicks}
                 left={g.left}
@@ -57,7 +57,11 @@ export const RangeChart = memo(function RangeChart(props: RangeChartProps) {
               />
               <XTicks ticks={g.xTicks} bottom={g.bottom} format={formatInt} />
               <line x1={g.left} x2={g.left} y1={g.top} y2={g.bottom} stroke="#8a94a8" />
-              <text x={(g.left + g.right) / 2} y={g.bottom + 30} textAnchor="middle">
+              <text
+                x={(g.left + g.right) / 2}
+                y={g.bottom + (30 * chartFont()) / CHART_FONT}
+                textAnchor="middle"
+              >
                 {props.xLabel}
               </text>
             </g>
@@ -119,10 +123,11 @@ function layout(p: RangeChartProps, width: number, height: number): Geometry | n
   min = Math.floor(min / step) * step;
   max = Math.ceil(max / step) * step;
   const yTickValues = niceTicks(min, max, 5);
-  const left = 10 + Math.max(...yTickValues.map((v) => formatY(v).length)) * FONT * 0.62;
+  const left = 10 + Math.max(...yTickValues.map((v) => formatY(v).length)) * chartFont() * 0.62;
   const right = width - MARGIN.right;
   const top = MARGIN.top;
-  const bottom = height - MARGIN.bottom;
+  // Room below for the x labels and the axis title, at the text size drawn now.
+  const bottom = height - (MARGIN.bottom * chartFont()) / CHART_FONT;
   const y = (v: number) => bottom - ((v - min) / (max - min)) * (bottom - top);
   const bandPx = (right - left) / n;
   // A hairline gap between bars while they are wide enough to show it.
