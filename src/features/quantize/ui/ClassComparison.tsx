@@ -77,13 +77,17 @@ const ClassComparisonView = memo(function ClassComparisonView({
               }
             >
               {r.compressed === null ? '…' : formatPercent(r.compressed, 1)}
+              {/* Not by colour alone: a drop of over 2 points also says so in text. */}
+              {r.compressed !== null && r.compressed < r.original - 0.02 && (
+                <> ▼{((r.original - r.compressed) * 100).toFixed(1)}</>
+              )}
             </span>
           </div>
         ))}
       </div>
       <p className="muted small">
-        Right: the compressed model&apos;s accuracy on each class (red where it lost more than 2
-        points). Compression rarely hurts all classes alike.
+        Right: the compressed model&apos;s accuracy on each class (red, with ▼ and the points lost,
+        where it lost more than 2 points). Compression rarely hurts all classes alike.
       </p>
     </section>
   );
