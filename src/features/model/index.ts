@@ -2,7 +2,7 @@
 export { ARCH_IDS, DATASET_IDS } from './shared/catalog';
 export type { ArchId, DatasetId } from './shared/catalog';
 export type { LayerWeights } from './shared/layerWeights';
-export type { LayerInfo } from './shared/meta';
+export type { DatasetMeta, LayerInfo, ModelMeta } from './shared/meta';
 export {
   isTrainedModelId,
   isUploadedModelId,

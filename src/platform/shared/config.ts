@@ -6,8 +6,8 @@ import { MAX_SPARSITY } from './limits';
 export { MAX_SPARSITY };
 // The config is composed from the features' pure schemas (ARCHITECTURE.md: platform/shared).
 import { TrainSettingsSchema } from '../../features/train/shared/settings';
-import { isTrainedModelId } from '../../features/model/shared/modelId';
-import type { TrainedModelId } from '../../features/model/shared/modelId';
+import { isTrainedModelId, isUploadedModelId } from '../../features/model/shared/modelId';
+import type { TrainedModelId, UploadedModelId } from '../../features/model/shared/modelId';
 import type { ArchId } from '../../features/model/shared/catalog';
 
 /**
@@ -151,6 +151,16 @@ export const ConfigSchema = z.object({
    * trained model can be re-run in a browser that does not have it.
    */
   trainedRecipe: z.string().max(MAX_RECIPE_JSON).nullable().default(null),
+  /**
+   * A model uploaded in this browser (kept in IndexedDB), named by its id (the SHA-256 of its
+   * files), which the labs then work on instead of `trained` or `arch`; null = none. Its files
+   * never travel in the URL: a receiver needs them.
+   */
+  uploaded: z
+    .string()
+    .refine(isUploadedModelId, 'not an uploaded-model id')
+    .nullable()
+    .default(null),
   view: z.enum(VIEWS).default('model'),
   /** The layer whose weights are shown in detail; null = the model's first weighted layer. */
   layer: z.string().regex(LAYER_NAME).nullable().default(null),
@@ -188,15 +198,19 @@ export const DEFAULT_CONFIG: Config = Object.freeze(ConfigSchema.parse({}));
  * never shown for another.
  */
 export function modelKey(
-  c: Pick<Config, 'dataset' | 'arch'> & { trained?: string | null },
+  c: Pick<Config, 'dataset' | 'arch'> & { trained?: string | null; uploaded?: string | null },
 ): string {
+  // An uploaded model is evaluated on the dataset picked (if it is shaped for it).
+  if (c.uploaded) return `${c.uploaded}@${c.dataset}`;
   return c.trained ?? `${c.dataset}-${c.arch}`;
 }
 
 /** A shipped architecture, or a model trained in this browser (its id): what the workers load. */
-export type ModelArch = ArchId | TrainedModelId;
+export type ModelArch = ArchId | TrainedModelId | UploadedModelId;
 
 /** The model the labs work on: the trained one if one is picked, else the shipped `arch`. */
-export function modelArch(c: Pick<Config, 'arch' | 'trained'>): ModelArch {
-  return c.trained ?? c.arch;
+export function modelArch(
+  c: Pick<Config, 'arch' | 'trained'> & { uploaded?: UploadedModelId | null },
+): ModelArch {
+  return c.uploaded ?? c.trained ?? c.arch;
 }

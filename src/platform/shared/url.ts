@@ -36,7 +36,7 @@ import {
   PruneScheduleSchema,
 } from '../../features/train/shared/hyper';
 import { TECHNIQUES, TrainSettingsSchema } from '../../features/train/shared/settings';
-import { isTrainedModelId } from '../../features/model/shared/modelId';
+import { isTrainedModelId, isUploadedModelId } from '../../features/model/shared/modelId';
 import { ARCH_IDS, DATASET_IDS } from '../../features/model/shared/catalog';
 
 /**
@@ -252,6 +252,22 @@ function fromPercent(raw: string | undefined): number {
   return Math.round(Number(raw) * 1e3) / 1e5;
 }
 
+/**
+ * A model uploaded in this browser: `up=uploaded:<sha-256>` (left out when none). Only the id
+ * travels: the files stay where they were uploaded, and a receiver without them is told so.
+ */
+const uploadedField: Field = {
+  key: 'up',
+  encode: (c) => c.uploaded ?? '',
+  decode: (d, raw) => {
+    if (isUploadedModelId(raw)) {
+      d.uploaded = raw;
+      return undefined;
+    }
+    return `"${truncate(raw)}" is not an uploaded-model id: using the shipped model.`;
+  },
+};
+
 const FIELDS: readonly Field[] = [
   enumField(
     'data',
@@ -267,6 +283,7 @@ const FIELDS: readonly Field[] = [
     (c) => c.arch,
     (d, v) => (d.arch = v),
   ),
+  uploadedField,
   enumField(
     'view',
     'view',

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ArchId, DatasetId } from '../../features/model/shared/catalog';
 import type { ModelArch } from '../shared/config';
-import { isTrainedModelId } from '../../features/model/shared/modelId';
+import { isTrainedModelId, isUploadedModelId } from '../../features/model/shared/modelId';
 import { loadTrainedModel } from '../../features/model/worker/trainedModel';
+import { loadUploadedModel } from '../../features/upload/worker';
 import { modelId } from '../../features/model/shared/catalog';
 import { DatasetMetaSchema, ModelMetaSchema } from '../../features/model/shared/meta';
 import type { DatasetMeta, ModelMeta } from '../../features/model/shared/meta';
@@ -34,6 +35,11 @@ export interface LoadedModel {
   original: LayerWeights[];
   /** Key of the weights currently in the model's variables ('' = the original ones). */
   applied: string;
+  /**
+   * The model's own test set, used instead of the dataset's: an uploaded model of another shape
+   * is measured on synthetic inputs labelled by its own outputs (fidelity).
+   */
+  testSet?: LoadedDataset;
 }
 
 /** Where the app is served from: data and models are fetched from the same origin only. */
@@ -128,8 +134,15 @@ async function loadModel(dataset: DatasetId, arch: ArchId): Promise<LoadedModel>
   };
 }
 
-/** A shipped model, or one trained in this browser (kept in IndexedDB) when `arch` is its id. */
+/**
+ * A shipped model, or one trained or uploaded in this browser (kept in IndexedDB) when `arch` is
+ * its id. An uploaded model is loaded once per dataset it is evaluated on.
+ */
 export function getModel(dataset: DatasetId, arch: ModelArch): Promise<LoadedModel> {
+  if (isUploadedModelId(arch))
+    return cached(models, `${arch}@${dataset}`, async () =>
+      loadUploadedModel(dataset, arch, (await getDataset(dataset)).meta.test.count),
+    );
   if (isTrainedModelId(arch))
     return cached(models, arch, async () =>
       loadTrainedModel(dataset, arch, (await getDataset(dataset)).meta.test.count),

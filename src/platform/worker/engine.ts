@@ -114,7 +114,9 @@ function supersedable<T>(channel: string | undefined, fn: () => Promise<T>): Pro
 
 async function loaded(dataset: DatasetId, arch: ModelArch) {
   await ensureBackend();
-  return Promise.all([getModel(dataset, arch), getDataset(dataset)]);
+  const [m, d] = await Promise.all([getModel(dataset, arch), getDataset(dataset)]);
+  // An uploaded model of another shape brings its own (synthetic) test set: fidelity.
+  return [m, m.testSet ?? d] as [typeof m, typeof d];
 }
 
 export const engine = {

@@ -1,7 +1,11 @@
 import * as Comlink from 'comlink';
 import type { DatasetId } from '../../features/model/shared/catalog';
 import type { ModelArch } from '../shared/config';
-import { isTrainedModelId } from '../../features/model/shared/modelId';
+import { isTrainedModelId, isUploadedModelId } from '../../features/model/shared/modelId';
+import type { UploadedModelId } from '../../features/model/shared/modelId';
+// Not the upload feature's worker index: that one loads tfjs, which this worker never does.
+import { getUploadedRecord } from '../../features/upload/worker/uploadedSource';
+import { layerWeightsOf } from '../../features/upload/shared/layers';
 import { layersFromStored } from '../../features/model/shared/trainedLayers';
 import { getTrainedRecord } from '../../features/model/worker/trainedSource';
 import { modelId } from '../../features/model/shared/catalog';
@@ -54,7 +58,21 @@ async function loadTrained(dataset: DatasetId, id: ModelArch & `trained:${string
   return { meta: { id }, original: layersFromStored(record.layers) };
 }
 
+/** A model uploaded in this browser: its files, read and checked again from IndexedDB. */
+async function loadUploaded(id: UploadedModelId): Promise<WeightsSource> {
+  return { meta: { id }, original: layerWeightsOf(await getUploadedRecord(id)) };
+}
+
 function getModel(dataset: DatasetId, arch: ModelArch): Promise<WeightsSource> {
+  if (isUploadedModelId(arch)) {
+    let p = models.get(arch);
+    if (!p) {
+      p = loadUploaded(arch);
+      p.catch(() => models.delete(arch));
+      models.set(arch, p);
+    }
+    return p;
+  }
   const id = isTrainedModelId(arch) ? arch : modelId(dataset, arch);
   let p = models.get(id);
   if (!p) {

@@ -521,29 +521,59 @@ function tfjsConfig(c: Json): Json {
 }
 
 /**
+ * What goes before the chain when the labs feed it inputs of another shape: a Flatten (a
+ * 784-input model run on 28×28×1 images) or a Reshape (a model of any input shape fed the
+ * synthetic "images" of fidelity measurements, 3-D like the shipped ones).
+ */
+export type InputAdapter = {
+  readonly kind: 'flatten' | 'reshape';
+  readonly from: readonly number[];
+};
+
+/**
  * A Sequential topology that tfjs 4.22's `modelFromJSON` builds: the chain's layers with clean
- * configs, the first declaring `inputShape`. With `flattenFrom` (a 784-input model run on 28×28×1
- * images), a Flatten taking that shape goes first.
+ * configs, the first declaring the input shape, or an adapter layer before them; a Flatten after
+ * them when `flattenOutput` (top-1 over every output of a non-vector output).
  */
 export function tfjsSequential(
   name: string,
   chain: Chain,
-  flattenFrom: readonly number[] | null = null,
+  adapter: InputAdapter | null = null,
+  flattenOutput = false,
 ): Json {
   const layers: Json[] = chain.layers.map((l) => ({
     class_name: l.className,
     config: tfjsConfig(l.config),
   }));
-  if (flattenFrom) {
-    let flat = 'upload_flatten';
-    while (chain.layers.some((l) => l.name === flat)) flat += '_';
-    layers.unshift({
-      class_name: 'Flatten',
-      config: { name: flat, batch_input_shape: [null, ...flattenFrom], dtype: 'float32' },
-    });
+  const fresh = (base: string) => {
+    let n = base;
+    while (chain.layers.some((l) => l.name === n)) n += '_';
+    return n;
+  };
+  if (adapter) {
+    const config: Json = {
+      name: fresh(`upload_${adapter.kind}`),
+      batch_input_shape: [null, ...adapter.from],
+      dtype: 'float32',
+    };
+    if (adapter.kind === 'reshape') config.target_shape = [...chain.inputShape];
+    layers.unshift({ class_name: adapter.kind === 'flatten' ? 'Flatten' : 'Reshape', config });
   } else {
     const firstConfig = layers[0]!.config as Json;
     firstConfig.batch_input_shape = [null, ...chain.inputShape];
   }
+  if (flattenOutput)
+    layers.push({ class_name: 'Flatten', config: { name: fresh('upload_flatten_output') } });
   return { class_name: 'Sequential', config: { name, layers } };
+}
+
+/**
+ * The 3-D "image" shape fidelity inputs are generated in: the input shape itself if it is 3-D,
+ * else the same number of values as [1, 1, n], [1, a, b] or [a, b, rest].
+ */
+export function imageShapeFor(input: readonly number[]): [number, number, number] {
+  if (input.length === 3) return [input[0]!, input[1]!, input[2]!];
+  if (input.length === 1) return [1, 1, input[0]!];
+  if (input.length === 2) return [1, input[0]!, input[1]!];
+  return [input[0]!, input[1]!, input.slice(2).reduce((a, b) => a * b, 1)];
 }

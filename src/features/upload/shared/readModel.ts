@@ -4,7 +4,7 @@ import { LAYER_NAME } from '../../../platform/shared/config';
 import { BYTES_PER_VALUE, decodeValues, nonFinite, storageOf } from './dtypes';
 import type { Quantization, Storage, TensorDtype } from './dtypes';
 import { readJson } from './json';
-import { badName, quote, readChain, readTopology, tfjsSequential } from './keras';
+import { badName, imageShapeFor, quote, readChain, readTopology, tfjsSequential } from './keras';
 import type { WeightedLayer } from './keras';
 import {
   LOAD_TIME_LIMIT_MS,
@@ -93,6 +93,13 @@ export interface NormalizedModel {
   /** Declared input shape without the batch axis, when known. */
   readonly inputShape: readonly number[] | null;
   readonly outputShape: readonly number[] | null;
+  /**
+   * Evaluated models: the shape of the images (or synthetic inputs) the labs feed `topology`,
+   * [28, 28, 1] for the shipped datasets.
+   */
+  readonly imageShape: readonly [number, number, number] | null;
+  /** Fidelity: how many outputs top-1 agreement is taken over. */
+  readonly classes: number | null;
   readonly evaluation: EvaluationKind;
   readonly evaluable: boolean;
   /** Why it is evaluated as it is (or not at all), in a sentence. */
@@ -478,6 +485,8 @@ async function decodeTensors(
 }
 
 const DATASET_INPUTS = ['28,28,1', '784'];
+/** Fidelity labels are bytes (the test sets' label format): up to 256 outputs. */
+export const MAX_FIDELITY_CLASSES = 256;
 
 /** Matches each weighted layer to its tensors ("fc1/kernel", or "…/fc1/kernel"). */
 function matchLayers(
@@ -611,6 +620,8 @@ async function readInner(
   let why: string;
   let inputShape: number[] | null = null;
   let outputShape: number[] | null = null;
+  let imageShape: [number, number, number] | null = null;
+  let classes: number | null = null;
   if (c.kind === 'layers' && chain) {
     if (chain.ok) {
       const ch = chain.value;
@@ -630,17 +641,34 @@ async function readInner(
       const badLayer = layers.find((l) => !LAYER_NAME.test(l.name));
       const datasetShaped =
         DATASET_INPUTS.includes(inputShape.join(',')) && outputShape.join(',') === '10';
+      const outputs = outputShape.reduce((a, b) => a * b, 1);
       if (badLayer) {
         why = `Layer ${quote(badLayer.name)}: the labs need layer names of letters, digits and _ (at most 64); its weights are shown but not run.`;
+        layers = [];
+      } else if (!datasetShaped && outputs > MAX_FIDELITY_CLASSES) {
+        why = `It gives ${outputs.toLocaleString('en-US')} outputs; fidelity (top-1 agreement) is measured up to ${MAX_FIDELITY_CLASSES}: its weights are shown and compressed but not run.`;
         layers = [];
       } else if (datasetShaped) {
         evaluation = 'dataset';
         why = `It takes ${shapeText(inputShape)} inputs and has 10 outputs: evaluated on the shipped test images like a built-in model (pixels scaled to 0–1).`;
-        topology = tfjsSequential(modelName, ch, inputShape.length === 1 ? [28, 28, 1] : null);
+        imageShape = [28, 28, 1];
+        classes = 10;
+        topology = tfjsSequential(
+          modelName,
+          ch,
+          inputShape.length === 1 ? { kind: 'flatten', from: imageShape } : null,
+        );
       } else {
         evaluation = 'fidelity';
-        why = `It takes ${shapeText(inputShape)} inputs and gives ${shapeText(outputShape)} outputs, not the shipped images' 28×28×1 → 10: the labs measure fidelity, the compressed model's agreement with the original on seeded synthetic inputs.`;
-        topology = tfjsSequential(modelName, ch);
+        imageShape = imageShapeFor(inputShape);
+        classes = outputShape.reduce((a, b) => a * b, 1);
+        why = `It takes ${shapeText(inputShape)} inputs and gives ${shapeText(outputShape)} outputs, not the shipped images' 28×28×1 → 10: the labs measure fidelity, the compressed model's top-1 agreement with the original${outputShape.length > 1 ? ` (over all ${classes} outputs)` : ''} on seeded synthetic inputs in 0–1, instead of accuracy.`;
+        topology = tfjsSequential(
+          modelName,
+          ch,
+          inputShape.length === 3 ? null : { kind: 'reshape', from: imageShape },
+          outputShape.length > 1,
+        );
       }
     } else {
       why = `Not evaluated: ${chain.problem} Its weights are shown and compressed tensor by tensor.`;
@@ -686,6 +714,8 @@ async function readInner(
       layers,
       inputShape,
       outputShape,
+      imageShape,
+      classes,
       evaluation,
       evaluable: evaluation !== 'none',
       why,
