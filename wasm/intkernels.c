@@ -27,8 +27,8 @@
  * end (lo = max(qmin, z_y)); max pooling works on codes directly, since quantization is monotone.
  *
  * The activations are widened to int16 with the zero-point subtracted (pack_rows / im2col), so
- * the inner product is i32x4.dot_i16x8_s over 8 lanes: (u − z_x) ∈ [−255, 255] times
- * q − 128-offset codes in [−128, 127] never overflows int32 for K < 2^16. Affine weights (uint8
+ * the inner product is i32x4.dot_i16x8_s: (u − z_x) ∈ [−255, 255] times int8 codes in
+ * [−128, 127] never overflows int32 for K < 2^16. Affine weights (uint8
  * codes) are stored as q − 128 with z_w − 128, and the weight zero-point enters as
  * − z_w[n] · Σ_k (u[m][k] − z_x), the row sums pack_rows/im2col return.
  */
@@ -75,255 +75,263 @@ void EXPORT(ik_lut_u8)(const uint8_t *in, uint32_t n, const uint8_t *lut, uint8_
   for (uint32_t i = 0; i < n; i++) out[i] = lut[in[i]];
 }
 
+/** dst[0..n) = src[0..n) − zx as int16. */
+static inline void widen(const uint8_t *src, uint32_t n, v128_t vz, int16_t zx, int16_t *dst) {
+  uint32_t i = 0;
+  for (; i + 8 <= n; i += 8) wasm_v128_store(dst + i, wasm_i16x8_sub(wasm_u16x8_load8x8(src + i), vz));
+  for (; i < n; i++) dst[i] = (int16_t)(src[i] - zx);
+}
+
+/** Σ row[0..n) (n even; the row is 4-byte aligned). */
+static inline int32_t row_sum(const int16_t *row, uint32_t n) {
+  v128_t vs = wasm_i32x4_splat(0);
+  uint32_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    vs = wasm_i32x4_add(vs, wasm_i32x4_extadd_pairwise_i16x8(wasm_v128_load(row + i)));
+  int32_t s = wasm_i32x4_extract_lane(vs, 0) + wasm_i32x4_extract_lane(vs, 1) +
+              wasm_i32x4_extract_lane(vs, 2) + wasm_i32x4_extract_lane(vs, 3);
+  for (; i < n; i++) s += row[i];
+  return s;
+}
+
 /**
- * Rows of uint8 codes x[m][0..K) → int16 A[m][0..Kp) = x − zx, zero-padded to Kp (a multiple
- * of 8), and rowsum[m] = Σ_k A[m][k].
+ * Rows of uint8 codes x[m][0..K) → int16 A[m][0..Kp) = x − zx, zero-padded to Kp (even), and,
+ * when rowsum is not 0, rowsum[m] = Σ_k A[m][k] (needed only for weights with zero-points).
  */
 void EXPORT(ik_pack_rows)(const uint8_t *x, uint32_t M, uint32_t K, uint32_t Kp, int32_t zx,
                           int16_t *A, int32_t *rowsum) {
   const v128_t vz = wasm_i16x8_splat((int16_t)zx);
   for (uint32_t m = 0; m < M; m++) {
-    const uint8_t *src = x + (uintptr_t)m * K;
     int16_t *dst = A + (uintptr_t)m * Kp;
-    v128_t vs = wasm_i32x4_splat(0);
-    uint32_t k = 0;
-    for (; k + 8 <= K; k += 8) {
-      v128_t v = wasm_i16x8_sub(wasm_u16x8_load8x8(src + k), vz);
-      wasm_v128_store(dst + k, v);
-      vs = wasm_i32x4_add(vs, wasm_i32x4_extadd_pairwise_i16x8(v));
-    }
-    int32_t s = wasm_i32x4_extract_lane(vs, 0) + wasm_i32x4_extract_lane(vs, 1) +
-                wasm_i32x4_extract_lane(vs, 2) + wasm_i32x4_extract_lane(vs, 3);
-    for (; k < K; k++) {
-      int16_t v = (int16_t)((int32_t)src[k] - zx);
-      dst[k] = v;
-      s += v;
-    }
-    for (; k < Kp; k++) dst[k] = 0;
-    rowsum[m] = s;
+    widen(x + (uintptr_t)m * K, K, vz, (int16_t)zx, dst);
+    for (uint32_t k = K; k < Kp; k++) dst[k] = 0;
+    if (rowsum) rowsum[m] = row_sum(dst, Kp);
   }
+}
+
+/** Copies n int16 (n ≥ 1) in blocks of 8: may write up to 7 past dst + n and read past src + n. */
+static inline void copy_blocks(int16_t *dst, const int16_t *src, uint32_t n) {
+  for (uint32_t i = 0; i < n; i += 8) wasm_v128_store(dst + i, wasm_v128_load(src + i));
 }
 
 /**
  * im2col for a stride-1 convolution over NHWC uint8 codes: row (b, oy, ox) of A holds the
  * KH×KW×C patch in (ky, kx, c) order (the layout of a tfjs/Keras kernel [KH, KW, C, N]) minus zx,
  * zero-padded to Kp. Taps outside the image (padding 'same') are real 0, i.e. code zx: 0 in A.
+ * Each image is first widened into a zero-bordered int16 copy, so a patch is KH runs of KW·C
+ * contiguous values. rowsum as in ik_pack_rows. A needs 8 int16 of slack after its last row.
  */
 void EXPORT(ik_im2col)(const uint8_t *x, uint32_t B, uint32_t H, uint32_t W, uint32_t C,
                        uint32_t KH, uint32_t KW, int32_t padT, int32_t padL, uint32_t OH,
                        uint32_t OW, uint32_t Kp, int32_t zx, int16_t *A, int32_t *rowsum) {
   const v128_t vz = wasm_i16x8_splat((int16_t)zx);
-  const uint32_t K = KH * KW * C;
+  const uint32_t K = KH * KW * C, run = KW * C;
+  const uint32_t Hp = OH + KH - 1, Wp = OW + KW - 1; /* the bordered image */
+  const uint32_t mark = ik_mark();
+  int16_t *pad = (int16_t *)ik_alloc((Hp * Wp * C + 16) * sizeof(int16_t));
+  for (uint32_t i = 0; i < Hp * Wp * C + 16; i++) pad[i] = 0;
   for (uint32_t b = 0; b < B; b++) {
     const uint8_t *img = x + (uintptr_t)b * H * W * C;
+    for (uint32_t y = 0; y < H; y++)
+      widen(img + (uintptr_t)y * W * C, W * C, vz, (int16_t)zx,
+            pad + (((uintptr_t)y + padT) * Wp + padL) * C);
     for (uint32_t oy = 0; oy < OH; oy++) {
       for (uint32_t ox = 0; ox < OW; ox++) {
-        int16_t *dst = A;
-        int32_t s = 0;
-        v128_t vs = wasm_i32x4_splat(0);
-        for (uint32_t ky = 0; ky < KH; ky++) {
-          int32_t iy = (int32_t)oy + (int32_t)ky - padT;
-          for (uint32_t kx = 0; kx < KW; kx++) {
-            int32_t ix = (int32_t)ox + (int32_t)kx - padL;
-            if (iy < 0 || iy >= (int32_t)H || ix < 0 || ix >= (int32_t)W) {
-              for (uint32_t c = 0; c < C; c++) dst[c] = 0;
-            } else {
-              const uint8_t *src = img + ((uintptr_t)iy * W + (uint32_t)ix) * C;
-              uint32_t c = 0;
-              for (; c + 8 <= C; c += 8) {
-                v128_t v = wasm_i16x8_sub(wasm_u16x8_load8x8(src + c), vz);
-                wasm_v128_store(dst + c, v);
-                vs = wasm_i32x4_add(vs, wasm_i32x4_extadd_pairwise_i16x8(v));
-              }
-              for (; c < C; c++) {
-                int16_t v = (int16_t)((int32_t)src[c] - zx);
-                dst[c] = v;
-                s += v;
-              }
-            }
-            dst += C;
-          }
-        }
+        const int16_t *src = pad + ((uintptr_t)oy * Wp + ox) * C;
+        for (uint32_t ky = 0; ky < KH; ky++) copy_blocks(A + ky * run, src + (uintptr_t)ky * Wp * C, run);
         for (uint32_t k = K; k < Kp; k++) A[k] = 0;
-        s += wasm_i32x4_extract_lane(vs, 0) + wasm_i32x4_extract_lane(vs, 1) +
-             wasm_i32x4_extract_lane(vs, 2) + wasm_i32x4_extract_lane(vs, 3);
-        *rowsum++ = s;
+        if (rowsum) *rowsum++ = row_sum(A, Kp);
         A += Kp;
       }
     }
   }
+  ik_release(mark);
 }
 
 /* ------------------------------------------------------------------------------------------ */
-/* GEMM: A int16 [M][Kp] × W int8 [Np][Kp]ᵀ, Np = N rounded up to 4, Kp a multiple of 8.       */
+/* GEMM: A int16 [M][Kp] (Kp even) × packed int8 weights, 8 output channels at a time.         */
+/*                                                                                             */
+/* Weights are packed (shared/plan.ts packWeights) in blocks of 8 channels, then by pairs     */
+/* of k: [n0k0 n0k1 n1k0 n1k1 … n7k0 n7k1] (16 bytes per pair). A row's pair (a_k, a_k+1) is    */
+/* splat to all lanes (v128.load32_splat), so i32x4.dot_i16x8_s with the widened low or high    */
+/* half of the 16 bytes gives four channels' partial sums directly in the lanes: no horizontal  */
+/* sums, and the requantization works on whole vectors of channels.                            */
 /* ------------------------------------------------------------------------------------------ */
 
-/** [Σ a0, Σ a1, Σ a2, Σ a3]: the horizontal sums of four accumulators, as one vector. */
-static inline v128_t hsum4(v128_t a0, v128_t a1, v128_t a2, v128_t a3) {
-  v128_t t0 = wasm_i32x4_add(wasm_i32x4_shuffle(a0, a1, 0, 4, 1, 5),
-                             wasm_i32x4_shuffle(a0, a1, 2, 6, 3, 7));
-  v128_t t1 = wasm_i32x4_add(wasm_i32x4_shuffle(a2, a3, 0, 4, 1, 5),
-                             wasm_i32x4_shuffle(a2, a3, 2, 6, 3, 7));
-  return wasm_i32x4_add(wasm_i32x4_shuffle(t0, t1, 0, 1, 4, 5),
-                        wasm_i32x4_shuffle(t0, t1, 2, 3, 6, 7));
-}
+#define DOT(acc, x, w) acc = wasm_i32x4_add(acc, wasm_i32x4_dot_i16x8(x, w))
 
-/** Exact int32 sums of two rows of A against four rows of W (one output vector per row). */
-static inline void dot_2x4(const int16_t *a0, const int16_t *a1, const int8_t *w, uint32_t Kp,
-                           v128_t *r0, v128_t *r1) {
-  const int8_t *w0 = w, *w1 = w + Kp, *w2 = w + 2 * Kp, *w3 = w + 3 * Kp;
-  v128_t c00 = wasm_i32x4_splat(0), c01 = c00, c02 = c00, c03 = c00;
-  v128_t c10 = c00, c11 = c00, c12 = c00, c13 = c00;
-  for (uint32_t k = 0; k < Kp; k += 8) {
-    v128_t x0 = wasm_v128_load(a0 + k);
-    v128_t x1 = wasm_v128_load(a1 + k);
-    v128_t v0 = wasm_i16x8_load8x8(w0 + k);
-    v128_t v1 = wasm_i16x8_load8x8(w1 + k);
-    v128_t v2 = wasm_i16x8_load8x8(w2 + k);
-    v128_t v3 = wasm_i16x8_load8x8(w3 + k);
-    c00 = wasm_i32x4_add(c00, wasm_i32x4_dot_i16x8(x0, v0));
-    c01 = wasm_i32x4_add(c01, wasm_i32x4_dot_i16x8(x0, v1));
-    c02 = wasm_i32x4_add(c02, wasm_i32x4_dot_i16x8(x0, v2));
-    c03 = wasm_i32x4_add(c03, wasm_i32x4_dot_i16x8(x0, v3));
-    c10 = wasm_i32x4_add(c10, wasm_i32x4_dot_i16x8(x1, v0));
-    c11 = wasm_i32x4_add(c11, wasm_i32x4_dot_i16x8(x1, v1));
-    c12 = wasm_i32x4_add(c12, wasm_i32x4_dot_i16x8(x1, v2));
-    c13 = wasm_i32x4_add(c13, wasm_i32x4_dot_i16x8(x1, v3));
+/** Four rows × eight channels: acc[r][0] = channels 0..3, acc[r][1] = channels 4..7. */
+static inline void block_4x8(const int16_t *a, uint32_t Kp, const int8_t *wb, v128_t acc[4][2]) {
+  v128_t c00 = wasm_i32x4_splat(0), c01 = c00, c10 = c00, c11 = c00;
+  v128_t c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+  const int16_t *a0 = a, *a1 = a + Kp, *a2 = a + 2 * Kp, *a3 = a + 3 * Kp;
+  for (uint32_t k = 0; k < Kp; k += 2, wb += 16) {
+    v128_t wl = wasm_i16x8_load8x8(wb);
+    v128_t wh = wasm_i16x8_load8x8(wb + 8);
+    v128_t x0 = wasm_v128_load32_splat(a0 + k);
+    v128_t x1 = wasm_v128_load32_splat(a1 + k);
+    DOT(c00, x0, wl);
+    DOT(c01, x0, wh);
+    DOT(c10, x1, wl);
+    DOT(c11, x1, wh);
+    v128_t x2 = wasm_v128_load32_splat(a2 + k);
+    v128_t x3 = wasm_v128_load32_splat(a3 + k);
+    DOT(c20, x2, wl);
+    DOT(c21, x2, wh);
+    DOT(c30, x3, wl);
+    DOT(c31, x3, wh);
   }
-  *r0 = hsum4(c00, c01, c02, c03);
-  *r1 = hsum4(c10, c11, c12, c13);
+  acc[0][0] = c00, acc[0][1] = c01, acc[1][0] = c10, acc[1][1] = c11;
+  acc[2][0] = c20, acc[2][1] = c21, acc[3][0] = c30, acc[3][1] = c31;
 }
 
-static inline v128_t dot_1x4(const int16_t *a0, const int8_t *w, uint32_t Kp) {
-  const int8_t *w0 = w, *w1 = w + Kp, *w2 = w + 2 * Kp, *w3 = w + 3 * Kp;
-  v128_t c0 = wasm_i32x4_splat(0), c1 = c0, c2 = c0, c3 = c0;
-  for (uint32_t k = 0; k < Kp; k += 8) {
-    v128_t x0 = wasm_v128_load(a0 + k);
-    c0 = wasm_i32x4_add(c0, wasm_i32x4_dot_i16x8(x0, wasm_i16x8_load8x8(w0 + k)));
-    c1 = wasm_i32x4_add(c1, wasm_i32x4_dot_i16x8(x0, wasm_i16x8_load8x8(w1 + k)));
-    c2 = wasm_i32x4_add(c2, wasm_i32x4_dot_i16x8(x0, wasm_i16x8_load8x8(w2 + k)));
-    c3 = wasm_i32x4_add(c3, wasm_i32x4_dot_i16x8(x0, wasm_i16x8_load8x8(w3 + k)));
+static inline void block_1x8(const int16_t *a0, uint32_t Kp, const int8_t *wb, v128_t acc[2]) {
+  v128_t c0 = wasm_i32x4_splat(0), c1 = c0;
+  for (uint32_t k = 0; k < Kp; k += 2, wb += 16) {
+    v128_t x0 = wasm_v128_load32_splat(a0 + k);
+    DOT(c0, x0, wasm_i16x8_load8x8(wb));
+    DOT(c1, x0, wasm_i16x8_load8x8(wb + 8));
   }
-  return hsum4(c0, c1, c2, c3);
+  acc[0] = c0, acc[1] = c1;
 }
 
-/** acc + bias − z_w · rowsum for four channels of one row. */
-static inline v128_t finish(v128_t acc, const int32_t *bias, const int32_t *wzp, int32_t rowsum,
-                            uint32_t n) {
+/** acc + bias − z_w · rowsum for four channels n..n+3 of one row. */
+static inline v128_t finish(v128_t acc, const int32_t *bias, const int32_t *wzp,
+                            const int32_t *rowsum, uint32_t m, uint32_t n) {
   if (bias) acc = wasm_i32x4_add(acc, wasm_v128_load(bias + n));
-  if (wzp) acc = wasm_i32x4_sub(acc, wasm_i32x4_mul(wasm_v128_load(wzp + n), wasm_i32x4_splat(rowsum)));
+  if (wzp)
+    acc = wasm_i32x4_sub(acc, wasm_i32x4_mul(wasm_v128_load(wzp + n), wasm_i32x4_splat(rowsum[m])));
   return acc;
 }
 
-/** The lanes of `v` that fall inside the row (n..N): all four, or the tail of the last block. */
-static inline void store_i32(int32_t *out, v128_t v, uint32_t count) {
-  if (count >= 4) {
-    wasm_v128_store(out, v);
+/** What a GEMM does with each row's vector of four channels (n..n+3) once the sums are done. */
+typedef struct epilogue epilogue_t;
+typedef void (*emit_fn)(const epilogue_t *e, uint32_t m, uint32_t n, v128_t acc);
+
+struct epilogue {
+  const int32_t *bias, *wzp, *rowsum;
+  uint32_t N;
+  /* ik_gemm_acc */
+  int32_t *out32;
+  /* ik_gemm_requant */
+  const int32_t *mult;
+  const int64_t *offs;
+  int32_t shift;
+  v128_t lo_clamp_acc, hi_clamp_acc, zp, lo, hi;
+  uint8_t *out8;
+  /* ik_gemm_dequant */
+  const float *scale, *fbias;
+  float *outf;
+};
+
+/** Runs the GEMM over all rows and channel blocks, handing every vector of sums to emit. */
+static inline void gemm(const int16_t *A, uint32_t M, uint32_t Kp, const int8_t *Wp,
+                        const epilogue_t *e, emit_fn emit) {
+  const uint32_t N = e->N;
+  uint32_t m = 0;
+  for (; m + 4 <= M; m += 4) {
+    const int8_t *wb = Wp;
+    for (uint32_t n = 0; n < N; n += 8, wb += 8 * Kp) {
+      v128_t acc[4][2];
+      block_4x8(A + (uintptr_t)m * Kp, Kp, wb, acc);
+      for (uint32_t r = 0; r < 4; r++) {
+        emit(e, m + r, n, finish(acc[r][0], e->bias, e->wzp, e->rowsum, m + r, n));
+        if (n + 4 < N) emit(e, m + r, n + 4, finish(acc[r][1], e->bias, e->wzp, e->rowsum, m + r, n + 4));
+      }
+    }
+  }
+  for (; m < M; m++) {
+    const int8_t *wb = Wp;
+    for (uint32_t n = 0; n < N; n += 8, wb += 8 * Kp) {
+      v128_t acc[2];
+      block_1x8(A + (uintptr_t)m * Kp, Kp, wb, acc);
+      emit(e, m, n, finish(acc[0], e->bias, e->wzp, e->rowsum, m, n));
+      if (n + 4 < N) emit(e, m, n + 4, finish(acc[1], e->bias, e->wzp, e->rowsum, m, n + 4));
+    }
+  }
+}
+
+static inline void emit_i32(const epilogue_t *e, uint32_t m, uint32_t n, v128_t acc) {
+  int32_t *out = e->out32 + (uintptr_t)m * e->N + n;
+  if (n + 4 <= e->N) {
+    wasm_v128_store(out, acc);
     return;
   }
   int32_t tmp[4];
-  wasm_v128_store(tmp, v);
-  for (uint32_t i = 0; i < count; i++) out[i] = tmp[i];
+  wasm_v128_store(tmp, acc);
+  for (uint32_t i = 0; n + i < e->N; i++) out[i] = tmp[i];
 }
 
 /**
  * The raw accumulators: out[m][n] = Σ_k A[m][k]·W[n][k] + bias[n] − wzp[n]·rowsum[m] (int32,
- * exact). bias and wzp may be 0 (none). For tests and for callers that requantize themselves.
+ * exact). bias and wzp may be 0 (none); bias and wzp have Np entries. For tests and for callers
+ * that requantize themselves.
  */
 void EXPORT(ik_gemm_acc)(const int16_t *A, const int32_t *rowsum, uint32_t M, uint32_t Kp,
-                         const int8_t *W, const int32_t *wzp, uint32_t N, const int32_t *bias,
+                         const int8_t *Wp, const int32_t *wzp, uint32_t N, const int32_t *bias,
                          int32_t *out) {
-  uint32_t m = 0;
-  for (; m + 2 <= M; m += 2) {
-    const int16_t *a0 = A + (uintptr_t)m * Kp, *a1 = a0 + Kp;
-    for (uint32_t n = 0; n < N; n += 4) {
-      v128_t r0, r1;
-      dot_2x4(a0, a1, W + (uintptr_t)n * Kp, Kp, &r0, &r1);
-      store_i32(out + (uintptr_t)m * N + n, finish(r0, bias, wzp, rowsum[m], n), N - n);
-      store_i32(out + (uintptr_t)(m + 1) * N + n, finish(r1, bias, wzp, rowsum[m + 1], n), N - n);
-    }
-  }
-  for (; m < M; m++) {
-    const int16_t *a0 = A + (uintptr_t)m * Kp;
-    for (uint32_t n = 0; n < N; n += 4) {
-      v128_t r0 = dot_1x4(a0, W + (uintptr_t)n * Kp, Kp);
-      store_i32(out + (uintptr_t)m * N + n, finish(r0, bias, wzp, rowsum[m], n), N - n);
-    }
-  }
+  epilogue_t e = {0};
+  e.bias = bias, e.wzp = wzp, e.rowsum = rowsum, e.N = N, e.out32 = out;
+  gemm(A, M, Kp, Wp, &e, emit_i32);
 }
 
-/** Fixed-point requantization of four channels: see the header. */
-typedef struct {
-  v128_t lo_clamp_acc, hi_clamp_acc; /* accumulators clamped first, so the product never overflows */
-  int32_t shift;
-  v128_t zp, lo, hi;
-} requant_t;
-
-/** offs: the four channels' int64 offsets (bias at the output's fixed point + 2^(shift−1)). */
-static inline v128_t requant4(v128_t acc, v128_t mult, const int64_t *offs, const requant_t *q) {
-  acc = wasm_i32x4_min(wasm_i32x4_max(acc, q->lo_clamp_acc), q->hi_clamp_acc);
-  v128_t p0 = wasm_i64x2_add(wasm_i64x2_extmul_low_i32x4(acc, mult), wasm_v128_load(offs));
-  v128_t p1 = wasm_i64x2_add(wasm_i64x2_extmul_high_i32x4(acc, mult), wasm_v128_load(offs + 2));
-  p0 = wasm_i64x2_shr(p0, (uint32_t)q->shift);
-  p1 = wasm_i64x2_shr(p1, (uint32_t)q->shift);
-  v128_t r = wasm_i32x4_shuffle(p0, p1, 0, 2, 4, 6);
-  r = wasm_i32x4_add(r, q->zp);
-  return wasm_i32x4_min(wasm_i32x4_max(r, q->lo), q->hi);
-}
-
-static inline void store_u8(uint8_t *out, v128_t v, uint32_t count) {
-  v128_t b = wasm_u8x16_narrow_i16x8(wasm_i16x8_narrow_i32x4(v, v), wasm_i16x8_narrow_i32x4(v, v));
-  if (count >= 4) {
+/** Fixed-point requantization of four channels: see the header and ik_gemm_requant. */
+static inline void emit_u8(const epilogue_t *e, uint32_t m, uint32_t n, v128_t acc) {
+  acc = wasm_i32x4_min(wasm_i32x4_max(acc, e->lo_clamp_acc), e->hi_clamp_acc);
+  v128_t mult = wasm_v128_load(e->mult + n);
+  v128_t p0 = wasm_i64x2_add(wasm_i64x2_extmul_low_i32x4(acc, mult), wasm_v128_load(e->offs + n));
+  v128_t p1 = wasm_i64x2_add(wasm_i64x2_extmul_high_i32x4(acc, mult), wasm_v128_load(e->offs + n + 2));
+  p0 = wasm_i64x2_shr(p0, (uint32_t)e->shift);
+  p1 = wasm_i64x2_shr(p1, (uint32_t)e->shift);
+  v128_t r = wasm_i32x4_add(wasm_i32x4_shuffle(p0, p1, 0, 2, 4, 6), e->zp);
+  r = wasm_i32x4_min(wasm_i32x4_max(r, e->lo), e->hi);
+  v128_t h = wasm_i16x8_narrow_i32x4(r, r);
+  v128_t b = wasm_u8x16_narrow_i16x8(h, h);
+  uint8_t *out = e->out8 + (uintptr_t)m * e->N + n;
+  if (n + 4 <= e->N) {
     wasm_v128_store32_lane(out, b, 0);
     return;
   }
-  int32_t tmp[4];
-  wasm_v128_store(tmp, v);
-  for (uint32_t i = 0; i < count; i++) out[i] = (uint8_t)tmp[i];
+  uint8_t tmp[16];
+  wasm_v128_store(tmp, b);
+  for (uint32_t i = 0; n + i < e->N; i++) out[i] = tmp[i];
 }
 
 /**
  * One quantized layer: out[m][n] = clamp(zp + ((acc[m][n]·mult[n] + offs[n]) >> shift), lo, hi)
  * as uint8 codes, acc as in ik_gemm_acc (bias may be 0 there: see below). mult and offs have Np
- * entries (Np = N rounded up to 4); offs[n] = round(b[n] / s_y · 2^shift) + 2^(shift − 1) carries
- * the float bias at the output's fixed point (finer than TFLite's int32 bias at s_x·s_w, which
- * at 1–2-bit weights, M ≈ 0.03, is up to 1.5% of an output step off) and the rounding.
- * Accumulators are first clamped to ±clamp_acc (chosen by the planner so that clamping never
- * changes an output and the 64-bit sum cannot overflow).
+ * entries; offs[n] = round(b[n] / s_y · 2^shift) + 2^(shift − 1) carries the float bias at the
+ * output's fixed point (finer than TFLite's int32 bias at s_x·s_w, which at 1–2-bit weights,
+ * M ≈ 0.03, is up to 1.5% of an output step off) and the rounding. Accumulators are first
+ * clamped to ±clamp_acc (chosen by the planner so that clamping never changes an output and the
+ * 64-bit sum cannot overflow).
  */
 void EXPORT(ik_gemm_requant)(const int16_t *A, const int32_t *rowsum, uint32_t M, uint32_t Kp,
-                             const int8_t *W, const int32_t *wzp, uint32_t N, const int32_t *bias,
+                             const int8_t *Wp, const int32_t *wzp, uint32_t N, const int32_t *bias,
                              const int32_t *mult, const int64_t *offs, int32_t shift,
                              int32_t clamp_acc, int32_t zp, int32_t lo, int32_t hi, uint8_t *out) {
-  requant_t q;
-  q.lo_clamp_acc = wasm_i32x4_splat(-clamp_acc);
-  q.hi_clamp_acc = wasm_i32x4_splat(clamp_acc);
-  q.shift = shift;
-  q.zp = wasm_i32x4_splat(zp);
-  q.lo = wasm_i32x4_splat(lo);
-  q.hi = wasm_i32x4_splat(hi);
-  uint32_t m = 0;
-  for (; m + 2 <= M; m += 2) {
-    const int16_t *a0 = A + (uintptr_t)m * Kp, *a1 = a0 + Kp;
-    for (uint32_t n = 0; n < N; n += 4) {
-      v128_t r0, r1;
-      dot_2x4(a0, a1, W + (uintptr_t)n * Kp, Kp, &r0, &r1);
-      v128_t vm = wasm_v128_load(mult + n);
-      store_u8(out + (uintptr_t)m * N + n,
-               requant4(finish(r0, bias, wzp, rowsum[m], n), vm, offs + n, &q), N - n);
-      store_u8(out + (uintptr_t)(m + 1) * N + n,
-               requant4(finish(r1, bias, wzp, rowsum[m + 1], n), vm, offs + n, &q), N - n);
-    }
+  epilogue_t e = {0};
+  e.bias = bias, e.wzp = wzp, e.rowsum = rowsum, e.N = N;
+  e.mult = mult, e.offs = offs, e.shift = shift, e.out8 = out;
+  e.lo_clamp_acc = wasm_i32x4_splat(-clamp_acc);
+  e.hi_clamp_acc = wasm_i32x4_splat(clamp_acc);
+  e.zp = wasm_i32x4_splat(zp);
+  e.lo = wasm_i32x4_splat(lo);
+  e.hi = wasm_i32x4_splat(hi);
+  gemm(A, M, Kp, Wp, &e, emit_u8);
+}
+
+static inline void emit_f32(const epilogue_t *e, uint32_t m, uint32_t n, v128_t acc) {
+  v128_t f = wasm_f32x4_mul(wasm_f32x4_convert_i32x4(acc), wasm_v128_load(e->scale + n));
+  if (e->fbias) f = wasm_f32x4_add(f, wasm_v128_load(e->fbias + n));
+  float *out = e->outf + (uintptr_t)m * e->N + n;
+  if (n + 4 <= e->N) {
+    wasm_v128_store(out, f);
+    return;
   }
-  for (; m < M; m++) {
-    const int16_t *a0 = A + (uintptr_t)m * Kp;
-    for (uint32_t n = 0; n < N; n += 4) {
-      v128_t r0 = dot_1x4(a0, W + (uintptr_t)n * Kp, Kp);
-      store_u8(out + (uintptr_t)m * N + n,
-               requant4(finish(r0, bias, wzp, rowsum[m], n), wasm_v128_load(mult + n), offs + n, &q),
-               N - n);
-    }
-  }
+  float tmp[4];
+  wasm_v128_store(tmp, f);
+  for (uint32_t i = 0; n + i < e->N; i++) out[i] = tmp[i];
 }
 
 /**
@@ -331,20 +339,12 @@ void EXPORT(ik_gemm_requant)(const int16_t *A, const int32_t *rowsum, uint32_t M
  * ik_gemm_acc; the float bias, if any, added after scaling as the float path adds it).
  */
 void EXPORT(ik_gemm_dequant)(const int16_t *A, const int32_t *rowsum, uint32_t M, uint32_t Kp,
-                             const int8_t *W, const int32_t *wzp, uint32_t N, const int32_t *bias,
+                             const int8_t *Wp, const int32_t *wzp, uint32_t N, const int32_t *bias,
                              const float *scale, const float *fbias, float *out) {
-  for (uint32_t m = 0; m < M; m++) {
-    const int16_t *a0 = A + (uintptr_t)m * Kp;
-    for (uint32_t n = 0; n < N; n += 4) {
-      v128_t r = finish(dot_1x4(a0, W + (uintptr_t)n * Kp, Kp), bias, wzp, rowsum[m], n);
-      v128_t f = wasm_f32x4_mul(wasm_f32x4_convert_i32x4(r), wasm_v128_load(scale + n));
-      if (fbias) f = wasm_f32x4_add(f, wasm_v128_load(fbias + n));
-      float tmp[4];
-      wasm_v128_store(tmp, f);
-      uint32_t count = N - n < 4 ? N - n : 4;
-      for (uint32_t i = 0; i < count; i++) out[(uintptr_t)m * N + n + i] = tmp[i];
-    }
-  }
+  epilogue_t e = {0};
+  e.bias = bias, e.wzp = wzp, e.rowsum = rowsum, e.N = N;
+  e.scale = scale, e.fbias = fbias, e.outf = out;
+  gemm(A, M, Kp, Wp, &e, emit_f32);
 }
 
 /* ------------------------------------------------------------------------------------------ */

@@ -112,13 +112,13 @@ export interface GemmStep {
   readonly name: string;
   /** null for Dense (rows are the images), the im2col geometry for Conv2D. */
   readonly conv: ConvGeometry | null;
-  /** Inner size, and padded to a multiple of 8 (the kernels' dot step). */
+  /** Inner size, and padded to even (the kernels take k in pairs). */
   readonly k: number;
   readonly kp: number;
-  /** Output channels, and padded to a multiple of 4 (the kernels' column block). */
+  /** Output channels, and padded to a multiple of 8 (the kernels' channel block). */
   readonly n: number;
   readonly np: number;
-  /** int8 [np][kp]: W[n][k], zero rows and columns in the padding. */
+  /** int8, np·kp bytes, in the kernels' layout ({@link packWeights}). */
   readonly weights: Int8Array;
   /** Per-channel weight zero-points (length np), or null when all are 0. */
   readonly wzp: Int32Array | null;
@@ -158,8 +158,25 @@ export interface IntPlan {
 
 /* ------------------------------ helpers ---------------------------------------- */
 
-const round8 = (k: number) => Math.ceil(k / 8) * 8;
-const round4 = (n: number) => Math.ceil(n / 4) * 4;
+const round2 = (k: number) => Math.ceil(k / 2) * 2;
+const round8 = (n: number) => Math.ceil(n / 8) * 8;
+
+/**
+ * W int8 [n][k] (one row per output channel) in the kernels' layout (wasm/intkernels.c): blocks
+ * of 8 channels, each by pairs of k, [c0k0 c0k1 c1k0 c1k1 … c7k0 c7k1]; zeros in the padding
+ * (channels up to a multiple of 8, k up to even).
+ */
+export function packWeights(w: Int8Array, n: number, k: number): Int8Array {
+  const kp = round2(k);
+  const np = round8(n);
+  const out = new Int8Array(np * kp);
+  let o = 0;
+  for (let nb = 0; nb < np; nb += 8)
+    for (let p = 0; p < kp; p += 2)
+      for (let j = nb; j < nb + 8; j++)
+        for (let kk = p; kk < p + 2; kk++, o++) if (j < n && kk < k) out[o] = w[j * k + kk]!;
+  return out;
+}
 
 /** Offset of a code range in uint8 storage: signed codes (−128..127) are stored as u = q + 128. */
 function storage(g: ActGrid): { off: number; zp: number; lo: number; hi: number } {
@@ -325,8 +342,8 @@ export function planInteger(input: PlanInput): IntPlan {
         }
         if (wts.codes.length !== k * n)
           throw new Error(`${op.name}: ${wts.codes.length} weight codes, expected ${k}×${n}.`);
-        const kp = round8(k);
-        const np = round4(n);
+        const kp = round2(k);
+        const np = round8(n);
         const perChannel = wts.scale.length === n && n > 1;
         const sAt = (j: number) => wts.scale[perChannel ? j : 0]!;
         const zAt = (j: number) => wts.zeroPoint[wts.zeroPoint.length === n ? j : 0]!;
@@ -339,16 +356,17 @@ export function planInteger(input: PlanInput): IntPlan {
             break;
           }
         }
-        const weights = new Int8Array(np * kp);
+        const byRow = new Int8Array(n * k);
         const wzp = fits ? null : new Int32Array(np);
         for (let j = 0; j < n; j++) {
           const z = zAt(j);
           if (wzp) wzp[j] = z - 128;
           for (let kk = 0; kk < k; kk++) {
             const q = wts.codes[kk * n + j]!;
-            weights[j * kp + kk] = fits ? q - z : q - 128;
+            byRow[j * k + kk] = fits ? q - z : q - 128;
           }
         }
+        const weights = packWeights(byRow, n, k);
         const sx = inGrid.scale;
         const sw = Float64Array.from({ length: n }, (_, j) => sAt(j));
         const b = Float64Array.from({ length: n }, (_, j) => wts.bias?.[j] ?? 0);

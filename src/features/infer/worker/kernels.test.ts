@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../../platform/shared/random';
-import { fixedPointMultipliers } from '../shared/plan';
+import { fixedPointMultipliers, packWeights } from '../shared/plan';
 import { instantiateKernels } from './kernels';
 import type { IntKernels } from './kernels';
 
@@ -18,19 +18,18 @@ beforeAll(async () => {
   k = await instantiateKernels(readFileSync(new URL('./intkernels.wasm', import.meta.url)));
 });
 
-/** Random uint8 codes x[m][k], int8 codes w[n][k] (padded to kp, np), bias, zero-points. */
+/** Random uint8 codes x[m][k], int8 codes w[n][k] (and packed), bias, zero-points (np long). */
 function problem(m: number, kk: number, n: number, affine: boolean) {
-  const kp = Math.ceil(kk / 8) * 8;
-  const np = Math.ceil(n / 4) * 4;
+  const kp = Math.ceil(kk / 2) * 2;
+  const np = Math.ceil(n / 8) * 8;
   const x = Uint8Array.from({ length: m * kk }, () => int(0, 255));
   const zx = int(0, 255);
-  const w = new Int8Array(np * kp);
-  for (let j = 0; j < n; j++) for (let i = 0; i < kk; i++) w[j * kp + i] = int(-128, 127);
+  const w = Int8Array.from({ length: n * kk }, () => int(-128, 127));
   const wzp = affine
     ? Int32Array.from({ length: np }, (_, j) => (j < n ? int(-128, 127) : 0))
     : null;
   const bias = Int32Array.from({ length: np }, (_, j) => (j < n ? int(-100000, 100000) : 0));
-  return { m, kk, kp, n, np, x, zx, w, wzp, bias };
+  return { m, kk, kp, n, np, x, zx, w, packed: packWeights(w, n, kk), wzp, bias };
 }
 
 /** Σ_k (x − zx)(w − wzp) + bias, exactly (the magnitudes stay far below 2^53). */
@@ -40,7 +39,7 @@ function reference(p: ReturnType<typeof problem>): Int32Array {
     for (let j = 0; j < p.n; j++) {
       let s = p.bias[j]!;
       for (let i = 0; i < p.kk; i++)
-        s += (p.x[r * p.kk + i]! - p.zx) * (p.w[j * p.kp + i]! - (p.wzp?.[j] ?? 0));
+        s += (p.x[r * p.kk + i]! - p.zx) * (p.w[j * p.kk + i]! - (p.wzp?.[j] ?? 0));
       out[r * p.n + j] = s;
     }
   return out;
@@ -85,7 +84,7 @@ describe('integer GEMM (i32x4.dot_i16x8_s)', () => {
       const p = problem(m, kk, n, affine);
       k.scoped(() => {
         const { a, rowsum } = packed(p);
-        const w = k.put(p.w);
+        const w = k.put(p.packed);
         const wzp = p.wzp ? k.put(p.wzp) : 0;
         const bias = k.put(p.bias);
         const out = k.alloc(m * n * 4);
@@ -114,7 +113,7 @@ describe('integer GEMM (i32x4.dot_i16x8_s)', () => {
     const hi = 255;
     k.scoped(() => {
       const { a, rowsum } = packed(p);
-      const w = k.put(p.w);
+      const w = k.put(p.packed);
       const wzp = p.wzp ? k.put(p.wzp) : 0;
       const mu = k.put(multP);
       const of = k.put(offs);
@@ -143,7 +142,7 @@ describe('integer GEMM (i32x4.dot_i16x8_s)', () => {
     k.scoped(() => {
       const { a, rowsum } = packed(p);
       const out = k.alloc(p.m * p.n * 4);
-      k.fn.ik_gemm_dequant(a, rowsum, p.m, p.kp, k.put(p.w), 0, p.n, k.put(p.bias), k.put(scale), k.put(fbias), out); // prettier-ignore
+      k.fn.ik_gemm_dequant(a, rowsum, p.m, p.kp, k.put(p.packed), 0, p.n, k.put(p.bias), k.put(scale), k.put(fbias), out); // prettier-ignore
       const got = k.f32(out, p.m * p.n);
       for (let i = 0; i < acc.length; i++) {
         const j = i % p.n;
@@ -164,20 +163,22 @@ describe('convolution and pooling', () => {
       const x = Uint8Array.from({ length: b * h * w * c }, () => int(0, 255));
       const zx = int(0, 255);
       const kk = kh * kh * c;
-      const kp = Math.ceil(kk / 8) * 8;
-      const np = Math.ceil(n / 4) * 4;
-      const wt = new Int8Array(np * kp);
-      for (let j = 0; j < n; j++) for (let i = 0; i < kk; i++) wt[j * kp + i] = int(-128, 127);
+      const kp = Math.ceil(kk / 2) * 2;
+      const wt = Int8Array.from({ length: n * kk }, () => int(-128, 127));
       const pad = same ? (kh - 1) >> 1 : 0;
       const oh = same ? h : h - kh + 1;
       const ow = same ? w : w - kh + 1;
       k.scoped(() => {
         const px = k.put(x);
-        const a = k.alloc(b * oh * ow * kp * 2);
+        const a = k.alloc((b * oh * ow * kp + 8) * 2);
         const rs = k.alloc(b * oh * ow * 4);
         k.fn.ik_im2col(px, b, h, w, c, kh, kh, pad, pad, oh, ow, kp, zx, a, rs);
+        // The row sums of the patches (for weight zero-points), checked on the first row.
+        let first = 0;
+        for (let i = 0; i < kp; i++) first += k.i16(a, kp)[i]!;
+        expect(k.i32(rs, 1)[0]).toBe(first);
         const out = k.alloc(b * oh * ow * n * 4);
-        k.fn.ik_gemm_acc(a, rs, b * oh * ow, kp, k.put(wt), 0, n, 0, out);
+        k.fn.ik_gemm_acc(a, rs, b * oh * ow, kp, k.put(packWeights(wt, n, kk)), 0, n, 0, out);
         const got = k.i32(out, b * oh * ow * n);
         for (let bi = 0; bi < b; bi++)
           for (let oy = 0; oy < oh; oy++)
@@ -191,7 +192,7 @@ describe('convolution and pooling', () => {
                     if (iy < 0 || iy >= h || ix < 0 || ix >= w) continue; // real 0
                     for (let ci = 0; ci < c; ci++) {
                       const v = x[((bi * h + iy) * w + ix) * c + ci]! - zx;
-                      s += v * wt[j * kp + (ky * kh + kx) * c + ci]!;
+                      s += v * wt[j * kk + (ky * kh + kx) * c + ci]!;
                     }
                   }
                 expect(got[((bi * oh + oy) * ow + ox) * n + j]).toBe(s);
