@@ -5,6 +5,7 @@ import { useStore } from '../platform/state/store';
 import { startUrlSync } from '../platform/state/urlSync';
 import { App } from './App';
 import { useTrainedList } from '../features/model/state/appTrained';
+import { useUploads } from '../features/upload/state';
 import { useRuns } from '../features/train/state/appRuns';
 import { startHistoryAutosave } from '../features/history/state';
 import { createEngineClient, createStatsClient } from '../platform/worker/workers';
@@ -23,6 +24,8 @@ const statsClient = createStatsClient((message) =>
 startUrlSync(useStore);
 // The models trained in this browser, for the picker (and to check a link's trained model).
 void useTrainedList.getState().refresh();
+// The models uploaded in this browser, for the picker (and to check a link's uploaded model).
+void useUploads.getState().refresh();
 
 // `?debug` exposes the worker clients and the store to benchmarks and tests (bench/) through the page.
 if (new URLSearchParams(window.location.search).has('debug')) {

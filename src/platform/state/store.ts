@@ -12,7 +12,7 @@ import type {
 } from '../shared/config';
 import { resetPipeline, resetStage } from '../../features/compress/shared/stages';
 import type { TrainSettings } from '../../features/train/shared/settings';
-import type { TrainedModelId } from '../../features/model/shared/modelId';
+import type { TrainedModelId, UploadedModelId } from '../../features/model/shared/modelId';
 import type { StageId } from '../../features/compress/shared/stages';
 import type { BackendInfo } from '../worker/backend';
 import type {
@@ -163,6 +163,8 @@ export interface Actions {
     arch: ArchId,
     recipe?: string | null,
   ) => void;
+  /** Works on a model uploaded in this browser (null: back to the trained or shipped one). */
+  pickUploadedModel: (id: UploadedModelId | null) => void;
   setView: (view: View) => void;
   selectLayer: (layer: string) => void;
   setBins: (bins: number) => void;
@@ -237,7 +239,13 @@ export const createAppStore = () =>
       })),
     setArch: (arch) =>
       set((s) => ({
-        config: withoutLayerSettings({ ...s.config, arch, trained: null, trainedRecipe: null }),
+        config: withoutLayerSettings({
+          ...s.config,
+          arch,
+          trained: null,
+          trainedRecipe: null,
+          uploaded: null,
+        }),
       })),
     pickTrainedModel: (id, dataset, arch, recipe = null) =>
       set((s) => ({
@@ -245,10 +253,17 @@ export const createAppStore = () =>
           ...s.config,
           trained: id,
           trainedRecipe: id === null ? null : recipe,
+          uploaded: null,
           dataset,
           arch,
         }),
       })),
+    pickUploadedModel: (id) =>
+      set((s) =>
+        s.config.uploaded === id
+          ? s
+          : { config: withoutLayerSettings({ ...s.config, uploaded: id }) },
+      ),
     setView: (view) => set((s) => ({ config: { ...s.config, view } })),
     selectLayer: (layer) => set((s) => ({ config: { ...s.config, layer } })),
     setBins: (bins) => set((s) => ({ config: { ...s.config, bins } })),

@@ -29,7 +29,11 @@ export function ModelCard() {
       <h2>{summary.meta.name}</h2>
       <div className="metrics">
         <div className="metric">
-          <span className="metric-label">Test accuracy (measured here)</span>
+          <span className="metric-label">
+            {training.evaluation === 'fidelity'
+              ? 'Top-1 agreement with itself (synthetic inputs)'
+              : 'Test accuracy (measured here)'}
+          </span>
           <span className="metric-value" data-testid="accuracy">
             {evaluation ? formatPercent(evaluation.accuracy) : '…'}
           </span>
@@ -44,10 +48,14 @@ export function ModelCard() {
         <div className="metric">
           <span className="metric-label">Recorded at training</span>
           <span className="metric-value secondary" data-testid="recorded-accuracy">
-            {formatPercent(summary.meta.testAccuracy)}
+            {Number.isFinite(summary.meta.testAccuracy)
+              ? formatPercent(summary.meta.testAccuracy)
+              : '—'}
           </span>
           <span className="metric-note">
-            on {formatInt(summary.meta.testCount)} test images
+            {Number.isFinite(summary.meta.testAccuracy)
+              ? `on ${formatInt(summary.meta.testCount)} test images`
+              : 'not in the uploaded files'}
             {epochs !== null ? ` · ${epochs} epochs` : ''}
           </span>
         </div>

@@ -2,7 +2,8 @@ import { useId, useMemo } from 'react';
 import { ARCHS, DATASETS } from '../shared/catalog';
 import type { ArchId, DatasetId } from '../shared/catalog';
 import { useStore } from '../../../platform/state/store';
-import { isTrainedModelId } from '../shared/modelId';
+import { isTrainedModelId, isUploadedModelId } from '../shared/modelId';
+import { UploadControl, UploadedOptions, useUploadedBlurb } from '../../upload/ui';
 import { useTrainedList } from '../state/appTrained';
 import { formatPercent } from '../../../platform/shared/format';
 
@@ -13,6 +14,9 @@ export function ModelPicker() {
   const setArch = useStore((s) => s.setArch);
   const trained = useStore((s) => s.config.trained);
   const pickTrained = useStore((s) => s.pickTrainedModel);
+  const uploaded = useStore((s) => s.config.uploaded);
+  const pickUploaded = useStore((s) => s.pickUploadedModel);
+  const uploadedBlurb = useUploadedBlurb(uploaded);
   const all = useTrainedList((s) => s.models);
   const ours = useMemo(() => all.filter((m) => m.dataset === dataset), [all, dataset]);
   const picked = trained ? (ours.find((m) => m.id === trained) ?? null) : null;
@@ -43,9 +47,10 @@ export function ModelPicker() {
         <select
           aria-label="Model"
           aria-describedby={archBlurb}
-          value={trained ?? arch}
+          value={uploaded ?? trained ?? arch}
           onChange={(e) => {
             const v = e.target.value;
+            if (isUploadedModelId(v)) return pickUploaded(v);
             const m = isTrainedModelId(v) ? ours.find((x) => x.id === v) : undefined;
             if (m) pickTrained(m.id, m.dataset, m.arch.kind, JSON.stringify(m.recipe));
             else setArch(v as ArchId);
@@ -67,13 +72,16 @@ export function ModelPicker() {
               ))}
             </optgroup>
           )}
+          <UploadedOptions />
         </select>
         <small id={archBlurb} data-testid="model-blurb">
-          {picked
-            ? `${picked.name}: ${formatPercent(picked.testAccuracy)} on the test set when its run ended (from ${formatPercent(picked.initialTestAccuracy)}). Kept in this browser; the labs work on it like on a shipped model.`
-            : archInfo?.blurb}
+          {uploadedBlurb ??
+            (picked
+              ? `${picked.name}: ${formatPercent(picked.testAccuracy)} on the test set when its run ended (from ${formatPercent(picked.initialTestAccuracy)}). Kept in this browser; the labs work on it like on a shipped model.`
+              : archInfo?.blurb)}
         </small>
       </label>
+      <UploadControl />
     </section>
   );
 }
