@@ -1,0 +1,159 @@
+/**
+ * Benchmark: the integer WebAssembly path (src/features/infer) against tfjs's float path (wasm
+ * backend, SIMD, one thread) on every shipped model, in Node (`npx tsx bench/intkernels.ts`).
+ *
+ * For each model and its whole test set: the float32 model (model.predict, what the app's
+ * evaluation of the trained model runs), the fake-quant W8A8 float path (the app's evaluation of
+ * a quantized config), and the integer W8A8 path, each the median of several runs; per-image
+ * latency at batch 1 (median of many single images); the count of predictions where the integer
+ * path differs from the fake-quant path; and the arithmetic bound of each path. PyTorch single
+ * thread runs when `python3 -c "import torch"` works; otherwise a note says it was skipped.
+ *
+ * Options: --models mnist-mlp,mnist-cnn  --runs 7  --config w8a8|w4a8|w8a8c
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { DEFAULT_CONFIG } from '../src/platform/shared/config';
+import type { WeightQuant } from '../src/platform/shared/config';
+import { compressSettings } from '../src/features/compress';
+import { ARCH_IDS, DATASET_IDS } from '../src/features/model/shared/catalog';
+import { loadShippedDataset, loadShippedModel } from '../src/testing/shipped';
+import type { EvalRequest } from '../src/platform/worker/engine';
+import { instantiateKernels } from '../src/features/infer/worker/kernels';
+import { intPlanFor } from '../src/features/infer/worker/intPlan';
+import { argmaxRows, intLogits, residentImages } from '../src/features/infer/worker/run';
+import { floatPredict, floatTopClasses } from '../src/features/infer/worker/floatPath';
+import { testPixels } from '../src/features/infer/worker/pixels';
+
+const arg = (name: string): string | undefined => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+const RUNS = Number(arg('runs') ?? 7);
+const LATENCY_IMAGES = 200;
+const CONFIGS: Record<string, EvalRequest> = {
+  w8a8: req({ bits: 8 }, 8),
+  w8a8c: req({ bits: 8, granularity: 'channel' }, 8),
+  w4a8: req({ bits: 4, granularity: 'channel' }, 8),
+};
+const configName = arg('config') ?? 'w8a8';
+const request = CONFIGS[configName];
+if (!request) throw new Error(`--config: one of ${Object.keys(CONFIGS).join(', ')}`);
+const wanted = arg('models')?.split(',');
+
+/**
+ * Peaks of one core at an assumed 3 GHz: float32 SIMD128 without FMA does 4 multiplies + 4 adds
+ * per cycle (12 GMAC/s, the figure bench/evaluate.ts uses); i32x4.dot_i16x8_s does 8 multiplies
+ * and 8 adds (with its i32x4.add) per instruction pair at about one pair per cycle (24 GMAC/s).
+ */
+const FLOAT_MACS_PER_S = 3e9 * 4;
+const INT_MACS_PER_S = 3e9 * 8;
+
+function req(w: Partial<WeightQuant>, actBits: number): EvalRequest {
+  return {
+    weights: compressSettings({ ...DEFAULT_CONFIG, weights: { ...DEFAULT_CONFIG.weights, ...w } }),
+    acts: { ...DEFAULT_CONFIG.acts, bits: actBits },
+  };
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+};
+
+async function timeIt(runs: number, f: () => Promise<unknown> | unknown): Promise<number> {
+  await f(); // warm-up: kernels compiled, memory allocated
+  const t: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await f();
+    t.push(performance.now() - t0);
+  }
+  return median(t);
+}
+
+function torchNote(): string {
+  try {
+    execFileSync('python3', ['-c', 'import torch'], { stdio: 'ignore' });
+    return 'PyTorch is installed but this benchmark does not drive it yet';
+  } catch {
+    return 'PyTorch: skipped (python3 -c "import torch" fails: not installed here)';
+  }
+}
+
+await tf.setBackend('wasm');
+setThreadsCount(1);
+await tf.ready();
+const k = await instantiateKernels(
+  readFileSync(new URL('../src/features/infer/worker/intkernels.wasm', import.meta.url)),
+);
+
+console.log(
+  `Integer (WebAssembly SIMD128, ${k.path}, 1 thread) vs tfjs ${tf.version.tfjs} wasm backend (SIMD, 1 thread), Node ${process.version}; config ${configName}; median of ${RUNS} runs`,
+);
+console.log(
+  '| model (test images) | float32 tfjs | fake-quant tfjs | integer | float32 ÷ integer | int bound | batch-1 latency float32 / integer | differing predictions | accuracy int / fake-quant |',
+);
+console.log('|---|---|---|---|---|---|---|---|---|');
+for (const dataset of DATASET_IDS)
+  for (const arch of ARCH_IDS) {
+    const id = `${dataset}-${arch}`;
+    if (wanted && !wanted.includes(id)) continue;
+    const m = await loadShippedModel(dataset, arch);
+    const d = loadShippedDataset(dataset);
+    const n = d.testLabels.length;
+    const { plan } = await intPlanFor(m, d, request);
+    const images = residentImages(k, dataset, await testPixels(d), n);
+
+    // Float32 model, as the app evaluates the trained model: one predict per batch, argmax.
+    const float32 = await timeIt(RUNS, async () => {
+      const p = await floatPredict(m, d, { weights: null, acts: null });
+      return floatTopClasses(m, d, p);
+    });
+    const fakePredict = await floatPredict(m, d, request);
+    const fakeQuant = await timeIt(RUNS, () => floatTopClasses(m, d, fakePredict));
+    const intMs = await timeIt(RUNS, () => argmaxRows(intLogits(k, plan, images), plan.classes));
+
+    const fq = await floatTopClasses(m, d, fakePredict);
+    const iq = argmaxRows(intLogits(k, plan, images), plan.classes);
+    let differ = 0;
+    let ci = 0;
+    let cf = 0;
+    for (let i = 0; i < n; i++) {
+      if (iq[i] !== fq[i]) differ++;
+      if (iq[i] === d.testLabels[i]) ci++;
+      if (fq[i] === d.testLabels[i]) cf++;
+    }
+
+    // Batch 1: one image at a time, median over LATENCY_IMAGES images.
+    const plain = await floatPredict(m, d, { weights: null, acts: null });
+    const lat = async (f: (i: number) => Promise<unknown> | unknown) => {
+      await f(0);
+      const t: number[] = [];
+      for (let i = 0; i < LATENCY_IMAGES; i++) {
+        const t0 = performance.now();
+        await f(i);
+        t.push(performance.now() - t0);
+      }
+      return median(t);
+    };
+    const floatLat = await lat(async (i) => {
+      const y = tf.tidy(() => plain(d.testX.slice(i, 1)).argMax(-1));
+      await y.data();
+      y.dispose();
+    });
+    const intLat = await lat((i) => argmaxRows(intLogits(k, plan, images, { start: i, count: 1 }), plan.classes)); // prettier-ignore
+
+    const macs = plan.steps.reduce((a, s) => a + (s.kind === 'gemm' ? s.macs : 0), 0) * n;
+    const bound = (macs / INT_MACS_PER_S) * 1000;
+    const fmt = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms.toFixed(1)) + ' ms';
+    console.log(
+      `| ${id} (${n.toLocaleString('en')}) | ${fmt(float32)} | ${fmt(fakeQuant)} | ${fmt(intMs)} | ${(float32 / intMs).toFixed(1)}× | ${fmt(bound)} (float ${fmt((macs / FLOAT_MACS_PER_S) * 1000)}) | ${(floatLat * 1000).toFixed(0)} µs / ${(intLat * 1000).toFixed(0)} µs | ${differ} | ${((100 * ci) / n).toFixed(2)}% / ${((100 * cf) / n).toFixed(2)}% |`,
+    );
+    m.model.dispose();
+    d.testX.dispose();
+  }
+console.log(torchNote());

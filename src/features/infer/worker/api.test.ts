@@ -1,0 +1,94 @@
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { DEFAULT_CONFIG } from '../../../platform/shared/config';
+import { compressSettings } from '../../compress';
+import { applySettings } from '../../compress/worker';
+import { evaluate, forward } from '../../model/worker';
+import { actQuantizers } from '../../quantize/worker';
+import { loadShippedDataset, loadShippedModel } from '../../../testing/shipped';
+import type { LoadedDataset, LoadedModel } from '../../../platform/worker/assets';
+import type { EvalRequest } from '../../../platform/worker/engine';
+import { inferApi } from './api';
+
+/** The engine's integer API on the shipped MNIST MLP, in Node, with a lock like the engine's. */
+let m: LoadedModel;
+let d: LoadedDataset;
+let api: ReturnType<typeof inferApi>;
+
+beforeAll(async () => {
+  await tf.setBackend('wasm');
+  m = await loadShippedModel('mnist', 'mlp');
+  d = loadShippedDataset('mnist');
+  let chain: Promise<unknown> = Promise.resolve();
+  api = inferApi({
+    loaded: () => Promise.resolve([m, d]),
+    supersedable: <T>(_channel: string | undefined, fn: () => Promise<T>) => {
+      const run = chain.then(fn, fn);
+      chain = run.catch(() => undefined);
+      return run;
+    },
+    wasm: async () => new Uint8Array(await readFile(new URL('./intkernels.wasm', import.meta.url))),
+  });
+});
+
+afterAll(() => {
+  m.model.dispose();
+  d.testX.dispose();
+});
+
+const W4A8: EvalRequest = {
+  weights: compressSettings({
+    ...DEFAULT_CONFIG,
+    weights: { ...DEFAULT_CONFIG.weights, bits: 4, granularity: 'channel' },
+  }),
+  acts: { ...DEFAULT_CONFIG.acts, bits: 8 },
+};
+
+describe('intEvaluate', () => {
+  it("counts the integer path's correct predictions and those that differ from the float path's", async () => {
+    const before = tf.memory().numTensors;
+    const r = await api.intEvaluate('mnist', 'mlp', W4A8);
+    // The float path here is the app's evaluation of the same request.
+    const actQ = await actQuantizers(m, d, W4A8.acts!, {});
+    applySettings(m, W4A8.weights);
+    const app = await evaluate(m.model, d.testX, d.testLabels, {
+      predict: (x) => forward(m.layers, x, actQ),
+    });
+    expect(r.count).toBe(2000);
+    expect(r.floatCorrect).toBe(app.correct);
+    expect(r.differing).toBeLessThanOrEqual(2);
+    expect(Math.abs(r.correct - r.floatCorrect)).toBeLessThanOrEqual(r.differing);
+    expect(r.accuracy).toBe(r.correct / r.count);
+    expect(r.approximations).toEqual([]);
+    expect(r.actBits).toBe(8);
+    expect(r.path).toBe('simd128');
+    expect(r.ms).toBeGreaterThan(0);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('runs a weights-only request with 8-bit activations and says so', async () => {
+    const r = await api.intEvaluate('mnist', 'mlp', { weights: W4A8.weights, acts: null });
+    expect(r.actBits).toBe(8);
+    expect(r.approximations).toHaveLength(1);
+    expect(r.accuracy).toBeGreaterThan(0.95);
+  });
+});
+
+describe('speed', () => {
+  it('measures both paths on the same test set and leaks no tensor', async () => {
+    const before = tf.memory().numTensors;
+    const s = await api.speed('mnist', 'mlp', W4A8, 5);
+    expect(s.count).toBe(2000);
+    expect(s.latencyRuns).toBe(5);
+    for (const p of [s.float, s.int]) {
+      expect(p.latencyMs).toBeGreaterThan(0);
+      expect(p.batchMs).toBeGreaterThan(0);
+      expect(p.imagesPerSecond).toBeCloseTo((2000 / p.batchMs) * 1000, 6);
+    }
+    expect(s.macsPerImage).toBe(784 * 300 + 300 * 100 + 100 * 10);
+    expect(s.floatBackend).toBe('wasm');
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

@@ -1,0 +1,3 @@
+/** The infer feature's worker layer: what the engine spreads into its API. */
+export { inferApi } from './api';
+export type { InferApi, InferDeps, IntEvaluation, PathSpeed, SpeedReport } from './api';
