@@ -20,6 +20,7 @@ import { misclassifiedOf, softTargetsOf } from '../../features/train/worker/soft
 import type { Misclassified, SoftTargets } from '../../features/train/worker/softTargets';
 import { tryitApi } from '../../features/tryit/worker';
 import { exportApi } from '../../features/export/worker';
+import { inferApi } from '../../features/infer/worker';
 
 export type { Misclassified, SoftTargets } from '../../features/train/worker/softTargets';
 
@@ -236,6 +237,9 @@ export const engine = {
 
   /** The compressed model as TF.js files (the Export panel). */
   ...exportApi({ loaded }),
+
+  /** Integer inference on the WebAssembly kernels: intEvaluate and speed (issue 10). */
+  ...inferApi({ loaded, supersedable }),
 
   /** Number of live tensors: lets tests and benchmarks check that nothing leaks. */
   memory(): { numTensors: number; numBytes: number } {
