@@ -11,6 +11,7 @@ import { PipelineStrip } from '../../compress/ui';
 import { QuantSummary } from '../../compress/ui';
 import { SensitivityPanel } from './SensitivityPanel';
 import { SizeBreakdown } from '../../compress/ui';
+import { SpeedPanel } from '../../infer/ui';
 import { SweepChart } from './SweepChart';
 
 export function QuantizeView() {
@@ -38,6 +39,7 @@ export function QuantizeView() {
           <ActivationHistogram />
         </Shown>
       </div>
+      <SpeedPanel />
       <Shown panel="layers">
         <LayerQuantTable />
       </Shown>

@@ -1,0 +1,101 @@
+import type { Remote } from 'comlink';
+import { create } from 'zustand';
+import { modelArch } from '../../../platform/shared/config';
+import type { Config } from '../../../platform/shared/config';
+import { quantEvaluationKey } from '../../../platform/state/keys';
+import { useStore } from '../../../platform/state/store';
+import type { EngineApi, EvalRequest } from '../../../platform/worker/engine';
+import { createEngineClient } from '../../../platform/worker/workers';
+import type { EngineClient } from '../../../platform/worker/workers';
+import { compressSettings } from '../../compress';
+import type { IntEvaluation, SpeedReport } from '../worker';
+
+/**
+ * The Speed panel's state: one measurement, started by the user ("Measure speed"), of the current
+ * configuration: the integer path's evaluation (accuracy, predictions that differ from the float
+ * path) and the float32 model's and the integer model's speed. It runs in a compute worker of its
+ * own, started on first use, so the labs never wait behind it; and it starts once the labs' jobs
+ * are done (store.busy empty), so their evaluations do not share the cores with the timing.
+ */
+
+let client: EngineClient | null = null;
+let ready: Promise<unknown> | null = null;
+
+async function call<T>(fn: (api: Remote<EngineApi>) => Promise<T>): Promise<T> {
+  client ??= createEngineClient((message) =>
+    useStore
+      .getState()
+      .addNotice('error', `The speed worker stopped (${message}); it was restarted.`),
+  );
+  const c = client;
+  ready ??= c.call((api) => api.init());
+  try {
+    await ready;
+  } catch (e) {
+    ready = null;
+    throw e;
+  }
+  return c.call(fn);
+}
+
+/** What a measurement depends on: the model, its compressed weights and the activations. */
+export const speedKey = (c: Config): string => quantEvaluationKey(c);
+
+export function speedRequest(c: Config): EvalRequest {
+  return { weights: compressSettings(c), acts: c.acts.bits > 0 ? c.acts : null };
+}
+
+export interface SpeedState {
+  readonly key: string;
+  readonly status: 'waiting' | 'evaluating' | 'timing' | 'done' | 'error';
+  readonly evaluation: IntEvaluation | null;
+  readonly report: SpeedReport | null;
+  readonly error: string | null;
+}
+
+export const useSpeed = create<{ speed: SpeedState | null }>()(() => ({ speed: null }));
+
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** Resolves once no lab job is running (at once when none is). */
+function labsIdle(): Promise<void> {
+  if (useStore.getState().busy.size === 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const stop = useStore.subscribe((s) => {
+      if (s.busy.size === 0) {
+        stop();
+        resolve();
+      }
+    });
+  });
+}
+
+/** Single images timed per path (their median is the latency). */
+export const LATENCY_RUNS = 50;
+
+/**
+ * Evaluates `config` on the integer path, then times both paths. Keeps the result under the
+ * config's key; a newer measurement replaces an older one's result when it ends.
+ */
+export async function measureSpeed(config: Config): Promise<void> {
+  const key = speedKey(config);
+  const set = (s: Partial<SpeedState>) => {
+    const now = useSpeed.getState().speed;
+    if (now?.key === key) useSpeed.setState({ speed: { ...now, ...s } });
+  };
+  useSpeed.setState({
+    speed: { key, status: 'waiting', evaluation: null, report: null, error: null },
+  });
+  const request = speedRequest(config);
+  const arch = modelArch(config);
+  try {
+    await labsIdle();
+    set({ status: 'evaluating' });
+    const evaluation = await call((api) => api.intEvaluate(config.dataset, arch, request));
+    set({ evaluation, status: 'timing' });
+    const report = await call((api) => api.speed(config.dataset, arch, request, LATENCY_RUNS));
+    set({ report, status: 'done' });
+  } catch (e) {
+    set({ status: 'error', error: message(e) });
+  }
+}

@@ -1,0 +1,193 @@
+import { formatBits, formatInt, formatPercent } from '../../../platform/shared/format';
+import {
+  selectReport,
+  selectReportCurrent,
+  selectSummary,
+} from '../../../platform/state/selectors';
+import { useStore } from '../../../platform/state/store';
+import { LATENCY_RUNS, measureSpeed, speedKey, useSpeed } from '../state';
+import type { SpeedState } from '../state';
+import './speed.css';
+
+/** Milliseconds as ms, or µs below one. */
+function ms(v: number): string {
+  if (v >= 100) return `${v.toFixed(0)} ms`;
+  if (v >= 1) return `${v.toFixed(1)} ms`;
+  return `${(v * 1000).toFixed(0)} µs`;
+}
+const perSecond = (v: number) => `${formatInt(Math.round(v))} images/s`;
+const times = (v: number) => `${v >= 10 ? v.toFixed(0) : v.toFixed(1)}×`;
+
+/**
+ * The Quantize tab's Speed panel: on click, the current configuration run as integers on the
+ * WebAssembly kernels (accuracy, and how many predictions differ from the float path), then the
+ * float32 model and the integer model timed side by side, next to their sizes.
+ */
+export function SpeedPanel() {
+  const summary = useStore(selectSummary);
+  const config = useStore((s) => s.config);
+  const report = useStore(selectReport);
+  const sizeCurrent = useStore(selectReportCurrent);
+  const speed = useSpeed((s) => s.speed);
+  if (!summary) return null;
+  const current = speed !== null && speed.key === speedKey(config);
+  const busy =
+    speed?.status === 'waiting' || speed?.status === 'evaluating' || speed?.status === 'timing';
+  const size = sizeCurrent ? (report?.size ?? null) : null;
+  return (
+    <section className="panel speed-panel" aria-labelledby="speed-heading">
+      <div className="panel-head">
+        <h2 id="speed-heading">Speed</h2>
+        <button
+          type="button"
+          className="primary"
+          disabled={busy}
+          onClick={() => void measureSpeed(config)}
+        >
+          {busy ? 'Measuring…' : 'Measure speed'}
+        </button>
+      </div>
+      <p className="small muted">
+        Runs the float32 model (tfjs) and this configuration as integers (WebAssembly) on this
+        device, one after the other, once the labs are idle. Nothing is timed until you click.
+      </p>
+      <p className="small" role="status" data-testid="speed-status">
+        {statusText(speed, current)}
+      </p>
+      {speed && (speed.evaluation || speed.report) && (
+        <div
+          className={current ? undefined : 'stale'}
+          data-current={current}
+          data-testid="speed-result"
+        >
+          <SpeedTable speed={speed} size={size} testCount={summary.dataset.test.count} />
+          {speed.evaluation && (
+            <p className="small" data-testid="speed-agreement">
+              Integer accuracy {formatPercent(speed.evaluation.accuracy)} (
+              {formatInt(speed.evaluation.correct)} / {formatInt(speed.evaluation.count)}; float
+              path {formatInt(speed.evaluation.floatCorrect)}).{' '}
+              {speed.evaluation.differing === 0
+                ? 'Every prediction equals the fake-quant float path’s.'
+                : `${formatInt(speed.evaluation.differing)} of ${formatInt(speed.evaluation.count)} predictions differ from the fake-quant float path’s.`}
+            </p>
+          )}
+          {speed.evaluation && speed.evaluation.approximations.length > 0 && (
+            <div className="small speed-approx">
+              Not integer in the float path, so the runs differ beyond rounding:
+              <ul>
+                {speed.evaluation.approximations.map((a) => (
+                  <li key={a}>{a}</li>
+                ))}
+              </ul>
+            </div>
+          )}
+        </div>
+      )}
+      <details className="speed-notes">
+        <summary>What is measured, and why 2- and 4-bit weights are not faster</summary>
+        <p className="small">
+          Integer path: WebAssembly SIMD128, <code>i32x4.dot_i16x8_s</code> (8 multiply-adds per
+          instruction against 4 for float32), one thread; uint8 activations and int8 weights, int32
+          sums, one fixed-point multiply per output into the next layer’s codes. Relaxed SIMD and a
+          second thread are not used yet. The float32 path is the app’s tfjs backend with the
+          threads it reports.
+        </p>
+        <p className="small">
+          2- and 4-bit weights run as fast as 8-bit ones here: the kernels widen every code to 16
+          bits before the multiply, so the arithmetic is the same whatever the bit-width. Fewer bits
+          save download size and memory, not time, unless a kernel multiplies packed codes (several
+          weights per byte, or products looked up in tables) — and these models are small enough
+          that reading their weights is not what limits them.
+        </p>
+      </details>
+    </section>
+  );
+}
+
+function statusText(speed: SpeedState | null, current: boolean): string {
+  if (!speed) return 'Not measured yet.';
+  switch (speed.status) {
+    case 'waiting':
+      return 'Waiting for the labs to finish their work…';
+    case 'evaluating':
+      return 'Evaluating the test set on the integer kernels…';
+    case 'timing':
+      return `Timing both paths: ${LATENCY_RUNS} single images each, then the whole test set…`;
+    case 'error':
+      return `The measurement failed: ${speed.error ?? 'unknown error'}`;
+    case 'done':
+      return current
+        ? 'Measured for the current configuration.'
+        : 'Measured for an earlier configuration: measure again for this one.';
+  }
+}
+
+function SpeedTable({
+  speed,
+  size,
+  testCount,
+}: {
+  speed: SpeedState;
+  size: { totalBits: number; float32Bits: number } | null;
+  testCount: number;
+}) {
+  const r = speed.report;
+  return (
+    <div className="table-wrap">
+      <table className="size-table speed-table" data-testid="speed-table">
+        <thead>
+          <tr>
+            <th scope="col">Per run</th>
+            <th scope="col" className="num">
+              float32
+              <br />
+              <span className="muted">
+                {r
+                  ? `tfjs ${r.floatBackend}, ${r.floatThreads} thread${r.floatThreads === 1 ? '' : 's'}`
+                  : 'tfjs'}
+              </span>
+            </th>
+            <th scope="col" className="num">
+              integer
+              <br />
+              <span className="muted">
+                {r ? `${r.path.toUpperCase()}, 1 thread` : 'WebAssembly'}
+              </span>
+            </th>
+            <th scope="col" className="num">
+              speed-up
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          <tr>
+            <th scope="row">Latency, one image (median of {r?.latencyRuns ?? LATENCY_RUNS})</th>
+            <td className="num">{r ? ms(r.float.latencyMs) : '…'}</td>
+            <td className="num" data-testid="speed-int-latency">
+              {r ? ms(r.int.latencyMs) : '…'}
+            </td>
+            <td className="num">{r ? times(r.float.latencyMs / r.int.latencyMs) : '…'}</td>
+          </tr>
+          <tr>
+            <th scope="row">
+              Throughput, all {formatInt(r?.count ?? testCount)} test images at once
+            </th>
+            <td className="num">{r ? perSecond(r.float.imagesPerSecond) : '…'}</td>
+            <td className="num">{r ? perSecond(r.int.imagesPerSecond) : '…'}</td>
+            <td className="num">
+              {r ? times(r.int.imagesPerSecond / r.float.imagesPerSecond) : '…'}
+            </td>
+          </tr>
+          <tr>
+            <th scope="row">Size of the weights (biases and scales included)</th>
+            <td className="num">{size ? formatBits(size.float32Bits) : '…'}</td>
+            <td className="num">{size ? formatBits(size.totalBits) : '…'}</td>
+            <td className="num">
+              {size ? `${times(size.float32Bits / size.totalBits)} smaller` : '…'}
+            </td>
+          </tr>
+        </tbody>
+      </table>
+    </div>
+  );
+}
