@@ -168,6 +168,33 @@ test.describe('upload a model', () => {
     });
     expect(percent(await page.getByTestId('accuracy').textContent())).toBe(100);
 
+    // A bare weights manifest: its tensors are shown and compressed, and the app says it is not run.
+    const manifest = goodCases().find((c) => c.id === 'weights-manifest')!;
+    await page.getByTestId('upload-input').setInputFiles(asFiles(manifest.files));
+    await expect(page.getByTestId('upload-status')).toContainText('group1 is open', {
+      timeout: 30_000,
+    });
+    await expect(page.getByRole('combobox', { name: 'Model' })).toContainText(
+      'group1 (uploaded, weights only)',
+    );
+    await expect(page.getByTestId('model-blurb')).toContainText(
+      'Not evaluated: the labs show and compress each weight tensor',
+    );
+    await expect(
+      page.getByRole('button', { name: 'Show weights of layer embedding_embeddings' }),
+    ).toBeVisible({
+      timeout: 30_000,
+    });
+    await expect(page.getByTestId('accuracy-note')).toHaveText(
+      'not evaluated: uploaded weights only',
+      { timeout: 30_000 },
+    );
+    await expect(
+      page.getByText(
+        /group1 is not evaluated, only its weights are shown: A weights manifest has no topology/,
+      ),
+    ).toBeVisible();
+
     await page.goto(`/#v=3&data=mnist&model=mlp&up=uploaded:${'ab'.repeat(32)}`);
     await page.reload();
     await expect(page.getByTestId('upload-missing')).toContainText(

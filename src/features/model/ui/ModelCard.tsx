@@ -42,7 +42,9 @@ export function ModelCard() {
               ? `${formatInt(evaluation.correct)} / ${formatInt(evaluation.count)} correct${full ? '' : ` · quick estimate on ${formatInt(QUICK_EVAL_COUNT)}, full test set running…`} · ${evaluation.ms.toFixed(0)} ms`
               : evaluating
                 ? 'evaluating…'
-                : 'evaluation failed'}
+                : training.evaluation === 'none'
+                  ? 'not evaluated: uploaded weights only'
+                  : 'evaluation failed'}
           </span>
         </div>
         <div className="metric">

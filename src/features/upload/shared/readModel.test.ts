@@ -115,9 +115,12 @@ describe('valid uploads', () => {
     const layers = (
       k3.topology!.config as { layers: { class_name: string; config: Record<string, unknown> }[] }
     ).layers;
-    expect(layers.map((l) => l.class_name)).toEqual(['Dense', 'Dense']);
-    expect(layers[0]!.config.batch_input_shape).toEqual([null, 4]);
-    expect(layers[0]!.config.dtype).toBe('float32');
+    // Fidelity inputs come as 3-D "images" (1×1×4 here): a Reshape gives the model its shape.
+    expect(layers.map((l) => l.class_name)).toEqual(['Reshape', 'Dense', 'Dense']);
+    expect(layers[0]!.config.batch_input_shape).toEqual([null, 1, 1, 4]);
+    expect(layers[0]!.config.target_shape).toEqual([4]);
+    expect(layers[1]!.config.dtype).toBe('float32');
+    expect(k3.imageShape).toEqual([1, 1, 4]);
     expect(JSON.stringify(k3.topology)).not.toMatch(/batch_shape|registered_name|module/);
   });
 

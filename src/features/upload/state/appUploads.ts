@@ -29,7 +29,6 @@ export type UploadStatus =
       readonly kind: 'done';
       readonly name: string;
       readonly why: string;
-      readonly picked: boolean;
       readonly warnings: readonly string[];
     };
 
@@ -133,11 +132,10 @@ export const useUploads = create<UploadsState>()((set, get) => ({
       return;
     }
     await get().refresh();
-    const picked = m.evaluable;
-    if (picked) useStore.getState().pickUploadedModel(m.id);
+    useStore.getState().pickUploadedModel(m.id);
     if (get().missing === m.id) set({ missing: null });
     set({
-      status: { kind: 'done', name: m.name, why: m.why, picked, warnings: m.warnings },
+      status: { kind: 'done', name: m.name, why: m.why, warnings: m.warnings },
     });
   },
   remove: async (id) => {
@@ -151,16 +149,12 @@ export const useUploads = create<UploadsState>()((set, get) => ({
   },
 }));
 
-/** The config names an uploaded model: make sure it is here and runs, else the shipped model. */
+/** The config names an uploaded model: make sure it is here, else the shipped model. */
 function reconcile(models: readonly UploadedModelInfo[]): void {
-  const { config, pickUploadedModel, addNotice } = useStore.getState();
+  const { config, pickUploadedModel } = useStore.getState();
   if (config.uploaded === null) return;
-  const m = models.find((x) => x.id === config.uploaded);
-  if (!m) {
+  if (!models.some((x) => x.id === config.uploaded)) {
     useUploads.setState({ missing: config.uploaded });
-    pickUploadedModel(null);
-  } else if (m.evaluation === 'none') {
-    addNotice('warning', `${m.name} cannot be run by the labs: ${m.why}`);
     pickUploadedModel(null);
   }
 }

@@ -76,8 +76,7 @@ export function UploadControl() {
         {status.kind === 'done' && (
           <div className="upload-done">
             <p>
-              <b>{status.name}</b> {status.picked ? 'is open.' : 'is kept (weights only).'}{' '}
-              {status.why}
+              <b>{status.name}</b> is open. {status.why}
             </p>
             {status.warnings.map((w) => (
               <p key={w} className="muted">

@@ -123,11 +123,16 @@ describe('an uploaded model in the compute worker', () => {
     });
   }
 
-  it('a model the labs cannot run is refused with the reason', async () => {
+  it('a model the labs cannot run: its tensors are there, running it says why', async () => {
     const u = await keep(goodCases().find((x) => x.id === 'graph-model')!.files);
-    await expect(loadUploadedModel('mnist', u.id, 2000)).rejects.toThrow(
-      /cannot be evaluated: A graph model runs TensorFlow ops/,
-    );
+    const m = await loadUploadedModel('mnist', u.id, 2000);
+    expect(m.original.map((l) => l.info.name)).toEqual([
+      'StatefulPartitionedCall_dense_MatMul_ReadVariableOp',
+    ]);
+    expect(Array.from(m.original[0]!.kernel)).toEqual([1, -2, 0.5, 0.25]);
+    expect(m.meta.training).toMatchObject({ evaluation: 'none', kind: 'graph' });
+    expect(() => m.model).toThrow(/only its weights are shown: A graph model runs TensorFlow ops/);
+    expect(() => m.layers).toThrow(/only its weights are shown/);
   });
 
   it('a model not kept here says the receiver needs the files', async () => {

@@ -28,7 +28,7 @@ export async function loadUploadedModel(
 ): Promise<LoadedModel> {
   const u = await getUploadedRecord(id);
   if (!u.topology || u.evaluation === 'none' || !u.imageShape)
-    throw new Error(`${u.name} cannot be evaluated: ${u.why}`);
+    return weightsOnly(dataset, u, testCount);
   const model = await tf.models.modelFromJSON({
     modelTopology: u.topology,
   } as unknown as Parameters<typeof tf.models.modelFromJSON>[0]);
@@ -59,6 +59,40 @@ export async function loadUploadedModel(
     original: await readLayerWeights(model),
     applied: '',
     ...(testSet ? { testSet } : {}),
+  };
+}
+
+/**
+ * A model the labs cannot run (a graph model, a weights manifest, a layers model with layers
+ * they do not run): its tensors are described, histogrammed and compressed like layers, and
+ * anything that would run it fails with one sentence saying why, the same for every panel.
+ */
+function weightsOnly(dataset: DatasetId, u: NormalizedModel, testCount: number): LoadedModel {
+  const original = layerWeightsOf(u);
+  const cannot = () => {
+    throw new Error(`${u.name} is not evaluated, only its weights are shown: ${u.why}`);
+  };
+  return {
+    get model(): tf.LayersModel {
+      return cannot();
+    },
+    get layers(): tf.layers.Layer[] {
+      return cannot();
+    },
+    meta: {
+      id: u.id,
+      dataset,
+      arch: 'uploaded',
+      name: u.name,
+      description: `Uploaded in this browser (${u.files.map((f) => f.name).join(', ')}). ${u.why}`,
+      testAccuracy: Number.NaN,
+      testCount,
+      params: original.reduce((n, l) => n + l.info.params, 0),
+      training: { uploaded: true, evaluation: 'none', kind: u.kind },
+    },
+    dataset,
+    original,
+    applied: '',
   };
 }
 
