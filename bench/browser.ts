@@ -10,10 +10,16 @@ import type { Browser, Page } from '@playwright/test';
  */
 export interface BenchSession {
   page: Page;
+  /** The browser, for fresh contexts (a cold visit: empty caches, no service worker). */
+  browser: Browser;
+  /** http://127.0.0.1:PORT */
+  base: string;
   close: () => Promise<void>;
 }
 
-const PORT = 4180;
+/** `BENCH_PORT` (default 4180) and `BENCH_DIST` (default dist/) let a benchmark run beside others. */
+const PORT = Number(process.env.BENCH_PORT ?? 4180);
+const DIST = process.env.BENCH_DIST;
 
 async function waitForServer(url: string, ms: number): Promise<void> {
   const until = Date.now() + ms;
@@ -29,10 +35,24 @@ async function waitForServer(url: string, ms: number): Promise<void> {
   throw new Error(`${url} did not come up in ${ms} ms`);
 }
 
-export async function openBench(hash = ''): Promise<BenchSession> {
+export interface BenchOptions {
+  /** More Chromium switches (e.g. `--enable-blink-features=ForceEagerMeasureMemory`). */
+  readonly args?: readonly string[];
+}
+
+export async function openBench(hash = '', options: BenchOptions = {}): Promise<BenchSession> {
   const server: ChildProcess = spawn(
     'npx',
-    ['vite', 'preview', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'],
+    [
+      'vite',
+      'preview',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(PORT),
+      '--strictPort',
+      ...(DIST ? ['--outDir', DIST] : []),
+    ],
     {
       stdio: 'ignore',
       detached: true,
@@ -49,6 +69,7 @@ export async function openBench(hash = ''): Promise<BenchSession> {
         '--disable-gpu',
         '--disable-background-networking',
         '--no-first-run',
+        ...(options.args ?? []),
       ],
     });
     const page = await browser.newPage();
@@ -60,6 +81,8 @@ export async function openBench(hash = ''): Promise<BenchSession> {
     const b = browser;
     return {
       page,
+      browser: b,
+      base,
       close: async () => {
         await b.close();
         if (server.pid) process.kill(-server.pid);
@@ -78,8 +101,94 @@ export function median(xs: readonly number[]): number {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
+/** The p-th percentile (0..100) by nearest rank: p95 of 12 values is the 12th smallest. */
+export function percentile(xs: readonly number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  if (s.length === 0) return NaN;
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
+}
+
 /** Models named on the command line (`tsx bench/evaluate.ts mnist-mlp`), or all of them. */
 export function selectedModels(): string[] {
   const args = process.argv.slice(2).filter((a) => !a.startsWith('-'));
   return args.length > 0 ? args : ['mnist-mlp', 'mnist-cnn', 'fashion-mlp', 'fashion-cnn'];
 }
+
+/** What Chromium's `performance.measureUserAgentSpecificMemory()` reported, grouped. */
+export interface MemoryReport {
+  /** null when the API is missing (not cross-origin isolated, or another browser). */
+  readonly totalBytes: number | null;
+  /** Per realm: the page, each worker (wasm pthread workers are `blob:` URLs). */
+  readonly realms: readonly { readonly url: string; readonly bytes: number }[];
+  /** Dedicated workers the page runs, the app's own and the wasm backend's pthread pool. */
+  readonly workers: number;
+  readonly pthreadWorkers: number;
+  /** The compute worker's own realm (engine.worker). */
+  readonly engineBytes: number | null;
+  /** The compute worker's tfjs.memory(): bytes held by tensors (wasm heap use, not its size). */
+  readonly tensorBytes: number;
+  readonly tensors: number;
+  readonly note: string | null;
+}
+
+/**
+ * Memory of the page and its workers. Chromium answers measureUserAgentSpecificMemory only in a
+ * cross-origin isolated page, and normally after its next garbage collection (up to ~20 s):
+ * open the page with `--enable-blink-features=ForceEagerMeasureMemory` (MEMORY_ARGS) to have it
+ * measured at once.
+ */
+export const MEMORY_ARGS = ['--enable-blink-features=ForceEagerMeasureMemory'];
+
+export async function measureMemory(page: Page): Promise<MemoryReport> {
+  return page.evaluate(async () => {
+    type Api = { memory: () => Promise<{ numTensors: number; numBytes: number }> };
+    const w = window as unknown as {
+      __playground: { client: { call: <T>(f: (api: Api) => Promise<T>) => Promise<T> } };
+    };
+    const tf = await w.__playground.client.call((api) => api.memory());
+    const perf = performance as Performance & {
+      measureUserAgentSpecificMemory?: () => Promise<{
+        bytes: number;
+        breakdown: { bytes: number; attribution: { url: string; scope: string }[] }[];
+      }>;
+    };
+    if (!perf.measureUserAgentSpecificMemory || !globalThis.crossOriginIsolated)
+      return {
+        totalBytes: null,
+        realms: [],
+        workers: 0,
+        pthreadWorkers: 0,
+        engineBytes: null,
+        tensorBytes: tf.numBytes,
+        tensors: tf.numTensors,
+        note: 'measureUserAgentSpecificMemory unavailable: tf.memory() only',
+      };
+    const m = await perf.measureUserAgentSpecificMemory();
+    const realms: { url: string; bytes: number }[] = [];
+    let workers = 0;
+    let pthreadWorkers = 0;
+    let engineBytes: number | null = null;
+    for (const b of m.breakdown) {
+      for (const a of b.attribution) {
+        realms.push({ url: a.url, bytes: b.bytes });
+        if (a.scope !== 'DedicatedWorkerGlobalScope') continue;
+        workers++;
+        if (a.url.startsWith('blob:')) pthreadWorkers++;
+        if (a.url.includes('engine.worker')) engineBytes = (engineBytes ?? 0) + b.bytes;
+      }
+    }
+    return {
+      totalBytes: m.bytes,
+      realms,
+      workers,
+      pthreadWorkers,
+      engineBytes,
+      tensorBytes: tf.numBytes,
+      tensors: tf.numTensors,
+      note: null,
+    };
+  });
+}
+
+export const mb = (bytes: number | null): string =>
+  bytes === null ? 'n/a' : `${(bytes / 1e6).toFixed(1)} MB`;

@@ -1,0 +1,588 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import type { Page } from '@playwright/test';
+import { compressSettings } from '../src/features/compress/shared/pipeline';
+import { modelFlops } from '../src/features/model/shared/flops';
+import type { LayerInfo } from '../src/features/model/shared/meta';
+import { DEFAULT_CONFIG } from '../src/platform/shared/config';
+import type { EvalRequest } from '../src/platform/worker/engine';
+import { MEMORY_ARGS, mb, measureMemory, median, openBench, percentile } from './browser';
+import type { MemoryReport } from './browser';
+import { MachineLoad } from './load';
+import { runTorch } from './torch';
+import type { TorchRun } from './torch';
+
+/**
+ * The app as a user meets it (issue 10, point 5), in the real built app in headless Chromium,
+ * printed side by side in one run:
+ *
+ *  1. bundle   the first screen's JavaScript, gzip: index.html's entry and its modulepreload
+ *              chunks (what the browser fetches before anything runs), and, from a cold visit,
+ *              the lazy chunks the first view loaded;
+ *  2. cold     a cold visit (fresh browser context: no HTTP cache, no service worker) to the
+ *              default link: navigation → first full-test-set accuracy on screen;
+ *  3. eval     per model, the full test set in the compute worker: the float32 model on tfjs
+ *              (wasm), the W8A8 integer model on the app's WebAssembly kernels (engine's
+ *              intEvaluate, when the engine has it), the same float model in PyTorch at one
+ *              thread (scripts/torch-eval.py, when torch is here), the ratios and the
+ *              arithmetic bounds; the correct counts must agree;
+ *  4. changes  per model, in the Quantize tab, 12 bit-width changes (8→2→8): store action →
+ *              histogram painted, → every instant view (histogram, per-layer errors, sizes)
+ *              painted, → full-test-set accuracy in the store; p50 and p95;
+ *  5. sweep    per model, the tab's bit-width sweep (9 bit-widths, weights only and weights +
+ *              activations, plus the float16/bfloat16 references) from the change that starts it
+ *              to its last point, and the main-thread long tasks (≥ 50 ms) meanwhile;
+ *  6. memory   the page's and workers' memory (measureUserAgentSpecificMemory) with the four
+ *              models loaded, then on mnist-mlp before and after 100 more jobs (bit-width
+ *              changes, each to its full accuracy), and the live tensors in the compute worker.
+ *
+ *   npx tsx bench/app.ts [--only bundle,cold,eval,changes,sweep,memory] [--models mnist-mlp,…]
+ *   BENCH_DIST=/tmp/dist-x BENCH_PORT=4337 npx tsx bench/app.ts   (a build elsewhere, another port)
+ *
+ * Printed figures, not tests: nothing fails on a missed target (targets are printed beside).
+ */
+
+const arg = (name: string): string | undefined => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+const ONLY = arg('only')?.split(',');
+const wants = (s: string) => !ONLY || ONLY.includes(s);
+const MODELS = arg('models')?.split(',') ?? [
+  'mnist-mlp',
+  'mnist-cnn',
+  'fashion-mlp',
+  'fashion-cnn',
+];
+const DIST = process.env.BENCH_DIST ?? 'dist';
+const CHANGES = [7, 6, 5, 4, 3, 2, 3, 4, 5, 6, 7, 8];
+const EVAL_RUNS = 5;
+const COLD_RUNS = 3;
+const JOBS = 100;
+/** wasm SIMD: 4 float32 multiply-adds (8 FLOPs) per cycle, no FMA; 3 GHz, one thread. */
+const FLOAT_PEAK = 3e9 * 8;
+/** i32x4.dot_i16x8_s: 8 int16 multiply-adds per instruction, one per cycle; 3 GHz, one thread. */
+const INT_MAC_PEAK = 3e9 * 8;
+
+const load = new MachineLoad();
+const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
+const pad = (s: string, n: number) => s.padStart(n);
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+
+// -------------------------------------------------------------------------------------------
+// 1. Bundle
+
+function gz(file: string): { raw: number; gzip: number } {
+  const buf = readFileSync(join(DIST, file.replace(/^\//, '')));
+  return { raw: buf.length, gzip: gzipSync(buf).length };
+}
+
+function attrs(tag: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const m of tag.matchAll(/([a-z-]+)="([^"]*)"/g)) out[m[1]!] = m[2]!;
+  return out;
+}
+
+function firstScreenFiles(): { entry: string[]; preload: string[]; css: string[] } {
+  const html = readFileSync(join(DIST, 'index.html'), 'utf8');
+  const entry: string[] = [];
+  const preload: string[] = [];
+  const css: string[] = [];
+  for (const m of html.matchAll(/<script\b[^>]*>/g)) {
+    const a = attrs(m[0]);
+    if (a.type === 'module' && a.src) entry.push(a.src);
+  }
+  for (const m of html.matchAll(/<link\b[^>]*>/g)) {
+    const a = attrs(m[0]);
+    if (a.rel === 'modulepreload' && a.href) preload.push(a.href);
+    if (a.rel === 'stylesheet' && a.href) css.push(a.href);
+  }
+  return { entry, preload, css };
+}
+
+const results: string[] = [];
+const out = (line = '') => {
+  console.log(line);
+  results.push(line);
+};
+
+if (wants('bundle')) {
+  const f = firstScreenFiles();
+  const js = [...f.entry, ...f.preload].map((p) => ({ p, ...gz(p) }));
+  const css = f.css.map((p) => ({ p, ...gz(p) }));
+  const total = js.reduce((a, x) => a + x.gzip, 0);
+  out(`\n1. Main bundle (${DIST}/index.html: its entry and modulepreload chunks; gzip -6)`);
+  for (const x of js) out(`   ${x.p.padEnd(44)} ${pad(kb(x.raw), 10)} ${pad(kb(x.gzip), 10)} gzip`);
+  out(
+    `   first screen's JavaScript before any code runs: ${kb(total)} gzip in ${js.length} files (target ≤ 150 KB); CSS ${kb(css.reduce((a, x) => a + x.gzip, 0))} gzip`,
+  );
+}
+
+// -------------------------------------------------------------------------------------------
+// 2.–6. In the browser
+
+interface EvalRow {
+  model: string;
+  count: number;
+  floatMs: number;
+  floatCorrect: number;
+  intMs: number | null;
+  intCorrect: number | null;
+  intDiffering: number | null;
+  intPath: string | null;
+  flops: number;
+}
+
+const W8A8: EvalRequest = {
+  weights: compressSettings({
+    ...DEFAULT_CONFIG,
+    weights: { ...DEFAULT_CONFIG.weights, format: 'int', bits: 8 },
+  }),
+  acts: { ...DEFAULT_CONFIG.acts, bits: 8 },
+};
+
+/** The cold visit's marks: set by an init script when main.tsx exposes the store (`?debug`). */
+const COLD_MARKS = `
+window.__name = (f) => f;
+(() => {
+  const marks = {};
+  window.__coldMarks = marks;
+  let v;
+  Object.defineProperty(window, '__playground', {
+    configurable: true,
+    get() { return v; },
+    set(x) {
+      v = x;
+      marks.hook = performance.now();
+      const full = (e, s) => e && s.summary && e.data.count === s.summary.data.dataset.test.count;
+      const check = (s) => {
+        const t = performance.now();
+        if (marks.summary === undefined && s.summary) marks.summary = t;
+        if (marks.estimate === undefined && (s.evaluation || s.quantEvaluation)) marks.estimate = t;
+        if (marks.full === undefined && (full(s.evaluation, s) || full(s.quantEvaluation, s))) marks.full = t;
+      };
+      check(x.store.getState());
+      x.store.subscribe(check);
+    },
+  });
+})();
+`;
+
+async function coldVisit(session: Awaited<ReturnType<typeof openBench>>) {
+  const ctx = await session.browser.newContext();
+  try {
+    const page = await ctx.newPage();
+    await page.addInitScript({ content: COLD_MARKS });
+    await page.goto(`${session.base}/?debug`);
+    await page.waitForFunction(
+      () => (window as unknown as { __coldMarks: { full?: number } }).__coldMarks.full,
+      undefined,
+      { timeout: 120_000 },
+    );
+    return await page.evaluate(() => {
+      const marks = (window as unknown as { __coldMarks: Record<string, number> }).__coldMarks;
+      const fcp = performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null;
+      const scripts = performance
+        .getEntriesByType('resource')
+        .map((e) => new URL(e.name).pathname)
+        .filter((p) => p.endsWith('.js') && !p.includes('.worker') && !p.includes('sw.js'));
+      return { marks, fcp, scripts };
+    });
+  } finally {
+    await ctx.close();
+  }
+}
+
+async function evalModel(page: Page, dataset: string, arch: string): Promise<EvalRow> {
+  const r = await page.evaluate(
+    async ({ dataset, arch, runs, w8a8 }) => {
+      type E = { ms: number; correct: number; count: number };
+      type IE = E & { differing: number; path: string };
+      type Api = {
+        describeModel: (d: string, a: string) => Promise<{ layers: { info: unknown }[] }>;
+        evaluate: (d: string, a: string) => Promise<E>;
+        intEvaluate?: (d: string, a: string, r: unknown) => Promise<IE>;
+      };
+      const w = window as unknown as {
+        __playground: { client: { call: <T>(f: (api: Api) => Promise<T>) => Promise<T> } };
+      };
+      const c = w.__playground.client;
+      const summary = await c.call((api) => api.describeModel(dataset, arch));
+      await c.call((api) => api.evaluate(dataset, arch));
+      const float: E[] = [];
+      for (let i = 0; i < runs; i++) float.push(await c.call((api) => api.evaluate(dataset, arch)));
+      const intRuns = async (): Promise<IE[] | null> => {
+        try {
+          await c.call((api) => api.intEvaluate!(dataset, arch, w8a8));
+          const xs: IE[] = [];
+          for (let i = 0; i < runs; i++)
+            xs.push(await c.call((api) => api.intEvaluate!(dataset, arch, w8a8)));
+          return xs;
+        } catch {
+          return null; // the engine has no integer path (yet)
+        }
+      };
+      const int = await intRuns();
+      return { layers: summary.layers.map((l) => l.info), float, int };
+    },
+    { dataset, arch, runs: EVAL_RUNS, w8a8: W8A8 },
+  );
+  const f0 = r.float[0]!;
+  const i0 = r.int?.[0];
+  return {
+    model: `${dataset}-${arch}`,
+    count: f0.count,
+    floatMs: median(r.float.map((e) => e.ms)),
+    floatCorrect: f0.correct,
+    intMs: r.int ? median(r.int.map((e) => e.ms)) : null,
+    intCorrect: i0?.correct ?? null,
+    intDiffering: i0?.differing ?? null,
+    intPath: i0?.path ?? null,
+    flops: modelFlops(r.layers as LayerInfo[]) * f0.count,
+  };
+}
+
+interface ChangeTimes {
+  hist: number[];
+  views: number[];
+  acc: number[];
+  viewNames: string[];
+}
+
+async function changes(page: Page, dataset: string, arch: string): Promise<ChangeTimes> {
+  await page.evaluate(
+    ({ dataset, arch }) => {
+      window.location.hash = `v=3&data=${dataset}&model=${arch}&view=quantize&w=int&wb=8`;
+    },
+    { dataset, arch },
+  );
+  return page.evaluate(async (changes) => {
+    type K = { key: string } | null;
+    type S = {
+      config: { weights: { bits: number } };
+      summary: { data: { dataset: { test: { count: number } } } } | null;
+      weightInspection: K;
+      layerErrors: K;
+      report: K;
+      quantEvaluation: { key: string; data: { count: number } } | null;
+      sweep: { data: { done: boolean } } | null;
+      setWeightQuant: (p: { bits: number }) => void;
+    };
+    type StoreApi = { getState: () => S; subscribe: (f: (s: S) => void) => () => void };
+    const store = (window as unknown as { __playground: { store: StoreApi } }).__playground.store;
+    const until = (pred: (s: S) => boolean) =>
+      new Promise<number>((resolve) => {
+        if (pred(store.getState())) return resolve(performance.now());
+        const off = store.subscribe((s) => {
+          if (pred(s)) {
+            off();
+            resolve(performance.now());
+          }
+        });
+      });
+    const frame = () =>
+      new Promise<number>((res) =>
+        requestAnimationFrame(() => setTimeout(() => res(performance.now()), 0)),
+      );
+    const tag = (bits: number) => `|int|${bits}|`;
+    const settled = (s: S) =>
+      s.summary !== null &&
+      s.quantEvaluation !== null &&
+      s.quantEvaluation.key.includes(tag(s.config.weights.bits)) &&
+      s.quantEvaluation.data.count === s.summary.data.dataset.test.count;
+    await until((s) => settled(s) && s.sweep !== null && s.sweep.data.done);
+    const names = (['weightInspection', 'layerErrors', 'report'] as const).filter(
+      (n) => store.getState()[n] !== null,
+    );
+    const hist: number[] = [];
+    const views: number[] = [];
+    const acc: number[] = [];
+    for (const bits of changes) {
+      const t0 = performance.now();
+      store.getState().setWeightQuant({ bits });
+      const h = until((s) => s.weightInspection?.key.includes(tag(bits)) === true).then(frame);
+      const v = until((s) => names.every((n) => s[n]?.key.includes(tag(bits)) === true)).then(
+        frame,
+      );
+      const a = until(settled);
+      hist.push((await h) - t0);
+      views.push((await v) - t0);
+      acc.push((await a) - t0);
+    }
+    return { hist, views, acc, viewNames: [...names] };
+  }, CHANGES);
+}
+
+async function sweepWithLongTasks(page: Page) {
+  return page.evaluate(async () => {
+    type S = {
+      config: { seed: number };
+      sweep: {
+        key: string;
+        data: {
+          done: boolean;
+          points: { weightOnly: number | null; weightAct: number | null }[];
+          references: Record<string, number>;
+        };
+      } | null;
+      replaceConfig: (c: unknown) => void;
+    };
+    type StoreApi = { getState: () => S; subscribe: (f: (s: S) => void) => () => void };
+    const store = (window as unknown as { __playground: { store: StoreApi } }).__playground.store;
+    const until = (pred: (s: S) => boolean) =>
+      new Promise<number>((resolve) => {
+        if (pred(store.getState())) return resolve(performance.now());
+        const off = store.subscribe((s) => {
+          if (pred(s)) {
+            off();
+            resolve(performance.now());
+          }
+        });
+      });
+    const tasks: { start: number; duration: number }[] = [];
+    const obs = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) tasks.push({ start: e.startTime, duration: e.duration });
+    });
+    obs.observe({ type: 'longtask' });
+    // The instrument's own check: a deliberate 80 ms task (from a timer) must be seen.
+    let spin = 0;
+    setTimeout(() => {
+      spin = performance.now();
+      while (performance.now() - spin < 80) {
+        // busy
+      }
+    }, 0);
+    await new Promise((r) => setTimeout(r, 200));
+    for (const e of obs.takeRecords()) tasks.push({ start: e.startTime, duration: e.duration });
+    const seen = tasks.some((t) => t.start >= spin - 5);
+    tasks.length = 0;
+    const before = store.getState();
+    const oldKey = before.sweep?.key;
+    // A new seed is a new sweep key with the same work (the seed only matters to stochastic
+    // rounding and random pruning, both off).
+    const t0 = performance.now();
+    before.replaceConfig({ ...before.config, seed: before.config.seed + 1 });
+    await until((s) => s.sweep !== null && s.sweep.key !== oldKey && s.sweep.data.done);
+    const ms = performance.now() - t0;
+    await new Promise((r) => setTimeout(r, 100));
+    for (const e of obs.takeRecords()) tasks.push({ start: e.startTime, duration: e.duration });
+    obs.disconnect();
+    const sweep = store.getState().sweep!.data;
+    const evals =
+      sweep.points.filter((p) => p.weightOnly !== null).length +
+      sweep.points.filter((p) => p.weightAct !== null).length +
+      Object.keys(sweep.references).length;
+    const inWindow = tasks.filter((t) => t.start >= t0);
+    return {
+      ms,
+      points: sweep.points.length,
+      evals,
+      instrumentOk: seen,
+      longTasks: inWindow.length,
+      longestTask: inWindow.reduce((a, t) => Math.max(a, t.duration), 0),
+    };
+  });
+}
+
+async function jobs(page: Page, n: number): Promise<number> {
+  return page.evaluate(async (n) => {
+    type S = {
+      config: { weights: { bits: number } };
+      summary: { data: { dataset: { test: { count: number } } } } | null;
+      quantEvaluation: { key: string; data: { count: number } } | null;
+      setWeightQuant: (p: { bits: number }) => void;
+    };
+    type StoreApi = { getState: () => S; subscribe: (f: (s: S) => void) => () => void };
+    const store = (window as unknown as { __playground: { store: StoreApi } }).__playground.store;
+    const until = (pred: (s: S) => boolean) =>
+      new Promise<void>((resolve) => {
+        if (pred(store.getState())) return resolve();
+        const off = store.subscribe((s) => {
+          if (pred(s)) {
+            off();
+            resolve();
+          }
+        });
+      });
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) {
+      const bits = 2 + (i % 7);
+      store
+        .getState()
+        .setWeightQuant({ bits: bits === store.getState().config.weights.bits ? 8 : bits });
+      const want = store.getState().config.weights.bits;
+      await until(
+        (s) =>
+          s.summary !== null &&
+          s.quantEvaluation !== null &&
+          s.quantEvaluation.key.includes(`|int|${want}|`) &&
+          s.quantEvaluation.data.count === s.summary.data.dataset.test.count,
+      );
+    }
+    return performance.now() - t0;
+  }, n);
+}
+
+function memoryLine(label: string, m: MemoryReport): string {
+  return (
+    `   ${label.padEnd(40)} total ${pad(mb(m.totalBytes), 9)}  compute worker ${pad(mb(m.engineBytes), 9)}  ` +
+    `workers ${m.workers} (wasm pthread ${m.pthreadWorkers})  tensors ${m.tensors} (${mb(m.tensorBytes)})` +
+    (m.note ? `  [${m.note}]` : '')
+  );
+}
+
+const evalRows: EvalRow[] = [];
+const needBrowser = ['cold', 'eval', 'changes', 'sweep', 'memory'].some(wants);
+if (needBrowser) {
+  const session = await openBench('', { args: MEMORY_ARGS });
+  try {
+    const { page } = session;
+    const backend = (await page.evaluate(() => {
+      type Api = { init: () => Promise<unknown> };
+      const w = window as unknown as {
+        __playground: { client: { call: <T>(f: (api: Api) => Promise<T>) => Promise<T> } };
+      };
+      return w.__playground.client.call((api) => api.init());
+    })) as { name: string; simd: boolean; threads: number; crossOriginIsolated: boolean };
+    out(
+      `\nBackend: ${backend.name}${backend.simd ? ' SIMD' : ''}, ${backend.threads} thread(s), crossOriginIsolated ${backend.crossOriginIsolated}`,
+    );
+    load.line();
+
+    if (wants('cold')) {
+      const runs: Awaited<ReturnType<typeof coldVisit>>[] = [];
+      for (let i = 0; i < COLD_RUNS; i++) runs.push(await coldVisit(session));
+      out(
+        `\n2. Cold start (fresh context: no cache, no service worker; default link; ms from navigation, median of ${COLD_RUNS})`,
+      );
+      const m = (k: string) => median(runs.map((r) => r.marks[k] ?? NaN));
+      out(
+        `   first paint ${fmt(median(runs.map((r) => r.fcp ?? NaN)))}, store ready ${fmt(m('hook'))}, model described ${fmt(m('summary'))}, ` +
+          `quick estimate ${fmt(m('estimate'))}, first full accuracy ${fmt(m('full'))} (runs: ${runs.map((r) => fmt(r.marks.full!)).join(', ')}; target ≤ 1.0 s)`,
+      );
+      const lazy = [...new Set(runs[0]!.scripts)];
+      const f = firstScreenFiles();
+      const eager = new Set([...f.entry, ...f.preload]);
+      const lazyOnly = lazy.filter((p) => !eager.has(p));
+      const lazyGz = lazyOnly.reduce((a, p) => a + gz(p).gzip, 0);
+      out(
+        `   JavaScript the first view loaded lazily on the main thread: ${kb(lazyGz)} gzip (${lazyOnly.map((p) => p.split('/').pop()).join(', ') || 'none'})`,
+      );
+      out(`   ${load.line()}`);
+    }
+
+    if (wants('eval')) {
+      for (const model of MODELS) {
+        const [dataset, arch] = model.split('-') as [string, string];
+        evalRows.push(await evalModel(page, dataset, arch));
+      }
+      out(`   (eval) ${load.line()}`);
+    }
+
+    if (wants('changes')) {
+      out(
+        `\n4. Quantize tab, ${CHANGES.length} bit-width changes 8→2→8 (store action → result in the store, then one painted frame); p50 / p95`,
+      );
+      out(
+        `   model          histogram          all instant views   full accuracy        (targets: views ≤ 30 ms p95, accuracy ≤ 1 s p95)`,
+      );
+      for (const model of MODELS) {
+        const [dataset, arch] = model.split('-') as [string, string];
+        const r = await changes(page, dataset, arch);
+        const pp = (xs: number[]) =>
+          `${fmt(percentile(xs, 50))} / ${fmt(percentile(xs, 95))}`.padEnd(19);
+        out(`   ${model.padEnd(14)} ${pp(r.hist)} ${pp(r.views)} ${pp(r.acc)}`);
+      }
+      out(`   instant views: weight histogram + per-layer errors + sizes (what the tab shows)`);
+      out(`   ${load.line()}`);
+    }
+
+    if (wants('sweep')) {
+      out(
+        `\n5. The Quantize tab's bit-width sweep (new seed → last point), main-thread long tasks meanwhile`,
+      );
+      for (const model of MODELS) {
+        const [dataset, arch] = model.split('-') as [string, string];
+        await page.evaluate(
+          ({ dataset, arch }) => {
+            window.location.hash = `v=3&data=${dataset}&model=${arch}&view=quantize&w=int&wb=8`;
+          },
+          { dataset, arch },
+        );
+        const r = await sweepWithLongTasks(page);
+        out(
+          `   ${model.padEnd(14)} ${pad(fmt(r.ms), 9)} for ${r.points} bit-widths (${r.evals} evaluations)   long tasks ≥ 50 ms: ${r.longTasks}` +
+            `${r.longTasks ? ` (longest ${r.longestTask.toFixed(0)} ms)` : ''}${r.instrumentOk ? '' : '  [long-task observer did not see its own 80 ms check]'}`,
+        );
+      }
+      out(`   (targets: sweep ≤ 3 s, no main-thread task over 50 ms)  ${load.line()}`);
+    }
+
+    if (wants('memory')) {
+      out(
+        `\n6. Memory (measureUserAgentSpecificMemory; tensors: the compute worker's tf.memory())`,
+      );
+      out(memoryLine('after the sections above', await measureMemory(page)));
+      await page.evaluate(() => {
+        window.location.hash = 'v=3&data=mnist&model=mlp&view=quantize&w=int&wb=8';
+      });
+      await jobs(page, 1); // settle on the model
+      const before = await measureMemory(page);
+      out(memoryLine('mnist-mlp, Quantize tab', before));
+      const total = await jobs(page, JOBS);
+      const after = await measureMemory(page);
+      out(memoryLine(`after ${JOBS} more jobs (${fmt(total)})`, after));
+      for (const r of after.realms)
+        out(`     ${r.url.replace(session.base, '').padEnd(48)} ${mb(r.bytes)}`);
+    }
+  } finally {
+    await session.close();
+  }
+}
+
+if (wants('eval')) {
+  const torch: TorchRun = runTorch(evalRows.map((r) => r.model));
+  out(
+    `\n3. Full-test-set evaluation: browser compute worker (tfjs wasm float32; W8A8 on the integer kernels) beside PyTorch float32, one thread (median of ${EVAL_RUNS} after a warm-up)`,
+  );
+  out(
+    `   model          images   browser float   browser int8   PyTorch       float÷PT  int÷PT   float bound  int bound   correct (float / int / PT)`,
+  );
+  for (const r of evalRows) {
+    const t = torch.ok ? torch.results.find((x) => x.model === r.model) : undefined;
+    const ratio = (x: number | null) =>
+      x !== null && t ? `${(x / t.medianMs).toFixed(2)}×` : 'n/a';
+    const macs = r.flops / 2;
+    out(
+      `   ${r.model.padEnd(14)} ${pad(String(r.count), 6)} ${pad(fmt(r.floatMs), 15)} ${pad(r.intMs === null ? 'n/a' : fmt(r.intMs), 14)} ` +
+        `${pad(t ? fmt(t.medianMs) : 'n/a', 9)}     ${pad(ratio(r.floatMs), 7)} ${pad(ratio(r.intMs), 7)}  ${pad(fmt((r.flops / FLOAT_PEAK) * 1000), 11)} ${pad(fmt((macs / INT_MAC_PEAK) * 1000), 10)}   ` +
+        `${r.floatCorrect} / ${r.intCorrect ?? 'n/a'} / ${t?.correct ?? 'n/a'}` +
+        (t && t.correct !== r.floatCorrect ? '  ← PyTorch DISAGREES with the app' : '') +
+        (r.intDiffering !== null ? `  (int vs fake-quant: ${r.intDiffering} differ)` : ''),
+    );
+  }
+  if (torch.ok) {
+    const t0 = torch.results[0];
+    out(
+      `   PyTorch ${t0?.torch} (${torch.python}), 1 thread, ATen kernels for ${t0?.cpu}; kernel set per model: ` +
+        torch.results
+          .map(
+            (t) =>
+              `${t.model} ${t.kernels} (${Object.entries(t.all)
+                .map(([k, v]) => `${k} ${fmt(v.medianMs)}`)
+                .join(', ')})`,
+          )
+          .join('; ') +
+        `; BLAS ${t0?.blas}`,
+    );
+  } else out(`   PyTorch: ${torch.note}`);
+  const path = evalRows.find((r) => r.intPath)?.intPath;
+  out(
+    `   bounds: float = FLOPs ÷ 24 GFLOP/s (wasm SIMD, 4 mul + 4 add per cycle, 3 GHz); int = MACs ÷ 24 GMAC/s (i32x4.dot_i16x8_s, 8 MACs per cycle)` +
+      (path ? `; integer path: ${path}` : ''),
+  );
+  out(`   (targets: integer ≤ 1.0× PyTorch; mnist-mlp ≤ 9 ms, mnist-cnn ≤ 265 ms)  ${load.line()}`);
+}
+
+load.stop();

@@ -1,0 +1,62 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+
+/**
+ * PyTorch's single-thread float32 evaluation of the shipped models (scripts/torch-eval.py), when a
+ * Python with torch is here: `python3` first, then Debian's /usr/bin/python3 (python3-torch), since
+ * a python3 earlier on PATH (pyenv, a venv) may not see the Debian package.
+ */
+export interface TorchResult {
+  readonly model: string;
+  readonly count: number;
+  readonly batch: number;
+  /** The kernel set that was faster and is reported: 'aten' (system BLAS) or 'mkldnn' (oneDNN). */
+  readonly kernels: string;
+  readonly medianMs: number;
+  readonly minMs: number;
+  readonly correct: number;
+  readonly all: Record<string, { medianMs: number; correct: number }>;
+  readonly threads: number;
+  readonly torch: string;
+  readonly cpu: string;
+  readonly blas: string;
+}
+
+export type TorchRun =
+  | { readonly ok: true; readonly python: string; readonly results: TorchResult[] }
+  | { readonly ok: false; readonly note: string };
+
+export function torchPython(): string | null {
+  for (const py of ['python3', '/usr/bin/python3']) {
+    try {
+      execFileSync(py, ['-c', 'import torch'], { stdio: 'ignore', timeout: 120_000 });
+      return py;
+    } catch {
+      // not this one
+    }
+  }
+  return null;
+}
+
+export function runTorch(models: readonly string[], runs = 7): TorchRun {
+  const py = torchPython();
+  if (!py)
+    return {
+      ok: false,
+      note: 'skipped: no torch (python3 -c "import torch" fails; Debian: apt-get install python3-torch)',
+    };
+  const r = spawnSync(py, ['scripts/torch-eval.py', ...models, '--runs', String(runs), '--json'], {
+    encoding: 'utf8',
+    timeout: 20 * 60_000,
+    env: { ...process.env, OMP_NUM_THREADS: '1' },
+  });
+  if (r.status !== 0)
+    return {
+      ok: false,
+      note: `skipped: scripts/torch-eval.py failed (${r.stderr.trim().split('\n').at(-1)})`,
+    };
+  const results = r.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as TorchResult);
+  return { ok: true, python: py, results };
+}
