@@ -40,7 +40,7 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
  * (on 2 cores, 2 wasm threads made 60–160 ms main-thread tasks; 1 thread, almost none). On a
  * 4-core laptop that is 3 threads instead of tfjs's 2.
  */
-function reserveACoreForThePage(): void {
+function reserveACoreForThePage(): number {
   const cores = navigator.hardwareConcurrency || 1;
   const threads = Math.max(1, cores - 1);
   try {
@@ -51,6 +51,25 @@ function reserveACoreForThePage(): void {
   } catch {
     // Not writable here: keep tfjs's default.
   }
+  return threads;
+}
+
+/**
+ * The threaded build's Emscripten runtime starts a fixed pool of 8 pthread workers
+ * (PTHREAD_POOL_SIZE, not configurable from outside) whatever the thread count; each holds its own
+ * JS realm and instance of the module (Chromium's measureUserAgentSpecificMemory counted 17 MB
+ * each). XNNPACK takes the threads it uses when the backend starts, so the pool's other workers
+ * are never used: end them. A later pthread_create would start a new worker on demand.
+ */
+function endUnusedPthreadWorkers(): void {
+  const wasm = (tf.backend() as unknown as { wasm?: { PThread?: { unusedWorkers?: Worker[] } } })
+    .wasm;
+  const unused = wasm?.PThread?.unusedWorkers;
+  if (!Array.isArray(unused) || unused.length === 0) return;
+  // One XNNPACK op first, so that its thread pool surely exists (it is made when the backend
+  // starts; this makes sure even if a version made it lazily, which would wait on new workers).
+  tf.tidy(() => tf.matMul(tf.ones([64, 64]), tf.ones([64, 64])).dataSync());
+  for (const w of unused.splice(0)) w.terminate();
 }
 
 /**
@@ -62,7 +81,8 @@ export async function initBackend(): Promise<BackendInfo> {
   const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
   let note: string | null = null;
   try {
-    reserveACoreForThePage();
+    // One thread (a 2-core machine): the SIMD build without threads, which has no pthread pool.
+    if (reserveACoreForThePage() === 1) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
     setWasmPaths({
       'tfjs-backend-wasm.wasm': wasmPlain,
       'tfjs-backend-wasm-simd.wasm': wasmSimd,
@@ -74,6 +94,7 @@ export async function initBackend(): Promise<BackendInfo> {
       'Starting the wasm backend',
     );
     if (!ok) throw new Error('the wasm backend did not initialise');
+    endUnusedPthreadWorkers();
   } catch (e) {
     note = `wasm unavailable (${e instanceof Error ? e.message : String(e)}): using the slower cpu backend.`;
     await tf.setBackend('cpu');
