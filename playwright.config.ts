@@ -17,9 +17,14 @@ const baseURL = `http://127.0.0.1:${port}`;
 
 export default defineConfig({
   testDir: 'e2e',
+  // Traces and failure artifacts; E2E_OUTPUT keeps two runs in one checkout from sharing (and
+  // wiping) one folder.
+  outputDir: process.env.E2E_OUTPUT ?? 'test-results',
   fullyParallel: false,
   workers: 1,
   retries: 0,
+  // A stray test.only must not pass CI by running one test.
+  forbidOnly: !!process.env.CI,
   timeout: 60_000,
   expect: { timeout: 20_000 },
   reporter: [['list']],
@@ -37,7 +42,12 @@ export default defineConfig({
       ],
     },
     viewport: { width: 1280, height: 900 },
-    trace: 'off',
+    // A failed test keeps its trace (test-results/): what the page showed, step by step.
+    trace: 'retain-on-failure',
+    // The service worker (offline mode) is tested in e2e/offline.spec.ts, which allows it. Elsewhere
+    // it would precache 11 MB in the background of every test and take the page's requests out
+    // of page.route's reach.
+    serviceWorkers: 'block',
   },
   webServer: {
     command: `npx vite preview --host 127.0.0.1 --port ${port} --strictPort --outDir ${JSON.stringify(dist)}`,

@@ -1,20 +1,78 @@
 import { defineConfig } from 'vite';
+import type { Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+import { VitePWA } from 'vite-plugin-pwa';
+import { ISOLATION_HEADERS, SECURITY_HEADERS } from './src/platform/shared/securityHeaders';
 
 /**
  * Cross-origin isolation lets the wasm backend use threads (SharedArrayBuffer). Both the dev
- * server and `vite preview` (which the e2e tests and benchmarks run against) must send them.
+ * server and `vite preview` (which the e2e tests and benchmarks run against) must send it.
+ * `vite preview` sends the whole set the built app is served with (the CSP among them, so every
+ * e2e test runs under it; public/_headers ships the same set); the dev server only isolation,
+ * since its hot reload injects inline scripts that the CSP forbids.
  */
-const isolationHeaders = {
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'require-corp',
-};
+/**
+ * Zod compiles object parsers with `new Function` where it can, and probes for that with a
+ * caught `new Function('')` the first time an object schema is built. Under the CSP (no
+ * 'unsafe-eval') the browser reports that probe as a violation even though zod catches it.
+ * Zod's `jitless` setting skips the probe, but `z.config()` in our code runs too late: bundled
+ * chunks evaluate zod and build the schemas before any of our statements. So zod's global
+ * config starts out jitless, in the page and in every worker.
+ */
+function zodJitless(): Plugin {
+  const marker = '(_a = globalThis).__zod_globalConfig ?? (_a.__zod_globalConfig = {});';
+  return {
+    name: 'zod-jitless',
+    transform(code, id) {
+      if (!/[\\/]zod[\\/]v4[\\/]core[\\/]core\.js$/.test(id)) return null;
+      if (!code.includes(marker)) this.error(`zod-jitless: ${id} changed; update the marker`);
+      return code.replace(marker, marker.replace('= {})', '= { jitless: true })'));
+    },
+  };
+}
+
+/**
+ * Offline: a Workbox service worker (vite-plugin-pwa). Precached at the first visit (about
+ * 11 MB): the app shell (HTML, JS, CSS, the three wasm binaries), the four shipped models (3 MB)
+ * and every dataset's meta.json plus the MNIST test set (1.5 MB), so the default experiment
+ * works offline after one visit. The rest of public/data (the Fashion test set, 7.8 MB, and the
+ * training splits, 15 MB, which only training reads) is cached on first use instead: putting it
+ * in the precache would make every first visit download 35 MB for datasets most visitors never
+ * open. `clientsClaim` lets the first visit's worker take over at once, so what that visit
+ * loads later is cached too. `registerType: 'prompt'`: a new version waits until the user
+ * chooses Reload (app/UpdatePrompt.tsx); it is registered from the app (no inline script).
+ */
+const pwa = VitePWA({
+  registerType: 'prompt',
+  injectRegister: false,
+  manifest: false,
+  workbox: {
+    globPatterns: [
+      '**/*.{js,css,html,wasm}',
+      'models/**/*.{json,bin}',
+      'data/*/meta.json',
+      'data/mnist/test-*.u8',
+    ],
+    // The compute and training workers' bundles are about 2.1 MB each.
+    maximumFileSizeToCacheInBytes: 4 * 1024 * 1024,
+    clientsClaim: true,
+    cleanupOutdatedCaches: true,
+    navigateFallback: 'index.html',
+    runtimeCaching: [
+      {
+        urlPattern: ({ url, sameOrigin }) => sameOrigin && /\/(data|models)\//.test(url.pathname),
+        handler: 'CacheFirst',
+        options: { cacheName: 'playground-data', cacheableResponse: { statuses: [200] } },
+      },
+    ],
+  },
+});
 
 export default defineConfig({
-  plugins: [react()],
-  server: { headers: isolationHeaders, host: '127.0.0.1', port: 5173 },
-  preview: { headers: isolationHeaders, host: '127.0.0.1', port: 4173 },
-  worker: { format: 'es' },
+  plugins: [react(), zodJitless(), pwa],
+  server: { headers: { ...ISOLATION_HEADERS }, host: '127.0.0.1', port: 5173 },
+  preview: { headers: { ...SECURITY_HEADERS }, host: '127.0.0.1', port: 4173 },
+  worker: { format: 'es', plugins: () => [zodJitless()] },
   build: {
     target: 'es2022',
     // Vite 8's default minifier (Oxc) rewrites the emscripten factory that tfjs-wasm ships to

@@ -1,15 +1,40 @@
+import { readFileSync } from 'node:fs';
 import { test as base, expect } from '@playwright/test';
-import type { Page } from '@playwright/test';
+import type { ElementHandle, Page } from '@playwright/test';
 
 /**
- * Every spec runs with these guards: a page error, a console error or a request to another
- * origin fails the test. The app must never fetch anything from elsewhere.
+ * Every spec runs with these guards: a page error, a console error, a Content-Security-Policy
+ * violation or a request to another origin fails the test. The app must never fetch anything
+ * from elsewhere, and runs under the CSP `vite preview` sends (src/platform/shared/securityHeaders.ts).
+ *
+ * Under that CSP an inline <script> is refused, so `page.addScriptTag({ path })` (how the specs
+ * load axe-core) runs the file with `page.evaluate` instead: DevTools evaluation is not subject
+ * to the page's CSP, and the app's own policy stays what is tested.
  */
-export const test = base.extend<{ guards: { errors: string[]; foreign: string[] } }>({
+export const test = base.extend<{
+  guards: { errors: string[]; foreign: string[]; violations: string[] };
+}>({
   guards: [
     async ({ page, baseURL }, use) => {
       const errors: string[] = [];
       const foreign: string[] = [];
+      const violations: string[] = [];
+      await page.exposeFunction('__cspViolation', (v: string) => violations.push(v));
+      await page.addInitScript(() => {
+        document.addEventListener('securitypolicyviolation', (e) => {
+          const report = (window as unknown as { __cspViolation: (v: string) => void })
+            .__cspViolation;
+          report(
+            `${e.effectiveDirective} blocked ${e.blockedURI} at ${e.sourceFile}:${e.lineNumber}`,
+          );
+        });
+      });
+      const addScriptTag = page.addScriptTag.bind(page);
+      page.addScriptTag = async (options = {}) => {
+        if (!options.path || options.url || options.content) return addScriptTag(options);
+        await page.evaluate(readFileSync(options.path, 'utf8'));
+        return (await page.evaluateHandle(() => document.head)) as ElementHandle<Node>;
+      };
       if (!baseURL) throw new Error('no baseURL: playwright.config.ts sets it');
       const origin = new URL(baseURL).origin;
       page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
@@ -21,8 +46,9 @@ export const test = base.extend<{ guards: { errors: string[]; foreign: string[] 
         if (url.startsWith('data:') || url.startsWith('blob:')) return;
         if (new URL(url).origin !== origin) foreign.push(url);
       });
-      await use({ errors, foreign });
+      await use({ errors, foreign, violations });
       expect(errors, 'no page or console errors').toEqual([]);
+      expect(violations, 'no Content-Security-Policy violations').toEqual([]);
       expect(foreign, 'no requests to other origins').toEqual([]);
     },
     { auto: true },

@@ -5,6 +5,7 @@ import { Header } from './Header';
 import { ModelPicker } from '../features/model/ui/ModelPicker';
 import { ModelView } from '../features/model/ui/ModelView';
 import { Notices } from './Notices';
+import { UpdatePrompt } from './UpdatePrompt';
 import { TAB_PANEL_ID, Tabs, tabId } from './Tabs';
 import { MissingTrainedModel } from '../features/train/ui/MissingTrainedModel';
 import { LessonBar } from '../features/lessons/ui/LessonBar';
@@ -48,6 +49,7 @@ export function App() {
       </a>
       <Header />
       <Notices />
+      <UpdatePrompt />
       <div className="layout">
         <aside className="sidebar" aria-label="Settings">
           <Shown panel="picker">

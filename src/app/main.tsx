@@ -9,18 +9,13 @@ import { useUploads } from '../features/upload/state';
 import { useRuns } from '../features/train/state/appRuns';
 import { startHistoryAutosave } from '../features/history/state';
 import { createEngineClient, createStatsClient } from '../platform/worker/workers';
+import { startServiceWorker } from './serviceWorker';
 import './styles.css';
 
-const client = createEngineClient((message) =>
-  useStore
-    .getState()
-    .addNotice('error', `The compute worker stopped (${message}); it was restarted.`),
-);
-const statsClient = createStatsClient((message) =>
-  useStore
-    .getState()
-    .addNotice('error', `The statistics worker stopped (${message}); it was restarted.`),
-);
+// A worker that crashes or falls silent is replaced; the controller names it in a notice and asks
+// again for what it was computing.
+const client = createEngineClient();
+const statsClient = createStatsClient();
 startUrlSync(useStore);
 // The models trained in this browser, for the picker (and to check a link's trained model).
 void useTrainedList.getState().refresh();
@@ -37,6 +32,15 @@ if (new URLSearchParams(window.location.search).has('debug')) {
   };
 }
 startController(useStore, client, statsClient);
+// Offline after the first visit; a new version waits for the user's Reload.
+startServiceWorker(() =>
+  useStore
+    .getState()
+    .addNotice(
+      'info',
+      'Ready to work offline: the app, the models and the MNIST test set are saved.',
+    ),
+);
 // Every finished measurement and training run joins the experiments history (IndexedDB).
 startHistoryAutosave(useRuns);
 

@@ -89,7 +89,7 @@ describe('URL codec', () => {
     const r = parseConfig('__proto__=x&constructor=y&colour=red&data=fashion');
     expect(r.config.dataset).toBe('fashion');
     expect(({} as Record<string, unknown>).x).toBeUndefined();
-    expect(r.problems).toEqual(['Ignored unknown setting: colour.']);
+    expect(r.problems).toEqual(['Ignored unknown settings: __proto__, constructor, colour.']);
   });
 
   it('notices links from a newer version but reads what it can', () => {

@@ -130,7 +130,8 @@ function numberField(
     encode: (c) => String(get(c)),
     decode: (d, raw) => {
       if (!DECIMAL.test(raw)) return `${what} "${truncate(raw)}" is not a number: using ${get(d)}.`;
-      const n = integer ? Math.round(Number(raw)) : Number(raw);
+      // `+ 0` turns -0 (from "-0", or "-0.4" rounded) into 0: the link writes it back as "0".
+      const n = (integer ? Math.round(Number(raw)) : Number(raw)) + 0;
       if (n < min || n > max) {
         const clamped = Math.min(max, Math.max(min, n));
         set(d, clamped);
@@ -822,6 +823,8 @@ export function parseConfig(hash: string): ParseResult {
 
   // A Map, not an object: a key like "__proto__" can never reach Object.prototype.
   const pairs = new Map<string, string>();
+  /** Keys that name an object's own machinery: dropped, and reported like any unknown key. */
+  const forbidden: string[] = [];
   for (const part of text.split('&')) {
     if (part === '') continue;
     const eq = part.indexOf('=');
@@ -831,7 +834,10 @@ export function parseConfig(hash: string): ParseResult {
       problems.push(`Could not decode "${truncate(part)}": ignored.`);
       continue;
     }
-    if (FORBIDDEN_KEYS.has(key)) continue;
+    if (FORBIDDEN_KEYS.has(key)) {
+      forbidden.push(key);
+      continue;
+    }
     pairs.set(key, value);
   }
 
@@ -860,7 +866,7 @@ export function parseConfig(hash: string): ParseResult {
     const problem = f.decode(draft, raw);
     if (problem) problems.push(problem);
   }
-  const unknown = [...pairs.keys()].filter((k) => !known.has(k));
+  const unknown = [...new Set([...forbidden, ...[...pairs.keys()].filter((k) => !known.has(k))])];
   if (unknown.length > 0) {
     const names = unknown.slice(0, 5).map((k) => truncate(k, 20));
     problems.push(

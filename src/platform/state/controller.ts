@@ -1,7 +1,8 @@
 import { modelKey } from '../shared/config';
 import { describePipeline } from '../../features/compress/shared/pipeline';
 import type { EngineClient, StatsClient } from '../worker/workers';
-import { isCancelled } from '../worker/workers';
+import { isCancelled, isWorkerDied } from '../worker/workers';
+import type { RestartEvent } from '../worker/client';
 import type { ModelSummary } from '../worker/engine';
 import { createJobs } from './jobs';
 import type { Data, Job } from './jobs';
@@ -10,6 +11,15 @@ import type { Actions, Results, State, Store } from './store';
 
 /** The longest an evaluation waits for the instant views of the same change to be drawn. */
 export const INSTANT_WAIT_MS = 60;
+
+/**
+ * How long a job the user cancelled may take to end by itself (its current step finishing)
+ * before the compute worker is restarted to free it at once.
+ */
+export const CANCEL_GRACE_MS = 300;
+
+/** A call cut short by a restart: the restart itself is reported, once, not each call. */
+const cutShort = (e: unknown) => isCancelled(e) || isWorkerDied(e);
 
 function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
@@ -29,6 +39,17 @@ function afterPaint(): Promise<void> {
  * results lack, and stores each result under the key it was computed for. A result whose key no
  * longer matches the config is dropped on arrival, and multi-step jobs (sweeps, the sensitivity
  * analysis) stop between steps once stale. Returns an unsubscribe function.
+ *
+ * When a worker is replaced (it crashed, fell silent, or was restarted to cancel a job), every
+ * call pending on it has been rejected: the controller tells the user which worker it was (not
+ * for a cancel), and asks again for everything the current state still lacks, so each panel
+ * fills again without a click. The workers keep no state the calls do not carry (each call
+ * names its dataset, model and settings; models load on first use), so the new worker needs
+ * nothing restored but the backend.
+ *
+ * A job the user cancels (`store.cancelJob`) stops between steps, and is not asked for again
+ * while its key stays the same; if its current step has not ended within CANCEL_GRACE_MS, the
+ * compute worker is restarted so that the next result need not wait for it.
  */
 export function startController(
   store: Store,
@@ -37,8 +58,12 @@ export function startController(
 ): () => void {
   const jobs = createJobs(client, stats);
 
-  /** Keys already asked for, so one config change sends each request once. */
-  const requested = new Map<keyof Results, string>();
+  /**
+   * Requests in flight, so one config change sends each request once: the key and the run's
+   * end (each request a distinct object, so a late end never forgets a newer request).
+   */
+  const requested = new Map<keyof Results, { key: string; ended: Promise<void> }>();
+  let stopped = false;
   /** Instant-lane jobs in flight: the compute worker's jobs wait for them (up to a limit). */
   const instant = new Set<Promise<void>>();
   const instantSettled = () =>
@@ -59,11 +84,15 @@ export function startController(
     return s.summary?.key === modelKey(s.config) ? s.summary.data : null;
   }
 
+  const isCancelledJob = (s: State, name: keyof Results, key: string) => s.cancelled[name] === key;
+
   function start(job: Job<keyof Results>, key: string): void {
     const s = store.getState();
     const summary = currentSummary(s);
-    requested.set(job.name, key);
-    const stale = () => job.key(store.getState(), currentSummary(store.getState())) !== key;
+    const stale = () => {
+      const now = store.getState();
+      return job.key(now, currentSummary(now)) !== key || isCancelledJob(now, job.name, key);
+    };
     const emit = (data: Data<keyof Results>) => {
       if (!stale()) store.setState({ [job.name]: { key, data } } as Partial<State>);
     };
@@ -81,18 +110,22 @@ export function startController(
       instant.add(done);
       void done.then(() => instant.delete(done));
     }
-    run
-      .catch((e: unknown) => {
-        if (!isCancelled(e) && !stale()) store.getState().addNotice('error', message(e));
-      })
-      .finally(() => {
-        // Forget the request once it ends, so a config that comes back is computed again if its
-        // result was cut short.
-        if (requested.get(job.name) === key) {
-          requested.delete(job.name);
-          setBusy(job.name, false);
-        }
-      });
+    const request = {
+      key,
+      ended: run
+        .catch((e: unknown) => {
+          if (!cutShort(e) && !stale()) store.getState().addNotice('error', message(e));
+        })
+        .finally(() => {
+          // Forget the request once it ends, so a config that comes back is computed again if
+          // its result was cut short.
+          if (requested.get(job.name) === request) {
+            requested.delete(job.name);
+            setBusy(job.name, false);
+          }
+        }),
+    };
+    requested.set(job.name, request);
   }
 
   function sync(): void {
@@ -102,22 +135,67 @@ export function startController(
     for (const job of ordered) {
       if (job.name !== 'summary' && !summary) continue; // everything else needs the model
       const key = job.key(s, summary);
-      if (key === null) continue;
+      if (key === null || isCancelledJob(s, job.name, key)) continue;
       const have = s[job.name];
       if (have?.key === key && (!job.complete || job.complete(have.data as never, summary)))
         continue;
-      if (requested.get(job.name) === key) continue;
+      if (requested.get(job.name)?.key === key) continue;
       start(job, key);
     }
   }
 
-  client
-    .call((api) => api.init())
-    .then((backend) => {
-      store.setState({ backend });
-      if (backend.note) store.getState().addNotice('warning', backend.note);
-    })
-    .catch((e: unknown) => store.getState().addNotice('error', message(e)));
+  const initBackend = () =>
+    client
+      .call((api) => api.init())
+      .then((backend) => {
+        store.setState({ backend });
+        if (backend.note) store.getState().addNotice('warning', backend.note);
+      })
+      .catch((e: unknown) => {
+        if (!cutShort(e)) store.getState().addNotice('error', message(e));
+      });
+  void initBackend();
+
+  /** A worker was replaced: its pending calls have been rejected; ask again for what is missing. */
+  const onRestart = (isEngine: boolean) => (e: RestartEvent) => {
+    if (stopped) return;
+    if (e.cause !== 'cancel') {
+      const said = /[.!?]$/.test(e.message) ? e.message : `${e.message}.`;
+      store
+        .getState()
+        .addNotice('error', `${said} It was restarted; its results are being computed again.`);
+    }
+    if (isEngine) void initBackend();
+    // The rejected calls' jobs end in the microtasks that follow: by the next task every request
+    // they held is forgotten, and sync asks for it again.
+    setTimeout(() => {
+      if (!stopped) sync();
+    }, 0);
+  };
+  // (Test doubles of the clients may have no restarts to report.)
+  type Restarts = Partial<Pick<EngineClient, 'onRestart'>>;
+  const unlisten = [
+    (client as Restarts).onRestart?.(onRestart(true)),
+    stats === (client as unknown) ? undefined : (stats as Restarts).onRestart?.(onRestart(false)),
+  ];
+
+  /** The user cancelled a job: free the compute worker if its current step does not end soon. */
+  function cancelRunning(s: State, prev: State): void {
+    for (const [name, key] of Object.entries(s.cancelled) as [keyof Results, string][]) {
+      if (prev.cancelled[name] === key) continue;
+      const request = requested.get(name);
+      if (request?.key !== key) continue;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      void Promise.race([
+        request.ended.then(() => true),
+        new Promise<boolean>((r) => (timer = setTimeout(() => r(false), CANCEL_GRACE_MS))),
+      ]).then((ended) => {
+        clearTimeout(timer);
+        if (!ended && !stopped && requested.get(name) === request)
+          client.restart(`Cancelled: the ${name} did not stop within ${CANCEL_GRACE_MS} ms.`);
+      });
+    }
+  }
 
   /** Each compressed configuration measured on the full test set joins the session's history. */
   function recordExperiment(s: State & Actions): void {
@@ -148,11 +226,17 @@ export function startController(
       s.config !== prev.config ||
       s.summary !== prev.summary ||
       s.sensitivityRequest !== prev.sensitivityRequest ||
-      s.tryit !== prev.tryit
+      s.tryit !== prev.tryit ||
+      s.cancelled !== prev.cancelled
     )
       sync();
+    if (s.cancelled !== prev.cancelled) cancelRunning(s, prev);
     if (s.quantEvaluation !== prev.quantEvaluation || s.report !== prev.report) recordExperiment(s);
   });
   sync();
-  return unsubscribe;
+  return () => {
+    stopped = true;
+    unsubscribe();
+    for (const u of unlisten) u?.();
+  };
 }

@@ -141,6 +141,11 @@ export interface State extends Results {
   backend: BackendInfo | null;
   /** Key of the sensitivity analysis the user asked for ('' = none). */
   sensitivityRequest: string;
+  /**
+   * Jobs the user cancelled, with the key they were cancelled at: not computed again while
+   * their key stays the same (a sweep of other settings runs).
+   */
+  cancelled: Partial<Record<keyof Results, string>>;
   /** The Try it tab's input (a drawing or a test image): not part of the config or the link. */
   tryit: TryitState;
   /** Names of results being computed right now. */
@@ -181,6 +186,10 @@ export interface Actions {
   setLayerOverride: (layer: string, bits: number | null) => void;
   replaceOverrides: (overrides: Config['overrides']) => void;
   requestSensitivity: (key: string) => void;
+  /** Stops a running job (a sweep, the sensitivity analysis) for the settings of `key`. */
+  cancelJob: (name: keyof Results, key: string) => void;
+  /** Computes a cancelled job again. */
+  resumeJob: (name: keyof Results) => void;
   setTryit: (patch: Partial<TryitState>) => void;
   /** Turns one pipeline stage off (see core/plan/stages.ts). */
   resetStage: (id: StageId) => void;
@@ -215,6 +224,7 @@ export const initialState: State = {
   tryitPrediction: null,
   tryitPredictions: null,
   sensitivityRequest: '',
+  cancelled: {},
   tryit: INITIAL_TRYIT,
   experiments: [],
   busy: new Set(),
@@ -226,6 +236,16 @@ let nextNoticeId = 1;
 /** Another model has other layers: per-layer choices do not carry over. */
 function withoutLayerSettings(c: Config): Config {
   return { ...c, layer: null, overrides: {}, prune: { ...c.prune, overrides: {} } };
+}
+
+function withoutEntry<K extends string, V>(
+  record: Partial<Record<K, V>>,
+  key: K,
+): Partial<Record<K, V>> {
+  if (!(key in record)) return record;
+  const rest = { ...record };
+  delete rest[key];
+  return rest;
 }
 
 /** A new store (the app has one, `useStore`; tests make their own). */
@@ -300,7 +320,13 @@ export const createAppStore = () =>
           : { experiments: [...s.experiments, e].slice(-200) },
       ),
     replaceOverrides: (overrides) => set((s) => ({ config: { ...s.config, overrides } })),
-    requestSensitivity: (key) => set({ sensitivityRequest: key }),
+    requestSensitivity: (key) =>
+      set((s) => ({
+        sensitivityRequest: key,
+        cancelled: withoutEntry(s.cancelled, 'sensitivity'),
+      })),
+    cancelJob: (name, key) => set((s) => ({ cancelled: { ...s.cancelled, [name]: key } })),
+    resumeJob: (name) => set((s) => ({ cancelled: withoutEntry(s.cancelled, name) })),
     setTryit: (patch) => set((s) => ({ tryit: { ...s.tryit, ...patch } })),
     resetStage: (id) => set((s) => ({ config: resetStage(s.config, id) })),
     resetPipeline: () => set((s) => ({ config: resetPipeline(s.config) })),

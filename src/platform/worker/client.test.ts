@@ -1,5 +1,7 @@
+import type * as Comlink from 'comlink';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { isCancelled, WorkerClient } from './client';
+import { isCancelled, isWorkerDied, WorkerClient } from './client';
+import type { RestartEvent } from './client';
 import { FAKED_TIMERS, fakeWorkers, flushMessages } from './fakeWorker';
 
 /** The worker client every worker goes through: restart, crash and heartbeat. */
@@ -41,15 +43,25 @@ describe('WorkerClient', () => {
     expect(await client.call((a) => a.echo(8))).toBe(8);
   });
 
-  it('an error event restarts the worker and reports it', async () => {
+  it('an error event restarts the worker, rejects what was pending as a death, and reports it', async () => {
     const fake = fakeWorkers(api);
     const crashes: string[] = [];
+    const restarts: RestartEvent[] = [];
     client = new WorkerClient<Api>(fake.create, { onCrash: (m) => crashes.push(m) });
+    client.onRestart((e) => restarts.push(e));
     const hanging = client.call((a) => a.never()).catch((e: unknown) => e);
     fake.current().crash('');
-    expect(isCancelled(await hanging)).toBe(true);
+    const e = await hanging;
+    expect(isWorkerDied(e)).toBe(true);
+    expect(isCancelled(e)).toBe(false);
     expect(crashes).toEqual(['The compute worker crashed.']);
+    expect(restarts).toEqual([
+      { cause: 'crash', message: 'The compute worker crashed.', generation: 2 },
+    ]);
     expect(fake.workers).toHaveLength(2);
+    fake.current().crash('Uncaught RangeError: out of memory');
+    expect(crashes[1]).toBe('The compute worker crashed: Uncaught RangeError: out of memory');
+    expect(await client.call((a) => a.echo(3))).toBe(3);
   });
 
   it('pings only while a call is pending, and takes only silence for death', async () => {
@@ -83,5 +95,131 @@ describe('WorkerClient', () => {
     expect(e.message).toMatch(/^The test worker stopped answering \(silent for 1 s\)/);
     expect(fake.workers).toHaveLength(2);
     expect(client.pendingCount).toBe(0);
+  });
+
+  /** Advances the fake clock in steps, letting messages flow between the two ends at each. */
+  async function advance(ms: number, step = 50): Promise<void> {
+    for (let t = 0; t < ms; t += step) {
+      await vi.advanceTimersByTimeAsync(step);
+      await flushMessages();
+    }
+  }
+
+  const HB = { ping: (a: Comlink.Remote<Api>) => a.ping(), everyMs: 100, deadAfterMs: 1000 };
+
+  /** A client whose worker is told to misbehave one of the three ways a real one does. */
+  async function faulted(fault: 'close' | 'hang' | 'crash') {
+    const fake = fakeWorkers(api);
+    const restarts: RestartEvent[] = [];
+    const c = new WorkerClient<Api>(fake.create, { label: 'test worker', heartbeat: HB });
+    client = c;
+    c.onRestart((e) => restarts.push(e));
+    const pending = [1, 2, 3].map(() => c.call((a) => a.never()).catch((e: unknown) => e));
+    await advance(300);
+    const first = fake.current();
+    if (fault === 'close') first.die();
+    else if (fault === 'hang') first.freeze();
+    else first.crash('Uncaught Error: boom');
+    const t0 = Date.now();
+    let noticedAfter = -1;
+    for (let t = 0; t < 5000 && restarts.length === 0; t += 50) {
+      await advance(50);
+      if (restarts.length > 0) noticedAfter = Date.now() - t0;
+    }
+    if (restarts.length > 0 && noticedAfter < 0) noticedAfter = 0;
+    return { c, fake, first, restarts, pending, noticedAfter };
+  }
+
+  it.each(['close', 'hang'] as const)(
+    'a worker that stops answering (%s) is noticed within everyMs + deadAfterMs + everyMs, its calls rejected, a new one started',
+    async (fault) => {
+      const { c, fake, first, restarts, pending, noticedAfter } = await faulted(fault);
+      expect(restarts).toHaveLength(1);
+      expect(restarts[0]!.cause).toBe('silent');
+      expect(restarts[0]!.message).toMatch(/^The test worker stopped answering/);
+      expect(noticedAfter).toBeGreaterThanOrEqual(HB.deadAfterMs);
+      expect(noticedAfter).toBeLessThanOrEqual(HB.everyMs + HB.deadAfterMs + HB.everyMs);
+      for (const e of await Promise.all(pending)) expect(isWorkerDied(e)).toBe(true);
+      expect(c.pendingCount).toBe(0);
+      expect(first.terminated).toBe(true);
+      expect(fake.workers).toHaveLength(2);
+      // A hung worker that wakes up later is gone: nothing it says reaches the client.
+      if (fault === 'hang') first.thaw();
+      expect(await c.call((a) => a.echo(5))).toBe(5);
+      expect(c.workerGeneration).toBe(2);
+    },
+  );
+
+  it('a worker that crashes is replaced at once', async () => {
+    const { c, restarts, pending, noticedAfter } = await faulted('crash');
+    expect(noticedAfter).toBe(0);
+    expect(restarts.map((r) => r.cause)).toEqual(['crash']);
+    expect(restarts[0]!.message).toBe('The test worker crashed: Uncaught Error: boom');
+    for (const e of await Promise.all(pending)) expect(isWorkerDied(e)).toBe(true);
+    expect(await c.call((a) => a.echo(6))).toBe(6);
+  });
+
+  it('a worker that died while idle is noticed through the next call', async () => {
+    const fake = fakeWorkers(api);
+    const restarts: RestartEvent[] = [];
+    client = new WorkerClient<Api>(fake.create, { heartbeat: HB });
+    client.onRestart((e) => restarts.push(e));
+    expect(await client.call((a) => a.echo(1))).toBe(1);
+    fake.current().die();
+    await advance(3000);
+    expect(restarts).toEqual([]); // nothing was asked of it: nothing to notice yet
+    const call = client.call((a) => a.echo(2)).catch((e: unknown) => e);
+    await advance(HB.everyMs * 2 + HB.deadAfterMs + 100);
+    expect(isWorkerDied(await call)).toBe(true);
+    expect(restarts.map((r) => r.cause)).toEqual(['silent']);
+    expect(await client.call((a) => a.echo(3))).toBe(3);
+  });
+
+  it('a late timer (a throttled background tab) is not taken for silence', async () => {
+    const fake = fakeWorkers(api);
+    const restarts: RestartEvent[] = [];
+    client = new WorkerClient<Api>(fake.create, { heartbeat: HB });
+    client.onRestart((e) => restarts.push(e));
+    const hanging = client.call((a) => a.never()).catch((e: unknown) => e);
+    await advance(500);
+    // The clock jumps a minute between two timer callbacks; the worker was alive all along.
+    vi.setSystemTime(Date.now() + 60_000);
+    await advance(500);
+    expect(restarts).toEqual([]);
+    expect(client.pendingCount).toBeGreaterThanOrEqual(1);
+    void hanging;
+  });
+
+  it('each death by silence doubles the wait, up to the cap, so a slow worker is not killed forever', async () => {
+    const fake = fakeWorkers(api);
+    client = new WorkerClient<Api>(fake.create, {
+      heartbeat: { ...HB, maxDeadAfterMs: 3000 },
+    });
+    expect(client.deadAfter).toBe(1000);
+    for (const expected of [2000, 3000, 3000]) {
+      const call = client.call((a) => a.never()).catch((e: unknown) => e);
+      await advance(50);
+      fake.current().freeze();
+      await advance(client.deadAfter + 3 * HB.everyMs);
+      expect(isWorkerDied(await call)).toBe(true);
+      expect(client.deadAfter).toBe(expected);
+    }
+  });
+
+  it('restart() is reported as a cancel, its calls rejected as cancelled', async () => {
+    const fake = fakeWorkers(api);
+    const restarts: RestartEvent[] = [];
+    client = new WorkerClient<Api>(fake.create, { heartbeat: HB });
+    client.onRestart((e) => restarts.push(e));
+    const hanging = client.call((a) => a.never()).catch((e: unknown) => e);
+    await flushMessages();
+    client.restart('Cancelled by the user');
+    expect(isCancelled(await hanging)).toBe(true);
+    expect(restarts).toEqual([
+      { cause: 'cancel', message: 'Cancelled by the user', generation: 2 },
+    ]);
+    // The heartbeat of the old worker is gone with it: no death is reported later.
+    await advance(3000);
+    expect(restarts).toHaveLength(1);
   });
 });

@@ -20,23 +20,45 @@ export class WorkerDiedError extends Error {
   }
 }
 
+/** A call cut short because its worker crashed or fell silent (the restart is reported once). */
+export function isWorkerDied(e: unknown): boolean {
+  return e instanceof Error && e.name === 'WorkerDiedError';
+}
+
 /** What the client needs of a worker: a comlink endpoint that can be terminated. */
 export interface WorkerLike extends Comlink.Endpoint {
   terminate(): void;
 }
 
 /**
- * A worker that ends itself (`self.close()`) or is killed fires no `error` event: only silence
- * tells. While calls are pending, the client pings every `everyMs`; a worker that has given no
- * sign of life (a ping answered, a call settled, `noteAlive()`) for `deadAfterMs` is declared
- * dead: its pending calls reject with WorkerDiedError and a new worker takes its place.
+ * A worker that ends itself (`self.close()`) or is killed fires no `error` event, and one whose
+ * event loop never yields (a hang) answers nothing: only silence tells. While calls are pending,
+ * the client pings every `everyMs`; when a ping has gone unanswered for `deadAfterMs` and the
+ * worker has given no other sign of life since it was sent (a call settled, `noteAlive()`), the
+ * worker is declared dead: its pending calls reject with WorkerDiedError and a new worker takes
+ * its place. A death is noticed within `everyMs + deadAfterMs` (plus one period) of the worker's
+ * last answer. Counting from an unanswered ping, not from the last answer, keeps a throttled
+ * timer (a background tab) from taking a late check for silence.
+ *
  * `deadAfterMs` must exceed the longest stretch the worker's event loop is ever busy (one
- * synchronous tfjs op), or a busy worker is taken for a dead one.
+ * evaluation, which runs as one chain of microtasks), or a busy worker is taken for a dead one;
+ * each death by silence doubles it (up to `maxDeadAfterMs`, default 8×), so a machine slower
+ * than the estimate ends up waiting long enough instead of restarting the same call forever.
  */
 export interface Heartbeat<Api> {
   readonly ping: (api: Comlink.Remote<Api>) => Promise<unknown>;
   readonly everyMs: number;
   readonly deadAfterMs: number;
+  readonly maxDeadAfterMs?: number;
+}
+
+/** Why a worker was replaced: it crashed (an error event), fell silent, or was hard-cancelled. */
+export interface RestartEvent {
+  readonly cause: 'crash' | 'silent' | 'cancel';
+  /** Names the worker and says what happened, e.g. "The compute worker crashed: …". */
+  readonly message: string;
+  /** The new worker's generation. */
+  readonly generation: number;
 }
 
 export interface WorkerClientOptions<Api> {
@@ -64,8 +86,11 @@ export class WorkerClient<Api> {
   private readonly heartbeat: Heartbeat<Api> | undefined;
   private readonly label: string;
   private lastSign = 0;
-  private pinging = false;
+  /** When the ping in flight was sent (null: none is). */
+  private pingSentAt: number | null = null;
+  private deadAfterMs: number;
   private watch: ReturnType<typeof setInterval> | null = null;
+  private readonly restartListeners = new Set<(e: RestartEvent) => void>();
 
   constructor(
     private readonly create: () => WorkerLike,
@@ -74,6 +99,7 @@ export class WorkerClient<Api> {
     this.onCrash = options.onCrash;
     this.heartbeat = options.heartbeat;
     this.label = options.label ?? 'compute worker';
+    this.deadAfterMs = options.heartbeat?.deadAfterMs ?? Infinity;
     this.spawn();
   }
 
@@ -82,8 +108,11 @@ export class WorkerClient<Api> {
     this.worker = worker;
     worker.addEventListener('error', (e) => {
       if (worker !== this.worker) return; // an error of a worker already replaced
-      const message = (e as Partial<ErrorEvent>).message || `The ${this.label} crashed.`;
-      this.restart(message);
+      const detail = (e as Partial<ErrorEvent>).message;
+      const message = detail
+        ? `The ${this.label} crashed: ${detail}`
+        : `The ${this.label} crashed.`;
+      this.fail(new WorkerDiedError(message), 'crash');
       this.onCrash?.(message);
     });
     this.remote = Comlink.wrap<Api>(worker);
@@ -132,23 +161,42 @@ export class WorkerClient<Api> {
     this.lastSign = Date.now();
   }
 
+  /**
+   * Calls `listener` each time the worker is replaced, after every call pending on the old one
+   * has been rejected (their handlers run in later microtasks). Returns an unsubscribe function.
+   */
+  onRestart(listener: (e: RestartEvent) => void): () => void {
+    this.restartListeners.add(listener);
+    return () => this.restartListeners.delete(listener);
+  }
+
+  /** The silence after which the worker is declared dead now (doubled after each such death). */
+  get deadAfter(): number {
+    return this.deadAfterMs;
+  }
+
   private startWatch(): void {
     const hb = this.heartbeat;
     if (!hb || this.watch) return;
     this.noteAlive();
+    // A ping still unanswered from an earlier stretch of work counts from now.
+    if (this.pingSentAt !== null) this.pingSentAt = this.lastSign;
     this.watch = setInterval(() => {
-      const silentMs = Date.now() - this.lastSign;
-      if (silentMs > hb.deadAfterMs) {
-        const message = `The ${this.label} stopped answering (silent for ${Math.round(silentMs / 1000)} s); it was restarted.`;
-        this.fail(new WorkerDiedError(message));
+      const now = Date.now();
+      const sent = this.pingSentAt;
+      if (sent !== null && this.lastSign <= sent && now - sent > this.deadAfterMs) {
+        const silentMs = now - this.lastSign;
+        const message = `The ${this.label} stopped answering (silent for ${Math.round(silentMs / 1000)} s).`;
+        this.deadAfterMs = Math.min(this.deadAfterMs * 2, hb.maxDeadAfterMs ?? hb.deadAfterMs * 8);
+        this.fail(new WorkerDiedError(message), 'silent');
         this.onCrash?.(message);
-      } else if (!this.pinging) {
-        this.pinging = true;
+      } else if (sent === null) {
+        this.pingSentAt = now;
         const generation = this.generation;
         this.track(hb.ping, false)
           .catch(() => undefined)
           .finally(() => {
-            if (generation === this.generation) this.pinging = false;
+            if (generation === this.generation) this.pingSentAt = null;
           });
       }
     }, hb.everyMs);
@@ -161,20 +209,25 @@ export class WorkerClient<Api> {
 
   /** Hard cancel: stops whatever the worker is doing. */
   restart(reason = 'Cancelled'): void {
-    this.fail(new CancelledError(reason));
+    this.fail(new CancelledError(reason), 'cancel');
   }
 
-  /** Terminates the worker, rejects every pending call with `error`, and starts a new worker. */
-  fail(error: Error): void {
+  /**
+   * Terminates the worker, rejects every pending call with `error`, starts a new worker and
+   * tells the restart listeners.
+   */
+  fail(error: Error, cause: RestartEvent['cause'] = 'crash'): void {
     this.stopWatch();
     this.worker.terminate();
     this.remote[Comlink.releaseProxy]();
     const rejects = [...this.pending];
     this.pending.clear();
-    this.pinging = false;
+    this.pingSentAt = null;
     // Each rejection also takes its call off the `work` count.
     for (const r of rejects) r(error);
     this.spawn();
+    const event: RestartEvent = { cause, message: error.message, generation: this.generation };
+    for (const l of [...this.restartListeners]) l(event);
   }
 
   /** Ends the worker for good (the page is going away, or a test is over). */

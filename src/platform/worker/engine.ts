@@ -241,6 +241,11 @@ export const engine = {
   /** Integer inference on the WebAssembly kernels: intEvaluate and speed (issue 10). */
   ...inferApi({ loaded, supersedable }),
 
+  /** Answers as soon as the worker's event loop is free: the client's heartbeat. */
+  ping(): true {
+    return true;
+  },
+
   /** Number of live tensors: lets tests and benchmarks check that nothing leaks. */
   memory(): { numTensors: number; numBytes: number } {
     const { numTensors, numBytes } = tf.memory();

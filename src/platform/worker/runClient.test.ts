@@ -206,8 +206,8 @@ describe('RunClient', () => {
     fake.current().crash('out of memory');
     const e = await outcome;
     expect(isCancelled(e)).toBe(false);
-    expect((e as Error).message).toBe('out of memory');
-    expect(restarts).toEqual(['out of memory']);
+    expect((e as Error).message).toBe('The training worker crashed: out of memory');
+    expect(restarts).toEqual(['The training worker crashed: out of memory']);
     expect(fake.workers).toHaveLength(2);
     expect(fake.workers[0]!.terminated).toBe(true);
   });
@@ -229,5 +229,28 @@ describe('RunClient', () => {
     expect(restarts).toHaveLength(1);
     expect(fake.workers).toHaveLength(2);
     expect(fake.workers[0]!.terminated).toBe(true);
+  });
+
+  it('a worker whose event loop is blocked (a hang) fails the run after deadAfterMs, and the next run runs on a new worker', async () => {
+    const { client, fake, restarts } = setup({ heartbeatMs: 1000, deadAfterMs: 5000 });
+    dispose = () => client.dispose();
+    // A step that never ends, then a blocked event loop: neither pings nor progress come back.
+    // (Progress travels on a port of its own that the fake cannot block, so this run sends none.)
+    const run = client.start({ steps: 1, stepMs: 10, mode: 'hang' });
+    const outcome = run.result.catch((e: unknown) => e);
+    const next = client.start({ steps: 3, stepMs: 10 });
+    await advance(100);
+    fake.current().freeze();
+    await advance(7500, 250);
+    const e = await outcome;
+    expect(isCancelled(e)).toBe(false);
+    expect((e as Error).message).toMatch(
+      /^The training worker stopped answering \(silent for [5-7] s\)/,
+    );
+    expect(restarts).toHaveLength(1);
+    expect(fake.workers[0]!.terminated).toBe(true);
+    await advance(200);
+    expect((await next.result).steps).toBe(3);
+    expect(fake.workers).toHaveLength(2);
   });
 });

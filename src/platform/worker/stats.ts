@@ -84,6 +84,11 @@ function getModel(dataset: DatasetId, arch: ModelArch): Promise<WeightsSource> {
 }
 
 export const stats = {
+  /** Answers as soon as the worker's event loop is free: the client's heartbeat. */
+  ping(): true {
+    return true;
+  },
+
   async inspectWeights(
     dataset: DatasetId,
     arch: ModelArch,

@@ -15,6 +15,10 @@ import type {
 } from '../../../platform/ui/charts/LineChart';
 import { pruneSweepCaption } from '../../compress/ui';
 import { useDim } from '../../../platform/ui/useDim';
+import { JobControl } from '../../../platform/ui/JobControl';
+import { pruneSweepKey } from '../../../platform/state/keys';
+
+const selectPruneSweepKey = (s: State) => pruneSweepKey(s.config);
 
 const X_DOMAIN = [0, 100] as const;
 const X_TICKS = [0, 30, 50, 70, 80, 90, 95, 99];
@@ -117,8 +121,8 @@ const PruneSweepChartView = memo(function PruneSweepChartView({
       </div>
       <p className="muted small" data-testid="prune-sweep-caption">
         {caption}
-        {sweep?.done ? '' : ' Filling in…'}
       </p>
+      <JobControl name="pruneSweep" keyOf={selectPruneSweepKey} what="sparsity sweep" />
     </section>
   );
 });

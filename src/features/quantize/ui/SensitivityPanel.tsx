@@ -8,9 +8,15 @@ import type { State } from '../../../platform/state/store';
 import { useStore } from '../../../platform/state/store';
 import { formatBits, formatInt } from '../../../platform/shared/format';
 import { SensitivityBars } from './SensitivityBars';
+import { JobControl } from '../../../platform/ui/JobControl';
 import { sensitivityCaption } from '../../compress/ui';
 
 const selectCaption = (s: State) => sensitivityCaption(s.config, SENSITIVITY_BITS);
+/** The analysis the user asked for, if it is for the current settings. */
+const selectRequestKey = (s: State) =>
+  s.sensitivityRequest !== '' && s.sensitivityRequest === sensitivityKey(s.config)
+    ? s.sensitivityRequest
+    : null;
 
 /**
  * Quantize one layer at a time (the others stay float32), measure the accuracy drop, then pick
@@ -56,6 +62,12 @@ export function SensitivityPanel() {
       >
         {running ? 'Measuring…' : sensitivity?.done ? 'Measure again' : 'Run sensitivity analysis'}
       </button>
+      <JobControl
+        name="sensitivity"
+        keyOf={selectRequestKey}
+        what="sensitivity analysis"
+        running="One layer at a time, 4 bit-widths each…"
+      />
       {sensitivity && (
         <SensitivityBars
           rows={sensitivity.rows}

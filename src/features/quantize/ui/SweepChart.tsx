@@ -12,6 +12,8 @@ import { LineChart, XMarker, useBaseline } from '../../../platform/ui/charts/Lin
 import type { LineSeries, PlotGeometry } from '../../../platform/ui/charts/LineChart';
 import { bitSweepCaption, referencesCaption } from '../../compress/ui';
 import { useDim } from '../../../platform/ui/useDim';
+import { JobControl } from '../../../platform/ui/JobControl';
+import { sweepKey } from '../../../platform/state/keys';
 
 const X_DOMAIN = [1, 8] as const;
 const X_TICKS = [...SWEEP_BITS].reverse();
@@ -22,6 +24,7 @@ const Y_DOMAIN = [0, 100] as const;
 const selectPruned = (s: State) => s.config.prune.method !== 'none';
 const selectCaption = (s: State) => bitSweepCaption(s.config);
 const selectReferencesCaption = (s: State) => referencesCaption(s.config);
+const selectSweepKey = (s: State) => sweepKey(s.config);
 
 /** Accuracy against bit-width for the current scheme: weight-only PTQ and weights + activations. */
 export function SweepChart() {
@@ -119,8 +122,9 @@ const SweepChartView = memo(function SweepChartView({
         />
       </div>
       <p className="muted small" data-testid="sweep-caption">
-        {caption} {done ? '' : 'Filling in…'}
+        {caption}
       </p>
+      <JobControl name="sweep" keyOf={selectSweepKey} what="bit-width sweep" />
       <p className="small" data-testid="sweep-references">
         {referencesNote} float16{' '}
         {sweep?.references.float16 !== undefined ? formatPercent(sweep.references.float16) : '…'},

@@ -1,0 +1,394 @@
+import { createRequire } from 'node:module';
+import type { Page, Worker } from '@playwright/test';
+import type { AxeResults } from 'axe-core';
+import { expect, test } from './fixtures';
+
+/**
+ * A playground that bad links, dying workers and long jobs cannot break: worker faults tried
+ * from outside (a worker that ends itself, one whose event loop never yields), cancelling a
+ * long sweep, the security headers and a session under the CSP, a few dozen hostile links in one
+ * page, and a soak of 500 rapid setting changes.
+ */
+
+const require = createRequire(import.meta.url);
+const AXE_PATH = require.resolve('axe-core/axe.min.js');
+
+interface Playground {
+  client: { pendingCount: number; workerGeneration: number };
+  stats: { pendingCount: number; workerGeneration: number };
+  store: {
+    getState(): {
+      busy: Set<string>;
+      notices: { kind: string; text: string }[];
+      config: { view: string };
+      [action: string]: unknown;
+    };
+  };
+}
+type Win = Window & { __playground: Playground };
+
+function percent(text: string | null): number {
+  const m = /(-?[\d.]+)%/.exec(text ?? '');
+  if (!m) throw new Error(`no percentage in "${text}"`);
+  return Number(m[1]);
+}
+
+/** The compressed model's accuracy once the full test set is in, for the current settings. */
+async function fullQuantAccuracy(page: Page, testCount = '2,000'): Promise<string> {
+  const acc = page.getByTestId('quant-accuracy');
+  await expect(acc).toHaveAttribute('data-current', 'true', { timeout: 60_000 });
+  const note = page.getByTestId('quant-accuracy-note');
+  await expect(note).toContainText(`/ ${testCount} correct`, { timeout: 60_000 });
+  await expect(note).not.toContainText('quick estimate');
+  return (await acc.textContent()) ?? '';
+}
+
+async function worker(page: Page, name: 'engine' | 'stats'): Promise<Worker> {
+  await expect
+    .poll(() => page.workers().filter((w) => w.url().includes(`${name}.worker`)).length)
+    .toBeGreaterThan(0);
+  const all = page.workers().filter((w) => w.url().includes(`${name}.worker`));
+  return all[all.length - 1]!;
+}
+
+/** Calls a store action by name with these arguments (the page's `?debug` handle). */
+function act(page: Page, action: string, ...args: unknown[]): Promise<void> {
+  return page.evaluate(
+    ([a, rest]) => {
+      const s = (window as unknown as Win).__playground.store.getState();
+      (s[a] as (...x: unknown[]) => void)(...rest);
+    },
+    [action, args] as const,
+  );
+}
+
+const busyCount = (page: Page) =>
+  page.evaluate(() => (window as unknown as Win).__playground.store.getState().busy.size);
+
+test.describe('worker faults', () => {
+  test('the compute worker ends itself (self.close) mid-evaluation: named, restarted, the accuracy fills in without a click', async ({
+    page,
+  }) => {
+    await page.goto('/?debug#v=3&data=mnist&model=mlp&view=quantize');
+    await fullQuantAccuracy(page);
+    const engine = await worker(page, 'engine');
+    // A new setting sends an evaluation; the worker then ends itself without a word.
+    await act(page, 'setWeightQuant', { bits: 3 });
+    await engine.evaluate(() => self.close());
+    const notice = page.getByRole('alert').filter({ hasText: 'compute worker' });
+    await expect(notice).toContainText('The compute worker stopped answering', {
+      timeout: 25_000,
+    });
+    await expect(notice).toContainText('restarted');
+    const after = await fullQuantAccuracy(page);
+    expect(
+      await page.evaluate(() => (window as unknown as Win).__playground.client.workerGeneration),
+    ).toBe(2);
+    await expect(page).toHaveURL(/wb=3/);
+    // The same settings computed fresh in a new page show the same number.
+    const fresh = await page.context().newPage();
+    await fresh.goto(`/${new URL(page.url()).hash}`);
+    expect(await fullQuantAccuracy(fresh)).toBe(after);
+    await fresh.close();
+  });
+
+  test('the statistics worker hangs (an event loop that never yields): named, restarted, the histogram drawn again', async ({
+    page,
+  }) => {
+    await page.goto('/?debug#v=3&data=mnist&model=mlp&view=quantize');
+    await fullQuantAccuracy(page);
+    const histogram = page.getByTestId('quant-histogram');
+    await expect(histogram).toHaveAttribute('data-current', 'true');
+    const stats = await worker(page, 'stats');
+    await stats.evaluate(() => {
+      setTimeout(() => {
+        for (;;) {
+          // blocked for good
+        }
+      }, 0);
+    });
+    await act(page, 'setWeightQuant', { bits: 2 });
+    await expect(page.getByRole('alert').filter({ hasText: 'statistics worker' })).toContainText(
+      'The statistics worker stopped answering',
+      { timeout: 20_000 },
+    );
+    // Symmetric 2-bit: at most three levels, drawn for the new settings.
+    await expect(histogram).toHaveAttribute('data-current', 'true');
+    await expect(histogram).toHaveAttribute('data-levels', /^[1-3]$/);
+    await fullQuantAccuracy(page);
+  });
+});
+
+test.describe('cancelling long jobs', () => {
+  test('cancelling the Fashion CNN bit-width sweep frees the compute worker at once; it can be run again', async ({
+    page,
+  }) => {
+    await page.goto('/?debug#v=3&data=fashion&model=cnn&view=quantize');
+    await fullQuantAccuracy(page, '10,000');
+    const control = page.getByTestId('sweep-control');
+    await expect(control).toHaveAttribute('data-phase', 'running');
+    await expect(page.getByTestId('sweep-chart')).not.toHaveAttribute('data-points', '0', {
+      timeout: 30_000,
+    });
+    await page.getByRole('button', { name: 'Cancel the bit-width sweep' }).click();
+    const cancelledAt = Date.now();
+    await expect(control).toHaveAttribute('data-phase', 'cancelled');
+    await expect(control).toContainText('Cancelled');
+    // Freed at once: the sweep's step ended within the grace (300 ms) and nothing is left on
+    // the worker, or it did not and the worker was restarted (a new generation).
+    const freed = () =>
+      page.evaluate(() => {
+        const p = (window as unknown as Win).__playground;
+        return (
+          !p.store.getState().busy.has('sweep') &&
+          (p.client.workerGeneration > 1 || p.client.pendingCount === 0)
+        );
+      });
+    await expect
+      .poll(freed, { timeout: 1_500, message: 'the compute worker was still busy with the sweep' })
+      .toBe(true);
+    const freedMs = Date.now() - cancelledAt;
+    expect(freedMs, `the worker was free ${freedMs} ms after Cancel`).toBeLessThan(1_500);
+    // A new setting is measured now, not after the rest of the sweep. Per-channel weights are
+    // another sweep too (a new bit-width alone is the same sweep, which stays cancelled).
+    await act(page, 'setWeightQuant', { granularity: 'channel' });
+    await fullQuantAccuracy(page, '10,000');
+    // Its own sweep starts; cancel it and run it again from the button.
+    await expect(control).toHaveAttribute('data-phase', 'running');
+    await page.getByRole('button', { name: 'Cancel the bit-width sweep' }).click();
+    await expect(control).toHaveAttribute('data-phase', 'cancelled');
+    await page.addScriptTag({ path: AXE_PATH });
+    const serious = await page.evaluate(async () => {
+      const { axe } = window as unknown as { axe: { run(d: Document): Promise<AxeResults> } };
+      const r = await axe.run(document);
+      return r.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    });
+    expect(serious).toEqual([]);
+    await page.getByRole('button', { name: 'Run again: bit-width sweep' }).click();
+    await expect(control).toHaveAttribute('data-phase', 'running');
+  });
+});
+
+test.describe('security headers', () => {
+  test('the built app is served with the CSP, nosniff, a referrer policy and isolation; a session under it has no violation', async ({
+    page,
+    guards,
+  }) => {
+    const responses = new Map<string, Record<string, string>>();
+    page.on('response', (r) => {
+      const path = new URL(r.url()).pathname;
+      if (path === '/' || /\.(js|wasm)$/.test(path) || path.endsWith('weights.bin'))
+        responses.set(path, r.headers());
+    });
+    await page.goto('/#v=3&data=mnist&model=cnn&view=quantize&ab=8');
+    await fullQuantAccuracy(page);
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    await expect(page.getByText(/^wasm/).first()).toBeVisible();
+    const doc = responses.get('/')!;
+    const csp = doc['content-security-policy'] ?? '';
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toMatch(/script-src 'self' 'wasm-unsafe-eval' blob:(;|$)/);
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).not.toMatch(/'unsafe-eval'/);
+    expect(doc['x-content-type-options']).toBe('nosniff');
+    expect(doc['referrer-policy']).toBe('strict-origin-when-cross-origin');
+    expect(doc['cross-origin-opener-policy']).toBe('same-origin');
+    expect(doc['cross-origin-embedder-policy']).toBe('require-corp');
+    // Workers take their CSP from their own script's response.
+    const workerScripts = [...responses.entries()].filter(([p]) => /worker.*\.js$/.test(p));
+    expect(workerScripts.length).toBeGreaterThan(0);
+    for (const [path, h] of workerScripts) expect(h['content-security-policy'], path).toBe(csp);
+    // A session through every view; the guards then check no violation and no foreign request.
+    for (const tab of ['Prune & cluster', 'Train', 'Try it', 'History', 'Model', 'Quantize']) {
+      await page.getByRole('tab', { name: tab }).click();
+      await expect(page.getByRole('tab', { name: tab })).toHaveAttribute('aria-selected', 'true');
+      await page.waitForTimeout(1500);
+    }
+    await fullQuantAccuracy(page);
+    expect(guards.violations).toEqual([]);
+    expect(guards.foreign).toEqual([]);
+  });
+});
+
+/** A deterministic stream of numbers (mulberry32) for the hostile links. */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+test('a few dozen truncated, corrupted and crafted links in one page: the app stays usable', async ({
+  page,
+}) => {
+  const good = 'v=3&data=mnist&model=mlp&view=quantize&wb=4&sp=50&pm=mag';
+  const crafted = [
+    'v=9&data=fashion&model=cnn&zz=1',
+    'v=1&data=mnist&model=mlp&w=int&wb=8',
+    'v=2&data=fashion',
+    'v=0&wb=4',
+    'v=-1',
+    '__proto__=x&constructor=y&prototype=z&wb=4',
+    'ov=__proto__:4,constructor:2&pov=__proto__:0.5',
+    'layer=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E',
+    'les=%3Cscript%3Ealert(1)%3C/script%3E',
+    `bins=${'9'.repeat(400)}`,
+    `v=3&wb=${'1'.repeat(5000)}`,
+    'wb=1e308&ab=-1e308&sp=NaN&bins=Infinity',
+    'data=%E0%A4%A&model=%',
+    'tm=trained:../../etc/passwd',
+    'trc=%7B%22__proto__%22%3A%7B%22polluted%22%3A1%7D%7D',
+    'hide=' + 'sweep,'.repeat(300),
+    'v=3&&&&==&=&a&&',
+    'view=history&view=tryit&view=nope',
+    '\u0000\u0001',
+  ];
+  const rng = random(20251201);
+  const mutated: string[] = [];
+  for (let i = 0; i < 20; i++) {
+    const cut = good.slice(0, Math.floor(rng() * good.length));
+    const j = Math.floor(rng() * good.length);
+    const flipped =
+      good.slice(0, j) +
+      String.fromCharCode(good.charCodeAt(j) ^ (1 << Math.floor(rng() * 7))) +
+      good.slice(j + 1);
+    mutated.push(i % 2 === 0 ? cut : flipped);
+  }
+  await page.goto('/?debug');
+  await expect(page.getByTestId('accuracy-note')).toContainText('correct', { timeout: 60_000 });
+  const links = [...crafted, ...mutated];
+  expect(links.length).toBeGreaterThanOrEqual(36);
+  for (const link of links) {
+    await page.evaluate((h) => {
+      window.location.hash = h;
+    }, link);
+    await page.waitForTimeout(120);
+    // The page still answers: a tab can be chosen.
+    await expect(page.getByRole('tablist')).toBeVisible();
+  }
+  // The bad ones said so, in a notice the user can dismiss.
+  await expect(
+    page.getByRole('status').filter({ hasText: 'This link had problems' }).first(),
+  ).toBeAttached();
+  // Nothing reached the page's prototypes.
+  expect(await page.evaluate(() => ({}) as Record<string, unknown>)).toEqual({});
+  expect(await page.evaluate(() => (Object.prototype as Record<string, unknown>).polluted)).toBe(
+    undefined,
+  );
+  // A final good link shows its accuracy.
+  await page.evaluate((h) => {
+    window.location.hash = h;
+  }, good);
+  await expect(page).toHaveURL(/wb=4/);
+  await fullQuantAccuracy(page);
+  expect(percent(await page.getByTestId('quant-accuracy').textContent())).toBeGreaterThan(50);
+});
+
+test('soak: 500 rapid setting changes across views; the result equals a fresh computation, no tensor leaks', async ({
+  page,
+}) => {
+  test.setTimeout(240_000);
+  await page.goto('/?debug#v=3&data=mnist&model=cnn&view=quantize');
+  await fullQuantAccuracy(page);
+  await act(page, 'setArch', 'mlp');
+  await fullQuantAccuracy(page);
+  await expect.poll(() => busyCount(page), { timeout: 60_000 }).toBe(0);
+  const tensors = () =>
+    page.evaluate(() => {
+      type Memory = { numTensors: number; numBytes: number };
+      const client = (
+        window as unknown as {
+          __playground: {
+            client: {
+              call(f: (api: { memory(): Promise<Memory> }) => Promise<Memory>): Promise<Memory>;
+            };
+          };
+        }
+      ).__playground.client;
+      return client.call((api) => api.memory());
+    });
+  const baseline = (await tensors()).numTensors;
+
+  // The main thread's longest gap between two frames while the changes go in.
+  await page.evaluate(() => {
+    const w = window as unknown as { __maxGap: number; __soaking: boolean };
+    w.__maxGap = 0;
+    w.__soaking = true;
+    let last = performance.now();
+    const tick = (t: number) => {
+      w.__maxGap = Math.max(w.__maxGap, t - last);
+      last = t;
+      if (w.__soaking) requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+
+  let changes = 0;
+  const views = ['quantize', 'prune', 'model', 'quantize', 'train', 'prune'];
+  for (let round = 0; round < 20; round++) {
+    // 24 store changes in quick succession (a few ms apart)…
+    changes += await page.evaluate(async (r) => {
+      const s = () => (window as unknown as Win).__playground.store.getState();
+      const call = (a: string, ...x: unknown[]) => (s()[a] as (...y: unknown[]) => void)(...x);
+      let n = 0;
+      for (let i = 0; i < 24; i++) {
+        const k = (r * 24 + i) % 8;
+        if (k === 0) call('setWeightQuant', { bits: 1 + ((r + i) % 8) });
+        else if (k === 1)
+          call('setPrune', { method: 'magnitude', sparsity: ((r * 7 + i) % 10) / 10 });
+        else if (k === 2) call('setActQuant', { bits: (r + i) % 2 === 0 ? 0 : 8 });
+        else if (k === 3) call('setWeightQuant', { granularity: i % 2 ? 'channel' : 'tensor' });
+        else if (k === 4) call('setArch', (r + i) % 3 === 0 ? 'cnn' : 'mlp');
+        else if (k === 5) call('setBins', 32 + ((r + i) % 4) * 16);
+        else if (k === 6) call('setPrune', { method: (r + i) % 2 ? 'global' : 'none' });
+        else call('setWeightQuant', { scheme: (r + i) % 2 ? 'affine' : 'symmetric' });
+        n++;
+        await new Promise((res) => setTimeout(res, 3));
+      }
+      return n;
+    }, round);
+    // …then one through the UI: a tab, and the UI must answer it.
+    const tab = { quantize: 'Quantize', prune: 'Prune & cluster', model: 'Model', train: 'Train' }[
+      views[round % views.length]! as 'quantize'
+    ];
+    await page.getByRole('tab', { name: tab }).click({ timeout: 5_000 });
+    await expect(page.getByRole('tab', { name: tab })).toHaveAttribute('aria-selected', 'true', {
+      timeout: 5_000,
+    });
+    changes++;
+  }
+  // Land on a known view and model family with compression on, so there is a result to compare.
+  await act(page, 'setView', 'quantize');
+  await act(page, 'setArch', 'mlp');
+  await act(page, 'setWeightQuant', { bits: 5, scheme: 'symmetric', granularity: 'channel' });
+  changes += 3;
+  expect(changes).toBeGreaterThanOrEqual(500);
+  const maxGap = await page.evaluate(() => {
+    const w = window as unknown as { __maxGap: number; __soaking: boolean };
+    w.__soaking = false;
+    return w.__maxGap;
+  });
+  expect(maxGap, `longest frame gap during the soak: ${Math.round(maxGap)} ms`).toBeLessThan(2_000);
+
+  const shown = await fullQuantAccuracy(page);
+  await expect.poll(() => busyCount(page), { timeout: 120_000 }).toBe(0);
+  const size = await page.getByTestId('quant-size').textContent();
+  const levels = await page.getByTestId('quant-histogram').getAttribute('data-levels');
+  const url = page.url();
+
+  const fresh = await page.context().newPage();
+  await fresh.goto(`/${new URL(url).hash}`);
+  expect(await fullQuantAccuracy(fresh)).toBe(shown);
+  await expect(fresh.getByTestId('quant-size')).toHaveText(size ?? '');
+  await expect(fresh.getByTestId('quant-histogram')).toHaveAttribute('data-levels', levels ?? '');
+  await fresh.close();
+
+  // Every tensor the 500 changes made was disposed: the count is back where it was.
+  const after = (await tensors()).numTensors;
+  expect(after, `tensors: ${baseline} before the soak, ${after} after`).toBe(baseline);
+});
