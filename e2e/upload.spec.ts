@@ -168,6 +168,19 @@ test.describe('upload a model', () => {
     });
     expect(percent(await page.getByTestId('accuracy').textContent())).toBe(100);
 
+    // In a lab: the compressed model's fidelity, whose agreement is the lab's "accuracy".
+    await page.getByRole('tab', { name: 'Quantize' }).click();
+    await page.getByRole('slider', { name: 'Weight bits' }).fill('2');
+    const fidelityAgreement = await (async () => {
+      await expect(page.getByTestId('fidelity')).toHaveAttribute('data-current', 'true', {
+        timeout: 30_000,
+      });
+      return percent(await page.getByTestId('fidelity-agreement').textContent());
+    })();
+    await expect(page.getByTestId('fidelity-kl')).toHaveText(/^\d|e/);
+    expect(await fullQuantAccuracy(page, '1,000')).toBe(fidelityAgreement);
+    await page.getByRole('tab', { name: 'Model' }).click();
+
     // A bare weights manifest: its tensors are shown and compressed, and the app says it is not run.
     const manifest = goodCases().find((c) => c.id === 'weights-manifest')!;
     await page.getByTestId('upload-input').setInputFiles(asFiles(manifest.files));

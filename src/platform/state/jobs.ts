@@ -4,6 +4,7 @@ import { pruneJobs } from '../../features/prune/state/jobs';
 import { quantizeJobs } from '../../features/quantize/state/jobs';
 import { trainJobs } from '../../features/train/state/jobs';
 import { tryitJobs } from '../../features/tryit/state/jobs';
+import { uploadJobs } from '../../features/upload/state/jobs';
 import type { EngineClient, StatsClient } from '../worker/workers';
 import { jobContext } from './job';
 import type { JobList } from './job';
@@ -25,6 +26,7 @@ export const JOB_ORDER = [
   'maskImage',
   'evaluation',
   'quantEvaluation',
+  'fidelity',
   'actInspection',
   'sweep',
   'softTargets',
@@ -50,6 +52,7 @@ export function createJobs(client: EngineClient, stats: StatsClient): JobList {
     ...pruneJobs(ctx),
     ...trainJobs(ctx),
     ...tryitJobs(ctx),
+    ...uploadJobs(ctx),
   ];
   return JOB_ORDER.map((name) => {
     const found = all.filter((j) => j.name === name);

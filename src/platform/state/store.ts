@@ -32,6 +32,7 @@ import type {
 import { INITIAL_TRYIT } from '../../features/tryit';
 import type { TryitState } from '../../features/tryit';
 import type { TryitPrediction, TryitPredictions } from '../../features/tryit/worker';
+import type { Fidelity } from '../../features/upload/worker';
 
 /**
  * Results carry the key of the config they were computed from: a result whose key differs from
@@ -134,6 +135,8 @@ export interface Results {
   tryitPrediction: Keyed<TryitPrediction> | null;
   /** Try it: both models' top-1 class of every test image (misclassified only by the compressed). */
   tryitPredictions: Keyed<TryitPredictions> | null;
+  /** An uploaded model of another shape: the compressed model's agreement and KL to the original. */
+  fidelity: Keyed<Fidelity> | null;
 }
 
 export interface State extends Results {
@@ -223,6 +226,7 @@ export const initialState: State = {
   oneShot: null,
   tryitPrediction: null,
   tryitPredictions: null,
+  fidelity: null,
   sensitivityRequest: '',
   cancelled: {},
   tryit: INITIAL_TRYIT,

@@ -20,6 +20,7 @@ import { misclassifiedOf, softTargetsOf } from '../../features/train/worker/soft
 import type { Misclassified, SoftTargets } from '../../features/train/worker/softTargets';
 import { tryitApi } from '../../features/tryit/worker';
 import { exportApi } from '../../features/export/worker';
+import { fidelityApi } from '../../features/upload/worker';
 import { inferApi } from '../../features/infer/worker';
 
 export type { Misclassified, SoftTargets } from '../../features/train/worker/softTargets';
@@ -237,6 +238,9 @@ export const engine = {
 
   /** The compressed model as TF.js files (the Export panel). */
   ...exportApi({ loaded }),
+
+  /** An uploaded model of another shape: the compressed model's fidelity to the original. */
+  ...fidelityApi({ loaded, supersedable, applySettings }),
 
   /** Integer inference on the WebAssembly kernels: intEvaluate and speed (issue 10). */
   ...inferApi({ loaded, supersedable }),

@@ -5,6 +5,7 @@ import { fileInput, useUploads } from '../state/appUploads';
 import { useStore } from '../../../platform/state/store';
 import { MAX_MODEL_JSON_BYTES, MAX_WEIGHTS_BYTES } from '../shared/limits';
 import { formatBytes } from './formatBytes';
+import { FidelityResult } from './FidelityResult';
 import { formatInt } from '../../../platform/shared/format';
 
 /**
@@ -71,6 +72,7 @@ export function UploadControl() {
           weights. They stay in this browser.
         </small>
       </div>
+      <FidelityResult />
       <div aria-live="polite" data-testid="upload-status">
         {status.kind === 'reading' && <p className="muted">Reading {status.files.join(', ')}…</p>}
         {status.kind === 'done' && (
