@@ -217,6 +217,24 @@ test.describe('upload a model', () => {
     await waitForFullAccuracy(page, '2,000');
   });
 
+  test('files dropped on the drop zone are read like chosen ones', async ({ page }) => {
+    await page.goto('/#v=3&data=mnist&model=mlp');
+    const tiny = goodCases().find((c) => c.id === 'tiny-keras2')!;
+    const dataTransfer = await page.evaluateHandle(
+      (files) => {
+        const dt = new DataTransfer();
+        for (const f of files) dt.items.add(new File([new Uint8Array(f.bytes)], f.name));
+        return dt;
+      },
+      tiny.files.map((f) => ({ name: f.name, bytes: Array.from(f.bytes) })),
+    );
+    await page.getByTestId('upload-drop').dispatchEvent('drop', { dataTransfer });
+    await expect(page.getByTestId('upload-status')).toContainText('tiny is open', {
+      timeout: 30_000,
+    });
+    await expect(page.getByRole('combobox', { name: 'Model' })).toContainText('tiny (uploaded)');
+  });
+
   test('axe: the picker with the upload control and a problem list', async ({ page }) => {
     await page.goto('/#v=3&data=mnist&model=mlp');
     await waitForFullAccuracy(page, '2,000');
