@@ -68,6 +68,8 @@ function parseRecipe(json: string | null): Recipe | null {
 
 /** The family of the model a config works on; `name` names a trained model of unknown make. */
 export function configFamily(config: Config, name: string): Family {
+  // An uploaded model is a family of its own (evaluated on the dataset picked, or by fidelity).
+  if (config.uploaded) return { key: `${config.uploaded}@${config.dataset}`, label: name };
   if (config.trained === null) return shippedFamily(config.dataset, config.arch);
   const recipe = parseRecipe(config.trainedRecipe);
   return (recipe && recipeFamily(recipe)) ?? { key: config.trained, label: name };
@@ -145,7 +147,8 @@ export function measurementDraft(s: State): Draft | null {
   const floatAccuracy =
     base && base.key === mk && base.data.count === q.data.count ? base.data.accuracy : undefined;
   const family = configFamily(s.config, summary.meta.name);
-  const modelName = s.config.trained === null ? family.label : summary.meta.name;
+  const modelName =
+    s.config.trained === null && s.config.uploaded === null ? family.label : summary.meta.name;
   const pipeline = describePipeline(s.config);
   const hash = hashOf({ ...s.config, view: measuredView(s.config) });
   const results: HistoryResults = {
