@@ -25,7 +25,12 @@ import type { EvalRequest } from '../src/platform/worker/engine';
 import { instantiateKernels } from '../src/features/infer/worker/kernels';
 import { intPlanFor } from '../src/features/infer/worker/intPlan';
 import { argmaxRows, intLogits, residentImages } from '../src/features/infer/worker/run';
-import { floatPredict, floatTopClasses } from '../src/features/infer/worker/floatPath';
+import {
+  floatPredict,
+  floatTopClasses,
+  singleImages,
+  topClassOf,
+} from '../src/features/infer/worker/floatPath';
 import { testPixels } from '../src/features/infer/worker/pixels';
 
 const arg = (name: string): string | undefined => {
@@ -140,11 +145,9 @@ for (const dataset of DATASET_IDS)
       }
       return median(t);
     };
-    const floatLat = await lat(async (i) => {
-      const y = tf.tidy(() => plain(d.testX.slice(i, 1)).argMax(-1));
-      await y.data();
-      y.dispose();
-    });
+    const singles = singleImages(d, LATENCY_IMAGES);
+    const floatLat = await lat((i) => topClassOf(plain, singles[i]!));
+    for (const x of singles) x.dispose();
     const intLat = await lat((i) => argmaxRows(intLogits(k, plan, images, { start: i, count: 1 }), plan.classes)); // prettier-ignore
 
     const macs = plan.steps.reduce((a, s) => a + (s.kind === 'gemm' ? s.macs : 0), 0) * n;

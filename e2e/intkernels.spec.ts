@@ -85,6 +85,11 @@ test('the Speed panel measures on click, says what it measured, and marks an old
     /Every prediction equals the fake-quant float path|[12] of 2,000 predictions differ/,
   );
   await expect(panel.getByTestId('speed-result')).toHaveAttribute('data-current', 'true');
+  // The bit-width sweep: one column per weight bit-width, the configured one marked.
+  const sweep = panel.getByTestId('speed-sweep');
+  await expect(sweep.getByRole('columnheader')).toHaveCount(9);
+  await expect(sweep.getByRole('columnheader', { name: '4 (set)' })).toBeVisible();
+  await expect(sweep.getByRole('row')).toHaveCount(3);
 
   // axe on the Quantize view with the measured panel.
   await page.addScriptTag({ path: AXE_PATH });

@@ -8,7 +8,7 @@ import type { EngineApi, EvalRequest } from '../../../platform/worker/engine';
 import { createEngineClient } from '../../../platform/worker/workers';
 import type { EngineClient } from '../../../platform/worker/workers';
 import { compressSettings } from '../../compress';
-import type { IntEvaluation, SpeedReport } from '../worker';
+import type { IntEvaluation, IntSweepPoint, SpeedReport } from '../worker';
 
 /**
  * The Speed panel's state: one measurement, started by the user ("Measure speed"), of the current
@@ -47,9 +47,11 @@ export function speedRequest(c: Config): EvalRequest {
 
 export interface SpeedState {
   readonly key: string;
-  readonly status: 'waiting' | 'evaluating' | 'timing' | 'done' | 'error';
+  readonly status: 'waiting' | 'evaluating' | 'timing' | 'sweeping' | 'done' | 'error';
   readonly evaluation: IntEvaluation | null;
   readonly report: SpeedReport | null;
+  /** The integer path at each weight bit-width of {@link SWEEP_BITS}, the rest as configured. */
+  readonly sweep: readonly { readonly bits: number; readonly point: IntSweepPoint }[] | null;
   readonly error: string | null;
 }
 
@@ -73,6 +75,16 @@ function labsIdle(): Promise<void> {
 /** Single images timed per path (their median is the latency). */
 export const LATENCY_RUNS = 50;
 
+/** The bit-width sweep: weight bits, single images per point, images timed at once per point. */
+export const SWEEP_BITS = [1, 2, 3, 4, 5, 6, 7, 8] as const;
+export const SWEEP_LATENCY_RUNS = 30;
+export const SWEEP_IMAGES = 1000;
+
+/** `config` with integer weights at `bits` (per-layer overrides kept, as the app's sweep does). */
+export function atBits(config: Config, bits: number): Config {
+  return { ...config, weights: { ...config.weights, format: 'int', bits } };
+}
+
 /**
  * Evaluates `config` on the integer path, then times both paths. Keeps the result under the
  * config's key; a newer measurement replaces an older one's result when it ends.
@@ -84,7 +96,7 @@ export async function measureSpeed(config: Config): Promise<void> {
     if (now?.key === key) useSpeed.setState({ speed: { ...now, ...s } });
   };
   useSpeed.setState({
-    speed: { key, status: 'waiting', evaluation: null, report: null, error: null },
+    speed: { key, status: 'waiting', evaluation: null, report: null, sweep: null, error: null },
   });
   const request = speedRequest(config);
   const arch = modelArch(config);
@@ -94,7 +106,17 @@ export async function measureSpeed(config: Config): Promise<void> {
     const evaluation = await call((api) => api.intEvaluate(config.dataset, arch, request));
     set({ evaluation, status: 'timing' });
     const report = await call((api) => api.speed(config.dataset, arch, request, LATENCY_RUNS));
-    set({ report, status: 'done' });
+    set({ report, status: 'sweeping' });
+    const points = await call((api) =>
+      api.intSpeedSweep(
+        config.dataset,
+        arch,
+        SWEEP_BITS.map((b) => speedRequest(atBits(config, b))),
+        SWEEP_LATENCY_RUNS,
+        SWEEP_IMAGES,
+      ),
+    );
+    set({ sweep: SWEEP_BITS.map((bits, i) => ({ bits, point: points[i]! })), status: 'done' });
   } catch (e) {
     set({ status: 'error', error: message(e) });
   }

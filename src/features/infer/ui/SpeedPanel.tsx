@@ -5,7 +5,14 @@ import {
   selectSummary,
 } from '../../../platform/state/selectors';
 import { useStore } from '../../../platform/state/store';
-import { LATENCY_RUNS, measureSpeed, speedKey, useSpeed } from '../state';
+import {
+  LATENCY_RUNS,
+  SWEEP_IMAGES,
+  SWEEP_LATENCY_RUNS,
+  measureSpeed,
+  speedKey,
+  useSpeed,
+} from '../state';
 import type { SpeedState } from '../state';
 import './speed.css';
 
@@ -32,7 +39,10 @@ export function SpeedPanel() {
   if (!summary) return null;
   const current = speed !== null && speed.key === speedKey(config);
   const busy =
-    speed?.status === 'waiting' || speed?.status === 'evaluating' || speed?.status === 'timing';
+    speed?.status === 'waiting' ||
+    speed?.status === 'evaluating' ||
+    speed?.status === 'timing' ||
+    speed?.status === 'sweeping';
   const size = sizeCurrent ? (report?.size ?? null) : null;
   return (
     <section className="panel speed-panel" aria-labelledby="speed-heading">
@@ -70,6 +80,12 @@ export function SpeedPanel() {
                 ? 'Every prediction equals the fake-quant float path’s.'
                 : `${formatInt(speed.evaluation.differing)} of ${formatInt(speed.evaluation.count)} predictions differ from the fake-quant float path’s.`}
             </p>
+          )}
+          {speed.sweep && (
+            <BitSweep
+              sweep={speed.sweep}
+              bits={config.weights.format === 'int' ? config.weights.bits : null}
+            />
           )}
           {speed.evaluation && speed.evaluation.approximations.length > 0 && (
             <div className="small speed-approx">
@@ -113,6 +129,8 @@ function statusText(speed: SpeedState | null, current: boolean): string {
       return 'Evaluating the test set on the integer kernels…';
     case 'timing':
       return `Timing both paths: ${LATENCY_RUNS} single images each, then the whole test set…`;
+    case 'sweeping':
+      return 'Timing the integer path at each weight bit-width…';
     case 'error':
       return `The measurement failed: ${speed.error ?? 'unknown error'}`;
     case 'done':
@@ -185,6 +203,55 @@ function SpeedTable({
             <td className="num">
               {size ? `${times(size.float32Bits / size.totalBits)} smaller` : '…'}
             </td>
+          </tr>
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function BitSweep({
+  sweep,
+  bits,
+}: {
+  sweep: NonNullable<SpeedState['sweep']>;
+  /** The configuration's weight bits, marked in the header; null when its weights are not int. */
+  bits: number | null;
+}) {
+  return (
+    <div className="table-wrap">
+      <table className="size-table speed-table" data-testid="speed-sweep">
+        <caption className="small">
+          Integer path by weight bit-width (everything else as set): latency of one image (median of{' '}
+          {SWEEP_LATENCY_RUNS}) and throughput over the first {formatInt(SWEEP_IMAGES)} test images.
+          1 bit is binary (±α).
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Weight bits</th>
+            {sweep.map((s) => (
+              <th key={s.bits} scope="col" className="num">
+                {s.bits === bits ? <strong>{s.bits} (set)</strong> : s.bits}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          <tr>
+            <th scope="row">Latency</th>
+            {sweep.map((s) => (
+              <td key={s.bits} className="num">
+                {ms(s.point.latencyMs)}
+              </td>
+            ))}
+          </tr>
+          <tr>
+            <th scope="row">Images/s</th>
+            {sweep.map((s) => (
+              <td key={s.bits} className="num">
+                {formatInt(Math.round((s.point.images / s.point.batchMs) * 1000))}
+              </td>
+            ))}
           </tr>
         </tbody>
       </table>

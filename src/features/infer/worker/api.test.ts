@@ -92,3 +92,22 @@ describe('speed', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 });
+
+describe('intSpeedSweep', () => {
+  it('times the integer path once per request, over the images asked for', async () => {
+    const req = (bits: number): EvalRequest => ({
+      weights: compressSettings({
+        ...DEFAULT_CONFIG,
+        weights: { ...DEFAULT_CONFIG.weights, bits },
+      }),
+      acts: W4A8.acts,
+    });
+    const points = await api.intSpeedSweep('mnist', 'mlp', [req(8), req(2), req(1)], 3, 100);
+    expect(points).toHaveLength(3);
+    for (const p of points) {
+      expect(p.images).toBe(100);
+      expect(p.latencyMs).toBeGreaterThan(0);
+      expect(p.batchMs).toBeGreaterThan(0);
+    }
+  });
+});

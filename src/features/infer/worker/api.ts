@@ -11,7 +11,7 @@ import type { IntKernels, KernelPath } from './kernels';
 import { intPlanFor } from './intPlan';
 import { argmaxRows, intLogits, residentImages } from './run';
 import type { ResidentImages } from './run';
-import { floatPredict, floatTopClasses } from './floatPath';
+import { floatPredict, floatTopClasses, singleImages, topClassOf } from './floatPath';
 import { testPixels } from './pixels';
 
 /**
@@ -34,7 +34,10 @@ export interface IntEvaluation {
   readonly accuracy: number;
   readonly correct: number;
   readonly count: number;
-  /** Milliseconds of the integer pass over the test set (kernels only; planning excluded). */
+  /**
+   * Milliseconds of the integer pass over the test set (kernels only; planning excluded). The
+   * first call in a worker runs partly on V8's baseline code and takes several times longer.
+   */
   readonly ms: number;
   /** Test images whose integer prediction differs from the fake-quant float path's. */
   readonly differing: number;
@@ -69,6 +72,15 @@ export interface SpeedReport {
   /** Multiply-accumulates per image of the weighted layers. */
   readonly macsPerImage: number;
   readonly approximations: readonly string[];
+}
+
+/** One point of an integer-path sweep (e.g. over weight bit-widths). */
+export interface IntSweepPoint {
+  /** Median milliseconds for one image (batch 1). */
+  readonly latencyMs: number;
+  /** Milliseconds for the first `images` test images in one call. */
+  readonly batchMs: number;
+  readonly images: number;
 }
 
 let kernelsPromise: Promise<IntKernels> | null = null;
@@ -155,11 +167,8 @@ export function inferApi(deps: InferDeps) {
         const n = images.count;
         const runs = Math.max(1, Math.min(latencyRuns, n));
         const plain = await floatPredict(m, d, { weights: null, acts: null });
-        const floatOne = async (i: number) => {
-          const y = tf.tidy(() => plain(d.testX.slice(i, 1)).argMax(-1));
-          await y.data();
-          y.dispose();
-        };
+        const singles = singleImages(d, runs);
+        const floatOne = (i: number) => topClassOf(plain, singles[i]!);
         const intOne = (i: number) =>
           argmaxRows(intLogits(k, plan, images, { start: i, count: 1 }), plan.classes);
         const latency = async (one: (i: number) => unknown) => {
@@ -179,7 +188,12 @@ export function inferApi(deps: InferDeps) {
         };
         const floatAll = () => floatTopClasses(m, d, plain);
         const intAll = () => argmaxRows(intLogits(k, plan, images), plan.classes);
-        const fl = await latency(floatOne);
+        let fl: number;
+        try {
+          fl = await latency(floatOne);
+        } finally {
+          for (const x of singles) x.dispose();
+        }
         const il = await latency(intOne);
         await floatAll(); // warm-up at the batch size
         const fb = await batch(floatAll);
@@ -203,6 +217,41 @@ export function inferApi(deps: InferDeps) {
           macsPerImage: macsOf(plan),
           approximations: plan.approximations,
         };
+      });
+    },
+
+    /**
+     * The integer path's latency (batch 1, median of `latencyRuns`) and batch time (the first
+     * `images` test images) for each request in turn: a sweep, e.g. over weight bit-widths.
+     */
+    async intSpeedSweep(
+      dataset: DatasetId,
+      arch: ModelArch,
+      requests: readonly EvalRequest[],
+      latencyRuns = 30,
+      images = 1000,
+    ): Promise<IntSweepPoint[]> {
+      const [m, d] = await deps.loaded(dataset, arch);
+      const k = await kernels();
+      return deps.supersedable('intSpeedSweep', async () => {
+        const all = await imagesOf(k, d);
+        const count = Math.max(1, Math.min(images, all.count));
+        const runs = Math.max(1, Math.min(latencyRuns, all.count));
+        const out: IntSweepPoint[] = [];
+        for (const request of requests) {
+          const { plan } = await intPlanFor(m, d, request);
+          intLogits(k, plan, all, { start: 0, count: 1 }); // warm-up
+          const t: number[] = [];
+          for (let i = 0; i < runs; i++) {
+            const t0 = performance.now();
+            argmaxRows(intLogits(k, plan, all, { start: i, count: 1 }), plan.classes);
+            t.push(performance.now() - t0);
+          }
+          const t0 = performance.now();
+          argmaxRows(intLogits(k, plan, all, { start: 0, count }), plan.classes);
+          out.push({ latencyMs: median(t), batchMs: performance.now() - t0, images: count });
+        }
+        return out;
       });
     },
   };

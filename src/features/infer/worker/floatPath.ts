@@ -51,3 +51,25 @@ export async function floatTopClasses(
   }
   return out;
 }
+
+/**
+ * Test images 0..count as separate one-image tensors, made before a batch-1 timing starts (a
+ * slice of the 10,000-image test set took longer than the MLP's forward pass). Dispose them.
+ */
+export function singleImages(d: LoadedDataset, count: number): tf.Tensor[] {
+  const n = Math.min(count, d.testX.shape[0]);
+  return Array.from({ length: n }, (_, i) => d.testX.slice(i, 1));
+}
+
+/** The top class of one image by `predict` (what a batch-1 timing runs). */
+export async function topClassOf(
+  predict: (x: tf.Tensor) => tf.Tensor,
+  x: tf.Tensor,
+): Promise<number> {
+  const y = tf.tidy(() => predict(x).argMax(-1));
+  try {
+    return (await y.data())[0]!;
+  } finally {
+    y.dispose();
+  }
+}

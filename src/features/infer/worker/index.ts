@@ -1,3 +1,10 @@
 /** The infer feature's worker layer: what the engine spreads into its API. */
 export { inferApi } from './api';
-export type { InferApi, InferDeps, IntEvaluation, PathSpeed, SpeedReport } from './api';
+export type {
+  InferApi,
+  InferDeps,
+  IntEvaluation,
+  IntSweepPoint,
+  PathSpeed,
+  SpeedReport,
+} from './api';

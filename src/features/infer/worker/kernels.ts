@@ -137,7 +137,7 @@ export async function instantiateKernels(bytes: BufferSource): Promise<IntKernel
     );
     return p;
   };
-  return {
+  const kernels: IntKernels = {
     fn,
     path: 'simd128',
     alloc,
@@ -159,4 +159,5 @@ export async function instantiateKernels(bytes: BufferSource): Promise<IntKernel
       return fn.ik_mark();
     },
   };
+  return kernels;
 }
