@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { binCenter, histogram } from './histogram';
+import { SAMPLE_ABOVE, SAMPLE_SIZE, binCenter, histogram, sampleStep } from './histogram';
 
 describe('histogram', () => {
   it('bins values into equal-width bins with the last bin closed', () => {
@@ -43,5 +43,41 @@ describe('histogram', () => {
         },
       ),
     );
+  });
+
+  it('with a sample, bins exactly the chosen whole rows', () => {
+    // 7 rows of 3 values; every 3rd row from the first: rows 0, 3 and 6.
+    const x = Float32Array.from({ length: 21 }, (_, i) => i);
+    const h = histogram(x, {
+      bins: 21,
+      range: { min: 0, max: 21 },
+      sample: { rowLength: 3, rowStep: 3 },
+    });
+    const picked = [0, 1, 2, 9, 10, 11, 18, 19, 20];
+    expect(Array.from(h.counts)).toEqual(
+      Array.from({ length: 21 }, (_, i) => (picked.includes(i) ? 1 : 0)),
+    );
+    // Its own range is that of the sample, the same as binning the picked values.
+    const own = histogram(x, { bins: 4, sample: { rowLength: 3, rowStep: 3 } });
+    expect(own).toEqual(histogram(picked, { bins: 4 }));
+  });
+
+  it('bins every value with a step of 1 or no sample', () => {
+    const x = Float32Array.from({ length: 1000 }, (_, i) => Math.sin(i));
+    const all = histogram(x, { bins: 16 });
+    expect(histogram(x, { bins: 16, sample: { rowLength: 10, rowStep: 1 } })).toEqual(all);
+    expect(all.counts.reduce((a, b) => a + b, 0)).toBe(1000);
+  });
+
+  it('samples only layers above the threshold, keeping about SAMPLE_SIZE values in whole rows', () => {
+    expect(sampleStep(235_200, 300)).toBe(1); // the shipped MLP's largest layer: exact
+    expect(sampleStep(SAMPLE_ABOVE, 1024)).toBe(1);
+    const step = sampleStep(2048 * 1152, 1152);
+    expect(step).toBe(9);
+    const kept = Math.ceil(2048 / step) * 1152;
+    expect(kept).toBeGreaterThan(SAMPLE_SIZE * 0.8);
+    expect(kept).toBeLessThan(SAMPLE_SIZE * 1.2);
+    // Never a step past the last row: a few very long rows keep the first one.
+    expect(sampleStep(4_000_000, 2_000_000)).toBe(2);
   });
 });

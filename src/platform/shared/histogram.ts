@@ -11,18 +11,47 @@ export interface Histogram {
   readonly outside: number;
 }
 
+/** Every `rowStep`-th row of `rowLength` consecutive values (a kernel's rows: all its channels). */
+export interface RowSample {
+  readonly rowLength: number;
+  readonly rowStep: number;
+}
+
 export interface HistogramOptions {
   bins: number;
-  /** Range to bin over; defaults to the data's own min and max. */
+  /** Range to bin over; defaults to the data's own min and max (of the sample, if sampled). */
   range?: { min: number; max: number };
+  /** Bin only a sample of whole rows (see {@link sampleStep}); default: every value. */
+  sample?: RowSample;
+}
+
+/** Above this many values the instant views bin a sample (the shipped models' largest layer: 235k). */
+export const SAMPLE_ABOVE = 1 << 20;
+/** …of about this many values. */
+export const SAMPLE_SIZE = 1 << 18;
+
+/**
+ * 1 (every value) for up to {@link SAMPLE_ABOVE} values; else the row step that keeps about
+ * {@link SAMPLE_SIZE} of them: a 2048×1152 kernel (2.4 M weights) is binned from every 9th row.
+ */
+export function sampleStep(count: number, rowLength: number): number {
+  if (count <= SAMPLE_ABOVE || rowLength <= 0) return 1;
+  const rows = Math.ceil(count / rowLength);
+  return Math.max(1, Math.min(rows, Math.ceil(count / SAMPLE_SIZE)));
 }
 
 /**
  * Bins `values` into `bins` equal-width bins. A constant tensor (min = max) gets a range of
- * ±0.5 around its value so the single spike is still drawn. O(n), no allocation per value.
+ * ±0.5 around its value so the single spike is still drawn. O(n), no allocation per value; with
+ * `sample`, O(n / rowStep).
  */
 export function histogram(values: ArrayLike<number>, options: HistogramOptions): Histogram {
   const bins = Math.max(1, Math.floor(options.bins));
+  const n = values.length;
+  const rowLength = options.sample ? Math.max(1, Math.floor(options.sample.rowLength)) : n;
+  const rowStep = options.sample ? Math.max(1, Math.floor(options.sample.rowStep)) : 1;
+  // Start of every row binned: one row (all values) unless sampled.
+  const stride = rowLength * rowStep;
   let lo: number;
   let hi: number;
   if (options.range) {
@@ -31,10 +60,12 @@ export function histogram(values: ArrayLike<number>, options: HistogramOptions):
   } else {
     lo = Infinity;
     hi = -Infinity;
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i]!;
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
+    for (let r = 0; r < n; r += stride) {
+      for (let i = r, end = Math.min(n, r + rowLength); i < end; i++) {
+        const v = values[i]!;
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
     }
     if (lo === Infinity) {
       lo = 0;
@@ -49,15 +80,17 @@ export function histogram(values: ArrayLike<number>, options: HistogramOptions):
   const counts = new Uint32Array(bins);
   let outside = 0;
   const scale = bins / (hi - lo);
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (!(v >= lo && v <= hi)) {
-      outside++;
-      continue;
+  for (let r = 0; r < n; r += stride) {
+    for (let i = r, end = Math.min(n, r + rowLength); i < end; i++) {
+      const v = values[i]!;
+      if (!(v >= lo && v <= hi)) {
+        outside++;
+        continue;
+      }
+      let b = Math.floor((v - lo) * scale);
+      if (b >= bins) b = bins - 1;
+      counts[b]!++;
     }
-    let b = Math.floor((v - lo) * scale);
-    if (b >= bins) b = bins - 1;
-    counts[b]!++;
   }
   return { min: lo, max: hi, binWidth, counts, outside };
 }

@@ -3,7 +3,7 @@ import type { CompressSettings } from './pipeline';
 import { distinctLevels, errorStats } from '../../quantize';
 import type { QuantErrorStats } from '../../quantize';
 import { compressModel } from './compress';
-import type { CompressedModel } from './compress';
+import type { CompressedLayer, CompressedModel } from './compress';
 import type { LayerWeights } from '../../model';
 import { Lru } from '../../../platform/shared/lru';
 
@@ -17,17 +17,79 @@ export interface WeightsSource {
   readonly original: readonly LayerWeights[];
 }
 
-const compressCache = new Lru<CompressedModel>(24);
+/** Bytes a compressed layer holds: its values, codes, mask and cluster assignments. */
+function layerBytes(l: CompressedLayer): number {
+  return (
+    l.values.byteLength +
+    (l.tensor?.codes.byteLength ?? 0) +
+    (l.mask?.byteLength ?? 0) +
+    (l.cluster?.assignments.byteLength ?? 0)
+  );
+}
+
+/**
+ * Kept compressed models: the last 24 settings, within 128 MB (the two newest always kept). A
+ * shipped model's entry is ~2 MB; a 16 M-parameter model's is 128 MB, and 24 of them would not fit
+ * in a worker's memory.
+ */
+const compressCache = new Lru<CompressedModel>(24, {
+  weigh: (c) => c.layers.reduce((a, l) => a + layerBytes(l), 0),
+  maxWeight: 128e6,
+  keep: 2,
+});
+/** Layers compressed one by one (no pruning: layers are independent), before a whole model is. */
+const layerCache = new Lru<(CompressedLayer | undefined)[]>(24, {
+  weigh: (ls) => ls.reduce((a, l) => a + (l ? layerBytes(l) : 0), 0),
+  maxWeight: 128e6,
+  keep: 2,
+});
 
 /** The model's compressed layers under `settings`, computed once per (model, settings). */
 export function compressed(m: WeightsSource, settings: CompressSettings): CompressedModel {
   const key = `${m.meta.id}|${compressKey(settings)}`;
   let c = compressCache.get(key);
   if (!c) {
-    c = compressModel(m.original, settings);
+    const some = layerCache.get(key);
+    c =
+      some && independentLayers(settings)
+        ? {
+            layers: m.original.map(
+              (_, i) => some[i] ?? compressModel([m.original[i]!], settings).layers[0]!,
+            ),
+            prune: null,
+          }
+        : compressModel(m.original, settings);
     compressCache.set(key, c);
   }
   return c;
+}
+
+/** Without pruning each layer is compressed on its own (pruning may rank weights across layers). */
+function independentLayers(settings: CompressSettings): boolean {
+  return settings.prune.method === 'none';
+}
+
+/**
+ * Layer `index` of `compressed(m, settings)`, computing only that layer when the layers are
+ * independent: the instant views of one layer of a large model (a 4 M-parameter MLP's largest
+ * layer is 60 % of it) need not wait for the others.
+ */
+export function compressedLayer(
+  m: WeightsSource,
+  settings: CompressSettings,
+  index: number,
+): CompressedLayer {
+  const key = `${m.meta.id}|${compressKey(settings)}`;
+  const whole = compressCache.get(key);
+  if (whole) return whole.layers[index]!;
+  if (!independentLayers(settings)) return compressed(m, settings).layers[index]!;
+  const w = m.original[index];
+  if (!w) throw new Error(`Model ${m.meta.id} has no layer ${index}.`);
+  let some = layerCache.get(key);
+  if (!some) some = [];
+  const l = (some[index] ??= compressModel([w], settings).layers[0]!);
+  layerCache.set(key, some); // again: its weight grew
+  return l;
 }
 
 export interface LayerQuantError extends Omit<QuantErrorStats, 'levels'> {
@@ -36,10 +98,9 @@ export interface LayerQuantError extends Omit<QuantErrorStats, 'levels'> {
   readonly levels: number | null;
 }
 
-/** The error stats of layer `index` of `c`, the compressed copy of `m`. */
-function layerError(m: WeightsSource, c: CompressedModel, index: number): LayerQuantError {
+/** The error stats of layer `index` of `m`, compressed as `l`. */
+function layerError(m: WeightsSource, l: CompressedLayer, index: number): LayerQuantError {
   const w = m.original[index]!;
-  const l = c.layers[index]!;
   const t = l.tensor;
   // A weight is clipped when the clamp to [qmin, qmax] changed its code, i.e. it lies more than
   // half a step outside the grid's end points (closer ones round to the end code anyway).
@@ -54,21 +115,21 @@ function layerError(m: WeightsSource, c: CompressedModel, index: number): LayerQ
   return { name: w.info.name, ...errorStats(w.kernel, l.values, clip), levels: levelsUsed(l) };
 }
 
-const errorCache = new WeakMap<CompressedModel, (LayerQuantError | undefined)[]>();
+const errorCache = new WeakMap<CompressedLayer, LayerQuantError>();
 
-/** The error stats of one layer under `settings`, computed once per compressed model. */
+/** The error stats of one layer under `settings`, computed once per compressed layer. */
 export function layerErrorOf(
   m: WeightsSource,
   settings: CompressSettings,
   index: number,
 ): LayerQuantError {
-  const c = compressed(m, settings);
-  let errors = errorCache.get(c);
-  if (!errors) {
-    errors = [];
-    errorCache.set(c, errors);
+  const l = compressedLayer(m, settings, index);
+  let e = errorCache.get(l);
+  if (!e) {
+    e = layerError(m, l, index);
+    errorCache.set(l, e);
   }
-  return (errors[index] ??= layerError(m, c, index));
+  return e;
 }
 
 export function layerErrors(m: WeightsSource, settings: CompressSettings): LayerQuantError[] {

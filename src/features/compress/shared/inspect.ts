@@ -1,11 +1,11 @@
 import type { Storage } from '../../../platform/shared/config';
-import { histogram } from '../../../platform/shared/histogram';
-import type { Histogram } from '../../../platform/shared/histogram';
+import { histogram, sampleStep } from '../../../platform/shared/histogram';
+import type { Histogram, RowSample } from '../../../platform/shared/histogram';
 import type { CompressSettings } from './pipeline';
 import { minMaxPerChannel } from '../../quantize';
 import { sizeReport } from './compress';
 import type { SizeReport } from './compress';
-import { compressed, layerErrorOf, layerErrors } from './compressed';
+import { compressed, compressedLayer, layerErrorOf, layerErrors } from './compressed';
 import type { LayerQuantError, WeightsSource } from './compressed';
 import { Lru } from '../../../platform/shared/lru';
 import type { WeightQuantSpec } from '../../quantize';
@@ -44,6 +44,14 @@ export interface WeightInspection {
   readonly centroids: number | null;
   /** Ternary: kept weights below the threshold, set to 0; else null. */
   readonly zeroed: number | null;
+  /**
+   * 1 when both histograms count every weight; N when they count a 1-in-N sample of the kernel's
+   * rows (layers above 2^20 weights, see platform/shared/histogram.ts, so that a slider step of a
+   * 4 M-parameter model stays instant). The other figures (error, levels, ranges) use every weight.
+   */
+  readonly sampleStep: number;
+  /** Weights in the layer's kernel (the histograms count them all when `sampleStep` is 1). */
+  readonly weights: number;
 }
 
 const MAX_DRAWN_LEVELS = 256;
@@ -69,6 +77,25 @@ function minMax(x: Float32Array): { min: number; max: number } {
  */
 const ranges = new WeakMap<Float32Array, { min: number; max: number }>();
 const originalHistograms = new WeakMap<Float32Array, Lru<Histogram>>();
+const channelRanges = new WeakMap<
+  Float32Array,
+  Map<number, { min: Float32Array; max: Float32Array }>
+>();
+
+/** Per-channel ranges of a trained kernel, once per channel count. */
+function channelRangesOf(kernel: Float32Array, channels: number) {
+  let byCount = channelRanges.get(kernel);
+  if (!byCount) {
+    byCount = new Map();
+    channelRanges.set(kernel, byCount);
+  }
+  let r = byCount.get(channels);
+  if (!r) {
+    r = minMaxPerChannel(kernel, channels);
+    byCount.set(channels, r);
+  }
+  return r;
+}
 
 function rangeOf(kernel: Float32Array): { min: number; max: number } {
   let r = ranges.get(kernel);
@@ -83,16 +110,17 @@ function originalHistogram(
   kernel: Float32Array,
   bins: number,
   range: { min: number; max: number },
+  sample: RowSample | undefined,
 ): Histogram {
   let cache = originalHistograms.get(kernel);
   if (!cache) {
     cache = new Lru<Histogram>(8);
     originalHistograms.set(kernel, cache);
   }
-  const key = `${bins}|${range.min}|${range.max}`;
+  const key = `${bins}|${range.min}|${range.max}|${sample?.rowStep ?? 1}`;
   let h = cache.get(key);
   if (!h) {
-    h = histogram(kernel, { bins, range });
+    h = histogram(kernel, { bins, range, ...(sample ? { sample } : {}) });
     cache.set(key, h);
   }
   return h;
@@ -107,7 +135,8 @@ export function inspectWeights(
   const index = m.original.findIndex((l) => l.info.name === layer);
   const w = m.original[index];
   if (!w) throw new Error(`Model ${m.meta.id} has no layer "${layer}".`);
-  const q = compressed(m, settings).layers[index]!;
+  // Only this layer is compressed when layers are independent (no pruning).
+  const q = compressedLayer(m, settings, index);
   // The same bins for both, over both ranges (a level may sit just beyond the trained range),
   // and, per tensor, over the whole grid: a symmetric grid's unused end levels are worth seeing.
   const t = q.tensor;
@@ -116,15 +145,19 @@ export function inspectWeights(
     range.min = Math.min(range.min, t.clipMin[0]!);
     range.max = Math.max(range.max, t.clipMax[0]!);
   }
-  let h1 = histogram(q.values, { bins, range });
+  // A large layer's histograms bin the same 1-in-N sample of whole rows (every channel in it).
+  const step = sampleStep(w.kernel.length, w.info.outChannels);
+  const sample = step > 1 ? { rowLength: w.info.outChannels, rowStep: step } : undefined;
+  const opts = sample ? { sample } : {};
+  let h1 = histogram(q.values, { bins, range, ...opts });
   if (h1.outside > 0) {
     // Rare (an affine grid's rounded end level): widen to the compressed values too.
     const b = minMax(q.values);
     range.min = Math.min(range.min, b.min);
     range.max = Math.max(range.max, b.max);
-    h1 = histogram(q.values, { bins, range });
+    h1 = histogram(q.values, { bins, range, ...opts });
   }
-  const h0 = originalHistogram(w.kernel, bins, range);
+  const h0 = originalHistogram(w.kernel, bins, range, sample);
   const binary = q.spec.kind === 'binary';
   let levels: Float32Array | null = null;
   let channelMin: Float32Array | null = null;
@@ -139,7 +172,7 @@ export function inspectWeights(
         ? Float32Array.from([-s, s])
         : new Float32Array(t.qmax - t.qmin + 1).map((_, i) => (t.qmin + i - z) * s);
     }
-    ({ min: channelMin, max: channelMax } = minMaxPerChannel(w.kernel, channels));
+    ({ min: channelMin, max: channelMax } = channelRangesOf(w.kernel, channels));
   }
   // Weight sharing: the levels are the centroids (and 0 for pruned weights).
   if (q.cluster)
@@ -165,6 +198,8 @@ export function inspectWeights(
     kind: q.cluster ? 'cluster' : q.spec.kind,
     centroids: q.cluster ? q.cluster.centroids.length : null,
     zeroed: t && q.spec.kind === 'ternary' ? countZeroCodes(t.codes, q.mask) : null,
+    sampleStep: step,
+    weights: w.kernel.length,
   };
 }
 

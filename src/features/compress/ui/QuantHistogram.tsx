@@ -89,6 +89,13 @@ const QuantHistogramView = memo(function QuantHistogramView({
         compressed: piled onto the grid&apos;s levels when quantized or clustered, with a spike at
         exactly 0 (and a hole around it) when pruned.
       </p>
+      {inspection && inspection.sampleStep > 1 && (
+        <p className="muted small" data-testid="sample-caption">
+          Histogram of a 1-in-{inspection.sampleStep} sample of this layer&apos;s{' '}
+          {inspection.weights.toLocaleString('en-US')} weights (every {inspection.sampleStep}th
+          row), so it redraws at once. The figures below count all weights.
+        </p>
+      )}
       {inspection && errors && <QuantFacts inspection={inspection} />}
     </section>
   );

@@ -1,0 +1,154 @@
+/**
+ * The instant views of large models (issue 10, point 4): one layer compressed on its own when the
+ * layers are independent, the histograms of a large layer binned from a sample of whole rows (and
+ * saying so), and the shipped models' views still counting every weight.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG } from '../../../platform/shared/config';
+import type { Config } from '../../../platform/shared/config';
+import { histogram } from '../../../platform/shared/histogram';
+import { mulberry32 } from '../../../platform/shared/random';
+import { readLayersModelWeights } from '../../model';
+import type { LayerWeights } from '../../model';
+import { errorStats } from '../../quantize';
+import { compressed, compressedLayer, layerErrorOf } from './compressed';
+import type { WeightsSource } from './compressed';
+import { inspectWeights } from './inspect';
+import { compressSettings } from './pipeline';
+
+function dense(name: string, rows: number, out: number, seed: number): LayerWeights {
+  const rand = mulberry32(seed);
+  const kernel = Float32Array.from({ length: rows * out }, () => (rand() - 0.5) * 0.2);
+  return {
+    info: {
+      name,
+      className: 'Dense',
+      kernelShape: [rows, out],
+      biasShape: [out],
+      params: rows * out + out,
+      outChannels: out,
+      outputShape: [],
+    },
+    kernel,
+    bias: new Float32Array(out),
+  };
+}
+
+const settings = (weights: Partial<Config['weights']>, prune?: Partial<Config['prune']>) =>
+  compressSettings({
+    ...DEFAULT_CONFIG,
+    weights: { ...DEFAULT_CONFIG.weights, ...weights },
+    prune: { ...DEFAULT_CONFIG.prune, ...prune },
+  });
+
+let models = 0;
+/** A fresh id per model: the caches are keyed by it. */
+const model = (layers: readonly LayerWeights[]): WeightsSource => ({
+  meta: { id: `test-large-${++models}` },
+  original: layers,
+});
+
+describe('one layer compressed on its own', () => {
+  const small = () => [dense('fc1', 60, 40, 1), dense('fc2', 40, 20, 2), dense('fc3', 20, 10, 3)];
+
+  it('gives the very values, codes and grid of the whole model, for every representation', () => {
+    for (const w of [
+      { format: 'int', bits: 4 },
+      { format: 'int', bits: 3, granularity: 'channel', scheme: 'affine' },
+      { format: 'int', bits: 1 },
+      { format: 'int', bits: 2, ternary: true },
+      { format: 'int', bits: 5, rounding: 'stochastic' },
+      { format: 'float16' },
+      { format: 'cluster' },
+    ] as const) {
+      const s = settings(w);
+      const a = model(small());
+      const b = model(a.original);
+      const one = a.original.map((_, i) => compressedLayer(a, s, i));
+      const whole = compressed(b, s);
+      for (const [i, l] of one.entries()) {
+        const ref = whole.layers[i]!;
+        expect(Array.from(l.values), `${JSON.stringify(w)} layer ${i}`).toEqual(
+          Array.from(ref.values),
+        );
+        expect(l.tensor?.codes).toEqual(ref.tensor?.codes);
+        expect(l.tensor?.scale).toEqual(ref.tensor?.scale);
+        expect(l.cluster?.centroids).toEqual(ref.cluster?.centroids);
+      }
+    }
+  });
+
+  it('is the whole model’s layer once that exists, and the whole model reuses it', () => {
+    const s = settings({ format: 'int', bits: 6 });
+    const m = model(small());
+    const first = compressedLayer(m, s, 1);
+    const whole = compressed(m, s);
+    expect(whole.layers[1]).toBe(first);
+    expect(compressedLayer(m, s, 2)).toBe(whole.layers[2]);
+  });
+
+  it('with pruning (which may rank weights across layers) is taken from the whole model', () => {
+    const s = settings({ format: 'int', bits: 8 }, { method: 'global', sparsity: 0.5 });
+    const m = model(small());
+    const l = compressedLayer(m, s, 0);
+    expect(l).toBe(compressed(m, s).layers[0]);
+    expect(l.mask).not.toBeNull();
+  });
+});
+
+describe('the weight histogram of a large layer', () => {
+  // 1,200 × 1,000 = 1.2 M weights: above the 2^20 threshold, binned from every 5th row.
+  const big = model([dense('fc1', 1200, 1000, 7), dense('fc2', 1000, 10, 8)]);
+  const s = settings({ format: 'int', bits: 4 });
+
+  it('counts a 1-in-N sample of whole rows, in the bins of the full range, and says so', () => {
+    const r = inspectWeights(big, s, 'fc1', 64);
+    expect(r.sampleStep).toBe(5);
+    expect(r.weights).toBe(1_200_000);
+    const rows = Math.ceil(1200 / r.sampleStep);
+    const total = (c: Uint32Array) => c.reduce((a, b) => a + b, 0);
+    expect(total(r.original)).toBe(rows * 1000);
+    expect(total(r.quantized)).toBe(rows * 1000);
+    // Exactly the histogram of those rows, quantized by the model's own (whole-layer) grid.
+    const kernel = big.original[0]!.kernel;
+    const values = compressedLayer(big, s, 0).values;
+    const rowsOf = (x: Float32Array) => {
+      const out = new Float32Array(rows * 1000);
+      for (let k = 0; k < rows; k++)
+        out.set(x.subarray(k * 5 * 1000, k * 5 * 1000 + 1000), k * 1000);
+      return out;
+    };
+    const range = { min: r.min, max: r.max };
+    expect(r.original).toEqual(histogram(rowsOf(kernel), { bins: 64, range }).counts);
+    expect(r.quantized).toEqual(histogram(rowsOf(values), { bins: 64, range }).counts);
+  });
+
+  it('keeps the error figures over every weight', () => {
+    const r = inspectWeights(big, s, 'fc1', 64);
+    const exact = errorStats(big.original[0]!.kernel, compressedLayer(big, s, 0).values);
+    expect(r.error.mse).toBe(exact.mse);
+    expect(r.error.sqnrDb).toBe(exact.sqnrDb);
+    expect(r.error).toEqual(layerErrorOf(big, s, 0));
+  });
+});
+
+describe('the shipped models', () => {
+  it.each(['mnist-mlp', 'mnist-cnn', 'fashion-mlp', 'fashion-cnn'])(
+    '%s: every layer’s histograms count every weight',
+    (id) => {
+      const json = JSON.parse(readFileSync(`public/models/${id}/model.json`, 'utf8')) as unknown;
+      const bin = readFileSync(`public/models/${id}/weights.bin`);
+      const m = model(
+        readLayersModelWeights(json, bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.length)),
+      );
+      const s = settings({ format: 'int', bits: 4 });
+      for (const l of m.original) {
+        const r = inspectWeights(m, s, l.info.name, 32);
+        expect(r.sampleStep).toBe(1);
+        expect(r.original.reduce((a, b) => a + b, 0)).toBe(l.kernel.length);
+        expect(r.quantized.reduce((a, b) => a + b, 0)).toBe(l.kernel.length);
+      }
+    },
+  );
+});
