@@ -223,8 +223,8 @@ function BitSweep({
       <table className="size-table speed-table" data-testid="speed-sweep">
         <caption className="small">
           Integer path by weight bit-width (everything else as set): latency of one image (median of{' '}
-          {SWEEP_LATENCY_RUNS}) and throughput over the first {formatInt(SWEEP_IMAGES)} test images.
-          1 bit is binary (±α).
+          {SWEEP_LATENCY_RUNS}) and throughput over the first {formatInt(SWEEP_IMAGES)} test images
+          (median of 3). 1 bit is binary (±α).
         </caption>
         <thead>
           <tr>
