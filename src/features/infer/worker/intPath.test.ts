@@ -66,6 +66,7 @@ const CASES: [string, Partial<WeightQuant>, Partial<ActQuant>][] = [
   ['W4A8 per-channel', { bits: 4, granularity: 'channel' }, { bits: 8 }],
   ['W4A8 per-tensor', { bits: 4 }, { bits: 8 }],
   ['binary weights, A8 symmetric', { bits: 1, granularity: 'channel' }, { bits: 8, scheme: 'symmetric' }], // prettier-ignore
+  ['ternary weights, A4 affine', { bits: 2, ternary: true }, { bits: 4 }],
 ];
 
 describe.each(['mlp', 'cnn'] as const)('integer path on the shipped mnist-%s', (arch) => {
@@ -87,6 +88,22 @@ describe.each(['mlp', 'cnn'] as const)('integer path on the shipped mnist-%s', (
     ]);
     // Not exact, but W8A8 is within a few images of W8 float activations.
     expect(Math.abs(r.intCorrect - r.floatCorrect) / r.count).toBeLessThanOrEqual(0.005);
+  });
+});
+
+describe('integer path on pruned weights', () => {
+  it('keeps pruned binary weights at 0 (mask re-applied to the codes)', async () => {
+    const req: EvalRequest = {
+      weights: compressSettings({
+        ...DEFAULT_CONFIG,
+        weights: { ...DEFAULT_CONFIG.weights, bits: 1 },
+        prune: { ...DEFAULT_CONFIG.prune, method: 'magnitude', sparsity: 0.6 },
+      }),
+      acts: { ...DEFAULT_CONFIG.acts, bits: 8 },
+    };
+    const r = await compare('mlp', req);
+    expect(r.plan.approximations).toEqual([]);
+    expect(r.differ).toBeLessThanOrEqual(2);
   });
 });
 

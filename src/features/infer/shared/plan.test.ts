@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { fixedPointMultipliers, inputLut, packWeights, planInteger } from './plan';
+import type { ActGrid, IntWeights, NetShape } from './plan';
+
+const affine8 = (scale: number, zeroPoint = 0): ActGrid => ({
+  scale,
+  zeroPoint,
+  qmin: 0,
+  qmax: 255,
+});
+
+describe('inputLut', () => {
+  it('maps pixel bytes to the first layer’s codes as the float path does (x/255, then its grid)', () => {
+    // The calibrated grid of x/255 over [0, 1] at 8 bits: scale fl(1/255), z = 0: every byte is its own code.
+    const lut = inputLut(affine8(Math.fround(1 / 255)));
+    expect(Array.from(lut)).toEqual(Array.from({ length: 256 }, (_, p) => p));
+    // A coarser grid rounds half to even on fl(x · fl(1/s)): 4-bit, s = 1/15.
+    const four = inputLut({ scale: Math.fround(1 / 15), zeroPoint: 0, qmin: 0, qmax: 15 });
+    expect(four[0]).toBe(0);
+    expect(four[255]).toBe(15);
+    expect(four[17]).toBe(1); // 17/255·15 = 1.0
+    // Signed grids are stored with an offset of 128.
+    const signed = inputLut({ scale: Math.fround(1 / 127), zeroPoint: 0, qmin: -127, qmax: 127 });
+    expect(signed[0]).toBe(128);
+    expect(signed[255]).toBe(128 + 127);
+  });
+});
+
+describe('fixedPointMultipliers', () => {
+  it('gives the largest multiplier 31 bits and every one within 2^-30 of its value', () => {
+    const m = Float64Array.from([0.0123, 0.0031, 0.00071, 0]);
+    const { mult, shift } = fixedPointMultipliers(m);
+    expect(mult[0]).toBeGreaterThanOrEqual(2 ** 30);
+    expect(mult[0]).toBeLessThan(2 ** 31);
+    m.forEach((v, i) => expect(Math.abs(mult[i]! / 2 ** shift - v)).toBeLessThanOrEqual(2 ** -(shift + 1))); // prettier-ignore
+    expect(mult[3]).toBe(0);
+  });
+
+  it('caps the shift (bias offsets must fit) and refuses negative or huge scales', () => {
+    expect(fixedPointMultipliers(Float64Array.from([1e-9]), 40).shift).toBe(40);
+    expect(fixedPointMultipliers(Float64Array.from([0])).shift).toBe(62);
+    expect(() => fixedPointMultipliers(Float64Array.from([-1]))).toThrow(RangeError);
+    expect(() => fixedPointMultipliers(Float64Array.from([2 ** 31]))).toThrow(RangeError);
+  });
+});
+
+describe('packWeights', () => {
+  it('lays out 8 channels by pairs of k, zero-padded', () => {
+    // 2 channels × 3 inputs: w[n][k] = 10n + k + 1.
+    const w = Int8Array.from([1, 2, 3, 11, 12, 13]);
+    const p = packWeights(w, 2, 3);
+    expect(p).toHaveLength(8 * 4);
+    expect(Array.from(p.subarray(0, 16))).toEqual([1, 2, 11, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]); // prettier-ignore
+    expect(Array.from(p.subarray(16, 20))).toEqual([3, 0, 13, 0]);
+    expect(Array.from(p.subarray(20))).toEqual(new Array(12).fill(0));
+  });
+});
+
+describe('planInteger', () => {
+  const net: NetShape = {
+    input: [1, 1, 3],
+    ops: [
+      { kind: 'flatten', name: 'flatten' },
+      { kind: 'dense', name: 'fc1', inputs: 3, units: 2, relu: true },
+      { kind: 'dense', name: 'fc2', inputs: 2, units: 2, relu: false },
+    ],
+  };
+  const weights = new Map<string, IntWeights>([
+    ['fc1', { codes: Int32Array.from([1, -1, 2, 0, 3, 1]), scale: Float32Array.of(0.5), zeroPoint: Int32Array.of(0), bias: Float32Array.of(0.25, -0.5) }], // prettier-ignore
+    ['fc2', { codes: Int32Array.from([200, 10, 0, 255]), scale: Float32Array.of(0.01, 0.02), zeroPoint: Int32Array.of(128, 100), bias: null }], // prettier-ignore
+  ]);
+  const acts = new Map<string, ActGrid>([
+    ['fc1', affine8(0.1, 0)],
+    ['fc2', affine8(0.2, 10)],
+  ]);
+
+  it('plans requantization into the next layer’s grid, ReLU as the clamp, and float logits last', () => {
+    const plan = planInteger({ net, weights, acts });
+    expect(plan.approximations).toEqual([]);
+    expect(plan.classes).toBe(2);
+    const [s1, s2] = plan.steps;
+    if (s1?.kind !== 'gemm' || s2?.kind !== 'gemm') throw new Error('two GEMMs expected');
+    expect([s1.k, s1.kp, s1.n, s1.np]).toEqual([3, 4, 2, 8]);
+    expect(s1.wzp).toBeNull(); // symmetric codes fit in int8 as they are
+    if (s1.out.kind !== 'requant') throw new Error('requant expected');
+    expect(s1.out.zp).toBe(10);
+    expect(s1.out.lo).toBe(10); // ReLU: nothing below the code of real 0
+    expect(s1.out.hi).toBe(255);
+    // M = s_x · s_w / s_next = 0.1 · 0.5 · fl(1/0.2).
+    const m = 0.1 * 0.5 * Math.fround(1 / 0.2);
+    expect(s1.out.mult[0]! / 2 ** s1.out.shift).toBeCloseTo(m, 9);
+    // The bias in output steps at the same fixed point, plus half a step.
+    const half = 1n << BigInt(s1.out.shift - 1);
+    expect(Number(s1.out.offs[0]! - half) / 2 ** s1.out.shift).toBeCloseTo(0.25 * Math.fround(1 / 0.2), 9); // prettier-ignore
+    // Affine 8-bit weights (codes 0..255, zero-points 128 and 100) do not fit q − z in int8:
+    // stored as q − 128 with the zero-points − 128.
+    expect(Array.from(s2.wzp!.subarray(0, 2))).toEqual([0, -28]);
+    if (s2.out.kind !== 'dequant') throw new Error('dequant expected');
+    expect(s2.out.scale[1]).toBe(Math.fround(0.2 * Math.fround(0.02)));
+    expect(s2.inZp).toBe(10);
+    expect(s1.macs + s2.macs).toBe(3 * 2 + 2 * 2);
+  });
+
+  it('refuses what the integer path cannot run', () => {
+    expect(() => planInteger({ net, weights, acts: new Map([['fc1', affine8(0.1)]]) })).toThrow(
+      'No activation quantizer for the input of fc2',
+    );
+    const wide = new Map(acts).set('fc2', { scale: 0.1, zeroPoint: 0, qmin: 0, qmax: 1023 });
+    expect(() => planInteger({ net, weights, acts: wide })).toThrow(RangeError);
+    const short = new Map(weights).set('fc1', { ...weights.get('fc1')!, codes: new Int32Array(4) });
+    expect(() => planInteger({ net, weights: short, acts })).toThrow('4 weight codes');
+  });
+});
