@@ -433,6 +433,7 @@ function memoryLine(label: string, m: MemoryReport): string {
 }
 
 const evalRows: EvalRow[] = [];
+const torchRuns: TorchRun[] = [];
 const needBrowser = ['cold', 'eval', 'changes', 'sweep', 'memory'].some(wants);
 if (needBrowser) {
   const session = await openBench('', { args: MEMORY_ARGS });
@@ -476,6 +477,8 @@ if (needBrowser) {
       for (const model of MODELS) {
         const [dataset, arch] = model.split('-') as [string, string];
         evalRows.push(await evalModel(page, dataset, arch));
+        // PyTorch right after, the page idle: each pair back to back, under the same load.
+        torchRuns.push(runTorch([model]));
       }
       out(`   (eval) ${load.line()}`);
     }
@@ -542,7 +545,10 @@ if (needBrowser) {
 }
 
 if (wants('eval')) {
-  const torch: TorchRun = runTorch(evalRows.map((r) => r.model));
+  const done = torchRuns.filter((t) => t.ok);
+  const torch: TorchRun = done.length
+    ? { ok: true, python: done[0]!.python, results: done.flatMap((t) => t.results) }
+    : (torchRuns[0] ?? { ok: false, note: 'not run' });
   out(
     `\n3. Full-test-set evaluation: browser compute worker (tfjs wasm float32; W8A8 on the integer kernels) beside PyTorch float32, one thread (median of ${EVAL_RUNS} after a warm-up)`,
   );

@@ -19,6 +19,7 @@ import {
   inspectWeights,
   maskImage,
 } from '../../features/compress/shared/inspect';
+import { compressedLayer, layerErrorOf } from '../../features/compress/shared/compressed';
 import type {
   CompressionReport,
   LayerErrors,
@@ -83,6 +84,42 @@ function getModel(dataset: DatasetId, arch: ModelArch): Promise<WeightsSource> {
   return p;
 }
 
+/**
+ * A large model's whole-model views (sizes, every layer's errors) are computed one layer per task:
+ * the next slider step's histogram then runs between two layers instead of after the whole model
+ * (a 4 M-parameter model's report is several layers' quantization), and a newer request of the
+ * same view stops an older one at its next layer (CancelledError, as the compute worker's
+ * superseded jobs). Models of up to 2^20 weights (the shipped ones) are computed in one go.
+ */
+const CHUNKED_ABOVE = 1 << 20;
+const latestView = new Map<string, number>();
+let viewTicket = 0;
+
+const nextTask = () =>
+  new Promise<void>((resolve) => {
+    const c = new MessageChannel();
+    c.port1.onmessage = () => {
+      c.port1.close();
+      resolve();
+    };
+    c.port2.postMessage(null);
+  });
+
+async function layerByLayer(view: string, m: WeightsSource, each: (i: number) => unknown) {
+  if (m.original.reduce((n, l) => n + l.kernel.length, 0) <= CHUNKED_ABOVE) return;
+  const mine = ++viewTicket;
+  latestView.set(view, mine);
+  for (let i = 0; i < m.original.length; i++) {
+    await nextTask();
+    if (latestView.get(view) !== mine) {
+      const e = new Error(`Superseded by a newer ${view} request`);
+      e.name = 'CancelledError';
+      throw e;
+    }
+    each(i);
+  }
+}
+
 export const stats = {
   /** Answers as soon as the worker's event loop is free: the client's heartbeat. */
   ping(): true {
@@ -105,7 +142,9 @@ export const stats = {
     arch: ModelArch,
     settings: CompressSettings,
   ): Promise<LayerErrors> {
-    return allLayerErrors(await getModel(dataset, arch), settings);
+    const m = await getModel(dataset, arch);
+    await layerByLayer('layerErrors', m, (i) => layerErrorOf(m, settings, i));
+    return allLayerErrors(m, settings);
   },
 
   async compressionReport(
@@ -114,7 +153,9 @@ export const stats = {
     settings: CompressSettings,
     storage: Storage,
   ): Promise<CompressionReport> {
-    return compressionReport(await getModel(dataset, arch), settings, storage);
+    const m = await getModel(dataset, arch);
+    await layerByLayer('compressionReport', m, (i) => compressedLayer(m, settings, i));
+    return compressionReport(m, settings, storage);
   },
 
   async maskImage(
