@@ -115,6 +115,8 @@ for (const [i, lesson] of LESSONS.entries()) {
     // current (results dim 200 ms after going stale, so wait for currency, not for no dimming).
     await expect(page.locator('[data-current="false"]')).toHaveCount(0, { timeout: 90_000 });
     await expect(page.locator('.stale')).toHaveCount(0);
+    // Un-dimming is a 150 ms opacity transition: let it end before contrast is measured.
+    await page.waitForTimeout(400);
     for (const panel of lesson.hide) {
       const tab = TAB_NAMES[panel];
       if (tab) {
