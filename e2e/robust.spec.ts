@@ -76,9 +76,11 @@ test.describe('worker faults', () => {
     await page.goto('/?debug#v=3&data=mnist&model=mlp&view=quantize');
     await fullQuantAccuracy(page);
     const engine = await worker(page, 'engine');
-    // A new setting sends an evaluation; the worker then ends itself without a word.
-    await act(page, 'setWeightQuant', { bits: 3 });
+    // The worker ends itself without a word; the next setting's evaluation goes to it and gets
+    // no answer. (Were it sent first, a fast evaluation could finish before the close, and an
+    // idle worker's death is noticed only when work is next sent.)
     await engine.evaluate(() => self.close());
+    await act(page, 'setWeightQuant', { bits: 3 });
     const notice = page.getByRole('alert').filter({ hasText: 'compute worker' });
     await expect(notice).toContainText('The compute worker stopped answering', {
       timeout: 50_000,
