@@ -101,6 +101,11 @@ test.describe('upload a model', () => {
     await expect(page.getByRole('combobox', { name: 'Model' })).toHaveValue(id, {
       timeout: 30_000,
     });
+    // The reload opens the view the link names; make sure it is the Model tab (see above).
+    await expect(async () => {
+      await modelTab.click();
+      await expect(modelTab).toHaveAttribute('aria-selected', 'true', { timeout: 2_000 });
+    }).toPass({ timeout: 20_000 });
     await waitForFullAccuracy(page, '2,000');
     expect(percent(await page.getByTestId('accuracy').textContent())).toBe(modelAccuracy);
 
