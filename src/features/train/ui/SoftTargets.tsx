@@ -1,4 +1,4 @@
-import { memo, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useDeferredValue, useMemo, useState } from 'react';
 import {
   selectKdImageIndex,
   selectMisclassified,
@@ -9,6 +9,7 @@ import {
 import type { State } from '../../../platform/state/store';
 import { useStore } from '../../../platform/state/store';
 import { PairedBar } from '../../../platform/ui/charts/PairedBar';
+import { PixelImage } from '../../../platform/ui/PixelImage';
 import { formatInt } from '../../../platform/shared/format';
 import { useDim } from '../../../platform/ui/useDim';
 import { argmax, formatProbability, softmaxT } from '../shared/softmax';
@@ -54,7 +55,13 @@ export function SoftTargets() {
       >
         <div style={{ display: 'flex', flexDirection: 'column', gap: '0.5rem', width: '13rem' }}>
           {targets ? (
-            <TestImage pixels={targets.pixels} shape={targets.shape} index={targets.index} />
+            <PixelImage
+              pixels={targets.pixels}
+              shape={targets.shape}
+              size={IMAGE_PX}
+              label={`Test image ${targets.index}`}
+              testId="kd-image"
+            />
           ) : (
             <div style={{ width: IMAGE_PX, height: IMAGE_PX, background: '#f1f3f7' }} />
           )}
@@ -144,42 +151,6 @@ function ImageIndexInput({
     </label>
   );
 }
-
-/** The image as the model sees it (white ink on black), each pixel a block. */
-const TestImage = memo(function TestImage({
-  pixels,
-  shape,
-  index,
-}: {
-  pixels: Uint8Array;
-  shape: readonly [number, number, number];
-  index: number;
-}) {
-  const canvas = useRef<HTMLCanvasElement>(null);
-  const [h, w, c] = shape;
-  useEffect(() => {
-    const ctx = canvas.current?.getContext('2d');
-    if (!ctx) return;
-    const img = ctx.createImageData(w, h);
-    for (let i = 0; i < w * h; i++) {
-      // Grey images repeat their one channel; colour images take the first three.
-      for (let k = 0; k < 3; k++) img.data[4 * i + k] = pixels[i * c + (c >= 3 ? k : 0)]!;
-      img.data[4 * i + 3] = 255;
-    }
-    ctx.putImageData(img, 0, 0);
-  }, [pixels, h, w, c]);
-  return (
-    <canvas
-      ref={canvas}
-      width={w}
-      height={h}
-      role="img"
-      aria-label={`Test image ${index}`}
-      data-testid="kd-image"
-      style={{ width: IMAGE_PX, height: IMAGE_PX, imageRendering: 'pixelated', borderRadius: 4 }}
-    />
-  );
-});
 
 /** Per class, two bars: the teacher's probability at T = 1 and at T, values printed. */
 const ProbabilityBars = memo(function ProbabilityBars({

@@ -10,7 +10,7 @@ import {
   selectTryitPrediction,
   selectTryitPredictions,
 } from '../state/selectors';
-import { PixelImage } from './PixelImage';
+import { PixelImage } from '../../../platform/ui/PixelImage';
 
 /**
  * Picks a test image: previous/next, a number field, and a filter that steps only through the

@@ -4,7 +4,7 @@ import { selectSummary } from '../../../platform/state/selectors';
 import { useStore } from '../../../platform/state/store';
 import { DRAWABLE_DATASETS } from '../shared/source';
 import { DrawingPad } from './DrawingPad';
-import { PixelImage, unitToBytes } from './PixelImage';
+import { PixelImage, unitToBytes } from '../../../platform/ui/PixelImage';
 import { Predictions } from './Predictions';
 import { TestPicker } from './TestPicker';
 import './tryit.css';

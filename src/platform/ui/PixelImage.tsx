@@ -1,7 +1,7 @@
 import { memo, useEffect, useRef } from 'react';
 
 /**
- * A small image drawn as the model sees it (white ink on black), each pixel a block:
+ * A small image drawn as the model sees it (Try it's input, distillation's test image) (white ink on black), each pixel a block:
  * `pixels` row-major h × w × c, bytes 0–255 (grey images repeat their one channel).
  */
 export const PixelImage = memo(function PixelImage({
@@ -38,8 +38,13 @@ export const PixelImage = memo(function PixelImage({
       role="img"
       aria-label={label}
       data-testid={testId}
-      className="tryit-pixels"
-      style={{ width: size, height: size }}
+      style={{
+        display: 'block',
+        width: size,
+        height: size,
+        imageRendering: 'pixelated',
+        borderRadius: 4,
+      }}
     />
   );
 });
