@@ -11,6 +11,7 @@ import { evaluate as evaluateModel } from '../../features/model/worker/evaluate'
 import { forward } from '../../features/model/worker/forward';
 import { findLayer, getDataset, getModel } from './assets';
 import { initBackend } from './backend';
+import { createSerial } from './serial';
 import type { BackendInfo } from './backend';
 import { actQuantizers, inspectActivations } from '../../features/quantize/worker/calibration';
 import type { ActInspection } from '../../features/quantize/worker/calibration';
@@ -82,37 +83,11 @@ function ensureBackend(): Promise<BackendInfo> {
 }
 
 /**
- * Evaluation and calibration load weights into the model's variables and then await: two of them
- * interleaving would evaluate one config's weights under another's name. They run one at a time,
- * in arrival order. (Weight inspection never touches the model, so it does not wait.)
+ * Evaluation and calibration load weights into the model's variables and then await: they run one
+ * at a time, in arrival order (`exclusive`); "latest wins" per channel (`supersedable`). See
+ * serial.ts. (Weight inspection never touches the model, so it does not wait.)
  */
-let modelLock: Promise<unknown> = Promise.resolve();
-function exclusive<T>(fn: () => Promise<T>): Promise<T> {
-  const run = modelLock.then(fn, fn);
-  modelLock = run.catch(() => undefined);
-  return run;
-}
-
-/**
- * "Latest wins" per channel: a queued job whose channel has seen a newer request by the time its
- * turn comes is dropped, so dragging a slider across six values runs one evaluation, not six.
- * The rejection is named CancelledError: the client treats it as a cancellation, not a failure.
- */
-const latest = new Map<string, number>();
-let ticket = 0;
-function supersedable<T>(channel: string | undefined, fn: () => Promise<T>): Promise<T> {
-  if (channel === undefined) return exclusive(fn);
-  const mine = ++ticket;
-  latest.set(channel, mine);
-  return exclusive(() => {
-    if (latest.get(channel) !== mine) {
-      const e = new Error(`Superseded by a newer ${channel} request`);
-      e.name = 'CancelledError';
-      return Promise.reject(e);
-    }
-    return fn();
-  });
-}
+const { exclusive, supersedable } = createSerial();
 
 async function loaded(dataset: DatasetId, arch: ModelArch) {
   await ensureBackend();
