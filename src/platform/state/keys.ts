@@ -59,11 +59,12 @@ export function maskKey(config: Config, layer: string): string {
 
 /**
  * The accuracy-vs-sparsity sweep varies the sparsity and compares methods, on float32 weights:
- * it depends only on the model, the N:M pattern, the norm and bias rule, and the seed.
+ * it depends only on the model, the chosen method (swept first), the norm and bias rule, and the
+ * seed. Not on the N:M pattern: every pattern is evaluated whichever is configured.
  */
 export function pruneSweepKey(config: Config): string {
   const p = config.prune;
-  return `${modelKey(config)}|${p.method}|${p.norm}|${p.structuredBias}|${p.pattern}|${config.seed}`;
+  return `${modelKey(config)}|${p.method}|${p.norm}|${p.structuredBias}|${config.seed}`;
 }
 
 /** The activation histogram is shown for the current calibration settings, even while off. */

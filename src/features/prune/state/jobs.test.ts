@@ -1,0 +1,218 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG, NM_PATTERNS } from '../../../platform/shared/config';
+import type { Config } from '../../../platform/shared/config';
+import { jobContext } from '../../../platform/state/job';
+import type { Job } from '../../../platform/state/job';
+import { pruneSweepKey } from '../../../platform/state/keys';
+import { createAppStore } from '../../../platform/state/store';
+import type { PruneSweep, State } from '../../../platform/state/store';
+import type { EngineClient, StatsClient } from '../../../platform/worker/workers';
+import type { EvalRequest, Evaluation } from '../../../platform/worker/engine';
+import { PRUNE_SWEEP_SPARSITIES, SWEEP_METHODS, pruneJobs } from './jobs';
+
+/**
+ * The accuracy-vs-sparsity sweep, run against a fake compute worker that records every
+ * evaluation and answers each with an accuracy of its own (the call's number).
+ */
+
+interface Call {
+  readonly request: EvalRequest;
+  readonly limit: number | undefined;
+  readonly channel: string | undefined;
+}
+
+const accuracyOf = (i: number) => 0.5 + i / 1000;
+
+function fakeEngine(onCall: (n: number) => void = () => undefined) {
+  const calls: Call[] = [];
+  const api = {
+    evaluate: (
+      _dataset: string,
+      _arch: string,
+      request: EvalRequest,
+      limit?: number,
+      channel?: string,
+    ): Promise<Evaluation> => {
+      calls.push({ request, limit, channel });
+      const i = calls.length - 1;
+      onCall(calls.length);
+      return Promise.resolve({
+        modelId: 'm',
+        accuracy: accuracyOf(i),
+        correct: 0,
+        count: 100,
+        confusion: new Uint32Array(100),
+        numClasses: 10,
+        ms: 1,
+      });
+    },
+  };
+  const client = {
+    call: (fn: (a: typeof api) => Promise<unknown>) => fn(api),
+  } as unknown as EngineClient;
+  const stats = {
+    call: () => Promise.reject(new Error('the stats worker is not used here')),
+  } as unknown as StatsClient;
+  const job = pruneJobs(jobContext(client, stats)).find((j) => j.name === 'pruneSweep');
+  if (!job) throw new Error('no pruneSweep job');
+  return { job: job as unknown as Job<'pruneSweep'>, calls };
+}
+
+const stateOf = (c: Config): State => ({ ...createAppStore().getState(), config: c });
+
+async function runSweep(job: Job<'pruneSweep'>, c: Config, stale: () => boolean = () => false) {
+  const emits: PruneSweep[] = [];
+  await job.run({ config: c, state: stateOf(c), summary: null, emit: (d) => emits.push(d), stale });
+  return emits;
+}
+
+const PRUNE: Config = {
+  ...DEFAULT_CONFIG,
+  view: 'prune',
+  seed: 3,
+  weights: { ...DEFAULT_CONFIG.weights, format: 'int', bits: 4 },
+  overrides: { fc1: 2 },
+  prune: {
+    ...DEFAULT_CONFIG.prune,
+    method: 'structured',
+    sparsity: 0.8,
+    norm: 'l1',
+    structuredBias: 'keep',
+    overrides: { fc1: -1 },
+  },
+};
+
+const describeCall = (c: Call) => {
+  const p = c.request.weights!.prune;
+  return p.method === 'nm' ? `nm ${p.pattern}` : `${p.method} ${p.sparsity}`;
+};
+
+describe('accuracy-vs-sparsity sweep', () => {
+  it('evaluates each method over the sparsities, the chosen method first, then each N:M pattern', async () => {
+    const { job, calls } = fakeEngine();
+    await runSweep(job, PRUNE);
+    const methods = ['structured', 'magnitude', 'global', 'random'];
+    expect([...SWEEP_METHODS].sort()).toEqual([...methods].sort());
+    const expected = [
+      ...methods.flatMap((m) =>
+        PRUNE_SWEEP_SPARSITIES.map((s) => (s === 0 ? `none 0` : `${m} ${s}`)),
+      ),
+      ...NM_PATTERNS.map((p) => `nm ${p}`),
+    ];
+    expect(calls.map(describeCall)).toEqual(expected);
+  });
+
+  it('starts with magnitude when the pipeline prunes by N:M or not at all', async () => {
+    for (const method of ['none', 'nm'] as const) {
+      const { job, calls } = fakeEngine();
+      const emits = await runSweep(job, { ...PRUNE, prune: { ...PRUNE.prune, method } });
+      expect(emits[0]!.methods).toEqual(['magnitude', 'global', 'structured', 'random']);
+      expect(calls[1]!.request.weights!.prune.method).toBe('magnitude');
+    }
+  });
+
+  it('evaluates float32 weights, no overrides, the pipeline’s norm and bias rule, on its own channel', async () => {
+    const { job, calls } = fakeEngine();
+    await runSweep(job, PRUNE);
+    for (const c of calls) {
+      expect(c.channel).toBe('pruneSweep');
+      expect(c.limit).toBeUndefined();
+      expect(c.request.acts).toBeNull();
+      const w = c.request.weights!;
+      expect(w.weights.format).toBe('float32');
+      expect(w.overrides).toEqual({});
+      expect(w.prune.overrides).toEqual({});
+      expect(w.prune.norm).toBe('l1');
+      expect(w.prune.structuredBias).toBe('keep');
+      expect(w.seed).toBe(3);
+    }
+  });
+
+  it('emits after every evaluation, filling point by point; only the last is done', async () => {
+    const { job, calls } = fakeEngine();
+    const emits = await runSweep(job, PRUNE);
+    expect(emits).toHaveLength(calls.length);
+    emits.forEach((e, i) => expect(e.done).toBe(i === emits.length - 1));
+    const S = PRUNE_SWEEP_SPARSITIES.length;
+    const methods = emits[0]!.methods;
+    methods.forEach((m, mi) =>
+      PRUNE_SWEEP_SPARSITIES.forEach((s, si) => {
+        const n = mi * S + si;
+        const e = emits[n]!;
+        expect(e.points).toHaveLength(S);
+        expect(e.points[si]!.sparsity).toBe(s);
+        expect(e.points[si]!.accuracy[m]).toBe(accuracyOf(n));
+        // Points not reached yet have no value for this method.
+        for (const later of e.points.slice(si + 1)) expect(later.accuracy[m]).toBeUndefined();
+        expect(e.nm).toEqual([]);
+      }),
+    );
+    const afterMethods = emits[methods.length * S - 1]!;
+    for (const p of afterMethods.points)
+      expect(Object.keys(p.accuracy).sort()).toEqual([...methods].sort());
+    NM_PATTERNS.forEach((pattern, pi) => {
+      const e = emits[methods.length * S + pi]!;
+      expect(e.nm).toHaveLength(pi + 1);
+      const [n, m] = pattern.split(':').map(Number) as [number, number];
+      expect(e.nm[pi]).toEqual({
+        pattern,
+        sparsity: 1 - n / m,
+        accuracy: accuracyOf(methods.length * S + pi),
+      });
+      expect(e.points).toEqual(afterMethods.points);
+    });
+    // Emits are copies: the first one still holds a single value.
+    expect(emits[0]!.points.filter((p) => Object.keys(p.accuracy).length > 0)).toHaveLength(1);
+  });
+
+  it('stops once the config has moved on: no further evaluation, nothing more emitted', async () => {
+    const total = SWEEP_METHODS.length * PRUNE_SWEEP_SPARSITIES.length + NM_PATTERNS.length;
+    for (const stopAfter of [1, 12, 13, total - 1, total]) {
+      let stale = false;
+      const { job, calls } = fakeEngine((n) => {
+        if (n === stopAfter) stale = true;
+      });
+      const emits = await runSweep(job, PRUNE, () => stale);
+      expect(calls).toHaveLength(stopAfter);
+      expect(emits).toHaveLength(stopAfter - 1);
+      expect(emits.some((e) => e.done)).toBe(false);
+    }
+  });
+
+  it('is wanted in the Prune view with its panel shown', () => {
+    const { job } = fakeEngine();
+    expect(job.key(stateOf(PRUNE), null)).toBe(pruneSweepKey(PRUNE));
+    expect(job.key(stateOf({ ...PRUNE, view: 'quantize' }), null)).toBeNull();
+    expect(job.key(stateOf({ ...PRUNE, hide: ['prunesweep'] }), null)).toBeNull();
+  });
+});
+
+describe('prune sweep key: which changes restart the sweep', () => {
+  const k = pruneSweepKey(PRUNE);
+  const withPrune = (p: Partial<Config['prune']>) =>
+    pruneSweepKey({ ...PRUNE, prune: { ...PRUNE.prune, ...p } });
+
+  it('does not restart for what the sweep varies or ignores', () => {
+    expect(withPrune({ sparsity: 0.3 })).toBe(k);
+    expect(withPrune({ overrides: {} })).toBe(k);
+    // Every N:M pattern is evaluated whatever the configured one is.
+    for (const pattern of NM_PATTERNS) expect(withPrune({ pattern })).toBe(k);
+    // The sweep evaluates float32 weights: the quantizer and its overrides do not matter.
+    expect(pruneSweepKey({ ...PRUNE, weights: { ...PRUNE.weights, bits: 2 } })).toBe(k);
+    expect(pruneSweepKey({ ...PRUNE, weights: { ...PRUNE.weights, format: 'cluster' } })).toBe(k);
+    expect(pruneSweepKey({ ...PRUNE, overrides: {} })).toBe(k);
+    expect(pruneSweepKey({ ...PRUNE, acts: { ...PRUNE.acts, bits: 4 } })).toBe(k);
+  });
+
+  it('restarts for what changes its points or their order', () => {
+    const changed = [
+      withPrune({ norm: 'l2' }), // structured pruning ranks by it
+      withPrune({ structuredBias: 'remove' }),
+      withPrune({ method: 'magnitude' }), // the chosen method goes first
+      pruneSweepKey({ ...PRUNE, seed: 4 }), // random pruning
+      pruneSweepKey({ ...PRUNE, arch: 'cnn' }),
+      pruneSweepKey({ ...PRUNE, dataset: 'fashion' }),
+    ];
+    for (const c of changed) expect(c).not.toBe(k);
+  });
+});
