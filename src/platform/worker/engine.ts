@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import * as Comlink from 'comlink';
 import type { DatasetId } from '../../features/model/shared/catalog';
 import type { ModelArch } from '../shared/config';
@@ -11,6 +11,8 @@ import { evaluate as evaluateModel } from '../../features/model/worker/evaluate'
 import { forward } from '../../features/model/worker/forward';
 import { findLayer, getDataset, getModel } from './assets';
 import { initBackend } from './backend';
+import { workerMemory } from './memory';
+import type { WorkerMemory } from './memory';
 import { createSerial } from './serial';
 import type { BackendInfo } from './backend';
 import { actQuantizers, inspectActivations } from '../../features/quantize/worker/calibration';
@@ -225,10 +227,12 @@ export const engine = {
     return true;
   },
 
-  /** Number of live tensors: lets tests and benchmarks check that nothing leaks. */
-  memory(): { numTensors: number; numBytes: number } {
-    const { numTensors, numBytes } = tf.memory();
-    return { numTensors, numBytes };
+  /**
+   * Live tensors, the wasm heap's size and the worker's JS heap (where reported): lets tests and
+   * benchmarks check that nothing leaks.
+   */
+  memory(): WorkerMemory {
+    return workerMemory();
   },
 };
 
