@@ -1,6 +1,5 @@
 import { create } from 'zustand';
 import { useStore } from '../../../platform/state/store';
-import { readUpload } from '../shared/readModel';
 import type { UploadInput, UploadProblem } from '../shared/readModel';
 import { openUploadStore } from '../store/uploadStore';
 import type { UploadedModelInfo } from '../store/uploadStore';
@@ -97,6 +96,8 @@ export const useUploads = create<UploadsState>()((set, get) => ({
   upload: async (inputs) => {
     const files = inputs.map((f) => f.name);
     set({ status: { kind: 'reading', files } });
+    // The validating reader (≈ 8 KB gzip) loads on the first upload, not with the first screen.
+    const { readUpload } = await import('../shared/readModel');
     const r = await readUpload(inputs);
     if (!r.ok) {
       set({ status: { kind: 'failed', files, problems: r.problems } });

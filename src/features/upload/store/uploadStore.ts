@@ -3,7 +3,6 @@ import type { DBSchema, IDBPDatabase } from 'idb';
 import { z } from 'zod';
 import { isUploadedModelId } from '../../model';
 import type { UploadedModelId } from '../../model';
-import { memoryInput, readUpload } from '../shared/readModel';
 import type { NormalizedModel } from '../shared/readModel';
 
 /**
@@ -241,6 +240,9 @@ export async function openUploadStore(options: UploadStoreOptions = {}): Promise
         throw new Error(
           `Uploaded model ${info.name}: its files are damaged (${describe(files.error)}).`,
         );
+      // The validating reader loads when a stored model is read (in a worker, or on upload), so
+      // the page's first screen does not carry it.
+      const { memoryInput, readUpload } = await import('../shared/readModel');
       const read = await readUpload(
         files.data.files.map((f) => memoryInput(f.name, new Uint8Array(f.data))),
       );

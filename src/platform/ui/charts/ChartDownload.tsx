@@ -1,6 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
 import type { KeyboardEvent, RefObject } from 'react';
-import { chartFileName, chartSvg, readLegend, svgToPng } from './chartExport';
 import { downloadBlob } from './download';
 import './chartExport.css';
 
@@ -39,8 +38,10 @@ export function ChartDownload({ plot }: { plot: RefObject<HTMLElement | null> })
     setError(null);
     const title = svg.getAttribute('aria-label') ?? 'Chart';
     const heading = svg.closest('section, .panel')?.querySelector('h2, h3')?.textContent?.trim();
-    const name = chartFileName(heading || title, format);
     try {
+      // The SVG/PNG writer loads on the first download, not with the first screen.
+      const { chartFileName, chartSvg, readLegend, svgToPng } = await import('./chartExport');
+      const name = chartFileName(heading || title, format);
       const legend = readLegend(
         plot.current?.parentElement?.querySelector(':scope > .legend') ?? null,
       );
