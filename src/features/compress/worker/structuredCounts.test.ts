@@ -163,3 +163,144 @@ describe('the removed weights are the ones the network no longer uses', () => {
     });
   }
 });
+
+describe('mnist-cnn structured pruning through flatten', () => {
+  it('biases kept (torch): conv2 keeps all 16 input channels and fc1 all 800 inputs', () => {
+    const r = compressionReport(cnn, structured(0.5, 'keep'), DEFAULT_CONFIG.storage);
+    expect(r.layers.map((l) => l.inputPruned)).toEqual([0, 0, 0, 0, 0]);
+    // Each layer loses only its own removed units: whole output columns of its kernel.
+    expect(r.layers.map((l) => l.total - l.pruned)).toEqual([
+      25 * 8,
+      25 * 16 * 16,
+      800 * 60,
+      120 * 42,
+      84 * 10,
+    ]);
+    expect(r.layers.map((l) => l.constantUnits)).toEqual([8, 16, 60, 42, 0]);
+    expect(maskImage(cnn, structured(0.5, 'keep'), 'fc1').kept).toBe(800 * 60);
+  });
+
+  it('biases removed: a weight of fc1 is kept iff its unit is kept and its flatten input comes from a kept conv2 filter', () => {
+    // 70% with the L1 norm: other filters go than at 50% (and the counts are not round halves).
+    const s = compressSettings({
+      ...DEFAULT_CONFIG,
+      weights: { ...DEFAULT_CONFIG.weights, format: 'float32' },
+      prune: { ...DEFAULT_CONFIG.prune, method: 'structured', sparsity: 0.7, norm: 'l1' },
+    });
+    const c = compressModel(cnn.original, s);
+    const [conv1, conv2, fc1] = c.layers as [CL, CL, CL];
+    const k1 = new Set(conv1.prune!.keptChannels);
+    const k2 = new Set(conv2.prune!.keptChannels);
+    const k3 = new Set(fc1.prune!.keptChannels);
+    expect(k2.size).toBeLessThan(32);
+    // conv2 [5, 5, 16, 32]: element i reads input channel ⌊i/32⌋ mod 16 and writes filter i mod 32.
+    let wrong = 0;
+    for (let i = 0; i < conv2.values.length; i++) {
+      const keep = k2.has(i % 32) && k1.has(Math.floor(i / 32) % 16);
+      if (conv2.mask![i] !== (keep ? 1 : 0)) wrong++;
+    }
+    expect(wrong).toBe(0);
+    // fc1 [800, 120]: row r is flatten position ⌊r/32⌋ of [5, 5, 32] (NHWC), channel r mod 32.
+    let kept = 0;
+    for (let i = 0; i < fc1.values.length; i++) {
+      const keep = k3.has(i % 120) && k2.has(Math.floor(i / 120) % 32);
+      if (fc1.mask![i] !== (keep ? 1 : 0) || (!keep && fc1.values[i] !== 0)) wrong++;
+      kept += keep ? 1 : 0;
+    }
+    expect(wrong).toBe(0);
+    expect(kept).toBe(25 * k2.size * k3.size);
+    const r = compressionReport(cnn, s, DEFAULT_CONFIG.storage);
+    expect(r.layers[2]!.effectiveShape).toEqual([25 * k2.size, k3.size]);
+    expect(r.layers[2]!.total - r.layers[2]!.pruned).toBe(kept);
+  });
+
+  it('the CNN built at its shrunk shapes computes the same logits as the masked full one', () => {
+    for (const sparsity of [0.5, 0.7]) {
+      const s = structured(sparsity);
+      const c = compressModel(cnn.original, s);
+      const shapes = compressionReport(cnn, s, DEFAULT_CONFIG.storage).layers.map(
+        (l) => l.effectiveShape,
+      );
+      const biases = new Map(
+        c.layers.map((l, i) => {
+          const b = cnn.original[i]!.bias!;
+          return [l.name, l.biasMask ? applyMask(b, l.biasMask) : b];
+        }),
+      );
+      const full = logits(
+        cnn,
+        `cnn-structured-${sparsity}`,
+        new Map(c.layers.map((l) => [l.name, l.values])),
+        biases,
+      );
+      applyKernels(cnn, '', null, null);
+      const { out, kernelShapes } = shrunkForward(
+        cnn,
+        c.layers.map((l) => l.prune?.keptChannels ?? null),
+      );
+      // The shrunk network really has the shapes the lab reports.
+      expect(kernelShapes).toEqual(shapes);
+      expect(maxAbsDiff(full, out)).toBeLessThan(1e-4);
+    }
+  });
+});
+
+type CL = ReturnType<typeof compressModel>['layers'][number];
+
+/**
+ * The first 500 test images through mnist-cnn rebuilt from its original weights with only the
+ * kept filters and units: each kernel gathered along its output axis (this layer's kept) and its
+ * input axis (the previous layer's kept, mapped through Flatten as NHWC position × channel).
+ */
+function shrunkForward(
+  m: LoadedModel,
+  kept: readonly (Int32Array | null)[],
+): { out: Float32Array; kernelShapes: number[][] } {
+  const weighted = new Map(m.original.map((w, i) => [w.info.name, i]));
+  const kernelShapes: number[][] = [];
+  const out = tf.tidy(() => {
+    let h: tf.Tensor = d.testX.slice(0, 500);
+    /** Kept indices of h's last axis, out of `width` (null = all). */
+    let inKept: number[] | null = null;
+    let width = 1;
+    for (const layer of m.layers) {
+      const cls = layer.getClassName();
+      const cfg = layer.getConfig();
+      const i = weighted.get(layer.name);
+      if (i !== undefined) {
+        const w = m.original[i]!;
+        const shape = [...w.info.kernelShape];
+        const outs = shape[shape.length - 1]!;
+        const own = kept[i] ? Array.from(kept[i]) : [...Array(outs).keys()];
+        let k = tf.tensor(w.kernel, shape);
+        if (inKept) k = tf.gather(k, inKept, shape.length - 2);
+        k = tf.gather(k, own, shape.length - 1);
+        kernelShapes.push(k.shape);
+        const b = tf.gather(tf.tensor1d(w.bias!), own);
+        h =
+          cls === 'Conv2D'
+            ? tf.add(tf.conv2d(h as tf.Tensor4D, k as tf.Tensor4D, 1, cfg.padding as 'same'), b)
+            : tf.add(tf.matMul(h as tf.Tensor2D, k as tf.Tensor2D), b);
+        if (cfg.activation === 'relu') h = tf.relu(h);
+        else expect(cfg.activation).toBe('linear');
+        inKept = own;
+        width = outs;
+      } else if (cls === 'MaxPooling2D') {
+        h = tf.maxPool(h as tf.Tensor4D, 2, 2, 'valid');
+      } else if (cls === 'Flatten') {
+        const [, hh, ww] = h.shape as number[];
+        const positions = hh! * ww!;
+        const channels = inKept ?? [...Array(width).keys()];
+        inKept = [...Array(positions).keys()].flatMap((p) => channels.map((ch) => p * width + ch));
+        width = positions * width;
+        h = tf.reshape(h, [h.shape[0]!, -1]);
+      } else {
+        throw new Error(`unexpected layer ${cls}`);
+      }
+    }
+    return h;
+  });
+  const v = out.dataSync().slice() as Float32Array;
+  out.dispose();
+  return { out: v, kernelShapes };
+}
