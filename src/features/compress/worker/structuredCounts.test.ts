@@ -290,8 +290,10 @@ function shrunkForward(
       } else if (cls === 'Flatten') {
         const [, hh, ww] = h.shape as number[];
         const positions = hh! * ww!;
-        const channels = inKept ?? [...Array(width).keys()];
-        inKept = [...Array(positions).keys()].flatMap((p) => channels.map((ch) => p * width + ch));
+        const channels: number[] = inKept ?? [...Array(width).keys()];
+        inKept = [...Array(positions).keys()].flatMap((p) =>
+          channels.map((ch: number) => p * width + ch),
+        );
         width = positions * width;
         h = tf.reshape(h, [h.shape[0]!, -1]);
       } else {
