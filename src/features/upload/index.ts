@@ -1,6 +1,7 @@
 /** The upload feature's pure API (its shared/ part): what other features may use. */
 export { LOAD_TIME_LIMIT_MS, MAX_MODEL_JSON_BYTES, MAX_WEIGHTS_BYTES } from './shared/limits';
 export { memoryInput, readUpload } from './shared/readModel';
+export { isWeightTensor, layerTensorNames } from './shared/layers';
 export type {
   EvaluationKind,
   ModelKind,

@@ -31,6 +31,15 @@ import type { KernelPlan, SidecarKind, StoredAs } from './plan';
 /** The weights file's name in model.json (as `tf.io.browserDownloads` names it). */
 export const WEIGHTS_FILE = 'model.weights.bin';
 export const MODEL_FILE = 'model.json';
+/** A bare weights manifest's export (an upload without topology): the manifest's file name. */
+export const MANIFEST_FILE = 'weights_manifest.json';
+
+/**
+ * What the JSON file is: a layers model (model.json, `tf.loadLayersModel`), a graph model
+ * (model.json with the uploaded graph, `tf.loadGraphModel`), or a bare weights manifest
+ * (`[{paths, weights}]`, `tf.io.loadWeights`) for an upload that had no topology.
+ */
+export type ExportLayout = 'layers-model' | 'graph-model' | 'weights-manifest';
 
 export interface ExportLayerInput {
   /** The trained weights (kernel and bias as the model has them). */
@@ -51,6 +60,12 @@ export interface BuildModelExportInput {
   readonly layers: readonly ExportLayerInput[];
   /** Activations are quantized in the app: the files say they are not in the export. */
   readonly activationsDropped: boolean;
+  /** Tensors of the manifest no layer compresses (a graph's int32 constants), written as given. */
+  readonly others?: readonly ExportTensor[];
+  /** Default 'layers-model'. */
+  readonly layout?: ExportLayout;
+  /** 'graph-model': model.json as uploaded without its weightsManifest (kept field by field). */
+  readonly graph?: Record<string, unknown> | null;
 }
 
 export type ExportFile =
@@ -93,6 +108,9 @@ export interface ModelExportReport {
   /** Every tensor decodes bit for bit, and so does every sidecar entry. */
   readonly exact: boolean;
   readonly activationsDropped: boolean;
+  readonly layout: ExportLayout;
+  /** Tensors written as they were (not compressed): how many. */
+  readonly otherTensors: number;
 }
 
 export interface ModelExport {
@@ -277,6 +295,10 @@ export function buildModelExport(input: BuildModelExportInput): ModelExport {
       throw new Error(`layer ${l.weights.info.name}: its bias and the model's weights disagree`);
     }
   }
+  for (const t of input.others ?? []) {
+    if (tensors.has(t.name)) throw new Error(`weight ${t.name} appears twice`);
+    tensors.set(t.name, t);
+  }
   const weights = input.manifest.map((m) => {
     const t = tensors.get(m.name);
     if (!t) throw new Error(`the model's weight ${m.name} belongs to no compressed layer`);
@@ -292,21 +314,45 @@ export function buildModelExport(input: BuildModelExportInput): ModelExport {
     sidecars.length > 0
       ? writeSidecar({ model: input.modelId, weightsPath: WEIGHTS_FILE, tensors: sidecars })
       : null;
+  const layout = input.layout ?? 'layers-model';
+  const metadata = {
+    compressionPlayground: {
+      model: input.modelId,
+      sidecar: sidecar ? SIDECAR_FILE : null,
+      activations: input.activationsDropped
+        ? 'float32 here: the app quantized them, a TF.js layers model cannot'
+        : 'float32',
+    },
+  };
   const tfjs = writeTfjsModel({
     modelTopology: input.modelTopology,
     weights,
     manifest: input.manifest,
     weightsPath: WEIGHTS_FILE,
-    userDefinedMetadata: {
-      compressionPlayground: {
-        model: input.modelId,
-        sidecar: sidecar ? SIDECAR_FILE : null,
-        activations: input.activationsDropped
-          ? 'float32 here: the app quantized them, a TF.js layers model cannot'
-          : 'float32',
-      },
-    },
+    format: layout === 'weights-manifest' ? 'layers-model' : layout,
+    userDefinedMetadata: metadata,
   });
+  let jsonFile: ExportFile;
+  if (layout === 'weights-manifest') {
+    jsonFile = { name: MANIFEST_FILE, kind: 'json', text: json(tfjs.modelJson.weightsManifest) };
+  } else if (layout === 'graph-model') {
+    if (!input.graph) throw new Error('a graph model export needs the uploaded graph');
+    const own = input.graph.userDefinedMetadata;
+    jsonFile = {
+      name: MODEL_FILE,
+      kind: 'json',
+      text: json({
+        ...input.graph,
+        weightsManifest: tfjs.modelJson.weightsManifest,
+        userDefinedMetadata: {
+          ...(typeof own === 'object' && own !== null ? own : {}),
+          ...metadata,
+        },
+      }),
+    };
+  } else {
+    jsonFile = { name: MODEL_FILE, kind: 'json', text: json(tfjs.modelJson) };
+  }
 
   const tensorReport = new Map(tfjs.report.tensors.map((t) => [t.name, t]));
   const entries = new Map<string, SidecarEntry>(sidecar?.tensors.map((e) => [e.name, e]) ?? []);
@@ -335,7 +381,7 @@ export function buildModelExport(input: BuildModelExportInput): ModelExport {
   });
 
   const files: ExportFile[] = [
-    { name: MODEL_FILE, kind: 'json', text: json(tfjs.modelJson) },
+    jsonFile,
     { name: WEIGHTS_FILE, kind: 'binary', bytes: tfjs.bin },
     ...(sidecar ? [{ name: SIDECAR_FILE, kind: 'json' as const, text: json(sidecar) }] : []),
   ];
@@ -353,6 +399,8 @@ export function buildModelExport(input: BuildModelExportInput): ModelExport {
       sidecarPackedBits: sidecar?.totalPackedBits ?? null,
       exact: tfjs.report.exact && layers.every((r) => r.exact && r.sidecarExact !== false),
       activationsDropped: input.activationsDropped,
+      layout,
+      otherTensors: input.others?.length ?? 0,
     },
   };
 }

@@ -51,7 +51,10 @@ export interface ExportTensor {
 export type ExportEncoding =
   | { readonly kind: 'float32'; readonly values: Float32Array }
   | { readonly kind: 'float16'; readonly values: Float32Array }
-  | TfjsUintEncoding;
+  | TfjsUintEncoding
+  /** A tensor that is not a weight (a graph's shape constants, a step counter), as it is. */
+  | { readonly kind: 'int32'; readonly values: Int32Array }
+  | { readonly kind: 'bool'; readonly values: Uint8Array };
 
 /** TF.js's affine byte quantization: stock tfjs decodes v = code·scale + min. */
 export type TfjsUintEncoding =
@@ -72,7 +75,7 @@ export type TfjsUintEncoding =
 export interface TfjsWeightSpec {
   readonly name: string;
   readonly shape: number[];
-  readonly dtype: 'float32';
+  readonly dtype: 'float32' | 'int32' | 'bool';
   readonly quantization?:
     | { readonly dtype: 'float16' }
     | { readonly dtype: 'uint8' | 'uint16'; readonly scale: number; readonly min: number };
@@ -152,7 +155,7 @@ export interface TfjsModelFiles {
 export const DEFAULT_WEIGHTS_PATH = 'group1-shard1of1.bin';
 export const GENERATED_BY = 'Compression Playground';
 
-const BYTES = { float32: 4, float16: 2, uint8: 1, uint16: 2 } as const;
+const BYTES = { float32: 4, float16: 2, uint8: 1, uint16: 2, int32: 4, bool: 1 } as const;
 
 function elementCount(shape: readonly number[]): number {
   let n = 1;
@@ -164,7 +167,7 @@ function elementCount(shape: readonly number[]): number {
 }
 
 function encodingLength(e: ExportEncoding): number {
-  return e.kind === 'float32' || e.kind === 'float16' ? e.values.length : e.codes.length;
+  return e.kind === 'uint8' || e.kind === 'uint16' ? e.codes.length : e.values.length;
 }
 
 /**
@@ -274,6 +277,18 @@ export function writeTfjsModel(input: WriteTfjsModelInput): TfjsModelFiles {
           quantization: { dtype: e.kind, scale: e.scale, min: e.min },
         });
         check = w.reference ? maxDequantError(e, w.reference) : null;
+        break;
+      }
+      case 'int32': {
+        for (let i = 0; i < n; i++, offset += 4) view.setInt32(offset, e.values[i]!, true);
+        specs.push({ name: w.name, shape, dtype: 'int32' });
+        check = null;
+        break;
+      }
+      case 'bool': {
+        for (let i = 0; i < n; i++, offset += 1) bin[offset] = e.values[i] ? 1 : 0;
+        specs.push({ name: w.name, shape, dtype: 'bool' });
+        check = null;
         break;
       }
     }

@@ -20,7 +20,9 @@ import { useStore } from '../../../platform/state/store';
 import { Fresh } from '../../../platform/ui/Fresh';
 import { downloadBlob, downloadText } from '../../../platform/ui/charts/download';
 import { SIDECAR_FILE } from '../shared/sidecar';
-import { MODEL_FILE, WEIGHTS_FILE, plannedFileBytes } from '../shared/modelExport';
+import { useUploads } from '../../upload/state';
+import type { UploadedModelInfo } from '../../upload/store';
+import { MANIFEST_FILE, MODEL_FILE, WEIGHTS_FILE, plannedFileBytes } from '../shared/modelExport';
 import type { ExportFile } from '../shared/modelExport';
 import { planKernel, sidecarLabel, storedLabel } from '../shared/plan';
 import {
@@ -89,8 +91,41 @@ interface PlannedRow {
 
 const product = (shape: readonly number[] | null) => (shape ? shape.reduce((a, b) => a * b, 1) : 0);
 
+const shape = (s: readonly number[] | null) => (s ? `[${s.join(', ')}]` : 'its declared');
+
+/** What the files of an uploaded model are, and what loads them. */
+function UploadedNote({ info }: { info: UploadedModelInfo }) {
+  if (info.kind === 'layers' && info.evaluation !== 'none')
+    return (
+      <p className="small" data-testid="export-what">
+        Stock <code>tf.loadLayersModel</code> loads them: {info.name} with its own layer names and
+        its {shape(info.inputShape)} inputs, as a Sequential model (the input adapter the labs add
+        is not written). Put the files in one folder and load <code>{MODEL_FILE}</code>.
+      </p>
+    );
+  if (info.kind === 'graph')
+    return (
+      <p className="small" data-testid="export-what">
+        <code>tf.loadGraphModel</code> loads <code>{MODEL_FILE}</code>: the uploaded graph
+        unchanged, its weights replaced by the compressed ones. Tensors the labs do not compress
+        (integer constants, scalars) are written as uploaded.
+      </p>
+    );
+  return (
+    <p className="small" data-testid="export-what">
+      A weights manifest (<code>{MANIFEST_FILE}</code>, read by <code>tf.io.loadWeights</code>) and{' '}
+      <code>{WEIGHTS_FILE}</code>: every tensor in the uploaded order, the compressed ones
+      compressed, the others as uploaded. No topology is written:{' '}
+      {info.kind === 'weights'
+        ? 'the upload had none.'
+        : 'the labs could not rebuild this model’s layers.'}
+    </p>
+  );
+}
+
 function ModelExport() {
   const config = useStore((s) => s.config);
+  const upload = useUploads((s) => s.models.find((m) => m.id === config.uploaded) ?? null);
   const summary = useStore(selectSummary)!;
   const report = useStore(selectReport);
   const quant = useStore(selectQuantEvaluation);
@@ -136,13 +171,28 @@ function ModelExport() {
   return (
     <div className="export-model">
       <h3>Model as TF.js files</h3>
-      <p className="small">
-        Stock <code>tf.loadLayersModel</code> loads them. Put the files in one folder and load{' '}
-        <code>{MODEL_FILE}</code>; it finds <code>{WEIGHTS_FILE}</code> beside it.
-        {sidecarNeeded &&
-          ` ${SIDECAR_FILE} keeps what TF.js cannot store (codes at their true width, masks, codebooks, per-channel scales).`}
-      </p>
-      {actsOn ? (
+      {upload ? (
+        <UploadedNote info={upload} />
+      ) : (
+        <p className="small">
+          Stock <code>tf.loadLayersModel</code> loads them. Put the files in one folder and load{' '}
+          <code>{MODEL_FILE}</code>; it finds <code>{WEIGHTS_FILE}</code> beside it.
+        </p>
+      )}
+      {sidecarNeeded && (
+        <p className="small">
+          {SIDECAR_FILE} keeps what TF.js cannot store (codes at their true width, masks, codebooks,
+          per-channel scales).
+        </p>
+      )}
+      {upload && upload.evaluation !== 'dataset' ? (
+        <p className="small muted" data-testid="export-accuracy">
+          {upload.evaluation === 'fidelity'
+            ? 'The files hold the compressed model whose fidelity is shown beside the model picker: each weight decodes to exactly the value measured here.'
+            : 'Not evaluated (weights only): each compressed weight decodes to exactly the value the labs show.'}
+          {actsOn ? ' Activation quantization is not in the files: TF.js cannot store it.' : ''}
+        </p>
+      ) : actsOn ? (
         <p className="export-note small" data-testid="export-accuracy">
           Activations are quantized here (A{config.acts.bits}). A TF.js layers model cannot quantize
           activations, so the files hold the weights-only pipeline, activations float32. Its

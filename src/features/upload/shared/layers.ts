@@ -30,6 +30,17 @@ export function layerWeightsOf(m: NormalizedModel): LayerWeights[] {
   });
 }
 
+/**
+ * The manifest tensors of each layer `layerWeightsOf(m)` gives, in the same order: a runnable
+ * upload's kernel and bias, else the one tensor each "layer" is.
+ */
+export function layerTensorNames(
+  m: NormalizedModel,
+): { readonly kernel: string; readonly bias: string | null }[] {
+  if (m.layers.length > 0) return m.layers.map((l) => ({ kernel: l.kernel, bias: l.bias }));
+  return m.tensors.filter(isWeightTensor).map((t) => ({ kernel: t.name, bias: null }));
+}
+
 /** Tensors the labs treat as weights: floating point (stored float or quantized), 2+ values. */
 export function isWeightTensor(t: UploadedTensor): boolean {
   return (t.dtype === 'float32' || t.dtype === 'float16') && t.values.length >= 2;

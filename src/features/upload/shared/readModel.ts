@@ -88,6 +88,17 @@ export interface NormalizedModel {
   readonly tensors: readonly UploadedTensor[];
   /** Runnable layers models: a Sequential topology tfjs builds (weights are set from `layers`). */
   readonly topology: Record<string, unknown> | null;
+  /**
+   * Runnable layers models: the model as uploaded, as a Sequential topology tfjs builds (its own
+   * layer names and declared input shape, without the adapters `topology` adds for the labs):
+   * what an export writes as model.json's topology.
+   */
+  readonly exportTopology: Record<string, unknown> | null;
+  /**
+   * Graph models: model.json as uploaded without its weightsManifest (modelTopology, signature,
+   * format…), so that an export can write the same graph with other weights.
+   */
+  readonly graph: Record<string, unknown> | null;
   /** Runnable layers models: the layers with weights, in order. */
   readonly layers: readonly UploadedLayer[];
   /** Declared input shape without the batch axis, when known. */
@@ -588,6 +599,13 @@ function classify(file: string, value: unknown): Classified {
   return { kind: 'layers', manifest: l.data!.weightsManifest, json: o };
 }
 
+/** A graph model's model.json without its weightsManifest. */
+function graphWithoutWeights(json: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(json)) if (k !== 'weightsManifest') out[k] = v;
+  return out;
+}
+
 const str = (v: unknown): string | null => (typeof v === 'string' ? v.slice(0, 200) : null);
 
 async function readInner(
@@ -600,6 +618,7 @@ async function readInner(
   const c = classify(json.name, parsed.value);
   const warnings: string[] = [];
   let topology: Record<string, unknown> | null = null;
+  let exportTopology: Record<string, unknown> | null = null;
   let chain = null as ReturnType<typeof readChain> | null;
   let modelName =
     json.name.replace(/(-weights_manifest|_weights_manifest)?\.json$/i, '') || 'model';
@@ -649,6 +668,7 @@ async function readInner(
         why = `It gives ${outputs.toLocaleString('en-US')} outputs; fidelity (top-1 agreement) is measured up to ${MAX_FIDELITY_CLASSES}: its weights are shown and compressed but not run.`;
         layers = [];
       } else if (datasetShaped) {
+        exportTopology = tfjsSequential(modelName, ch);
         evaluation = 'dataset';
         why = `It takes ${shapeText(inputShape)} inputs and has 10 outputs: evaluated on the shipped test images like a built-in model (pixels scaled to 0–1).`;
         imageShape = [28, 28, 1];
@@ -659,6 +679,7 @@ async function readInner(
           inputShape.length === 1 ? { kind: 'flatten', from: imageShape } : null,
         );
       } else {
+        exportTopology = tfjsSequential(modelName, ch);
         evaluation = 'fidelity';
         imageShape = imageShapeFor(inputShape);
         classes = outputShape.reduce((a, b) => a * b, 1);
@@ -711,6 +732,8 @@ async function readInner(
       convertedBy: str(c.json?.convertedBy),
       tensors,
       topology,
+      exportTopology,
+      graph: c.kind === 'graph' ? graphWithoutWeights(c.json!) : null,
       layers,
       inputShape,
       outputShape,
