@@ -84,11 +84,8 @@ async function loadDataset(id: DatasetId): Promise<LoadedDataset> {
   ]);
   const [h, w, c] = meta.imageShape;
   const n = meta.test.count;
-  if (pixels.length !== n * h * w * c || labels.length !== n) {
-    throw new Error(
-      `data/${id}: expected ${n} test images, the files hold ${labels.length} labels and ${pixels.length} pixel bytes.`,
-    );
-  }
+  checkLength(`data/${id}/test-images.u8`, pixels.length, n * h * w * c, `${n} test images`);
+  checkLength(`data/${id}/test-labels.u8`, labels.length, n, `${n} test labels`);
   return {
     meta,
     testX: imagesToTensor(pixels, n, meta.imageShape),
@@ -110,8 +107,9 @@ export function getTrain(d: LoadedDataset): Promise<{ x: Uint8Array; labels: Uin
       fetchBytes(`data/${id}/train-labels.u8`),
     ]).then(([x, labels]) => {
       const [h, w, c] = d.meta.imageShape;
-      if (x.length !== labels.length * h * w * c)
-        throw new Error(`data/${id}: training images and labels disagree.`);
+      const n = d.meta.train.count;
+      checkLength(`data/${id}/train-images.u8`, x.length, n * h * w * c, `${n} training images`);
+      checkLength(`data/${id}/train-labels.u8`, labels.length, n, `${n} training labels`);
       return { x, labels };
     });
     d.train.catch(() => (d.train = null));
@@ -119,11 +117,74 @@ export function getTrain(d: LoadedDataset): Promise<{ x: Uint8Array; labels: Uin
   return d.train;
 }
 
+/** A file of the wrong length is half-written or another file: say which, and by how much. */
+function checkLength(path: string, bytes: number, expected: number, what: string): void {
+  if (bytes !== expected)
+    throw new Error(`${path} holds ${bytes} bytes; ${what} need ${expected}.`);
+}
+
+const DTYPE_BYTES: Readonly<Record<string, number>> = {
+  float32: 4,
+  int32: 4,
+  float16: 2,
+  uint16: 2,
+  uint8: 1,
+  bool: 1,
+};
+
+/**
+ * model.json and its weight files, fetched here rather than by tfjs's HTTP loader, which neither
+ * checks a weight file's HTTP status nor its length: a missing or half-written weights.bin must
+ * fail naming the file, not as a tensor of the wrong shape (or not at all, if too long).
+ */
+async function fetchModelArtifacts(id: string): Promise<tf.io.ModelArtifacts> {
+  const path = `models/${id}/model.json`;
+  const json = (await fetchJson(path)) as {
+    modelTopology?: object;
+    weightsManifest?: tf.io.WeightsManifestConfig;
+  } | null;
+  const manifest = json?.weightsManifest;
+  if (!json?.modelTopology || !Array.isArray(manifest))
+    throw new Error(`${path} does not describe a layers model.`);
+  const groups = await Promise.all(
+    manifest.map(async (g) => {
+      const files = g.paths.map((p) => `models/${id}/${p}`);
+      const parts = await Promise.all(files.map(fetchBytes));
+      let expected = 0;
+      for (const w of g.weights) {
+        const size = DTYPE_BYTES[w.quantization?.dtype ?? w.dtype];
+        if (size === undefined) throw new Error(`${path}: weight ${w.name} has dtype ${w.dtype}.`);
+        expected += size * w.shape.reduce((a, b) => a * b, 1);
+      }
+      const bytes = parts.reduce((a, b) => a + b.length, 0);
+      checkLength(
+        files.join(' + '),
+        bytes,
+        expected,
+        `the ${g.weights.length} tensors ${path} lists`,
+      );
+      return parts;
+    }),
+  );
+  const parts = groups.flat();
+  const weightData = new Uint8Array(parts.reduce((a, b) => a + b.length, 0));
+  let offset = 0;
+  for (const b of parts) {
+    weightData.set(b, offset);
+    offset += b.length;
+  }
+  return {
+    modelTopology: json.modelTopology,
+    weightSpecs: manifest.flatMap((g) => g.weights),
+    weightData: weightData.buffer,
+  };
+}
+
 async function loadModel(dataset: DatasetId, arch: ArchId): Promise<LoadedModel> {
   const id = modelId(dataset, arch);
   const parsed = ModelMetaSchema.safeParse(await fetchJson(`models/${id}/meta.json`));
   if (!parsed.success) throw new Error(`models/${id}/meta.json does not describe a model.`);
-  const model = await tf.loadLayersModel(new URL(`models/${id}/model.json`, baseUrl()).href);
+  const model = await tf.loadLayersModel(tf.io.fromMemory(await fetchModelArtifacts(id)));
   return {
     model,
     layers: chainLayers(model),
