@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { softmax, topPredictions } from './topk';
+import { classProbabilities, softmax, topPredictions } from './topk';
 
 const sum = (v: ArrayLike<number>) => Array.from(v).reduce((a, b) => a + b, 0);
 
@@ -70,5 +70,15 @@ describe('top predictions', () => {
   it('puts NaN probabilities last rather than scrambling the order', () => {
     expect(topPredictions([NaN, 1]).map((p) => p.index)).toEqual([0, 1]);
     expect(topPredictions([NaN, 1]).every((p) => Number.isNaN(p.probability))).toBe(true);
+  });
+});
+
+describe('class probabilities of a model’s outputs', () => {
+  it('softmaxes logits and keeps a softmax model’s outputs as they are', () => {
+    const out = [0.7, 0.2, 0.1];
+    expect(Array.from(classProbabilities(out, 'probabilities'))).toEqual(out);
+    // A second softmax would flatten them: 0.7 becomes about 0.45.
+    expect(classProbabilities(out, 'logits')[0]).toBeLessThan(0.5);
+    expect(Array.from(classProbabilities(out, 'logits'))).toEqual(Array.from(softmax(out)));
   });
 });

@@ -80,3 +80,15 @@ export function topPredictions(
 function rank(p: number): number {
   return Number.isNaN(p) ? -1 : p;
 }
+
+/**
+ * What a model's outputs say as class probabilities: the softmax of logits (the shipped models
+ * end in a linear layer), or the outputs themselves when the model ends in a softmax (an
+ * uploaded one may), which a second softmax would flatten toward uniform.
+ */
+export function classProbabilities(
+  outputs: ArrayLike<number>,
+  kind: 'logits' | 'probabilities',
+): Float64Array {
+  return kind === 'probabilities' ? Float64Array.from(outputs) : softmax(outputs);
+}

@@ -58,7 +58,7 @@ const summary = {
 const prediction = (top: number): TryitPrediction => {
   const float = new Float32Array(10);
   float[top] = 5;
-  return { modelId: 'mnist-mlp', float, compressed: float.slice(), test: null };
+  return { modelId: 'mnist-mlp', float, compressed: float.slice(), outputs: 'logits', test: null };
 };
 
 const flush = () => new Promise((r) => setTimeout(r, 0));
@@ -143,6 +143,29 @@ describe('Try it jobs', () => {
     now.resolve(data);
     await flush();
     expect(selectTryitPredictions(store.getState())?.compressed[1]).toBe(0);
+  });
+
+  it('runs nothing for an uploaded model of another shape, and both jobs for one of the shipped shape', async () => {
+    for (const evaluation of ['fidelity', 'none', 'dataset'] as const) {
+      const store = createAppStore();
+      store.getState().replaceConfig({
+        ...DEFAULT_CONFIG,
+        view: 'tryit',
+        uploaded: `uploaded:${'ab'.repeat(32)}`,
+      });
+      const engine = fakeClient();
+      startController(store, engine.client, engine.client as never);
+      const uploaded = {
+        ...summary,
+        id: `uploaded:${'ab'.repeat(32)}`,
+        meta: { id: `uploaded:${'ab'.repeat(32)}`, training: { uploaded: true, evaluation } },
+      } as unknown as ModelSummary;
+      engine.take('describeModel').resolve(uploaded);
+      await flush();
+      const runs = evaluation === 'dataset';
+      expect(engine.has('tryitPredict'), evaluation).toBe(runs);
+      expect(engine.has('tryitPredictions'), evaluation).toBe(runs);
+    }
   });
 
   it('computes nothing outside the Try it tab', async () => {

@@ -1,7 +1,7 @@
 import { modelArch } from '../../../platform/shared/config';
 import type { JobContext, JobList } from '../../../platform/state/job';
 import type { State } from '../../../platform/state/store';
-import { currentSource, tryitPredictionKey, tryitPredictionsKey } from './keys';
+import { currentSource, tryitApplies, tryitPredictionKey, tryitPredictionsKey } from './keys';
 
 const inTryitView = (s: State) => s.config.view === 'tryit';
 
@@ -43,7 +43,8 @@ export function tryitJobs(ctx: JobContext): JobList {
 
   add({
     name: 'tryitPredictions',
-    key: (s) => (inTryitView(s) ? tryitPredictionsKey(s.config) : null),
+    key: (s, summary) =>
+      inTryitView(s) && tryitApplies(s, summary) ? tryitPredictionsKey(s.config) : null,
     run: async ({ config, emit }) =>
       emit(
         await client.call((api) =>

@@ -12,9 +12,19 @@ import type { TryitSource } from '../shared/source';
  * the drawing's id or the test image's index.
  */
 
-/** What the predictions are of now; null until the model is described. */
+/**
+ * Whether Try it can run the model: a shipped or trained one, or an upload shaped like them
+ * (28×28×1 or 784 inputs, 10 outputs: evaluated on the shipped datasets). An upload of another
+ * shape, or weights only, cannot take a drawing or a test image.
+ */
+export function tryitApplies(s: State, summary: ModelSummary | null): boolean {
+  if (!summary) return false;
+  return s.config.uploaded === null || summary.meta.training.evaluation === 'dataset';
+}
+
+/** What the predictions are of now; null until the model is described (or Try it cannot run it). */
 export function currentSource(s: State, summary: ModelSummary | null): TryitSource | null {
-  if (!summary) return null;
+  if (!summary || !tryitApplies(s, summary)) return null;
   return tryitSource(s.tryit, s.config.dataset, summary.dataset.test.count);
 }
 

@@ -6,7 +6,7 @@ import { selectSummary } from '../../../platform/state/selectors';
 import { useStore } from '../../../platform/state/store';
 import { useDim } from '../../../platform/ui/useDim';
 import { compareModels } from '../shared/compare';
-import { softmax, topPredictions } from '../shared/topk';
+import { classProbabilities, topPredictions } from '../shared/topk';
 import {
   selectTryitPrediction,
   selectTryitMode,
@@ -94,6 +94,7 @@ export function Predictions() {
         <div className="tryit-columns">
           <Column
             title="Original (float32)"
+            outputs={d.outputs}
             logits={d.float}
             classes={classes}
             label={label}
@@ -102,6 +103,7 @@ export function Predictions() {
           />
           <Column
             title={`Compressed (${pipeline})`}
+            outputs={d.outputs}
             logits={d.compressed}
             classes={classes}
             label={label}
@@ -121,8 +123,10 @@ export function Predictions() {
         {comparison
           ? `On all ${formatInt(comparison.count)} test images: original ${formatPercent(comparison.floatCorrect / comparison.count, 1)} right, compressed ${formatPercent(comparison.compressedCorrect / comparison.count, 1)} right; ${formatInt(comparison.compressedOnly.length)} misclassified only by the compressed model, ${formatInt(comparison.floatOnly.length)} only by the original.`
           : 'Both models on the whole test set: computing…'}{' '}
-        Probabilities are the softmax of each model&apos;s 10 outputs for this one input. The
-        compressed model is the pipeline above (edit it on the Quantize and Prune tabs).
+        {prediction?.data.outputs === 'probabilities'
+          ? 'Probabilities are each model’s 10 outputs for this one input (the model ends in a softmax).'
+          : 'Probabilities are the softmax of each model’s 10 outputs for this one input.'}{' '}
+        The compressed model is the pipeline above (edit it on the Quantize and Prune tabs).
       </p>
     </section>
   );
@@ -131,6 +135,7 @@ export function Predictions() {
 /** One model's prediction: the top class large, then every class's probability. */
 const Column = memo(function Column({
   title,
+  outputs,
   logits,
   classes,
   label,
@@ -138,6 +143,8 @@ const Column = memo(function Column({
   testId,
 }: {
   title: string;
+  /** Whether `logits` are logits (softmaxed here) or already probabilities. */
+  outputs: 'logits' | 'probabilities';
   logits: Float32Array;
   classes: readonly string[];
   /** The true class of a test image; null for a drawing. */
@@ -145,10 +152,12 @@ const Column = memo(function Column({
   color: string;
   testId: string;
 }) {
-  const { p, top } = useMemo(
-    () => ({ p: softmax(logits), top: topPredictions(logits, 1, [...classes])[0]! }),
-    [logits, classes],
-  );
+  const { p, top } = useMemo(() => {
+    const p = classProbabilities(logits, outputs);
+    // Softmax keeps the order: the top class is the same either way; its probability is p's.
+    const t = topPredictions(logits, 1, [...classes])[0]!;
+    return { p, top: { ...t, probability: p[t.index]! } };
+  }, [logits, outputs, classes]);
   const name = (k: number) => classes[k] ?? String(k);
   return (
     <div className="tryit-column" data-testid={testId} data-top={top.index}>

@@ -7,6 +7,9 @@ import { DrawingPad } from './DrawingPad';
 import { PixelImage, unitToBytes } from '../../../platform/ui/PixelImage';
 import { Predictions } from './Predictions';
 import { TestPicker } from './TestPicker';
+import { useUploads } from '../../upload/state';
+import type { UploadedModelInfo } from '../../upload/store';
+import { tryitApplies } from '../state/keys';
 import './tryit.css';
 
 const SHAPE = [28, 28, 1] as const;
@@ -20,7 +23,11 @@ const SHAPE = [28, 28, 1] as const;
 export function TryItView() {
   const dataset = useStore((s) => s.config.dataset);
   const summary = useStore(selectSummary);
+  const applies = useStore((s) => tryitApplies(s, selectSummary(s)));
+  const uploaded = useStore((s) => s.config.uploaded);
+  const upload = useUploads((s) => s.models.find((m) => m.id === uploaded) ?? null);
   const drawable = DRAWABLE_DATASETS.includes(dataset);
+  if (summary && !applies && upload) return <NotShaped info={upload} />;
   return (
     <>
       <PipelineStrip />
@@ -42,6 +49,33 @@ export function TryItView() {
       </section>
       <Predictions />
     </>
+  );
+}
+
+const shapeText = (s: readonly number[] | null) => (s ? `[${s.join(', ')}]` : 'unknown');
+
+/** An uploaded model Try it cannot run: what it would need, and why. */
+function NotShaped({ info }: { info: UploadedModelInfo }) {
+  return (
+    <section className="panel tryit-input" aria-label="Input" data-testid="tryit-not-shaped">
+      <h2>Try it needs a 28×28 → 10 model</h2>
+      <p>
+        Try it feeds the model a drawing or a test image of 28×28 grey pixels and reads its 10
+        outputs as the 10 classes of the dataset. So it runs models that take 28×28×1 or 784 inputs
+        and give 10 outputs.
+      </p>
+      <p>
+        <b>{info.name}</b>{' '}
+        {info.evaluation === 'none'
+          ? `is weights only: the app cannot run it (${info.why})`
+          : `takes ${shapeText(info.inputShape)} inputs and gives ${shapeText(info.outputShape)} outputs.`}
+      </p>
+      <p className="muted">
+        {info.evaluation === 'none'
+          ? 'The Quantize and Prune & cluster tabs show and compress its weights.'
+          : 'The Quantize and Prune & cluster tabs measure it by fidelity: how often the compressed model’s top output agrees with the original’s (see beside the model picker).'}
+      </p>
+    </section>
   );
 }
 

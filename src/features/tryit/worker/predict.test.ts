@@ -10,7 +10,7 @@ import { loadShippedDataset, loadShippedModel } from '../../../testing/shipped';
 import type { LoadedDataset, LoadedModel } from '../../../platform/worker/assets';
 import type { EvalRequest } from '../../../platform/worker/engine';
 import { compareModels } from '../shared/compare';
-import { tryitApi } from './predict';
+import { outputsOf, tryitApi } from './predict';
 
 /** The Try it tab's worker side on the shipped MNIST MLP, in Node, with the engine's lock. */
 let m: LoadedModel;
@@ -106,6 +106,11 @@ describe('one input through both models', () => {
     expect(a.test).toBeNull();
   });
 
+  it('says the shipped model’s outputs are logits', async () => {
+    const r = await api.tryitPredict('mnist', 'mlp', INT4, { kind: 'test', index: 0 });
+    expect(r.outputs).toBe('logits');
+  });
+
   it('refuses an input of the wrong size and an image outside the test set', async () => {
     await expect(
       api.tryitPredict('mnist', 'mlp', INT4, { kind: 'input', input: new Float32Array(100) }),
@@ -150,5 +155,18 @@ describe('both models over the test set', () => {
     });
     await api.tryitPredictions('mnist', 'mlp', INT4);
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('the kind of a model’s outputs', () => {
+  it('is probabilities after a softmax (Dense activation or Softmax layer), else logits', () => {
+    const dense = (activation: 'softmax' | 'linear' | 'relu') =>
+      tf.sequential({ layers: [tf.layers.dense({ units: 10, inputShape: [4], activation })] });
+    const layer = tf.sequential({
+      layers: [tf.layers.dense({ units: 10, inputShape: [4] }), tf.layers.softmax()],
+    });
+    const models = [dense('softmax'), dense('linear'), dense('relu'), layer];
+    expect(models.map(outputsOf)).toEqual(['probabilities', 'logits', 'logits', 'probabilities']);
+    for (const x of models) x.dispose();
   });
 });

@@ -40,10 +40,12 @@ export interface TryitTestImage {
 
 export interface TryitPrediction {
   readonly modelId: string;
-  /** The original model's logits (every model here ends in a linear layer). */
+  /** The original model's outputs: logits, or probabilities if the model ends in a softmax. */
   readonly float: Float32Array;
-  /** The compressed model's logits. */
+  /** The compressed model's outputs, of the same kind. */
   readonly compressed: Float32Array;
+  /** The shipped models end in a linear layer (logits); an uploaded one may end in a softmax. */
+  readonly outputs: 'logits' | 'probabilities';
   /** The test image, when one was asked for. */
   readonly test: TryitTestImage | null;
 }
@@ -82,6 +84,15 @@ async function logitsOf(predict: (x: tf.Tensor) => tf.Tensor, x: tf.Tensor): Pro
   } finally {
     z.dispose();
   }
+}
+
+/** Whether the model's last layer ends in a softmax (a Dense's activation, or a Softmax layer). */
+export function outputsOf(model: tf.LayersModel): 'logits' | 'probabilities' {
+  const last = model.layers[model.layers.length - 1];
+  if (!last) return 'logits';
+  const name = last.getClassName();
+  const activation = (last.getConfig() as { activation?: unknown }).activation;
+  return name === 'Softmax' || activation === 'softmax' ? 'probabilities' : 'logits';
 }
 
 /** A run that a newer request replaced: the client treats it as a cancellation, not a failure. */
@@ -180,7 +191,12 @@ export function tryitApi(deps: TryitDeps) {
             shape: [h, w, c],
           };
         }
-        const result: TryitPrediction = { modelId: m.meta.id, ...r, test };
+        const result: TryitPrediction = {
+          modelId: m.meta.id,
+          ...r,
+          outputs: outputsOf(m.model),
+          test,
+        };
         return Comlink.transfer(result, [
           r.float.buffer,
           r.compressed.buffer,
