@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildCnn, buildMlp } from '../../src/features/model/worker/architectures';
 import { mulberry32 } from './rng';
@@ -13,6 +14,8 @@ import {
   serializeModel,
   writeModelFiles,
 } from './train-utils';
+
+const PUBLIC = resolve(import.meta.dirname, '../../public');
 
 function testImages(n: number): Uint8Array {
   return Uint8Array.from({ length: n * 784 }, (_, i) => (i * 7 + (i >> 5)) & 255);
@@ -100,12 +103,54 @@ describe('model save / load', () => {
         'fc2',
         'fc3',
       ]);
-      const labels = Uint8Array.from({ length: 4 }, () => 0);
-      const acc = evaluateAccuracy(loaded, testImages(4), labels, undefined, 3);
-      expect(acc).toBeGreaterThanOrEqual(0);
-      expect(acc).toBeLessThanOrEqual(1);
+      // Labels built from the model's own top-1 (images scaled by 1/255), in batches of 3
+      // (4 images: a full batch and a partial one): all right, all wrong, and 3 of 4.
+      const images = testImages(4);
+      const top1 = tf.tidy(() =>
+        Array.from(
+          (
+            loaded.predict(
+              tf.tensor4d(
+                Float32Array.from(images, (v) => v / 255),
+                [4, 28, 28, 1],
+              ),
+            ) as tf.Tensor
+          )
+            .argMax(-1)
+            .dataSync(),
+        ),
+      );
+      const right = Uint8Array.from(top1);
+      const wrong = Uint8Array.from(top1, (p) => (p + 1) % 10);
+      expect(evaluateAccuracy(loaded, images, right, undefined, 3)).toBe(1);
+      expect(evaluateAccuracy(loaded, images, wrong, undefined, 3)).toBe(0);
+      const mixed = Uint8Array.from(right);
+      mixed[3] = wrong[3]!;
+      expect(evaluateAccuracy(loaded, images, mixed, undefined, 3)).toBe(0.75);
+      // With indices, only those images count, each against its own label.
+      expect(evaluateAccuracy(loaded, images, mixed, [3, 1], 3)).toBe(0.5);
+      expect(evaluateAccuracy(loaded, images, mixed, [0, 2, 1])).toBe(1);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reproduces the test accuracy recorded in the shipped MLPs’ meta.json', async () => {
+    // train-models.ts writes meta.testAccuracy = evaluateAccuracy(reloaded model, test set).
+    // On the wasm backend (as training ran) to keep the 12,000 images quick.
+    await tf.setBackend('wasm');
+    for (const dataset of ['mnist', 'fashion']) {
+      const dir = join(PUBLIC, 'models', `${dataset}-mlp`);
+      const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as {
+        testAccuracy: number;
+        testCount: number;
+      };
+      const model = await loadModelFromDir(dir);
+      const images = new Uint8Array(readFileSync(join(PUBLIC, 'data', dataset, 'test-images.u8')));
+      const labels = new Uint8Array(readFileSync(join(PUBLIC, 'data', dataset, 'test-labels.u8')));
+      expect(labels.length).toBe(meta.testCount);
+      expect(evaluateAccuracy(model, images, labels)).toBe(meta.testAccuracy);
+      model.dispose();
     }
   });
 

@@ -12,6 +12,7 @@ import { applySettings } from './apply';
 import { distinctLevels } from '../../quantize';
 import { compressed, layerErrors } from '../shared/compressed';
 import { inspectWeights } from '../shared/inspect';
+import { compressModel } from '../shared/compress';
 
 /**
  * The worker's quantization pipeline on the shipped MNIST MLP, in Node: the numbers a user sees
@@ -93,7 +94,26 @@ describe('quantization pipeline on the shipped MNIST MLP', () => {
     // Symmetric per-tensor min-max never clips a weight.
     expect(r.error.clipped).toBe(0);
     expect(layerErrors(m, settings({ bits: 3 })).every((e) => e.clipped === 0)).toBe(true);
-    expect(layerErrors(m, settings({ bits: 3 }))[1]).toEqual(r.error);
+    // The error shown is fc2's, computed here from scratch (compressModel bypasses the caches).
+    const w = m.original[1]!.kernel;
+    const q = compressModel(m.original, settings({ bits: 3 })).layers[1]!.values;
+    let signal = 0;
+    let noise = 0;
+    let maxErr = 0;
+    for (let i = 0; i < w.length; i++) {
+      const e = w[i]! - q[i]!;
+      signal += w[i]! * w[i]!;
+      noise += e * e;
+      maxErr = Math.max(maxErr, Math.abs(e));
+    }
+    expect(r.error.mse).toBeCloseTo(noise / w.length, 12);
+    expect(r.error.sqnrDb).toBeCloseTo(10 * Math.log10(signal / noise), 6);
+    expect(r.error.maxAbsError).toBe(maxErr);
+    expect(r.error.levels).toBe(distinctLevels(q));
+    // Another bit-width is another, smaller error (not a cached one under the wrong key).
+    const e4 = layerErrors(m, settings({ bits: 4 }))[1]!;
+    expect(e4.mse).toBeLessThan(r.error.mse);
+    expect(e4.levels).toBeGreaterThan(r.error.levels!);
   });
 
   it('counts the distinct values of every compressed layer exactly, from codes or clusters', () => {
