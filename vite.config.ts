@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import type { Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
@@ -70,6 +71,15 @@ const pwa = VitePWA({
 
 export default defineConfig({
   plugins: [react(), zodJitless(), pwa],
+  // The union package without the WebGL backend and tfjs-data (src/platform/worker/tfjs.ts).
+  resolve: {
+    alias: [
+      {
+        find: /^@tensorflow\/tfjs$/,
+        replacement: fileURLToPath(new URL('./src/platform/worker/tfjs.ts', import.meta.url)),
+      },
+    ],
+  },
   server: { headers: { ...ISOLATION_HEADERS }, host: '127.0.0.1', port: 5173 },
   preview: { headers: { ...SECURITY_HEADERS }, host: '127.0.0.1', port: 4173 },
   worker: { format: 'es', plugins: () => [zodJitless()] },

@@ -97,6 +97,8 @@ export async function initBackend(): Promise<BackendInfo> {
     endUnusedPthreadWorkers();
   } catch (e) {
     note = `wasm unavailable (${e instanceof Error ? e.message : String(e)}): using the slower cpu backend.`;
+    // The fallback's kernels load only when needed (the bundle's tfjs leaves them out: tfjs.ts).
+    await import('@tensorflow/tfjs-backend-cpu');
     await tf.setBackend('cpu');
   }
   await tf.ready();
