@@ -10,6 +10,8 @@ export interface RecipeSource {
   readonly arch: ArchId;
   /** A model trained in this browser that the labs work on (the run starts from it). */
   readonly trained: TrainedModelId | null;
+  /** A model uploaded in this browser that the labs work on: not trainable (see below). */
+  readonly uploaded?: string | null;
   readonly seed: number;
   readonly prune: Prune;
   readonly weights: WeightQuant;
@@ -19,11 +21,18 @@ export interface RecipeSource {
 
 export type RecipeResult = { ok: true; recipe: Recipe } | { ok: false; problem: string };
 
+/** Why an uploaded model is not trained (shown in place of the recipe). */
+export const UPLOADED_NOT_TRAINED =
+  'Training runs on the shipped models and models trained here, not on an uploaded one: a run saves its model as the shipped MLP or CNN it started from, and an upload’s layers need not be either. Pick a shipped model to train; the Quantize, Prune & cluster and Try it tabs work on the upload.';
+
 /**
  * The recipe a Start would run now, or why none can: fine-tuning needs a pruning method, QAT an
- * integer or 16-bit weight format (k-means is not trained with fake quantization).
+ * integer or 16-bit weight format (k-means is not trained with fake quantization); an uploaded
+ * model is not trained at all (the trainer and the trained-model store rebuild the shipped
+ * architectures only).
  */
 export function recipeFromConfig(c: RecipeSource): RecipeResult {
+  if (c.uploaded) return { ok: false, problem: UPLOADED_NOT_TRAINED };
   const t = c.train;
   const common = {
     dataset: c.dataset,

@@ -1,6 +1,8 @@
 import { modelArch } from '../../../platform/shared/config';
 import { compressSettings } from '../../compress';
 import type { JobContext, JobList } from '../../../platform/state/job';
+import type { State } from '../../../platform/state/store';
+import type { ModelSummary } from '../../../platform/worker/engine';
 import {
   kdImageIndex,
   misclassifiedKey,
@@ -10,17 +12,21 @@ import {
 
 /** The results of the Train tab's references: the teacher's soft targets, the one-shot accuracy a fine-tuning run starts from, the images only the compressed model gets wrong. The registry (platform/state/jobs.ts) orders all jobs. */
 export function trainJobs(ctx: JobContext): JobList {
-  const { client, inKdView } = ctx;
+  const { client } = ctx;
+  // An uploaded model of another shape (or weights only) has no test images to be a teacher on.
+  const inKdView = (s: State, summary: ModelSummary | null) =>
+    ctx.inKdView(s) &&
+    (s.config.uploaded === null || summary?.meta.training.evaluation === 'dataset');
   const jobs: JobList = [];
   const add = ctx.collect(jobs);
 
   add({
     name: 'softTargets',
     // One image's forward pass: sent before the full-test-set evaluations of a model change.
-    first: inKdView,
+    first: ctx.inKdView,
     key: (s, summary) => {
       const index = kdImageIndex(s.config, summary);
-      return index === null || !inKdView(s) ? null : softTargetsKey(s.config, index);
+      return index === null || !inKdView(s, summary) ? null : softTargetsKey(s.config, index);
     },
     run: async ({ config, summary, emit }) => {
       const index = kdImageIndex(config, summary)!;
@@ -58,7 +64,7 @@ export function trainJobs(ctx: JobContext): JobList {
 
   add({
     name: 'misclassified',
-    key: (s) => (inKdView(s) ? misclassifiedKey(s.config) : null),
+    key: (s, summary) => (inKdView(s, summary) ? misclassifiedKey(s.config) : null),
     run: async ({ config, emit }) =>
       emit(await client.call((api) => api.misclassified(config.dataset, modelArch(config)))),
   });

@@ -56,7 +56,7 @@ const quantizerAt = (w: Config['weights'], bits: number) => specLabel(weightSpec
  * several share a width, the latest finished one.
  */
 export function qatPoints(runs: readonly Run[], c: Config): QatPoint[] {
-  if (c.trained !== null) return [];
+  if (c.trained !== null || c.uploaded !== null) return [];
   const byBits = new Map<number, QatPoint>();
   for (const r of runs) {
     if (!isFinishedQat(r)) continue;
@@ -203,8 +203,8 @@ const PtqQatChartView = memo(function PtqQatChartView({
         {pruned
           ? ' The PTQ curve includes pipeline stage 1’s pruning; QAT runs start from the unpruned float model.'
           : ''}
-        {config.trained !== null
-          ? ' QAT runs train from the shipped models: pick one in the model picker to compare its runs.'
+        {config.trained !== null || config.uploaded !== null
+          ? ` QAT runs train from the shipped models${config.uploaded !== null ? ', not an uploaded one' : ''}: pick one in the model picker to compare its runs.`
           : ''}
         {otherRuns > 0
           ? ` ${otherRuns} other finished QAT run${otherRuns === 1 ? '' : 's'} (another model, quantizer or activations, or an older run at the same width) not drawn.`

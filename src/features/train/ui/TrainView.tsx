@@ -2,6 +2,7 @@ import { useMemo } from 'react';
 import './train.css';
 import { useShallow } from 'zustand/react/shallow';
 import { PipelineStrip } from '../../compress/ui';
+import { selectSummary } from '../../../platform/state/selectors';
 import { useStore } from '../../../platform/state/store';
 import { Shown } from '../../../platform/ui/Shown';
 import { formatPercent } from '../../../platform/shared/format';
@@ -68,8 +69,13 @@ export function TrainView() {
 /** The views of the chosen technique: the teacher's soft targets, or PTQ against QAT. */
 function TechniqueViews() {
   const technique = useStore((s) => s.config.train.technique);
-  if (technique === 'kd') return <SoftTargets />;
-  if (technique === 'qat')
+  // An uploaded model: 'dataset' if it is shaped like the shipped ones, else 'fidelity' (no
+  // teacher on the test images) or 'none' (weights only: nothing to sweep either).
+  const evaluation = useStore((s) =>
+    s.config.uploaded === null ? 'dataset' : selectSummary(s)?.meta.training.evaluation,
+  );
+  if (technique === 'kd') return evaluation === 'dataset' ? <SoftTargets /> : null;
+  if (technique === 'qat' && evaluation !== 'none')
     return (
       <Shown panel="sweep">
         <PtqQatChart />
