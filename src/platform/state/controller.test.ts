@@ -50,12 +50,22 @@ function fakeClient() {
   return { client, pending, take };
 }
 
-const summary = (id: string, testCount = 100) =>
+/**
+ * A model slow enough for a quick estimate before any measurement (quickFirst): one 4096×4096
+ * dense layer is 33.6 MFLOP an image, 100 test images ≈ 420 ms at the assumed speed.
+ */
+const SLOW_LAYER = {
+  name: 'fc1',
+  className: 'Dense',
+  kernelShape: [4096, 4096],
+  outputShape: [4096],
+};
+const summary = (id: string, testCount = 100, layer: object = SLOW_LAYER) =>
   ({
     id,
     meta: { id },
     dataset: { test: { count: testCount }, classes: [] },
-    layers: [{ info: { name: 'fc1' } }],
+    layers: [{ info: layer }],
     totalParams: 1,
     float32Bits: 32,
   }) as unknown as ModelSummary;
@@ -86,6 +96,38 @@ describe('run controller', () => {
     take('evaluate', (a) => a[3] === undefined).resolve(evaluation(0.95, 100));
     await flush();
     expect(selectEvaluation(store.getState())?.accuracy).toBe(0.95);
+  });
+
+  it('a model predicted fast (or measured fast) gets its full accuracy in one step, no quick estimate', async () => {
+    const store = createAppStore();
+    const { client, take, pending } = fakeClient();
+    startController(store, client, client as never);
+    // 784×100 dense: 0.16 MFLOP an image, 2,000 images ≈ 39 ms at the assumed speed.
+    const small = { name: 'fc1', className: 'Dense', kernelShape: [784, 100], outputShape: [100] };
+    take('describeModel').resolve(summary('mnist-mlp', 2000, small));
+    await flush();
+    expect(pending.some((p) => p.method === 'evaluate' && p.args[3] === 1000)).toBe(false);
+    take('evaluate', (a) => a[3] === undefined).resolve(evaluation(0.95, 2000));
+    await flush();
+    expect(selectEvaluation(store.getState())?.count).toBe(2000);
+  });
+
+  it('a model measured slow gets a quick estimate on its next evaluation even if predicted fast', async () => {
+    const store = createAppStore();
+    const { client, take } = fakeClient();
+    startController(store, client, client as never);
+    const small = { name: 'fc1', className: 'Dense', kernelShape: [784, 100], outputShape: [100] };
+    take('describeModel').resolve(summary('mnist-mlp', 2000, small));
+    await flush();
+    // The first full evaluation took 400 ms (a busy machine, say): over FAST_EVAL_MS.
+    take('evaluate', (a) => a[3] === undefined).resolve({ ...evaluation(0.95, 2000), ms: 400 });
+    await flush();
+    store.getState().setView('quantize');
+    await flush();
+    // The compressed model's evaluation waits for the instant views of the change.
+    for (const m of ['inspectWeights', 'layerErrors', 'compressionReport']) take(m).resolve({});
+    await new Promise((r) => setTimeout(r, 100));
+    take('evaluate', (a) => a[3] === 1000 && a[4] === 'compressed').resolve(evaluation(0.9, 1000));
   });
 
   it('drops a result computed for a config the user has left', async () => {

@@ -27,7 +27,11 @@ const summary = {
   id: 'mnist-mlp',
   meta: { id: 'mnist-mlp' },
   dataset: { test: { count: TEST_COUNT }, classes: [] },
-  layers: [{ info: { name: 'fc1' } }, { info: { name: 'fc2' } }],
+  // Kernels big enough that an evaluation starts with a quick estimate (quickFirst).
+  layers: [
+    { info: { name: 'fc1', className: 'Dense', kernelShape: [784, 1000], outputShape: [1000] } },
+    { info: { name: 'fc2', className: 'Dense', kernelShape: [1000, 10], outputShape: [10] } },
+  ],
   totalParams: 1,
   float32Bits: 32,
 } as unknown as ModelSummary;

@@ -1,4 +1,5 @@
 import { compressSettings } from '../../features/compress/shared/pipeline';
+import { modelFlops } from '../../features/model/shared/flops';
 import type { Config } from '../shared/config';
 import type { EngineClient, StatsClient } from '../worker/workers';
 import type { EvalRequest, ModelSummary } from '../worker/engine';
@@ -40,6 +41,37 @@ export interface Job<K extends keyof Results> {
 
 /** Size of the quick accuracy estimate shown before the full test set is done. */
 export const QUICK_EVAL_COUNT = 1000;
+
+/**
+ * Below this full-test-set evaluation time (ms) the quick estimate is skipped: it would arrive
+ * only a few frames before the full result, and delay it by half as much again.
+ */
+export const FAST_EVAL_MS = 150;
+
+/**
+ * The speed assumed for a model not yet measured: 8 GFLOP/s, about half what the compute
+ * worker's float path measures warm on one thread (bench/app.ts), so that a model is taken as
+ * fast only when it surely is.
+ */
+export const ASSUMED_FLOPS_PER_MS = 8e6;
+
+/**
+ * Whether an evaluation shows a quick estimate on QUICK_EVAL_COUNT test images first: when the
+ * model's last full evaluation took over FAST_EVAL_MS or, before any, when its forward FLOPs over
+ * the test set predict that at ASSUMED_FLOPS_PER_MS (mnist-mlp, 2,000 images, is predicted at
+ * about 135 ms: its first accuracy comes in one step).
+ */
+export function quickFirst(
+  fullEvalMs: ReadonlyMap<string, number>,
+  model: string,
+  summary: ModelSummary | null,
+): boolean {
+  const measured = fullEvalMs.get(model);
+  if (measured !== undefined) return measured > FAST_EVAL_MS;
+  if (!summary) return true;
+  const flops = modelFlops(summary.layers.map((l) => l.info)) * summary.dataset.test.count;
+  return flops / ASSUMED_FLOPS_PER_MS > FAST_EVAL_MS;
+}
 
 /** The compressed model's evaluation request: the pipeline's weights and activations. */
 export const quantRequest = (c: Config): EvalRequest => ({

@@ -246,3 +246,42 @@ describe('a missing or damaged file fails the load, naming the file; the failure
     expect(requested.every((p) => p.startsWith('models/') || p.startsWith('data/'))).toBe(true);
   });
 });
+
+describe('prefetch: the files download before the backend is asked for', () => {
+  it('a prefetched model and dataset load with each file fetched once, and the same bytes', async () => {
+    const a = await freshAssets();
+    requested.length = 0;
+    a.prefetch('fashion', 'mlp');
+    const early = [...requested].sort();
+    // All six files are asked for at once, before any load starts.
+    expect(early).toEqual(
+      [
+        'data/fashion/meta.json',
+        'data/fashion/test-images.u8',
+        'data/fashion/test-labels.u8',
+        'models/fashion-mlp/meta.json',
+        'models/fashion-mlp/model.json',
+        'models/fashion-mlp/weights.bin',
+      ].sort(),
+    );
+    const [m, d] = await Promise.all([a.getModel('fashion', 'mlp'), a.getDataset('fashion')]);
+    // The loads used the prefetched bytes: nothing fetched a second time.
+    expect([...requested].sort()).toEqual(early);
+    expect(d.testLabels).toEqual(disk('data/fashion/test-labels.u8'));
+    const kernel = m.original[0]!.kernel;
+    expect(kernel.length).toBe(m.original[0]!.info.params - (m.original[0]!.bias?.length ?? 0));
+    // Loaded or loading: a second prefetch fetches nothing.
+    a.prefetch('fashion', 'mlp');
+    expect([...requested].sort()).toEqual(early);
+  });
+
+  it('a prefetch that failed is not kept: the load fetches again and names the file', async () => {
+    const a = await freshAssets();
+    faults.set('data/mnist/test-labels.u8', 'missing');
+    a.prefetch('mnist', 'mlp');
+    await new Promise((r) => setTimeout(r, 0));
+    faults.delete('data/mnist/test-labels.u8');
+    const d = await a.getDataset('mnist');
+    expect(d.testLabels.length).toBe(d.meta.test.count);
+  });
+});

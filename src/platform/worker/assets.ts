@@ -45,10 +45,20 @@ export interface LoadedModel {
 /** Where the app is served from: data and models are fetched from the same origin only. */
 const baseUrl = () => new URL(import.meta.env.BASE_URL, self.location.origin);
 
-export async function fetchBytes(path: string): Promise<Uint8Array> {
+/** Files whose download has started ahead of their first use (see `prefetch`), by path. */
+const early = new Map<string, Promise<Uint8Array>>();
+
+async function download(path: string): Promise<Uint8Array> {
   const res = await fetch(new URL(path, baseUrl()));
   if (!res.ok) throw new Error(`Could not load ${path}: HTTP ${res.status}.`);
   return new Uint8Array(await res.arrayBuffer());
+}
+
+export function fetchBytes(path: string): Promise<Uint8Array> {
+  const started = early.get(path);
+  if (!started) return download(path);
+  early.delete(path); // used once: a later request (after a failure, say) fetches afresh
+  return started;
 }
 
 async function fetchJson(path: string): Promise<unknown> {
@@ -193,6 +203,34 @@ async function loadModel(dataset: DatasetId, arch: ArchId): Promise<LoadedModel>
     original: await readLayerWeights(model),
     applied: '',
   };
+}
+
+/**
+ * Starts downloading a shipped model's and its dataset's files (bytes only, no tfjs) unless they
+ * are loaded or loading, so that on a cold visit they arrive while the wasm backend starts
+ * instead of after it. `getModel`/`getDataset` then take the bytes from here. Trained and
+ * uploaded models live in IndexedDB: only their dataset is fetched.
+ */
+export function prefetch(dataset: DatasetId, arch: ModelArch): void {
+  const paths: string[] = [];
+  if (!datasets.has(dataset))
+    paths.push(
+      `data/${dataset}/meta.json`,
+      `data/${dataset}/test-images.u8`,
+      `data/${dataset}/test-labels.u8`,
+    );
+  if (!isUploadedModelId(arch) && !isTrainedModelId(arch) && !models.has(modelId(dataset, arch))) {
+    const id = modelId(dataset, arch);
+    // weights.bin is the one file the shipped models' manifests name (scripts/lib/train-utils.ts
+    // writes them); a manifest naming other files has those fetched when it is read.
+    paths.push(`models/${id}/meta.json`, `models/${id}/model.json`, `models/${id}/weights.bin`);
+  }
+  for (const path of paths) {
+    if (early.has(path)) continue;
+    const bytes = download(path);
+    bytes.catch(() => early.delete(path)); // the load that uses it reports the failure
+    early.set(path, bytes);
+  }
 }
 
 /**

@@ -9,7 +9,7 @@ import { tensorStats } from '../shared/stats';
 import type { TensorStats } from '../shared/stats';
 import { evaluate as evaluateModel } from '../../features/model/worker/evaluate';
 import { forward } from '../../features/model/worker/forward';
-import { findLayer, getDataset, getModel } from './assets';
+import { findLayer, getDataset, getModel, prefetch } from './assets';
 import { initBackend } from './backend';
 import { workerMemory } from './memory';
 import type { WorkerMemory } from './memory';
@@ -92,6 +92,8 @@ function ensureBackend(): Promise<BackendInfo> {
 const { exclusive, supersedable } = createSerial();
 
 async function loaded(dataset: DatasetId, arch: ModelArch) {
+  // The files download while the backend starts (a cold visit's first call waits for both).
+  prefetch(dataset, arch);
   await ensureBackend();
   const [m, d] = await Promise.all([getModel(dataset, arch), getDataset(dataset)]);
   // An uploaded model of another shape brings its own (synthetic) test set: fidelity.

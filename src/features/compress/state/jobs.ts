@@ -7,10 +7,7 @@ import {
   reportKey,
   weightInspectionKey,
 } from '../../../platform/state/keys';
-import { QUICK_EVAL_COUNT } from '../../../platform/state/job';
-
-/** Below this full-evaluation time (ms) the compressed model skips the quick estimate. */
-export const FAST_EVAL_MS = 100;
+import { QUICK_EVAL_COUNT, quickFirst } from '../../../platform/state/job';
 
 /** The results of the compressed model, whichever lab set it up: weights seen through the pipeline, sizes, accuracy. The registry (platform/state/jobs.ts) orders all jobs. */
 export function compressJobs(ctx: JobContext): JobList {
@@ -59,12 +56,11 @@ export function compressJobs(ctx: JobContext): JobList {
     name: 'quantEvaluation',
     key: (s) => (inCompressView(s) ? quantEvaluationKey(s.config) : null),
     complete: (d, summary) => d.count === summary?.dataset.test.count,
-    run: async ({ config, emit, stale }) => {
+    run: async ({ config, summary, emit, stale }) => {
       const req = quantRequest(config);
       const model = modelKey(config);
-      // The quick estimate is for slow models; where the whole test set takes under a tenth of a
-      // second it only adds a redraw.
-      if ((fullEvalMs.get(model) ?? Infinity) > FAST_EVAL_MS) {
+      // The quick estimate is for slow models; on a fast one it only adds a redraw.
+      if (quickFirst(fullEvalMs, model, summary)) {
         emit(
           await client.call((api) =>
             api.evaluate(config.dataset, modelArch(config), req, QUICK_EVAL_COUNT, 'compressed'),

@@ -1,11 +1,11 @@
 import { modelArch, modelKey } from '../../../platform/shared/config';
-import { QUICK_EVAL_COUNT } from '../../../platform/state/job';
+import { QUICK_EVAL_COUNT, quickFirst } from '../../../platform/state/job';
 import type { JobContext, JobList } from '../../../platform/state/job';
 import { effectiveLayer, evaluationKey, histogramKey } from '../../../platform/state/keys';
 
 /** The results of the model as shipped or trained: its summary, a layer's weight histogram, its accuracy. The registry (platform/state/jobs.ts) orders all jobs. */
 export function modelJobs(ctx: JobContext): JobList {
-  const { client, layerOf } = ctx;
+  const { client, fullEvalMs, layerOf } = ctx;
   const jobs: JobList = [];
   const add = ctx.collect(jobs);
 
@@ -36,15 +36,22 @@ export function modelJobs(ctx: JobContext): JobList {
     name: 'evaluation',
     key: (s) => evaluationKey(s.config),
     complete: (d, summary) => d.count === summary?.dataset.test.count,
-    run: async ({ config, emit, stale }) => {
-      // Quick estimate on a subset first, then the whole test set.
-      emit(
-        await client.call((api) =>
-          api.evaluate(config.dataset, modelArch(config), null, QUICK_EVAL_COUNT),
-        ),
+    run: async ({ config, summary, emit, stale }) => {
+      // A quick estimate on a subset first (slow models only), then the whole test set.
+      const model = modelKey(config);
+      if (quickFirst(fullEvalMs, model, summary)) {
+        emit(
+          await client.call((api) =>
+            api.evaluate(config.dataset, modelArch(config), null, QUICK_EVAL_COUNT),
+          ),
+        );
+        if (stale()) return;
+      }
+      const full = await client.call((api) =>
+        api.evaluate(config.dataset, modelArch(config), null),
       );
-      if (stale()) return;
-      emit(await client.call((api) => api.evaluate(config.dataset, modelArch(config), null)));
+      fullEvalMs.set(model, full.ms);
+      emit(full);
     },
   });
 
