@@ -227,6 +227,7 @@ export function startController(
       s.summary !== prev.summary ||
       s.sensitivityRequest !== prev.sensitivityRequest ||
       s.tryit !== prev.tryit ||
+      s.fidelityInputs !== prev.fidelityInputs ||
       s.cancelled !== prev.cancelled
     )
       sync();

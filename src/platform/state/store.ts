@@ -32,6 +32,7 @@ import type {
 import { INITIAL_TRYIT } from '../../features/tryit';
 import type { TryitState } from '../../features/tryit';
 import type { TryitPrediction, TryitPredictions } from '../../features/tryit/worker';
+import type { FidelityInputs } from '../../features/upload';
 import type { Fidelity } from '../../features/upload/worker';
 
 /**
@@ -151,6 +152,8 @@ export interface State extends Results {
   cancelled: Partial<Record<keyof Results, string>>;
   /** The Try it tab's input (a drawing or a test image): not part of the config or the link. */
   tryit: TryitState;
+  /** An uploaded model's fidelity measured on the user's own inputs (memory only), or null. */
+  fidelityInputs: FidelityInputs | null;
   /** Names of results being computed right now. */
   busy: ReadonlySet<keyof Results>;
   notices: Notice[];
@@ -194,6 +197,7 @@ export interface Actions {
   /** Computes a cancelled job again. */
   resumeJob: (name: keyof Results) => void;
   setTryit: (patch: Partial<TryitState>) => void;
+  setFidelityInputs: (inputs: FidelityInputs | null) => void;
   /** Turns one pipeline stage off (see core/plan/stages.ts). */
   resetStage: (id: StageId) => void;
   /** Back to the trained model: every stage off. */
@@ -230,6 +234,7 @@ export const initialState: State = {
   sensitivityRequest: '',
   cancelled: {},
   tryit: INITIAL_TRYIT,
+  fidelityInputs: null,
   experiments: [],
   busy: new Set(),
   notices: [],
@@ -332,6 +337,7 @@ export const createAppStore = () =>
     cancelJob: (name, key) => set((s) => ({ cancelled: { ...s.cancelled, [name]: key } })),
     resumeJob: (name) => set((s) => ({ cancelled: withoutEntry(s.cancelled, name) })),
     setTryit: (patch) => set((s) => ({ tryit: { ...s.tryit, ...patch } })),
+    setFidelityInputs: (fidelityInputs) => set({ fidelityInputs }),
     resetStage: (id) => set((s) => ({ config: resetStage(s.config, id) })),
     resetPipeline: () => set((s) => ({ config: resetPipeline(s.config) })),
     replaceConfig: (config) => set({ config }),

@@ -100,5 +100,43 @@ describe('fidelity of an uploaded model', () => {
     const labels = m.testSet!.testLabels;
     const agree = Array.from(predicted).filter((v, i) => v === labels[i]).length / labels.length;
     expect(binary.agreement).toBe(agree);
+    expect(binary.source).toBe('synthetic');
+
+    // The user's own inputs (4 values each for this [4]-input model): the same comparison on
+    // them, and only them.
+    const mine = Float32Array.from({ length: 5 * 4 }, (_, i) => ((i * 37) % 11) / 10);
+    const own = { id: 7, values: mine, count: 5 };
+    const oneBit = request({ weights: { ...DEFAULT_CONFIG.weights, format: 'int', bits: 1 } });
+    const yours = await api.uploadFidelity('mnist', r.model.id, oneBit, undefined, own);
+    expect(yours.source).toBe('yours');
+    expect(yours.count).toBe(5);
+    const outputsOn = async (weights: typeof oneBit.weights | null) => {
+      applySettings(m, weights);
+      const y = tf.tidy(() => m.model.predict(tf.tensor4d(mine, [5, 1, 1, 4])) as tf.Tensor);
+      const v = Float32Array.from(await y.data());
+      y.dispose();
+      return v;
+    };
+    const expected = compareOutputs(await outputsOn(null), await outputsOn(oneBit.weights), 5, 2);
+    expect(yours.agreement).toBe(expected.agreement);
+    expect(yours.kl).toBeCloseTo(expected.kl, 12);
+    // Uncompressed, on the same inputs: full agreement.
+    const self = await api.uploadFidelity(
+      'mnist',
+      r.model.id,
+      request({ weights: { ...DEFAULT_CONFIG.weights, format: 'float32' } }),
+      undefined,
+      own,
+    );
+    expect(self.agreement).toBe(1);
+    expect(self.kl).toBe(0);
+    // Inputs of another size are refused, not reshaped.
+    await expect(
+      api.uploadFidelity('mnist', r.model.id, oneBit, undefined, {
+        id: 8,
+        values: new Float32Array(7),
+        count: 2,
+      }),
+    ).rejects.toThrow(RangeError);
   });
 });

@@ -23,6 +23,8 @@ export interface Fidelity {
   /** Largest KL of one input, in nats. */
   readonly maxKl: number;
   readonly count: number;
+  /** What the inputs were: the model's seeded synthetic ones, or the user's own. */
+  readonly source: 'synthetic' | 'yours';
   /** Whether the outputs were logits (softmaxed here) or already probabilities. */
   readonly outputs: 'logits' | 'probabilities';
   readonly ms: number;
@@ -70,7 +72,7 @@ export function compareOutputs(
   compressed: Float32Array,
   n: number,
   k: number,
-): Omit<Fidelity, 'modelId' | 'ms' | 'count'> {
+): Omit<Fidelity, 'modelId' | 'ms' | 'count' | 'source'> {
   const probabilities = areDistributions(original, n, k);
   const toP = (o: Float32Array) => (probabilities ? Float64Array.from(o) : softmaxRows(o, n, k));
   const p = toP(original);
@@ -102,18 +104,26 @@ export function compareOutputs(
   };
 }
 
-/** The outputs of the model's current weights on every test input, as one n × k array. */
+/** The user's own inputs (see shared/userInputs.ts): `count` inputs of the model's shape. */
+export interface OwnInputs {
+  /** Names the set: the original model's outputs on it are computed once. */
+  readonly id: number;
+  readonly values: Float32Array;
+  readonly count: number;
+}
+
+/** The outputs of the model's current weights on every input `x`, as one n × k array. */
 async function outputs(
   m: LoadedModel,
-  d: LoadedDataset,
+  x: tf.Tensor4D,
   actQ: Awaited<ReturnType<typeof actQuantizers>> | null,
 ): Promise<Float32Array> {
-  const n = d.testX.shape[0];
+  const n = x.shape[0];
   const t = tf.tidy(() => {
     const y =
       actQ && actQ.size > 0
-        ? forward(m.layers, d.testX, actQ)
-        : (m.model.predict(d.testX, { batchSize: n }) as tf.Tensor);
+        ? forward(m.layers, x, actQ)
+        : (m.model.predict(x, { batchSize: Math.min(n, 256) }) as tf.Tensor);
     return y.reshape([n, -1]);
   });
   const data = (await t.data()).slice() as Float32Array;
@@ -122,40 +132,65 @@ async function outputs(
 }
 
 export function fidelityApi(deps: FidelityDeps) {
-  /** The original model's outputs, per model: they do not change with the settings. */
-  const originals = new WeakMap<LoadedModel, Float32Array>();
+  /**
+   * The original model's outputs, per model and input set (`'synthetic'` or the user's set id):
+   * they do not change with the settings. One user set is kept per model.
+   */
+  const originals = new WeakMap<LoadedModel, Map<string, Float32Array>>();
   return {
-    /** Fidelity of the compressed model (`request`) to the original, on the model's test inputs. */
+    /**
+     * Fidelity of the compressed model (`request`) to the original, on the model's synthetic
+     * test inputs, or on `own` inputs of the model's shape when given.
+     *
+     * @throws RangeError if `own` does not hold `count` inputs of the model's shape.
+     */
     async uploadFidelity(
       dataset: DatasetId,
       arch: ModelArch,
       request: EvalRequest,
       channel?: string,
+      own?: OwnInputs | null,
     ): Promise<Fidelity> {
       const [m, d] = await deps.loaded(dataset, arch);
-      return deps.supersedable(channel, async () => {
-        const t0 = performance.now();
-        let original = originals.get(m);
-        if (!original) {
-          deps.applySettings(m, null);
-          original = await outputs(m, d, null);
-          originals.set(m, original);
-        }
-        const actQ =
-          request.acts && request.acts.bits > 0
-            ? await actQuantizers(m, d, request.acts, request.weights?.overrides ?? {})
-            : null;
-        deps.applySettings(m, request.weights);
-        const compressed = await outputs(m, d, actQ);
-        const n = d.testX.shape[0];
-        const k = original.length / n;
-        return {
-          modelId: m.meta.id,
-          count: n,
-          ...compareOutputs(original, compressed, n, k),
-          ms: performance.now() - t0,
-        };
-      });
+      const shape = d.meta.imageShape;
+      const per = shape[0] * shape[1] * shape[2];
+      if (own && (own.count < 1 || own.values.length !== own.count * per))
+        throw new RangeError(
+          `${own.values.length} values are not ${own.count} inputs of ${shape.join('×')}.`,
+        );
+      const x = own ? tf.tensor4d(own.values, [own.count, shape[0], shape[1], shape[2]]) : d.testX;
+      try {
+        return await deps.supersedable(channel, async () => {
+          const t0 = performance.now();
+          const set = own ? `yours-${own.id}` : 'synthetic';
+          let cache = originals.get(m);
+          if (!cache) originals.set(m, (cache = new Map()));
+          let original = cache.get(set);
+          if (!original) {
+            deps.applySettings(m, null);
+            original = await outputs(m, x, null);
+            for (const k of cache.keys()) if (k !== 'synthetic') cache.delete(k);
+            cache.set(set, original);
+          }
+          const actQ =
+            request.acts && request.acts.bits > 0
+              ? await actQuantizers(m, d, request.acts, request.weights?.overrides ?? {})
+              : null;
+          deps.applySettings(m, request.weights);
+          const compressed = await outputs(m, x, actQ);
+          const n = x.shape[0];
+          const k = original.length / n;
+          return {
+            modelId: m.meta.id,
+            count: n,
+            source: own ? ('yours' as const) : ('synthetic' as const),
+            ...compareOutputs(original, compressed, n, k),
+            ms: performance.now() - t0,
+          };
+        });
+      } finally {
+        if (x !== d.testX) x.dispose();
+      }
     },
   };
 }
