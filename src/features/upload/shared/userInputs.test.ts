@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   MAX_USER_INPUTS,
   describeConversion,
+  imageFormOf,
   inputsIn,
   joinInputs,
   readNpy,
@@ -39,11 +40,23 @@ describe('images as model inputs', () => {
     expect(() => rgbaToInput(rgba, 2)).toThrow(RangeError);
   });
 
-  it('says how an image is converted', () => {
-    expect(describeConversion([28, 28, 1])).toMatch(/28×28 \(bilinear.*grey.*0–1/);
-    expect(describeConversion([32, 64, 3])).toMatch(/64×32.*RGB/);
-    expect(describeConversion([1, 1, 4])).toMatch(/RGBA/);
-    expect(describeConversion([1, 1, 7])).toMatch(/use a \.npy file/);
+  it('takes a declared H×W×C (1, 3 or 4 channels) or H×W input as an image, nothing else', () => {
+    expect(imageFormOf([28, 28, 1])).toEqual({ h: 28, w: 28, c: 1 });
+    expect(imageFormOf([32, 64, 3])).toEqual({ h: 32, w: 64, c: 3 });
+    expect(imageFormOf([16, 16])).toEqual({ h: 16, w: 16, c: 1 });
+    expect(imageFormOf([4])).toBeNull();
+    expect(imageFormOf([8, 8, 2])).toBeNull();
+    expect(imageFormOf(null)).toBeNull();
+  });
+
+  it('says how an image is converted, or that the input is not one', () => {
+    expect(describeConversion(imageFormOf([28, 28, 1]), [28, 28, 1])).toMatch(
+      /28×28 \(bilinear.*grey.*0–1/,
+    );
+    expect(describeConversion(imageFormOf([32, 64, 3]), [32, 64, 3])).toMatch(/64×32.*RGB/);
+    expect(describeConversion(imageFormOf([4]), [4])).toBe(
+      'Its input ([4]) is not an image: give a .npy array.',
+    );
   });
 });
 

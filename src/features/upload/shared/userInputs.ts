@@ -40,20 +40,38 @@ export const MAX_NPY_BYTES = 64 * 1024 * 1024;
 /** The channel counts an image can be converted to: grey, RGB, RGBA. */
 export const IMAGE_CHANNELS: readonly number[] = [1, 3, 4];
 
+/** An image's size and channels as the model takes it. */
+export interface ImageForm {
+  readonly h: number;
+  readonly w: number;
+  readonly c: number;
+}
+
 /**
- * How an image becomes an input of `shape`, in one sentence (shown beside the file picker).
+ * Whether the model's declared input (without the batch axis) is an image, and which: H × W × C
+ * with 1 (grey), 3 (RGB) or 4 (RGBA) channels, or H × W (grey). Its values in row-major order
+ * are then the input's. Null for any other input (a vector, 2 or 5+ channels).
+ */
+export function imageFormOf(inputShape: readonly number[] | null): ImageForm | null {
+  if (!inputShape) return null;
+  if (inputShape.length === 3 && IMAGE_CHANNELS.includes(inputShape[2]!))
+    return { h: inputShape[0]!, w: inputShape[1]!, c: inputShape[2]! };
+  if (inputShape.length === 2) return { h: inputShape[0]!, w: inputShape[1]!, c: 1 };
+  return null;
+}
+
+/**
+ * How an image becomes the model's input, in one sentence (shown beside the file picker).
  * Grey is the luminance Y = 0.299 R + 0.587 G + 0.114 B (ITU-R BT.601, as PIL's "L").
  */
-export function describeConversion(shape: readonly [number, number, number]): string {
-  const [h, w, c] = shape;
-  const colour =
-    c === 1
-      ? 'grey (0.299 R + 0.587 G + 0.114 B)'
-      : c === 3
-        ? 'RGB'
-        : c === 4
-          ? 'RGBA'
-          : `${c} channels, which no image has (use a .npy file)`;
+export function describeConversion(
+  image: ImageForm | null,
+  inputShape: readonly number[] | null,
+): string {
+  if (!image)
+    return `Its input (${inputShape ? `[${inputShape.join(', ')}]` : 'of unknown shape'}) is not an image: give a .npy array.`;
+  const { h, w, c } = image;
+  const colour = c === 1 ? 'grey (0.299 R + 0.587 G + 0.114 B)' : c === 3 ? 'RGB' : 'RGBA';
   return `Images are resized to ${w}×${h} (bilinear, the browser's canvas, aspect ratio not kept), taken as ${colour} and scaled to 0–1.`;
 }
 

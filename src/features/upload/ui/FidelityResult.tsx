@@ -5,7 +5,7 @@ import { selectSummary } from '../../../platform/state/selectors';
 import { formatInt, formatNumber, formatPercent } from '../../../platform/shared/format';
 import { useUploads } from '../state/appUploads';
 import { fidelityKey, ownInputs } from '../state/jobs';
-import { describeConversion } from '../shared/userInputs';
+import { describeConversion, imageFormOf } from '../shared/userInputs';
 import type { FidelityInputs, InputProblem } from '../shared/userInputs';
 import { readInputs } from './readInputs';
 
@@ -61,7 +61,7 @@ export function FidelityResult() {
           )}
         </div>
       )}
-      <OwnInputs modelId={info.id} own={own} />
+      <OwnInputs modelId={info.id} inputShape={info.inputShape} own={own} />
     </section>
   );
 }
@@ -71,9 +71,12 @@ let nextSetId = 1;
 /** The user's own inputs: a file picker and a drop zone, what they became, and their problems. */
 function OwnInputs({
   modelId,
+  inputShape,
   own,
 }: {
   modelId: FidelityInputs['modelId'];
+  /** The model's declared input shape (images are read in it when it is one). */
+  inputShape: readonly number[] | null;
   own: FidelityInputs | null;
 }) {
   const shape = useStore((s) => selectSummary(s)?.dataset.imageShape ?? null);
@@ -84,13 +87,15 @@ function OwnInputs({
   const hint = useId();
   if (!shape) return null;
   const [h, w, c] = shape;
+  const image = imageFormOf(inputShape);
+  const declared = inputShape ? inputShape.join('×') : `${h}×${w}×${c}`;
   const take = async (list: FileList | null) => {
     if (!list || list.length === 0) return;
     const files = Array.from(list);
     setReading(files.map((f) => f.name));
     setProblems([]);
     try {
-      const r = await readInputs(files, [h, w, c]);
+      const r = await readInputs(files, [h, w, c], image);
       setProblems(r.problems);
       if (r.count > 0)
         setInputs({
@@ -127,7 +132,7 @@ function OwnInputs({
         <input
           type="file"
           multiple
-          accept="image/png,image/jpeg,.npy"
+          accept={image ? 'image/png,image/jpeg,.npy' : '.npy'}
           aria-describedby={hint}
           data-testid="fidelity-input"
           onChange={(e) => {
@@ -137,17 +142,17 @@ function OwnInputs({
         />
       </label>
       <small id={hint}>
-        Choose or drop PNG or JPEG images, or a .npy array of N×{h}×{w}×{c} (float32 in 0–1, or
-        uint8). {describeConversion([h, w, c])} Kept in memory only: not in the link, gone after a
-        reload.
+        Choose or drop {image ? 'PNG or JPEG images, or ' : ''}a .npy array of N×{declared} (float32
+        in 0–1, or uint8). {describeConversion(image, inputShape)} Kept in memory only: not in the
+        link, gone after a reload.
       </small>
       <div aria-live="polite" data-testid="fidelity-inputs">
         {reading ? (
           <p className="muted">Reading {formatInt(reading.length)} files…</p>
         ) : own ? (
           <p>
-            Using {formatInt(own.count)} of your {own.arrays === 0 ? 'images' : 'inputs'} ({h}×{w}×
-            {c}).{' '}
+            Using {formatInt(own.count)} of your {own.arrays === 0 ? 'images' : 'inputs'} (
+            {declared}).{' '}
             <button type="button" onClick={() => setInputs(null)}>
               Use synthetic inputs
             </button>

@@ -1,5 +1,4 @@
 import {
-  IMAGE_CHANNELS,
   MAX_IMAGE_BYTES,
   MAX_NPY_BYTES,
   inputsIn,
@@ -7,7 +6,7 @@ import {
   readNpy,
   rgbaToInput,
 } from '../shared/userInputs';
-import type { InputProblem } from '../shared/userInputs';
+import type { ImageForm, InputProblem } from '../shared/userInputs';
 
 /**
  * The user's files as inputs of the model's shape, on the page: images decoded by the browser
@@ -47,9 +46,14 @@ async function imagePixels(file: File, h: number, w: number): Promise<Uint8Clamp
   }
 }
 
+/**
+ * Reads `files` as inputs of `shape` (what the worker feeds the model: H × W × C values each);
+ * images are read as `image` (null: the model's input is not an image, only .npy is taken).
+ */
 export async function readInputs(
   files: readonly File[],
   shape: readonly [number, number, number],
+  image: ImageForm | null,
 ): Promise<ReadInputs> {
   const [h, w, c] = shape;
   const problems: InputProblem[] = [];
@@ -79,10 +83,10 @@ export async function readInputs(
       arrays++;
       continue;
     }
-    if (!IMAGE_CHANNELS.includes(c)) {
+    if (!image) {
       problems.push({
         file: f.name,
-        message: `the model takes ${c} channels, which no image has: use a .npy file.`,
+        message: 'is not a .npy file, and the model’s input is not an image.',
       });
       continue;
     }
@@ -91,7 +95,8 @@ export async function readInputs(
       continue;
     }
     try {
-      parts.push({ file: f.name, values: rgbaToInput(await imagePixels(f, h, w), c), count: 1 });
+      const pixels = await imagePixels(f, image.h, image.w);
+      parts.push({ file: f.name, values: rgbaToInput(pixels, image.c), count: 1 });
       images++;
     } catch {
       problems.push({
