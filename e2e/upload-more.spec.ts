@@ -390,7 +390,7 @@ test.describe('uploaded models beyond the labs', () => {
     // The Train tab does not train an upload, and says why, with no error.
     await openTab(page, 'Train');
     await expect(page.getByTestId('planned-recipe')).toContainText(
-      'not on an uploaded one: a run saves its model as the shipped MLP or CNN',
+      'not on an upload: a run saves its model as the shipped MLP or CNN',
     );
     await expect(page.getByRole('button', { name: 'Start', exact: true })).toBeDisabled();
     expect(await axeViolations(page)).toEqual([]);

@@ -23,7 +23,7 @@ export type RecipeResult = { ok: true; recipe: Recipe } | { ok: false; problem: 
 
 /** Why an uploaded model is not trained (shown in place of the recipe). */
 export const UPLOADED_NOT_TRAINED =
-  'Training runs on the shipped models and models trained here, not on an uploaded one: a run saves its model as the shipped MLP or CNN it started from, and an upload’s layers need not be either. Pick a shipped model to train; the Quantize, Prune & cluster and Try it tabs work on the upload.';
+  'Training runs on the shipped models and models trained here, not on an upload: a run saves its model as the shipped MLP or CNN it started from, which an upload’s layers need not be. Pick a shipped model to train; the Quantize and Prune & cluster tabs work on the upload.';
 
 /**
  * The recipe a Start would run now, or why none can: fine-tuning needs a pruning method, QAT an
