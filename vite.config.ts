@@ -33,6 +33,58 @@ function zodJitless(): Plugin {
 }
 
 /**
+ * The page's entry (src/app/main.tsx) is small: it starts the workers, then imports the app
+ * (src/app/start.tsx) dynamically, so the workers do not wait for React. So that the app's
+ * chunks still download at once, in parallel with the entry, index.html gets a modulepreload
+ * link for start.tsx's chunk and every chunk it imports statically.
+ */
+function preloadApp(): Plugin {
+  return {
+    name: 'preload-app',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(html, ctx) {
+        const bundle = ctx.bundle;
+        if (!bundle) return;
+        const chunks = Object.values(bundle).filter((c) => c.type === 'chunk');
+        const start = chunks.find((c) => c.facadeModuleId?.endsWith('/src/app/start.tsx'));
+        if (!start) throw new Error('preload-app: no chunk for src/app/start.tsx');
+        const files = new Set<string>();
+        const visit = (file: string) => {
+          if (files.has(file)) return;
+          files.add(file);
+          const c = chunks.find((x) => x.fileName === file);
+          for (const i of c?.imports ?? []) visit(i);
+        };
+        visit(start.fileName);
+        // The app's CSS as a stylesheet, so that it loads with the page as before the split.
+        const css = new Set(
+          [...files].flatMap((file) => [
+            ...(chunks.find((x) => x.fileName === file)?.viteMetadata?.importedCss ?? []),
+          ]),
+        );
+        return [
+          ...[...css].map((file) => ({
+            tag: 'link',
+            attrs: { rel: 'stylesheet', crossorigin: true, href: `/${file}` },
+            injectTo: 'head' as const,
+          })),
+          // Not the entry itself, nor what Vite already preloads for it.
+          ...[...files]
+            .filter((file) => !html.includes(`/${file}"`))
+            .map((file) => ({
+              tag: 'link',
+              attrs: { rel: 'modulepreload', crossorigin: true, href: `/${file}` },
+              injectTo: 'head' as const,
+            })),
+        ];
+      },
+    },
+  };
+}
+
+/**
  * Offline: a Workbox service worker (vite-plugin-pwa). Precached at the first visit (about
  * 11 MB): the app shell (HTML, JS, CSS, the three wasm binaries), the four shipped models (3 MB)
  * and every dataset's meta.json plus the MNIST test set (1.5 MB), so the default experiment
@@ -70,7 +122,7 @@ const pwa = VitePWA({
 });
 
 export default defineConfig({
-  plugins: [react(), zodJitless(), pwa],
+  plugins: [react(), zodJitless(), preloadApp(), pwa],
   // The union package without the WebGL backend and tfjs-data (src/platform/worker/tfjs.ts).
   resolve: {
     alias: [

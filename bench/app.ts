@@ -142,7 +142,7 @@ const W8A8: EvalRequest = {
   acts: { ...DEFAULT_CONFIG.acts, bits: 8 },
 };
 
-/** The cold visit's marks: set by an init script when main.tsx exposes the store (`?debug`). */
+/** The cold visit's marks: set by an init script when start.tsx exposes the store (`?debug`). */
 const COLD_MARKS = `
 window.__name = (f) => f;
 (() => {

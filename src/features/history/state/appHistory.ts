@@ -15,7 +15,7 @@ export const useHistory = createHistoryState({
   notify: (text) => useStore.getState().addNotice('warning', text),
 });
 
-/** Starts the autosave (main.tsx, once); returns its stop function. */
+/** Starts the autosave (start.tsx, once); returns its stop function. */
 export function startHistoryAutosave(runs: RunsSource): () => void {
   void useHistory.getState().load();
   return startAutosave({

@@ -1,0 +1,50 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { startController } from '../platform/state/controller';
+import { useStore } from '../platform/state/store';
+import { startUrlSync } from '../platform/state/urlSync';
+import { App } from './App';
+import { useTrainedList } from '../features/model/state/appTrained';
+import { useUploads } from '../features/upload/state';
+import { useRuns } from '../features/train/state/appRuns';
+import { client, statsClient } from './main';
+import { startServiceWorker } from './serviceWorker';
+import './styles.css';
+
+startUrlSync(useStore);
+// The models trained in this browser, for the picker (and to check a link's trained model).
+void useTrainedList.getState().refresh();
+// The models uploaded in this browser, for the picker (and to check a link's uploaded model).
+void useUploads.getState().refresh();
+
+// `?debug` exposes the worker clients and the store to benchmarks and tests (bench/) through the page.
+if (new URLSearchParams(window.location.search).has('debug')) {
+  (window as unknown as { __playground: unknown }).__playground = {
+    client,
+    stats: statsClient,
+    store: useStore,
+    runs: useRuns,
+  };
+}
+startController(useStore, client, statsClient);
+// Offline after the first visit; a new version waits for the user's Reload.
+startServiceWorker(() =>
+  useStore
+    .getState()
+    .addNotice(
+      'info',
+      'Ready to work offline: the app, the models and the MNIST test set are saved.',
+    ),
+);
+// Every finished measurement and training run joins the experiments history (IndexedDB). It
+// loads after the first screen's code (≈ 9 KB gzip less there): it reads the state as it is when
+// it starts, and a measurement is saved only after 1.5 s of stable settings, so none is missed.
+void import('../features/history/state').then((h) => h.startHistoryAutosave(useRuns));
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root element');
+createRoot(root).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);
