@@ -8,3 +8,26 @@ export function perClassAccuracy(confusion: ArrayLike<number>, k: number): numbe
   }
   return out;
 }
+
+/** An evaluation's counts: test images, correct top-1 predictions, confusion matrix, time. */
+export interface Counted {
+  readonly correct: number;
+  readonly count: number;
+  readonly accuracy: number;
+  /** confusion[t * k + p]: images of true class t predicted as p. */
+  readonly confusion: Uint32Array;
+  readonly ms: number;
+}
+
+/**
+ * One evaluation from two over adjoining ranges of the test set: the counts and the confusion
+ * matrices add up, and so do the times (the rest is `a`'s: model, classes).
+ */
+export function joinEvaluations<E extends Counted>(a: E, b: Counted): E {
+  const confusion = a.confusion.slice();
+  for (let i = 0; i < confusion.length; i++) confusion[i]! += b.confusion[i] ?? 0;
+  const correct = a.correct + b.correct;
+  const count = a.count + b.count;
+  const accuracy = count > 0 ? correct / count : 0;
+  return { ...a, correct, count, accuracy, confusion, ms: a.ms + b.ms };
+}

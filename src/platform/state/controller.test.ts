@@ -87,15 +87,18 @@ describe('run controller', () => {
     const store = createAppStore();
     const { client, take } = fakeClient();
     startController(store, client, client as never);
-    take('describeModel').resolve(summary('mnist-mlp'));
+    take('describeModel').resolve(summary('mnist-mlp', 2000));
     await flush();
     expect(selectSummary(store.getState())?.id).toBe('mnist-mlp');
     take('evaluate', (a) => a[3] === 1000).resolve(evaluation(0.9, 1000));
     await flush();
     expect(selectEvaluation(store.getState())?.count).toBe(1000);
-    take('evaluate', (a) => a[3] === undefined).resolve(evaluation(0.95, 100));
+    // The full result: only the rest of the test set is evaluated, and joined to the estimate.
+    take('evaluate', (a) => a[3] === undefined && a[5] === 1000).resolve(evaluation(1, 1000));
     await flush();
+    expect(selectEvaluation(store.getState())?.count).toBe(2000);
     expect(selectEvaluation(store.getState())?.accuracy).toBe(0.95);
+    expect(selectEvaluation(store.getState())?.correct).toBe(1900);
   });
 
   it('a model predicted fast (or measured fast) gets its full accuracy in one step, no quick estimate', async () => {

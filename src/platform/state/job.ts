@@ -2,7 +2,8 @@ import { compressSettings } from '../../features/compress/shared/pipeline';
 import { modelFlops } from '../../features/model/shared/flops';
 import type { Config } from '../shared/config';
 import type { EngineClient, StatsClient } from '../worker/workers';
-import type { EvalRequest, ModelSummary } from '../worker/engine';
+import type { EvalRequest, Evaluation, ModelSummary } from '../worker/engine';
+import { joinEvaluations } from '../shared/metrics';
 import { effectiveLayer } from './keys';
 import { isShown } from '../shared/panels';
 import type { Panel } from '../shared/panels';
@@ -71,6 +72,38 @@ export function quickFirst(
   if (!summary) return true;
   const flops = modelFlops(summary.layers.map((l) => l.info)) * summary.dataset.test.count;
   return flops / ASSUMED_FLOPS_PER_MS > FAST_EVAL_MS;
+}
+
+/**
+ * An accuracy in one or two steps: for a slow model (quickFirst) an estimate on the first
+ * QUICK_EVAL_COUNT test images is emitted first, and then the full result, for which only the
+ * rest of the test set is evaluated and joined to it — the estimate is part of the answer, not
+ * extra work. `evaluate(limit, offset)` evaluates that range. Returns the full result (null if
+ * the job went stale between the steps), after recording its time for quickFirst.
+ */
+export async function quickThenFull(
+  ctx: Pick<JobContext, 'fullEvalMs'>,
+  model: string,
+  summary: ModelSummary | null,
+  evaluate: (limit?: number, offset?: number) => Promise<Evaluation>,
+  emit: (e: Evaluation) => void,
+  stale: () => boolean,
+): Promise<Evaluation | null> {
+  if (!quickFirst(ctx.fullEvalMs, model, summary)) {
+    const full = await evaluate();
+    ctx.fullEvalMs.set(model, full.ms);
+    emit(full);
+    return full;
+  }
+  const quick = await evaluate(QUICK_EVAL_COUNT);
+  emit(quick);
+  if (stale()) return null;
+  const rest = await evaluate(undefined, QUICK_EVAL_COUNT);
+  const full = joinEvaluations(quick, rest);
+  ctx.fullEvalMs.set(model, full.ms);
+  // A test set no larger than the estimate was whole already: nothing new to show.
+  if (rest.count > 0) emit(full);
+  return full;
 }
 
 /** The compressed model's evaluation request: the pipeline's weights and activations. */

@@ -159,8 +159,8 @@ export const engine = {
   },
 
   /**
-   * Test accuracy over the first `limit` test examples (all by default) of the trained model or,
-   * with a request, of the compressed one.
+   * Test accuracy over `limit` test examples (all by default) from example `offset` (0 by
+   * default) of the trained model or, with a request, of the compressed one.
    */
   async evaluate(
     dataset: DatasetId,
@@ -169,6 +169,7 @@ export const engine = {
     limit?: number,
     /** Requests on the same channel supersede older queued ones (see `supersedable`). */
     channel?: string,
+    offset?: number,
   ): Promise<Evaluation> {
     const [m, d] = await loaded(dataset, arch);
     const { r, ms } = await supersedable(channel, async () => {
@@ -180,6 +181,7 @@ export const engine = {
       const t0 = performance.now();
       const r = await evaluateModel(m.model, d.testX, d.testLabels, {
         ...(limit === undefined ? {} : { limit }),
+        ...(offset === undefined ? {} : { offset }),
         ...(actQ.size > 0 ? { predict: (x: tf.Tensor) => forward(m.layers, x, actQ) } : {}),
       });
       return { r, ms: performance.now() - t0 };

@@ -7,11 +7,11 @@ import {
   reportKey,
   weightInspectionKey,
 } from '../../../platform/state/keys';
-import { QUICK_EVAL_COUNT, quickFirst } from '../../../platform/state/job';
+import { quickThenFull } from '../../../platform/state/job';
 
 /** The results of the compressed model, whichever lab set it up: weights seen through the pipeline, sizes, accuracy. The registry (platform/state/jobs.ts) orders all jobs. */
 export function compressJobs(ctx: JobContext): JobList {
-  const { client, stats, fullEvalMs, inCompressView, inPruneView, layerOf, quantRequest } = ctx;
+  const { client, stats, inCompressView, inPruneView, layerOf, quantRequest } = ctx;
   const jobs: JobList = [];
   const add = ctx.collect(jobs);
 
@@ -58,21 +58,18 @@ export function compressJobs(ctx: JobContext): JobList {
     complete: (d, summary) => d.count === summary?.dataset.test.count,
     run: async ({ config, summary, emit, stale }) => {
       const req = quantRequest(config);
-      const model = modelKey(config);
       // The quick estimate is for slow models; on a fast one it only adds a redraw.
-      if (quickFirst(fullEvalMs, model, summary)) {
-        emit(
-          await client.call((api) =>
-            api.evaluate(config.dataset, modelArch(config), req, QUICK_EVAL_COUNT, 'compressed'),
+      await quickThenFull(
+        ctx,
+        modelKey(config),
+        summary,
+        (limit, offset) =>
+          client.call((api) =>
+            api.evaluate(config.dataset, modelArch(config), req, limit, 'compressed', offset),
           ),
-        );
-        if (stale()) return;
-      }
-      const full = await client.call((api) =>
-        api.evaluate(config.dataset, modelArch(config), req, undefined, 'compressed'),
+        emit,
+        stale,
       );
-      fullEvalMs.set(model, full.ms);
-      emit(full);
     },
   });
 

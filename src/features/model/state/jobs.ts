@@ -1,11 +1,11 @@
 import { modelArch, modelKey } from '../../../platform/shared/config';
-import { QUICK_EVAL_COUNT, quickFirst } from '../../../platform/state/job';
+import { quickThenFull } from '../../../platform/state/job';
 import type { JobContext, JobList } from '../../../platform/state/job';
 import { effectiveLayer, evaluationKey, histogramKey } from '../../../platform/state/keys';
 
 /** The results of the model as shipped or trained: its summary, a layer's weight histogram, its accuracy. The registry (platform/state/jobs.ts) orders all jobs. */
 export function modelJobs(ctx: JobContext): JobList {
-  const { client, fullEvalMs, layerOf } = ctx;
+  const { client, layerOf } = ctx;
   const jobs: JobList = [];
   const add = ctx.collect(jobs);
 
@@ -38,20 +38,17 @@ export function modelJobs(ctx: JobContext): JobList {
     complete: (d, summary) => d.count === summary?.dataset.test.count,
     run: async ({ config, summary, emit, stale }) => {
       // A quick estimate on a subset first (slow models only), then the whole test set.
-      const model = modelKey(config);
-      if (quickFirst(fullEvalMs, model, summary)) {
-        emit(
-          await client.call((api) =>
-            api.evaluate(config.dataset, modelArch(config), null, QUICK_EVAL_COUNT),
+      await quickThenFull(
+        ctx,
+        modelKey(config),
+        summary,
+        (limit, offset) =>
+          client.call((api) =>
+            api.evaluate(config.dataset, modelArch(config), null, limit, undefined, offset),
           ),
-        );
-        if (stale()) return;
-      }
-      const full = await client.call((api) =>
-        api.evaluate(config.dataset, modelArch(config), null),
+        emit,
+        stale,
       );
-      fullEvalMs.set(model, full.ms);
-      emit(full);
     },
   });
 

@@ -33,7 +33,9 @@ export function evalBatchSize(
 }
 
 /**
- * Top-1 accuracy and the confusion matrix of `model` on the first `limit` examples of `x`.
+ * Top-1 accuracy and the confusion matrix of `model` on `limit` examples of `x` (all by default)
+ * from example `offset` (0 by default). Each example's prediction does not depend on the others
+ * in its batch, so results over adjoining ranges add up to the result over their union.
  * Tensors created here are disposed here; the caller keeps ownership of `model` and `x`.
  */
 export async function evaluate(
@@ -42,6 +44,8 @@ export async function evaluate(
   labels: Uint8Array,
   options: {
     limit?: number;
+    /** The first example evaluated. */
+    offset?: number;
     batchSize?: number;
     numClasses?: number;
     /** Forward pass to use instead of `model.predict` (e.g. with fake-quantized activations). */
@@ -53,13 +57,16 @@ export async function evaluate(
   const predict =
     options.predict ??
     ((xb: tf.Tensor) => model.predict(xb, { batchSize: xb.shape[0] ?? 1 }) as tf.Tensor);
-  const total = Math.min(options.limit ?? x.shape[0]!, x.shape[0]!, labels.length);
+  const available = Math.min(x.shape[0]!, labels.length);
+  const offset = Math.min(Math.max(0, options.offset ?? 0), available);
+  const total = Math.min(options.limit ?? available, available - offset);
   const k = options.numClasses ?? 10;
   const batch = options.batchSize ?? evalBatchSize(model, total);
   const confusion = new Uint32Array(k * k);
   let correct = 0;
-  for (let start = 0; start < total; start += batch) {
-    const size = Math.min(batch, total - start);
+  for (let done = 0; done < total; done += batch) {
+    const size = Math.min(batch, total - done);
+    const start = offset + done;
     const predicted = tf.tidy(() => {
       const xb = start === 0 && size === x.shape[0] ? x : x.slice(start, size);
       return predict(xb).argMax(-1);

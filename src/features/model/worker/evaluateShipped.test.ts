@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ARCH_IDS, DATASET_IDS } from '../shared/catalog';
 import { loadShippedDataset, loadShippedModel } from '../../../testing/shipped';
 import { evaluate } from './evaluate';
+import { joinEvaluations } from '../../../platform/shared/metrics';
 
 /**
  * evaluate() on the shipped models gives the accuracy recorded when they were trained
@@ -45,6 +46,15 @@ describe('evaluate on the shipped models', () => {
         const firstHundred = await evaluate(m.model, first, d.testLabels.slice(0, 100));
         first.dispose();
         expect(few.correct).toBe(firstHundred.correct);
+        // The labs' quick estimate then the rest (platform/state/job.ts quickThenFull): the two
+        // ranges joined are the whole evaluation, confusion matrix and all.
+        const quick = await evaluate(m.model, d.testX, d.testLabels, { limit: 1000 });
+        const rest = await evaluate(m.model, d.testX, d.testLabels, { offset: 1000 });
+        expect(quick.count + rest.count).toBe(r.count);
+        const joined = joinEvaluations({ ...quick, ms: 0 }, { ...rest, ms: 0 });
+        expect(joined.correct).toBe(r.correct);
+        expect(joined.accuracy).toBe(r.accuracy);
+        expect(Array.from(joined.confusion)).toEqual(Array.from(r.confusion));
         m.model.dispose();
         d.testX.dispose();
       }, 60_000);
