@@ -257,61 +257,74 @@ async function changes(page: Page, dataset: string, arch: string): Promise<Chang
     },
     { dataset, arch },
   );
-  return page.evaluate(async (changes) => {
-    type K = { key: string } | null;
-    type S = {
-      config: { weights: { bits: number } };
-      summary: { data: { dataset: { test: { count: number } } } } | null;
-      weightInspection: K;
-      layerErrors: K;
-      report: K;
-      quantEvaluation: { key: string; data: { count: number } } | null;
-      sweep: { data: { done: boolean } } | null;
-      setWeightQuant: (p: { bits: number }) => void;
-    };
-    type StoreApi = { getState: () => S; subscribe: (f: (s: S) => void) => () => void };
-    const store = (window as unknown as { __playground: { store: StoreApi } }).__playground.store;
-    const until = (pred: (s: S) => boolean) =>
-      new Promise<number>((resolve) => {
-        if (pred(store.getState())) return resolve(performance.now());
-        const off = store.subscribe((s) => {
-          if (pred(s)) {
-            off();
-            resolve(performance.now());
-          }
+  return page.evaluate(
+    async ({ changes, model }) => {
+      type K = { key: string } | null;
+      type S = {
+        config: { weights: { bits: number } };
+        summary: { key: string; data: { dataset: { test: { count: number } } } } | null;
+        weightInspection: K;
+        layerErrors: K;
+        report: K;
+        quantEvaluation: { key: string; data: { count: number } } | null;
+        sweep: { key: string; data: { done: boolean } } | null;
+        setWeightQuant: (p: { bits: number }) => void;
+      };
+      type StoreApi = { getState: () => S; subscribe: (f: (s: S) => void) => () => void };
+      const store = (window as unknown as { __playground: { store: StoreApi } }).__playground.store;
+      const until = (pred: (s: S) => boolean) =>
+        new Promise<number>((resolve) => {
+          if (pred(store.getState())) return resolve(performance.now());
+          const off = store.subscribe((s) => {
+            if (pred(s)) {
+              off();
+              resolve(performance.now());
+            }
+          });
         });
-      });
-    const frame = () =>
-      new Promise<number>((res) =>
-        requestAnimationFrame(() => setTimeout(() => res(performance.now()), 0)),
+      const frame = () =>
+        new Promise<number>((res) =>
+          requestAnimationFrame(() => setTimeout(() => res(performance.now()), 0)),
+        );
+      const tag = (bits: number) => `|int|${bits}|`;
+      const settled = (s: S) =>
+        s.summary !== null &&
+        s.quantEvaluation !== null &&
+        s.quantEvaluation.key.includes(tag(s.config.weights.bits)) &&
+        s.quantEvaluation.data.count === s.summary.data.dataset.test.count;
+      // This model's summary and sweep (the hash change reaches the store a task later, and the store
+      // keeps the previous model's sweep until the new one's first point): the changes must not
+      // share the worker with the sweep.
+      await until(
+        (s) =>
+          settled(s) &&
+          s.sweep !== null &&
+          s.summary!.key === model &&
+          s.sweep.key.startsWith(`${model}|`) &&
+          s.sweep.data.done,
       );
-    const tag = (bits: number) => `|int|${bits}|`;
-    const settled = (s: S) =>
-      s.summary !== null &&
-      s.quantEvaluation !== null &&
-      s.quantEvaluation.key.includes(tag(s.config.weights.bits)) &&
-      s.quantEvaluation.data.count === s.summary.data.dataset.test.count;
-    await until((s) => settled(s) && s.sweep !== null && s.sweep.data.done);
-    const names = (['weightInspection', 'layerErrors', 'report'] as const).filter(
-      (n) => store.getState()[n] !== null,
-    );
-    const hist: number[] = [];
-    const views: number[] = [];
-    const acc: number[] = [];
-    for (const bits of changes) {
-      const t0 = performance.now();
-      store.getState().setWeightQuant({ bits });
-      const h = until((s) => s.weightInspection?.key.includes(tag(bits)) === true).then(frame);
-      const v = until((s) => names.every((n) => s[n]?.key.includes(tag(bits)) === true)).then(
-        frame,
+      const names = (['weightInspection', 'layerErrors', 'report'] as const).filter(
+        (n) => store.getState()[n] !== null,
       );
-      const a = until(settled);
-      hist.push((await h) - t0);
-      views.push((await v) - t0);
-      acc.push((await a) - t0);
-    }
-    return { hist, views, acc, viewNames: [...names] };
-  }, CHANGES);
+      const hist: number[] = [];
+      const views: number[] = [];
+      const acc: number[] = [];
+      for (const bits of changes) {
+        const t0 = performance.now();
+        store.getState().setWeightQuant({ bits });
+        const h = until((s) => s.weightInspection?.key.includes(tag(bits)) === true).then(frame);
+        const v = until((s) => names.every((n) => s[n]?.key.includes(tag(bits)) === true)).then(
+          frame,
+        );
+        const a = until(settled);
+        hist.push((await h) - t0);
+        views.push((await v) - t0);
+        acc.push((await a) - t0);
+      }
+      return { hist, views, acc, viewNames: [...names] };
+    },
+    { changes: CHANGES, model: `${dataset}-${arch}` },
+  );
 }
 
 async function sweepWithLongTasks(page: Page) {

@@ -82,53 +82,66 @@ try {
         },
         { dataset, arch },
       );
-      const r = await page.evaluate(async (changes) => {
-        type S = {
-          config: { dataset: string; weights: { bits: number } };
-          summary: { key: string; data: { dataset: { test: { count: number } } } } | null;
-          weightInspection: { key: string } | null;
-          quantEvaluation: { key: string; data: { count: number } } | null;
-          sweep: { data: { done: boolean } } | null;
-          setWeightQuant: (p: { bits: number }) => void;
-        };
-        type StoreApi = { getState: () => S; subscribe: (f: (s: S) => void) => () => void };
-        const w = window as unknown as { __playground: { store: StoreApi } };
-        const store = w.__playground.store;
-        const until = (pred: (s: S) => boolean) =>
-          new Promise<number>((resolve) => {
-            if (pred(store.getState())) return resolve(performance.now());
-            const off = store.subscribe((s) => {
-              if (pred(s)) {
-                off();
-                resolve(performance.now());
-              }
+      const r = await page.evaluate(
+        async ({ changes, model }) => {
+          type S = {
+            config: { dataset: string; weights: { bits: number } };
+            summary: { key: string; data: { dataset: { test: { count: number } } } } | null;
+            weightInspection: { key: string } | null;
+            quantEvaluation: { key: string; data: { count: number } } | null;
+            sweep: { key: string; data: { done: boolean } } | null;
+            setWeightQuant: (p: { bits: number }) => void;
+          };
+          type StoreApi = { getState: () => S; subscribe: (f: (s: S) => void) => () => void };
+          const w = window as unknown as { __playground: { store: StoreApi } };
+          const store = w.__playground.store;
+          const until = (pred: (s: S) => boolean) =>
+            new Promise<number>((resolve) => {
+              if (pred(store.getState())) return resolve(performance.now());
+              const off = store.subscribe((s) => {
+                if (pred(s)) {
+                  off();
+                  resolve(performance.now());
+                }
+              });
             });
-          });
-        const frame = () =>
-          new Promise<number>((res) =>
-            requestAnimationFrame(() => setTimeout(() => res(performance.now()), 0)),
+          const frame = () =>
+            new Promise<number>((res) =>
+              requestAnimationFrame(() => setTimeout(() => res(performance.now()), 0)),
+            );
+          const settled = (s: S) =>
+            s.summary !== null &&
+            s.quantEvaluation !== null &&
+            s.quantEvaluation.key.includes(`|int|${s.config.weights.bits}|`) &&
+            s.quantEvaluation.data.count === s.summary.data.dataset.test.count;
+          // Let the page's own accuracy sweep finish first: it would compete for the worker.
+          // (This model's: the hash change reaches the store a task later, and the store keeps the
+          // previous model's sweep until the new one's first point arrives.)
+          await until(
+            (s) =>
+              settled(s) &&
+              s.sweep !== null &&
+              s.summary!.key === model &&
+              s.sweep.key.startsWith(`${model}|`) &&
+              s.sweep.data.done,
           );
-        const settled = (s: S) =>
-          s.summary !== null &&
-          s.quantEvaluation !== null &&
-          s.quantEvaluation.key.includes(`|int|${s.config.weights.bits}|`) &&
-          s.quantEvaluation.data.count === s.summary.data.dataset.test.count;
-        // Let the page's own accuracy sweep finish first: it would compete for the worker.
-        await until((s) => settled(s) && s.sweep !== null && s.sweep.data.done);
-        const hist: number[] = [];
-        const acc: number[] = [];
-        for (const bits of changes) {
-          const t0 = performance.now();
-          store.getState().setWeightQuant({ bits });
-          const h = until(
-            (s) => s.weightInspection !== null && s.weightInspection.key.includes(`|int|${bits}|`),
-          ).then(() => frame());
-          const a = until(settled);
-          hist.push((await h) - t0);
-          acc.push((await a) - t0);
-        }
-        return { hist, acc };
-      }, CHANGES);
+          const hist: number[] = [];
+          const acc: number[] = [];
+          for (const bits of changes) {
+            const t0 = performance.now();
+            store.getState().setWeightQuant({ bits });
+            const h = until(
+              (s) =>
+                s.weightInspection !== null && s.weightInspection.key.includes(`|int|${bits}|`),
+            ).then(() => frame());
+            const a = until(settled);
+            hist.push((await h) - t0);
+            acc.push((await a) - t0);
+          }
+          return { hist, acc };
+        },
+        { changes: CHANGES, model: `${dataset}-${arch}` },
+      );
       console.log(
         `${`${dataset}-${arch}`.padEnd(14)} ${median(r.hist).toFixed(1).padStart(12)} ${median(r.acc).toFixed(0).padStart(18)} ${Math.max(
           ...r.hist,
