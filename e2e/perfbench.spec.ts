@@ -168,6 +168,11 @@ test('a layer of over a million weights draws a 1-in-N sample and says so', asyn
     id,
     { timeout: 30_000 },
   );
+  // Audit what stays on screen, not results dimmed while they are computed (the histogram of the
+  // new layer may still be on its way): every result current, and the 150 ms un-dimming over.
+  await expect(page.locator('[data-current="false"]')).toHaveCount(0, { timeout: 30_000 });
+  await expect(page.locator('.stale')).toHaveCount(0);
+  await page.waitForTimeout(400);
   expect(await seriousViolations(page)).toEqual([]);
 
   // A smaller layer of the same model is binned whole again.
