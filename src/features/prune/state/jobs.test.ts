@@ -6,53 +6,17 @@ import type { Job } from '../../../platform/state/job';
 import { pruneSweepKey } from '../../../platform/state/keys';
 import { createAppStore } from '../../../platform/state/store';
 import type { PruneSweep, State } from '../../../platform/state/store';
-import type { EngineClient, StatsClient } from '../../../platform/worker/workers';
-import type { EvalRequest, Evaluation } from '../../../platform/worker/engine';
 import { PRUNE_SWEEP_SPARSITIES, SWEEP_METHODS, pruneJobs } from './jobs';
+import { accuracyOf, recordingEngine } from '../../../testing/recordingEngine';
+import type { EvalCall } from '../../../testing/recordingEngine';
 
 /**
  * The accuracy-vs-sparsity sweep, run against a fake compute worker that records every
  * evaluation and answers each with an accuracy of its own (the call's number).
  */
 
-interface Call {
-  readonly request: EvalRequest;
-  readonly limit: number | undefined;
-  readonly channel: string | undefined;
-}
-
-const accuracyOf = (i: number) => 0.5 + i / 1000;
-
 function fakeEngine(onCall: (n: number) => void = () => undefined) {
-  const calls: Call[] = [];
-  const api = {
-    evaluate: (
-      _dataset: string,
-      _arch: string,
-      request: EvalRequest,
-      limit?: number,
-      channel?: string,
-    ): Promise<Evaluation> => {
-      calls.push({ request, limit, channel });
-      const i = calls.length - 1;
-      onCall(calls.length);
-      return Promise.resolve({
-        modelId: 'm',
-        accuracy: accuracyOf(i),
-        correct: 0,
-        count: 100,
-        confusion: new Uint32Array(100),
-        numClasses: 10,
-        ms: 1,
-      });
-    },
-  };
-  const client = {
-    call: (fn: (a: typeof api) => Promise<unknown>) => fn(api),
-  } as unknown as EngineClient;
-  const stats = {
-    call: () => Promise.reject(new Error('the stats worker is not used here')),
-  } as unknown as StatsClient;
+  const { client, stats, calls } = recordingEngine(onCall);
   const job = pruneJobs(jobContext(client, stats)).find((j) => j.name === 'pruneSweep');
   if (!job) throw new Error('no pruneSweep job');
   return { job: job as unknown as Job<'pruneSweep'>, calls };
@@ -82,7 +46,7 @@ const PRUNE: Config = {
   },
 };
 
-const describeCall = (c: Call) => {
+const describeCall = (c: EvalCall) => {
   const p = c.request.weights!.prune;
   return p.method === 'nm' ? `nm ${p.pattern}` : `${p.method} ${p.sparsity}`;
 };

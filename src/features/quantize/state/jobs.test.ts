@@ -7,59 +7,16 @@ import { sensitivityKey, sweepKey } from '../../../platform/state/keys';
 import { createAppStore } from '../../../platform/state/store';
 import type { Results, Sensitivity, State } from '../../../platform/state/store';
 import type { EngineClient, StatsClient } from '../../../platform/worker/workers';
-import type { EvalRequest, Evaluation, ModelSummary } from '../../../platform/worker/engine';
+import type { ModelSummary } from '../../../platform/worker/engine';
 import { SENSITIVITY_BITS, SWEEP_BITS, quantizeJobs } from './jobs';
+import { accuracyOf, recordingEngine } from '../../../testing/recordingEngine';
+import type { EvalCall } from '../../../testing/recordingEngine';
 
 /**
- * The bit-width sweep and the sensitivity analysis, run against a fake compute worker that
- * records every evaluation it is asked for and answers each with an accuracy of its own (the
- * call's number), so the tests can tell which evaluation each emitted value came from.
+ * The bit-width sweep and the sensitivity analysis, run against a fake compute worker
+ * (testing/recordingEngine) that records every evaluation and answers each with an accuracy of
+ * its own, so the tests can tell which evaluation each emitted value came from.
  */
-
-interface Call {
-  readonly dataset: string;
-  readonly arch: string;
-  readonly request: EvalRequest;
-  readonly limit: number | undefined;
-  readonly channel: string | undefined;
-}
-
-/** Accuracy the fake answers for the i-th call (0-based): distinct per call. */
-const accuracyOf = (i: number) => 0.5 + i / 1000;
-
-function fakeEngine(onCall: (n: number) => void = () => undefined) {
-  const calls: Call[] = [];
-  const api = {
-    evaluate: (
-      dataset: string,
-      arch: string,
-      request: EvalRequest,
-      limit?: number,
-      channel?: string,
-    ): Promise<Evaluation> => {
-      calls.push({ dataset, arch, request, limit, channel });
-      const i = calls.length - 1;
-      onCall(calls.length);
-      return Promise.resolve({
-        modelId: 'm',
-        accuracy: accuracyOf(i),
-        correct: 0,
-        count: 100,
-        confusion: new Uint32Array(100),
-        numClasses: 10,
-        ms: 1,
-      });
-    },
-  };
-  const client = {
-    call: (fn: (a: typeof api) => Promise<unknown>) => fn(api),
-  } as unknown as EngineClient;
-  const stats = {
-    call: () => Promise.reject(new Error('the stats worker is not used here')),
-  } as unknown as StatsClient;
-  return { client, stats, calls };
-}
-
 function jobNamed<K extends keyof Results>(name: K, client: EngineClient, stats: StatsClient) {
   const job = quantizeJobs(jobContext(client, stats)).find((j) => j.name === name);
   if (!job) throw new Error(`no job ${name}`);
@@ -101,7 +58,7 @@ async function runJob<K extends keyof Results>(
 }
 
 /** A compact description of a sweep call: "int8", "int8+A8", "float16". */
-const describeCall = (c: Call) => {
+const describeCall = (c: EvalCall) => {
   const w = c.request.weights!.weights;
   const name = w.format === 'int' ? `int${w.bits}` : w.format;
   return c.request.acts ? `${name}+A${c.request.acts.bits}` : name;
@@ -124,7 +81,7 @@ const QUANT = config({
 
 describe('bit-width sweep', () => {
   it('evaluates 8…1 bits, each weight-only then with activations, then float16 and bfloat16', async () => {
-    const { client, stats, calls } = fakeEngine();
+    const { client, stats, calls } = recordingEngine();
     await runJob(jobNamed('sweep', client, stats), QUANT);
     const expected = [
       ...SWEEP_BITS.flatMap((b) => [`int${b}`, `int${b}+A8`]),
@@ -136,7 +93,7 @@ describe('bit-width sweep', () => {
   });
 
   it('keeps the pipeline’s other settings, drops the per-layer overrides, on its own channel', async () => {
-    const { client, stats, calls } = fakeEngine();
+    const { client, stats, calls } = recordingEngine();
     await runJob(jobNamed('sweep', client, stats), QUANT);
     for (const c of calls) {
       expect(c.dataset).toBe('mnist');
@@ -157,13 +114,13 @@ describe('bit-width sweep', () => {
 
   it('uses the configured activations for the W+A curve, or 8-bit ones when they are off', async () => {
     const acts = { ...DEFAULT_CONFIG.acts, bits: 4, observer: 'percentile' as const };
-    const on = fakeEngine();
+    const on = recordingEngine();
     await runJob(jobNamed('sweep', on.client, on.stats), { ...QUANT, acts });
     const wa = on.calls.filter((c) => c.request.acts);
     expect(wa).toHaveLength(SWEEP_BITS.length);
     for (const c of wa) expect(c.request.acts).toEqual(acts);
 
-    const off = fakeEngine();
+    const off = recordingEngine();
     await runJob(jobNamed('sweep', off.client, off.stats), QUANT); // acts.bits = 0
     for (const c of off.calls.filter((x) => x.request.acts))
       expect(c.request.acts).toEqual({ ...QUANT.acts, bits: 8 });
@@ -171,7 +128,7 @@ describe('bit-width sweep', () => {
 
   it('in the Train view without quantized activations it measures weight-only points alone', async () => {
     const train = { ...QUANT, view: 'train' as const };
-    const { client, stats, calls } = fakeEngine();
+    const { client, stats, calls } = recordingEngine();
     const emits = await runJob(jobNamed('sweep', client, stats), train);
     expect(calls.map(describeCall)).toEqual([
       ...SWEEP_BITS.map((b) => `int${b}`),
@@ -182,7 +139,7 @@ describe('bit-width sweep', () => {
     expect(last.points.every((p) => p.weightAct === null)).toBe(true);
 
     // With activations quantized, the Train view's chart draws the W+A curve too.
-    const withActs = fakeEngine();
+    const withActs = recordingEngine();
     await runJob(jobNamed('sweep', withActs.client, withActs.stats), {
       ...train,
       acts: { ...QUANT.acts, bits: 6 },
@@ -195,7 +152,7 @@ describe('bit-width sweep', () => {
   });
 
   it('emits after every evaluation, growing point by point; only the last is done', async () => {
-    const { client, stats, calls } = fakeEngine();
+    const { client, stats, calls } = recordingEngine();
     const emits = await runJob(jobNamed('sweep', client, stats), QUANT);
     expect(emits).toHaveLength(calls.length);
     emits.forEach((e, i) => {
@@ -233,7 +190,7 @@ describe('bit-width sweep', () => {
   it('stops once the config has moved on: no further evaluation, nothing more emitted', async () => {
     for (const stopAfter of [1, 2, 5, 16, 17]) {
       let stale = false;
-      const { client, stats, calls } = fakeEngine((n) => {
+      const { client, stats, calls } = recordingEngine((n) => {
         if (n === stopAfter) stale = true; // the config changes while this evaluation runs
       });
       const emits = await runJob(jobNamed('sweep', client, stats), QUANT, { stale: () => stale });
@@ -245,7 +202,7 @@ describe('bit-width sweep', () => {
   });
 
   it('is wanted in the Quantize view and in the Train view with QAT, and only there', () => {
-    const { client, stats } = fakeEngine();
+    const { client, stats } = recordingEngine();
     const job = jobNamed('sweep', client, stats);
     const key = (c: Config) => job.key(stateOf(c), null);
     expect(key(QUANT)).toBe(sweepKey(QUANT));
@@ -323,7 +280,7 @@ describe('sensitivity analysis', () => {
   const NAMES = ['conv1', 'conv2', 'fc1'];
 
   it('evaluates the all-float32 reference first, then each layer at each bit-width alone', async () => {
-    const { client, stats, calls } = fakeEngine();
+    const { client, stats, calls } = recordingEngine();
     await runJob(jobNamed('sensitivity', client, stats), QUANT, { summary: summary(NAMES) });
     expect(calls).toHaveLength(1 + NAMES.length * SENSITIVITY_BITS.length);
     expect(calls[0]!.request.weights!.overrides).toEqual({ conv1: 0, conv2: 0, fc1: 0 });
@@ -346,7 +303,7 @@ describe('sensitivity analysis', () => {
   });
 
   it('emits after every layer × bit-width; rows fill in; only the final emit is done', async () => {
-    const { client, stats } = fakeEngine();
+    const { client, stats } = recordingEngine();
     const emits: Sensitivity[] = await runJob(jobNamed('sensitivity', client, stats), QUANT, {
       summary: summary(NAMES),
     });
@@ -384,7 +341,7 @@ describe('sensitivity analysis', () => {
   it('stops once the config has moved on, after the reference or mid-layer', async () => {
     for (const stopAfter of [1, 2, 6, 13]) {
       let stale = false;
-      const { client, stats, calls } = fakeEngine((n) => {
+      const { client, stats, calls } = recordingEngine((n) => {
         if (n === stopAfter) stale = true;
       });
       const emits = await runJob(jobNamed('sensitivity', client, stats), QUANT, {
@@ -399,14 +356,14 @@ describe('sensitivity analysis', () => {
   });
 
   it('does nothing without a model summary', async () => {
-    const { client, stats, calls } = fakeEngine();
+    const { client, stats, calls } = recordingEngine();
     const emits = await runJob(jobNamed('sensitivity', client, stats), QUANT);
     expect(calls).toHaveLength(0);
     expect(emits).toHaveLength(0);
   });
 
   it('runs only when asked for the current settings, in the Quantize view', () => {
-    const { client, stats } = fakeEngine();
+    const { client, stats } = recordingEngine();
     const job = jobNamed('sensitivity', client, stats);
     const k = sensitivityKey(QUANT);
     expect(job.key(stateOf(QUANT), null)).toBeNull(); // not requested

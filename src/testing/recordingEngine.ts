@@ -1,0 +1,56 @@
+import type { EngineClient, StatsClient } from '../platform/worker/workers';
+import type { EvalRequest, Evaluation } from '../platform/worker/engine';
+
+/**
+ * A fake compute worker for the jobs' tests: it records every evaluation it is asked for and
+ * answers each with an accuracy of its own (the call's number, {@link accuracyOf}), so a test
+ * can tell which evaluation each emitted value came from. The stats worker refuses all calls.
+ */
+
+export interface EvalCall {
+  readonly dataset: string;
+  readonly arch: string;
+  readonly request: EvalRequest;
+  readonly limit: number | undefined;
+  readonly channel: string | undefined;
+}
+
+/** Accuracy the fake answers for the i-th call (0-based): distinct per call. */
+export const accuracyOf = (i: number): number => 0.5 + i / 1000;
+
+export function recordingEngine(onCall: (n: number) => void = () => undefined): {
+  client: EngineClient;
+  stats: StatsClient;
+  calls: EvalCall[];
+} {
+  const calls: EvalCall[] = [];
+  const api = {
+    evaluate: (
+      dataset: string,
+      arch: string,
+      request: EvalRequest,
+      limit?: number,
+      channel?: string,
+    ): Promise<Evaluation> => {
+      calls.push({ dataset, arch, request, limit, channel });
+      const i = calls.length - 1;
+      onCall(calls.length);
+      return Promise.resolve({
+        modelId: 'm',
+        accuracy: accuracyOf(i),
+        correct: 0,
+        count: 100,
+        confusion: new Uint32Array(100),
+        numClasses: 10,
+        ms: 1,
+      });
+    },
+  };
+  const client = {
+    call: (fn: (a: typeof api) => Promise<unknown>) => fn(api),
+  } as unknown as EngineClient;
+  const stats = {
+    call: () => Promise.reject(new Error('the stats worker is not used here')),
+  } as unknown as StatsClient;
+  return { client, stats, calls };
+}
