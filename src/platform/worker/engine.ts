@@ -1,4 +1,3 @@
-import type * as tf from '@tensorflow/tfjs';
 import * as Comlink from 'comlink';
 import type { DatasetId } from '../../features/model/shared/catalog';
 import type { ModelArch } from '../shared/config';
@@ -7,8 +6,7 @@ import { histogram } from '../shared/histogram';
 import type { DatasetMeta, LayerInfo, ModelMeta } from '../../features/model/shared/meta';
 import { tensorStats } from '../shared/stats';
 import type { TensorStats } from '../shared/stats';
-import { evaluate as evaluateModel } from '../../features/model/worker/evaluate';
-import { forward } from '../../features/model/worker/forward';
+import { evaluatePrefixCached } from '../../features/model/worker/prefixCache';
 import { findLayer, getDataset, getModel, prefetch } from './assets';
 import { initBackend } from './backend';
 import { workerMemory } from './memory';
@@ -179,10 +177,10 @@ export const engine = {
           : new Map();
       applySettings(m, request?.weights ?? null);
       const t0 = performance.now();
-      const r = await evaluateModel(m.model, d.testX, d.testLabels, {
+      // Resumes from the cached input of the first layer that differs from an earlier pass's.
+      const r = await evaluatePrefixCached(m.model, m.layers, d.testX, d.testLabels, actQ, {
         ...(limit === undefined ? {} : { limit }),
         ...(offset === undefined ? {} : { offset }),
-        ...(actQ.size > 0 ? { predict: (x: tf.Tensor) => forward(m.layers, x, actQ) } : {}),
       });
       return { r, ms: performance.now() - t0 };
     });

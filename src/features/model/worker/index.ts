@@ -5,4 +5,6 @@ export { chainLayers, collectLayerInputs, fakeQuantAct, forward } from './forwar
 export type { ActQParams } from './forward';
 export { registerWasmTrainingKernels } from './kernels/conv2dBackpropFilter';
 export { imagesToTensor } from './preprocess';
+export { PrefixCache, evaluatePrefixCached, prefixCache } from './prefixCache';
+export type { PassReport, PrefixCacheOptions } from './prefixCache';
 export { readLayerWeights, setKernels } from './weights';
