@@ -72,11 +72,14 @@ export function startController(
       new Promise<void>((r) => setTimeout(r, INSTANT_WAIT_MS)),
     ]);
 
-  const setBusy = (name: keyof Results, on: boolean) =>
+  /** One store update for all the names (each update re-runs every view's selectors). */
+  const setBusy = (names: readonly (keyof Results)[], on: boolean) =>
     store.setState((s) => {
       const busy = new Set(s.busy);
-      if (on) busy.add(name);
-      else busy.delete(name);
+      for (const name of names) {
+        if (on) busy.add(name);
+        else busy.delete(name);
+      }
       return { busy };
     });
 
@@ -86,6 +89,7 @@ export function startController(
 
   const isCancelledJob = (s: State, name: keyof Results, key: string) => s.cancelled[name] === key;
 
+  /** Starts a job; the caller has marked it busy (see sync). */
   function start(job: Job<keyof Results>, key: string): void {
     const s = store.getState();
     const summary = currentSummary(s);
@@ -96,7 +100,6 @@ export function startController(
     const emit = (data: Data<keyof Results>) => {
       if (!stale()) store.setState({ [job.name]: { key, data } } as Partial<State>);
     };
-    setBusy(job.name, true);
     const ctx = { config: s.config, state: s, summary, emit, stale };
     const run =
       job.lane === 'instant' || instant.size === 0
@@ -121,7 +124,7 @@ export function startController(
           // its result was cut short.
           if (requested.get(job.name) === request) {
             requested.delete(job.name);
-            setBusy(job.name, false);
+            setBusy([job.name], false);
           }
         }),
     };
@@ -132,6 +135,7 @@ export function startController(
     const s = store.getState();
     const summary = currentSummary(s);
     const ordered = [...jobs.filter((j) => j.first?.(s)), ...jobs.filter((j) => !j.first?.(s))];
+    const starting: [Job<keyof Results>, string][] = [];
     for (const job of ordered) {
       if (job.name !== 'summary' && !summary) continue; // everything else needs the model
       const key = job.key(s, summary);
@@ -140,8 +144,14 @@ export function startController(
       if (have?.key === key && (!job.complete || job.complete(have.data as never, summary)))
         continue;
       if (requested.get(job.name)?.key === key) continue;
-      start(job, key);
+      starting.push([job, key]);
     }
+    if (starting.length === 0) return;
+    setBusy(
+      starting.map(([job]) => job.name),
+      true,
+    );
+    for (const [job, key] of starting) start(job, key);
   }
 
   const initBackend = () =>

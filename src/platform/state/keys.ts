@@ -10,6 +10,21 @@ import type { ModelSummary } from '../worker/engine';
  */
 export { modelKey };
 
+/**
+ * The compressed weights' key of a config. Configs are immutable (every change makes a new one)
+ * and every view's "is this result current?" selector asks for it after each store change, so
+ * it is computed once per config object.
+ */
+const compressKeys = new WeakMap<Config, string>();
+function compressKeyOf(config: Config): string {
+  let k = compressKeys.get(config);
+  if (k === undefined) {
+    k = compressKey(compressSettings(config));
+    compressKeys.set(config, k);
+  }
+  return k;
+}
+
 /** The layer actually shown: the configured one if the model has it, else its first layer. */
 export function effectiveLayer(config: Config, summary: ModelSummary | null): string | null {
   if (!summary) return null;
@@ -35,22 +50,22 @@ export function actKey(acts: ActQuant): string {
 
 /** The compressed model: pruning, then quantization or clustering, then activations. */
 export function quantEvaluationKey(config: Config): string {
-  return `${modelKey(config)}|${compressKey(compressSettings(config))}|${actKey(config.acts)}`;
+  return `${modelKey(config)}|${compressKeyOf(config)}|${actKey(config.acts)}`;
 }
 
 export function weightInspectionKey(config: Config, layer: string): string {
-  return `${modelKey(config)}|${compressKey(compressSettings(config))}|${layer}|${config.bins}`;
+  return `${modelKey(config)}|${compressKeyOf(config)}|${layer}|${config.bins}`;
 }
 
 /** The compressed model's weights, all layers. */
 export function layerErrorsKey(config: Config): string {
-  return `${modelKey(config)}|${compressKey(compressSettings(config))}`;
+  return `${modelKey(config)}|${compressKeyOf(config)}`;
 }
 
 /** Sizes and sparsity of the compressed model: its weights plus how they are stored. */
 export function reportKey(config: Config): string {
   const s = config.storage;
-  return `${modelKey(config)}|${compressKey(compressSettings(config))}|${s.format}|${s.indexBits}|${s.huffman}`;
+  return `${modelKey(config)}|${compressKeyOf(config)}|${s.format}|${s.indexBits}|${s.huffman}`;
 }
 
 export function maskKey(config: Config, layer: string): string {

@@ -1,4 +1,5 @@
 import { useId } from 'react';
+import { useCoalesced } from './useCoalesced';
 
 /** The marked bit-widths: the ones real hardware and toolkits use. */
 const MARKED = new Set([2, 4, 8]);
@@ -17,12 +18,14 @@ interface Props {
 /** A bit-width slider with every step labelled and 2, 4 and 8 bits marked. */
 export function BitsSlider({ label, value, min, max, onChange, describe, disabled }: Props) {
   const id = useId();
+  // The thumb and its label move in the input event; the views follow a task later.
+  const [shown, set] = useCoalesced(value, onChange);
   const steps = Array.from({ length: max - min + 1 }, (_, i) => min + i);
   return (
     <div className="field bits-slider">
       <label htmlFor={id}>
         <span>{label}</span>{' '}
-        <output htmlFor={id}>{describe ? describe(value) : `${value} bits`}</output>
+        <output htmlFor={id}>{describe ? describe(shown) : `${shown} bits`}</output>
       </label>
       <input
         id={id}
@@ -30,10 +33,10 @@ export function BitsSlider({ label, value, min, max, onChange, describe, disable
         min={min}
         max={max}
         step={1}
-        value={value}
+        value={shown}
         disabled={disabled}
         list={`${id}-marks`}
-        onChange={(e) => onChange(Number(e.target.value))}
+        onChange={(e) => set(Number(e.target.value))}
       />
       <datalist id={`${id}-marks`}>
         {steps.map((b) => (

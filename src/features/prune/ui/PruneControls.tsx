@@ -6,6 +6,7 @@ import { selectReport, selectReportCurrent } from '../../../platform/state/selec
 import { clusterCodeNote } from './clusterCodeNote';
 import { useStore } from '../../../platform/state/store';
 import { BitsSlider } from '../../../platform/ui/BitsSlider';
+import { useCoalesced } from '../../../platform/ui/useCoalesced';
 
 const METHOD_LABEL: Record<Prune['method'], string> = {
   none: 'No pruning',
@@ -50,6 +51,8 @@ export function PruneControls() {
     return clusterCodeNote(s.config.cluster.k, fresh ? r.size.layers : null);
   });
   const usesSparsity = p.method !== 'none' && p.method !== 'nm';
+  // The thumb and its label move in the input event; the views follow a task later.
+  const [sparsity, setSparsity] = useCoalesced(p.sparsity, (v: number) => setP({ sparsity: v }));
   return (
     <section className="panel controls" aria-label="Pruning settings">
       <h2>1. Prune</h2>
@@ -72,9 +75,7 @@ export function PruneControls() {
         <label htmlFor="sparsity-slider" className="slider-label">
           <span>Sparsity</span>
           <output htmlFor="sparsity-slider">
-            {usesSparsity
-              ? `${(p.sparsity * 100).toFixed(p.sparsity >= 0.9 ? 1 : 0)}% pruned`
-              : '—'}
+            {usesSparsity ? `${(sparsity * 100).toFixed(sparsity >= 0.9 ? 1 : 0)}% pruned` : '—'}
           </output>
         </label>
         <input
@@ -83,9 +84,9 @@ export function PruneControls() {
           min={0}
           max={99}
           step={0.5}
-          value={p.sparsity * 100}
+          value={sparsity * 100}
           disabled={!usesSparsity}
-          onChange={(e) => setP({ sparsity: Number(e.target.value) / 100 })}
+          onChange={(e) => setSparsity(Number(e.target.value) / 100)}
         />
       </div>
       {p.method === 'structured' && (
