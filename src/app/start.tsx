@@ -8,6 +8,9 @@ import { useTrainedList } from '../features/model/state/appTrained';
 import { useUploads } from '../features/upload/state';
 import { useRuns } from '../features/train/state/appRuns';
 import { client, statsClient } from './main';
+import type { SecondWorker } from '../platform/state/job';
+import { createEngineClient } from '../platform/worker/workers';
+import type { EngineClient } from '../platform/worker/workers';
 import { startServiceWorker } from './serviceWorker';
 import './styles.css';
 
@@ -17,6 +20,30 @@ void useTrainedList.getState().refresh();
 // The models uploaded in this browser, for the picker (and to check a link's uploaded model).
 void useUploads.getState().refresh();
 
+/**
+ * A second compute worker, for slow models' evaluations (the test set split in two: see
+ * quickThenFull). Only where the backend runs one thread on a machine with a second core: on two
+ * cores tfjs's own threads made long main-thread tasks, while two single-threaded workers
+ * compute only while they evaluate. Started on first use.
+ */
+let secondClient: EngineClient | null = null;
+const second: SecondWorker = {
+  available: () => {
+    const backend = useStore.getState().backend;
+    return navigator.hardwareConcurrency >= 2 && backend?.name === 'wasm' && backend.threads === 1;
+  },
+  client: () =>
+    (secondClient ??= createEngineClient(
+      (message) =>
+        useStore
+          .getState()
+          .addNotice(
+            'error',
+            `The second compute worker stopped (${message}); it was restarted, and any part of an evaluation it held was redone by the first.`,
+          ),
+      'second compute worker',
+    )),
+};
 // `?debug` exposes the worker clients and the store to benchmarks and tests (bench/) through the page.
 if (new URLSearchParams(window.location.search).has('debug')) {
   (window as unknown as { __playground: unknown }).__playground = {
@@ -24,9 +51,10 @@ if (new URLSearchParams(window.location.search).has('debug')) {
     stats: statsClient,
     store: useStore,
     runs: useRuns,
+    second,
   };
 }
-startController(useStore, client, statsClient);
+startController(useStore, client, statsClient, second);
 // Offline after the first visit; a new version waits for the user's Reload.
 startServiceWorker(() =>
   useStore

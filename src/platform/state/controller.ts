@@ -6,6 +6,7 @@ import type { RestartEvent } from '../worker/client';
 import type { ModelSummary } from '../worker/engine';
 import { createJobs } from './jobs';
 import type { Data, Job } from './jobs';
+import type { SecondWorker } from './job';
 import { quantEvaluationKey, reportKey } from './keys';
 import type { Actions, Results, State, Store } from './store';
 
@@ -55,8 +56,10 @@ export function startController(
   store: Store,
   client: EngineClient,
   stats: StatsClient,
+  /** A second compute worker for long evaluations (see JobContext.second). */
+  second?: SecondWorker,
 ): () => void {
-  const jobs = createJobs(client, stats);
+  const jobs = createJobs(client, stats, second);
 
   /**
    * Requests in flight, so one config change sends each request once: the key and the run's

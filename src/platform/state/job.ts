@@ -1,6 +1,7 @@
 import { compressSettings } from '../../features/compress/shared/pipeline';
 import { modelFlops } from '../../features/model/shared/flops';
 import type { Config } from '../shared/config';
+import { isWorkerDied } from '../worker/workers';
 import type { EngineClient, StatsClient } from '../worker/workers';
 import type { EvalRequest, Evaluation, ModelSummary } from '../worker/engine';
 import { joinEvaluations } from '../shared/metrics';
@@ -75,23 +76,84 @@ export function quickFirst(
 }
 
 /**
+ * From this full-test-set evaluation time on one worker (ms), the evaluation is split between
+ * two compute workers where the page has a second one (see JobContext.second): fashion-cnn's
+ * 10,000 images (about 2 s on one thread); not mnist-cnn (about 0.6 s), for which a second
+ * worker's memory and start would buy little.
+ */
+export const SPLIT_EVAL_MS = 1000;
+
+/**
+ * Whether an evaluation is split between two workers: when the model's last full evaluation
+ * took SPLIT_EVAL_MS of work or, before any, when its FLOPs predict that at twice
+ * ASSUMED_FLOPS_PER_MS (the measured speed, not the cautious one quickFirst takes).
+ */
+export function splitEval(
+  fullEvalMs: ReadonlyMap<string, number>,
+  model: string,
+  summary: ModelSummary | null,
+): boolean {
+  const measured = fullEvalMs.get(model);
+  if (measured !== undefined) return measured >= SPLIT_EVAL_MS;
+  if (!summary) return false;
+  const flops = modelFlops(summary.layers.map((l) => l.info)) * summary.dataset.test.count;
+  return flops / (2 * ASSUMED_FLOPS_PER_MS) >= SPLIT_EVAL_MS;
+}
+
+/** Evaluates `limit` test images (all by default) from image `offset` (0 by default). */
+export type EvaluateRange = (limit?: number, offset?: number) => Promise<Evaluation>;
+
+/**
  * An accuracy in one or two steps: for a slow model (quickFirst) an estimate on the first
  * QUICK_EVAL_COUNT test images is emitted first, and then the full result, for which only the
  * rest of the test set is evaluated and joined to it — the estimate is part of the answer, not
  * extra work. `evaluate(limit, offset)` evaluates that range. Returns the full result (null if
  * the job went stale between the steps), after recording its time for quickFirst.
+ *
+ * With `onSecond` (the same evaluation on a second compute worker) and a model slow enough
+ * (splitEval), the second worker evaluates the test set's second half from the start while the
+ * first does the estimate and the rest of the first half. Each example's prediction does not
+ * depend on the others, so the joined result is the one-worker result exactly. If the second
+ * worker dies, its half is asked of the first. The full result's `ms` is then the time until
+ * both halves were in, and `workers` is 2; the model's recorded time is their work added up, so
+ * the choice to split does not flip from one change to the next.
  */
 export async function quickThenFull(
   ctx: Pick<JobContext, 'fullEvalMs'>,
   model: string,
   summary: ModelSummary | null,
-  evaluate: (limit?: number, offset?: number) => Promise<Evaluation>,
+  evaluate: EvaluateRange,
   emit: (e: Evaluation) => void,
   stale: () => boolean,
+  onSecond?: EvaluateRange | null,
 ): Promise<Evaluation | null> {
   if (!quickFirst(ctx.fullEvalMs, model, summary)) {
     const full = await evaluate();
     ctx.fullEvalMs.set(model, full.ms);
+    emit(full);
+    return full;
+  }
+  const total = summary?.dataset.test.count ?? 0;
+  const half = Math.floor(total / 2);
+  if (onSecond && half > QUICK_EVAL_COUNT && splitEval(ctx.fullEvalMs, model, summary)) {
+    const t0 = performance.now();
+    // Settled into a value: a rejection while the first worker is busy is not unhandled.
+    const second = onSecond(undefined, half).then(
+      (ok) => ({ ok }),
+      (error: unknown) => ({ error }),
+    );
+    const quick = await evaluate(QUICK_EVAL_COUNT);
+    emit(quick);
+    if (stale()) return null;
+    const first = joinEvaluations(quick, await evaluate(half - QUICK_EVAL_COUNT, QUICK_EVAL_COUNT));
+    const settled = await second;
+    if ('error' in settled && !isWorkerDied(settled.error)) throw settled.error;
+    // Asked of the first worker only now that it is free: requests on one channel supersede
+    // the ones queued before them.
+    const rest = 'ok' in settled ? settled.ok : await evaluate(undefined, half);
+    const work = joinEvaluations(first, rest);
+    ctx.fullEvalMs.set(model, work.ms);
+    const full: Evaluation = { ...work, ms: performance.now() - t0, workers: 2 };
     emit(full);
     return full;
   }
@@ -119,6 +181,8 @@ export type JobList = Job<keyof Results>[];
 export interface JobContext {
   readonly client: EngineClient;
   readonly stats: StatsClient;
+  /** A second compute worker for long evaluations (quickThenFull). */
+  readonly second: SecondWorker;
   /** Last full-test-set evaluation time per model, in ms. */
   readonly fullEvalMs: Map<string, number>;
   readonly quantRequest: (c: Config) => EvalRequest;
@@ -137,10 +201,38 @@ export interface JobContext {
   collect(list: JobList): <K extends keyof Results>(job: Job<K>) => void;
 }
 
-export function jobContext(client: EngineClient, stats: StatsClient): JobContext {
+/** A compute worker besides the first, for splitting long evaluations (see app/start.tsx). */
+export interface SecondWorker {
+  /** Whether the page has a core to spare for it now. */
+  available(): boolean;
+  /** The worker, started on first use. */
+  client(): EngineClient;
+}
+
+export const NO_SECOND_WORKER: SecondWorker = {
+  available: () => false,
+  client: () => {
+    throw new Error('No second compute worker here.');
+  },
+};
+
+/** `range` on the second compute worker when it is available, else null (for quickThenFull). */
+export function onSecondWorker(
+  second: SecondWorker,
+  range: (client: EngineClient) => EvaluateRange,
+): EvaluateRange | null {
+  return second.available() ? (limit, offset) => range(second.client())(limit, offset) : null;
+}
+
+export function jobContext(
+  client: EngineClient,
+  stats: StatsClient,
+  second: SecondWorker = NO_SECOND_WORKER,
+): JobContext {
   return {
     client,
     stats,
+    second,
     fullEvalMs: new Map(),
     quantRequest,
     inQuantView: (s) => s.config.view === 'quantize',

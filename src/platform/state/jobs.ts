@@ -7,7 +7,7 @@ import { tryitJobs } from '../../features/tryit/state/jobs';
 import { uploadJobs } from '../../features/upload/state/jobs';
 import type { EngineClient, StatsClient } from '../worker/workers';
 import { jobContext } from './job';
-import type { JobList } from './job';
+import type { JobList, SecondWorker } from './job';
 import type { Results } from './store';
 
 export type { Data, Job } from './job';
@@ -43,8 +43,12 @@ export const JOB_ORDER = [
  * result the current state needs (its key) and how to compute it on a worker. The controller
  * runs them.
  */
-export function createJobs(client: EngineClient, stats: StatsClient): JobList {
-  const ctx = jobContext(client, stats);
+export function createJobs(
+  client: EngineClient,
+  stats: StatsClient,
+  second?: SecondWorker,
+): JobList {
+  const ctx = jobContext(client, stats, second);
   const all = [
     ...modelJobs(ctx),
     ...compressJobs(ctx),

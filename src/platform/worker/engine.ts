@@ -72,7 +72,10 @@ export interface Evaluation {
   /** Row-major k×k, rows = true class. */
   readonly confusion: Uint32Array;
   readonly numClasses: number;
+  /** Evaluation time; with `workers`, until the last worker's part was in. */
   readonly ms: number;
+  /** Set when the test set was split between this many compute workers (absent: one). */
+  readonly workers?: number;
 }
 
 let backendPromise: Promise<BackendInfo> | null = null;

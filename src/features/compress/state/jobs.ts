@@ -1,13 +1,14 @@
 import { modelArch, modelKey } from '../../../platform/shared/config';
 import { compressSettings } from '../../compress/shared/pipeline';
-import type { JobContext, JobList } from '../../../platform/state/job';
+import type { EvaluateRange, JobContext, JobList } from '../../../platform/state/job';
+import type { EngineClient } from '../../../platform/worker/workers';
 import {
   effectiveLayer,
   quantEvaluationKey,
   reportKey,
   weightInspectionKey,
 } from '../../../platform/state/keys';
-import { quickThenFull } from '../../../platform/state/job';
+import { onSecondWorker, quickThenFull } from '../../../platform/state/job';
 
 /** The results of the compressed model, whichever lab set it up: weights seen through the pipeline, sizes, accuracy. The registry (platform/state/jobs.ts) orders all jobs. */
 export function compressJobs(ctx: JobContext): JobList {
@@ -58,17 +59,22 @@ export function compressJobs(ctx: JobContext): JobList {
     complete: (d, summary) => d.count === summary?.dataset.test.count,
     run: async ({ config, summary, emit, stale }) => {
       const req = quantRequest(config);
-      // The quick estimate is for slow models; on a fast one it only adds a redraw.
+      const range =
+        (c: EngineClient): EvaluateRange =>
+        (limit, offset) =>
+          c.call((api) =>
+            api.evaluate(config.dataset, modelArch(config), req, limit, 'compressed', offset),
+          );
+      // The quick estimate is for slow models; on a fast one it only adds a redraw. The second
+      // half of a slow model's test set goes to a second worker, where there is one.
       await quickThenFull(
         ctx,
         modelKey(config),
         summary,
-        (limit, offset) =>
-          client.call((api) =>
-            api.evaluate(config.dataset, modelArch(config), req, limit, 'compressed', offset),
-          ),
+        range(client),
         emit,
         stale,
+        onSecondWorker(ctx.second, range),
       );
     },
   });

@@ -1,6 +1,7 @@
 import { modelArch, modelKey } from '../../../platform/shared/config';
-import { quickThenFull } from '../../../platform/state/job';
-import type { JobContext, JobList } from '../../../platform/state/job';
+import { onSecondWorker, quickThenFull } from '../../../platform/state/job';
+import type { EvaluateRange, JobContext, JobList } from '../../../platform/state/job';
+import type { EngineClient } from '../../../platform/worker/workers';
 import { effectiveLayer, evaluationKey, histogramKey } from '../../../platform/state/keys';
 
 /** The results of the model as shipped or trained: its summary, a layer's weight histogram, its accuracy. The registry (platform/state/jobs.ts) orders all jobs. */
@@ -37,17 +38,22 @@ export function modelJobs(ctx: JobContext): JobList {
     key: (s) => evaluationKey(s.config),
     complete: (d, summary) => d.count === summary?.dataset.test.count,
     run: async ({ config, summary, emit, stale }) => {
-      // A quick estimate on a subset first (slow models only), then the whole test set.
+      const range =
+        (c: EngineClient): EvaluateRange =>
+        (limit, offset) =>
+          c.call((api) =>
+            api.evaluate(config.dataset, modelArch(config), null, limit, undefined, offset),
+          );
+      // A quick estimate on a subset first (slow models only), then the whole test set; a slow
+      // model's second half on a second worker, where there is one.
       await quickThenFull(
         ctx,
         modelKey(config),
         summary,
-        (limit, offset) =>
-          client.call((api) =>
-            api.evaluate(config.dataset, modelArch(config), null, limit, undefined, offset),
-          ),
+        range(client),
         emit,
         stale,
+        onSecondWorker(ctx.second, range),
       );
     },
   });
