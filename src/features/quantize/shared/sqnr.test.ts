@@ -121,4 +121,16 @@ describe('error metrics', () => {
       ),
     );
   });
+
+  it('keeps a NaN error as the max, as maxAbsError does, wherever it falls (one channel or two)', () => {
+    for (const at of [0, 2, 5]) {
+      const x = Float32Array.from([0.5, -1, 2, 0.25, -3, 1]);
+      const xq = Float32Array.from([0.5, -1, 1.5, 0.25, -2, 1]);
+      xq[at] = NaN;
+      const want = maxAbsError(x, xq);
+      expect(want).toBeNaN();
+      expect(errorStats(x, xq).maxAbsError).toBeNaN();
+      expect(errorStats(x, xq, { clipMin: [-1, -1], clipMax: [1, 1] }).maxAbsError).toBeNaN();
+    }
+  });
 });
