@@ -174,6 +174,21 @@ describe('quickThenFull on two workers', () => {
     expect(firstCalls).toEqual([[QUICK_EVAL_COUNT, undefined]]);
   });
 
+  it("does not take a pass that resumed from cached activations as the model's time", async () => {
+    const times = new Map([['m', 2 * SPLIT_EVAL_MS]]);
+    const cachedSecond: EvaluateRange = async (limit, offset) => ({
+      ...(await fakeWorker(TOTAL, [])(limit, offset)),
+      ms: 3,
+      resumedAt: 4,
+    });
+    const { result } = await run(times, cachedSecond);
+    expect(result!.count).toBe(TOTAL);
+    expect(times.get('m')).toBe(2 * SPLIT_EVAL_MS);
+    // A whole-network pass is recorded.
+    await run(times, fakeWorker(TOTAL, []));
+    expect(times.get('m')).toBe(TOTAL / 10);
+  });
+
   it('predicts from FLOPs before any measurement: a big model splits, a small one does not', () => {
     expect(splitEval(new Map(), 'm', summaryOf(10_000, [784, 2000]))).toBe(true);
     expect(splitEval(new Map(), 'm', summaryOf(2_000, [784, 100]))).toBe(false);

@@ -127,9 +127,14 @@ export async function quickThenFull(
   stale: () => boolean,
   onSecond?: EvaluateRange | null,
 ): Promise<Evaluation | null> {
+  // The model's time is what a new configuration costs: a pass that resumed from cached
+  // activations (a configuration met before, or a change to a late layer) does not say it.
+  const record = (ms: number, ...parts: Evaluation[]) => {
+    if (parts.every((p) => !p.resumedAt)) ctx.fullEvalMs.set(model, ms);
+  };
   if (!quickFirst(ctx.fullEvalMs, model, summary)) {
     const full = await evaluate();
-    ctx.fullEvalMs.set(model, full.ms);
+    record(full.ms, full);
     emit(full);
     return full;
   }
@@ -145,14 +150,15 @@ export async function quickThenFull(
     const quick = await evaluate(QUICK_EVAL_COUNT);
     emit(quick);
     if (stale()) return null;
-    const first = joinEvaluations(quick, await evaluate(half - QUICK_EVAL_COUNT, QUICK_EVAL_COUNT));
+    const firstRest = await evaluate(half - QUICK_EVAL_COUNT, QUICK_EVAL_COUNT);
+    const first = joinEvaluations(quick, firstRest);
     const settled = await second;
     if ('error' in settled && !isWorkerDied(settled.error)) throw settled.error;
     // Asked of the first worker only now that it is free: requests on one channel supersede
     // the ones queued before them.
     const rest = 'ok' in settled ? settled.ok : await evaluate(undefined, half);
     const work = joinEvaluations(first, rest);
-    ctx.fullEvalMs.set(model, work.ms);
+    record(work.ms, quick, firstRest, rest);
     const full: Evaluation = { ...work, ms: performance.now() - t0, workers: 2 };
     emit(full);
     return full;
@@ -162,7 +168,7 @@ export async function quickThenFull(
   if (stale()) return null;
   const rest = await evaluate(undefined, QUICK_EVAL_COUNT);
   const full = joinEvaluations(quick, rest);
-  ctx.fullEvalMs.set(model, full.ms);
+  record(full.ms, quick, rest);
   // A test set no larger than the estimate was whole already: nothing new to show.
   if (rest.count > 0) emit(full);
   return full;

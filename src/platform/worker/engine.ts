@@ -6,7 +6,7 @@ import { histogram } from '../shared/histogram';
 import type { DatasetMeta, LayerInfo, ModelMeta } from '../../features/model/shared/meta';
 import { tensorStats } from '../shared/stats';
 import type { TensorStats } from '../shared/stats';
-import { evaluatePrefixCached } from '../../features/model/worker/prefixCache';
+import { evaluatePrefixCached, prefixCache } from '../../features/model/worker/prefixCache';
 import { findLayer, getDataset, getModel, prefetch } from './assets';
 import { initBackend } from './backend';
 import { workerMemory } from './memory';
@@ -76,6 +76,11 @@ export interface Evaluation {
   readonly ms: number;
   /** Set when the test set was split between this many compute workers (absent: one). */
   readonly workers?: number;
+  /**
+   * Set when the pass resumed from cached activations at the input of this layer (earlier
+   * layers unchanged since a pass over the same images): `ms` is then not the model's full cost.
+   */
+  readonly resumedAt?: number;
 }
 
 let backendPromise: Promise<BackendInfo> | null = null;
@@ -173,7 +178,7 @@ export const engine = {
     offset?: number,
   ): Promise<Evaluation> {
     const [m, d] = await loaded(dataset, arch);
-    const { r, ms } = await supersedable(channel, async () => {
+    const { r, ms, resumedAt } = await supersedable(channel, async () => {
       const actQ =
         request?.acts && request.acts.bits > 0
           ? await actQuantizers(m, d, request.acts, request.weights?.overrides ?? {})
@@ -185,9 +190,14 @@ export const engine = {
         ...(limit === undefined ? {} : { limit }),
         ...(offset === undefined ? {} : { offset }),
       });
-      return { r, ms: performance.now() - t0 };
+      return { r, ms: performance.now() - t0, resumedAt: prefixCache.last?.resumedAt ?? 0 };
     });
-    const result: Evaluation = { modelId: m.meta.id, ...r, ms };
+    const result: Evaluation = {
+      modelId: m.meta.id,
+      ...r,
+      ms,
+      ...(resumedAt > 0 ? { resumedAt } : {}),
+    };
     return Comlink.transfer(result, [r.confusion.buffer]);
   },
 
