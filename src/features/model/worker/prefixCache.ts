@@ -38,7 +38,7 @@ export interface PrefixCacheOptions {
   /**
    * A layer input is kept only if resuming from it saves at least this many FLOPs per byte it
    * holds. Copying out and back costs about as much as a few dozen FLOPs per byte; the input of a
-   * CNN's second convolution (after one 5×5 convolution) saves ~50, its dense layers' ~900–9,000.
+   * CNN's second convolution (after one 5×5 convolution) saves ~50, its dense layers' ~1,000–10,000.
    */
   readonly minFlopsPerByte: number;
 }
@@ -355,19 +355,23 @@ export async function evaluatePrefixCached(
             ...source.dims,
           ])
         : null;
-      const out = tf.tidy(() => {
-        let h = input ?? (start === 0 && size === x.shape[0] ? x : x.slice(start, size));
-        const kept: tf.Tensor[] = [];
-        for (let i = from; i < n; i++) {
-          const layer = layers[i]!;
-          if (keepAt.has(i)) kept.push(h === x || h === input ? h.clone() : h);
-          const q = actQ.get(layer.name);
-          if (q) h = fakeQuantAct(h, q);
-          h = layer.apply(h, { training: false }) as tf.Tensor;
-        }
-        return { predicted: h.argMax(-1), kept };
-      });
-      input?.dispose();
+      let out: { predicted: tf.Tensor; kept: tf.Tensor[] };
+      try {
+        out = tf.tidy(() => {
+          let h = input ?? (start === 0 && size === x.shape[0] ? x : x.slice(start, size));
+          const kept: tf.Tensor[] = [];
+          for (let i = from; i < n; i++) {
+            const layer = layers[i]!;
+            if (keepAt.has(i)) kept.push(h === x || h === input ? h.clone() : h);
+            const q = actQ.get(layer.name);
+            if (q) h = fakeQuantAct(h, q);
+            h = layer.apply(h, { training: false }) as tf.Tensor;
+          }
+          return { predicted: h.argMax(-1), kept };
+        });
+      } finally {
+        input?.dispose();
+      }
       try {
         for (const [j, c] of captures.entries())
           writeChunks(c.chunks, done * c.per, (await out.kept[j]!.data()) as Float32Array);
