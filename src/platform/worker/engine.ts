@@ -237,6 +237,14 @@ export const engine = {
   /** Integer inference on the WebAssembly kernels: intEvaluate and speed (issue 10). */
   ...inferApi({ loaded, supersedable }),
 
+  /**
+   * Forgets the cached layer inputs (see prefixCache.ts), so that the next evaluation runs the
+   * whole network: for benchmarks that time a new configuration.
+   */
+  dropCaches(): void {
+    prefixCache.clear();
+  },
+
   /** Answers as soon as the worker's event loop is free: the client's heartbeat. */
   ping(): true {
     return true;
