@@ -7,13 +7,22 @@ describe('argsortFloat32', () => {
     fc.assert(
       fc.property(fc.array(fc.float({ noNaN: true }), { maxLength: 500 }), (xs) => {
         const v = Float32Array.from(xs);
-        const expected = Array.from(v.keys()).sort((a, b) => v[a]! - v[b]! || a - b);
+        // −0 and +0 compare equal numerically, but the radix order puts −0 first (as the test
+        // below says): so does the reference, then index order for ties.
+        const negZero = (x: number) => (Object.is(x, -0) ? 0 : 1);
+        const expected = Array.from(v.keys()).sort(
+          (a, b) => v[a]! - v[b]! || negZero(v[a]!) - negZero(v[b]!) || a - b,
+        );
         const got = Array.from(argsortFloat32(v));
-        // −0 and +0 compare equal numerically but the radix order puts −0 first: compare values.
         expect(got.map((i) => v[i])).toEqual(expected.map((i) => v[i]));
         expect(new Set(got).size).toBe(v.length);
       }),
     );
+  });
+
+  it('puts −0 before +0 whichever comes first (the property above once met [0, −0])', () => {
+    expect(Array.from(argsortFloat32(Float32Array.of(0, -0)))).toEqual([1, 0]);
+    expect(Array.from(argsortFloat32(Float32Array.of(-0, 0)))).toEqual([0, 1]);
   });
 
   it('orders −∞, negatives, −0, +0, positives, +∞ and keeps ties in index order', () => {
