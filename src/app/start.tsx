@@ -8,9 +8,8 @@ import { useTrainedList } from '../features/model/state/appTrained';
 import { useUploads } from '../features/upload/state';
 import { useRuns } from '../features/train/state/appRuns';
 import { client, statsClient } from './main';
-import type { SecondWorker } from '../platform/state/job';
+import { createSecondWorker } from '../platform/state/secondWorker';
 import { createEngineClient } from '../platform/worker/workers';
-import type { EngineClient } from '../platform/worker/workers';
 import { startServiceWorker } from './serviceWorker';
 import './styles.css';
 
@@ -24,16 +23,15 @@ void useUploads.getState().refresh();
  * A second compute worker, for slow models' evaluations (the test set split in two: see
  * quickThenFull). Only where the backend runs one thread on a machine with a second core: on two
  * cores tfjs's own threads made long main-thread tasks, while two single-threaded workers
- * compute only while they evaluate. Started on first use.
+ * compute only while they evaluate. Started on first use, closed after a minute unused.
  */
-let secondClient: EngineClient | null = null;
-const second: SecondWorker = {
-  available: () => {
+const second = createSecondWorker(
+  () => {
     const backend = useStore.getState().backend;
     return navigator.hardwareConcurrency >= 2 && backend?.name === 'wasm' && backend.threads === 1;
   },
-  client: () =>
-    (secondClient ??= createEngineClient(
+  () =>
+    createEngineClient(
       (message) =>
         useStore
           .getState()
@@ -42,8 +40,8 @@ const second: SecondWorker = {
             `The second compute worker stopped (${message}); it was restarted, and any part of an evaluation it held was redone by the first.`,
           ),
       'second compute worker',
-    )),
-};
+    ),
+);
 // `?debug` exposes the worker clients and the store to benchmarks and tests (bench/) through the page.
 if (new URLSearchParams(window.location.search).has('debug')) {
   (window as unknown as { __playground: unknown }).__playground = {

@@ -1,0 +1,77 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createSecondWorker } from './secondWorker';
+
+class FakeClient {
+  pendingCount = 0;
+  disposed = false;
+  dispose() {
+    this.disposed = true;
+  }
+}
+
+describe('the second compute worker', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('starts on first use and is the same worker while used', () => {
+    const made: FakeClient[] = [];
+    const w = createSecondWorker(
+      () => true,
+      () => {
+        const c = new FakeClient();
+        made.push(c);
+        return c;
+      },
+      1000,
+    );
+    expect(w.started).toBe(false);
+    const a = w.client();
+    vi.advanceTimersByTime(900);
+    expect(w.client()).toBe(a);
+    vi.advanceTimersByTime(900);
+    expect(w.client()).toBe(a);
+    expect(made).toHaveLength(1);
+    expect(a.disposed).toBe(false);
+  });
+
+  it('is closed after the idle time without a request, and a new one starts on the next', () => {
+    const w = createSecondWorker(
+      () => true,
+      () => new FakeClient(),
+      1000,
+    );
+    const a = w.client();
+    vi.advanceTimersByTime(1000);
+    expect(a.disposed).toBe(true);
+    expect(w.started).toBe(false);
+    const b = w.client();
+    expect(b).not.toBe(a);
+    expect(b.disposed).toBe(false);
+  });
+
+  it('is not closed while a call is in flight', () => {
+    const w = createSecondWorker(
+      () => true,
+      () => new FakeClient(),
+      1000,
+    );
+    const a = w.client();
+    a.pendingCount = 1;
+    vi.advanceTimersByTime(2500);
+    expect(a.disposed).toBe(false);
+    a.pendingCount = 0;
+    vi.advanceTimersByTime(1000);
+    expect(a.disposed).toBe(true);
+  });
+
+  it('says whether it is available as it is told', () => {
+    let spare = false;
+    const w = createSecondWorker(
+      () => spare,
+      () => new FakeClient(),
+    );
+    expect(w.available()).toBe(false);
+    spare = true;
+    expect(w.available()).toBe(true);
+  });
+});

@@ -1,0 +1,47 @@
+import type { EngineClient } from '../worker/workers';
+import type { SecondWorker } from './job';
+
+/**
+ * A second compute worker unused for this long is closed: its copy of the model and test set and
+ * its layer-input cache (about 110 MB with fashion-cnn) go back to the system. The next slow
+ * evaluation starts a new one.
+ */
+export const SECOND_IDLE_MS = 60_000;
+
+/** What the second worker needs of a client: its calls in flight, and closing it. */
+type Closable = Pick<EngineClient, 'pendingCount' | 'dispose'>;
+
+/**
+ * The second compute worker of quickThenFull (see JobContext.second): `available` says whether
+ * the page has a core to spare, `create` starts a worker. Started on first use; closed after
+ * SECOND_IDLE_MS without a request (not while a call is in flight).
+ */
+export function createSecondWorker<C extends Closable = EngineClient>(
+  available: () => boolean,
+  create: () => C,
+  idleMs = SECOND_IDLE_MS,
+): Pick<SecondWorker, 'available'> & { client(): C; readonly started: boolean } {
+  let current: C | null = null;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const closeWhenIdle = (c: C) => {
+    timer = setTimeout(() => {
+      timer = null;
+      if (current !== c) return;
+      if (c.pendingCount > 0) return closeWhenIdle(c);
+      current = null;
+      c.dispose();
+    }, idleMs);
+  };
+  return {
+    available,
+    client() {
+      current ??= create();
+      if (timer !== null) clearTimeout(timer);
+      closeWhenIdle(current);
+      return current;
+    },
+    get started() {
+      return current !== null;
+    },
+  };
+}
