@@ -127,6 +127,9 @@ interface EvalRow {
   count: number;
   floatMs: number;
   floatCorrect: number;
+  /** The float32 pass split between two compute workers (halves in parallel), wall clock. */
+  splitMs: number | null;
+  splitCorrect: number | null;
   intMs: number | null;
   intCorrect: number | null;
   intDiffering: number | null;
@@ -201,12 +204,23 @@ async function evalModel(page: Page, dataset: string, arch: string): Promise<Eva
       type IE = E & { differing: number; path: string };
       type Api = {
         describeModel: (d: string, a: string) => Promise<{ layers: { info: unknown }[] }>;
-        evaluate: (d: string, a: string) => Promise<E>;
+        evaluate: (
+          d: string,
+          a: string,
+          r?: null,
+          limit?: number,
+          channel?: string,
+          offset?: number,
+        ) => Promise<E>;
         dropCaches: () => Promise<void>;
         intEvaluate?: (d: string, a: string, r: unknown) => Promise<IE>;
       };
+      type Client = { call: <T>(f: (api: Api) => Promise<T>) => Promise<T> };
       const w = window as unknown as {
-        __playground: { client: { call: <T>(f: (api: Api) => Promise<T>) => Promise<T> } };
+        __playground: {
+          client: Client;
+          second: { available: () => boolean; client: () => Client };
+        };
       };
       const c = w.__playground.client;
       const summary = await c.call((api) => api.describeModel(dataset, arch));
@@ -216,6 +230,24 @@ async function evalModel(page: Page, dataset: string, arch: string): Promise<Eva
       for (let i = 0; i < runs; i++) {
         await c.call((api) => api.dropCaches());
         float.push(await c.call((api) => api.evaluate(dataset, arch)));
+      }
+      // The same pass split as the labs split a slow model's (quickThenFull), where the page has
+      // a second compute worker: each half on one worker, in parallel, timed here end to end.
+      const split: { ms: number; correct: number }[] = [];
+      if (w.__playground.second.available()) {
+        const s = w.__playground.second.client();
+        const half = Math.floor(float[0]!.count / 2);
+        await s.call((api) => api.evaluate(dataset, arch, null, undefined, undefined, half));
+        for (let i = 0; i < runs; i++) {
+          await c.call((api) => api.dropCaches());
+          await s.call((api) => api.dropCaches());
+          const t0 = performance.now();
+          const [a, b] = await Promise.all([
+            c.call((api) => api.evaluate(dataset, arch, null, half, undefined, 0)),
+            s.call((api) => api.evaluate(dataset, arch, null, undefined, undefined, half)),
+          ]);
+          split.push({ ms: performance.now() - t0, correct: a.correct + b.correct });
+        }
       }
       const intRuns = async (): Promise<IE[] | null> => {
         try {
@@ -229,7 +261,7 @@ async function evalModel(page: Page, dataset: string, arch: string): Promise<Eva
         }
       };
       const int = await intRuns();
-      return { layers: summary.layers.map((l) => l.info), float, int };
+      return { layers: summary.layers.map((l) => l.info), float, int, split };
     },
     { dataset, arch, runs: EVAL_RUNS, w8a8: W8A8 },
   );
@@ -240,6 +272,8 @@ async function evalModel(page: Page, dataset: string, arch: string): Promise<Eva
     count: f0.count,
     floatMs: median(r.float.map((e) => e.ms)),
     floatCorrect: f0.correct,
+    splitMs: r.split.length ? median(r.split.map((e) => e.ms)) : null,
+    splitCorrect: r.split[0]?.correct ?? null,
     intMs: r.int ? median(r.int.map((e) => e.ms)) : null,
     intCorrect: i0?.correct ?? null,
     intDiffering: i0?.differing ?? null,
@@ -616,6 +650,18 @@ if (wants('eval')) {
         (r.intDiffering !== null ? `  (int vs fake-quant: ${r.intDiffering} differ)` : ''),
     );
   }
+  const split = evalRows.filter((r) => r.splitMs !== null);
+  out(
+    split.length
+      ? `   float32 split between two compute workers (halves in parallel, wall clock; the labs split only models over 1 s of one worker's work): ` +
+          split
+            .map(
+              (r) =>
+                `${r.model} ${fmt(r.splitMs!)} (one worker ${fmt(r.floatMs)}, ${(r.floatMs / r.splitMs!).toFixed(2)}×${r.splitCorrect === r.floatCorrect ? '' : ', CORRECT COUNTS DIFFER'})`,
+            )
+            .join('; ')
+      : `   float32 split between two compute workers: not measured (no second worker here: the backend runs more than one thread, or one core)`,
+  );
   if (torch.ok) {
     const t0 = torch.results[0];
     out(
