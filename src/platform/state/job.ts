@@ -1,5 +1,6 @@
 import { compressSettings } from '../../features/compress/shared/pipeline';
 import { modelFlops } from '../../features/model/shared/flops';
+import { modelArch } from '../shared/config';
 import type { Config } from '../shared/config';
 import { isWorkerDied } from '../worker/workers';
 import type { EngineClient, StatsClient } from '../worker/workers';
@@ -221,6 +222,19 @@ export const NO_SECOND_WORKER: SecondWorker = {
     throw new Error('No second compute worker here.');
   },
 };
+
+/**
+ * The compute worker's evaluation of `request` (null: the trained weights) on `config`'s model,
+ * as a range function of the worker it runs on: the jobs pass it for the first worker and, through
+ * onSecondWorker, for the second.
+ */
+export const evaluationOn =
+  (config: Config, request: EvalRequest | null, channel?: string) =>
+  (client: EngineClient): EvaluateRange =>
+  (limit, offset) =>
+    client.call((api) =>
+      api.evaluate(config.dataset, modelArch(config), request, limit, channel, offset),
+    );
 
 /** `range` on the second compute worker when it is available, else null (for quickThenFull). */
 export function onSecondWorker(

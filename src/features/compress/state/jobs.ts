@@ -1,14 +1,13 @@
 import { modelArch, modelKey } from '../../../platform/shared/config';
 import { compressSettings } from '../../compress/shared/pipeline';
-import type { EvaluateRange, JobContext, JobList } from '../../../platform/state/job';
-import type { EngineClient } from '../../../platform/worker/workers';
+import type { JobContext, JobList } from '../../../platform/state/job';
 import {
   effectiveLayer,
   quantEvaluationKey,
   reportKey,
   weightInspectionKey,
 } from '../../../platform/state/keys';
-import { onSecondWorker, quickThenFull } from '../../../platform/state/job';
+import { evaluationOn, onSecondWorker, quickThenFull } from '../../../platform/state/job';
 
 /** The results of the compressed model, whichever lab set it up: weights seen through the pipeline, sizes, accuracy. The registry (platform/state/jobs.ts) orders all jobs. */
 export function compressJobs(ctx: JobContext): JobList {
@@ -59,22 +58,17 @@ export function compressJobs(ctx: JobContext): JobList {
     complete: (d, summary) => d.count === summary?.dataset.test.count,
     run: async ({ config, summary, emit, stale }) => {
       const req = quantRequest(config);
-      const range =
-        (c: EngineClient): EvaluateRange =>
-        (limit, offset) =>
-          c.call((api) =>
-            api.evaluate(config.dataset, modelArch(config), req, limit, 'compressed', offset),
-          );
+      const on = evaluationOn(config, req, 'compressed');
       // The quick estimate is for slow models; on a fast one it only adds a redraw. The second
       // half of a slow model's test set goes to a second worker, where there is one.
       await quickThenFull(
         ctx,
         modelKey(config),
         summary,
-        range(client),
+        on(client),
         emit,
         stale,
-        onSecondWorker(ctx.second, range),
+        onSecondWorker(ctx.second, on),
       );
     },
   });

@@ -1,7 +1,6 @@
 import { modelArch, modelKey } from '../../../platform/shared/config';
-import { onSecondWorker, quickThenFull } from '../../../platform/state/job';
-import type { EvaluateRange, JobContext, JobList } from '../../../platform/state/job';
-import type { EngineClient } from '../../../platform/worker/workers';
+import { evaluationOn, onSecondWorker, quickThenFull } from '../../../platform/state/job';
+import type { JobContext, JobList } from '../../../platform/state/job';
 import { effectiveLayer, evaluationKey, histogramKey } from '../../../platform/state/keys';
 
 /** The results of the model as shipped or trained: its summary, a layer's weight histogram, its accuracy. The registry (platform/state/jobs.ts) orders all jobs. */
@@ -38,22 +37,17 @@ export function modelJobs(ctx: JobContext): JobList {
     key: (s) => evaluationKey(s.config),
     complete: (d, summary) => d.count === summary?.dataset.test.count,
     run: async ({ config, summary, emit, stale }) => {
-      const range =
-        (c: EngineClient): EvaluateRange =>
-        (limit, offset) =>
-          c.call((api) =>
-            api.evaluate(config.dataset, modelArch(config), null, limit, undefined, offset),
-          );
+      const on = evaluationOn(config, null);
       // A quick estimate on a subset first (slow models only), then the whole test set; a slow
       // model's second half on a second worker, where there is one.
       await quickThenFull(
         ctx,
         modelKey(config),
         summary,
-        range(client),
+        on(client),
         emit,
         stale,
-        onSecondWorker(ctx.second, range),
+        onSecondWorker(ctx.second, on),
       );
     },
   });
