@@ -1,15 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { WorkerDiedError } from '../worker/client';
-import type { Evaluation, ModelSummary } from '../worker/engine';
+import type { EvalRequest, Evaluation, ModelSummary } from '../worker/engine';
+import { DEFAULT_CONFIG, modelKey } from '../shared/config';
+import type { EngineClient } from '../worker/workers';
 import {
+  evaluateEach,
   onSecondWorker,
   NO_SECOND_WORKER,
+  SHARE_WORK_MS,
+  shareEvaluations,
   QUICK_EVAL_COUNT,
   quickThenFull,
   SPLIT_EVAL_MS,
   splitEval,
 } from './job';
-import type { EvaluateRange } from './job';
+import type { EvaluateRange, SecondWorker } from './job';
 
 /**
  * quickThenFull's split between two compute workers: which ranges each worker is asked for, and
@@ -193,5 +198,180 @@ describe('quickThenFull on two workers', () => {
     expect(splitEval(new Map(), 'm', summaryOf(10_000, [784, 2000]))).toBe(true);
     expect(splitEval(new Map(), 'm', summaryOf(2_000, [784, 100]))).toBe(false);
     expect(splitEval(new Map(), 'm', null)).toBe(false);
+  });
+});
+
+/**
+ * evaluateEach's sharing of a list of evaluations between the compute workers. The "workers" are
+ * labels; each evaluation is a promise the test settles itself, so the order in which the
+ * workers take items and the results come in is the test's to choose.
+ */
+describe('evaluateEach on one or two workers', () => {
+  /** What each fake worker was asked, in order; settled by the test. */
+  let asked: { worker: string; item: string; settle: (e: Evaluation | Error) => void }[] = [];
+  const worker = (label: string) =>
+    ({
+      call: (fn: (api: unknown) => Promise<Evaluation>) =>
+        fn({
+          evaluate: (_d: string, _a: string, request: { item: string }) =>
+            new Promise<Evaluation>((resolve, reject) =>
+              asked.push({
+                worker: label,
+                item: request.item,
+                settle: (e) => (e instanceof Error ? reject(e) : resolve(e)),
+              }),
+            ),
+        }),
+    }) as unknown as EngineClient;
+  const FIRST = worker('first');
+  const SECOND = worker('second');
+  const second = (available = true): SecondWorker => ({
+    available: () => available,
+    client: () => SECOND,
+  });
+  const evaluation = (accuracy: number): Evaluation => ({
+    modelId: 'm',
+    accuracy,
+    correct: 0,
+    count: 1,
+    confusion: new Uint32Array(K * K),
+    numClasses: K,
+    ms: 1,
+  });
+  /** Runs evaluateEach over `items` with evaluations the test settles by hand. */
+  function start(
+    items: string[],
+    opts: { eachMs: number; second?: SecondWorker; stale?: () => boolean },
+  ) {
+    asked = [];
+    const reported: [number, number][] = [];
+    const doneAt: number[] = [];
+    const done = evaluateEach(
+      {
+        client: FIRST,
+        second: opts.second ?? second(),
+        fullEvalMs: new Map([[modelKey(DEFAULT_CONFIG), opts.eachMs]]),
+      },
+      DEFAULT_CONFIG,
+      null,
+      'sweep',
+      items,
+      (item) => ({ item }) as unknown as EvalRequest,
+      (i, e, last) => {
+        if (last) doneAt.push(reported.length);
+        reported.push([i, e.accuracy]);
+      },
+      opts.stale ?? (() => false),
+    );
+    return {
+      get asked() {
+        return asked;
+      },
+      reported,
+      doneAt,
+      done,
+    };
+  }
+  /** Lets the awaiting runners take their next items. */
+  const tick = () => new Promise((r) => setTimeout(r, 0));
+  const items = ['a', 'b', 'c', 'd', 'e'];
+  const long = SHARE_WORK_MS / 2; // five of these are work enough for two workers
+
+  it('keeps short work on the first worker, one item after another, in order', async () => {
+    const run = start(items, { eachMs: SHARE_WORK_MS / items.length - 1 });
+    for (let i = 0; i < items.length; i++) {
+      await tick();
+      expect(run.asked.map((a) => `${a.worker} ${a.item}`)).toEqual(
+        items.slice(0, i + 1).map((x) => `first ${x}`),
+      );
+      run.asked[i]!.settle(evaluation(i));
+    }
+    await run.done;
+    expect(run.reported).toEqual(items.map((_, i) => [i, i]));
+    expect(run.doneAt).toEqual([items.length - 1]); // the last report says so
+  });
+
+  it('shares long work: each worker takes the next item when it is free, each item once', async () => {
+    const run = start(items, { eachMs: long });
+    await tick();
+    expect(run.asked.map((a) => `${a.worker} ${a.item}`)).toEqual(['first a', 'second b']);
+    // The second worker is faster this time: it takes c, then d, while the first still has a.
+    run.asked[1]!.settle(evaluation(1));
+    await tick();
+    run.asked[2]!.settle(evaluation(2));
+    await tick();
+    expect(run.asked.map((a) => `${a.worker} ${a.item}`)).toEqual([
+      'first a',
+      'second b',
+      'second c',
+      'second d',
+    ]);
+    run.asked[0]!.settle(evaluation(0));
+    await tick();
+    expect(run.asked[4]).toMatchObject({ worker: 'first', item: 'e' });
+    run.asked[4]!.settle(evaluation(4));
+    run.asked[3]!.settle(evaluation(3));
+    await run.done;
+    // Each result is reported once, with its own item's index.
+    expect([...run.reported].sort((x, y) => x[0] - y[0])).toEqual(items.map((_, i) => [i, i]));
+    expect(run.reported.map(([i]) => i)).toEqual([1, 2, 0, 4, 3]);
+  });
+
+  it('stays on the first worker when the page has no second one', async () => {
+    const run = start(items, { eachMs: long, second: second(false) });
+    for (let i = 0; i < items.length; i++) {
+      await tick();
+      run.asked[i]!.settle(evaluation(i));
+    }
+    await run.done;
+    expect(run.asked.every((a) => a.worker === 'first')).toBe(true);
+  });
+
+  it("asks the first worker for the second worker's item when the second dies, even after its own last one", async () => {
+    const run = start(['a', 'b'], { eachMs: 2 * SHARE_WORK_MS });
+    await tick();
+    run.asked[0]!.settle(evaluation(0)); // the first worker is done with its part
+    await tick();
+    run.asked[1]!.settle(new WorkerDiedError('The second compute worker stopped.'));
+    await tick();
+    expect(run.asked[2]).toMatchObject({ worker: 'first', item: 'b' });
+    run.asked[2]!.settle(evaluation(1));
+    await run.done;
+    expect(run.reported).toEqual([
+      [0, 0],
+      [1, 1],
+    ]);
+  });
+
+  it('passes on other failures, and reports nothing after one', async () => {
+    const run = start(items, { eachMs: long });
+    await tick();
+    run.asked[1]!.settle(new Error('out of memory'));
+    await expect(run.done).rejects.toThrow('out of memory');
+    run.asked[0]!.settle(evaluation(0));
+    await tick();
+    expect(run.reported).toEqual([]);
+    expect(run.asked).toHaveLength(2);
+  });
+
+  it('once stale, starts and reports nothing more', async () => {
+    let stale = false;
+    const run = start(items, { eachMs: long, stale: () => stale });
+    await tick();
+    run.asked[0]!.settle(evaluation(0));
+    await tick();
+    stale = true;
+    run.asked[1]!.settle(evaluation(1));
+    run.asked[2]!.settle(evaluation(2));
+    await run.done;
+    expect(run.reported).toEqual([[0, 0]]);
+    expect(run.asked.map((a) => a.item)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('predicts the work from FLOPs before any measurement', () => {
+    expect(shareEvaluations(new Map(), 'm', summaryOf(10_000, [784, 2000]), 18)).toBe(true);
+    expect(shareEvaluations(new Map(), 'm', summaryOf(2_000, [784, 100]), 18)).toBe(false);
+    expect(shareEvaluations(new Map([['m', long]]), 'm', null, 2)).toBe(true);
+    expect(shareEvaluations(new Map([['m', long]]), 'm', null, 1)).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 import { compressSettings } from '../../features/compress/shared/pipeline';
 import { modelFlops } from '../../features/model/shared/flops';
-import { modelArch } from '../shared/config';
+import { modelArch, modelKey } from '../shared/config';
 import type { Config } from '../shared/config';
 import { isWorkerDied } from '../worker/workers';
 import type { EngineClient, StatsClient } from '../worker/workers';
@@ -99,6 +99,87 @@ export function splitEval(
   if (!summary) return false;
   const flops = modelFlops(summary.layers.map((l) => l.info)) * summary.dataset.test.count;
   return flops / (2 * ASSUMED_FLOPS_PER_MS) >= SPLIT_EVAL_MS;
+}
+
+/**
+ * From this much predicted work (ms on one worker) a list of evaluations (a sweep) is shared
+ * between two compute workers where the page has a second one: mnist-cnn's and fashion-mlp's bit
+ * sweeps (18 passes, 5–8 s on one worker) and the larger ones; not mnist-mlp's (about 1.7 s), for
+ * which a second worker's memory and start would buy little.
+ */
+export const SHARE_WORK_MS = 2000;
+
+/**
+ * Whether `count` evaluations of a model are shared between two workers: when that many passes
+ * at the model's last full-evaluation time (or, before any, its FLOPs at twice
+ * ASSUMED_FLOPS_PER_MS, as splitEval) come to SHARE_WORK_MS.
+ */
+export function shareEvaluations(
+  fullEvalMs: ReadonlyMap<string, number>,
+  model: string,
+  summary: ModelSummary | null,
+  count: number,
+): boolean {
+  let each = fullEvalMs.get(model);
+  if (each === undefined && summary) {
+    const flops = modelFlops(summary.layers.map((l) => l.info)) * summary.dataset.test.count;
+    each = flops / (2 * ASSUMED_FLOPS_PER_MS);
+  }
+  return (each ?? 0) * count >= SHARE_WORK_MS;
+}
+
+/**
+ * Evaluates `request(item)` for each of `items` (the points of a sweep) on the whole test set of
+ * `config`'s model, on `channel`, on the first compute worker and, when the work is long enough
+ * (shareEvaluations) and the page has a second worker, on both: each worker takes the next item
+ * as soon as it is done with one, so the items are started in their order and the results come in
+ * nearly so. `onResult(index, evaluation, done)` is called as each arrives; `done` on the last.
+ * An item whose worker died on the second worker is asked of the first; other failures are
+ * passed on. Once `stale()` holds, nothing more is started or reported.
+ */
+export async function evaluateEach<T>(
+  ctx: Pick<JobContext, 'client' | 'second' | 'fullEvalMs'>,
+  config: Config,
+  summary: ModelSummary | null,
+  channel: string,
+  items: readonly T[],
+  request: (item: T) => EvalRequest,
+  onResult: (index: number, e: Evaluation, done: boolean) => void,
+  stale: () => boolean,
+): Promise<void> {
+  const queue = items.map((item, index) => ({ item, index }));
+  let reported = 0;
+  let stopped = false;
+  const runner = async (client: EngineClient, mayDie: boolean) => {
+    for (let next = queue.shift(); next && !stopped; next = queue.shift()) {
+      let e: Evaluation;
+      try {
+        e = await evaluationOn(config, request(next.item), channel)(client)();
+      } catch (error) {
+        if (mayDie && isWorkerDied(error)) {
+          queue.unshift(next);
+          return;
+        }
+        stopped = true;
+        throw error;
+      }
+      if (stopped || stale()) {
+        stopped = true;
+        return;
+      }
+      reported++;
+      onResult(next.index, e, reported === items.length);
+    }
+  };
+  const both =
+    ctx.second.available() &&
+    shareEvaluations(ctx.fullEvalMs, modelKey(config), summary, items.length);
+  await Promise.all([
+    runner(ctx.client, false),
+    ...(both ? [runner(ctx.second.client(), true)] : []),
+  ]);
+  // What the second worker held when it died, if the first had finished its part by then.
+  if (!stopped && queue.length > 0) await runner(ctx.client, false);
 }
 
 /** Evaluates `limit` test images (all by default) from image `offset` (0 by default). */

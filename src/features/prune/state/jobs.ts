@@ -2,6 +2,7 @@ import { NM_PATTERNS, modelArch } from '../../../platform/shared/config';
 import { compressSettings } from '../../compress';
 import type { PruneMethod } from '../shared/pruneModel';
 import type { Config } from '../../../platform/shared/config';
+import { evaluateEach } from '../../../platform/state/job';
 import type { JobContext, JobList } from '../../../platform/state/job';
 import { effectiveLayer, maskKey, pruneSweepKey } from '../../../platform/state/keys';
 import type { PruneSweepPoint } from '../../../platform/state/store';
@@ -20,7 +21,7 @@ export const SWEEP_METHODS: readonly PruneMethod[] = [
 
 /** The results of the pruning lab: a layer's mask and the accuracy-vs-sparsity sweep. The registry (platform/state/jobs.ts) orders all jobs. */
 export function pruneJobs(ctx: JobContext): JobList {
-  const { client, stats, inPruneView, layerOf, shown } = ctx;
+  const { stats, inPruneView, layerOf, shown } = ctx;
   const jobs: JobList = [];
   const add = ctx.collect(jobs);
 
@@ -47,7 +48,7 @@ export function pruneJobs(ctx: JobContext): JobList {
     name: 'pruneSweep',
     key: (s) => (inPruneView(s) && shown(s, 'prunesweep') ? pruneSweepKey(s.config) : null),
     complete: (d) => d.done,
-    run: async ({ config, emit, stale }) => {
+    run: async ({ config, summary, emit, stale }) => {
       const chosen: PruneMethod =
         config.prune.method === 'none' || config.prune.method === 'nm'
           ? 'magnitude'
@@ -57,48 +58,58 @@ export function pruneJobs(ctx: JobContext): JobList {
         sparsity,
         accuracy: {},
       }));
-      const nm: { pattern: string; sparsity: number; accuracy: number }[] = [];
+      const nm = new Map<string, number>();
       const float = { ...config.weights, format: 'float32' as const };
-      const evalAt = (prune: Config['prune']) =>
-        client.call((api) =>
-          api.evaluate(
-            config.dataset,
-            modelArch(config),
-            {
-              weights: { ...compressSettings(config), weights: float, overrides: {}, prune },
-              acts: null,
-            },
-            undefined,
-            'pruneSweep',
-          ),
-        );
-      // Method by method, the chosen one first, so its curve is complete earliest.
-      for (const method of methods) {
-        for (const [i, sparsity] of PRUNE_SWEEP_SPARSITIES.entries()) {
-          const prune = {
+      // Method by method, the chosen one first, so its curve is complete earliest; then the N:M
+      // patterns (on two workers when the work is long: evaluateEach).
+      const items: Config['prune'][] = [
+        ...methods.flatMap((method) =>
+          PRUNE_SWEEP_SPARSITIES.map((sparsity) => ({
             ...config.prune,
             method: sparsity === 0 ? ('none' as const) : method,
             sparsity,
             overrides: {},
-          };
-          const e = await evalAt(prune);
-          if (stale()) return;
-          points[i] = { sparsity, accuracy: { ...points[i]!.accuracy, [method]: e.accuracy } };
-          emit({ methods, points: [...points], nm: [...nm], done: false });
-        }
-      }
-      for (const pattern of NM_PATTERNS) {
-        const e = await evalAt({ ...config.prune, method: 'nm', pattern, overrides: {} });
-        if (stale()) return;
-        const [n = 2, m = 4] = pattern.split(':').map(Number);
-        nm.push({ pattern, sparsity: 1 - n / m, accuracy: e.accuracy });
-        emit({
-          methods,
-          points: [...points],
-          nm: [...nm],
-          done: pattern === NM_PATTERNS[NM_PATTERNS.length - 1],
-        });
-      }
+          })),
+        ),
+        ...NM_PATTERNS.map((pattern) => ({
+          ...config.prune,
+          method: 'nm' as const,
+          pattern,
+          overrides: {},
+        })),
+      ];
+      const perMethod = PRUNE_SWEEP_SPARSITIES.length;
+      await evaluateEach(
+        ctx,
+        config,
+        summary,
+        'pruneSweep',
+        items,
+        (prune) => ({
+          weights: { ...compressSettings(config), weights: float, overrides: {}, prune },
+          acts: null,
+        }),
+        (i, e, done) => {
+          if (i < methods.length * perMethod) {
+            const method = methods[Math.floor(i / perMethod)]!;
+            const p = i % perMethod;
+            points[p] = {
+              ...points[p]!,
+              accuracy: { ...points[p]!.accuracy, [method]: e.accuracy },
+            };
+          } else nm.set(items[i]!.pattern, e.accuracy);
+          emit({
+            methods,
+            points: [...points],
+            nm: NM_PATTERNS.filter((p) => nm.has(p)).map((pattern) => {
+              const [n = 2, m = 4] = pattern.split(':').map(Number);
+              return { pattern, sparsity: 1 - n / m, accuracy: nm.get(pattern)! };
+            }),
+            done,
+          });
+        },
+        stale,
+      );
     },
   });
 

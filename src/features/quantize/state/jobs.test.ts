@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG } from '../../../platform/shared/config';
+import { DEFAULT_CONFIG, modelKey } from '../../../platform/shared/config';
 import type { Config } from '../../../platform/shared/config';
-import { jobContext } from '../../../platform/state/job';
+import { jobContext, SHARE_WORK_MS } from '../../../platform/state/job';
 import type { Job } from '../../../platform/state/job';
 import { sensitivityKey, sweepKey } from '../../../platform/state/keys';
 import { createAppStore } from '../../../platform/state/store';
@@ -201,6 +201,32 @@ describe('bit-width sweep', () => {
     }
   });
 
+  it('on a slow model shares its points between two compute workers, each point measured once', async () => {
+    const first = recordingEngine();
+    const second = recordingEngine();
+    const ctx = jobContext(first.client, first.stats, {
+      available: () => true,
+      client: () => second.client,
+    });
+    ctx.fullEvalMs.set(modelKey(QUANT), SHARE_WORK_MS); // a second a pass: 18 s of work
+    const job = quantizeJobs(ctx).find((j) => j.name === 'sweep') as unknown as Job<'sweep'>;
+    const emits = await runJob(job, QUANT);
+    expect(first.calls.length).toBeGreaterThan(0);
+    expect(second.calls.length).toBeGreaterThan(0);
+    expect([...first.calls, ...second.calls].map(describeCall).sort()).toEqual(
+      [...SWEEP_BITS.flatMap((b) => [`int${b}`, `int${b}+A8`]), 'float16', 'bfloat16'].sort(),
+    );
+    expect(emits).toHaveLength(first.calls.length + second.calls.length);
+    expect(emits.map((e) => e.done)).toEqual(emits.map((_, i) => i === emits.length - 1));
+    const last = emits[emits.length - 1]!;
+    expect(last.points.map((p) => p.bits)).toEqual([...SWEEP_BITS]);
+    for (const p of last.points) {
+      expect(p.weightOnly).not.toBeNull();
+      expect(p.weightAct).not.toBeNull();
+    }
+    expect(Object.keys(last.references).sort()).toEqual(['bfloat16', 'float16']);
+  });
+
   it('is wanted in the Quantize view and in the Train view with QAT, and only there', () => {
     const { client, stats } = recordingEngine();
     const job = jobNamed('sweep', client, stats);
@@ -302,13 +328,13 @@ describe('sensitivity analysis', () => {
     }
   });
 
-  it('emits after every layer × bit-width; rows fill in; only the final emit is done', async () => {
+  it('emits after every layer × bit-width; rows fill in; only the last is done', async () => {
     const { client, stats } = recordingEngine();
     const emits: Sensitivity[] = await runJob(jobNamed('sensitivity', client, stats), QUANT, {
       summary: summary(NAMES),
     });
     const per = SENSITIVITY_BITS.length;
-    expect(emits).toHaveLength(NAMES.length * per + 1);
+    expect(emits).toHaveLength(NAMES.length * per);
     emits.forEach((e, i) => {
       expect(e.done).toBe(i === emits.length - 1);
       expect(e.reference).toBe(accuracyOf(0));

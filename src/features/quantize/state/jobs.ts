@@ -1,6 +1,6 @@
 import { modelArch } from '../../../platform/shared/config';
 import { compressSettings } from '../../compress';
-import type { Config } from '../../../platform/shared/config';
+import { evaluateEach, evaluationOn } from '../../../platform/state/job';
 import type { JobContext, JobList } from '../../../platform/state/job';
 import {
   actInspectionKey,
@@ -11,7 +11,7 @@ import {
   sweepKey,
   sweepWithActs,
 } from '../../../platform/state/keys';
-import type { SensitivityRow, SweepPoint } from '../../../platform/state/store';
+import type { EvalRequest } from '../../../platform/worker/engine';
 
 /** Bit-widths of the accuracy sweep. */
 export const SWEEP_BITS = [8, 7, 6, 5, 4, 3, 2, 1] as const;
@@ -64,54 +64,57 @@ export function quantizeJobs(ctx: JobContext): JobList {
     name: 'sweep',
     key: (s) => ((inQuantView(s) || inQatView(s)) && shown(s, 'sweep') ? sweepKey(s.config) : null),
     complete: (d) => d.done,
-    run: async ({ config, emit, stale }) => {
+    run: async ({ config, summary, emit, stale }) => {
       const acts = sweepActs(config.acts);
-      const points: SweepPoint[] = [];
+      const withActs = sweepWithActs(config);
+      // Point by point, widest first, weight-only then W+A, then the 16-bit references, so the
+      // curve fills in as it goes (on two workers when the work is long: evaluateEach).
+      type Item = { bits: number; acts: boolean } | { format: 'float16' | 'bfloat16' };
+      const items: Item[] = [
+        ...SWEEP_BITS.flatMap((bits) => [
+          { bits, acts: false },
+          ...(withActs ? [{ bits, acts: true }] : []),
+        ]),
+        { format: 'float16' },
+        { format: 'bfloat16' },
+      ];
+      const weightOnly = new Map<number, number>();
+      const weightAct = new Map<number, number>();
       const references: Partial<Record<'float16' | 'bfloat16', number>> = {};
-      const evalWeights = (weights: Config['weights'], a: Config['acts'] | null) =>
-        client.call((api) =>
-          api.evaluate(
-            config.dataset,
-            modelArch(config),
-            { weights: { ...compressSettings(config), weights, overrides: {} }, acts: a },
-            undefined,
-            'sweep',
-          ),
-        );
-      // Point by point, widest first, weight-only then W+A, so the curve fills in as it goes.
-      for (const bits of SWEEP_BITS) {
-        const weights = { ...config.weights, format: 'int' as const, bits };
-        const wOnly = await evalWeights(weights, null);
-        if (stale()) return;
-        points.push({ bits, weightOnly: wOnly.accuracy, weightAct: null });
-        emit({
-          actBits: acts.bits,
-          points: [...points],
-          references: { ...references },
-          done: false,
-        });
-        if (!sweepWithActs(config)) continue;
-        const wa = await evalWeights(weights, acts);
-        if (stale()) return;
-        points[points.length - 1] = { bits, weightOnly: wOnly.accuracy, weightAct: wa.accuracy };
-        emit({
-          actBits: acts.bits,
-          points: [...points],
-          references: { ...references },
-          done: false,
-        });
-      }
-      for (const format of ['float16', 'bfloat16'] as const) {
-        const e = await evalWeights({ ...config.weights, format }, null);
-        if (stale()) return;
-        references[format] = e.accuracy;
-        emit({
-          actBits: acts.bits,
-          points: [...points],
-          references: { ...references },
-          done: format === 'bfloat16',
-        });
-      }
+      await evaluateEach(
+        ctx,
+        config,
+        summary,
+        'sweep',
+        items,
+        (item) => ({
+          weights: {
+            ...compressSettings(config),
+            weights:
+              'format' in item
+                ? { ...config.weights, format: item.format }
+                : { ...config.weights, format: 'int' as const, bits: item.bits },
+            overrides: {},
+          },
+          acts: 'acts' in item && item.acts ? acts : null,
+        }),
+        (i, e, done) => {
+          const item = items[i]!;
+          if ('format' in item) references[item.format] = e.accuracy;
+          else (item.acts ? weightAct : weightOnly).set(item.bits, e.accuracy);
+          emit({
+            actBits: acts.bits,
+            points: SWEEP_BITS.filter((b) => weightOnly.has(b) || weightAct.has(b)).map((bits) => ({
+              bits,
+              weightOnly: weightOnly.get(bits) ?? null,
+              weightAct: weightAct.get(bits) ?? null,
+            })),
+            references: { ...references },
+            done,
+          });
+        },
+        stale,
+      );
     },
   });
 
@@ -126,47 +129,45 @@ export function quantizeJobs(ctx: JobContext): JobList {
     run: async ({ config, summary, emit, stale }) => {
       if (!summary) return;
       const names = summary.layers.map((l) => l.info.name);
-      const rows: SensitivityRow[] = [];
-      const evalWith = (overrides: Config['overrides']) =>
-        client.call((api) =>
-          api.evaluate(
-            config.dataset,
-            modelArch(config),
-            {
-              weights: {
-                ...compressSettings(config),
-                weights: { ...config.weights, format: 'int' as const },
-                overrides,
-              },
-              acts: null,
-            },
-            undefined,
-            'sensitivity',
-          ),
-        );
+      // This layer at `bits` (null: none), every other layer float32.
+      const request = (layer: string | null, bits = 0): EvalRequest => ({
+        weights: {
+          ...compressSettings(config),
+          weights: { ...config.weights, format: 'int' as const },
+          overrides: Object.fromEntries(names.map((n) => [n, n === layer ? bits : 0])),
+        },
+        acts: null,
+      });
       // The reference: every layer float32 on the same (possibly pruned) model, so that a drop is
       // the quantization's alone, not pruning's too.
-      const reference = (await evalWith(Object.fromEntries(names.map((n) => [n, 0])))).accuracy;
+      const reference = (await evaluationOn(config, request(null), 'sensitivity')(client)())
+        .accuracy;
       if (stale()) return;
-      for (const layer of names) {
-        const accuracy: Record<number, number> = {};
-        for (const bits of SENSITIVITY_BITS) {
-          // This layer at `bits`, every other layer float32.
-          const e = await evalWith(
-            Object.fromEntries(names.map((n) => [n, n === layer ? bits : 0])),
-          );
-          if (stale()) return;
-          accuracy[bits] = e.accuracy;
+      // Layer by layer, each at every candidate bit-width alone (on two workers when the work is
+      // long: evaluateEach).
+      const items = names.flatMap((layer) => SENSITIVITY_BITS.map((bits) => ({ layer, bits })));
+      const accuracy = new Map<string, Record<number, number>>();
+      await evaluateEach(
+        ctx,
+        config,
+        summary,
+        'sensitivity',
+        items,
+        ({ layer, bits }) => request(layer, bits),
+        (i, e, done) => {
+          const { layer, bits } = items[i]!;
+          accuracy.set(layer, { ...accuracy.get(layer), [bits]: e.accuracy });
           emit({
             candidates: [...SENSITIVITY_BITS],
             reference,
-            rows: [...rows, { layer, accuracy: { ...accuracy } }],
-            done: false,
+            rows: names
+              .filter((n) => accuracy.has(n))
+              .map((n) => ({ layer: n, accuracy: accuracy.get(n)! })),
+            done,
           });
-        }
-        rows.push({ layer, accuracy });
-      }
-      emit({ candidates: [...SENSITIVITY_BITS], reference, rows, done: true });
+        },
+        stale,
+      );
     },
   });
 
