@@ -50,7 +50,8 @@ function afterPaint(): Promise<void> {
  *
  * A job the user cancels (`store.cancelJob`) stops between steps, and is not asked for again
  * while its key stays the same; if its current step has not ended within CANCEL_GRACE_MS, the
- * compute worker is restarted so that the next result need not wait for it.
+ * compute worker is restarted so that the next result need not wait for it (and the second one,
+ * if busy, closed).
  */
 export function startController(
   store: Store,
@@ -204,8 +205,12 @@ export function startController(
         new Promise<boolean>((r) => (timer = setTimeout(() => r(false), CANCEL_GRACE_MS))),
       ]).then((ended) => {
         clearTimeout(timer);
-        if (!ended && !stopped && requested.get(name) === request)
+        if (!ended && !stopped && requested.get(name) === request) {
           client.restart(`Cancelled: the ${name} did not stop within ${CANCEL_GRACE_MS} ms.`);
+          // A sweep's step may be on the second worker too: closed, if it is busy (a split
+          // evaluation it held is redone by the first worker).
+          second?.cancel();
+        }
       });
     }
   }

@@ -7,6 +7,7 @@ import { ENGINE_HEARTBEAT, STATS_HEARTBEAT } from '../worker/workers';
 import { CANCEL_GRACE_MS, startController } from './controller';
 import { sweepKey } from './keys';
 import { selectEvaluation } from './selectors';
+import { createSecondWorker } from './secondWorker';
 import { createAppStore } from './store';
 
 /**
@@ -105,22 +106,33 @@ function setup({
   holdEngine = (g: number) => g === 1,
   holdStats = () => false,
   engineDelay = 0,
+  evalMs = 50,
+  second = false,
 }: {
   /** Whether a worker of this generation leaves this evaluation unanswered. */
   holdEngine?: (generation: number, args: unknown[]) => boolean;
   holdStats?: (generation: number, method: string) => boolean;
   /** Fake ms an answered evaluation takes. */
   engineDelay?: number;
+  /** The time an evaluation reports (what the jobs take as the model's speed). */
+  evalMs?: number;
+  /** A second compute worker (the same fake API, its own workers), as the app has on 2 cores. */
+  second?: boolean;
 } = {}) {
-  const engineApi = recordingApi((g, method, args) => {
+  const answer = (g: number, method: string, args: unknown[]) => {
     if (method === 'init') return backend;
     if (method === 'describeModel') return summary;
     if (method !== 'evaluate' || holdEngine(g, args)) return undefined;
     // evaluate(dataset, arch, request, limit, channel, offset): `limit` images from `offset`.
     const offset = (args[5] as number | undefined) ?? 0;
-    const result = evaluation((args[3] as number | undefined) ?? TEST_COUNT - offset, offset);
+    const result = {
+      ...evaluation((args[3] as number | undefined) ?? TEST_COUNT - offset, offset),
+      ms: evalMs,
+    };
     return engineDelay > 0 ? new Promise((r) => setTimeout(() => r(result), engineDelay)) : result;
-  });
+  };
+  const engineApi = recordingApi(answer);
+  const secondApi = recordingApi(answer);
   const statsApi = recordingApi((g, method) =>
     holdStats(g, method)
       ? undefined
@@ -136,19 +148,33 @@ function setup({
     label: 'statistics worker',
     heartbeat: STATS_HEARTBEAT,
   });
+  const secondWorkers = fakeWorkers(secondApi.make);
+  const secondWorker = second
+    ? createSecondWorker(
+        () => true,
+        () =>
+          new WorkerClient<EngineApi>(secondWorkers.create, {
+            label: 'second compute worker',
+            heartbeat: ENGINE_HEARTBEAT,
+          }),
+      )
+    : undefined;
   const store = createAppStore();
-  const stop = startController(store, engine, stats);
+  const stop = startController(store, engine, stats, secondWorker);
   const dispose = () => {
     stop();
     engine.dispose();
     stats.dispose();
+    if (secondWorker?.started) secondWorker.client().dispose();
   };
   const errors = () => store.getState().notices.filter((n) => n.kind === 'error');
   return {
     engineApi,
+    secondApi,
     statsApi,
     engineWorkers,
     statsWorkers,
+    secondWorkers,
     engine,
     stats,
     store,
@@ -286,6 +312,30 @@ describe('worker faults', () => {
     await until(() => t.store.getState().sweep?.data.done === true, 2000);
     expect(t.store.getState().sweep?.data.done).toBe(true);
     expect(sweepCalls(2).length).toBeGreaterThan(8);
+  });
+
+  it('cancelling a sweep held on both compute workers frees both within the grace', async () => {
+    // A slow model (1 s a pass): its sweep is shared between the two workers, which hold it.
+    const t = setup({ holdEngine: (_g, args) => args[4] === 'sweep', evalMs: 1000, second: true });
+    dispose = t.dispose;
+    await advance(200);
+    t.store.getState().setView('quantize');
+    await advance(300);
+    const s = t.store.getState();
+    const sweepOn = (api: typeof t.engineApi) => api.calls.filter((c) => c.args[4] === 'sweep');
+    expect(sweepOn(t.engineApi)).toHaveLength(1);
+    expect(sweepOn(t.secondApi)).toHaveLength(1);
+    expect(t.secondWorkers.workers).toHaveLength(1);
+    s.cancelJob('sweep', sweepKey(s.config));
+    const took = await until(
+      () => t.engineWorkers.workers.length === 2 && t.secondWorkers.workers[0]!.terminated,
+      2000,
+    );
+    expect(took).toBeLessThanOrEqual(CANCEL_GRACE_MS + 50);
+    await advance(300);
+    expect(t.store.getState().busy.has('sweep')).toBe(false);
+    expect(t.errors().map((n) => n.text)).toEqual([]);
+    expect(t.store.getState().quantEvaluation?.data.count).toBe(TEST_COUNT);
   });
 
   it('cancelling a sweep whose step ends in time stops it there without restarting the worker', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WorkerDiedError } from '../worker/client';
+import { CancelledError, WorkerDiedError } from '../worker/client';
 import type { EvalRequest, Evaluation, ModelSummary } from '../worker/engine';
 import { DEFAULT_CONFIG, modelKey } from '../shared/config';
 import type { EngineClient } from '../worker/workers';
@@ -228,6 +228,7 @@ describe('evaluateEach on one or two workers', () => {
   const second = (available = true): SecondWorker => ({
     available: () => available,
     client: () => SECOND,
+    cancel: () => undefined,
   });
   const evaluation = (accuracy: number): Evaluation => ({
     modelId: 'm',
@@ -341,6 +342,22 @@ describe('evaluateEach on one or two workers', () => {
       [0, 0],
       [1, 1],
     ]);
+  });
+
+  it('asks the first worker for an item the second held when a cancel closed it', async () => {
+    const run = start(['a', 'b', 'c'], { eachMs: SHARE_WORK_MS });
+    await tick();
+    run.asked[1]!.settle(new CancelledError('The worker was closed.'));
+    await tick();
+    run.asked[0]!.settle(evaluation(0));
+    await tick();
+    expect(run.asked.slice(2).map((a) => `${a.worker} ${a.item}`)).toEqual(['first b']);
+    run.asked[2]!.settle(evaluation(1));
+    await tick();
+    expect(run.asked[3]).toMatchObject({ worker: 'first', item: 'c' });
+    run.asked[3]!.settle(evaluation(2));
+    await run.done;
+    expect(run.reported.map(([i]) => i)).toEqual([0, 1, 2]);
   });
 
   it('passes on other failures, and reports nothing after one', async () => {

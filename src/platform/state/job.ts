@@ -2,7 +2,7 @@ import { compressSettings } from '../../features/compress/shared/pipeline';
 import { modelFlops } from '../../features/model/shared/flops';
 import { modelArch, modelKey } from '../shared/config';
 import type { Config } from '../shared/config';
-import { isWorkerDied } from '../worker/workers';
+import { isCancelled, isWorkerDied } from '../worker/workers';
 import type { EngineClient, StatsClient } from '../worker/workers';
 import type { EvalRequest, Evaluation, ModelSummary } from '../worker/engine';
 import { joinEvaluations } from '../shared/metrics';
@@ -101,6 +101,9 @@ export function splitEval(
   return flops / (2 * ASSUMED_FLOPS_PER_MS) >= SPLIT_EVAL_MS;
 }
 
+/** A call on the second worker that did not end: the worker died, or was closed (cancel). */
+const cutShort = (e: unknown) => isWorkerDied(e) || isCancelled(e);
+
 /**
  * From this much predicted work (ms on one worker) a list of evaluations (a sweep) is shared
  * between two compute workers where the page has a second one: mnist-cnn's and fashion-mlp's bit
@@ -134,8 +137,8 @@ export function shareEvaluations(
  * (shareEvaluations) and the page has a second worker, on both: each worker takes the next item
  * as soon as it is done with one, so the items are started in their order and the results come in
  * nearly so. `onResult(index, evaluation, done)` is called as each arrives; `done` on the last.
- * An item whose worker died on the second worker is asked of the first; other failures are
- * passed on. Once `stale()` holds, nothing more is started or reported.
+ * An item cut short on the second worker (it died, or was closed by a cancel) is asked of the
+ * first; other failures are passed on. Once `stale()` holds, nothing more is started or reported.
  */
 export async function evaluateEach<T>(
   ctx: Pick<JobContext, 'client' | 'second' | 'fullEvalMs'>,
@@ -156,7 +159,7 @@ export async function evaluateEach<T>(
       try {
         e = await evaluationOn(config, request(next.item), channel)(client)();
       } catch (error) {
-        if (mayDie && isWorkerDied(error)) {
+        if (mayDie && cutShort(error)) {
           queue.unshift(next);
           return;
         }
@@ -196,9 +199,9 @@ export type EvaluateRange = (limit?: number, offset?: number) => Promise<Evaluat
  * (splitEval), the second worker evaluates the test set's second half from the start while the
  * first does the estimate and the rest of the first half. Each example's prediction does not
  * depend on the others, so the joined result is the one-worker result exactly. If the second
- * worker dies, its half is asked of the first. The full result's `ms` is then the time until
- * both halves were in, and `workers` is 2; the model's recorded time is their work added up, so
- * the choice to split does not flip from one change to the next.
+ * worker dies (or is closed by a cancel), its half is asked of the first. The full result's `ms`
+ * is then the time until both halves were in, and `workers` is 2; the model's recorded time is
+ * their work added up, so the choice to split does not flip from one change to the next.
  */
 export async function quickThenFull(
   ctx: Pick<JobContext, 'fullEvalMs'>,
@@ -235,7 +238,7 @@ export async function quickThenFull(
     const firstRest = await evaluate(half - QUICK_EVAL_COUNT, QUICK_EVAL_COUNT);
     const first = joinEvaluations(quick, firstRest);
     const settled = await second;
-    if ('error' in settled && !isWorkerDied(settled.error)) throw settled.error;
+    if ('error' in settled && !cutShort(settled.error)) throw settled.error;
     // Asked of the first worker only now that it is free: requests on one channel supersede
     // the ones queued before them.
     const rest = 'ok' in settled ? settled.ok : await evaluate(undefined, half);
@@ -295,6 +298,11 @@ export interface SecondWorker {
   available(): boolean;
   /** The worker, started on first use. */
   client(): EngineClient;
+  /**
+   * Closes the worker if it has calls in flight (their callers get CancelledError and redo their
+   * part on the first worker): a cancelled job's step there must not hold it.
+   */
+  cancel(): void;
 }
 
 export const NO_SECOND_WORKER: SecondWorker = {
@@ -302,6 +310,7 @@ export const NO_SECOND_WORKER: SecondWorker = {
   client: () => {
     throw new Error('No second compute worker here.');
   },
+  cancel: () => undefined,
 };
 
 /**

@@ -64,6 +64,28 @@ describe('the second compute worker', () => {
     expect(a.disposed).toBe(true);
   });
 
+  it('a cancel closes it when busy, not when idle; the next use starts a new one', () => {
+    const w = createSecondWorker(
+      () => true,
+      () => new FakeClient(),
+      1000,
+    );
+    w.cancel(); // not started: nothing to close
+    expect(w.started).toBe(false);
+    const a = w.client();
+    w.cancel();
+    expect(a.disposed).toBe(false);
+    a.pendingCount = 1;
+    w.cancel();
+    expect(a.disposed).toBe(true);
+    expect(w.started).toBe(false);
+    const b = w.client();
+    expect(b).not.toBe(a);
+    // The closed worker's idle timer does not close the new one early.
+    vi.advanceTimersByTime(900);
+    expect(b.disposed).toBe(false);
+  });
+
   it('says whether it is available as it is told', () => {
     let spare = false;
     const w = createSecondWorker(

@@ -20,7 +20,7 @@ export function createSecondWorker<C extends Closable = EngineClient>(
   available: () => boolean,
   create: () => C,
   idleMs = SECOND_IDLE_MS,
-): Pick<SecondWorker, 'available'> & { client(): C; readonly started: boolean } {
+): Pick<SecondWorker, 'available' | 'cancel'> & { client(): C; readonly started: boolean } {
   let current: C | null = null;
   let timer: ReturnType<typeof setTimeout> | null = null;
   const closeWhenIdle = (c: C) => {
@@ -39,6 +39,13 @@ export function createSecondWorker<C extends Closable = EngineClient>(
       if (timer !== null) clearTimeout(timer);
       closeWhenIdle(current);
       return current;
+    },
+    cancel() {
+      if (current === null || current.pendingCount === 0) return;
+      if (timer !== null) clearTimeout(timer);
+      timer = null;
+      current.dispose();
+      current = null;
     },
     get started() {
       return current !== null;

@@ -207,6 +207,7 @@ describe('bit-width sweep', () => {
     const ctx = jobContext(first.client, first.stats, {
       available: () => true,
       client: () => second.client,
+      cancel: () => undefined,
     });
     ctx.fullEvalMs.set(modelKey(QUANT), SHARE_WORK_MS); // a second a pass: 18 s of work
     const job = quantizeJobs(ctx).find((j) => j.name === 'sweep') as unknown as Job<'sweep'>;
