@@ -1,5 +1,6 @@
 import { serializeConfig } from '../platform/shared/url';
 import { useStore } from '../platform/state/store';
+import { hasSpareCore } from '../platform/state/secondWorker';
 import { useUiPrefs } from '../platform/state/uiPrefs';
 import { copyText, linkFor } from '../platform/ui/copyText';
 
@@ -26,6 +27,7 @@ export function Header() {
   const label = backend
     ? `${backend.name}${backend.name === 'wasm' ? `${backend.simd ? ' · SIMD' : ''} · ${backend.threads} thread${backend.threads === 1 ? '' : 's'}` : ''}`
     : 'starting…';
+  const twoWorkers = hasSpareCore(backend, navigator.hardwareConcurrency);
   return (
     <header className="header">
       <div>
@@ -73,6 +75,14 @@ export function Header() {
       <div className="backend" data-testid="backend">
         <span className="backend-label">Compute backend</span>
         <span className="backend-value">{label}</span>
+        {twoWorkers && (
+          <span
+            className="backend-label"
+            title="Slow models' evaluations and long sweeps are shared between two compute workers, one thread each: one per core."
+          >
+            long work on 2 workers
+          </span>
+        )}
         {backend && (
           <span className="backend-label">
             TF.js {backend.tfjsVersion} · isolated: {backend.crossOriginIsolated ? 'yes' : 'no'}

@@ -8,7 +8,7 @@ import { useTrainedList } from '../features/model/state/appTrained';
 import { useUploads } from '../features/upload/state';
 import { useRuns } from '../features/train/state/appRuns';
 import { client, statsClient } from './main';
-import { createSecondWorker } from '../platform/state/secondWorker';
+import { createSecondWorker, hasSpareCore } from '../platform/state/secondWorker';
 import { createEngineClient } from '../platform/worker/workers';
 import { startServiceWorker } from './serviceWorker';
 import './styles.css';
@@ -21,15 +21,11 @@ void useUploads.getState().refresh();
 
 /**
  * A second compute worker, for slow models' evaluations (the test set split in two: see
- * quickThenFull). Only where the backend runs one thread on a machine with a second core: on two
- * cores tfjs's own threads made long main-thread tasks, while two single-threaded workers
- * compute only while they evaluate. Started on first use, closed after a minute unused.
+ * quickThenFull) and long sweeps (evaluateEach). Only where it has a core to itself
+ * (hasSpareCore). Started on first use, closed after a minute unused.
  */
 const second = createSecondWorker(
-  () => {
-    const backend = useStore.getState().backend;
-    return navigator.hardwareConcurrency >= 2 && backend?.name === 'wasm' && backend.threads === 1;
-  },
+  () => hasSpareCore(useStore.getState().backend, navigator.hardwareConcurrency),
   () =>
     createEngineClient(
       (message) =>

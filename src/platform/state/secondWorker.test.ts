@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createSecondWorker } from './secondWorker';
+import { createSecondWorker, hasSpareCore } from './secondWorker';
+import type { BackendInfo } from '../worker/backend';
 
 class FakeClient {
   pendingCount = 0;
@@ -95,5 +96,23 @@ describe('the second compute worker', () => {
     expect(w.available()).toBe(false);
     spare = true;
     expect(w.available()).toBe(true);
+  });
+});
+
+describe('hasSpareCore', () => {
+  const wasm = (threads: number): BackendInfo => ({
+    name: 'wasm',
+    simd: true,
+    threads,
+    crossOriginIsolated: true,
+    tfjsVersion: '4.22.0',
+    note: null,
+  });
+  it('holds for the wasm backend on one thread with a second core, and only then', () => {
+    expect(hasSpareCore(wasm(1), 2)).toBe(true);
+    expect(hasSpareCore(wasm(1), 1)).toBe(false);
+    expect(hasSpareCore(wasm(3), 4)).toBe(false);
+    expect(hasSpareCore({ ...wasm(1), name: 'cpu' }, 2)).toBe(false);
+    expect(hasSpareCore(null, 8)).toBe(false);
   });
 });

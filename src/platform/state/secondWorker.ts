@@ -1,3 +1,4 @@
+import type { BackendInfo } from '../worker/backend';
 import type { EngineClient } from '../worker/workers';
 import type { SecondWorker } from './job';
 
@@ -7,6 +8,15 @@ import type { SecondWorker } from './job';
  * evaluation starts a new one.
  */
 export const SECOND_IDLE_MS = 60_000;
+
+/**
+ * Whether a second compute worker has a core to itself: the wasm backend runs one thread (two
+ * cores: tfjs's own threads made long main-thread tasks) on a machine with a second core. Two
+ * single-threaded workers compute only while they evaluate.
+ */
+export function hasSpareCore(backend: BackendInfo | null, cores: number): boolean {
+  return cores >= 2 && backend?.name === 'wasm' && backend.threads === 1;
+}
 
 /** What the second worker needs of a client: its calls in flight, and closing it. */
 type Closable = Pick<EngineClient, 'pendingCount' | 'dispose'>;
