@@ -8,6 +8,7 @@ import type { LayerInfo } from '../src/features/model/shared/meta';
 import { DEFAULT_CONFIG } from '../src/platform/shared/config';
 import type { EvalRequest } from '../src/platform/worker/engine';
 import { MEMORY_ARGS, mb, measureMemory, median, openBench, percentile } from './browser';
+import type { BenchWindow } from './browser';
 import type { MemoryReport } from './browser';
 import { MachineLoad } from './load';
 import { runTorch } from './torch';
@@ -338,19 +339,8 @@ async function changes(
         if (pg.second.available()) await pg.second.client().call((api) => api.dropCaches());
       };
       const until = (pred: (s: S) => boolean) =>
-        new Promise<number>((resolve) => {
-          if (pred(store.getState())) return resolve(performance.now());
-          const off = store.subscribe((s) => {
-            if (pred(s)) {
-              off();
-              resolve(performance.now());
-            }
-          });
-        });
-      const frame = () =>
-        new Promise<number>((res) =>
-          requestAnimationFrame(() => setTimeout(() => res(performance.now()), 0)),
-        );
+        (window as unknown as BenchWindow).__bench.until(store, pred);
+      const { frame } = (window as unknown as BenchWindow).__bench;
       const tag = (bits: number) => `|int|${bits}|`;
       const settled = (s: S) =>
         s.summary !== null &&
@@ -423,15 +413,7 @@ async function sweepWithLongTasks(page: Page, model: string, workers: 1 | 2) {
       ).__playground;
       const store = pg.store;
       const until = (pred: (s: S) => boolean) =>
-        new Promise<number>((resolve) => {
-          if (pred(store.getState())) return resolve(performance.now());
-          const off = store.subscribe((s) => {
-            if (pred(s)) {
-              off();
-              resolve(performance.now());
-            }
-          });
-        });
+        (window as unknown as BenchWindow).__bench.until(store, pred);
       // This model's first sweep (the hash change reaches the store a task later, and the store
       // keeps the previous model's sweep until the new one's first point) is not the one measured.
       await until(
@@ -451,14 +433,7 @@ async function sweepWithLongTasks(page: Page, model: string, workers: 1 | 2) {
       });
       obs.observe({ type: 'longtask' });
       // The instrument's own check: a deliberate 80 ms task (from a timer) must be seen.
-      let spin = 0;
-      setTimeout(() => {
-        spin = performance.now();
-        while (performance.now() - spin < 80) {
-          // busy
-        }
-      }, 0);
-      await new Promise((r) => setTimeout(r, 200));
+      const spin = await (window as unknown as BenchWindow).__bench.longTaskProbe();
       for (const e of obs.takeRecords()) tasks.push({ start: e.startTime, duration: e.duration });
       const seen = tasks.some((t) => t.start >= spin - 5);
       tasks.length = 0;
@@ -506,15 +481,7 @@ async function jobs(page: Page, n: number): Promise<number> {
     type StoreApi = { getState: () => S; subscribe: (f: (s: S) => void) => () => void };
     const store = (window as unknown as { __playground: { store: StoreApi } }).__playground.store;
     const until = (pred: (s: S) => boolean) =>
-      new Promise<void>((resolve) => {
-        if (pred(store.getState())) return resolve();
-        const off = store.subscribe((s) => {
-          if (pred(s)) {
-            off();
-            resolve();
-          }
-        });
-      });
+      (window as unknown as BenchWindow).__bench.until(store, pred);
     const t0 = performance.now();
     for (let i = 0; i < n; i++) {
       const bits = 2 + (i % 7);
@@ -607,7 +574,7 @@ if (needBrowser) {
         const f = await changes(page, dataset, arch, true);
         const pp = (xs: number[]) =>
           `${fmt(percentile(xs, 50))} / ${fmt(percentile(xs, 95))}`.padEnd(19);
-        out(`   ${model.padEnd(14)} ${pp(r.hist)} ${pp(r.views)} ${pp(r.acc)}${pp(f.acc)}`);
+        out(`   ${model.padEnd(14)} ${pp(r.hist)} ${pp(r.views)} ${pp(r.acc)} ${pp(f.acc)}`);
       }
       out(`   instant views: weight histogram + per-layer errors + sizes (what the tab shows)`);
       out(

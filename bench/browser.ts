@@ -40,6 +40,61 @@ export interface BenchOptions {
   readonly args?: readonly string[];
 }
 
+/**
+ * Helpers the benchmarks' page.evaluate callbacks share (those run in the page and cannot import
+ * module code): openBench installs them before the page's own scripts, as `window.__bench`.
+ */
+export interface BenchHelpers {
+  /** Resolves with the time at which `pred` holds for the store's state (now, if it does). */
+  until<S>(
+    store: { getState(): S; subscribe(f: (s: S) => void): () => void },
+    pred: (s: S) => boolean,
+  ): Promise<number>;
+  /** Resolves once the next frame is painted (its task ended), with the time. */
+  frame(): Promise<number>;
+  /**
+   * The long-task instrument's own check: runs a deliberate 80 ms task from a timer (code run
+   * by page.evaluate itself is not reported as a long task), waits 200 ms, and returns the time
+   * it started; an observer that has no task from then is not seeing long tasks.
+   */
+  longTaskProbe(): Promise<number>;
+}
+
+/** The page's window with the helpers, for the callbacks' casts. */
+export type BenchWindow = Window & { __bench: BenchHelpers };
+
+/** Runs in the page (addInitScript): defines `window.__bench`. */
+function installBenchHelpers(): void {
+  const helpers: BenchHelpers = {
+    until: (store, pred) =>
+      new Promise<number>((resolve) => {
+        if (pred(store.getState())) return resolve(performance.now());
+        const off = store.subscribe((s) => {
+          if (pred(s)) {
+            off();
+            resolve(performance.now());
+          }
+        });
+      }),
+    frame: () =>
+      new Promise<number>((res) =>
+        requestAnimationFrame(() => setTimeout(() => res(performance.now()), 0)),
+      ),
+    longTaskProbe: async () => {
+      let spin = 0;
+      setTimeout(() => {
+        spin = performance.now();
+        while (performance.now() - spin < 80) {
+          // busy
+        }
+      }, 0);
+      await new Promise((r) => setTimeout(r, 200));
+      return spin;
+    },
+  };
+  (window as unknown as BenchWindow).__bench = helpers;
+}
+
 export async function openBench(hash = '', options: BenchOptions = {}): Promise<BenchSession> {
   const server: ChildProcess = spawn(
     'npx',
@@ -76,6 +131,7 @@ export async function openBench(hash = '', options: BenchOptions = {}): Promise<
     // tsx (esbuild, keepNames) wraps named functions in the callbacks we pass to page.evaluate in
     // a __name() helper that only exists in Node: give the page a no-op one.
     await page.addInitScript({ content: 'window.__name = (f) => f;' });
+    await page.addInitScript(installBenchHelpers);
     await page.goto(`${base}/?debug#${hash}`);
     await page.waitForFunction(() => 'window' in globalThis && '__playground' in window);
     const b = browser;

@@ -3,6 +3,7 @@ import { ARCH_IDS, DATASET_IDS } from '../src/features/model/shared/catalog';
 import { kmeansCluster } from '../src/features/prune/shared/cluster';
 import { loadShippedModel } from '../src/testing/shipped';
 import { median, openBench, selectedModels } from './browser';
+import type { BenchWindow } from './browser';
 
 /**
  * Benchmark 3, the pruning lab, in the real built app in headless Chromium:
@@ -47,15 +48,7 @@ try {
         };
         const store = w.__playground.store;
         const until = (pred: (s: S) => boolean) =>
-          new Promise<number>((resolve) => {
-            if (pred(store.getState())) return resolve(performance.now());
-            const off = store.subscribe((s) => {
-              if (pred(s)) {
-                off();
-                resolve(performance.now());
-              }
-            });
-          });
+          (window as unknown as BenchWindow).__bench.until(store, pred);
         const tag = (s: S) => `Pmagnitude|${s.config.prune.sparsity}|`;
         const settled = (s: S) =>
           s.summary !== null &&

@@ -1,5 +1,6 @@
 import { ARCH_IDS, DATASET_IDS } from '../src/features/model/shared/catalog';
 import { median, openBench, selectedModels } from './browser';
+import type { BenchWindow } from './browser';
 
 /**
  * Benchmark 2, the quantization lab, in the real built app in headless Chromium:
@@ -96,19 +97,8 @@ try {
           const w = window as unknown as { __playground: { store: StoreApi } };
           const store = w.__playground.store;
           const until = (pred: (s: S) => boolean) =>
-            new Promise<number>((resolve) => {
-              if (pred(store.getState())) return resolve(performance.now());
-              const off = store.subscribe((s) => {
-                if (pred(s)) {
-                  off();
-                  resolve(performance.now());
-                }
-              });
-            });
-          const frame = () =>
-            new Promise<number>((res) =>
-              requestAnimationFrame(() => setTimeout(() => res(performance.now()), 0)),
-            );
+            (window as unknown as BenchWindow).__bench.until(store, pred);
+          const { frame } = (window as unknown as BenchWindow).__bench;
           const settled = (s: S) =>
             s.summary !== null &&
             s.quantEvaluation !== null &&

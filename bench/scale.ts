@@ -3,6 +3,7 @@ import { compressSettings } from '../src/features/compress/shared/pipeline';
 import { RecipeSchema } from '../src/features/train/shared/recipe';
 import { DEFAULT_CONFIG } from '../src/platform/shared/config';
 import { MEMORY_ARGS, mb, measureMemory, median, openBench, percentile } from './browser';
+import type { BenchWindow } from './browser';
 import { MachineLoad } from './load';
 
 /**
@@ -210,19 +211,8 @@ async function instantViews(page: Page, m: Synthetic, id: string, layer: string)
       type StoreApi = { getState: () => S; subscribe: (f: (s: S) => void) => () => void };
       const store = (window as unknown as { __playground: { store: StoreApi } }).__playground.store;
       const until = (pred: (s: S) => boolean) =>
-        new Promise<number>((resolve) => {
-          if (pred(store.getState())) return resolve(performance.now());
-          const off = store.subscribe((s) => {
-            if (pred(s)) {
-              off();
-              resolve(performance.now());
-            }
-          });
-        });
-      const frame = () =>
-        new Promise<number>((res) =>
-          requestAnimationFrame(() => setTimeout(() => res(performance.now()), 0)),
-        );
+        (window as unknown as BenchWindow).__bench.until(store, pred);
+      const { frame } = (window as unknown as BenchWindow).__bench;
       const shows = (bits: number) => (s: S) =>
         s.weightInspection !== null &&
         s.weightInspection.data.layer === layer &&

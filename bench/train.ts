@@ -5,6 +5,7 @@ import type { TrainProgress } from '../src/features/train/shared/progress';
 import { RecipeSchema, stepsPerEpoch } from '../src/features/train/shared/recipe';
 import type { Recipe } from '../src/features/train/shared/recipe';
 import { median, openBench } from './browser';
+import type { BenchWindow } from './browser';
 
 /**
  * Benchmark 4, training in the browser (issue #8, "Performance bar"), in the real built app in
@@ -285,10 +286,7 @@ function installHelpers(): void {
     r !== undefined && ['done', 'stopped', 'cancelled', 'failed'].includes(r.status);
   const lastStep = (r: Run | undefined) => r?.progress[r.progress.length - 1]?.step ?? -1;
   const trainWorkers = () => (w.__workersMade ?? []).filter((u) => u.includes('train')).length;
-  const frame = () =>
-    new Promise<number>((res) =>
-      requestAnimationFrame(() => setTimeout(() => res(performance.now()), 0)),
-    );
+  const { frame } = (window as unknown as BenchWindow).__bench;
 
   async function runToEnd(recipe: Recipe): Promise<RunRecord[]> {
     const t0 = performance.now();
@@ -400,14 +398,7 @@ function installHelpers(): void {
       }
       // The instrument's own check: a deliberate 80 ms task must be seen (then not counted). It
       // runs from a timer: code run by page.evaluate itself is not reported as a long task.
-      let spin = 0;
-      setTimeout(() => {
-        spin = performance.now();
-        while (performance.now() - spin < 80) {
-          // busy
-        }
-      }, 0);
-      await new Promise((r) => setTimeout(r, 200));
+      const spin = await (window as unknown as BenchWindow).__bench.longTaskProbe();
       take(obs.takeRecords());
       const seen = tasks.filter((t) => t.start >= spin - 5).length > 0;
       tasks.length = 0;
