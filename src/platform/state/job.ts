@@ -106,11 +106,12 @@ const cutShort = (e: unknown) => isWorkerDied(e) || isCancelled(e);
 
 /**
  * From this much predicted work (ms on one worker) a list of evaluations (a sweep) is shared
- * between two compute workers where the page has a second one: mnist-cnn's and fashion-mlp's bit
- * sweeps (18 passes, 5–8 s on one worker) and the larger ones; not mnist-mlp's (about 1.7 s), for
- * which a second worker's memory and start would buy little.
+ * between two compute workers where the page has a second one: mnist-cnn's, fashion-mlp's and
+ * fashion-cnn's bit sweeps (18 passes, 6–50 s on one worker: 1.7–1.9× faster on two,
+ * `bench/app.ts`); not mnist-mlp's (about 2 s), which a second worker's start (tfjs, the model,
+ * the test set) made slower: 2.39 s on two against 1.99 s on one.
  */
-export const SHARE_WORK_MS = 2000;
+export const SHARE_WORK_MS = 3000;
 
 /**
  * Whether `count` evaluations of a model are shared between two workers: when that many passes
