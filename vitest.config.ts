@@ -5,5 +5,11 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'],
     environment: 'node',
     testTimeout: 60_000,
+    // Test files share their worker's module registry instead of each importing tfjs and the app's
+    // modules afresh: the unit run went from 173-209 s to 102-110 s (import time 28 -> 7 s), with
+    // all 1,131 tests passing in the default order and in a shuffled one (--sequence.shuffle.files
+    // --sequence.seed=7). A test that leaves global state behind can now affect a later file: undo
+    // what you change (fake timers, backends, globals) in afterEach.
+    isolate: false,
   },
 });
