@@ -66,7 +66,7 @@ export function SensitivityPanel() {
         name="sensitivity"
         keyOf={selectRequestKey}
         what="sensitivity analysis"
-        running="One layer at a time, 4 bit-widths each…"
+        running="Layer by layer, 4 bit-widths each…"
       />
       {sensitivity && (
         <SensitivityBars
