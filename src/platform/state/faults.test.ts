@@ -4,7 +4,7 @@ import type { EngineApi, Evaluation, ModelSummary } from '../worker/engine';
 import type { StatsApi } from '../worker/stats';
 import { FAKED_TIMERS, fakeWorkers, flushMessages } from '../worker/fakeWorker';
 import { ENGINE_HEARTBEAT, STATS_HEARTBEAT } from '../worker/workers';
-import { CANCEL_GRACE_MS, startController } from './controller';
+import { CANCEL_GRACE_MS, QUIET_MS, startController } from './controller';
 import { sweepKey } from './keys';
 import { selectEvaluation } from './selectors';
 import { createSecondWorker } from './secondWorker';
@@ -318,11 +318,15 @@ describe('worker faults', () => {
     // A slow model (1 s a pass): its sweep is shared between the two workers, which hold it.
     const t = setup({ holdEngine: (_g, args) => args[4] === 'sweep', evalMs: 1000, second: true });
     dispose = t.dispose;
+    const sweepOn = (api: typeof t.engineApi) => api.calls.filter((c) => c.args[4] === 'sweep');
     await advance(200);
     t.store.getState().setView('quantize');
+    // The second worker takes a sweep point once the settings have been quiet a while.
     await advance(300);
+    expect(sweepOn(t.engineApi)).toHaveLength(1);
+    expect(sweepOn(t.secondApi)).toHaveLength(0);
+    await advance(QUIET_MS);
     const s = t.store.getState();
-    const sweepOn = (api: typeof t.engineApi) => api.calls.filter((c) => c.args[4] === 'sweep');
     expect(sweepOn(t.engineApi)).toHaveLength(1);
     expect(sweepOn(t.secondApi)).toHaveLength(1);
     expect(t.secondWorkers.workers).toHaveLength(1);

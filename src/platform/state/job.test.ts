@@ -225,10 +225,11 @@ describe('evaluateEach on one or two workers', () => {
     }) as unknown as EngineClient;
   const FIRST = worker('first');
   const SECOND = worker('second');
-  const second = (available = true): SecondWorker => ({
+  const second = (available = true, quiet = () => Promise.resolve()): SecondWorker => ({
     available: () => available,
     client: () => SECOND,
     cancel: () => undefined,
+    quiet,
   });
   const evaluation = (accuracy: number): Evaluation => ({
     modelId: 'm',
@@ -316,6 +317,38 @@ describe('evaluateEach on one or two workers', () => {
     // Each result is reported once, with its own item's index.
     expect([...run.reported].sort((x, y) => x[0] - y[0])).toEqual(items.map((_, i) => [i, i]));
     expect(run.reported.map(([i]) => i)).toEqual([1, 2, 0, 4, 3]);
+  });
+
+  it('starts each point on the second worker only once the settings are quiet', async () => {
+    let calm: () => void = () => undefined;
+    const waits: string[] = [];
+    const quiet = () =>
+      new Promise<void>((resolve) => {
+        waits.push('wait');
+        calm = resolve;
+      });
+    const run = start(['a', 'b', 'c'], { eachMs: SHARE_WORK_MS, second: second(true, quiet) });
+    await tick();
+    // The user is still moving a slider: the first worker works, the second waits.
+    expect(run.asked.map((a) => `${a.worker} ${a.item}`)).toEqual(['first a']);
+    calm();
+    await tick();
+    expect(run.asked.map((a) => `${a.worker} ${a.item}`)).toEqual(['first a', 'second b']);
+    run.asked[1]!.settle(evaluation(1));
+    await tick();
+    // Before its next point the second worker asks again; meanwhile the first takes it.
+    expect(waits).toHaveLength(2);
+    run.asked[0]!.settle(evaluation(0));
+    await tick();
+    expect(run.asked[2]).toMatchObject({ worker: 'first', item: 'c' });
+    run.asked[2]!.settle(evaluation(2));
+    calm();
+    await run.done;
+    expect([...run.reported].sort((x, y) => x[0] - y[0])).toEqual([
+      [0, 0],
+      [1, 1],
+      [2, 2],
+    ]);
   });
 
   it('stays on the first worker when the page has no second one', async () => {

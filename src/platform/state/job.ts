@@ -138,6 +138,7 @@ export function shareEvaluations(
  * (shareEvaluations) and the page has a second worker, on both: each worker takes the next item
  * as soon as it is done with one, so the items are started in their order and the results come in
  * nearly so. `onResult(index, evaluation, done)` is called as each arrives; `done` on the last.
+ * The second worker takes each next item only once the settings are quiet (SecondWorker.quiet).
  * An item cut short on the second worker (it died, or was closed by a cancel) is asked of the
  * first; other failures are passed on. Once `stale()` holds, nothing more is started or reported.
  */
@@ -154,13 +155,18 @@ export async function evaluateEach<T>(
   const queue = items.map((item, index) => ({ item, index }));
   let reported = 0;
   let stopped = false;
-  const runner = async (client: EngineClient, mayDie: boolean) => {
-    for (let next = queue.shift(); next && !stopped; next = queue.shift()) {
+  const runner = async (client: EngineClient, second: boolean) => {
+    for (;;) {
+      // The second worker leaves the user's changes a core (SecondWorker.quiet).
+      if (second) await ctx.second.quiet();
+      if (stopped || stale()) return;
+      const next = queue.shift();
+      if (!next) return;
       let e: Evaluation;
       try {
         e = await evaluationOn(config, request(next.item), channel)(client)();
       } catch (error) {
-        if (mayDie && cutShort(error)) {
+        if (second && cutShort(error)) {
           queue.unshift(next);
           return;
         }
@@ -304,6 +310,12 @@ export interface SecondWorker {
    * part on the first worker): a cancelled job's step there must not hold it.
    */
   cancel(): void;
+  /**
+   * Resolves when background work (a sweep's next point) may take the second worker: once the
+   * settings have been left alone for a moment, so that while a slider moves the instant views
+   * have a core that is not computing a sweep (see the controller).
+   */
+  quiet(): Promise<void>;
 }
 
 export const NO_SECOND_WORKER: SecondWorker = {
@@ -312,6 +324,7 @@ export const NO_SECOND_WORKER: SecondWorker = {
     throw new Error('No second compute worker here.');
   },
   cancel: () => undefined,
+  quiet: () => Promise.resolve(),
 };
 
 /**

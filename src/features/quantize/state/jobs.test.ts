@@ -208,6 +208,7 @@ describe('bit-width sweep', () => {
       available: () => true,
       client: () => second.client,
       cancel: () => undefined,
+      quiet: () => Promise.resolve(),
     });
     ctx.fullEvalMs.set(modelKey(QUANT), SHARE_WORK_MS); // a second a pass: 18 s of work
     const job = quantizeJobs(ctx).find((j) => j.name === 'sweep') as unknown as Job<'sweep'>;
