@@ -323,21 +323,8 @@ async function changes(
         setWeightQuant: (p: { bits: number }) => void;
       };
       type StoreApi = { getState: () => S; subscribe: (f: (s: S) => void) => () => void };
-      type Client = { call: (f: (api: { dropCaches: () => Promise<void> }) => unknown) => unknown };
-      const pg = (
-        window as unknown as {
-          __playground: {
-            store: StoreApi;
-            client: Client;
-            second: { available: () => boolean; client: () => Client };
-          };
-        }
-      ).__playground;
-      const store = pg.store;
-      const dropCaches = async () => {
-        await pg.client.call((api) => api.dropCaches());
-        if (pg.second.available()) await pg.second.client().call((api) => api.dropCaches());
-      };
+      const store = (window as unknown as { __playground: { store: StoreApi } }).__playground.store;
+      const { dropCaches } = (window as unknown as BenchWindow).__bench;
       const until = (pred: (s: S) => boolean) =>
         (window as unknown as BenchWindow).__bench.until(store, pred);
       const { frame } = (window as unknown as BenchWindow).__bench;
@@ -401,14 +388,9 @@ async function sweepWithLongTasks(page: Page, model: string, workers: 1 | 2) {
         replaceConfig: (c: unknown) => void;
       };
       type StoreApi = { getState: () => S; subscribe: (f: (s: S) => void) => () => void };
-      type Client = { call: (f: (api: { dropCaches: () => Promise<void> }) => unknown) => unknown };
       const pg = (
         window as unknown as {
-          __playground: {
-            store: StoreApi;
-            client: Client;
-            second: { started: boolean; client: () => Client; available: () => boolean };
-          };
+          __playground: { store: StoreApi; second: { available: () => boolean } };
         }
       ).__playground;
       const store = pg.store;
@@ -425,8 +407,7 @@ async function sweepWithLongTasks(page: Page, model: string, workers: 1 | 2) {
       );
       // The sweep run before measured the same weights (the seed changes nothing with nearest
       // rounding): without this its cached layer inputs would make most points lookups.
-      await pg.client.call((api) => api.dropCaches());
-      if (pg.second.started) await pg.second.client().call((api) => api.dropCaches());
+      await (window as unknown as BenchWindow).__bench.dropCaches();
       const tasks: { start: number; duration: number }[] = [];
       const obs = new PerformanceObserver((list) => {
         for (const e of list.getEntries()) tasks.push({ start: e.startTime, duration: e.duration });

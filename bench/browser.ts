@@ -58,6 +58,12 @@ export interface BenchHelpers {
    * it started; an observer that has no task from then is not seeing long tasks.
    */
   longTaskProbe(): Promise<number>;
+  /**
+   * Drops the layer-input caches of the app's compute workers (`?debug`'s `__playground`): the
+   * first, and the second if it is running (not started for this), so that a timed evaluation
+   * computes rather than looks up.
+   */
+  dropCaches(): Promise<void>;
 }
 
 /** The page's window with the helpers, for the callbacks' casts. */
@@ -90,6 +96,18 @@ function installBenchHelpers(): void {
       }, 0);
       await new Promise((r) => setTimeout(r, 200));
       return spin;
+    },
+    dropCaches: async () => {
+      type Client = {
+        call(f: (api: { dropCaches(): Promise<void> }) => unknown): Promise<unknown>;
+      };
+      const pg = (
+        window as unknown as {
+          __playground: { client: Client; second: { started: boolean; client(): Client } };
+        }
+      ).__playground;
+      await pg.client.call((api) => api.dropCaches());
+      if (pg.second.started) await pg.second.client().call((api) => api.dropCaches());
     },
   };
   (window as unknown as BenchWindow).__bench = helpers;

@@ -14,6 +14,14 @@ describe('the second compute worker', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
+  /** A second worker with a core to spare, over fake clients, closed after 1 s unused. */
+  const spare = () =>
+    createSecondWorker(
+      () => true,
+      () => new FakeClient(),
+      1000,
+    );
+
   it('starts on first use and is the same worker while used', () => {
     const made: FakeClient[] = [];
     const w = createSecondWorker(
@@ -36,11 +44,7 @@ describe('the second compute worker', () => {
   });
 
   it('is closed after the idle time without a request, and a new one starts on the next', () => {
-    const w = createSecondWorker(
-      () => true,
-      () => new FakeClient(),
-      1000,
-    );
+    const w = spare();
     const a = w.client();
     vi.advanceTimersByTime(1000);
     expect(a.disposed).toBe(true);
@@ -51,11 +55,7 @@ describe('the second compute worker', () => {
   });
 
   it('is not closed while a call is in flight', () => {
-    const w = createSecondWorker(
-      () => true,
-      () => new FakeClient(),
-      1000,
-    );
+    const w = spare();
     const a = w.client();
     a.pendingCount = 1;
     vi.advanceTimersByTime(2500);
@@ -66,11 +66,7 @@ describe('the second compute worker', () => {
   });
 
   it('a cancel closes it when busy, not when idle; the next use starts a new one', () => {
-    const w = createSecondWorker(
-      () => true,
-      () => new FakeClient(),
-      1000,
-    );
+    const w = spare();
     w.cancel(); // not started: nothing to close
     expect(w.started).toBe(false);
     const a = w.client();
