@@ -86,7 +86,7 @@ function preloadApp(): Plugin {
 
 /**
  * Offline: a Workbox service worker (vite-plugin-pwa). Precached at the first visit (about
- * 11 MB): the app shell (HTML, JS, CSS, the three wasm binaries), the four shipped models (3 MB)
+ * 11 MB): the app shell (HTML, JS, CSS, the wasm binaries: tfjs's three and both builds of the integer kernels), the four shipped models (3 MB)
  * and every dataset's meta.json plus the MNIST test set (1.5 MB), so the default experiment
  * works offline after one visit. The rest of public/data (the Fashion test set, 7.8 MB, and the
  * training splits, 15 MB, which only training reads) is cached on first use instead: putting it

@@ -13,7 +13,6 @@
  * Options: --models mnist-mlp,mnist-cnn  --runs 7  --config w8a8|w4a8|w8a8c
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
@@ -23,7 +22,8 @@ import { compressSettings } from '../src/features/compress';
 import { ARCH_IDS, DATASET_IDS } from '../src/features/model/shared/catalog';
 import { loadShippedDataset, loadShippedModel } from '../src/testing/shipped';
 import type { EvalRequest } from '../src/platform/worker/engine';
-import { instantiateKernels } from '../src/features/infer/worker/kernels';
+import { loadKernels } from '../src/features/infer/worker/kernels';
+import { enableRelaxedSimd, kernelBytes } from '../src/testing/kernels';
 import { intPlanFor } from '../src/features/infer/worker/intPlan';
 import { argmaxRows, intLogits, residentImages } from '../src/features/infer/worker/run';
 import {
@@ -99,12 +99,15 @@ function torchNote(): string {
 await tf.setBackend('wasm');
 setThreadsCount(1);
 await tf.ready();
-const k = await instantiateKernels(
-  readFileSync(new URL('../src/features/infer/worker/intkernels.wasm', import.meta.url)),
-);
+// The fastest build that passes its self-test: in Node 20 that is SIMD128 (its V8 computes relaxed
+// SIMD's dot product wrongly behind the flag); bench/gemm.ts and bench/app.ts time relaxed SIMD in
+// Chromium.
+enableRelaxedSimd();
+const k = await loadKernels(async (p) => kernelBytes(p));
 
+if (k.note) console.log(`Integer kernels: ${k.note}`);
 console.log(
-  `Integer (WebAssembly SIMD128, ${k.path}, 1 thread) vs tfjs ${tf.version.tfjs} wasm backend (SIMD, 1 thread), Node ${process.version}; config ${configName}; median of ${RUNS} runs`,
+  `Integer (WebAssembly ${k.path}, 1 thread) vs tfjs ${tf.version.tfjs} wasm backend (SIMD, 1 thread), Node ${process.version}; config ${configName}; median of ${RUNS} runs`,
 );
 console.log(
   `Test-set times: fastest of ${RUNS} (median in brackets); ratios of the fastest; batch-1 latency: median over ${LATENCY_IMAGES} images`,
@@ -120,7 +123,7 @@ for (const dataset of DATASET_IDS)
     const m = await loadShippedModel(dataset, arch);
     const d = loadShippedDataset(dataset);
     const n = d.testLabels.length;
-    const { plan } = await intPlanFor(m, d, request);
+    const { plan } = await intPlanFor(m, d, request, k.path);
     const images = residentImages(k, dataset, await testPixels(d), n);
 
     // Float32 model, as the app evaluates the trained model: one predict per batch, argmax.

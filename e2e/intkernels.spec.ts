@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Page } from '@playwright/test';
 import type { AxeResults } from 'axe-core';
@@ -6,11 +7,15 @@ import { DEFAULT_CONFIG } from '../src/platform/shared/config';
 import { compressSettings } from '../src/features/compress';
 import type { EvalRequest } from '../src/platform/worker/engine';
 import type { IntEvaluation, SpeedReport } from '../src/features/infer/worker';
+import { gemmWeights } from '../src/features/infer/shared/plan';
+import type { KernelPath } from '../src/features/infer/shared/plan';
 
 /**
  * The integer WebAssembly path in the built app's compute worker (Chromium): the kernels load
- * from their hashed asset under the app's CSP, evaluate a W8A8 config with the fake-quant float
- * path's predictions, and the speed measurement runs both paths.
+ * from their hashed assets under the app's CSP (the relaxed-SIMD build, which Chromium runs, and
+ * the SIMD128 one), evaluate a W8A8 config with the fake-quant float path's predictions, and the
+ * speed measurement runs all paths. Node 20's V8 computes relaxed SIMD's dot product wrongly, so
+ * the relaxed build's exact sums are tested here, in Chromium.
  */
 const W8A8: EvalRequest = {
   weights: compressSettings(DEFAULT_CONFIG),
@@ -38,17 +43,24 @@ test('the compute worker evaluates W8A8 on the integer kernels and times both pa
   for (const arch of ['mlp', 'cnn']) {
     const r = await call<IntEvaluation>(page, 'intEvaluate', 'mnist', arch, W8A8);
     expect(r.count).toBe(2000);
-    expect(r.path).toBe('simd128');
+    // Chromium runs relaxed SIMD, and the build passed its self-test.
+    expect([r.path, r.pathNote]).toEqual(['relaxed-simd', null]);
     expect(r.approximations).toEqual([]);
     expect(r.differing).toBeLessThanOrEqual(2);
     expect(r.accuracy).toBeGreaterThan(0.97);
+    // The SIMD128 build on request: the same integer arithmetic, so the same predictions.
+    const plain = await call<IntEvaluation>(page, 'intEvaluate', 'mnist', arch, W8A8, undefined, 'simd128'); // prettier-ignore
+    expect(plain.path).toBe('simd128');
+    expect([plain.correct, plain.differing]).toEqual([r.correct, r.differing]);
     const s = await call<SpeedReport>(page, 'speed', 'mnist', arch, W8A8, 20);
+    expect(s.path).toBe('relaxed-simd');
     expect(s.int.latencyMs).toBeGreaterThan(0);
+    expect(s.simd128!.latencyMs).toBeGreaterThan(0);
     expect(s.float.latencyMs).toBeGreaterThan(0);
     console.log(
       `mnist-${arch}: integer ${r.correct}/${r.count} (${r.differing} differ from fake-quant) in ${r.ms.toFixed(1)} ms; ` +
-        `batch-1 float ${s.float.latencyMs.toFixed(2)} ms, int ${s.int.latencyMs.toFixed(3)} ms; ` +
-        `test set float ${s.float.batchMs.toFixed(0)} ms, int ${s.int.batchMs.toFixed(0)} ms (${s.floatBackend}, ${s.floatThreads} thread(s))`,
+        `batch-1 float ${s.float.latencyMs.toFixed(2)} ms, int ${s.int.latencyMs.toFixed(3)} ms (SIMD128 ${s.simd128!.latencyMs.toFixed(3)} ms); ` +
+        `test set float ${s.float.batchMs.toFixed(0)} ms, int ${s.int.batchMs.toFixed(0)} ms (SIMD128 ${s.simd128!.batchMs.toFixed(0)} ms) (${s.floatBackend}, ${s.floatThreads} thread(s))`,
     );
   }
 });
@@ -78,7 +90,13 @@ test('the Speed panel measures on click, says what it measured, and marks an old
   await expect(table.getByRole('row')).toHaveCount(4);
   await expect(panel.getByTestId('speed-int-latency')).toHaveText(/^\d+(\.\d)? (ms|µs)$/);
   await expect(table).toContainText('images/s');
+  // Both builds side by side: SIMD128 and relaxed SIMD, and how they compare.
+  await expect(table.getByRole('columnheader')).toHaveCount(5);
   await expect(table).toContainText('SIMD128, 1 thread');
+  await expect(table).toContainText('relaxed SIMD, 1 thread');
+  await expect(panel.getByTestId('speed-paths')).toHaveText(
+    /^Relaxed SIMD against SIMD128, the same integer model: \d+(\.\d)?× faster on one image, \d+(\.\d)?× on the test set\.$/,
+  );
   await expect(table).toContainText('× smaller');
   // W4A8 per channel is integer throughout: the predictions match the float path's.
   await expect(panel.getByTestId('speed-agreement')).toContainText(
@@ -90,6 +108,7 @@ test('the Speed panel measures on click, says what it measured, and marks an old
   await expect(sweep.getByRole('columnheader')).toHaveCount(9);
   await expect(sweep.getByRole('columnheader', { name: '4 (set)' })).toBeVisible();
   await expect(sweep.getByRole('row')).toHaveCount(3);
+  await expect(sweep).toContainText('Integer path (relaxed SIMD) by weight bit-width');
 
   // axe on the Quantize view with the measured panel.
   await page.addScriptTag({ path: AXE_PATH });
@@ -108,4 +127,77 @@ test('the Speed panel measures on click, says what it measured, and marks an old
     'Measured for an earlier configuration: measure again for this one.',
   );
   await expect(panel.getByTestId('speed-result')).toHaveAttribute('data-current', 'false');
+});
+
+const KERNEL_FILES: Record<KernelPath, string> = {
+  simd128: 'src/features/infer/worker/intkernels.wasm',
+  'relaxed-simd': 'src/features/infer/worker/intkernels-relaxed.wasm',
+};
+
+test('both builds of the kernels give exact int32 sums in Chromium, for every weight range', async ({
+  page,
+}) => {
+  // about:blank is enough: the binaries come from the repository, not the app.
+  let state = 99;
+  const rand = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+  const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
+  for (const [m, k, n, lo, hi, affine] of [
+    [5, 9, 12, -128, 127, true], // three relaxed planes
+    [33, 784, 20, -127, 127, false], // two
+    [6, 301, 9, -8, 7, true], // one
+    [4, 17, 3, 0, 1, false], // binary codes, no offset
+  ] as const) {
+    const x = Array.from({ length: m * k }, () => int(0, 255));
+    const w = Int8Array.from({ length: n * k }, () => int(lo, hi));
+    const zx = int(0, 255);
+    const wzp = affine
+      ? Int32Array.from({ length: Math.ceil(n / 8) * 8 }, (_, j) => (j < n ? int(-128, 127) : 0))
+      : null;
+    const want: number[] = [];
+    for (let r = 0; r < m; r++)
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let i = 0; i < k; i++) s += (x[r * k + i]! - zx) * (w[j * k + i]! - (wzp?.[j] ?? 0));
+        want.push(s);
+      }
+    for (const path of ['simd128', 'relaxed-simd'] as const) {
+      const g = gemmWeights(w, wzp, n, k, zx, path);
+      const got = await page.evaluate(
+        async (p) => {
+          const { instance } = await WebAssembly.instantiate(new Uint8Array(p.bytes));
+          const f = instance.exports as Record<string, (...a: number[]) => number> & {
+            memory: WebAssembly.Memory;
+          };
+          const put = (a: number[], bpe: 1 | 4, signed: boolean): number => {
+            const ptr = f.ik_alloc!(a.length * bpe);
+            const View = bpe === 4 ? Int32Array : signed ? Int8Array : Uint8Array;
+            new View(f.memory.buffer, ptr, a.length).set(a);
+            return ptr;
+          };
+          const a = f.ik_alloc!(p.m * p.kp * 2 + 16);
+          const rs = f.ik_alloc!(p.m * 4);
+          f.ik_pack_rows!(put(p.x, 1, false), p.m, p.k, p.kp, p.zx, a, rs);
+          const out = f.ik_alloc!(p.m * p.n * 4);
+          const z = p.wzp ? put(p.wzp, 4, true) : 0;
+          const b = p.bias ? put(p.bias, 4, true) : 0;
+          f.ik_gemm_acc!(a, rs, p.m, p.kp, put(p.weights, 1, true), p.planes, z, p.n, b, out);
+          return Array.from(new Int32Array(f.memory.buffer, out, p.m * p.n));
+        },
+        {
+          bytes: Array.from(readFileSync(KERNEL_FILES[path])),
+          m,
+          k,
+          n,
+          zx,
+          x,
+          kp: g.kp,
+          weights: Array.from(g.weights),
+          planes: g.planes,
+          wzp: g.wzp ? Array.from(g.wzp) : null,
+          bias: g.bias ? Array.from(g.bias) : null,
+        },
+      );
+      expect(got, `${path}, ${m}×${k}×${n}, codes ${lo}..${hi}`).toEqual(want);
+    }
+  }
 });

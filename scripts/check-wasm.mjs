@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-// Checks that the committed integer kernels (src/features/infer/worker/intkernels.wasm) are the
-// build of their source (wasm/intkernels.c): rebuilds into a temporary file with
-// scripts/build-wasm.sh and compares the bytes. Without clang it says so and passes, so
-// `npm install` and the checks never need a native toolchain. The build is deterministic (same
-// clang, same bytes); the clang that built the committed binary is recorded in wasm/README.md.
+// Checks that the committed integer kernels are the builds of their source (wasm/intkernels.c):
+// src/features/infer/worker/intkernels.wasm (SIMD128, built with clang 14, `clang`) and
+// intkernels-relaxed.wasm (relaxed SIMD, built with clang 19, `clang-19`). Each is rebuilt into a
+// temporary file with scripts/build-wasm.sh and compared byte for byte. A build whose compiler is
+// missing is skipped with a note, so `npm install` and the checks never need a native toolchain.
+// The builds are deterministic (same clang, same bytes); the clangs that built the committed
+// binaries are recorded in wasm/README.md.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,46 +13,65 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const committed = join(root, 'src/features/infer/worker/intkernels.wasm');
-const clang = process.env.CLANG ?? 'clang';
+const readme = readFileSync(join(root, 'wasm/README.md'), 'utf8');
+const builds = [
+  {
+    kind: 'simd128',
+    file: 'intkernels.wasm',
+    clang: process.env.CLANG ?? 'clang',
+    pinned: readme.match(/SIMD128 binary built with\*{0,2}: (.+)/)?.[1],
+  },
+  {
+    kind: 'relaxed',
+    file: 'intkernels-relaxed.wasm',
+    clang: process.env.CLANG_RELAXED ?? 'clang-19',
+    pinned: readme.match(/relaxed-SIMD binary built with\*{0,2}: (.+)/)?.[1],
+  },
+];
 
-const probe = spawnSync(clang, ['--version'], { encoding: 'utf8' });
-if (probe.error || probe.status !== 0) {
-  console.log('clang not found: skipped the rebuild check of intkernels.wasm');
-  process.exit(0);
-}
-const version = probe.stdout.split('\n')[0];
+let failed = false;
 const dir = mkdtempSync(join(tmpdir(), 'intkernels-'));
 try {
-  const out = join(dir, 'intkernels.wasm');
-  try {
-    execFileSync('sh', [join(root, 'scripts/build-wasm.sh'), out], { stdio: 'pipe' });
-  } catch (e) {
-    const err = /** @type {{ stderr?: Buffer }} */ (e).stderr?.toString() ?? String(e);
-    if (/unknown target|wasm32|wasm-ld|not found/i.test(err)) {
-      console.log(`${version} cannot build wasm32 here (lld missing?): skipped the rebuild check`);
-      process.exit(0);
+  for (const b of builds) {
+    const probe = spawnSync(b.clang, ['--version'], { encoding: 'utf8' });
+    if (probe.error || probe.status !== 0) {
+      console.log(`${b.clang} not found: skipped the rebuild check of ${b.file}`);
+      continue;
     }
-    console.error(err);
-    process.exit(1);
-  }
-  const a = readFileSync(committed);
-  const b = readFileSync(out);
-  if (Buffer.compare(a, b) !== 0) {
-    const pinned = readFileSync(join(root, 'wasm/README.md'), 'utf8').match(
-      /built with: (.+)/,
-    )?.[1];
-    console.error(
-      `intkernels.wasm does not match wasm/intkernels.c (${a.length} bytes committed, ${b.length} rebuilt with ${version}).`,
-    );
-    if (pinned && !version.includes(pinned.trim()))
+    const version = probe.stdout.split('\n')[0];
+    const out = join(dir, b.file);
+    try {
+      execFileSync('sh', [join(root, 'scripts/build-wasm.sh'), b.kind, out], {
+        stdio: 'pipe',
+        env: { ...process.env, CLANG: builds[0].clang, CLANG_RELAXED: builds[1].clang },
+      });
+    } catch (e) {
+      const err = /** @type {{ stderr?: Buffer }} */ (e).stderr?.toString() ?? String(e);
+      if (/unknown target|wasm32|wasm-ld|not found/i.test(err)) {
+        console.log(`${version} cannot build wasm32 here (lld missing?): skipped ${b.file}`);
+        continue;
+      }
+      console.error(err);
+      failed = true;
+      continue;
+    }
+    const a = readFileSync(join(root, 'src/features/infer/worker', b.file));
+    const c = readFileSync(out);
+    if (Buffer.compare(a, c) !== 0) {
       console.error(
-        `The committed binary was built with ${pinned.trim()}: another clang may emit other bytes.`,
+        `${b.file} does not match wasm/intkernels.c (${a.length} bytes committed, ${c.length} rebuilt with ${version}).`,
       );
-    console.error('Run scripts/build-wasm.sh and commit the binary with its source.');
-    process.exit(1);
+      if (b.pinned && !version.includes(b.pinned.trim()))
+        console.error(
+          `The committed binary was built with ${b.pinned.trim()}: another clang may emit other bytes.`,
+        );
+      console.error('Run scripts/build-wasm.sh and commit the binaries with their source.');
+      failed = true;
+      continue;
+    }
+    console.log(`${b.file} matches wasm/intkernels.c (${a.length} bytes, ${version})`);
   }
-  console.log(`intkernels.wasm matches wasm/intkernels.c (${a.length} bytes, ${version})`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
+process.exit(failed ? 1 : 0);

@@ -1,5 +1,10 @@
 /*
- * Integer inference kernels for quantized models, compiled to WebAssembly with SIMD128.
+ * Integer inference kernels for quantized models, compiled to WebAssembly twice from this one file
+ * (scripts/build-wasm.sh): with SIMD128 (intkernels.wasm, the portable path) and with relaxed SIMD
+ * (intkernels-relaxed.wasm, `-mrelaxed-simd`, which defines __wasm_relaxed_simd__), whose
+ * i32x4.relaxed_dot_i8x16_i7x16_add_s does 16 multiply-adds per instruction (AVX-VNNI's vpdpbusd,
+ * or pmaddubsw + pmaddwd, on x86; sdot on Arm). The worker loads the relaxed build where the
+ * runtime validates it and the SIMD128 build elsewhere; both give the same int32 accumulators.
  *
  * Why C: clang's wasm32 target, wasm-ld and <wasm_simd128.h> are in Debian (apt-get install
  * clang lld), so the binary can be rebuilt from this file with a distribution toolchain and
@@ -26,16 +31,38 @@
  * multiplier and a 40-odd-bit shift essentially never happens. ReLU is the clamp's lower
  * end (lo = max(qmin, z_y)); max pooling works on codes directly, since quantization is monotone.
  *
- * The activations are widened to int16 with the zero-point subtracted (pack_rows / im2col), so
- * the inner product is i32x4.dot_i16x8_s: (u − z_x) ∈ [−255, 255] times int8 codes in
+ * SIMD128 build: the activations are widened to int16 with the zero-point subtracted (pack_rows /
+ * im2col), so the inner product is i32x4.dot_i16x8_s: (u − z_x) ∈ [−255, 255] times int8 codes in
  * [−128, 127] never overflows int32 for K < 2^16. Affine weights (uint8
  * codes) are stored as q − 128 with z_w − 128, and the weight zero-point enters as
  * − z_w[n] · Σ_k (u[m][k] − z_x), the row sums pack_rows/im2col return.
+ *
+ * Relaxed build: the dot product wants its second operand in 7 bits (0..127; above that the result
+ * is implementation-defined: vpdpbusd reads it unsigned, pmaddubsw saturates, sdot reads it
+ * signed). So the activations stay 8-bit as x = u − 128 (int8, the signed operand) and the weights
+ * become the 7-bit operand: v = q + o ≥ 0 (o = −min q of the layer), split into P planes of 0..127
+ * that add into the same accumulator (P = 1 up to 7-bit weights, 2 for [−127, 127], 3 only when a
+ * layer spans all 256 codes). The kernel sums Σ_k x·v = Σ_k x·q + o·Σ_k x exactly, and the planner
+ * (shared/plan.ts gemmWeights) passes G[n] = o + z_w[n] as the "zero-point" and
+ * C[n] = (128 − z_x)·(Σ_k q[n][k] − K·z_w[n]) as the int32 bias, so that the same epilogue,
+ * acc + C[n] − G[n]·Σ_k x[m][k], is again Σ_k (u − z_x)(q − z_w). Intermediate sums may wrap in
+ * int32; the result does not, and wrapping arithmetic is exact modulo 2^32.
  */
 #include <stdint.h>
 #include <wasm_simd128.h>
 
 #define EXPORT(name) __attribute__((export_name(#name))) name
+
+#ifdef __wasm_relaxed_simd__
+typedef int8_t act_t; /* x = u − 128; rows padded to a multiple of 4 */
+#define IK_PATH 2u
+#else
+typedef int16_t act_t; /* x = u − z_x; rows padded to even */
+#define IK_PATH 1u
+#endif
+
+/** Which build this is: 1 = SIMD128 (int16 rows, k in pairs), 2 = relaxed SIMD (int8, quads). */
+uint32_t EXPORT(ik_path)(void) { return IK_PATH; }
 
 /* ------------------------------------------------------------------------------------------ */
 /* Memory: a bump allocator over the module's memory, grown on demand. JS keeps the marks.    */
@@ -75,15 +102,44 @@ void EXPORT(ik_lut_u8)(const uint8_t *in, uint32_t n, const uint8_t *lut, uint8_
   for (uint32_t i = 0; i < n; i++) out[i] = lut[in[i]];
 }
 
+#ifdef __wasm_relaxed_simd__
+/** dst[0..n) = src[0..n) − 128 as int8 (flipping the top bit); zx is not needed here. */
+static inline void widen(const uint8_t *src, uint32_t n, int16_t zx, act_t *dst) {
+  (void)zx;
+  const v128_t top = wasm_i8x16_splat((int8_t)0x80);
+  uint32_t i = 0;
+  for (; i + 16 <= n; i += 16) wasm_v128_store(dst + i, wasm_v128_xor(wasm_v128_load(src + i), top));
+  for (; i < n; i++) dst[i] = (int8_t)(src[i] ^ 0x80u);
+}
+
+/** Σ row[0..n) (the row is 4-byte aligned). */
+static inline int32_t row_sum(const act_t *row, uint32_t n) {
+  v128_t vs = wasm_i32x4_splat(0);
+  uint32_t i = 0;
+  for (; i + 16 <= n; i += 16)
+    vs = wasm_i32x4_add(vs, wasm_i32x4_extadd_pairwise_i16x8(
+                                wasm_i16x8_extadd_pairwise_i8x16(wasm_v128_load(row + i))));
+  int32_t s = wasm_i32x4_extract_lane(vs, 0) + wasm_i32x4_extract_lane(vs, 1) +
+              wasm_i32x4_extract_lane(vs, 2) + wasm_i32x4_extract_lane(vs, 3);
+  for (; i < n; i++) s += row[i];
+  return s;
+}
+
+/** The value of a real 0 (code zx) in a row: zx − 128. */
+static inline act_t act_of_zero(int32_t zx) { return (act_t)(int8_t)(zx ^ 0x80); }
+
+#define ACT_BLOCK 16u /* act_t per v128 */
+#else
 /** dst[0..n) = src[0..n) − zx as int16. */
-static inline void widen(const uint8_t *src, uint32_t n, v128_t vz, int16_t zx, int16_t *dst) {
+static inline void widen(const uint8_t *src, uint32_t n, int16_t zx, act_t *dst) {
+  const v128_t vz = wasm_i16x8_splat(zx);
   uint32_t i = 0;
   for (; i + 8 <= n; i += 8) wasm_v128_store(dst + i, wasm_i16x8_sub(wasm_u16x8_load8x8(src + i), vz));
   for (; i < n; i++) dst[i] = (int16_t)(src[i] - zx);
 }
 
 /** Σ row[0..n) (n even; the row is 4-byte aligned). */
-static inline int32_t row_sum(const int16_t *row, uint32_t n) {
+static inline int32_t row_sum(const act_t *row, uint32_t n) {
   v128_t vs = wasm_i32x4_splat(0);
   uint32_t i = 0;
   for (; i + 8 <= n; i += 8)
@@ -94,50 +150,61 @@ static inline int32_t row_sum(const int16_t *row, uint32_t n) {
   return s;
 }
 
+/** The value of a real 0 (code zx) in a row: 0. */
+static inline act_t act_of_zero(int32_t zx) {
+  (void)zx;
+  return 0;
+}
+
+#define ACT_BLOCK 8u /* act_t per v128 */
+#endif
+
 /**
- * Rows of uint8 codes x[m][0..K) → int16 A[m][0..Kp) = x − zx, zero-padded to Kp (even), and,
- * when rowsum is not 0, rowsum[m] = Σ_k A[m][k] (needed only for weights with zero-points).
+ * Rows of uint8 codes x[m][0..K) → A[m][0..Kp) (SIMD128: int16 x − zx, Kp even; relaxed: int8
+ * x − 128, Kp a multiple of 4), zero-padded to Kp, and, when rowsum is not 0,
+ * rowsum[m] = Σ_k A[m][k] (needed for weight zero-points; the relaxed build always needs it).
  */
 void EXPORT(ik_pack_rows)(const uint8_t *x, uint32_t M, uint32_t K, uint32_t Kp, int32_t zx,
-                          int16_t *A, int32_t *rowsum) {
-  const v128_t vz = wasm_i16x8_splat((int16_t)zx);
+                          act_t *A, int32_t *rowsum) {
   for (uint32_t m = 0; m < M; m++) {
-    int16_t *dst = A + (uintptr_t)m * Kp;
-    widen(x + (uintptr_t)m * K, K, vz, (int16_t)zx, dst);
+    act_t *dst = A + (uintptr_t)m * Kp;
+    widen(x + (uintptr_t)m * K, K, (int16_t)zx, dst);
     for (uint32_t k = K; k < Kp; k++) dst[k] = 0;
     if (rowsum) rowsum[m] = row_sum(dst, Kp);
   }
 }
 
-/** Copies n int16 (n ≥ 1) in blocks of 8: may write up to 7 past dst + n and read past src + n. */
-static inline void copy_blocks(int16_t *dst, const int16_t *src, uint32_t n) {
-  for (uint32_t i = 0; i < n; i += 8) wasm_v128_store(dst + i, wasm_v128_load(src + i));
+/** Copies n act_t (n ≥ 1) in whole v128 blocks: may write up to one block past dst + n and read past src + n. */
+static inline void copy_blocks(act_t *dst, const act_t *src, uint32_t n) {
+  for (uint32_t i = 0; i < n; i += ACT_BLOCK) wasm_v128_store(dst + i, wasm_v128_load(src + i));
 }
 
 /**
  * im2col for a stride-1 convolution over NHWC uint8 codes: row (b, oy, ox) of A holds the
- * KH×KW×C patch in (ky, kx, c) order (the layout of a tfjs/Keras kernel [KH, KW, C, N]) minus zx,
- * zero-padded to Kp. Taps outside the image (padding 'same') are real 0, i.e. code zx: 0 in A.
- * Each image is first widened into a zero-bordered int16 copy, so a patch is KH runs of KW·C
- * contiguous values. rowsum as in ik_pack_rows. A needs 8 int16 of slack after its last row.
+ * KH×KW×C patch in (ky, kx, c) order (the layout of a tfjs/Keras kernel [KH, KW, C, N]) as
+ * ik_pack_rows writes values, zero-padded to Kp. Taps outside the image (padding 'same') are
+ * real 0, i.e. code zx. Each image is first converted into a bordered copy, so a patch is KH runs
+ * of KW·C contiguous values. rowsum as in ik_pack_rows. A needs 16 bytes of slack after its last
+ * row.
  */
 void EXPORT(ik_im2col)(const uint8_t *x, uint32_t B, uint32_t H, uint32_t W, uint32_t C,
                        uint32_t KH, uint32_t KW, int32_t padT, int32_t padL, uint32_t OH,
-                       uint32_t OW, uint32_t Kp, int32_t zx, int16_t *A, int32_t *rowsum) {
-  const v128_t vz = wasm_i16x8_splat((int16_t)zx);
+                       uint32_t OW, uint32_t Kp, int32_t zx, act_t *A, int32_t *rowsum) {
   const uint32_t K = KH * KW * C, run = KW * C;
   const uint32_t Hp = OH + KH - 1, Wp = OW + KW - 1; /* the bordered image */
   const uint32_t mark = ik_mark();
-  int16_t *pad = (int16_t *)ik_alloc((Hp * Wp * C + 16) * sizeof(int16_t));
-  for (uint32_t i = 0; i < Hp * Wp * C + 16; i++) pad[i] = 0;
+  const uint32_t padElems = Hp * Wp * C + 2 * ACT_BLOCK;
+  act_t *pad = (act_t *)ik_alloc(padElems * sizeof(act_t));
+  const act_t zero = act_of_zero(zx);
+  for (uint32_t i = 0; i < padElems; i++) pad[i] = zero;
   for (uint32_t b = 0; b < B; b++) {
     const uint8_t *img = x + (uintptr_t)b * H * W * C;
     for (uint32_t y = 0; y < H; y++)
-      widen(img + (uintptr_t)y * W * C, W * C, vz, (int16_t)zx,
+      widen(img + (uintptr_t)y * W * C, W * C, (int16_t)zx,
             pad + (((uintptr_t)y + padT) * Wp + padL) * C);
     for (uint32_t oy = 0; oy < OH; oy++) {
       for (uint32_t ox = 0; ox < OW; ox++) {
-        const int16_t *src = pad + ((uintptr_t)oy * Wp + ox) * C;
+        const act_t *src = pad + ((uintptr_t)oy * Wp + ox) * C;
         for (uint32_t ky = 0; ky < KH; ky++) copy_blocks(A + ky * run, src + (uintptr_t)ky * Wp * C, run);
         for (uint32_t k = K; k < Kp; k++) A[k] = 0;
         if (rowsum) *rowsum++ = row_sum(A, Kp);
@@ -149,22 +216,84 @@ void EXPORT(ik_im2col)(const uint8_t *x, uint32_t B, uint32_t H, uint32_t W, uin
 }
 
 /* ------------------------------------------------------------------------------------------ */
-/* GEMM: A int16 [M][Kp] (Kp even) × packed int8 weights, 8 output channels at a time.         */
-/*                                                                                             */
-/* Weights are packed (shared/plan.ts packWeights) in blocks of 8 channels, then by pairs     */
-/* of k: [n0k0 n0k1 n1k0 n1k1 … n7k0 n7k1] (16 bytes per pair). A row's pair (a_k, a_k+1) is    */
-/* splat to all lanes (v128.load32_splat), so i32x4.dot_i16x8_s with the widened low or high    */
-/* half of the 16 bytes gives four channels' partial sums directly in the lanes: no horizontal  */
-/* sums, and the requantization works on whole vectors of channels.                            */
+/* GEMM: A [M][Kp] × packed int8 weights, 8 output channels at a time.                         */
 /* ------------------------------------------------------------------------------------------ */
 
+#ifdef __wasm_relaxed_simd__
+/*
+ * Relaxed build. Weights are packed (shared/plan.ts packWeightsQuads) in blocks of 8 channels,
+ * then by quads of k, then by plane: [n0k0 n0k1 n0k2 n0k3 n1k0 … n3k3][n4k0 … n7k3] (32 bytes per
+ * quad and plane, each byte 0..127). A row's quad (x_k .. x_k+3) is splat to all lanes
+ * (v128.load32_splat), so i32x4.relaxed_dot_i8x16_i7x16_add_s against one 16-byte half adds four
+ * channels' partial sums into their lanes. The planes of a quad add into the same accumulators.
+ */
+#define RDOT(acc, x, w) acc = wasm_i32x4_relaxed_dot_i8x16_i7x16_add(x, w, acc)
+
+/** Four rows × eight channels with P planes (a constant where inlined). */
+static inline __attribute__((always_inline)) void block_4x8_p(const act_t *a, uint32_t Kp,
+                                                              const int8_t *wb, uint32_t P,
+                                                              v128_t acc[4][2]) {
+  v128_t c00 = wasm_i32x4_splat(0), c01 = c00, c10 = c00, c11 = c00;
+  v128_t c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+  const act_t *a0 = a, *a1 = a + Kp, *a2 = a + 2 * Kp, *a3 = a + 3 * Kp;
+  for (uint32_t k = 0; k < Kp; k += 4) {
+    v128_t x0 = wasm_v128_load32_splat(a0 + k);
+    v128_t x1 = wasm_v128_load32_splat(a1 + k);
+    v128_t x2 = wasm_v128_load32_splat(a2 + k);
+    v128_t x3 = wasm_v128_load32_splat(a3 + k);
+    for (uint32_t p = 0; p < P; p++, wb += 32) {
+      v128_t wl = wasm_v128_load(wb);
+      v128_t wh = wasm_v128_load(wb + 16);
+      RDOT(c00, x0, wl);
+      RDOT(c01, x0, wh);
+      RDOT(c10, x1, wl);
+      RDOT(c11, x1, wh);
+      RDOT(c20, x2, wl);
+      RDOT(c21, x2, wh);
+      RDOT(c30, x3, wl);
+      RDOT(c31, x3, wh);
+    }
+  }
+  acc[0][0] = c00, acc[0][1] = c01, acc[1][0] = c10, acc[1][1] = c11;
+  acc[2][0] = c20, acc[2][1] = c21, acc[3][0] = c30, acc[3][1] = c31;
+}
+
+static void block_4x8(const act_t *a, uint32_t Kp, const int8_t *wb, uint32_t P, v128_t acc[4][2]) {
+  switch (P) {
+    case 1: block_4x8_p(a, Kp, wb, 1, acc); break;
+    case 2: block_4x8_p(a, Kp, wb, 2, acc); break;
+    default: block_4x8_p(a, Kp, wb, P, acc); break;
+  }
+}
+
+static void block_1x8(const act_t *a0, uint32_t Kp, const int8_t *wb, uint32_t P, v128_t acc[2]) {
+  v128_t c0 = wasm_i32x4_splat(0), c1 = c0;
+  for (uint32_t k = 0; k < Kp; k += 4) {
+    v128_t x0 = wasm_v128_load32_splat(a0 + k);
+    for (uint32_t p = 0; p < P; p++, wb += 32) {
+      RDOT(c0, x0, wasm_v128_load(wb));
+      RDOT(c1, x0, wasm_v128_load(wb + 16));
+    }
+  }
+  acc[0] = c0, acc[1] = c1;
+}
+#else
+/*
+ * SIMD128 build. Weights are packed (shared/plan.ts packWeights) in blocks of 8 channels, then by
+ * pairs of k: [n0k0 n0k1 n1k0 n1k1 … n7k0 n7k1] (16 bytes per pair). A row's pair (a_k, a_k+1) is
+ * splat to all lanes (v128.load32_splat), so i32x4.dot_i16x8_s with the widened low or high half
+ * of the 16 bytes gives four channels' partial sums directly in the lanes: no horizontal sums, and
+ * the requantization works on whole vectors of channels. P is always 1.
+ */
 #define DOT(acc, x, w) acc = wasm_i32x4_add(acc, wasm_i32x4_dot_i16x8(x, w))
 
 /** Four rows × eight channels: acc[r][0] = channels 0..3, acc[r][1] = channels 4..7. */
-static inline void block_4x8(const int16_t *a, uint32_t Kp, const int8_t *wb, v128_t acc[4][2]) {
+static inline void block_4x8(const act_t *a, uint32_t Kp, const int8_t *wb, uint32_t P,
+                             v128_t acc[4][2]) {
+  (void)P;
   v128_t c00 = wasm_i32x4_splat(0), c01 = c00, c10 = c00, c11 = c00;
   v128_t c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-  const int16_t *a0 = a, *a1 = a + Kp, *a2 = a + 2 * Kp, *a3 = a + 3 * Kp;
+  const act_t *a0 = a, *a1 = a + Kp, *a2 = a + 2 * Kp, *a3 = a + 3 * Kp;
   for (uint32_t k = 0; k < Kp; k += 2, wb += 16) {
     v128_t wl = wasm_i16x8_load8x8(wb);
     v128_t wh = wasm_i16x8_load8x8(wb + 8);
@@ -185,7 +314,9 @@ static inline void block_4x8(const int16_t *a, uint32_t Kp, const int8_t *wb, v1
   acc[2][0] = c20, acc[2][1] = c21, acc[3][0] = c30, acc[3][1] = c31;
 }
 
-static inline void block_1x8(const int16_t *a0, uint32_t Kp, const int8_t *wb, v128_t acc[2]) {
+static inline void block_1x8(const act_t *a0, uint32_t Kp, const int8_t *wb, uint32_t P,
+                             v128_t acc[2]) {
+  (void)P;
   v128_t c0 = wasm_i32x4_splat(0), c1 = c0;
   for (uint32_t k = 0; k < Kp; k += 2, wb += 16) {
     v128_t x0 = wasm_v128_load32_splat(a0 + k);
@@ -194,6 +325,7 @@ static inline void block_1x8(const int16_t *a0, uint32_t Kp, const int8_t *wb, v
   }
   acc[0] = c0, acc[1] = c1;
 }
+#endif
 
 /** acc + bias − z_w · rowsum for four channels n..n+3 of one row. */
 static inline v128_t finish(v128_t acc, const int32_t *bias, const int32_t *wzp,
@@ -225,15 +357,16 @@ struct epilogue {
 };
 
 /** Runs the GEMM over all rows and channel blocks, handing every vector of sums to emit. */
-static inline void gemm(const int16_t *A, uint32_t M, uint32_t Kp, const int8_t *Wp,
+static inline void gemm(const act_t *A, uint32_t M, uint32_t Kp, const int8_t *Wp, uint32_t P,
                         const epilogue_t *e, emit_fn emit) {
   const uint32_t N = e->N;
+  const uintptr_t block = (uintptr_t)8 * Kp * P; /* bytes of one 8-channel block of weights */
   uint32_t m = 0;
   for (; m + 4 <= M; m += 4) {
     const int8_t *wb = Wp;
-    for (uint32_t n = 0; n < N; n += 8, wb += 8 * Kp) {
+    for (uint32_t n = 0; n < N; n += 8, wb += block) {
       v128_t acc[4][2];
-      block_4x8(A + (uintptr_t)m * Kp, Kp, wb, acc);
+      block_4x8(A + (uintptr_t)m * Kp, Kp, wb, P, acc);
       for (uint32_t r = 0; r < 4; r++) {
         emit(e, m + r, n, finish(acc[r][0], e->bias, e->wzp, e->rowsum, m + r, n));
         if (n + 4 < N) emit(e, m + r, n + 4, finish(acc[r][1], e->bias, e->wzp, e->rowsum, m + r, n + 4));
@@ -242,9 +375,9 @@ static inline void gemm(const int16_t *A, uint32_t M, uint32_t Kp, const int8_t 
   }
   for (; m < M; m++) {
     const int8_t *wb = Wp;
-    for (uint32_t n = 0; n < N; n += 8, wb += 8 * Kp) {
+    for (uint32_t n = 0; n < N; n += 8, wb += block) {
       v128_t acc[2];
-      block_1x8(A + (uintptr_t)m * Kp, Kp, wb, acc);
+      block_1x8(A + (uintptr_t)m * Kp, Kp, wb, P, acc);
       emit(e, m, n, finish(acc[0], e->bias, e->wzp, e->rowsum, m, n));
       if (n + 4 < N) emit(e, m, n + 4, finish(acc[1], e->bias, e->wzp, e->rowsum, m, n + 4));
     }
@@ -264,15 +397,16 @@ static inline void emit_i32(const epilogue_t *e, uint32_t m, uint32_t n, v128_t 
 
 /**
  * The raw accumulators: out[m][n] = Σ_k A[m][k]·W[n][k] + bias[n] − wzp[n]·rowsum[m] (int32,
- * exact). bias and wzp may be 0 (none); bias and wzp have Np entries. For tests and for callers
+ * exact; W the sum of the P planes in the relaxed build, P = 1 in the SIMD128 build). bias and wzp
+ * may be 0 (none); bias and wzp have Np entries. For tests and for callers
  * that requantize themselves.
  */
-void EXPORT(ik_gemm_acc)(const int16_t *A, const int32_t *rowsum, uint32_t M, uint32_t Kp,
-                         const int8_t *Wp, const int32_t *wzp, uint32_t N, const int32_t *bias,
+void EXPORT(ik_gemm_acc)(const act_t *A, const int32_t *rowsum, uint32_t M, uint32_t Kp,
+                         const int8_t *Wp, uint32_t P, const int32_t *wzp, uint32_t N, const int32_t *bias,
                          int32_t *out) {
   epilogue_t e = {0};
   e.bias = bias, e.wzp = wzp, e.rowsum = rowsum, e.N = N, e.out32 = out;
-  gemm(A, M, Kp, Wp, &e, emit_i32);
+  gemm(A, M, Kp, Wp, P, &e, emit_i32);
 }
 
 /** Fixed-point requantization of four channels: see the header and ik_gemm_requant. */
@@ -306,8 +440,8 @@ static inline void emit_u8(const epilogue_t *e, uint32_t m, uint32_t n, v128_t a
  * clamped to ±clamp_acc (chosen by the planner so that clamping never changes an output and the
  * 64-bit sum cannot overflow).
  */
-void EXPORT(ik_gemm_requant)(const int16_t *A, const int32_t *rowsum, uint32_t M, uint32_t Kp,
-                             const int8_t *Wp, const int32_t *wzp, uint32_t N, const int32_t *bias,
+void EXPORT(ik_gemm_requant)(const act_t *A, const int32_t *rowsum, uint32_t M, uint32_t Kp,
+                             const int8_t *Wp, uint32_t P, const int32_t *wzp, uint32_t N, const int32_t *bias,
                              const int32_t *mult, const int64_t *offs, int32_t shift,
                              int32_t clamp_acc, int32_t zp, int32_t lo, int32_t hi, uint8_t *out) {
   epilogue_t e = {0};
@@ -318,7 +452,7 @@ void EXPORT(ik_gemm_requant)(const int16_t *A, const int32_t *rowsum, uint32_t M
   e.zp = wasm_i32x4_splat(zp);
   e.lo = wasm_i32x4_splat(lo);
   e.hi = wasm_i32x4_splat(hi);
-  gemm(A, M, Kp, Wp, &e, emit_u8);
+  gemm(A, M, Kp, Wp, P, &e, emit_u8);
 }
 
 static inline void emit_f32(const epilogue_t *e, uint32_t m, uint32_t n, v128_t acc) {
@@ -338,13 +472,13 @@ static inline void emit_f32(const epilogue_t *e, uint32_t m, uint32_t n, v128_t 
  * The last layer: float32 logits out[m][n] = scale[n] · acc[m][n] + fbias[n] (acc as in
  * ik_gemm_acc; the float bias, if any, added after scaling as the float path adds it).
  */
-void EXPORT(ik_gemm_dequant)(const int16_t *A, const int32_t *rowsum, uint32_t M, uint32_t Kp,
-                             const int8_t *Wp, const int32_t *wzp, uint32_t N, const int32_t *bias,
+void EXPORT(ik_gemm_dequant)(const act_t *A, const int32_t *rowsum, uint32_t M, uint32_t Kp,
+                             const int8_t *Wp, uint32_t P, const int32_t *wzp, uint32_t N, const int32_t *bias,
                              const float *scale, const float *fbias, float *out) {
   epilogue_t e = {0};
   e.bias = bias, e.wzp = wzp, e.rowsum = rowsum, e.N = N;
   e.scale = scale, e.fbias = fbias, e.outf = out;
-  gemm(A, M, Kp, Wp, &e, emit_f32);
+  gemm(A, M, Kp, Wp, P, &e, emit_f32);
 }
 
 /* ------------------------------------------------------------------------------------------ */

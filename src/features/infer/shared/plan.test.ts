@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { fixedPointMultipliers, inputLut, packWeights, planInteger } from './plan';
+import fc from 'fast-check';
+import {
+  fixedPointMultipliers,
+  gemmWeights,
+  inputLut,
+  packWeights,
+  packWeightsQuads,
+  planInteger,
+} from './plan';
 import type { ActGrid, IntWeights, NetShape } from './plan';
 
 const affine8 = (scale: number, zeroPoint = 0): ActGrid => ({
@@ -53,6 +61,106 @@ describe('packWeights', () => {
     expect(Array.from(p.subarray(0, 16))).toEqual([1, 2, 11, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]); // prettier-ignore
     expect(Array.from(p.subarray(16, 20))).toEqual([3, 0, 13, 0]);
     expect(Array.from(p.subarray(20))).toEqual(new Array(12).fill(0));
+  });
+});
+
+describe('relaxed-SIMD weights (packWeightsQuads, gemmWeights)', () => {
+  it('lays out 8 channels by quads of k, one 7-bit plane per 127 of the codes’ span', () => {
+    // 2 channels × 5 inputs, codes −3..6: offset 3, one plane holding w + 3.
+    const w = Int8Array.from([-3, 0, 1, 2, 3, 4, 5, 6, -1, -2]);
+    const { packed, planes, offset } = packWeightsQuads(w, 2, 5);
+    expect([planes, offset]).toEqual([1, 3]);
+    expect(packed).toHaveLength(8 * 8);
+    // Quad 0: channel 0's k0..k3, channel 1's, then zeros up to channel 7.
+    expect(Array.from(packed.subarray(0, 8))).toEqual([0, 3, 4, 5, 7, 8, 9, 2]);
+    expect(Array.from(packed.subarray(8, 32))).toEqual(new Array(24).fill(0));
+    // Quad 1: k4 and padding.
+    expect(Array.from(packed.subarray(32, 40))).toEqual([6, 0, 0, 0, 1, 0, 0, 0]);
+    expect(packWeightsQuads(Int8Array.from([-127, 127]), 1, 2).planes).toBe(2);
+    expect(packWeightsQuads(Int8Array.from([-128, 127]), 1, 2).planes).toBe(3);
+    expect(packWeightsQuads(Int8Array.from([-64, 63]), 1, 2).planes).toBe(1);
+  });
+
+  /**
+   * What the relaxed kernels compute, in plain JS from the packed bytes: Σ_p Σ_k x·plane with
+   * x = u − 128, then acc + C − G·Σx (wasm/intkernels.c). Every plane byte must be 0..127.
+   */
+  function emulate(
+    u: Uint8Array,
+    m: number,
+    k: number,
+    n: number,
+    g: ReturnType<typeof gemmWeights>,
+  ): number[] {
+    const out: number[] = [];
+    const blockBytes = 8 * g.kp * g.planes;
+    for (let r = 0; r < m; r++) {
+      let sx = 0;
+      const x = (kk: number) => (kk < k ? u[r * k + kk]! - 128 : 0);
+      for (let kk = 0; kk < k; kk++) sx += x(kk);
+      for (let j = 0; j < n; j++) {
+        let acc = 0;
+        const base = Math.floor(j / 8) * blockBytes;
+        for (let q = 0; q < g.kp; q += 4)
+          for (let p = 0; p < g.planes; p++)
+            for (let i = 0; i < 4; i++) {
+              const byte = g.weights[base + (q / 4) * 32 * g.planes + p * 32 + (j % 8) * 4 + i]!;
+              expect(byte >= 0 && byte <= 127).toBe(true);
+              acc += x(q + i) * byte;
+            }
+        out.push((acc + g.bias![j]! - g.wzp![j]! * sx) | 0);
+      }
+    }
+    return out;
+  }
+
+  it('makes the relaxed kernels’ sums equal Σ (u − zx)(w − wzp) for any codes and zero-points', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 1, max: 13 }),
+        fc.integer({ min: 1, max: 11 }),
+        fc.integer({ min: -128, max: 127 }),
+        fc.integer({ min: 0, max: 255 }),
+        fc.integer({ min: 0, max: 255 }),
+        fc.boolean(),
+        fc.integer(),
+        (m, k, n, a, span, zx, affine, seed) => {
+          let st = seed >>> 0;
+          const next = () => (st = (Math.imul(st, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+          const lo = Math.min(a, 127 - Math.min(span, 127 - a));
+          const hi = Math.min(127, lo + span);
+          const w = Int8Array.from(
+            { length: n * k },
+            () => lo + Math.floor(next() * (hi - lo + 1)),
+          );
+          const u = Uint8Array.from({ length: m * k }, () => Math.floor(next() * 256));
+          const wzp = affine
+            ? Int32Array.from(
+                { length: Math.ceil(n / 8) * 8 },
+                () => Math.floor(next() * 256) - 128,
+              )
+            : null;
+          const g = gemmWeights(w, wzp, n, k, zx, 'relaxed-simd');
+          const want: number[] = [];
+          for (let r = 0; r < m; r++)
+            for (let j = 0; j < n; j++) {
+              let s = 0;
+              for (let i = 0; i < k; i++)
+                s += (u[r * k + i]! - zx) * (w[j * k + i]! - (wzp?.[j] ?? 0));
+              want.push(s);
+            }
+          expect(emulate(u, m, k, n, g)).toEqual(want);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('leaves SIMD128 weights as they were: pairs of k, no planes, no bias', () => {
+    const w = Int8Array.from([1, 2, 3, 11, 12, 13]);
+    const g = gemmWeights(w, null, 2, 3, 40, 'simd128');
+    expect(g).toEqual({ kp: 4, weights: packWeights(w, 2, 3), planes: 1, wzp: null, bias: null });
   });
 });
 

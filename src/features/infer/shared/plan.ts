@@ -68,6 +68,13 @@ export interface IntWeights {
 
 /* -------------------------------- the plan ------------------------------------- */
 
+/**
+ * Which build of the kernels a plan is for (wasm/intkernels.c): SIMD128 (activations int16 by
+ * pairs of k, i32x4.dot_i16x8_s) or relaxed SIMD (activations int8 by quads of k, weights in 7-bit
+ * planes, i32x4.relaxed_dot_i8x16_i7x16_add_s). Both give the same accumulators.
+ */
+export type KernelPath = 'simd128' | 'relaxed-simd';
+
 /** Requantization to the next layer's uint8 codes (see wasm/intkernels.c). */
 export interface Requant {
   readonly kind: 'requant';
@@ -112,16 +119,20 @@ export interface GemmStep {
   readonly name: string;
   /** null for Dense (rows are the images), the im2col geometry for Conv2D. */
   readonly conv: ConvGeometry | null;
-  /** Inner size, and padded to even (the kernels take k in pairs). */
+  /** Inner size, and padded as the kernels take k (SIMD128: to even; relaxed: to a multiple of 4). */
   readonly k: number;
   readonly kp: number;
   /** Output channels, and padded to a multiple of 8 (the kernels' channel block). */
   readonly n: number;
   readonly np: number;
-  /** int8, np·kp bytes, in the kernels' layout ({@link packWeights}). */
+  /** int8, planes·np·kp bytes, in the kernels' layout ({@link gemmWeights}). */
   readonly weights: Int8Array;
-  /** Per-channel weight zero-points (length np), or null when all are 0. */
+  /** Weight planes (1 on SIMD128; 1–3 on relaxed SIMD). */
+  readonly planes: number;
+  /** What the kernels subtract times each row sum (length np), or null when all are 0. */
   readonly wzp: Int32Array | null;
+  /** The kernels' int32 bias (length np): the relaxed path's zero-point terms; null on SIMD128. */
+  readonly bias: Int32Array | null;
   /** The input's zero-point in uint8 storage. */
   readonly inZp: number;
   readonly out: Requant | Dequant;
@@ -140,6 +151,7 @@ export interface PoolStep {
 export type IntStep = GemmStep | PoolStep;
 
 export interface IntPlan {
+  readonly path: KernelPath;
   readonly input: readonly [number, number, number];
   /** Raw pixel byte (0–255) → the first layer's uint8 code (x/255, then its quantizer). */
   readonly lut: Uint8Array;
@@ -152,14 +164,18 @@ export interface IntPlan {
   readonly approximations: readonly string[];
   /** Widest uint8 activation per image, in bytes (for chunking). */
   readonly maxActBytes: number;
-  /** Largest im2col/packed buffer per image, in int16 elements. */
-  readonly maxPackElems: number;
+  /** Largest im2col/packed buffer per image, in bytes. */
+  readonly maxPackBytes: number;
 }
 
 /* ------------------------------ helpers ---------------------------------------- */
 
 const round2 = (k: number) => Math.ceil(k / 2) * 2;
+const round4 = (k: number) => Math.ceil(k / 4) * 4;
 const round8 = (n: number) => Math.ceil(n / 8) * 8;
+
+/** Bytes of one packed activation (int16 on SIMD128, int8 on relaxed SIMD). */
+export const actBytes = (path: KernelPath): number => (path === 'simd128' ? 2 : 1);
 
 /**
  * W int8 [n][k] (one row per output channel) in the kernels' layout (wasm/intkernels.c): blocks
@@ -176,6 +192,86 @@ export function packWeights(w: Int8Array, n: number, k: number): Int8Array {
       for (let j = nb; j < nb + 8; j++)
         for (let kk = p; kk < p + 2; kk++, o++) if (j < n && kk < k) out[o] = w[j * k + kk]!;
   return out;
+}
+
+/** The largest value of a relaxed-SIMD weight plane: the dot product's 7-bit operand. */
+const PLANE_MAX = 127;
+
+/**
+ * Weight planes for relaxed SIMD: v = w + o (o = −min w, so v ≥ 0) split as
+ * v = Σ_p min(127, max(0, v − 127p)), in blocks of 8 channels, then by quads of k, then by plane:
+ * [c0k0 c0k1 c0k2 c0k3 c1k0 … c3k3][c4k0 … c7k3] (32 bytes per quad and plane); zeros in the
+ * padding (channels up to a multiple of 8, k up to a multiple of 4).
+ */
+export function packWeightsQuads(
+  w: Int8Array,
+  n: number,
+  k: number,
+): { packed: Int8Array; planes: number; offset: number } {
+  let lo = 0;
+  let hi = 0;
+  for (let i = 0; i < w.length; i++) {
+    lo = Math.min(lo, w[i]!);
+    hi = Math.max(hi, w[i]!);
+  }
+  // o = −min(w, 0): with every code ≥ 0 the offset stays 0 (and so do the padded taps).
+  const offset = -lo;
+  const planes = Math.max(1, Math.ceil((hi + offset) / PLANE_MAX));
+  const kp = round4(k);
+  const np = round8(n);
+  const packed = new Int8Array(planes * np * kp);
+  let o = 0;
+  for (let nb = 0; nb < np; nb += 8)
+    for (let q = 0; q < kp; q += 4)
+      for (let p = 0; p < planes; p++)
+        for (let j = nb; j < nb + 8; j++, o += 4)
+          if (j < n)
+            for (let kk = q; kk < q + 4 && kk < k; kk++) {
+              const v = w[j * k + kk]! + offset - PLANE_MAX * p;
+              packed[o + kk - q] = Math.max(0, Math.min(PLANE_MAX, v));
+            }
+  return { packed, planes, offset };
+}
+
+/** A weighted layer as the kernels of one path take it. */
+export interface GemmWeights {
+  readonly kp: number;
+  readonly weights: Int8Array;
+  readonly planes: number;
+  readonly wzp: Int32Array | null;
+  readonly bias: Int32Array | null;
+}
+
+/**
+ * The weights of a layer for the kernels of `path`: int8 codes w [n][k] (one row per channel), the
+ * zero-points wzp (null when all 0) and the input's zero-point zx (uint8 storage). On SIMD128 the
+ * codes pack by pairs ({@link packWeights}). On relaxed SIMD the kernels sum Σ_k x·v with
+ * x = u − 128 and the planes' v = w + o, and the returned row-sum factor G[n] = o + wzp[n] and
+ * bias C[n] = (128 − zx)·(Σ_k w[n][k] − K·wzp[n]) make the kernels' acc + C − G·Σx equal to
+ * Σ_k (u − zx)(w − wzp), as on SIMD128 (wasm/intkernels.c explains why).
+ */
+export function gemmWeights(
+  w: Int8Array,
+  wzp: Int32Array | null,
+  n: number,
+  k: number,
+  zx: number,
+  path: KernelPath,
+): GemmWeights {
+  if (path === 'simd128')
+    return { kp: round2(k), weights: packWeights(w, n, k), planes: 1, wzp, bias: null };
+  const { packed, planes, offset } = packWeightsQuads(w, n, k);
+  const np = round8(n);
+  const g = new Int32Array(np);
+  const c = new Int32Array(np);
+  for (let j = 0; j < n; j++) {
+    const z = wzp?.[j] ?? 0;
+    let sum = 0;
+    for (let kk = 0; kk < k; kk++) sum += w[j * k + kk]!;
+    g[j] = offset + z;
+    c[j] = (128 - zx) * (sum - k * z); // |·| < 2^31 for k < 2^16; Int32Array wraps otherwise
+  }
+  return { kp: round4(k), weights: packed, planes, wzp: g, bias: c };
 }
 
 /** Offset of a code range in uint8 storage: signed codes (−128..127) are stored as u = q + 128. */
@@ -281,8 +377,8 @@ export interface PlanInput {
   readonly approximations?: readonly string[];
 }
 
-/** Builds the integer plan. Throws on layers the integer path does not run. */
-export function planInteger(input: PlanInput): IntPlan {
+/** Builds the integer plan for the kernels of `path`. Throws on layers the integer path does not run. */
+export function planInteger(input: PlanInput, path: KernelPath = 'simd128'): IntPlan {
   const { net } = input;
   const approximations = [...(input.approximations ?? [])];
   const weighted = net.ops.filter((o) => o.kind === 'dense' || o.kind === 'conv2d');
@@ -296,7 +392,7 @@ export function planInteger(input: PlanInput): IntPlan {
   let flat: number | null = null; // set once the activations are a vector
   const steps: IntStep[] = [];
   let maxActBytes = h * w * c;
-  let maxPackElems = 0;
+  let maxPackBytes = 0;
   let classes = 0;
   let weightedSeen = 0;
   for (const op of net.ops) {
@@ -342,7 +438,6 @@ export function planInteger(input: PlanInput): IntPlan {
         }
         if (wts.codes.length !== k * n)
           throw new Error(`${op.name}: ${wts.codes.length} weight codes, expected ${k}×${n}.`);
-        const kp = round2(k);
         const np = round8(n);
         const perChannel = wts.scale.length === n && n > 1;
         const sAt = (j: number) => wts.scale[perChannel ? j : 0]!;
@@ -366,16 +461,16 @@ export function planInteger(input: PlanInput): IntPlan {
             byRow[j * k + kk] = fits ? q - z : q - 128;
           }
         }
-        const weights = packWeights(byRow, n, k);
+        const g = gemmWeights(byRow, wzp, n, k, inStore.zp, path);
         const sx = inGrid.scale;
         const sw = Float64Array.from({ length: n }, (_, j) => sAt(j));
         const b = Float64Array.from({ length: n }, (_, j) => wts.bias?.[j] ?? 0);
         let out: Requant | Dequant;
         if (nextWeighted) {
-          const g = gridOf(nextWeighted.name);
-          const st = storage(g);
+          const next = gridOf(nextWeighted.name);
+          const st = storage(next);
           // The float path multiplies by the float32 reciprocal of the next scale: so do we.
-          const inv = Math.fround(1 / g.scale);
+          const inv = Math.fround(1 / next.scale);
           const m = Float64Array.from(sw, (s) => sx * s * inv);
           // Bias in output steps, capped at ±2^29 (so the 64-bit sum and the int32 result fit).
           const lim = 2 ** 29;
@@ -426,16 +521,18 @@ export function planInteger(input: PlanInput): IntPlan {
           name: op.name,
           conv,
           k,
-          kp,
+          kp: g.kp,
           n,
           np,
-          weights,
-          wzp,
+          weights: g.weights,
+          planes: g.planes,
+          wzp: g.wzp,
+          bias: g.bias,
           inZp: inStore.zp,
           out,
           macs: rows * k * n,
         });
-        maxPackElems = Math.max(maxPackElems, rows * kp);
+        maxPackBytes = Math.max(maxPackBytes, rows * g.kp * actBytes(path));
         if (conv) {
           h = conv.oh;
           w = conv.ow;
@@ -452,12 +549,13 @@ export function planInteger(input: PlanInput): IntPlan {
     }
   }
   return {
+    path,
     input: net.input,
     lut: inputLut(gridOf(weighted[0]!.name)),
     steps,
     classes,
     approximations,
     maxActBytes,
-    maxPackElems,
+    maxPackBytes,
   };
 }

@@ -14,6 +14,7 @@ import {
   useSpeed,
 } from '../state';
 import type { SpeedState } from '../state';
+import type { KernelPath } from '../shared/plan';
 import './speed.css';
 
 /** Milliseconds as ms, or µs below one. */
@@ -23,6 +24,8 @@ function ms(v: number): string {
   return `${(v * 1000).toFixed(0)} µs`;
 }
 const perSecond = (v: number) => `${formatInt(Math.round(v))} images/s`;
+/** The kernels' instruction set, as the panel names it. */
+const pathName = (p: KernelPath) => (p === 'simd128' ? 'SIMD128' : 'relaxed SIMD');
 const times = (v: number) => `${v >= 10 ? v.toFixed(0) : v.toFixed(1)}×`;
 
 /**
@@ -85,6 +88,7 @@ export function SpeedPanel() {
             <BitSweep
               sweep={speed.sweep}
               bits={config.weights.format === 'int' ? config.weights.bits : null}
+              path={speed.report?.path ?? null}
             />
           )}
           {speed.evaluation && speed.evaluation.approximations.length > 0 && (
@@ -100,20 +104,26 @@ export function SpeedPanel() {
         </div>
       )}
       <details className="speed-notes">
-        <summary>What is measured, and why 2- and 4-bit weights are not faster</summary>
+        <summary>What is measured, and when fewer bits run faster</summary>
         <p className="small">
-          Integer path: WebAssembly SIMD128, <code>i32x4.dot_i16x8_s</code> (8 multiply-adds per
-          instruction against 4 for float32), one thread; uint8 activations and int8 weights, int32
-          sums, one fixed-point multiply per output into the next layer’s codes. Relaxed SIMD and a
-          second thread are not used yet. The float32 path is the app’s tfjs backend with the
-          threads it reports.
+          Integer path: uint8 activations and int8 weights, exact int32 sums, one fixed-point
+          multiply per output into the next layer’s codes, one thread. Two builds of the same
+          kernels: WebAssembly SIMD128, which runs in every browser (<code>i32x4.dot_i16x8_s</code>:
+          8 multiply-adds per instruction on codes widened to 16 bits, against 4 for float32), and
+          relaxed SIMD where the browser has it (Chrome, Edge, Firefox 146+; not Safari):{' '}
+          <code>i32x4.relaxed_dot_i8x16_i7x16_add_s</code>, 16 multiply-adds of 8-bit codes per
+          instruction. The app checks the relaxed build’s sums against exact ones before using it.
+          The float32 path is the app’s tfjs backend with the threads it reports.
         </p>
         <p className="small">
-          2- and 4-bit weights run as fast as 8-bit ones here: the kernels widen every code to 16
-          bits before the multiply, so the arithmetic is the same whatever the bit-width. Fewer bits
-          save download size and memory, not time, unless a kernel multiplies packed codes (several
-          weights per byte, or products looked up in tables) — and these models are small enough
-          that reading their weights is not what limits them.
+          On SIMD128, 2- and 4-bit weights run as fast as 8-bit ones: every code is widened to 16
+          bits before the multiply, so the arithmetic is the same whatever the bit-width. Relaxed
+          SIMD’s dot product takes one of its operands in 7 bits (0 to 127): weights of at most 7
+          bits fit in one pass, 8-bit weights need two (three when a layer’s codes span all 256
+          values), so on it 2- to 7-bit weights run up to twice as fast as 8-bit ones, and 2 bits no
+          faster than 4. Fewer bits beyond that save download size and memory, not time, unless a
+          kernel multiplies packed codes (several weights per byte, or products looked up in
+          tables); these models are small enough that reading their weights is not what limits them.
         </p>
       </details>
     </section>
@@ -150,6 +160,8 @@ function SpeedTable({
   testCount: number;
 }) {
   const r = speed.report;
+  /** The SIMD128 column beside the relaxed one, when both were timed. */
+  const base = r?.simd128 ?? null;
   return (
     <div className="table-wrap">
       <table className="size-table speed-table" data-testid="speed-table">
@@ -165,15 +177,26 @@ function SpeedTable({
                   : 'tfjs'}
               </span>
             </th>
+            {base && (
+              <th scope="col" className="num">
+                integer
+                <br />
+                <span className="muted">SIMD128, 1 thread</span>
+              </th>
+            )}
             <th scope="col" className="num">
               integer
               <br />
-              <span className="muted">
-                {r ? `${r.path.toUpperCase()}, 1 thread` : 'WebAssembly'}
-              </span>
+              <span className="muted">{r ? `${pathName(r.path)}, 1 thread` : 'WebAssembly'}</span>
             </th>
             <th scope="col" className="num">
               speed-up
+              {base && (
+                <>
+                  <br />
+                  <span className="muted">relaxed SIMD over float32</span>
+                </>
+              )}
             </th>
           </tr>
         </thead>
@@ -181,6 +204,7 @@ function SpeedTable({
           <tr>
             <th scope="row">Latency, one image (median of {r?.latencyRuns ?? LATENCY_RUNS})</th>
             <td className="num">{r ? ms(r.float.latencyMs) : '…'}</td>
+            {base && <td className="num">{ms(base.latencyMs)}</td>}
             <td className="num" data-testid="speed-int-latency">
               {r ? ms(r.int.latencyMs) : '…'}
             </td>
@@ -191,6 +215,7 @@ function SpeedTable({
               Throughput, all {formatInt(r?.count ?? testCount)} test images at once
             </th>
             <td className="num">{r ? perSecond(r.float.imagesPerSecond) : '…'}</td>
+            {base && <td className="num">{perSecond(base.imagesPerSecond)}</td>}
             <td className="num">{r ? perSecond(r.int.imagesPerSecond) : '…'}</td>
             <td className="num">
               {r ? times(r.int.imagesPerSecond / r.float.imagesPerSecond) : '…'}
@@ -199,6 +224,7 @@ function SpeedTable({
           <tr>
             <th scope="row">Size of the weights (biases and scales included)</th>
             <td className="num">{size ? formatBits(size.float32Bits) : '…'}</td>
+            {base && <td className="num">{size ? formatBits(size.totalBits) : '…'}</td>}
             <td className="num">{size ? formatBits(size.totalBits) : '…'}</td>
             <td className="num">
               {size ? `${times(size.float32Bits / size.totalBits)} smaller` : '…'}
@@ -206,6 +232,18 @@ function SpeedTable({
           </tr>
         </tbody>
       </table>
+      {base && r && (
+        <p className="small" data-testid="speed-paths">
+          Relaxed SIMD against SIMD128, the same integer model:{' '}
+          {times(base.latencyMs / r.int.latencyMs)} faster on one image,{' '}
+          {times(r.int.imagesPerSecond / base.imagesPerSecond)} on the test set.
+        </p>
+      )}
+      {r?.pathNote && (
+        <p className="small" data-testid="speed-path-note">
+          Integer kernels: {r.pathNote}.
+        </p>
+      )}
     </div>
   );
 }
@@ -213,18 +251,21 @@ function SpeedTable({
 function BitSweep({
   sweep,
   bits,
+  path,
 }: {
   sweep: NonNullable<SpeedState['sweep']>;
   /** The configuration's weight bits, marked in the header; null when its weights are not int. */
   bits: number | null;
+  /** The build of the kernels the sweep ran on. */
+  path: KernelPath | null;
 }) {
   return (
     <div className="table-wrap">
       <table className="size-table speed-table" data-testid="speed-sweep">
         <caption className="small">
-          Integer path by weight bit-width (everything else as set): latency of one image (median of{' '}
-          {SWEEP_LATENCY_RUNS}) and throughput over the first {formatInt(SWEEP_IMAGES)} test images
-          (median of 3). 1 bit is binary (±α).
+          Integer path{path ? ` (${pathName(path)})` : ''} by weight bit-width (everything else as
+          set): latency of one image (median of {SWEEP_LATENCY_RUNS}) and throughput over the first{' '}
+          {formatInt(SWEEP_IMAGES)} test images (median of 3). 1 bit is binary (±α).
         </caption>
         <thead>
           <tr>

@@ -1,12 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
-import wasmUrl from './intkernels.wasm?url';
+import simd128Url from './intkernels.wasm?url';
+import relaxedUrl from './intkernels-relaxed.wasm?url';
 import type { DatasetId } from '../../model';
 import type { ModelArch } from '../../../platform/shared/config';
 import type { LoadedDataset, LoadedModel } from '../../../platform/worker/assets';
 import type { EvalRequest } from '../../../platform/worker/engine';
 import type { IntPlan } from '../shared/plan';
-import { instantiateKernels } from './kernels';
+import { loadKernels } from './kernels';
 import type { IntKernels, KernelPath } from './kernels';
 import { intPlanFor } from './intPlan';
 import { argmaxRows, intLogits, residentImages } from './run';
@@ -25,8 +26,10 @@ import { testPixels } from './pixels';
 export interface InferDeps {
   loaded(dataset: DatasetId, arch: ModelArch): Promise<[LoadedModel, LoadedDataset]>;
   supersedable<T>(channel: string | undefined, fn: () => Promise<T>): Promise<T>;
-  /** The kernels' bytes; by default fetched from the built asset. Node tests read the file. */
-  wasm?: () => Promise<BufferSource>;
+  /** The bytes of a build of the kernels; by default fetched from the built assets. Node tests read the files. */
+  wasm?: (path: KernelPath) => Promise<BufferSource>;
+  /** Which build to load (default: the best this runtime validates). */
+  kernelPath?: KernelPath;
 }
 
 export interface IntEvaluation {
@@ -47,6 +50,8 @@ export interface IntEvaluation {
   readonly approximations: readonly string[];
   readonly actBits: number;
   readonly path: KernelPath;
+  /** Why a faster build of the kernels was not used, if one was not. */
+  readonly pathNote: string | null;
 }
 
 export interface PathSpeed {
@@ -65,9 +70,13 @@ export interface SpeedReport {
   readonly float: PathSpeed;
   readonly floatBackend: string;
   readonly floatThreads: number;
-  /** The integer model on the WebAssembly kernels, one thread. */
+  /** The integer model on the fastest kernels this runtime runs correctly, one thread. */
   readonly int: PathSpeed;
   readonly path: KernelPath;
+  /** Why a faster build of the kernels was not used, if one was not. */
+  readonly pathNote: string | null;
+  /** When `path` is relaxed SIMD: the same integer model on the SIMD128 kernels, for comparison. */
+  readonly simd128: PathSpeed | null;
   readonly intThreads: 1;
   /** Multiply-accumulates per image of the weighted layers. */
   readonly macsPerImage: number;
@@ -83,22 +92,26 @@ export interface IntSweepPoint {
   readonly images: number;
 }
 
-let kernelsPromise: Promise<IntKernels> | null = null;
-
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 export function inferApi(deps: InferDeps) {
+  /** The kernels by the path asked for ('best': the fastest this runtime runs correctly). */
+  const loading = new Map<KernelPath | 'best', Promise<IntKernels>>();
   const loadBytes =
     deps.wasm ??
-    (async () => {
-      const res = await fetch(wasmUrl);
+    (async (path: KernelPath) => {
+      const res = await fetch(path === 'simd128' ? simd128Url : relaxedUrl);
       if (!res.ok) throw new Error(`Could not load the integer kernels: HTTP ${res.status}.`);
       return res.arrayBuffer();
     });
-  const kernels = (): Promise<IntKernels> => {
-    kernelsPromise ??= loadBytes().then(instantiateKernels);
-    kernelsPromise.catch(() => (kernelsPromise = null));
-    return kernelsPromise;
+  const kernels = (path: KernelPath | 'best' = deps.kernelPath ?? 'best'): Promise<IntKernels> => {
+    let p = loading.get(path);
+    if (!p) {
+      p = loadKernels(loadBytes, path === 'best' ? undefined : path);
+      loading.set(path, p);
+      p.catch(() => loading.delete(path));
+    }
+    return p;
   };
   const imagesOf = async (k: IntKernels, d: LoadedDataset): Promise<ResidentImages> =>
     residentImages(k, d.meta.id, await testPixels(d), d.testLabels.length);
@@ -107,18 +120,20 @@ export function inferApi(deps: InferDeps) {
     /**
      * Test accuracy of `request` on the integer path (activations as the request quantizes them,
      * or 8-bit when it leaves them float: see `approximations`), and how many predictions differ
-     * from the fake-quant float path evaluated in the same call.
+     * from the fake-quant float path evaluated in the same call. `path` picks a build of the
+     * kernels (default: the fastest this runtime runs correctly).
      */
     async intEvaluate(
       dataset: DatasetId,
       arch: ModelArch,
       request: EvalRequest,
       channel?: string,
+      path?: KernelPath,
     ): Promise<IntEvaluation> {
       const [m, d] = await deps.loaded(dataset, arch);
-      const k = await kernels();
+      const k = await kernels(path);
       return deps.supersedable(channel, async () => {
-        const { plan, acts } = await intPlanFor(m, d, request);
+        const { plan, acts } = await intPlanFor(m, d, request, k.path);
         const images = await imagesOf(k, d);
         const t0 = performance.now();
         const int = argmaxRows(intLogits(k, plan, images), plan.classes);
@@ -144,6 +159,7 @@ export function inferApi(deps: InferDeps) {
           approximations: plan.approximations,
           actBits: acts.bits,
           path: k.path,
+          pathNote: k.note,
         };
       });
     },
@@ -151,7 +167,8 @@ export function inferApi(deps: InferDeps) {
     /**
      * Latency per image (batch 1, median over `latencyRuns` test images) and throughput (the whole
      * test set in one call) of the trained float32 model on tfjs and of `request` on the integer
-     * kernels, measured back to back under the model lock.
+     * kernels (and, when those are the relaxed-SIMD build, on the SIMD128 build too), measured
+     * back to back under the model lock.
      */
     async speed(
       dataset: DatasetId,
@@ -161,16 +178,25 @@ export function inferApi(deps: InferDeps) {
     ): Promise<SpeedReport> {
       const [m, d] = await deps.loaded(dataset, arch);
       const k = await kernels();
+      const base = k.path === 'relaxed-simd' ? await kernels('simd128') : null;
       return deps.supersedable('speed', async () => {
-        const { plan } = await intPlanFor(m, d, request);
+        const { plan } = await intPlanFor(m, d, request, k.path);
         const images = await imagesOf(k, d);
         const n = images.count;
         const runs = Math.max(1, Math.min(latencyRuns, n));
         const plain = await floatPredict(m, d, { weights: null, acts: null });
         const singles = singleImages(d, runs);
         const floatOne = (i: number) => topClassOf(plain, singles[i]!);
-        const intOne = (i: number) =>
-          argmaxRows(intLogits(k, plan, images, { start: i, count: 1 }), plan.classes);
+        /** One image, and the whole test set, on one build of the kernels. */
+        const intRuns = async (kk: IntKernels) => {
+          const p = kk === k ? plan : (await intPlanFor(m, d, request, kk.path)).plan;
+          const imgs = kk === k ? images : await imagesOf(kk, d);
+          return {
+            one: (i: number) =>
+              argmaxRows(intLogits(kk, p, imgs, { start: i, count: 1 }), p.classes),
+            all: () => argmaxRows(intLogits(kk, p, imgs), p.classes),
+          };
+        };
         const latency = async (one: (i: number) => unknown) => {
           await one(0); // warm-up
           const t: number[] = [];
@@ -182,22 +208,29 @@ export function inferApi(deps: InferDeps) {
           return median(t);
         };
         const batch = async (all: () => unknown) => {
+          await all(); // warm-up at the batch size
           const t0 = performance.now();
           await all();
           return performance.now() - t0;
         };
         const floatAll = () => floatTopClasses(m, d, plain);
-        const intAll = () => argmaxRows(intLogits(k, plan, images), plan.classes);
         let fl: number;
         try {
           fl = await latency(floatOne);
         } finally {
           for (const x of singles) x.dispose();
         }
-        const il = await latency(intOne);
-        await floatAll(); // warm-up at the batch size
+        const best = await intRuns(k);
+        const il = await latency(best.one);
         const fb = await batch(floatAll);
-        const ib = await batch(intAll);
+        const ib = await batch(best.all);
+        let simd128: PathSpeed | null = null;
+        if (base) {
+          const r = await intRuns(base);
+          const bl = await latency(r.one);
+          const bb = await batch(r.all);
+          simd128 = { latencyMs: bl, batchMs: bb, imagesPerSecond: (n / bb) * 1000 };
+        }
         let threads: number;
         try {
           threads = tf.getBackend() === 'wasm' ? getThreadsCount() : 1;
@@ -213,6 +246,8 @@ export function inferApi(deps: InferDeps) {
           floatThreads: threads,
           int: { latencyMs: il, batchMs: ib, imagesPerSecond: (n / ib) * 1000 },
           path: k.path,
+          pathNote: k.note,
+          simd128,
           intThreads: 1,
           macsPerImage: macsOf(plan),
           approximations: plan.approximations,
@@ -239,7 +274,7 @@ export function inferApi(deps: InferDeps) {
         const runs = Math.max(1, Math.min(latencyRuns, all.count));
         const out: IntSweepPoint[] = [];
         for (const request of requests) {
-          const { plan } = await intPlanFor(m, d, request);
+          const { plan } = await intPlanFor(m, d, request, k.path);
           intLogits(k, plan, all, { start: 0, count: 1 }); // warm-up
           const t: number[] = [];
           for (let i = 0; i < runs; i++) {

@@ -7,7 +7,7 @@ import { calibrate } from '../../quantize/worker';
 import type { LoadedDataset, LoadedModel } from '../../../platform/worker/assets';
 import type { EvalRequest } from '../../../platform/worker/engine';
 import { intWeightsOf, planInteger } from '../shared/plan';
-import type { ActGrid, IntPlan, IntWeights, NetOp, NetShape } from '../shared/plan';
+import type { ActGrid, IntPlan, IntWeights, KernelPath, NetOp, NetShape } from '../shared/plan';
 
 /**
  * The integer plan of a request on a loaded model: the network's shape read from its tfjs layers,
@@ -109,11 +109,15 @@ export interface PlannedRequest {
   readonly acts: ActQuant;
 }
 
-/** The integer plan of `request` on `m` (calibrating, as the float path does, when needed). */
+/**
+ * The integer plan of `request` on `m` for the kernels of `path` (calibrating, as the float path
+ * does, when needed).
+ */
 export async function intPlanFor(
   m: LoadedModel,
   d: LoadedDataset,
   request: EvalRequest,
+  path: KernelPath = 'simd128',
 ): Promise<PlannedRequest> {
   const { acts, assumed } = intActs(request);
   const cal = await calibrate(m, d, acts);
@@ -151,5 +155,5 @@ export async function intPlanFor(
     if (r.approximation) approximations.push(r.approximation);
   });
   const net = netShapeOf(m.layers, d.meta.imageShape, shapes);
-  return { plan: planInteger({ net, weights, acts: grids, approximations }), acts };
+  return { plan: planInteger({ net, weights, acts: grids, approximations }, path), acts };
 }

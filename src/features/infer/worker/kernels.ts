@@ -1,13 +1,20 @@
 /**
- * The integer kernels (wasm/intkernels.c, built by scripts/build-wasm.sh into intkernels.wasm):
+ * The integer kernels (wasm/intkernels.c, built by scripts/build-wasm.sh into intkernels.wasm for
+ * SIMD128 and intkernels-relaxed.wasm for relaxed SIMD): the choice of build by feature detection,
  * instantiation from bytes and typed access to the module's one memory. Loading the bytes is the
- * caller's business (the worker fetches the `?url` asset, Node tests read the file), so this
+ * caller's business (the worker fetches the `?url` assets, Node tests read the files), so this
  * module runs anywhere WebAssembly SIMD128 does.
  */
+import { gemmWeights } from '../shared/plan';
+import type { KernelPath } from '../shared/plan';
+
+export type { KernelPath };
 
 /** The module's exports, as wasm/intkernels.c declares them (pointers are byte offsets). */
 export interface KernelExports {
   readonly memory: WebAssembly.Memory;
+  /** 1: the SIMD128 build, 2: the relaxed-SIMD build. */
+  ik_path(): number;
   ik_alloc(bytes: number): number;
   ik_mark(): number;
   ik_release(mark: number): void;
@@ -44,6 +51,7 @@ export interface KernelExports {
     m: number,
     kp: number,
     w: number,
+    planes: number,
     wzp: number,
     n: number,
     bias: number,
@@ -55,6 +63,7 @@ export interface KernelExports {
     m: number,
     kp: number,
     w: number,
+    planes: number,
     wzp: number,
     n: number,
     bias: number,
@@ -73,6 +82,7 @@ export interface KernelExports {
     m: number,
     kp: number,
     w: number,
+    planes: number,
     wzp: number,
     n: number,
     bias: number,
@@ -83,12 +93,11 @@ export interface KernelExports {
   ik_maxpool2(x: number, b: number, h: number, w: number, c: number, out: number): void;
 }
 
-/** Which instruction set the kernels use. Only SIMD128 is built today (see wasm/README.md). */
-export type KernelPath = 'simd128';
-
 export interface IntKernels {
   readonly fn: KernelExports;
   readonly path: KernelPath;
+  /** Why a faster build was not used (e.g. relaxed SIMD validated but its self-test failed). */
+  readonly note: string | null;
   /** `bytes` bytes, 16-byte aligned, from the bump allocator. Throws when memory is exhausted. */
   alloc(bytes: number): number;
   /** Runs `f`, then frees everything allocated during it (scratch buffers). */
@@ -117,11 +126,128 @@ export function simd128Supported(): boolean {
   return WebAssembly.validate(probe);
 }
 
-export async function instantiateKernels(bytes: BufferSource): Promise<IntKernels> {
+/**
+ * Whether this runtime runs relaxed SIMD's int8 dot product: a minimal module using
+ * i32x4.relaxed_dot_i8x16_i7x16_add_s validates (Chrome and Edge 114+, Firefox 146+; not Safari;
+ * Node 20 only with --experimental-wasm-relaxed-simd).
+ */
+export function relaxedSimdSupported(): boolean {
+  // (func (result v128) v128.const 0 v128.const 0 v128.const 0 i32x4.relaxed_dot_i8x16_i7x16_add_s)
+  const zeros = new Array<number>(16).fill(0);
+  const konst = [253, 12, ...zeros];
+  const body = [0, ...konst, ...konst, ...konst, 253, 147, 2, 11];
+  const probe = new Uint8Array([
+    0,
+    97,
+    115,
+    109,
+    1,
+    0,
+    0,
+    0,
+    1,
+    5,
+    1,
+    96,
+    0,
+    1,
+    123,
+    3,
+    2,
+    1,
+    0,
+    10,
+    body.length + 2,
+    1,
+    body.length,
+    ...body,
+  ]);
+  return WebAssembly.validate(probe);
+}
+
+/** The faster build this runtime runs: relaxed SIMD where it validates, else SIMD128. */
+export const bestKernelPath = (): KernelPath =>
+  relaxedSimdSupported() ? 'relaxed-simd' : 'simd128';
+
+/**
+ * Runs one small GEMM through the kernels (5 rows, so both the 4-row block and the tail; 12
+ * channels; weight codes spanning all of int8, i.e. three relaxed-SIMD planes; weight and input
+ * zero-points) and compares every int32 sum with the exact one. Returns null when all agree, else
+ * what differed. Relaxed SIMD lets engines differ only outside the 7-bit range the kernels keep
+ * to; an engine that still computes the dot product wrongly (Node 20's V8 11.3 behind its flag
+ * doubles it) is caught here before any number reaches the user.
+ */
+export function selfTest(k: IntKernels): string | null {
+  const m = 5;
+  const kk = 9;
+  const n = 12;
+  const zx = 77;
+  const x = Uint8Array.from({ length: m * kk }, (_, i) => (i * 37 + 11) % 256);
+  const w = Int8Array.from({ length: n * kk }, (_, i) => ((i * 53 + 5) % 256) - 128);
+  w[0] = -128;
+  w[1] = 127;
+  const wzp = Int32Array.from({ length: 16 }, (_, j) => (j < n ? ((j * 29) % 41) - 20 : 0));
+  const g = gemmWeights(w, wzp, n, kk, zx, k.path);
+  return k.scoped(() => {
+    const a = k.alloc(m * g.kp * 2 + 16);
+    const rowsum = k.alloc(m * 4);
+    k.fn.ik_pack_rows(k.put(x), m, kk, g.kp, zx, a, rowsum);
+    const out = k.alloc(m * n * 4);
+    const bias = g.bias ? k.put(g.bias) : 0;
+    k.fn.ik_gemm_acc(a, rowsum, m, g.kp, k.put(g.weights), g.planes, k.put(g.wzp ?? wzp), n, bias, out); // prettier-ignore
+    const got = k.i32(out, m * n);
+    let wrong = 0;
+    let first = '';
+    for (let r = 0; r < m; r++)
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let i = 0; i < kk; i++) s += (x[r * kk + i]! - zx) * (w[j * kk + i]! - wzp[j]!);
+        if (got[r * n + j] !== s) {
+          if (wrong++ === 0) first = `${got[r * n + j]} instead of ${s}`;
+        }
+      }
+    return wrong === 0 ? null : `${wrong} of ${m * n} sums wrong (${first})`;
+  });
+}
+
+/**
+ * Loads the kernels of `path` (default: the best this runtime validates) with `bytesOf`. The
+ * relaxed build is used only if it loads and passes {@link selfTest}; otherwise the SIMD128 one
+ * is, and `note` says why.
+ */
+export async function loadKernels(
+  bytesOf: (path: KernelPath) => Promise<BufferSource>,
+  path: KernelPath = bestKernelPath(),
+): Promise<IntKernels> {
+  let note: string | null = null;
+  if (path === 'relaxed-simd') {
+    try {
+      const k = await instantiateKernels(await bytesOf(path));
+      if (k.path !== 'relaxed-simd') throw new Error(`it is the ${k.path} build`);
+      const failed = selfTest(k);
+      if (!failed) return k;
+      note = `relaxed SIMD validates here but computed wrong sums (${failed}): using SIMD128`;
+    } catch (e) {
+      note = `the relaxed-SIMD kernels did not load (${e instanceof Error ? e.message : String(e)}): using SIMD128`;
+    }
+  }
+  const k = await instantiateKernels(await bytesOf('simd128'), note);
+  const failed = selfTest(k);
+  if (failed) throw new Error(`The integer kernels compute wrong sums on this engine: ${failed}.`);
+  return k;
+}
+
+export async function instantiateKernels(
+  bytes: BufferSource,
+  note: string | null = null,
+): Promise<IntKernels> {
   if (!simd128Supported())
     throw new Error('This runtime lacks WebAssembly SIMD128: the integer kernels need it.');
   const { instance } = await WebAssembly.instantiate(bytes, {});
   const fn = instance.exports as unknown as KernelExports;
+  const id = typeof fn.ik_path === 'function' ? fn.ik_path() : 0;
+  const path: KernelPath | null = id === 1 ? 'simd128' : id === 2 ? 'relaxed-simd' : null;
+  if (!path) throw new Error('These are not the integer kernels this app was built with.');
   const buf = () => fn.memory.buffer;
   const alloc = (bytes: number): number => {
     const p = fn.ik_alloc(Math.max(0, Math.ceil(bytes)));
@@ -139,7 +265,8 @@ export async function instantiateKernels(bytes: BufferSource): Promise<IntKernel
   };
   const kernels: IntKernels = {
     fn,
-    path: 'simd128',
+    path,
+    note,
     alloc,
     scoped<T>(f: () => T): T {
       const mark = fn.ik_mark();

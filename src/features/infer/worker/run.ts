@@ -3,7 +3,7 @@ import type { IntKernels } from './kernels';
 
 /**
  * Runs an integer plan (shared/plan.ts) on the WebAssembly kernels: images in chunks, each chunk
- * through every layer as uint8 codes (im2col or row packing to int16, one fused GEMM +
+ * through every layer as uint8 codes (im2col or row packing, one fused GEMM +
  * requantization per layer, max pooling on codes), the last layer dequantized to float32 logits.
  * The plan's weights are copied into wasm memory per call (a few hundred kB: well under a
  * millisecond), so plans never pile up in the module's memory; the images can stay resident.
@@ -41,6 +41,7 @@ interface UploadedGemm {
   readonly step: GemmStep;
   readonly w: number;
   readonly wzp: number;
+  readonly bias: number;
   readonly mult: number;
   readonly offs: number;
   readonly scale: number;
@@ -52,6 +53,7 @@ function upload(k: IntKernels, s: GemmStep): UploadedGemm {
     step: s,
     w: k.put(s.weights),
     wzp: s.wzp ? k.put(s.wzp) : 0,
+    bias: s.bias ? k.put(s.bias) : 0,
     mult: s.out.kind === 'requant' ? k.put(s.out.mult) : 0,
     offs: s.out.kind === 'requant' ? k.put(s.out.offs) : 0,
     scale: s.out.kind === 'dequant' ? k.put(s.out.scale) : 0,
@@ -60,12 +62,12 @@ function upload(k: IntKernels, s: GemmStep): UploadedGemm {
 }
 
 /**
- * Images per chunk: the largest packed (int16) buffer of a chunk stays near 1.25 MB, about the
- * L2 cache (measured on mnist-cnn: 3 images per chunk 207 ms, 16 187 ms, 128 211 ms; the MLPs
+ * Images per chunk: the largest packed buffer of a chunk stays near 1.25 MB, about the L2 cache
+ * (measured on mnist-cnn with SIMD128: 3 images per chunk 207 ms, 16 187 ms, 128 211 ms; the MLPs
  * take 256 images per chunk).
  */
 export function chunkSize(plan: IntPlan, budgetBytes = 1.25 * 2 ** 20): number {
-  return Math.max(1, Math.min(256, Math.floor(budgetBytes / (2 * plan.maxPackElems))));
+  return Math.max(1, Math.min(256, Math.floor(budgetBytes / plan.maxPackBytes)));
 }
 
 export interface RunOptions {
@@ -85,6 +87,8 @@ export function intLogits(
   images: ResidentImages,
   options: RunOptions = {},
 ): Float32Array {
+  if (plan.path !== k.path)
+    throw new Error(`A plan for the ${plan.path} kernels cannot run on the ${k.path} ones.`);
   const [ih, iw, ic] = plan.input;
   if (images.bytes !== ih * iw * ic)
     throw new RangeError(`Images of ${images.bytes} bytes: the plan takes ${ih}×${iw}×${ic}.`);
@@ -116,7 +120,7 @@ export function intLogits(
       }
     const bufA = k.alloc(chunk * plan.maxActBytes);
     const bufB = k.alloc(chunk * plan.maxActBytes);
-    const pack = k.alloc((chunk * plan.maxPackElems + 16) * 2); // im2col writes ≤ 8 past the end
+    const pack = k.alloc(chunk * plan.maxPackBytes + 16); // im2col writes ≤ 16 bytes past the end
     const rowsum = k.alloc(chunk * maxRows * 4);
     const logits = k.alloc(chunk * classes * 4);
     for (let done = 0; done < count; done += chunk) {
@@ -148,7 +152,7 @@ export function intLogits(
         lap?.(`${s.name} pack`);
         if (s.out.kind === 'requant') {
           const q = s.out;
-          fn.ik_gemm_requant(pack, rs, rows, s.kp, g.w, g.wzp, s.n, 0, g.mult, g.offs, q.shift, q.clampAcc, q.zp, q.lo, q.hi, next); // prettier-ignore
+          fn.ik_gemm_requant(pack, rs, rows, s.kp, g.w, s.planes, g.wzp, s.n, g.bias, g.mult, g.offs, q.shift, q.clampAcc, q.zp, q.lo, q.hi, next); // prettier-ignore
           lap?.(s.name);
           [cur, next] = [next, cur];
         } else {
@@ -158,9 +162,10 @@ export function intLogits(
             rows,
             s.kp,
             g.w,
+            s.planes,
             g.wzp,
             s.n,
-            0,
+            g.bias,
             g.scale,
             g.fbias,
             logits,

@@ -1,0 +1,162 @@
+/**
+ * Benchmark: the integer GEMM of both builds of the kernels (wasm/intkernels.c) in headless
+ * Chromium, side by side in one page: SIMD128 (i32x4.dot_i16x8_s on int16 rows) against relaxed
+ * SIMD (i32x4.relaxed_dot_i8x16_i7x16_add_s on int8 rows, weights in 7-bit planes), for 8-bit
+ * weights ([−127, 127]: two planes) and 4-bit ones ([−8, 7]: one plane), at two layer shapes of
+ * the shipped models with the app's chunk of images. Both builds are warmed up, then timed
+ * interleaved in one page; prints the median of 25 runs in ms and GMAC/s, and the ratio, and
+ * checks that both builds give the same int32 sums.
+ *
+ *   npm run build && npx tsx bench/gemm.ts
+ */
+import { readFileSync } from 'node:fs';
+import { gemmWeights } from '../src/features/infer/shared/plan';
+import type { KernelPath } from '../src/features/infer/shared/plan';
+import { median, openBench } from './browser';
+
+const FILES: Record<KernelPath, string> = {
+  simd128: 'intkernels.wasm',
+  'relaxed-simd': 'intkernels-relaxed.wasm',
+};
+const SHAPES = [
+  { name: 'Dense 784→256, 256 images (an MLP layer)', m: 256, k: 784, n: 256 },
+  { name: 'Conv 3×3×32→64 on 14×14, 16 images (a CNN layer)', m: 14 * 14 * 16, k: 288, n: 64 },
+];
+const RANGES = [
+  { name: '8-bit weights [−127, 127]', lo: -127, hi: 127 },
+  { name: '4-bit weights [−8, 7]', lo: -8, hi: 7 },
+];
+const RUNS = 25;
+
+interface Problem {
+  path: KernelPath;
+  bytes: number[];
+  m: number;
+  k: number;
+  n: number;
+  kp: number;
+  weights: number[];
+  planes: number;
+  wzp: number[] | null;
+  bias: number[] | null;
+  actBytes: number;
+  x: number[];
+}
+
+/**
+ * Runs in the page: instantiates each build once per page, packs the rows, warms each GEMM up
+ * for 300 ms (V8 compiles wasm with its baseline compiler first and tiers hot functions up in the
+ * background), then times the builds interleaved, `runs` times each.
+ */
+async function timeGemms(arg: {
+  problems: Problem[];
+  runs: number;
+}): Promise<({ times: number[]; sums: number[] } | string)[]> {
+  type Exports = Record<string, (...a: number[]) => number> & { memory: WebAssembly.Memory };
+  const cache = ((window as unknown as { __gemm?: Map<string, Exports> }).__gemm ??= new Map());
+  const ready: ({ f: Exports; run: () => void; out: number; n: number } | string)[] = [];
+  for (const p of arg.problems) {
+    let f = cache.get(p.path);
+    if (!f) {
+      const bytes = new Uint8Array(p.bytes);
+      if (!WebAssembly.validate(bytes)) {
+        ready.push('does not validate in this browser');
+        continue;
+      }
+      f = (await WebAssembly.instantiate(bytes)).instance.exports as Exports;
+      cache.set(p.path, f);
+    }
+    const fx = f;
+    fx.ik_release!(0); // a fresh heap per problem: from 0 the allocator starts at its base again
+    const put = (a: number[], bpe: 1 | 4, signed: boolean): number => {
+      const ptr = fx.ik_alloc!(a.length * bpe);
+      const View = bpe === 4 ? Int32Array : signed ? Int8Array : Uint8Array;
+      new View(fx.memory.buffer, ptr, a.length).set(a);
+      return ptr;
+    };
+    const x = put(p.x, 1, false);
+    const a = fx.ik_alloc!(p.m * p.kp * p.actBytes + 16);
+    const rs = fx.ik_alloc!(p.m * 4);
+    const w = put(p.weights, 1, true);
+    const z = p.wzp ? put(p.wzp, 4, true) : 0;
+    const b = p.bias ? put(p.bias, 4, true) : 0;
+    const out = fx.ik_alloc!(p.m * p.n * 4);
+    fx.ik_pack_rows!(x, p.m, p.k, p.kp, 0, a, rs);
+    const run = () => void fx.ik_gemm_acc!(a, rs, p.m, p.kp, w, p.planes, z, p.n, b, out);
+    const t0 = performance.now();
+    while (performance.now() - t0 < 300) run();
+    ready.push({ f: fx, run, out, n: Math.min(64, p.m * p.n) });
+  }
+  const times: number[][] = ready.map(() => []);
+  for (let i = 0; i < arg.runs; i++)
+    ready.forEach((r, j) => {
+      if (typeof r === 'string') return;
+      const t0 = performance.now();
+      r.run();
+      times[j]!.push(performance.now() - t0);
+    });
+  return ready.map((r, j) =>
+    typeof r === 'string'
+      ? r
+      : { times: times[j]!, sums: Array.from(new Int32Array(r.f.memory.buffer, r.out, r.n)) },
+  );
+}
+
+const session = await openBench();
+try {
+  const ua = await session.page.evaluate(() => navigator.userAgent);
+  console.log(`Integer GEMM, both builds, ${ua.match(/Chrome\/[\d.]+/)?.[0] ?? ua}, one thread`);
+  console.log(
+    `median of ${RUNS} interleaved runs after 300 ms of warm-up each; GMAC/s = multiply-adds of the layer ÷ time`,
+  );
+  console.log('| layer | weights | SIMD128 | relaxed SIMD (planes) | relaxed ÷ SIMD128 |');
+  console.log('|---|---|---|---|---|');
+  let state = 12345;
+  const rand = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+  for (const s of SHAPES)
+    for (const r of RANGES) {
+      const x = Array.from({ length: s.m * s.k }, () => Math.floor(rand() * 256));
+      const w = Int8Array.from({ length: s.n * s.k }, () =>
+        Math.floor(r.lo + rand() * (r.hi - r.lo + 1)),
+      );
+      const paths = ['simd128', 'relaxed-simd'] as const;
+      const problems = paths.map((path): Problem => {
+        const g = gemmWeights(w, null, s.n, s.k, 0, path);
+        return {
+          path,
+          bytes: Array.from(
+            readFileSync(new URL(`../src/features/infer/worker/${FILES[path]}`, import.meta.url)),
+          ),
+          m: s.m,
+          k: s.k,
+          n: s.n,
+          kp: g.kp,
+          weights: Array.from(g.weights),
+          planes: g.planes,
+          wzp: g.wzp ? Array.from(g.wzp) : null,
+          bias: g.bias ? Array.from(g.bias) : null,
+          actBytes: path === 'simd128' ? 2 : 1,
+          x,
+        };
+      });
+      const res = await session.page.evaluate(timeGemms, { problems, runs: RUNS });
+      const got: Partial<Record<KernelPath, { ms: number; planes: number; sums: number[] }>> = {};
+      res.forEach((r, j) => {
+        if (typeof r === 'string') console.log(`${paths[j]}: ${r}`);
+        else got[paths[j]!] = { ms: median(r.times), planes: problems[j]!.planes, sums: r.sums };
+      });
+      const macs = s.m * s.k * s.n;
+      const cell = (v: { ms: number } | undefined) =>
+        v ? `${v.ms.toFixed(2)} ms (${(macs / v.ms / 1e6).toFixed(1)} GMAC/s)` : 'n/a';
+      const a = got.simd128;
+      const b = got['relaxed-simd'];
+      if (a && b && a.sums.join() !== b.sums.join())
+        throw new Error(`${s.name}, ${r.name}: the two builds' sums differ`);
+      console.log(
+        `| ${s.name} | ${r.name} | ${cell(a)} | ${cell(b)}${b ? ` (${b.planes})` : ''} | ${a && b ? (a.ms / b.ms).toFixed(2) + '×' : 'n/a'} |`,
+      );
+    }
+  console.log('Both builds gave the same int32 sums for every layer.');
+} finally {
+  await session.close();
+}
