@@ -116,9 +116,12 @@ static inline void widen(const uint8_t *src, uint32_t n, int16_t zx, act_t *dst)
 static inline int32_t row_sum(const act_t *row, uint32_t n) {
   v128_t vs = wasm_i32x4_splat(0);
   uint32_t i = 0;
-  for (; i + 16 <= n; i += 16)
-    vs = wasm_i32x4_add(vs, wasm_i32x4_extadd_pairwise_i16x8(
-                                wasm_i16x8_extadd_pairwise_i8x16(wasm_v128_load(row + i))));
+#define SUM8(v) \
+  vs = wasm_i32x4_add(vs, wasm_i32x4_extadd_pairwise_i16x8(wasm_i16x8_extadd_pairwise_i8x16(v)))
+  for (; i + 16 <= n; i += 16) SUM8(wasm_v128_load(row + i));
+  if (i + 8 <= n) SUM8(wasm_v128_load64_zero(row + i)), i += 8;
+  if (i + 4 <= n) SUM8(wasm_v128_load32_zero(row + i)), i += 4;
+#undef SUM8
   int32_t s = wasm_i32x4_extract_lane(vs, 0) + wasm_i32x4_extract_lane(vs, 1) +
               wasm_i32x4_extract_lane(vs, 2) + wasm_i32x4_extract_lane(vs, 3);
   for (; i < n; i++) s += row[i];
@@ -142,8 +145,11 @@ static inline void widen(const uint8_t *src, uint32_t n, int16_t zx, act_t *dst)
 static inline int32_t row_sum(const act_t *row, uint32_t n) {
   v128_t vs = wasm_i32x4_splat(0);
   uint32_t i = 0;
-  for (; i + 8 <= n; i += 8)
-    vs = wasm_i32x4_add(vs, wasm_i32x4_extadd_pairwise_i16x8(wasm_v128_load(row + i)));
+#define SUM16(v) vs = wasm_i32x4_add(vs, wasm_i32x4_extadd_pairwise_i16x8(v))
+  for (; i + 8 <= n; i += 8) SUM16(wasm_v128_load(row + i));
+  if (i + 4 <= n) SUM16(wasm_v128_load64_zero(row + i)), i += 4;
+  if (i + 2 <= n) SUM16(wasm_v128_load32_zero(row + i)), i += 2;
+#undef SUM16
   int32_t s = wasm_i32x4_extract_lane(vs, 0) + wasm_i32x4_extract_lane(vs, 1) +
               wasm_i32x4_extract_lane(vs, 2) + wasm_i32x4_extract_lane(vs, 3);
   for (; i < n; i++) s += row[i];
@@ -415,9 +421,18 @@ static inline void emit_u8(const epilogue_t *e, uint32_t m, uint32_t n, v128_t a
   v128_t mult = wasm_v128_load(e->mult + n);
   v128_t p0 = wasm_i64x2_add(wasm_i64x2_extmul_low_i32x4(acc, mult), wasm_v128_load(e->offs + n));
   v128_t p1 = wasm_i64x2_add(wasm_i64x2_extmul_high_i32x4(acc, mult), wasm_v128_load(e->offs + n + 2));
-  p0 = wasm_i64x2_shr(p0, (uint32_t)e->shift);
-  p1 = wasm_i64x2_shr(p1, (uint32_t)e->shift);
-  v128_t r = wasm_i32x4_add(wasm_i32x4_shuffle(p0, p1, 0, 2, 4, 6), e->zp);
+  v128_t r;
+  if (e->shift >= 32) {
+    /* (p >> 32) >> (shift − 32): the high words of the four products, then a 32-bit shift. The
+       same floor as one 64-bit shift, without i64x2.shr_s, which x86 lacks before AVX-512 (V8
+       emulates it in several instructions). */
+    r = wasm_i32x4_shr(wasm_i32x4_shuffle(p0, p1, 1, 3, 5, 7), (uint32_t)e->shift - 32u);
+  } else {
+    p0 = wasm_i64x2_shr(p0, (uint32_t)e->shift);
+    p1 = wasm_i64x2_shr(p1, (uint32_t)e->shift);
+    r = wasm_i32x4_shuffle(p0, p1, 0, 2, 4, 6);
+  }
+  r = wasm_i32x4_add(r, e->zp);
   r = wasm_i32x4_min(wasm_i32x4_max(r, e->lo), e->hi);
   v128_t h = wasm_i16x8_narrow_i32x4(r, r);
   v128_t b = wasm_u8x16_narrow_i16x8(h, h);

@@ -125,46 +125,55 @@ describe.each(await kernelPaths())('the %s kernels', (path: KernelPath) => {
       }
     });
 
-    it('requantizes as (acc·M0 + offset) >> shift (bias and half a step in the offset), plus the zero-point, clamped (ReLU)', () => {
-      const p = problem(9, 120, 10, true);
-      // The caller's int32 bias of ik_gemm_acc is tested above; here the bias travels in the 64-bit
-      // offset, and the kernels' int32 bias holds only the relaxed path's zero-point terms.
-      const acc = reference({ ...p, bias: new Int32Array(p.np) });
-      const kbias = p.g.bias ?? new Int32Array(p.np);
-      // Per-channel multipliers around 2^-12, one shift for the layer.
-      const real = Float64Array.from({ length: p.n }, () => (0.5 + rand()) * 2 ** -12);
-      const { mult, shift } = fixedPointMultipliers(real);
-      const multP = new Int32Array(p.np);
-      multP.set(mult);
-      const offs = BigInt64Array.from({ length: p.np }, (_, j) =>
-        j < p.n
-          ? BigInt(Math.round((rand() - 0.5) * 40 * 2 ** shift)) + (1n << BigInt(shift - 1))
-          : 0n,
-      );
-      const zp = 37;
-      const lo = zp; // ReLU: nothing below real 0
-      const hi = 255;
-      k.scoped(() => {
-        const { a, rowsum } = packed(p);
-        const { w, wzp } = weightsIn(p);
-        const mu = k.put(multP);
-        const of = k.put(offs);
-        const out = k.alloc(p.m * p.n);
-        k.fn.ik_gemm_requant(a, rowsum, p.m, p.kp, w, p.g.planes, wzp, p.n, k.put(kbias), mu, of, shift, 2 ** 30, zp, lo, hi, out); // prettier-ignore
-        const got = k.u8(out, p.m * p.n);
-        let nonTrivial = 0;
-        for (let i = 0; i < acc.length; i++) {
-          // Exact, in BigInt: floor((acc·M0 + offset) / 2^shift).
-          const j = i % p.n;
-          const prod = BigInt(acc[i]!) * BigInt(mult[j]!) + offs[j]!;
-          const q = Number(prod >> BigInt(shift)) + zp;
-          const want = Math.min(hi, Math.max(lo, q));
-          if (want > lo && want < hi) nonTrivial++;
-          expect(got[i]).toBe(want);
-        }
-        expect(nonTrivial).toBeGreaterThan(acc.length / 4);
-      });
-    });
+    // Multipliers near 2^-12 (shift ≥ 32: the kernels shift the products' high words) and near 1
+    // (shift < 32: a 64-bit shift), on sums small enough that outputs are not all clamped.
+    it.each([
+      { scale: 2 ** -12, shifts: 'shift ≥ 32', kk: 120, wlo: -128, whi: 127, affine: true },
+      { scale: 0.5, shifts: 'shift < 32', kk: 1, wlo: -1, whi: 1, affine: false },
+    ])(
+      'requantizes as (acc·M0 + offset) >> shift (bias and half a step in the offset), plus the zero-point, clamped (ReLU): $shifts',
+      ({ scale, kk, wlo, whi, affine }) => {
+        const p = problem(40, kk, 10, affine, wlo, whi);
+        // The caller's int32 bias of ik_gemm_acc is tested above; here the bias travels in the 64-bit
+        // offset, and the kernels' int32 bias holds only the relaxed path's zero-point terms.
+        const acc = reference({ ...p, bias: new Int32Array(p.np) });
+        const kbias = p.g.bias ?? new Int32Array(p.np);
+        // Per-channel multipliers around `scale`, one shift for the layer.
+        const real = Float64Array.from({ length: p.n }, () => (0.5 + rand()) * scale);
+        const { mult, shift } = fixedPointMultipliers(real);
+        expect(shift >= 32).toBe(scale < 0.1);
+        const multP = new Int32Array(p.np);
+        multP.set(mult);
+        const offs = BigInt64Array.from({ length: p.np }, (_, j) =>
+          j < p.n
+            ? BigInt(Math.round((rand() - 0.5) * 40 * 2 ** shift)) + (1n << BigInt(shift - 1))
+            : 0n,
+        );
+        const zp = 37;
+        const lo = zp; // ReLU: nothing below real 0
+        const hi = 255;
+        k.scoped(() => {
+          const { a, rowsum } = packed(p);
+          const { w, wzp } = weightsIn(p);
+          const mu = k.put(multP);
+          const of = k.put(offs);
+          const out = k.alloc(p.m * p.n);
+          k.fn.ik_gemm_requant(a, rowsum, p.m, p.kp, w, p.g.planes, wzp, p.n, k.put(kbias), mu, of, shift, 2 ** 30, zp, lo, hi, out); // prettier-ignore
+          const got = k.u8(out, p.m * p.n);
+          let nonTrivial = 0;
+          for (let i = 0; i < acc.length; i++) {
+            // Exact, in BigInt: floor((acc·M0 + offset) / 2^shift).
+            const j = i % p.n;
+            const prod = BigInt(acc[i]!) * BigInt(mult[j]!) + offs[j]!;
+            const q = Number(prod >> BigInt(shift)) + zp;
+            const want = Math.min(hi, Math.max(lo, q));
+            if (want > lo && want < hi) nonTrivial++;
+            expect(got[i]).toBe(want);
+          }
+          expect(nonTrivial).toBeGreaterThan(acc.length / 5);
+        });
+      },
+    );
 
     it('dequantizes the last layer: scale[n] · acc + bias[n] in float32', () => {
       const p = problem(5, 84, 10, false);
