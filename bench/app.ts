@@ -137,6 +137,9 @@ interface EvalRow {
   intCorrect: number | null;
   intDiffering: number | null;
   intPath: string | null;
+  /** The W8A8 integer pass split the same way, wall clock. */
+  intSplitMs: number | null;
+  intSplitCorrect: number | null;
   flops: number;
 }
 
@@ -217,6 +220,14 @@ async function evalModel(page: Page, dataset: string, arch: string): Promise<Eva
         ) => Promise<E>;
         dropCaches: () => Promise<void>;
         intEvaluate?: (d: string, a: string, r: unknown) => Promise<IE>;
+        intPredict?: (
+          d: string,
+          a: string,
+          r: unknown,
+          start: number,
+          count: number,
+          warm?: boolean,
+        ) => Promise<{ correct: number; ms: number }>;
       };
       type Client = { call: <T>(f: (api: Api) => Promise<T>) => Promise<T> };
       const w = window as unknown as {
@@ -264,7 +275,25 @@ async function evalModel(page: Page, dataset: string, arch: string): Promise<Eva
         }
       };
       const int = await intRuns();
-      return { layers: summary.layers.map((l) => l.info), float, int, split };
+      // The W8A8 integer pass split the same way (engine's intPredict, kernels only per half).
+      const intSplit: { ms: number; correct: number }[] = [];
+      if (int && w.__playground.second.available()) {
+        const s = w.__playground.second.client();
+        const n = float[0]!.count;
+        const half = Math.floor(n / 2);
+        const halves = (warm: boolean) =>
+          Promise.all([
+            c.call((api) => api.intPredict!(dataset, arch, w8a8, 0, half, warm)),
+            s.call((api) => api.intPredict!(dataset, arch, w8a8, half, n - half, warm)),
+          ]);
+        await halves(true);
+        for (let i = 0; i < runs; i++) {
+          const t0 = performance.now();
+          const [a, b] = await halves(false);
+          intSplit.push({ ms: performance.now() - t0, correct: a.correct + b.correct });
+        }
+      }
+      return { layers: summary.layers.map((l) => l.info), float, int, split, intSplit };
     },
     { dataset, arch, runs: EVAL_RUNS, w8a8: W8A8 },
   );
@@ -280,6 +309,8 @@ async function evalModel(page: Page, dataset: string, arch: string): Promise<Eva
     intMs: r.int ? median(r.int.map((e) => e.ms)) : null,
     intCorrect: i0?.correct ?? null,
     intDiffering: i0?.differing ?? null,
+    intSplitMs: r.intSplit.length ? median(r.intSplit.map((e) => e.ms)) : null,
+    intSplitCorrect: r.intSplit[0]?.correct ?? null,
     intPath: i0?.path ?? null,
     flops: modelFlops(r.layers as LayerInfo[]) * f0.count,
   };
@@ -646,6 +677,17 @@ if (wants('eval')) {
             .join('; ')
       : `   float32 split between two compute workers: not measured (no second worker here: the backend runs more than one thread, or one core)`,
   );
+  const intSplit = evalRows.filter((r) => r.intSplitMs !== null && r.intMs !== null);
+  if (intSplit.length)
+    out(
+      `   W8A8 integer split between two compute workers (halves in parallel, wall clock, intPredict): ` +
+        intSplit
+          .map((r) => {
+            const t = torch.ok ? torch.results.find((x) => x.model === r.model) : undefined;
+            return `${r.model} ${fmt(r.intSplitMs!)} (one worker ${fmt(r.intMs!)}, ${(r.intMs! / r.intSplitMs!).toFixed(2)}×${t ? `; ${(r.intSplitMs! / t.medianMs).toFixed(2)}× PyTorch's one thread` : ''}${r.intSplitCorrect === r.intCorrect ? '' : ', CORRECT COUNTS DIFFER'})`;
+          })
+          .join('; '),
+    );
   if (torch.ok) {
     const t0 = torch.results[0];
     out(

@@ -264,7 +264,9 @@ static inline __attribute__((always_inline)) void block_4x8_p(const act_t *a, ui
   acc[2][0] = c20, acc[2][1] = c21, acc[3][0] = c30, acc[3][1] = c31;
 }
 
-static void block_4x8(const act_t *a, uint32_t Kp, const int8_t *wb, uint32_t P, v128_t acc[4][2]) {
+static inline __attribute__((always_inline)) void block_4x8(const act_t *a, uint32_t Kp,
+                                                            const int8_t *wb, uint32_t P,
+                                                            v128_t acc[4][2]) {
   switch (P) {
     case 1: block_4x8_p(a, Kp, wb, 1, acc); break;
     case 2: block_4x8_p(a, Kp, wb, 2, acc); break;
@@ -272,7 +274,10 @@ static void block_4x8(const act_t *a, uint32_t Kp, const int8_t *wb, uint32_t P,
   }
 }
 
-static void block_1x8(const act_t *a0, uint32_t Kp, const int8_t *wb, uint32_t P, v128_t acc[2]) {
+/** One row × eight channels with P planes (a constant where inlined). */
+static inline __attribute__((always_inline)) void block_1x8_p(const act_t *a0, uint32_t Kp,
+                                                              const int8_t *wb, uint32_t P,
+                                                              v128_t acc[2]) {
   v128_t c0 = wasm_i32x4_splat(0), c1 = c0;
   for (uint32_t k = 0; k < Kp; k += 4) {
     v128_t x0 = wasm_v128_load32_splat(a0 + k);
@@ -282,6 +287,16 @@ static void block_1x8(const act_t *a0, uint32_t Kp, const int8_t *wb, uint32_t P
     }
   }
   acc[0] = c0, acc[1] = c1;
+}
+
+static inline __attribute__((always_inline)) void block_1x8(const act_t *a0, uint32_t Kp,
+                                                            const int8_t *wb, uint32_t P,
+                                                            v128_t acc[2]) {
+  switch (P) {
+    case 1: block_1x8_p(a0, Kp, wb, 1, acc); break;
+    case 2: block_1x8_p(a0, Kp, wb, 2, acc); break;
+    default: block_1x8_p(a0, Kp, wb, P, acc); break;
+  }
 }
 #else
 /*
@@ -334,7 +349,7 @@ static inline void block_1x8(const act_t *a0, uint32_t Kp, const int8_t *wb, uin
 #endif
 
 /** acc + bias − z_w · rowsum for four channels n..n+3 of one row. */
-static inline v128_t finish(v128_t acc, const int32_t *bias, const int32_t *wzp,
+static inline __attribute__((always_inline)) v128_t finish(v128_t acc, const int32_t *bias, const int32_t *wzp,
                             const int32_t *rowsum, uint32_t m, uint32_t n) {
   if (bias) acc = wasm_i32x4_add(acc, wasm_v128_load(bias + n));
   if (wzp)
@@ -363,7 +378,10 @@ struct epilogue {
 };
 
 /** Runs the GEMM over all rows and channel blocks, handing every vector of sums to emit. */
-static inline void gemm(const act_t *A, uint32_t M, uint32_t Kp, const int8_t *Wp, uint32_t P,
+/* Inlined into each export with its emit function, so that emit is a direct, inlined call: out of
+   line (clang's choice once the relaxed build specialized its blocks), emit went through
+   call_indirect and the sums through the shadow stack, and the GEMM ran 5–15% slower. */
+static inline __attribute__((always_inline)) void gemm(const act_t *A, uint32_t M, uint32_t Kp, const int8_t *Wp, uint32_t P,
                         const epilogue_t *e, emit_fn emit) {
   const uint32_t N = e->N;
   const uintptr_t block = (uintptr_t)8 * Kp * P; /* bytes of one 8-channel block of weights */
@@ -390,7 +408,7 @@ static inline void gemm(const act_t *A, uint32_t M, uint32_t Kp, const int8_t *W
   }
 }
 
-static inline void emit_i32(const epilogue_t *e, uint32_t m, uint32_t n, v128_t acc) {
+static inline __attribute__((always_inline)) void emit_i32(const epilogue_t *e, uint32_t m, uint32_t n, v128_t acc) {
   int32_t *out = e->out32 + (uintptr_t)m * e->N + n;
   if (n + 4 <= e->N) {
     wasm_v128_store(out, acc);
@@ -416,7 +434,7 @@ void EXPORT(ik_gemm_acc)(const act_t *A, const int32_t *rowsum, uint32_t M, uint
 }
 
 /** Fixed-point requantization of four channels: see the header and ik_gemm_requant. */
-static inline void emit_u8(const epilogue_t *e, uint32_t m, uint32_t n, v128_t acc) {
+static inline __attribute__((always_inline)) void emit_u8(const epilogue_t *e, uint32_t m, uint32_t n, v128_t acc) {
   acc = wasm_i32x4_min(wasm_i32x4_max(acc, e->lo_clamp_acc), e->hi_clamp_acc);
   v128_t mult = wasm_v128_load(e->mult + n);
   v128_t p0 = wasm_i64x2_add(wasm_i64x2_extmul_low_i32x4(acc, mult), wasm_v128_load(e->offs + n));
@@ -470,7 +488,7 @@ void EXPORT(ik_gemm_requant)(const act_t *A, const int32_t *rowsum, uint32_t M, 
   gemm(A, M, Kp, Wp, P, &e, emit_u8);
 }
 
-static inline void emit_f32(const epilogue_t *e, uint32_t m, uint32_t n, v128_t acc) {
+static inline __attribute__((always_inline)) void emit_f32(const epilogue_t *e, uint32_t m, uint32_t n, v128_t acc) {
   v128_t f = wasm_f32x4_mul(wasm_f32x4_convert_i32x4(acc), wasm_v128_load(e->scale + n));
   if (e->fbias) f = wasm_f32x4_add(f, wasm_v128_load(e->fbias + n));
   float *out = e->outf + (uintptr_t)m * e->N + n;

@@ -1,6 +1,7 @@
 /** The infer feature's state layer. */
 export {
   LATENCY_RUNS,
+  SPLIT_RUNS,
   SWEEP_BITS,
   SWEEP_IMAGES,
   SWEEP_LATENCY_RUNS,
@@ -10,4 +11,4 @@ export {
   speedRequest,
   useSpeed,
 } from './speedState';
-export type { SpeedState } from './speedState';
+export type { SpeedState, SplitSpeed } from './speedState';

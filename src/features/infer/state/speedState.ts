@@ -3,6 +3,7 @@ import { create } from 'zustand';
 import { modelArch } from '../../../platform/shared/config';
 import type { Config } from '../../../platform/shared/config';
 import { quantEvaluationKey } from '../../../platform/state/keys';
+import { hasSpareCore } from '../../../platform/state/secondWorker';
 import { useStore } from '../../../platform/state/store';
 import type { EngineApi, EvalRequest } from '../../../platform/worker/engine';
 import { createEngineClient } from '../../../platform/worker/workers';
@@ -38,6 +39,75 @@ async function call<T>(fn: (api: Remote<EngineApi>) => Promise<T>): Promise<T> {
   return c.call(fn);
 }
 
+/**
+ * The integer model on two workers at once (half the test set each, one thread each), timed from
+ * the page, wall clock, beside the same call on one worker. A second speed worker is started for
+ * it and closed after; null where the page has no core to spare (hasSpareCore).
+ */
+async function measureSplit(
+  dataset: Config['dataset'],
+  arch: ReturnType<typeof modelArch>,
+  request: EvalRequest,
+  count: number,
+): Promise<SplitSpeed | null> {
+  if (!hasSpareCore(useStore.getState().backend, navigator.hardwareConcurrency)) return null;
+  const other = createEngineClient((message) =>
+    useStore
+      .getState()
+      .addNotice('error', `The second speed worker stopped (${message}); it was closed.`),
+  );
+  try {
+    await other.call((api) => api.init());
+    const half = Math.floor(count / 2);
+    const oneShare = (start: number, n: number, warm: boolean) =>
+      call((api) => api.intPredict(dataset, arch, request, start, n, warm));
+    const otherShare = (warm: boolean) =>
+      other.call((api) => api.intPredict(dataset, arch, request, half, count - half, warm));
+    // Warm-up: the second worker loads the model, the test set and the kernels.
+    await Promise.all([oneShare(0, half, true), otherShare(true)]);
+    const one: number[] = [];
+    const two: number[] = [];
+    let correct = 0;
+    for (let r = 0; r < SPLIT_RUNS; r++) {
+      let t0 = performance.now();
+      await oneShare(0, count, false);
+      one.push(performance.now() - t0);
+      t0 = performance.now();
+      const [a, b] = await Promise.all([oneShare(0, half, false), otherShare(false)]);
+      two.push(performance.now() - t0);
+      correct = a.correct + b.correct;
+    }
+    const oneMs = medianOf(one);
+    const twoMs = medianOf(two);
+    return {
+      count,
+      correct,
+      oneWorkerMs: oneMs,
+      twoWorkersMs: twoMs,
+      imagesPerSecond: (count / twoMs) * 1000,
+    };
+  } finally {
+    other.dispose();
+  }
+}
+
+const medianOf = (xs: readonly number[]) =>
+  [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** Timed runs of the two-worker split (and of one worker, interleaved). */
+export const SPLIT_RUNS = 3;
+
+/** The integer model's test set split between two workers (see measureSplit). */
+export interface SplitSpeed {
+  readonly count: number;
+  /** Correct predictions of the two halves together (the same model as one worker's). */
+  readonly correct: number;
+  /** Wall clock in the page, median of SPLIT_RUNS: the whole set on one worker, and split. */
+  readonly oneWorkerMs: number;
+  readonly twoWorkersMs: number;
+  readonly imagesPerSecond: number;
+}
+
 /** What a measurement depends on: the model, its compressed weights and the activations. */
 export const speedKey = (c: Config): string => quantEvaluationKey(c);
 
@@ -50,6 +120,8 @@ export interface SpeedState {
   readonly status: 'waiting' | 'evaluating' | 'timing' | 'sweeping' | 'done' | 'error';
   readonly evaluation: IntEvaluation | null;
   readonly report: SpeedReport | null;
+  /** The integer model split between two workers; null where the page has no core to spare. */
+  readonly split: SplitSpeed | null;
   /** The integer path at each weight bit-width of {@link SWEEP_BITS}, the rest as configured. */
   readonly sweep: readonly { readonly bits: number; readonly point: IntSweepPoint }[] | null;
   readonly error: string | null;
@@ -96,7 +168,15 @@ export async function measureSpeed(config: Config): Promise<void> {
     if (now?.key === key) useSpeed.setState({ speed: { ...now, ...s } });
   };
   useSpeed.setState({
-    speed: { key, status: 'waiting', evaluation: null, report: null, sweep: null, error: null },
+    speed: {
+      key,
+      status: 'waiting',
+      evaluation: null,
+      report: null,
+      split: null,
+      sweep: null,
+      error: null,
+    },
   });
   const request = speedRequest(config);
   const arch = modelArch(config);
@@ -106,7 +186,9 @@ export async function measureSpeed(config: Config): Promise<void> {
     const evaluation = await call((api) => api.intEvaluate(config.dataset, arch, request));
     set({ evaluation, status: 'timing' });
     const report = await call((api) => api.speed(config.dataset, arch, request, LATENCY_RUNS));
-    set({ report, status: 'sweeping' });
+    set({ report });
+    const split = await measureSplit(config.dataset, arch, request, report.count);
+    set({ split, status: 'sweeping' });
     const points = await call((api) =>
       api.intSpeedSweep(
         config.dataset,

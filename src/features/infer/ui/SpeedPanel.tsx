@@ -8,6 +8,7 @@ import { useStore } from '../../../platform/state/store';
 import {
   LATENCY_RUNS,
   SWEEP_IMAGES,
+  SPLIT_RUNS,
   SWEEP_LATENCY_RUNS,
   measureSpeed,
   speedKey,
@@ -138,7 +139,9 @@ function statusText(speed: SpeedState | null, current: boolean): string {
     case 'evaluating':
       return 'Evaluating the test set on the integer kernels…';
     case 'timing':
-      return `Timing both paths: ${LATENCY_RUNS} single images each, then the whole test set…`;
+      return speed.report
+        ? 'Timing the integer model split between two workers…'
+        : `Timing both paths: ${LATENCY_RUNS} single images each, then the whole test set…`;
     case 'sweeping':
       return 'Timing the integer path at each weight bit-width…';
     case 'error':
@@ -235,8 +238,21 @@ function SpeedTable({
       {base && r && (
         <p className="small" data-testid="speed-paths">
           Relaxed SIMD against SIMD128, the same integer model:{' '}
-          {times(base.latencyMs / r.int.latencyMs)} faster on one image,{' '}
+          {times(base.latencyMs / r.int.latencyMs)} the speed on one image,{' '}
           {times(r.int.imagesPerSecond / base.imagesPerSecond)} on the test set.
+        </p>
+      )}
+      {speed.split && r && (
+        <p className="small" data-testid="speed-split">
+          On both cores (two workers, half the test set each, {pathName(r.path)}):{' '}
+          {perSecond(speed.split.imagesPerSecond)},{' '}
+          {times(speed.split.oneWorkerMs / speed.split.twoWorkersMs)} one worker’s rate timed the
+          same way (the whole set {ms(speed.split.oneWorkerMs)}, split{' '}
+          {ms(speed.split.twoWorkersMs)}, wall clock in the page, median of {SPLIT_RUNS});{' '}
+          {formatInt(speed.split.correct)} correct
+          {speed.evaluation && speed.evaluation.correct !== speed.split.correct
+            ? ` (${formatInt(speed.evaluation.correct)} on one worker).`
+            : ', as on one worker.'}
         </p>
       )}
       {r?.pathNote && (

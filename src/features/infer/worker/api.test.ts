@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -7,6 +6,7 @@ import { compressSettings } from '../../compress';
 import { applySettings } from '../../compress/worker';
 import { evaluate, forward } from '../../model/worker';
 import { actQuantizers } from '../../quantize/worker';
+import { kernelBytes } from '../../../testing/kernels';
 import { loadShippedDataset, loadShippedModel } from '../../../testing/shipped';
 import type { LoadedDataset, LoadedModel } from '../../../platform/worker/assets';
 import type { EvalRequest } from '../../../platform/worker/engine';
@@ -29,7 +29,7 @@ beforeAll(async () => {
       chain = run.catch(() => undefined);
       return run;
     },
-    wasm: async () => new Uint8Array(await readFile(new URL('./intkernels.wasm', import.meta.url))),
+    wasm: async (path) => kernelBytes(path),
   });
 });
 
@@ -73,6 +73,21 @@ describe('intEvaluate', () => {
     expect(r.actBits).toBe(8);
     expect(r.approximations).toHaveLength(1);
     expect(r.accuracy).toBeGreaterThan(0.95);
+  });
+});
+
+describe('intPredict', () => {
+  it('gives the integer top classes of a range of test images, as the whole-set evaluation counts them', async () => {
+    const all = await api.intEvaluate('mnist', 'mlp', W4A8);
+    const a = await api.intPredict('mnist', 'mlp', W4A8, 0, 1000, true);
+    const b = await api.intPredict('mnist', 'mlp', W4A8, 1000, 1000);
+    expect([a.classes.length, b.classes.length]).toEqual([1000, 1000]);
+    expect(a.correct + b.correct).toBe(all.correct);
+    let right = 0;
+    a.classes.forEach((c, i) => (right += c === d.testLabels[i] ? 1 : 0));
+    expect(right).toBe(a.correct);
+    expect(a.path).toBe(all.path);
+    expect(a.ms).toBeGreaterThan(0);
   });
 });
 

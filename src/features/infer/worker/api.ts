@@ -83,6 +83,16 @@ export interface SpeedReport {
   readonly approximations: readonly string[];
 }
 
+/** The integer path's predictions on a range of test images (see `intPredict`). */
+export interface IntPrediction {
+  readonly classes: Uint8Array;
+  /** How many of them are right. */
+  readonly correct: number;
+  /** Milliseconds of the pass inside the worker (kernels only). */
+  readonly ms: number;
+  readonly path: KernelPath;
+}
+
 /** One point of an integer-path sweep (e.g. over weight bit-widths). */
 export interface IntSweepPoint {
   /** Median milliseconds for one image (batch 1). */
@@ -161,6 +171,36 @@ export function inferApi(deps: InferDeps) {
           path: k.path,
           pathNote: k.note,
         };
+      });
+    },
+
+    /**
+     * The integer path's top class for test images [start, start + count) and the milliseconds
+     * of that pass (kernels only, after one warm-up pass over the same images when `warm`): one
+     * worker's share of a test set split between workers.
+     */
+    async intPredict(
+      dataset: DatasetId,
+      arch: ModelArch,
+      request: EvalRequest,
+      start: number,
+      count: number,
+      warm = false,
+    ): Promise<IntPrediction> {
+      const [m, d] = await deps.loaded(dataset, arch);
+      const k = await kernels();
+      return deps.supersedable('intPredict', async () => {
+        const { plan } = await intPlanFor(m, d, request, k.path);
+        const images = await imagesOf(k, d);
+        const run = () => argmaxRows(intLogits(k, plan, images, { start, count }), plan.classes);
+        if (warm) run();
+        const t0 = performance.now();
+        const classes = run();
+        const ms = performance.now() - t0;
+        let correct = 0;
+        for (let i = 0; i < classes.length; i++)
+          if (classes[i] === d.testLabels[start + i]) correct++;
+        return { classes, correct, ms, path: k.path };
       });
     },
 

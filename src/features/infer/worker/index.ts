@@ -4,6 +4,7 @@ export type {
   InferApi,
   InferDeps,
   IntEvaluation,
+  IntPrediction,
   IntSweepPoint,
   PathSpeed,
   SpeedReport,

@@ -135,4 +135,29 @@ describe('integer plans', () => {
     expect(Array.from(b)).toEqual(Array.from(a));
     expect(Array.from(one)).toEqual(Array.from(a.subarray(100, 110)));
   });
+
+  it('keeps one plan resident: plans taking turns give the same logits, and memory does not grow', async () => {
+    const { m, d } = models.get('mlp')!;
+    const images = residentImages(k, 'mnist', await testPixels(d), d.testLabels.length);
+    const a = (await intPlanFor(m, d, request({ bits: 8 }, { bits: 8 }))).plan;
+    const b = (await intPlanFor(m, d, request({ bits: 3 }, { bits: 8 }))).plan;
+    const la = intLogits(k, a, images, { count: 50 });
+    const lb = intLogits(k, b, images, { count: 50 });
+    expect(Array.from(lb)).not.toEqual(Array.from(la));
+    const used = k.usedBytes;
+    for (let i = 0; i < 5; i++) {
+      expect(Array.from(intLogits(k, a, images, { count: 50 }))).toEqual(Array.from(la));
+      expect(Array.from(intLogits(k, b, images, { count: 50 }))).toEqual(Array.from(lb));
+    }
+    expect(k.usedBytes).toBe(used);
+    // A test set added later goes below the plan, which is uploaded again on its next run.
+    const other = residentImages(
+      k,
+      'other',
+      Uint8Array.from({ length: 3 * 784 }, (_, i) => i % 256),
+      3,
+    );
+    expect(other.ptr).toBeLessThan(used);
+    expect(Array.from(intLogits(k, b, images, { count: 50 }))).toEqual(Array.from(lb));
+  });
 });

@@ -5,8 +5,10 @@ import type { IntKernels } from './kernels';
  * Runs an integer plan (shared/plan.ts) on the WebAssembly kernels: images in chunks, each chunk
  * through every layer as uint8 codes (im2col or row packing, one fused GEMM +
  * requantization per layer, max pooling on codes), the last layer dequantized to float32 logits.
- * The plan's weights are copied into wasm memory per call (a few hundred kB: well under a
- * millisecond), so plans never pile up in the module's memory; the images can stay resident.
+ * The test images and the last plan used stay resident in wasm memory: the plan's weights (a few
+ * hundred kB, twice that for relaxed SIMD's two 8-bit weight planes) were copied per call before,
+ * which was most of a single image's latency (30–50 µs). One plan at a time, so plans never pile
+ * up in the module's memory.
  */
 
 /** Images already in wasm memory: `count` images of `bytes` bytes each, raw pixels (0–255). */
@@ -16,7 +18,35 @@ export interface ResidentImages {
   readonly bytes: number;
 }
 
-const resident = new WeakMap<IntKernels, Map<string, ResidentImages>>();
+/**
+ * What stays in a kernels instance's memory between runs: test sets by key, and the last plan's
+ * uploaded weights on top of them (`planMark`: the allocator's top before it), so that it alone
+ * can be released when another plan, or another test set, comes.
+ */
+interface Resident {
+  readonly images: Map<string, ResidentImages>;
+  plan: {
+    readonly plan: IntPlan;
+    readonly gemms: Map<GemmStep, UploadedGemm>;
+    readonly lut: number;
+  } | null;
+  planMark: number;
+}
+
+const resident = new WeakMap<IntKernels, Resident>();
+
+function residentOf(k: IntKernels): Resident {
+  let r = resident.get(k);
+  if (!r) resident.set(k, (r = { images: new Map(), plan: null, planMark: 0 }));
+  return r;
+}
+
+/** Frees the resident plan (it is the top of the allocator's stack). */
+function dropPlan(k: IntKernels, r: Resident): void {
+  if (!r.plan) return;
+  k.fn.ik_release(r.planMark);
+  r.plan = null;
+}
 
 /**
  * Copies a test set into wasm memory once per `key` (a dataset id). Allocated below every
@@ -28,13 +58,28 @@ export function residentImages(
   pixels: Uint8Array,
   count: number,
 ): ResidentImages {
-  let byKey = resident.get(k);
-  if (!byKey) resident.set(k, (byKey = new Map()));
-  const have = byKey.get(key);
+  const res = residentOf(k);
+  const have = res.images.get(key);
   if (have && have.count === count) return have;
+  dropPlan(k, res); // the images go below any plan
   const r: ResidentImages = { ptr: k.put(pixels), count, bytes: pixels.length / count };
-  byKey.set(key, r);
+  res.images.set(key, r);
   return r;
+}
+
+/** The plan's weights in wasm memory: uploaded once, kept until another plan runs. */
+function residentPlan(
+  k: IntKernels,
+  plan: IntPlan,
+): { readonly gemms: Map<GemmStep, UploadedGemm>; readonly lut: number } {
+  const res = residentOf(k);
+  if (res.plan?.plan === plan) return res.plan;
+  dropPlan(k, res);
+  res.planMark = k.fn.ik_mark();
+  const gemms = new Map<GemmStep, UploadedGemm>();
+  for (const s of plan.steps) if (s.kind === 'gemm') gemms.set(s, upload(k, s));
+  res.plan = { plan, gemms, lut: k.put(plan.lut) };
+  return res.plan;
 }
 
 interface UploadedGemm {
@@ -109,15 +154,11 @@ export function intLogits(
         t0 = now;
       }
     : null;
+  const { gemms, lut } = residentPlan(k, plan);
   k.scoped(() => {
-    const lut = k.put(plan.lut);
-    const gemms = new Map<IntPlan['steps'][number], UploadedGemm>();
     let maxRows = 1;
     for (const s of plan.steps)
-      if (s.kind === 'gemm') {
-        gemms.set(s, upload(k, s));
-        maxRows = Math.max(maxRows, s.conv ? s.conv.oh * s.conv.ow : 1);
-      }
+      if (s.kind === 'gemm') maxRows = Math.max(maxRows, s.conv ? s.conv.oh * s.conv.ow : 1);
     const bufA = k.alloc(chunk * plan.maxActBytes);
     const bufB = k.alloc(chunk * plan.maxActBytes);
     const pack = k.alloc(chunk * plan.maxPackBytes + 16); // im2col writes ≤ 16 bytes past the end
