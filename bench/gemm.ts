@@ -113,49 +113,54 @@ try {
   console.log('|---|---|---|---|---|');
   let state = 12345;
   const rand = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32;
-  for (const s of SHAPES)
-    for (const r of RANGES) {
-      const x = Array.from({ length: s.m * s.k }, () => Math.floor(rand() * 256));
-      const w = Int8Array.from({ length: s.n * s.k }, () =>
-        Math.floor(r.lo + rand() * (r.hi - r.lo + 1)),
-      );
-      const paths = ['simd128', 'relaxed-simd'] as const;
-      const problems = paths.map((path): Problem => {
-        const g = gemmWeights(w, null, s.n, s.k, 0, path);
-        return {
-          path,
-          bytes: Array.from(
-            readFileSync(new URL(`../src/features/infer/worker/${FILES[path]}`, import.meta.url)),
-          ),
-          m: s.m,
-          k: s.k,
-          n: s.n,
-          kp: g.kp,
-          weights: Array.from(g.weights),
-          planes: g.planes,
-          wzp: g.wzp ? Array.from(g.wzp) : null,
-          bias: g.bias ? Array.from(g.bias) : null,
-          actBytes: path === 'simd128' ? 2 : 1,
-          x,
-        };
-      });
-      const res = await session.page.evaluate(timeGemms, { problems, runs: RUNS });
-      const got: Partial<Record<KernelPath, { ms: number; planes: number; sums: number[] }>> = {};
-      res.forEach((r, j) => {
-        if (typeof r === 'string') console.log(`${paths[j]}: ${r}`);
-        else got[paths[j]!] = { ms: median(r.times), planes: problems[j]!.planes, sums: r.sums };
-      });
-      const macs = s.m * s.k * s.n;
-      const cell = (v: { ms: number } | undefined) =>
-        v ? `${v.ms.toFixed(2)} ms (${(macs / v.ms / 1e6).toFixed(1)} GMAC/s)` : 'n/a';
-      const a = got.simd128;
-      const b = got['relaxed-simd'];
-      if (a && b && a.sums.join() !== b.sums.join())
-        throw new Error(`${s.name}, ${r.name}: the two builds' sums differ`);
+  // The first case is timed twice and its first result dropped: the page's first GEMMs ran
+  // slower (both modules still being compiled and tiered up in the background).
+  const cases = [SHAPES[0]!, ...SHAPES].flatMap((s, i) =>
+    (i === 0 ? [RANGES[0]!] : RANGES).map((r) => ({ s, r, shown: i > 0 })),
+  );
+  for (const { s, r, shown } of cases) {
+    const x = Array.from({ length: s.m * s.k }, () => Math.floor(rand() * 256));
+    const w = Int8Array.from({ length: s.n * s.k }, () =>
+      Math.floor(r.lo + rand() * (r.hi - r.lo + 1)),
+    );
+    const paths = ['simd128', 'relaxed-simd'] as const;
+    const problems = paths.map((path): Problem => {
+      const g = gemmWeights(w, null, s.n, s.k, 0, path);
+      return {
+        path,
+        bytes: Array.from(
+          readFileSync(new URL(`../src/features/infer/worker/${FILES[path]}`, import.meta.url)),
+        ),
+        m: s.m,
+        k: s.k,
+        n: s.n,
+        kp: g.kp,
+        weights: Array.from(g.weights),
+        planes: g.planes,
+        wzp: g.wzp ? Array.from(g.wzp) : null,
+        bias: g.bias ? Array.from(g.bias) : null,
+        actBytes: path === 'simd128' ? 2 : 1,
+        x,
+      };
+    });
+    const res = await session.page.evaluate(timeGemms, { problems, runs: RUNS });
+    const got: Partial<Record<KernelPath, { ms: number; planes: number; sums: number[] }>> = {};
+    res.forEach((r, j) => {
+      if (typeof r === 'string') console.log(`${paths[j]}: ${r}`);
+      else got[paths[j]!] = { ms: median(r.times), planes: problems[j]!.planes, sums: r.sums };
+    });
+    const macs = s.m * s.k * s.n;
+    const cell = (v: { ms: number } | undefined) =>
+      v ? `${v.ms.toFixed(2)} ms (${(macs / v.ms / 1e6).toFixed(1)} GMAC/s)` : 'n/a';
+    const a = got.simd128;
+    const b = got['relaxed-simd'];
+    if (a && b && a.sums.join() !== b.sums.join())
+      throw new Error(`${s.name}, ${r.name}: the two builds' sums differ`);
+    if (shown)
       console.log(
         `| ${s.name} | ${r.name} | ${cell(a)} | ${cell(b)}${b ? ` (${b.planes})` : ''} | ${a && b ? (a.ms / b.ms).toFixed(2) + '×' : 'n/a'} |`,
       );
-    }
+  }
   console.log('Both builds gave the same int32 sums for every layer.');
 } finally {
   await session.close();

@@ -122,9 +122,12 @@ export function SpeedPanel() {
           SIMD’s dot product takes one of its operands in 7 bits (0 to 127): weights of at most 7
           bits fit in one pass, 8-bit weights need two (three when a layer’s codes span all 256
           values), so on it 2- to 7-bit weights run up to twice as fast as 8-bit ones, and 2 bits no
-          faster than 4. Fewer bits beyond that save download size and memory, not time, unless a
-          kernel multiplies packed codes (several weights per byte, or products looked up in
-          tables); these models are small enough that reading their weights is not what limits them.
+          faster than 4. On one image a layer uses each weight once, so there the second plane of
+          8-bit weights can make relaxed SIMD no faster than SIMD128; on the test set each weight
+          serves many images and the arithmetic counts. Fewer bits beyond that save download size
+          and memory, not time, unless a kernel multiplies packed codes (several weights per byte,
+          or products looked up in tables); these models are small enough that reading their weights
+          is not what limits them.
         </p>
       </details>
     </section>

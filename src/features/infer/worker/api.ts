@@ -107,6 +107,11 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 export function inferApi(deps: InferDeps) {
   /** The kernels by the path asked for ('best': the fastest this runtime runs correctly). */
   const loading = new Map<KernelPath | 'best', Promise<IntKernels>>();
+  let lastPredictPlan: {
+    readonly key: string;
+    readonly model: LoadedModel;
+    readonly plan: IntPlan;
+  } | null = null;
   const loadBytes =
     deps.wasm ??
     (async (path: KernelPath) => {
@@ -190,7 +195,11 @@ export function inferApi(deps: InferDeps) {
       const [m, d] = await deps.loaded(dataset, arch);
       const k = await kernels();
       return deps.supersedable('intPredict', async () => {
-        const { plan } = await intPlanFor(m, d, request, k.path);
+        // Shares of a split are asked for again and again with one request: plan it once.
+        const key = JSON.stringify([k.path, request]);
+        if (lastPredictPlan?.key !== key || lastPredictPlan.model !== m)
+          lastPredictPlan = { key, model: m, plan: (await intPlanFor(m, d, request, k.path)).plan };
+        const plan = lastPredictPlan.plan;
         const images = await imagesOf(k, d);
         const run = () => argmaxRows(intLogits(k, plan, images, { start, count }), plan.classes);
         if (warm) run();
