@@ -28,8 +28,6 @@ export interface InferDeps {
   supersedable<T>(channel: string | undefined, fn: () => Promise<T>): Promise<T>;
   /** The bytes of a build of the kernels; by default fetched from the built assets. Node tests read the files. */
   wasm?: (path: KernelPath) => Promise<BufferSource>;
-  /** Which build to load (default: the best this runtime validates). */
-  kernelPath?: KernelPath;
 }
 
 export interface IntEvaluation {
@@ -119,7 +117,7 @@ export function inferApi(deps: InferDeps) {
       if (!res.ok) throw new Error(`Could not load the integer kernels: HTTP ${res.status}.`);
       return res.arrayBuffer();
     });
-  const kernels = (path: KernelPath | 'best' = deps.kernelPath ?? 'best'): Promise<IntKernels> => {
+  const kernels = (path: KernelPath | 'best' = 'best'): Promise<IntKernels> => {
     let p = loading.get(path);
     if (!p) {
       p = loadKernels(loadBytes, path === 'best' ? undefined : path);

@@ -133,35 +133,13 @@ export function simd128Supported(): boolean {
  */
 export function relaxedSimdSupported(): boolean {
   // (func (result v128) v128.const 0 v128.const 0 v128.const 0 i32x4.relaxed_dot_i8x16_i7x16_add_s)
-  const zeros = new Array<number>(16).fill(0);
-  const konst = [253, 12, ...zeros];
-  const body = [0, ...konst, ...konst, ...konst, 253, 147, 2, 11];
-  const probe = new Uint8Array([
-    0,
-    97,
-    115,
-    109,
-    1,
-    0,
-    0,
-    0,
-    1,
-    5,
-    1,
-    96,
-    0,
-    1,
-    123,
-    3,
-    2,
-    1,
-    0,
-    10,
-    body.length + 2,
-    1,
-    body.length,
-    ...body,
-  ]);
+  const magic = [0, 97, 115, 109, 1, 0, 0, 0];
+  const types = [1, 5, 1, 96, 0, 1, 123]; // one type: () -> v128
+  const funcs = [3, 2, 1, 0];
+  const konst = [253, 12, ...new Array<number>(16).fill(0)];
+  const body = [0, ...konst, ...konst, ...konst, 253, 147, 2, 11]; // 0xfd 0x113: the dot product
+  const code = [10, body.length + 2, 1, body.length, ...body];
+  const probe = new Uint8Array([...magic, ...types, ...funcs, ...code]);
   return WebAssembly.validate(probe);
 }
 
