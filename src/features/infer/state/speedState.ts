@@ -155,6 +155,8 @@ export const LATENCY_RUNS = 50;
 export const SWEEP_BITS = [1, 2, 3, 4, 5, 6, 7, 8] as const;
 export const SWEEP_LATENCY_RUNS = 30;
 export const SWEEP_IMAGES = 1000;
+/** Each point's batch is timed until this many ms are spent (3 to 25 runs; their median). */
+export const SWEEP_BATCH_MS = 150;
 
 /** `config` with integer weights at `bits` (per-layer overrides kept, as the app's sweep does). */
 export function atBits(config: Config, bits: number): Config {
@@ -200,6 +202,7 @@ export async function measureSpeed(config: Config): Promise<void> {
         SWEEP_BITS.map((b) => speedRequest(atBits(config, b))),
         SWEEP_LATENCY_RUNS,
         SWEEP_IMAGES,
+        SWEEP_BATCH_MS,
       ),
     );
     set({ sweep: SWEEP_BITS.map((bits, i) => ({ bits, point: points[i]! })), status: 'done' });

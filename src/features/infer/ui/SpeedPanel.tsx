@@ -7,6 +7,7 @@ import {
 import { useStore } from '../../../platform/state/store';
 import {
   LATENCY_RUNS,
+  SWEEP_BATCH_MS,
   SWEEP_IMAGES,
   SPLIT_RUNS,
   SWEEP_LATENCY_RUNS,
@@ -267,6 +268,14 @@ function SpeedTable({
   );
 }
 
+/** The runs behind the sweep's batch times: "5", or "4–9" when the points differ. */
+function runsRange(sweep: NonNullable<SpeedState['sweep']>): string {
+  const runs = sweep.map((s) => s.point.batchRuns);
+  const lo = Math.min(...runs);
+  const hi = Math.max(...runs);
+  return lo === hi ? String(lo) : `${lo}–${hi}`;
+}
+
 function BitSweep({
   sweep,
   bits,
@@ -284,7 +293,8 @@ function BitSweep({
         <caption className="small">
           Integer path{path ? ` (${pathName(path)})` : ''} by weight bit-width (everything else as
           set): latency of one image (median of {SWEEP_LATENCY_RUNS}) and throughput over the first{' '}
-          {formatInt(SWEEP_IMAGES)} test images (median of 3). 1 bit is binary (±α).
+          {formatInt(SWEEP_IMAGES)} test images (median of {runsRange(sweep)} runs per point: 3 to
+          25, until {SWEEP_BATCH_MS} ms are timed). 1 bit is binary (±α).
         </caption>
         <thead>
           <tr>

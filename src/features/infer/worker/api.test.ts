@@ -117,12 +117,15 @@ describe('intSpeedSweep', () => {
       }),
       acts: W4A8.acts,
     });
-    const points = await api.intSpeedSweep('mnist', 'mlp', [req(8), req(2), req(1)], 3, 100);
+    const points = await api.intSpeedSweep('mnist', 'mlp', [req(8), req(2), req(1)], 3, 100, 40);
     expect(points).toHaveLength(3);
     for (const p of points) {
       expect(p.images).toBe(100);
       expect(p.latencyMs).toBeGreaterThan(0);
       expect(p.batchMs).toBeGreaterThan(0);
+      // Timed until 40 ms are spent: between 3 and 25 runs, whatever the machine's speed.
+      expect(p.batchRuns).toBeGreaterThanOrEqual(3);
+      expect(p.batchRuns).toBeLessThanOrEqual(25);
     }
   });
 });

@@ -95,9 +95,11 @@ export interface IntPrediction {
 export interface IntSweepPoint {
   /** Median milliseconds for one image (batch 1). */
   readonly latencyMs: number;
-  /** Milliseconds for the first `images` test images in one call (median of 3). */
+  /** Milliseconds for the first `images` test images in one call (median of `batchRuns`). */
   readonly batchMs: number;
   readonly images: number;
+  /** Timed calls behind `batchMs`: at least 3, until `minBatchMs` are spent, at most 25. */
+  readonly batchRuns: number;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -312,6 +314,7 @@ export function inferApi(deps: InferDeps) {
       requests: readonly EvalRequest[],
       latencyRuns = 30,
       images = 1000,
+      minBatchMs = 150,
     ): Promise<IntSweepPoint[]> {
       const [m, d] = await deps.loaded(dataset, arch);
       const k = await kernels();
@@ -329,13 +332,22 @@ export function inferApi(deps: InferDeps) {
             argmaxRows(intLogits(k, plan, all, { start: i, count: 1 }), plan.classes);
             t.push(performance.now() - t0);
           }
+          // At least 3 runs and `minBatchMs` of them (a small model's batch takes a few ms, and
+          // a median of 3 such runs moved by 2× between neighbouring bit-widths), at most 25.
           const b: number[] = [];
-          for (let r = 0; r < 3; r++) {
+          let spent = 0;
+          while (b.length < 3 || (spent < minBatchMs && b.length < 25)) {
             const t0 = performance.now();
             argmaxRows(intLogits(k, plan, all, { start: 0, count }), plan.classes);
             b.push(performance.now() - t0);
+            spent += b[b.length - 1]!;
           }
-          out.push({ latencyMs: median(t), batchMs: median(b), images: count });
+          out.push({
+            latencyMs: median(t),
+            batchMs: median(b),
+            images: count,
+            batchRuns: b.length,
+          });
         }
         return out;
       });
