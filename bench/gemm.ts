@@ -10,7 +10,7 @@
  *   npm run build && npx tsx bench/gemm.ts
  */
 import { readFileSync } from 'node:fs';
-import { gemmWeights } from '../src/features/infer/shared/plan';
+import { actBytes, gemmWeights } from '../src/features/infer/shared/plan';
 import type { KernelPath } from '../src/features/infer/shared/plan';
 import { median, openBench } from './browser';
 
@@ -139,7 +139,7 @@ try {
         planes: g.planes,
         wzp: g.wzp ? Array.from(g.wzp) : null,
         bias: g.bias ? Array.from(g.bias) : null,
-        actBytes: path === 'simd128' ? 2 : 1,
+        actBytes: actBytes(path),
         x,
       };
     });

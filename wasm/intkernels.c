@@ -112,20 +112,9 @@ static inline void widen(const uint8_t *src, uint32_t n, int16_t zx, act_t *dst)
   for (; i < n; i++) dst[i] = (int8_t)(src[i] ^ 0x80u);
 }
 
-/** Σ row[0..n) (the row is 4-byte aligned). */
-static inline int32_t row_sum(const act_t *row, uint32_t n) {
-  v128_t vs = wasm_i32x4_splat(0);
-  uint32_t i = 0;
-#define SUM8(v) \
-  vs = wasm_i32x4_add(vs, wasm_i32x4_extadd_pairwise_i16x8(wasm_i16x8_extadd_pairwise_i8x16(v)))
-  for (; i + 16 <= n; i += 16) SUM8(wasm_v128_load(row + i));
-  if (i + 8 <= n) SUM8(wasm_v128_load64_zero(row + i)), i += 8;
-  if (i + 4 <= n) SUM8(wasm_v128_load32_zero(row + i)), i += 4;
-#undef SUM8
-  int32_t s = wasm_i32x4_extract_lane(vs, 0) + wasm_i32x4_extract_lane(vs, 1) +
-              wasm_i32x4_extract_lane(vs, 2) + wasm_i32x4_extract_lane(vs, 3);
-  for (; i < n; i++) s += row[i];
-  return s;
+/** The lanes of v summed in fours into int32 lanes (16 int8 values). */
+static inline v128_t sum_to_i32(v128_t v) {
+  return wasm_i32x4_extadd_pairwise_i16x8(wasm_i16x8_extadd_pairwise_i8x16(v));
 }
 
 /** The value of a real 0 (code zx) in a row: zx − 128. */
@@ -141,20 +130,8 @@ static inline void widen(const uint8_t *src, uint32_t n, int16_t zx, act_t *dst)
   for (; i < n; i++) dst[i] = (int16_t)(src[i] - zx);
 }
 
-/** Σ row[0..n) (n even; the row is 4-byte aligned). */
-static inline int32_t row_sum(const act_t *row, uint32_t n) {
-  v128_t vs = wasm_i32x4_splat(0);
-  uint32_t i = 0;
-#define SUM16(v) vs = wasm_i32x4_add(vs, wasm_i32x4_extadd_pairwise_i16x8(v))
-  for (; i + 8 <= n; i += 8) SUM16(wasm_v128_load(row + i));
-  if (i + 4 <= n) SUM16(wasm_v128_load64_zero(row + i)), i += 4;
-  if (i + 2 <= n) SUM16(wasm_v128_load32_zero(row + i)), i += 2;
-#undef SUM16
-  int32_t s = wasm_i32x4_extract_lane(vs, 0) + wasm_i32x4_extract_lane(vs, 1) +
-              wasm_i32x4_extract_lane(vs, 2) + wasm_i32x4_extract_lane(vs, 3);
-  for (; i < n; i++) s += row[i];
-  return s;
-}
+/** The lanes of v summed in pairs into int32 lanes (8 int16 values). */
+static inline v128_t sum_to_i32(v128_t v) { return wasm_i32x4_extadd_pairwise_i16x8(v); }
 
 /** The value of a real 0 (code zx) in a row: 0. */
 static inline act_t act_of_zero(int32_t zx) {
@@ -164,6 +141,24 @@ static inline act_t act_of_zero(int32_t zx) {
 
 #define ACT_BLOCK 8u /* act_t per v128 */
 #endif
+
+/**
+ * Σ row[0..n) (n a multiple of ACT_BLOCK / 4, the padding of either build; the row is 4-byte
+ * aligned): whole vectors, then a half and a quarter vector, then any rest one by one.
+ */
+static inline int32_t row_sum(const act_t *row, uint32_t n) {
+  v128_t vs = wasm_i32x4_splat(0);
+  uint32_t i = 0;
+  for (; i + ACT_BLOCK <= n; i += ACT_BLOCK) vs = wasm_i32x4_add(vs, sum_to_i32(wasm_v128_load(row + i)));
+  if (i + ACT_BLOCK / 2 <= n)
+    vs = wasm_i32x4_add(vs, sum_to_i32(wasm_v128_load64_zero(row + i))), i += ACT_BLOCK / 2;
+  if (i + ACT_BLOCK / 4 <= n)
+    vs = wasm_i32x4_add(vs, sum_to_i32(wasm_v128_load32_zero(row + i))), i += ACT_BLOCK / 4;
+  int32_t s = wasm_i32x4_extract_lane(vs, 0) + wasm_i32x4_extract_lane(vs, 1) +
+              wasm_i32x4_extract_lane(vs, 2) + wasm_i32x4_extract_lane(vs, 3);
+  for (; i < n; i++) s += row[i];
+  return s;
+}
 
 /**
  * Rows of uint8 codes x[m][0..K) → A[m][0..Kp) (SIMD128: int16 x − zx, Kp even; relaxed: int8

@@ -10,6 +10,7 @@ import { createEngineClient } from '../../../platform/worker/workers';
 import type { EngineClient } from '../../../platform/worker/workers';
 import { compressSettings } from '../../compress';
 import type { IntEvaluation, IntSweepPoint, SpeedReport } from '../worker';
+import { median } from '../shared/median';
 
 /**
  * The Speed panel's state: one measurement, started by the user ("Measure speed"), of the current
@@ -75,8 +76,8 @@ async function measureSplit(
       two.push(performance.now() - t0);
       correct = a.correct + b.correct;
     }
-    const oneMs = medianOf(one);
-    const twoMs = medianOf(two);
+    const oneMs = median(one);
+    const twoMs = median(two);
     return {
       count,
       correct,
@@ -94,9 +95,6 @@ async function measureSplit(
     other.dispose();
   }
 }
-
-const medianOf = (xs: readonly number[]) =>
-  [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** Timed runs of the two-worker split (and of one worker, interleaved). */
 export const SPLIT_RUNS = 3;

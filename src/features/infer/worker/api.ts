@@ -7,6 +7,7 @@ import type { ModelArch } from '../../../platform/shared/config';
 import type { LoadedDataset, LoadedModel } from '../../../platform/worker/assets';
 import type { EvalRequest } from '../../../platform/worker/engine';
 import type { IntPlan } from '../shared/plan';
+import { median } from '../shared/median';
 import { loadKernels } from './kernels';
 import type { IntKernels, KernelPath } from './kernels';
 import { intPlanFor } from './intPlan';
@@ -101,8 +102,6 @@ export interface IntSweepPoint {
   /** Timed calls behind `batchMs`: at least 3, until `minBatchMs` are spent, at most 25. */
   readonly batchRuns: number;
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 export function inferApi(deps: InferDeps) {
   /** The kernels by the path asked for ('best': the fastest this runtime runs correctly). */

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../../platform/shared/random';
 import { enableRelaxedSimd, kernelBytes, kernelPaths } from '../../../testing/kernels';
-import { fixedPointMultipliers, gemmWeights } from '../shared/plan';
+import { actBytes, fixedPointMultipliers, gemmWeights } from '../shared/plan';
 import { instantiateKernels, loadKernels, selfTest } from './kernels';
 import type { IntKernels, KernelPath } from './kernels';
 
@@ -57,7 +57,7 @@ describe.each(await kernelPaths())('the %s kernels', (path: KernelPath) => {
     return out;
   }
 
-  const actBytes = path === 'simd128' ? 2 : 1;
+  const bytesPerAct = actBytes(path);
   /** The packed rows as numbers (int16 on SIMD128, int8 on relaxed SIMD). */
   const rowsOf = (a: number, n: number) => (path === 'simd128' ? k.i16(a, n) : k.i8(a, n));
   /** What a packed row holds for code u: u − zx (SIMD128) or u − 128 (relaxed SIMD). */
@@ -74,7 +74,7 @@ describe.each(await kernelPaths())('the %s kernels', (path: KernelPath) => {
 
   function packed(p: ReturnType<typeof problem>) {
     const x = k.put(p.x);
-    const a = k.alloc(p.m * p.kp * actBytes);
+    const a = k.alloc(p.m * p.kp * bytesPerAct);
     const rowsum = k.alloc(p.m * 4);
     k.fn.ik_pack_rows(x, p.m, p.kk, p.kp, p.zx, a, rowsum);
     return { a, rowsum };
@@ -215,7 +215,7 @@ describe.each(await kernelPaths())('the %s kernels', (path: KernelPath) => {
         const ow = same ? w : w - kh + 1;
         k.scoped(() => {
           const px = k.put(x);
-          const a = k.alloc(b * oh * ow * kp * actBytes + 16);
+          const a = k.alloc(b * oh * ow * kp * bytesPerAct + 16);
           const rs = k.alloc(b * oh * ow * 4);
           k.fn.ik_im2col(px, b, h, w, c, kh, kh, pad, pad, oh, ow, kp, zx, a, rs);
           // The row sums of the patches (for weight zero-points), checked on the first row.
