@@ -68,7 +68,9 @@ test('the compute worker keeps no idle wasm pthread workers', async ({ page }) =
   expect(pthreads).toBeLessThanOrEqual(r.backend!.threads - 1);
 });
 
-test('a layer of over a million weights draws a 1-in-N sample and says so', async ({ page }) => {
+test('a layer of over a million weights: summarized on a uniform grid, else a 1-in-N sample that says so', async ({
+  page,
+}) => {
   await page.goto('/?debug#v=3&data=mnist&model=mlp&view=quantize');
   await expect(page.getByTestId('quant-histogram')).toHaveAttribute('data-current', 'true');
   // The shipped model's layers are binned whole.
@@ -140,7 +142,45 @@ test('a layer of over a million weights draws a 1-in-N sample and says so', asyn
   }, recipe);
 
   const caption = page.getByTestId('sample-caption');
-  // 1,097,600 weights: every 5th of the 784 rows, about 2^18 of them.
+  const histogramOf = async () =>
+    page.evaluate(() => {
+      type S = {
+        weightInspection: {
+          data: {
+            layer: string;
+            original: Uint32Array;
+            quantized: Uint32Array;
+            sampleStep: number;
+          };
+        } | null;
+      };
+      const w = (
+        window as unknown as { __playground: { store: { getState: () => S } } }
+      ).__playground.store.getState().weightInspection;
+      const total = (c: Uint32Array) => Array.from(c).reduce((a, b) => a + b, 0);
+      return (
+        w && {
+          layer: w.data.layer,
+          step: w.data.sampleStep,
+          original: total(w.data.original),
+          quantized: total(w.data.quantized),
+        }
+      );
+    });
+  // On the default uniform grid (nearest rounding) the layer is summarized: both histograms
+  // count all 1,097,600 weights, and no sample caption is needed.
+  await expect
+    .poll(histogramOf, { timeout: 30_000 })
+    .toEqual({ layer: 'fc1', step: 1, original: 1_097_600, quantized: 1_097_600 });
+  await expect(page.getByTestId('quant-histogram')).toHaveAttribute('data-current', 'true');
+  await expect(caption).toHaveCount(0);
+  // Stochastic rounding cannot be summarized: every 5th of the 784 rows, about 2^18 weights.
+  await page.evaluate(() => {
+    type Store = { getState: () => { setWeightQuant: (p: { rounding: string }) => void } };
+    (window as unknown as { __playground: { store: Store } }).__playground.store
+      .getState()
+      .setWeightQuant({ rounding: 'stochastic' });
+  });
   await expect(caption).toContainText('1-in-5 sample');
   await expect(caption).toContainText('1,097,600 weights');
   await expect(page.getByTestId('quant-histogram')).toHaveAttribute('data-current', 'true');

@@ -1,5 +1,6 @@
 /** The quantize feature's pure API (its shared/ part): what other features may use. */
-export { fakeQuantizePerTensor, quantizeUniform } from './shared/affine';
+export { fakeQuantizePerTensor, quantizeUniform, uniformGrid } from './shared/affine';
+export type { UniformGrid } from './shared/affine';
 export { binarize } from './shared/binary';
 export { createObserver } from './shared/calibration';
 export type { Range } from './shared/calibration';
@@ -14,6 +15,8 @@ export { quantizedLayerSizeBits } from './shared/size';
 export type { LayerSizeBits, SizeScheme } from './shared/size';
 export { distinctLevels, errorStats, maxAbsError, mse } from './shared/sqnr';
 export type { QuantErrorStats } from './shared/sqnr';
+export { sortChannels, uniformSummary } from './shared/summary';
+export type { SortedChannels, UniformSummary } from './shared/summary';
 export type { QuantizedTensor } from './shared/types';
 export { quantizeWeights } from './shared/weights';
 export type { WeightQuantSpec } from './shared/weights';

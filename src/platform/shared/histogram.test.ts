@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { SAMPLE_ABOVE, SAMPLE_SIZE, binCenter, histogram, sampleStep } from './histogram';
+import {
+  SAMPLE_ABOVE,
+  SAMPLE_SIZE,
+  binCenter,
+  histogram,
+  histogramOfCounts,
+  histogramOfSorted,
+  sampleStep,
+} from './histogram';
 
 describe('histogram', () => {
   it('bins values into equal-width bins with the last bin closed', () => {
@@ -79,5 +87,47 @@ describe('histogram', () => {
     expect(kept).toBeLessThan(SAMPLE_SIZE * 1.2);
     // Never a step past the last row: a few very long rows keep the first one.
     expect(sampleStep(4_000_000, 2_000_000)).toBe(2);
+  });
+});
+
+describe('histogramOfSorted and histogramOfCounts', () => {
+  const values = fc.array(
+    fc.oneof(
+      fc.float({ min: -3, max: 3, noNaN: true }),
+      // Values on bin edges of the ranges below.
+      fc.integer({ min: -24, max: 24 }).map((k) => k / 8),
+    ),
+    { maxLength: 200 },
+  );
+  const range = fc.oneof(
+    fc.constant({ min: -2, max: 2 }),
+    fc.constant({ min: 0.5, max: 0.5 }), // empty: widened by ±0.5 as histogram does
+    fc
+      .tuple(fc.float({ min: -2, max: 2, noNaN: true }), fc.float({ min: 0, max: 3, noNaN: true }))
+      .map(([a, w]) => ({ min: a, max: a + w })),
+  );
+
+  it('bin sorted values by bisection exactly as histogram bins them one by one', () => {
+    fc.assert(
+      fc.property(values, fc.integer({ min: 1, max: 40 }), range, (xs, bins, r) => {
+        const x = Float32Array.from(xs);
+        const sorted = x.slice().sort();
+        expect(histogramOfSorted(sorted, bins, r)).toEqual(histogram(x, { bins, range: r }));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('bin (value, count) pairs exactly as histogram bins the expanded values', () => {
+    fc.assert(
+      fc.property(values, fc.integer({ min: 1, max: 40 }), range, (xs, bins, r) => {
+        const counts = xs.map((_, i) => (i % 3) + 1);
+        const expanded = xs.flatMap((v, i) => Array<number>(counts[i]!).fill(v));
+        expect(histogramOfCounts(xs, counts, bins, r)).toEqual(
+          histogram(expanded, { bins, range: r }),
+        );
+      }),
+      { numRuns: 400 },
+    );
   });
 });

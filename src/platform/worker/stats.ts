@@ -19,7 +19,11 @@ import {
   inspectWeights,
   maskImage,
 } from '../../features/compress/shared/inspect';
-import { compressedLayer, layerErrorOf } from '../../features/compress/shared/compressed';
+import {
+  compressedLayer,
+  layerErrorOf,
+  layerSummary,
+} from '../../features/compress/shared/compressed';
 import type {
   CompressionReport,
   LayerErrors,
@@ -154,7 +158,11 @@ export const stats = {
     storage: Storage,
   ): Promise<CompressionReport> {
     const m = await getModel(dataset, arch);
-    await layerByLayer('compressionReport', m, (i) => compressedLayer(m, settings, i));
+    await layerByLayer(
+      'compressionReport',
+      m,
+      (i) => layerSummary(m, settings, i) ?? compressedLayer(m, settings, i),
+    );
     return compressionReport(m, settings, storage);
   },
 

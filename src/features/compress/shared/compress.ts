@@ -154,6 +154,24 @@ const FORMAT_OF: Record<Exclude<Storage['format'], 'auto'>, SparseFormat> = {
   csr: 'csr-relative',
 };
 
+/**
+ * What a layer's size needs of its compressed form: a compressed layer, or a summarized one whose
+ * tensor gives the count of each code (`codeHistogram`, entry k = code qmin + k) instead of the
+ * code of every weight.
+ */
+export interface SizedLayer {
+  readonly mask: Mask | null;
+  readonly biasMask: Mask | null;
+  readonly spec: WeightQuantSpec;
+  readonly cluster: ClusterResult | null;
+  readonly tensor:
+    | Pick<QuantizedTensor, 'codes' | 'scale' | 'zeroPoint'>
+    | (Pick<QuantizedTensor, 'scale' | 'zeroPoint' | 'qmin'> & {
+        readonly codeHistogram: Float64Array;
+      })
+    | null;
+}
+
 /** Every bit the compressed layer needs: codes, sparse indices, codebook, scales, biases. */
 export function layerSize(
   w: LayerWeights,
@@ -162,6 +180,11 @@ export function layerSize(
   structuredKept?: Mask | null,
 ): LayerSize {
   if (structuredKept !== undefined) return shrunkLayerSize(w, c, storage, structuredKept);
+  return storedLayerSize(w, c, storage);
+}
+
+/** {@link layerSize} of a layer stored at its own shape (not structurally shrunk). */
+export function storedLayerSize(w: LayerWeights, c: SizedLayer, storage: Storage): LayerSize {
   const numWeights = shapeSize(w.info.kernelShape);
   const numBias = c.biasMask ? countKept(c.biasMask) : w.bias ? w.bias.length : 0;
   const indexBits =
@@ -192,8 +215,16 @@ export function layerSize(
             numWeights,
             codeBits:
               c.spec.kind === 'binary' ? fixedCodeBits(2 + zeroSymbol(format)) : specBits(c.spec),
-            codes: c.tensor.codes,
-            ...(c.spec.kind === 'binary' ? {} : { zeroCode: c.tensor.zeroPoint[0] ?? 0 }),
+            ...('codes' in c.tensor
+              ? { codes: c.tensor.codes }
+              : { codeHistogram: c.tensor.codeHistogram }),
+            // A histogram's symbol k is code qmin + k: the zero-point's symbol shifts with it.
+            ...(c.spec.kind === 'binary'
+              ? {}
+              : {
+                  zeroCode:
+                    (c.tensor.zeroPoint[0] ?? 0) - ('codes' in c.tensor ? 0 : c.tensor.qmin),
+                }),
             scales: c.tensor.scale.length,
             zeroPoints:
               c.spec.kind === 'uniform' && c.spec.scheme === 'affine'
@@ -271,10 +302,16 @@ export function sizeReport(
   storage: Storage,
 ): SizeReport {
   const structured = compressed.prune?.layers.some((l) => l.keptChannels !== undefined) ?? false;
-  const layers = original.map((w, i) => {
-    const c = compressed.layers[i]!;
-    return structured ? layerSize(w, c, storage, c.mask) : layerSize(w, c, storage);
-  });
+  return sumLayerSizes(
+    original.map((w, i) => {
+      const c = compressed.layers[i]!;
+      return structured ? layerSize(w, c, storage, c.mask) : layerSize(w, c, storage);
+    }),
+  );
+}
+
+/** The model's size from its layers' sizes. */
+export function sumLayerSizes(layers: LayerSize[]): SizeReport {
   const sum = (f: (l: LayerSize) => number) => layers.reduce((a, l) => a + f(l), 0);
   return {
     layers,

@@ -1,12 +1,24 @@
 import type { Storage } from '../../../platform/shared/config';
-import { histogram, sampleStep } from '../../../platform/shared/histogram';
+import {
+  histogram,
+  histogramOfCounts,
+  histogramOfSorted,
+  sampleStep,
+} from '../../../platform/shared/histogram';
 import type { Histogram, RowSample } from '../../../platform/shared/histogram';
 import type { CompressSettings } from './pipeline';
 import { minMaxPerChannel } from '../../quantize';
-import { sizeReport } from './compress';
+import { sizeReport, storedLayerSize, sumLayerSizes } from './compress';
 import type { SizeReport } from './compress';
-import { compressed, compressedLayer, layerErrorOf, layerErrors } from './compressed';
-import type { LayerQuantError, WeightsSource } from './compressed';
+import {
+  channelRangesOf,
+  compressed,
+  compressedLayer,
+  layerErrorOf,
+  layerErrors,
+  layerSummary,
+} from './compressed';
+import type { LayerQuantError, LayerSummary, WeightsSource } from './compressed';
 import { Lru } from '../../../platform/shared/lru';
 import type { WeightQuantSpec } from '../../quantize';
 
@@ -47,7 +59,9 @@ export interface WeightInspection {
   /**
    * 1 when both histograms count every weight; N when they count a 1-in-N sample of the kernel's
    * rows (layers above 2^20 weights, see platform/shared/histogram.ts, so that a slider step of a
-   * 4 M-parameter model stays instant). The other figures (error, levels, ranges) use every weight.
+   * 4 M-parameter model stays instant), unless the layer is summarized (a uniform grid with
+   * nearest rounding and no pruning: compressed.ts, `layerSummary`), which counts every weight
+   * at once. The other figures (error, levels, ranges) always use every weight.
    */
   readonly sampleStep: number;
   /** Weights in the layer's kernel (the histograms count them all when `sampleStep` is 1). */
@@ -77,26 +91,6 @@ function minMax(x: Float32Array): { min: number; max: number } {
  */
 const ranges = new WeakMap<Float32Array, { min: number; max: number }>();
 const originalHistograms = new WeakMap<Float32Array, Lru<Histogram>>();
-const channelRanges = new WeakMap<
-  Float32Array,
-  Map<number, { min: Float32Array; max: Float32Array }>
->();
-
-/** Per-channel ranges of a trained kernel, once per channel count. */
-function channelRangesOf(kernel: Float32Array, channels: number) {
-  let byCount = channelRanges.get(kernel);
-  if (!byCount) {
-    byCount = new Map();
-    channelRanges.set(kernel, byCount);
-  }
-  let r = byCount.get(channels);
-  if (!r) {
-    r = minMaxPerChannel(kernel, channels);
-    byCount.set(channels, r);
-  }
-  return r;
-}
-
 function rangeOf(kernel: Float32Array): { min: number; max: number } {
   let r = ranges.get(kernel);
   if (!r) {
@@ -135,6 +129,9 @@ export function inspectWeights(
   const index = m.original.findIndex((l) => l.info.name === layer);
   const w = m.original[index];
   if (!w) throw new Error(`Model ${m.meta.id} has no layer "${layer}".`);
+  // A layer of millions of weights on a uniform grid: from its summary, every weight counted.
+  const sum = layerSummary(m, settings, index);
+  if (sum) return summarizedInspection(m, settings, index, sum, bins);
   // Only this layer is compressed when layers are independent (no pruning).
   const q = compressedLayer(m, settings, index);
   // The same bins for both, over both ranges (a level may sit just beyond the trained range),
@@ -203,6 +200,72 @@ export function inspectWeights(
   };
 }
 
+/**
+ * {@link inspectWeights} of a summarized layer (compressed.ts, `layerSummary`): the same figures,
+ * the histograms counting every weight (a code's run of weights all take its level), so no
+ * sample is needed.
+ */
+function summarizedInspection(
+  m: WeightsSource,
+  settings: CompressSettings,
+  index: number,
+  sum: LayerSummary,
+  bins: number,
+): WeightInspection {
+  const w = m.original[index]!;
+  const t = sum.grid.tensor;
+  const { runValues, runCounts } = sum.summary;
+  const range = { ...rangeOf(w.kernel) };
+  if (t.clipMin.length === 1) {
+    range.min = Math.min(range.min, t.clipMin[0]!);
+    range.max = Math.max(range.max, t.clipMax[0]!);
+  }
+  let h1 = histogramOfCounts(runValues, runCounts, bins, range);
+  if (h1.outside > 0) {
+    const b = minMax(runValues);
+    range.min = Math.min(range.min, b.min);
+    range.max = Math.max(range.max, b.max);
+    h1 = histogramOfCounts(runValues, runCounts, bins, range);
+  }
+  // Per tensor the kernel is sorted whole: its histogram by bisection, in microseconds.
+  const h0 =
+    sum.sorted.channels === 1
+      ? histogramOfSorted(sum.sorted.sorted, bins, range)
+      : originalHistogram(w.kernel, bins, range, undefined);
+  const channels = t.scale.length;
+  const levels =
+    channels === 1 && t.qmax - t.qmin + 1 <= MAX_DRAWN_LEVELS
+      ? new Float32Array(t.qmax - t.qmin + 1).map(
+          (_, i) => (t.qmin + i - t.zeroPoint[0]!) * t.scale[0]!,
+        )
+      : null;
+  const { min: channelMin, max: channelMax } = channelRangesOf(w.kernel, channels);
+  return {
+    modelId: m.meta.id,
+    layer: w.info.name,
+    min: h0.min,
+    max: h0.max,
+    binWidth: h0.binWidth,
+    original: h0.counts.slice(),
+    quantized: h1.counts,
+    levels,
+    clipMin: t.clipMin,
+    clipMax: t.clipMax,
+    channelMin,
+    channelMax,
+    scale: t.scale,
+    zeroPoint: t.zeroPoint,
+    qmin: t.qmin,
+    qmax: t.qmax,
+    error: layerErrorOf(m, settings, index),
+    kind: 'uniform',
+    centroids: null,
+    zeroed: null,
+    sampleStep: 1,
+    weights: w.kernel.length,
+  };
+}
+
 function countZeroCodes(codes: Int32Array, mask: Uint8Array | null): number {
   let n = 0;
   for (let i = 0; i < codes.length; i++) if (codes[i] === 0 && (!mask || mask[i] !== 0)) n++;
@@ -244,6 +307,39 @@ export function compressionReport(
   settings: CompressSettings,
   storage: Storage,
 ): CompressionReport {
+  // Without pruning, sized layer by layer: a summarized layer needs only its code counts.
+  if (m.original.some((_, i) => layerSummary(m, settings, i) !== null)) {
+    return {
+      modelId: m.meta.id,
+      size: sumLayerSizes(
+        m.original.map((w, i) => {
+          const sum = layerSummary(m, settings, i);
+          if (!sum) return storedLayerSize(w, compressedLayer(m, settings, i), storage);
+          const t = sum.grid.tensor;
+          return storedLayerSize(
+            w,
+            {
+              mask: null,
+              biasMask: null,
+              spec: sum.spec,
+              cluster: null,
+              tensor: {
+                scale: t.scale,
+                zeroPoint: t.zeroPoint,
+                qmin: t.qmin,
+                codeHistogram: sum.summary.codeCounts,
+              },
+            },
+            storage,
+          );
+        }),
+      ),
+      layers: m.original.map((w) => unprunedSparsity(w.info.name, w.kernel.length)),
+      sparsity: 0,
+      pruned: 0,
+      total: m.original.reduce((a, w) => a + w.kernel.length, 0),
+    };
+  }
   const c = compressed(m, settings);
   const layers = m.original.map((w, i): LayerSparsity => {
     const p = c.prune?.layers[i];
@@ -267,6 +363,22 @@ export function compressionReport(
     sparsity: c.prune?.sparsity ?? 0,
     pruned: c.prune?.pruned ?? 0,
     total: m.original.reduce((a, w) => a + w.kernel.length, 0),
+  };
+}
+
+/** A layer's sparsity figures when nothing is pruned (as compressionReport gives them then). */
+function unprunedSparsity(name: string, total: number): LayerSparsity {
+  return {
+    name,
+    total,
+    pruned: 0,
+    sparsity: 0,
+    ownPruned: 0,
+    inputPruned: 0,
+    constantUnits: 0,
+    targetSparsity: 0,
+    skipped: true,
+    effectiveShape: null,
   };
 }
 

@@ -11,10 +11,11 @@ import { histogram } from '../../../platform/shared/histogram';
 import { mulberry32 } from '../../../platform/shared/random';
 import { readLayersModelWeights } from '../../model';
 import type { LayerWeights } from '../../model';
-import { errorStats } from '../../quantize';
-import { compressed, compressedLayer, layerErrorOf } from './compressed';
+import { distinctLevels, errorStats } from '../../quantize';
+import { compressed, compressedLayer, layerErrorOf, layerSummary } from './compressed';
 import type { WeightsSource } from './compressed';
-import { inspectWeights } from './inspect';
+import { compressionReport, inspectWeights } from './inspect';
+import { compressModel, sizeReport } from './compress';
 import { compressSettings } from './pipeline';
 
 function dense(name: string, rows: number, out: number, seed: number): LayerWeights {
@@ -98,9 +99,10 @@ describe('one layer compressed on its own', () => {
 });
 
 describe('the weight histogram of a large layer', () => {
-  // 1,200 × 1,000 = 1.2 M weights: above the 2^20 threshold, binned from every 5th row.
+  // 1,200 × 1,000 = 1.2 M weights: above the 2^20 threshold, binned from every 5th row. (On a
+  // uniform grid with nearest rounding it is summarized instead: below. Stochastic rounding is not.)
   const big = model([dense('fc1', 1200, 1000, 7), dense('fc2', 1000, 10, 8)]);
-  const s = settings({ format: 'int', bits: 4 });
+  const s = settings({ format: 'int', bits: 4, rounding: 'stochastic' });
 
   it('counts a 1-in-N sample of whole rows, in the bins of the full range, and says so', () => {
     const r = inspectWeights(big, s, 'fc1', 64);
@@ -130,6 +132,64 @@ describe('the weight histogram of a large layer', () => {
     expect(r.error.mse).toBe(exact.mse);
     expect(r.error.sqnrDb).toBe(exact.sqnrDb);
     expect(r.error).toEqual(layerErrorOf(big, s, 0));
+  });
+});
+
+describe('a large layer on a uniform grid, summarized', () => {
+  // 1,200 × 1,000 weights, above 2^20: its views come from the summary (quantize/shared/summary.ts),
+  // checked here against the exact pass over the compressed values.
+  const layers = [dense('fc1', 1200, 1000, 9), dense('fc2', 1000, 10, 10)];
+  const cases = [
+    { format: 'int', bits: 4 },
+    { format: 'int', bits: 8, scheme: 'affine' },
+    { format: 'int', bits: 3, scheme: 'affine', granularity: 'channel' },
+    { format: 'int', bits: 8, symRange: 'full', granularity: 'channel' },
+  ] as const;
+
+  it.each(cases)('%o: histograms over every weight, and the exact figures', (w) => {
+    const s = settings(w);
+    const m = model(layers);
+    expect(layerSummary(m, s, 0)).not.toBeNull();
+    expect(layerSummary(m, s, 1)).toBeNull(); // 10,000 weights: the exact pass
+    const r = inspectWeights(m, s, 'fc1', 64);
+    const ref = compressModel([layers[0]!], s).layers[0]!;
+    const t = ref.tensor!;
+    expect(r.sampleStep).toBe(1);
+    const range = { min: r.min, max: r.max };
+    expect(r.original).toEqual(histogram(layers[0]!.kernel, { bins: 64, range }).counts);
+    expect(r.quantized).toEqual(histogram(ref.values, { bins: 64, range }).counts);
+    expect(r.scale).toEqual(t.scale);
+    expect(r.zeroPoint).toEqual(t.zeroPoint);
+    expect(r.clipMin).toEqual(t.clipMin);
+    expect(r.clipMax).toEqual(t.clipMax);
+    const exact = errorStats(layers[0]!.kernel, ref.values, {
+      clipMin: t.clipMin.map((v, ch) => v - t.scale[ch]! / 2),
+      clipMax: t.clipMax.map((v, ch) => v + t.scale[ch]! / 2),
+    });
+    expect(r.error.clipped).toBe(exact.clipped);
+    expect(r.error.maxAbsError).toBe(exact.maxAbsError);
+    expect(r.error.mse).toBeCloseTo(exact.mse, 12);
+    expect(r.error.sqnrDb).toBeCloseTo(exact.sqnrDb, 8);
+    expect(r.error.levels).toBe(distinctLevels(ref.values));
+    expect(layerErrorOf(m, s, 0)).toEqual(r.error);
+  });
+
+  it.each([false, true])('sizes the model as the exact pass does (Huffman %s)', (huffman) => {
+    for (const w of cases) {
+      const s = settings(w);
+      const storage = { ...DEFAULT_CONFIG.storage, huffman };
+      const m = model(layers);
+      const r = compressionReport(m, s, storage);
+      expect(layerSummary(m, s, 0)).not.toBeNull();
+      // The exact pass: every layer compressed, its codes counted one by one.
+      expect(r.size).toEqual(sizeReport(layers, compressed(m, s), storage));
+      expect(r.total).toBe(1_210_000);
+      expect(r.pruned).toBe(0);
+      expect(r.layers.map((l) => [l.name, l.total, l.pruned, l.skipped])).toEqual([
+        ['fc1', 1_200_000, 0, true],
+        ['fc2', 10_000, 0, true],
+      ]);
+    }
   });
 });
 

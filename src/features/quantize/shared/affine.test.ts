@@ -278,3 +278,48 @@ describe('stochastic rounding', () => {
     );
   });
 });
+
+describe('fakeQuantize, per-channel loops', () => {
+  // The formula of the module's header, one element at a time: what the row-by-row loops must
+  // reproduce bit for bit, including a last row shorter than the channel count and channels with
+  // code ranges of their own.
+  const reference = (x: Float32Array, qps: readonly QParams[]) => {
+    const codes = new Int32Array(x.length);
+    const values = new Float32Array(x.length);
+    x.forEach((v, i) => {
+      const qp = qps[i % qps.length]!;
+      let q = roundHalfEven(Math.fround(v * Math.fround(1 / qp.scale))) + qp.zeroPoint;
+      q = Math.min(Math.max(q, qp.qmin), qp.qmax);
+      codes[i] = Number.isNaN(q) ? 0 : q;
+      values[i] = (q - qp.zeroPoint) * qp.scale;
+    });
+    return { codes, values };
+  };
+  const qparam = fc
+    .record({
+      scale: fc.float({ min: Math.fround(1e-4), max: 10, noNaN: true }),
+      zeroPoint: fc.integer({ min: -8, max: 8 }),
+      qmin: fc.integer({ min: -128, max: -1 }),
+      span: fc.integer({ min: 1, max: 255 }),
+    })
+    .map(({ scale, zeroPoint, qmin, span }) => ({ scale, zeroPoint, qmin, qmax: qmin + span }));
+
+  it('equals the per-element formula, with or without one code range for every channel', () => {
+    fc.assert(
+      fc.property(
+        fc.array(qparam, { minLength: 2, maxLength: 7 }),
+        fc.boolean(),
+        fc.array(fc.float({ min: -300, max: 300 }), { maxLength: 60 }),
+        (qps, oneRange, xs) => {
+          const ps = oneRange ? qps.map((p) => ({ ...p, qmin: -128, qmax: 127 })) : qps;
+          const x = Float32Array.from(xs);
+          const got = fakeQuantize(x, ps);
+          const want = reference(x, ps);
+          expect(Array.from(got.codes)).toEqual(Array.from(want.codes));
+          expect(Array.from(got.values)).toEqual(Array.from(want.values));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});

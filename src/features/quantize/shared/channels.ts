@@ -62,10 +62,23 @@ export function minMaxPerChannel(
     max[0] = hi;
     return { min, max };
   }
-  for (let i = 0, c = 0; i < x.length; i++, c = c + 1 === channels ? 0 : c + 1) {
-    const v = x[i]!;
+  // Row by row (every channel once per row): no channel counter per value.
+  for (let row = 0; row < x.length; row += channels) {
+    minMaxRow(x, row, Math.min(channels, x.length - row), min, max);
+  }
+  return { min, max };
+}
+
+function minMaxRow(
+  x: Float32Array,
+  row: number,
+  len: number,
+  min: Float32Array,
+  max: Float32Array,
+) {
+  for (let c = 0; c < len; c++) {
+    const v = x[row + c]!;
     if (v < min[c]!) min[c] = v;
     if (v > max[c]!) max[c] = v;
   }
-  return { min, max };
 }

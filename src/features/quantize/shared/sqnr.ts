@@ -166,23 +166,63 @@ export function errorStats(
       if (v < l || v > h) clipped++;
     }
   } else {
-    for (let i = 0, c = 0; i < n; i++) {
-      const v = x[i]!;
-      const d = v - xq[i]!;
-      signal += v * v;
-      noise += d * d;
-      const a = Math.abs(d);
-      if (!(a <= maxErr)) maxErr = Math.max(maxErr, a);
-      if (v < lo[c]! || v > hi[c]!) clipped++;
-      if (++c === channels) c = 0;
+    // Row by row (every channel once per row; the last row short if n is not a multiple), the
+    // sums carried in `acc` in index order: the same additions in the same order as one loop.
+    const acc = new Float64Array(4);
+    for (let row = 0; row < n; row += channels) {
+      errorRow(x, xq, row, Math.min(channels, n - row), lo, hi, acc);
     }
+    signal = acc[0]!;
+    noise = acc[1]!;
+    maxErr = acc[2]!;
+    clipped = acc[3]!;
   }
+  return errorStatsFrom(signal, noise, maxErr, clipped, n);
+}
+
+/** The error statistics from their sums: Σx², Σ(x − x̂)², max |x − x̂|, clipped, count. */
+export function errorStatsFrom(
+  signal: number,
+  noise: number,
+  maxAbsError: number,
+  clipped: number,
+  count: number,
+): Omit<QuantErrorStats, 'levels'> {
   return {
-    mse: x.length === 0 ? 0 : noise / x.length,
+    mse: count === 0 ? 0 : noise / count,
     sqnrDb: noise === 0 ? Infinity : 10 * Math.log10(signal / noise),
-    maxAbsError: maxErr,
+    maxAbsError,
     clipped,
   };
+}
+
+/** One row of {@link errorStats}' per-channel loop; acc = [signal, noise, maxErr, clipped]. */
+function errorRow(
+  x: ArrayLike<number>,
+  xq: ArrayLike<number>,
+  row: number,
+  len: number,
+  lo: Float64Array,
+  hi: Float64Array,
+  acc: Float64Array,
+): void {
+  let signal = acc[0]!;
+  let noise = acc[1]!;
+  let maxErr = acc[2]!;
+  let clipped = acc[3]!;
+  for (let c = 0; c < len; c++) {
+    const v = x[row + c]!;
+    const d = v - xq[row + c]!;
+    signal += v * v;
+    noise += d * d;
+    const a = Math.abs(d);
+    if (!(a <= maxErr)) maxErr = Math.max(maxErr, a);
+    if (v < lo[c]! || v > hi[c]!) clipped++;
+  }
+  acc[0] = signal;
+  acc[1] = noise;
+  acc[2] = maxErr;
+  acc[3] = clipped;
 }
 
 /** All the metrics above in one object, for the UI. */
