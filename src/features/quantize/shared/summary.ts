@@ -13,8 +13,8 @@
  * - the largest error |x − x̂|, exactly (on a sorted run it is largest at one of its ends);
  * - the clipped count, exactly (bisection on the same thresholds as {@link errorStats});
  * - the squared error, one multiply-add per value in sorted order: the same terms as
- *   errorStats adds in index order, so MSE and SQNR agree to rounding (1e−12 relative), not bit
- *   for bit.
+ *   errorStats adds in index order, so MSE and SQNR agree within float64 rounding, not bit for
+ *   bit.
  *
  * The instant views of a layer of millions of weights use this at every slider step (a
  * 2.4 M-weight layer took ~50 ms to quantize, check and count; this takes a few ms); the sorted
