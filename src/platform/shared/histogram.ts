@@ -46,7 +46,6 @@ export function sampleStep(count: number, rowLength: number): number {
  * `sample`, O(n / rowStep).
  */
 export function histogram(values: ArrayLike<number>, options: HistogramOptions): Histogram {
-  const bins = Math.max(1, Math.floor(options.bins));
   const n = values.length;
   const rowLength = options.sample ? Math.max(1, Math.floor(options.sample.rowLength)) : n;
   const rowStep = options.sample ? Math.max(1, Math.floor(options.sample.rowStep)) : 1;
@@ -72,30 +71,27 @@ export function histogram(values: ArrayLike<number>, options: HistogramOptions):
       hi = 0;
     }
   }
-  if (!(hi > lo)) {
-    lo -= 0.5;
-    hi += 0.5;
-  }
-  const binWidth = (hi - lo) / bins;
+  const b = binsOver(options.bins, { min: lo, max: hi });
+  const { lo: min, hi: max, scale } = b;
+  const bins = b.n;
   const counts = new Uint32Array(bins);
   let outside = 0;
-  const scale = bins / (hi - lo);
   for (let r = 0; r < n; r += stride) {
     for (let i = r, end = Math.min(n, r + rowLength); i < end; i++) {
       const v = values[i]!;
-      if (!(v >= lo && v <= hi)) {
+      if (!(v >= min && v <= max)) {
         outside++;
         continue;
       }
-      let b = Math.floor((v - lo) * scale);
-      if (b >= bins) b = bins - 1;
-      counts[b]!++;
+      let k = Math.floor((v - min) * scale);
+      if (k >= bins) k = bins - 1;
+      counts[k]!++;
     }
   }
-  return { min: lo, max: hi, binWidth, counts, outside };
+  return { min, max, binWidth: (max - min) / bins, counts, outside };
 }
 
-/** The bins of an explicit range, widened by ±0.5 when empty, as {@link histogram} makes them. */
+/** The bins over a range, widened by ±0.5 when empty (a constant tensor's spike is still drawn). */
 function binsOver(bins: number, range: { min: number; max: number }) {
   const n = Math.max(1, Math.floor(bins));
   let lo = range.min;

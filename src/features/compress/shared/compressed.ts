@@ -161,45 +161,33 @@ export function layerErrors(m: WeightsSource, settings: CompressSettings): Layer
 
 /**
  * Distinct values of a compressed kernel, from its codes where that is exact (a Set over 235k
- * floats cost ~20 ms of every slider step): per tensor, a code stands for one value, and
+ * floats cost ~20 ms of every slider step): a code of a channel stands for one value, and
  * clustered weights take their centroids' values (plus 0 where pruned). Float formats have no
  * grid to count: null.
  */
 function levelsUsed(l: CompressedModel['layers'][number]): number | null {
   const t = l.tensor;
-  if (t && t.scale.length === 1) {
-    // One example position per code used by a kept weight; pruned weights are exactly 0.
-    const example = new Int32Array(t.qmax - t.qmin + 1).fill(-1);
-    const { codes, qmin } = t;
-    const mask = l.mask;
-    let pruned = false;
-    if (mask) {
-      for (let i = 0; i < codes.length; i++) {
-        if (mask[i] === 0) pruned = true;
-        else example[codes[i]! - qmin] = i;
-      }
-    } else {
-      // Without a mask (the common case) one store per weight: 3× faster on 2.4 M codes.
-      for (let i = 0; i < codes.length; i++) example[codes[i]! - qmin] = i;
-    }
-    const values = new Set<number>();
-    for (const i of example) if (i >= 0) values.add(l.values[i]! === 0 ? 0 : l.values[i]!);
-    if (pruned) values.add(0);
-    return values.size;
-  }
-  if (t && t.codes.length > 0 && t.scale.length * (t.qmax - t.qmin + 1) <= t.codes.length) {
-    // Per channel: a (channel, code) pair stands for one value. One example position per pair
-    // used by a kept weight, then the distinct values among those examples: over at most
-    // channels × levels values instead of every weight (a hash of 2.4 M values took ~20 ms).
-    const channels = t.scale.length;
-    const span = t.qmax - t.qmin + 1;
+  const channels = t ? t.scale.length : 0;
+  const span = t ? t.qmax - t.qmin + 1 : 0;
+  if (t && (channels === 1 || channels * span <= t.codes.length)) {
+    // One example position per (channel, code) pair used by a kept weight (pruned weights are
+    // exactly 0), then the distinct values among those examples: at most channels × levels
+    // values, where every weight's value would be hashed otherwise.
     const example = new Int32Array(channels * span).fill(-1);
     const { codes, qmin } = t;
     const mask = l.mask;
     let pruned = false;
-    for (let i = 0, c = 0; i < codes.length; i++, c = c + 1 === channels ? 0 : c + 1) {
-      if (mask && mask[i] === 0) pruned = true;
-      else example[c * span + codes[i]! - qmin] = i;
+    if (mask) {
+      for (let i = 0, c = 0; i < codes.length; i++, c = c + 1 === channels ? 0 : c + 1) {
+        if (mask[i] === 0) pruned = true;
+        else example[c * span + codes[i]! - qmin] = i;
+      }
+    } else if (channels === 1) {
+      // Per tensor without a mask (the common case): one store per weight.
+      for (let i = 0; i < codes.length; i++) example[codes[i]! - qmin] = i;
+    } else {
+      for (let i = 0, c = 0; i < codes.length; i++, c = c + 1 === channels ? 0 : c + 1)
+        example[c * span + codes[i]! - qmin] = i;
     }
     const kept: number[] = [];
     for (const i of example) if (i >= 0) kept.push(l.values[i]!);

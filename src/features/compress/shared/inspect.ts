@@ -20,7 +20,7 @@ import {
 } from './compressed';
 import type { LayerQuantError, LayerSummary, WeightsSource } from './compressed';
 import { Lru } from '../../../platform/shared/lru';
-import type { WeightQuantSpec } from '../../quantize';
+import type { QuantizedTensor, WeightQuantSpec } from '../../quantize';
 
 /** The instant views of the compressed model: histograms, grids, sizes, sparsity, the mask image. */
 
@@ -70,6 +70,22 @@ export interface WeightInspection {
 
 const MAX_DRAWN_LEVELS = 256;
 
+/**
+ * The representable values of a per-tensor grid, to draw; null per channel (grids differ by
+ * channel) or above {@link MAX_DRAWN_LEVELS}. Binary codes are ±1 with α as scale: no 0 level.
+ */
+function gridLevels(
+  t: Pick<QuantizedTensor, 'scale' | 'zeroPoint' | 'qmin' | 'qmax'>,
+  binary: boolean,
+): Float32Array | null {
+  if (t.scale.length !== 1 || t.qmax - t.qmin + 1 > MAX_DRAWN_LEVELS) return null;
+  const s = t.scale[0]!;
+  const z = t.zeroPoint[0]!;
+  return binary
+    ? Float32Array.from([-s, s])
+    : new Float32Array(t.qmax - t.qmin + 1).map((_, i) => (t.qmin + i - z) * s);
+}
+
 /** The error stats of every layer (SQNR, MSE, levels), in model order. */
 export interface LayerErrors {
   readonly modelId: string;
@@ -89,15 +105,11 @@ function minMax(x: Float32Array): { min: number; max: number } {
  * The trained weights never change: their range, and their histogram over the last few ranges
  * asked for, are kept per kernel rather than recomputed at every slider step.
  */
-const ranges = new WeakMap<Float32Array, { min: number; max: number }>();
 const originalHistograms = new WeakMap<Float32Array, Lru<Histogram>>();
+
 function rangeOf(kernel: Float32Array): { min: number; max: number } {
-  let r = ranges.get(kernel);
-  if (!r) {
-    r = minMax(kernel);
-    ranges.set(kernel, r);
-  }
-  return r;
+  const r = channelRangesOf(kernel, 1);
+  return { min: r.min[0]!, max: r.max[0]! };
 }
 
 function originalHistogram(
@@ -137,7 +149,7 @@ export function inspectWeights(
   // The same bins for both, over both ranges (a level may sit just beyond the trained range),
   // and, per tensor, over the whole grid: a symmetric grid's unused end levels are worth seeing.
   const t = q.tensor;
-  const range = { ...rangeOf(w.kernel) };
+  const range = rangeOf(w.kernel);
   if (t && t.clipMin.length === 1 && q.spec.kind === 'uniform') {
     range.min = Math.min(range.min, t.clipMin[0]!);
     range.max = Math.max(range.max, t.clipMax[0]!);
@@ -160,16 +172,8 @@ export function inspectWeights(
   let channelMin: Float32Array | null = null;
   let channelMax: Float32Array | null = null;
   if (t) {
-    const channels = t.scale.length;
-    if (channels === 1 && t.qmax - t.qmin + 1 <= MAX_DRAWN_LEVELS) {
-      const s = t.scale[0]!;
-      const z = t.zeroPoint[0]!;
-      // Binary codes are ±1 with α as scale: no 0 level.
-      levels = binary
-        ? Float32Array.from([-s, s])
-        : new Float32Array(t.qmax - t.qmin + 1).map((_, i) => (t.qmin + i - z) * s);
-    }
-    ({ min: channelMin, max: channelMax } = channelRangesOf(w.kernel, channels));
+    levels = gridLevels(t, binary);
+    ({ min: channelMin, max: channelMax } = channelRangesOf(w.kernel, t.scale.length));
   }
   // Weight sharing: the levels are the centroids (and 0 for pruned weights).
   if (q.cluster)
@@ -215,7 +219,7 @@ function summarizedInspection(
   const w = m.original[index]!;
   const t = sum.grid.tensor;
   const { runValues, runCounts } = sum.summary;
-  const range = { ...rangeOf(w.kernel) };
+  const range = rangeOf(w.kernel);
   if (t.clipMin.length === 1) {
     range.min = Math.min(range.min, t.clipMin[0]!);
     range.max = Math.max(range.max, t.clipMax[0]!);
@@ -232,14 +236,8 @@ function summarizedInspection(
     sum.sorted.channels === 1
       ? histogramOfSorted(sum.sorted.sorted, bins, range)
       : originalHistogram(w.kernel, bins, range, undefined);
-  const channels = t.scale.length;
-  const levels =
-    channels === 1 && t.qmax - t.qmin + 1 <= MAX_DRAWN_LEVELS
-      ? new Float32Array(t.qmax - t.qmin + 1).map(
-          (_, i) => (t.qmin + i - t.zeroPoint[0]!) * t.scale[0]!,
-        )
-      : null;
-  const { min: channelMin, max: channelMax } = channelRangesOf(w.kernel, channels);
+  const levels = gridLevels(t, false);
+  const { min: channelMin, max: channelMax } = channelRangesOf(w.kernel, t.scale.length);
   return {
     modelId: m.meta.id,
     layer: w.info.name,
