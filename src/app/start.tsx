@@ -11,6 +11,7 @@ import { client, statsClient } from './main';
 import { createSecondWorker, hasSpareCore } from '../platform/state/secondWorker';
 import { createEngineClient } from '../platform/worker/workers';
 import { startServiceWorker } from './serviceWorker';
+import { afterFirstAccuracies } from './firstAccuracy';
 import './styles.css';
 
 startUrlSync(useStore);
@@ -49,14 +50,20 @@ if (new URLSearchParams(window.location.search).has('debug')) {
   };
 }
 startController(useStore, client, statsClient, second);
-// Offline after the first visit; a new version waits for the user's Reload.
-startServiceWorker(() =>
-  useStore
-    .getState()
-    .addNotice(
-      'info',
-      'Ready to work offline: the app, the models and the MNIST test set are saved.',
+// Offline after the first visit; a new version waits for the user's Reload. Registered once the
+// first screen's accuracies are in (or after 10 s), so that its precache does not delay them.
+afterFirstAccuracies(
+  useStore,
+  () =>
+    startServiceWorker(() =>
+      useStore
+        .getState()
+        .addNotice(
+          'info',
+          'Ready to work offline: the app, the models and the MNIST test set are saved.',
+        ),
     ),
+  10_000,
 );
 // Every finished measurement and training run joins the experiments history (IndexedDB). It
 // loads after the first screen's code (≈ 9 KB gzip less there): it reads the state as it is when
