@@ -596,7 +596,7 @@ if (needBrowser) {
       }
       out(`   instant views: weight histogram + per-layer errors + sizes (what the tab shows)`);
       out(
-        `   full accuracy: as the app runs (the way back, and configurations the sweep measured, reuse cached layer inputs); new config's: caches dropped before each change`,
+        `   full accuracy: as the app runs (a bit-width the sweep measured, and the way back, are answered from the page's memo of measured evaluations); new config's: the memo and the layer-input caches dropped before each change`,
       );
       out(`   ${load.line()}`);
     }

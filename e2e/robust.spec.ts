@@ -29,6 +29,8 @@ interface Playground {
   stats: { pendingCount: number; workerGeneration: number };
   /** The second compute worker (sweeps and slow evaluations); `client()` starts it. */
   second: { started: boolean; client(): { pendingCount: number } };
+  /** The page's memo of measured evaluations (platform/state/evaluationMemo.ts). */
+  evaluations: { clear(): void };
   store: {
     getState(): {
       busy: Set<string>;
@@ -476,6 +478,9 @@ test('soak: 500 rapid setting changes across views; the result equals a fresh co
   // models, activation calibration (the CNN's grows the wasm heap from about 20 MB to 275 MB),
   // the views' kernels. (The CNN's Prune view, a 35 s sparsity sweep here, is left out: it grew
   // neither heap by more than 1.3 MB.)
+  // The page's memo of measured evaluations forgotten first: the load's sweep, shared between
+  // both compute workers, measured some of these settings, and the first worker must run them.
+  await page.evaluate(() => (window as unknown as Win).__playground.evaluations.clear());
   for (const arch of ['cnn', 'mlp']) {
     await act(page, 'setArch', arch);
     await act(page, 'setActQuant', { bits: 8 });

@@ -11,6 +11,7 @@ import { client, statsClient } from './main';
 import { createSecondWorker, hasSpareCore } from '../platform/state/secondWorker';
 import { createEngineClient } from '../platform/worker/workers';
 import { startServiceWorker } from './serviceWorker';
+import { createEvaluationMemo } from '../platform/state/evaluationMemo';
 import { afterFirstAccuracies } from './firstAccuracy';
 import './styles.css';
 
@@ -39,6 +40,8 @@ const second = createSecondWorker(
       'second compute worker',
     ),
 );
+// The full-test-set evaluations measured in this page, answered again without a worker.
+const evaluations = createEvaluationMemo();
 // `?debug` exposes the worker clients and the store to benchmarks and tests (bench/) through the page.
 if (new URLSearchParams(window.location.search).has('debug')) {
   (window as unknown as { __playground: unknown }).__playground = {
@@ -47,9 +50,10 @@ if (new URLSearchParams(window.location.search).has('debug')) {
     store: useStore,
     runs: useRuns,
     second,
+    evaluations,
   };
 }
-startController(useStore, client, statsClient, second);
+startController(useStore, client, statsClient, second, evaluations);
 // Offline after the first visit; a new version waits for the user's Reload. Registered once the
 // first screen's accuracies are in (or after 10 s), so that its precache does not delay them.
 afterFirstAccuracies(

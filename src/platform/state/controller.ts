@@ -7,6 +7,7 @@ import type { ModelSummary } from '../worker/engine';
 import { createJobs } from './jobs';
 import type { Data, Job } from './jobs';
 import type { SecondWorker } from './job';
+import type { EvaluationMemo } from './evaluationMemo';
 import { quantEvaluationKey, reportKey } from './keys';
 import type { Actions, Results, State, Store } from './store';
 
@@ -66,6 +67,8 @@ export function startController(
   stats: StatsClient,
   /** A second compute worker for long evaluations (see JobContext.second). */
   second?: Omit<SecondWorker, 'quiet'>,
+  /** The evaluations measured this session (a new one if not given). */
+  evaluations?: EvaluationMemo,
 ): () => void {
   /** When the config last changed: background work on the second worker waits for QUIET_MS. */
   let lastChange = -Infinity;
@@ -87,6 +90,7 @@ export function startController(
       cancel: () => second.cancel(),
       quiet,
     },
+    evaluations,
   );
 
   /**

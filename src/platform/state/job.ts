@@ -7,6 +7,8 @@ import type { EngineClient, StatsClient } from '../worker/workers';
 import type { EvalRequest, Evaluation, ModelSummary } from '../worker/engine';
 import { joinEvaluations } from '../shared/metrics';
 import { effectiveLayer } from './keys';
+import { createEvaluationMemo, evaluationMemoKey } from './evaluationMemo';
+import type { EvaluationMemo } from './evaluationMemo';
 import { isShown } from '../shared/panels';
 import type { Panel } from '../shared/panels';
 import type { Results, State } from './store';
@@ -141,9 +143,12 @@ export function shareEvaluations(
  * The second worker takes each next item only once the settings are quiet (SecondWorker.quiet).
  * An item cut short on the second worker (it died, or was closed by a cancel) is asked of the
  * first; other failures are passed on. Once `stale()` holds, nothing more is started or reported.
+ * Items measured before this session (`ctx.evaluations`, evaluationMemo.ts) are reported first,
+ * without a worker.
  */
 export async function evaluateEach<T>(
-  ctx: Pick<JobContext, 'client' | 'second' | 'fullEvalMs'>,
+  ctx: Pick<JobContext, 'client' | 'second' | 'fullEvalMs'> &
+    Partial<Pick<JobContext, 'evaluations'>>,
   config: Config,
   summary: ModelSummary | null,
   channel: string,
@@ -152,8 +157,19 @@ export async function evaluateEach<T>(
   onResult: (index: number, e: Evaluation, done: boolean) => void,
   stale: () => boolean,
 ): Promise<void> {
-  const queue = items.map((item, index) => ({ item, index }));
+  const memo = ctx.evaluations;
+  const keyOf = (item: T) => (memo ? evaluationMemoKey(config, request(item)) : '');
   let reported = 0;
+  // Items measured before (this session) are reported first, without a worker (and not within
+  // the caller's own call: the controller is still starting this job).
+  const queue: { item: T; index: number }[] = [];
+  if (memo) await Promise.resolve();
+  if (stale()) return;
+  items.forEach((item, index) => {
+    const known = memo?.get(keyOf(item));
+    if (known) onResult(index, known, ++reported === items.length);
+    else queue.push({ item, index });
+  });
   let stopped = false;
   const runner = async (client: EngineClient, second: boolean) => {
     for (;;) {
@@ -165,6 +181,7 @@ export async function evaluateEach<T>(
       let e: Evaluation;
       try {
         e = await evaluationOn(config, request(next.item), channel)(client)();
+        memo?.set(keyOf(next.item), e);
       } catch (error) {
         if (second && cutShort(error)) {
           queue.unshift(next);
@@ -181,9 +198,10 @@ export async function evaluateEach<T>(
       onResult(next.index, e, reported === items.length);
     }
   };
+  if (queue.length === 0) return;
   const both =
     ctx.second.available() &&
-    shareEvaluations(ctx.fullEvalMs, modelKey(config), summary, items.length);
+    shareEvaluations(ctx.fullEvalMs, modelKey(config), summary, queue.length);
   await Promise.all([
     runner(ctx.client, false),
     ...(both ? [runner(ctx.second.client(), true)] : []),
@@ -211,14 +229,28 @@ export type EvaluateRange = (limit?: number, offset?: number) => Promise<Evaluat
  * their work added up, so the choice to split does not flip from one change to the next.
  */
 export async function quickThenFull(
-  ctx: Pick<JobContext, 'fullEvalMs'>,
+  ctx: Pick<JobContext, 'fullEvalMs'> & Partial<Pick<JobContext, 'evaluations'>>,
   model: string,
   summary: ModelSummary | null,
   evaluate: EvaluateRange,
   emit: (e: Evaluation) => void,
   stale: () => boolean,
   onSecond?: EvaluateRange | null,
+  /** The request's evaluationMemoKey: a whole-test-set result measured before is emitted at once. */
+  memoKey?: string,
 ): Promise<Evaluation | null> {
+  const memo = memoKey === undefined ? undefined : ctx.evaluations;
+  const known = memo?.get(memoKey!);
+  if (known) {
+    // Not within the caller's own call (the controller is still starting this job).
+    await Promise.resolve();
+    if (stale()) return null;
+    emit(known);
+    return known;
+  }
+  const remember = (e: Evaluation) => {
+    if (summary && e.count === summary.dataset.test.count) memo?.set(memoKey!, e);
+  };
   // The model's time is what a new configuration costs: a pass that resumed from cached
   // activations (a configuration met before, or a change to a late layer) does not say it.
   const record = (ms: number, ...parts: Evaluation[]) => {
@@ -227,6 +259,7 @@ export async function quickThenFull(
   if (!quickFirst(ctx.fullEvalMs, model, summary)) {
     const full = await evaluate();
     record(full.ms, full);
+    remember(full);
     emit(full);
     return full;
   }
@@ -252,6 +285,7 @@ export async function quickThenFull(
     const work = joinEvaluations(first, rest);
     record(work.ms, quick, firstRest, rest);
     const full: Evaluation = { ...work, ms: performance.now() - t0, workers: 2 };
+    remember(full);
     emit(full);
     return full;
   }
@@ -261,6 +295,7 @@ export async function quickThenFull(
   const rest = await evaluate(undefined, QUICK_EVAL_COUNT);
   const full = joinEvaluations(quick, rest);
   record(full.ms, quick, rest);
+  remember(full);
   // A test set no larger than the estimate was whole already: nothing new to show.
   if (rest.count > 0) emit(full);
   return full;
@@ -283,6 +318,8 @@ export interface JobContext {
   readonly second: SecondWorker;
   /** Last full-test-set evaluation time per model, in ms. */
   readonly fullEvalMs: Map<string, number>;
+  /** The whole-test-set evaluations measured this session (evaluationMemo.ts). */
+  readonly evaluations: EvaluationMemo;
   readonly quantRequest: (c: Config) => EvalRequest;
   readonly inQuantView: (s: State) => boolean;
   /** Views that show the compressed model. */
@@ -352,12 +389,14 @@ export function jobContext(
   client: EngineClient,
   stats: StatsClient,
   second: SecondWorker = NO_SECOND_WORKER,
+  evaluations: EvaluationMemo = createEvaluationMemo(),
 ): JobContext {
   return {
     client,
     stats,
     second,
     fullEvalMs: new Map(),
+    evaluations,
     quantRequest,
     inQuantView: (s) => s.config.view === 'quantize',
     inCompressView: (s) => s.config.view === 'quantize' || s.config.view === 'prune',

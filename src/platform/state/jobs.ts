@@ -1,4 +1,5 @@
 import { compressJobs } from '../../features/compress/state/jobs';
+import type { EvaluationMemo } from './evaluationMemo';
 import { modelJobs } from '../../features/model/state/jobs';
 import { pruneJobs } from '../../features/prune/state/jobs';
 import { quantizeJobs } from '../../features/quantize/state/jobs';
@@ -47,8 +48,9 @@ export function createJobs(
   client: EngineClient,
   stats: StatsClient,
   second?: SecondWorker,
+  evaluations?: EvaluationMemo,
 ): JobList {
-  const ctx = jobContext(client, stats, second);
+  const ctx = jobContext(client, stats, second, evaluations);
   const all = [
     ...modelJobs(ctx),
     ...compressJobs(ctx),

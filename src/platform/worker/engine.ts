@@ -81,6 +81,11 @@ export interface Evaluation {
    * layers unchanged since a pass over the same images): `ms` is then not the model's full cost.
    */
   readonly resumedAt?: number;
+  /**
+   * Set on the page when this is a result measured earlier this session for the same model and
+   * settings (platform/state/evaluationMemo.ts), not a new pass: `ms` is that pass's time.
+   */
+  readonly remembered?: boolean;
 }
 
 let backendPromise: Promise<BackendInfo> | null = null;

@@ -8,6 +8,7 @@ import {
   weightInspectionKey,
 } from '../../../platform/state/keys';
 import { evaluationOn, onSecondWorker, quickThenFull } from '../../../platform/state/job';
+import { evaluationMemoKey } from '../../../platform/state/evaluationMemo';
 
 /** The results of the compressed model, whichever lab set it up: weights seen through the pipeline, sizes, accuracy. The registry (platform/state/jobs.ts) orders all jobs. */
 export function compressJobs(ctx: JobContext): JobList {
@@ -69,6 +70,7 @@ export function compressJobs(ctx: JobContext): JobList {
         emit,
         stale,
         onSecondWorker(ctx.second, on),
+        evaluationMemoKey(config, req),
       );
     },
   });

@@ -1,5 +1,6 @@
 import { modelArch, modelKey } from '../../../platform/shared/config';
 import { evaluationOn, onSecondWorker, quickThenFull } from '../../../platform/state/job';
+import { evaluationMemoKey } from '../../../platform/state/evaluationMemo';
 import type { JobContext, JobList } from '../../../platform/state/job';
 import { effectiveLayer, evaluationKey, histogramKey } from '../../../platform/state/keys';
 
@@ -48,6 +49,7 @@ export function modelJobs(ctx: JobContext): JobList {
         emit,
         stale,
         onSecondWorker(ctx.second, on),
+        evaluationMemoKey(config, null),
       );
     },
   });

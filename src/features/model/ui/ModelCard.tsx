@@ -39,7 +39,7 @@ export function ModelCard() {
           </span>
           <span className="metric-note" data-testid="accuracy-note">
             {evaluation
-              ? `${formatInt(evaluation.correct)} / ${formatInt(evaluation.count)} correct${full ? '' : ` · quick estimate on ${formatInt(QUICK_EVAL_COUNT)}, full test set running…`} · ${formatInt(Math.round(evaluation.ms))} ms${evaluation.workers ? ` on ${evaluation.workers} workers` : ''}`
+              ? `${formatInt(evaluation.correct)} / ${formatInt(evaluation.count)} correct${full ? '' : ` · quick estimate on ${formatInt(QUICK_EVAL_COUNT)}, full test set running…`} · ${evaluation.remembered ? 'measured earlier this session' : `${formatInt(Math.round(evaluation.ms))} ms${evaluation.workers ? ` on ${evaluation.workers} workers` : ''}`}`
               : evaluating
                 ? 'evaluating…'
                 : training.evaluation === 'none'

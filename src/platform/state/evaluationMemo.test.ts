@@ -1,0 +1,188 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG } from '../shared/config';
+import type { Config } from '../shared/config';
+import { accuracyOf, recordingEngine } from '../../testing/recordingEngine';
+import type { ModelSummary } from '../worker/engine';
+import type { Evaluation } from '../worker/engine';
+import { createEvaluationMemo, EVALUATION_MEMO_SIZE } from './evaluationMemo';
+import { jobContext, QUICK_EVAL_COUNT, quickThenFull } from './job';
+import type { Data, Job } from './job';
+import { createJobs } from './jobs';
+import { createAppStore } from './store';
+import type { Results, State } from './store';
+
+/**
+ * The evaluations measured this session answer the same request again without a worker: a
+ * bit-width the sweep measured, the trained model met before. Run through the real jobs against
+ * a fake compute worker that records each evaluation it is asked for.
+ */
+
+const summary = {
+  id: 'mnist-mlp',
+  meta: { id: 'mnist-mlp' },
+  dataset: { test: { count: 100 }, classes: [] },
+  layers: [
+    { info: { name: 'fc1', className: 'Dense', kernelShape: [784, 10], outputShape: [10] } },
+  ],
+  totalParams: 1,
+  float32Bits: 32,
+} as unknown as ModelSummary;
+
+const quantize = (patch: Partial<Config> = {}): Config => ({
+  ...DEFAULT_CONFIG,
+  view: 'quantize',
+  ...patch,
+});
+const withBits = (c: Config, bits: number): Config => ({ ...c, weights: { ...c.weights, bits } });
+
+/** All the app's jobs on one context (one memo), as the controller has them. */
+function app() {
+  const engine = recordingEngine();
+  const jobs = createJobs(engine.client, engine.stats);
+  async function run<K extends keyof Results>(name: K, config: Config) {
+    const job = jobs.find((j) => j.name === name) as unknown as Job<K>;
+    const emits: Data<K>[] = [];
+    const state: State = { ...createAppStore().getState(), config };
+    await job.run({ config, state, summary, emit: (d) => emits.push(d), stale: () => false });
+    return emits;
+  }
+  return { engine, run };
+}
+
+describe('evaluation memo', () => {
+  it("answers a bit-width the sweep measured, weight-only, with the sweep's own pass", async () => {
+    const { engine, run } = app();
+    const c = quantize({ seed: 3, weights: { ...DEFAULT_CONFIG.weights, scheme: 'affine' } });
+    await run('sweep', c);
+    const swept = engine.calls.length;
+    const int4 = engine.calls.findIndex(
+      (k) =>
+        k.request.weights?.weights.format === 'int' &&
+        k.request.weights.weights.bits === 4 &&
+        !k.request.acts,
+    );
+    expect(int4).toBeGreaterThanOrEqual(0);
+    const [e] = await run('quantEvaluation', withBits(c, 4));
+    expect(engine.calls.length).toBe(swept); // no new pass
+    expect(e!.accuracy).toBe(accuracyOf(int4));
+    expect(e!.remembered).toBe(true);
+  });
+
+  it('a sweep over points measured before runs no pass and still ends done, its points in order', async () => {
+    const { engine, run } = app();
+    const c = quantize();
+    const first = await run('sweep', c);
+    const n = engine.calls.length;
+    // The Train tab's PTQ-vs-QAT chart draws the same sweep: a second run is all lookups.
+    const again = await run('sweep', c);
+    expect(engine.calls.length).toBe(n);
+    expect(again.at(-1)).toEqual(first.at(-1));
+    expect(again.at(-1)!.done).toBe(true);
+  });
+
+  it('runs a new pass for what the sweep did not measure: per-layer overrides, another seed, activations', async () => {
+    const { engine, run } = app();
+    const c = quantize();
+    await run('sweep', c);
+    for (const other of [
+      { ...withBits(c, 4), overrides: { fc1: 2 } },
+      {
+        ...withBits(c, 4),
+        seed: c.seed + 1,
+        weights: { ...c.weights, bits: 4, rounding: 'stochastic' as const },
+      },
+      { ...withBits(c, 4), acts: { ...c.acts, bits: 6 } },
+    ]) {
+      const before = engine.calls.length;
+      const [e] = await run('quantEvaluation', other);
+      expect(engine.calls.length).toBeGreaterThan(before);
+      expect(e!.remembered).toBeUndefined();
+    }
+  });
+
+  it('answers the trained model met before, and a configuration measured before, once each', async () => {
+    const { engine, run } = app();
+    const c = quantize({ weights: { ...DEFAULT_CONFIG.weights, bits: 5 } });
+    const [first] = await run('evaluation', c);
+    const [q1] = await run('quantEvaluation', c);
+    const n = engine.calls.length;
+    expect(n).toBe(2);
+    const [again] = await run('evaluation', c);
+    const [q2] = await run('quantEvaluation', c);
+    expect(engine.calls.length).toBe(n);
+    expect(again!.accuracy).toBe(first!.accuracy);
+    expect(q2!.accuracy).toBe(q1!.accuracy);
+    expect(again!.remembered).toBe(true);
+    // The trained model and the compressed one are different passes.
+    expect(q1!.accuracy).not.toBe(first!.accuracy);
+  });
+
+  it('keeps whole test sets only, not quick estimates; a hit records no model time', async () => {
+    const memo = createEvaluationMemo();
+    const fullEvalMs = new Map([['m', 10_000]]); // slow: quick estimate first
+    const big = {
+      ...summary,
+      dataset: { ...summary.dataset, test: { count: 5000 } },
+    } as ModelSummary;
+    const asked: (number | undefined)[] = [];
+    const evaluate = (limit?: number, offset?: number): Promise<Evaluation> => {
+      asked.push(limit);
+      const count = limit ?? 5000 - (offset ?? 0);
+      return Promise.resolve({
+        modelId: 'm',
+        accuracy: 0.5,
+        correct: count / 2,
+        count,
+        confusion: new Uint32Array(4),
+        numClasses: 2,
+        ms: 7,
+      });
+    };
+    const emitted: Evaluation[] = [];
+    const pass = () =>
+      quickThenFull(
+        { fullEvalMs, evaluations: memo },
+        'm',
+        big,
+        evaluate,
+        (e) => emitted.push(e),
+        () => false,
+        null,
+        'k',
+      );
+    await pass();
+    expect(emitted.map((e) => e.count)).toEqual([QUICK_EVAL_COUNT, 5000]);
+    fullEvalMs.clear();
+    emitted.length = 0;
+    asked.length = 0;
+    await pass();
+    expect(asked).toEqual([]);
+    expect(emitted.map((e) => [e.count, e.remembered])).toEqual([[5000, true]]);
+    expect(fullEvalMs.has('m')).toBe(false);
+  });
+
+  it('forgets the oldest beyond its size, and all on clear', () => {
+    const memo = createEvaluationMemo();
+    const e = (i: number): Evaluation => ({
+      modelId: 'm',
+      accuracy: i,
+      correct: 0,
+      count: 1,
+      confusion: new Uint32Array(4),
+      numClasses: 2,
+      ms: 1,
+    });
+    for (let i = 0; i <= EVALUATION_MEMO_SIZE; i++) memo.set(`k${i}`, e(i));
+    expect(memo.get('k0')).toBeUndefined();
+    expect(memo.get(`k${EVALUATION_MEMO_SIZE}`)?.accuracy).toBe(EVALUATION_MEMO_SIZE);
+    memo.clear();
+    expect(memo.get(`k${EVALUATION_MEMO_SIZE}`)).toBeUndefined();
+  });
+
+  it('a context has one memo for all its jobs', () => {
+    const { client, stats } = recordingEngine();
+    const ctx = jobContext(client, stats);
+    expect(ctx.evaluations).toBe(ctx.evaluations);
+    expect(jobContext(client, stats).evaluations).not.toBe(ctx.evaluations);
+  });
+});

@@ -1,0 +1,53 @@
+import { compressKey } from '../../features/compress/shared/pipeline';
+import { modelKey } from '../shared/config';
+import type { Config } from '../shared/config';
+import { Lru } from '../shared/lru';
+import type { EvalRequest, Evaluation } from '../worker/engine';
+import { actKey } from './keys';
+
+/**
+ * The full-test-set evaluations measured this session, by model and request, so that the same
+ * pass is not run twice: a bit-width the Quantize tab's sweep has measured answers at once when
+ * the slider moves to it, as does a model or a configuration met before. An evaluation depends
+ * only on the model's weights, the compressed weights' settings and the activation quantizers
+ * (stochastic rounding and calibration are seeded), which is what the key holds: the same
+ * compressKey and actKey that decide whether a result on screen is current (keys.ts). Only whole
+ * test sets are kept (a quick estimate is not an answer).
+ */
+export interface EvaluationMemo {
+  get(key: string): Evaluation | undefined;
+  set(key: string, e: Evaluation): void;
+  /** Forgets them all (the benchmarks time new passes: bench/browser.ts's dropCaches). */
+  clear(): void;
+}
+
+/** Up to this many evaluations (a confusion matrix each: 400 bytes for ten classes). */
+export const EVALUATION_MEMO_SIZE = 256;
+/** …and at most this many bytes of confusion matrices (an uploaded model may have 1,000 classes). */
+export const EVALUATION_MEMO_BYTES = 16 * 1024 * 1024;
+
+export function evaluationMemoKey(config: Config, request: EvalRequest | null): string {
+  const weights = request?.weights ? compressKey(request.weights) : 'trained';
+  const acts = request?.acts && request.acts.bits > 0 ? actKey(request.acts) : 'A32';
+  return `${modelKey(config)}|${weights}|${acts}`;
+}
+
+export function createEvaluationMemo(): EvaluationMemo {
+  const fresh = () =>
+    new Lru<Evaluation>(EVALUATION_MEMO_SIZE, {
+      weigh: (e) => e.confusion.byteLength + 256,
+      maxWeight: EVALUATION_MEMO_BYTES,
+    });
+  let lru = fresh();
+  return {
+    // A copy marked as remembered: its `ms` is the time of the pass that measured it.
+    get: (key) => {
+      const e = lru.get(key);
+      return e && { ...e, remembered: true };
+    },
+    set: (key, e) => lru.set(key, e),
+    clear: () => {
+      lru = fresh();
+    },
+  };
+}
