@@ -11,6 +11,7 @@ import type { LayerPruneResult, PruneResult, PruneSpec } from '../../prune';
 import { DEEP_COMPRESSION_INDEX_BITS, compressedLayerSizeBits, fixedCodeBits } from '../../prune';
 import type { CompressedLayerInput, CompressedLayerSize, SparseFormat } from '../../prune';
 import { quantizeWeights } from '../../quantize';
+import { channelRangesOf } from './kernelMemo';
 import type { QuantizedTensor } from '../../quantize';
 import type { WeightQuantSpec } from '../../quantize';
 import { shapeSize } from '../../../platform/shared/stats';
@@ -112,7 +113,13 @@ export function compressModel(
     const q =
       spec.kind === 'float32' && mask
         ? { values: base, tensor: null }
-        : quantizeWeights(base, w.info.kernelShape, spec);
+        : // The trained kernel's ranges are computed once (the grid of a pruned copy is its own).
+          quantizeWeights(
+            base,
+            w.info.kernelShape,
+            spec,
+            base === w.kernel ? (channels) => channelRangesOf(w.kernel, channels) : undefined,
+          );
     // Every other format maps 0 to 0, but binary maps it to +α: re-apply the mask there so that
     // pruned weights stay pruned.
     const values = mask && spec.kind === 'binary' ? applyMask(q.values, mask) : q.values;

@@ -3,7 +3,6 @@ import type { CompressSettings } from './pipeline';
 import {
   distinctLevels,
   errorStats,
-  minMaxPerChannel,
   sortChannels,
   uniformGrid,
   uniformSummary,
@@ -18,6 +17,7 @@ import type {
 import { layerSpec } from './quantPlan';
 import { SAMPLE_ABOVE } from '../../../platform/shared/histogram';
 import { compressModel } from './compress';
+import { channelRangesOf, memoPerKernel } from './kernelMemo';
 import type { CompressedLayer, CompressedModel } from './compress';
 import type { LayerWeights } from '../../model';
 import { Lru } from '../../../platform/shared/lru';
@@ -220,31 +220,7 @@ export interface LayerSummary {
   readonly summary: UniformSummary;
 }
 
-/**
- * `f(kernel, channels)`, computed once per trained kernel and channel count: the trained weights
- * never change.
- */
-export function memoPerKernel<T>(
-  f: (kernel: Float32Array, channels: number) => T,
-): (kernel: Float32Array, channels: number) => T {
-  const memo = new WeakMap<Float32Array, Map<number, T>>();
-  return (kernel, channels) => {
-    let byCount = memo.get(kernel);
-    if (!byCount) {
-      byCount = new Map();
-      memo.set(kernel, byCount);
-    }
-    let r = byCount.get(channels);
-    if (r === undefined) {
-      r = f(kernel, channels);
-      byCount.set(channels, r);
-    }
-    return r;
-  };
-}
-
-/** Per-channel ranges of a trained kernel. */
-export const channelRangesOf = memoPerKernel(minMaxPerChannel);
+export { channelRangesOf, memoPerKernel };
 
 /** A trained kernel sorted per channel. */
 const sortedKernel = memoPerKernel(sortChannels);

@@ -6,6 +6,7 @@ import {
   fakeQuantizePerTensor,
   quantizeUniform,
 } from './affine';
+import { minMaxPerChannel } from './channels';
 import { roundHalfEven } from './rounding';
 import { computeQParams, FLOAT32_EPS, type QParams, type QScheme } from './qparams';
 import { distinctLevels, distinctLevelsPerChannel } from './sqnr';
@@ -321,5 +322,40 @@ describe('fakeQuantize, per-channel loops', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('quantizeUniform with the ranges given', () => {
+  it('is the same quantization as with the ranges it observes, per tensor and per channel', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.float({ min: -4, max: 4, noNaN: true }), { minLength: 12, maxLength: 12 }),
+        fc.boolean(),
+        fc.constantFrom<QScheme>('symmetric', 'affine'),
+        fc.integer({ min: 2, max: 8 }),
+        (xs, perChannel, scheme, bits) => {
+          const w = Float32Array.from(xs);
+          const shape = [4, 3];
+          const config = { bits, scheme, perChannel };
+          const ranges = minMaxPerChannel(w, perChannel ? 3 : 1);
+          expect(quantizeUniform(w, shape, config, ranges)).toEqual(
+            quantizeUniform(w, shape, config),
+          );
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('refuses ranges of another channel count', () => {
+    const w = new Float32Array(12);
+    expect(() =>
+      quantizeUniform(
+        w,
+        [4, 3],
+        { bits: 8, scheme: 'affine', perChannel: true },
+        minMaxPerChannel(w, 1),
+      ),
+    ).toThrow(RangeError);
   });
 });

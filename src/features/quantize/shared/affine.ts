@@ -238,9 +238,13 @@ export function quantizeUniform(
   weights: Float32Array,
   shape: readonly number[],
   config: UniformQuantConfig,
+  /** `minMaxPerChannel` of these very weights, when the caller has it (a trained kernel's). */
+  ranges?: { readonly min: Float32Array; readonly max: Float32Array },
 ): QuantizedTensor {
   const channels = channelCount(weights.length, shape, config.perChannel);
-  const grid = uniformGrid(minMaxPerChannel(weights, channels), shape, config);
+  if (ranges && ranges.min.length !== channels)
+    throw new RangeError(`quantizeUniform: ${ranges.min.length} ranges for ${channels} channels`);
+  const grid = uniformGrid(ranges ?? minMaxPerChannel(weights, channels), shape, config);
   const { values, codes } = fakeQuantize(weights, grid.qparams, config);
   return { values, codes, ...grid.tensor };
 }

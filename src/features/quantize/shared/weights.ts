@@ -28,6 +28,11 @@ export function quantizeWeights(
   weights: Float32Array,
   shape: readonly number[],
   spec: WeightQuantSpec,
+  /**
+   * For a uniform grid, the per-channel ranges of these very weights when the caller keeps them
+   * (compress.ts: a trained kernel's, computed once), one per channel of the spec's granularity.
+   */
+  ranges?: (channels: number) => { readonly min: Float32Array; readonly max: Float32Array },
 ): QuantizedWeights {
   switch (spec.kind) {
     case 'uniform':
@@ -35,7 +40,13 @@ export function quantizeWeights(
     case 'ternary': {
       const quantize =
         spec.kind === 'uniform'
-          ? (w: Float32Array) => quantizeUniform(w, shape, spec)
+          ? (w: Float32Array) =>
+              quantizeUniform(
+                w,
+                shape,
+                spec,
+                ranges?.(channelCount(w.length, shape, spec.perChannel)),
+              )
           : spec.kind === 'binary'
             ? (w: Float32Array) => binarize(w, shape, spec)
             : (w: Float32Array) => ternarize(w, shape, spec);
