@@ -59,9 +59,9 @@ export interface BenchHelpers {
    */
   longTaskProbe(): Promise<number>;
   /**
-   * Drops the page's memo of measured evaluations and the layer-input caches of the app's
-   * compute workers (`?debug`'s `__playground`): the first, and the second if it is running (not
-   * started for this), so that a timed evaluation computes rather than looks up.
+   * Drops the page's memo of measured evaluations and the layer-input caches of every compute
+   * worker the page has running (`?debug`'s `__playground.engines`; none is started for this), so
+   * that a timed evaluation computes rather than looks up.
    */
   dropCaches(): Promise<void>;
 }
@@ -103,16 +103,11 @@ function installBenchHelpers(): void {
       };
       const pg = (
         window as unknown as {
-          __playground: {
-            client: Client;
-            second: { started: boolean; client(): Client };
-            evaluations: { clear(): void };
-          };
+          __playground: { engines(): Client[]; evaluations: { clear(): void } };
         }
       ).__playground;
       pg.evaluations.clear();
-      await pg.client.call((api) => api.dropCaches());
-      if (pg.second.started) await pg.second.client().call((api) => api.dropCaches());
+      for (const c of pg.engines()) await c.call((api) => api.dropCaches());
     },
   };
   (window as unknown as BenchWindow).__bench = helpers;

@@ -386,6 +386,7 @@ async function fillCaches(page: Page): Promise<void> {
       __playground: {
         client: Client;
         second: { client(): Client };
+        engines(): Client[];
         stats: Client;
         store: { getState(): { config: never } };
       };
@@ -393,10 +394,12 @@ async function fillCaches(page: Page): Promise<void> {
     const c = w.__playground.store.getState().config as Record<string, unknown> & {
       weights: object;
     };
-    // Both compute workers (the second, which shares sweeps and slow evaluations, started here if
-    // it is not running), their layer-input pools emptied: how many 64 KiB chunks a pool holds
-    // depends on which evaluations it last ran (up to 96 MB), not on a leak.
-    const compute = [w.__playground.client, w.__playground.second.client()];
+    // Every compute worker (the second, which shares sweeps and slow evaluations, started here if
+    // it is not running; the export panel's own, if the Prune tab started it), their layer-input
+    // pools emptied: how many 64 KiB chunks a pool holds depends on which evaluations it last ran
+    // (up to 96 MB), not on a leak.
+    w.__playground.second.client();
+    const compute = w.__playground.engines();
     for (const k of compute) await k.call((api) => api.dropCaches!());
     for (const granularity of ['tensor', 'channel'])
       for (const scheme of ['symmetric', 'affine'])

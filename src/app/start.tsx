@@ -9,7 +9,7 @@ import { useUploads } from '../features/upload/state';
 import { useRuns } from '../features/train/state/appRuns';
 import { client, statsClient } from './main';
 import { createSecondWorker, hasSpareCore } from '../platform/state/secondWorker';
-import { createEngineClient } from '../platform/worker/workers';
+import { createEngineClient, liveEngineClients } from '../platform/worker/workers';
 import { startServiceWorker } from './serviceWorker';
 import { createEvaluationMemo } from '../platform/state/evaluationMemo';
 import { afterFirstAccuracies } from './firstAccuracy';
@@ -51,6 +51,7 @@ if (new URLSearchParams(window.location.search).has('debug')) {
     runs: useRuns,
     second,
     evaluations,
+    engines: liveEngineClients,
   };
 }
 startController(useStore, client, statsClient, second, evaluations);

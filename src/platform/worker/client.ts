@@ -80,6 +80,7 @@ export class WorkerClient<Api> {
   private remote!: Comlink.Remote<Api>;
   /** Rejecters of the calls in flight; `work` counts those that are not pings. */
   private readonly pending = new Set<(e: Error) => void>();
+  private ended = false;
   private work = 0;
   private generation = 0;
   private readonly onCrash: ((message: string) => void) | undefined;
@@ -232,6 +233,7 @@ export class WorkerClient<Api> {
 
   /** Ends the worker for good (the page is going away, or a test is over). */
   dispose(): void {
+    this.ended = true;
     this.stopWatch();
     this.worker.terminate();
     this.remote[Comlink.releaseProxy]();
@@ -242,5 +244,10 @@ export class WorkerClient<Api> {
 
   get pendingCount(): number {
     return this.pending.size;
+  }
+
+  /** Whether `dispose` has ended it. */
+  get disposed(): boolean {
+    return this.ended;
   }
 }

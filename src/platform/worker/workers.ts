@@ -31,16 +31,32 @@ export const STATS_HEARTBEAT: Heartbeat<StatsApi> = {
   deadAfterMs: 5_000,
 };
 
+/**
+ * Every compute worker this page has started and not disposed: the labs' first and second, the
+ * export's, the Speed panel's. For the benchmarks and the soak test (`?debug`), which empty
+ * their caches before measuring.
+ */
+const engineClients: WeakRef<EngineClient>[] = [];
+export function liveEngineClients(): EngineClient[] {
+  const live = engineClients
+    .map((r) => r.deref())
+    .filter((c): c is EngineClient => c !== undefined && !c.disposed);
+  engineClients.splice(0, engineClients.length, ...live.map((c) => new WeakRef(c)));
+  return live;
+}
+
 // `new Worker(new URL(…))` must be written out for Vite to bundle each worker.
 // `onCrash` is called once per crash or death, with a message that names the worker.
 export function createEngineClient(
   onCrash?: (message: string) => void,
   label = 'compute worker',
 ): EngineClient {
-  return new WorkerClient<EngineApi>(
+  const client = new WorkerClient<EngineApi>(
     () => new Worker(new URL('./engine.worker.ts', import.meta.url), { type: 'module' }),
     { label, heartbeat: ENGINE_HEARTBEAT, ...(onCrash ? { onCrash } : {}) },
   );
+  engineClients.push(new WeakRef(client));
+  return client;
 }
 
 export function createStatsClient(onCrash?: (message: string) => void): StatsClient {
