@@ -249,12 +249,6 @@ export function getModel(dataset: DatasetId, arch: ModelArch): Promise<LoadedMod
   return cached(models, modelId(dataset, arch), () => loadModel(dataset, arch));
 }
 
-export function findLayer(m: LoadedModel, name: string): LayerWeights {
-  const layer = m.original.find((w) => w.info.name === name);
-  if (!layer) throw new Error(`Model ${m.meta.id} has no layer "${name}".`);
-  return layer;
-}
-
 /**
  * Puts `kernels` and `biases` (by layer name; missing ones get their original values) into the
  * model's variables, unless weights with the same key are already there.

@@ -2,12 +2,11 @@ import * as Comlink from 'comlink';
 import type { DatasetId } from '../../features/model/shared/catalog';
 import type { ModelArch } from '../shared/config';
 import type { ActQuant } from '../shared/config';
-import { histogram } from '../shared/histogram';
 import type { DatasetMeta, LayerInfo, ModelMeta } from '../../features/model/shared/meta';
 import { tensorStats } from '../shared/stats';
 import type { TensorStats } from '../shared/stats';
 import { evaluatePrefixCached, prefixCache } from '../../features/model/worker/prefixCache';
-import { findLayer, getDataset, getModel, prefetch } from './assets';
+import { getDataset, getModel, prefetch } from './assets';
 import { initBackend } from './backend';
 import { workerMemory } from './memory';
 import type { WorkerMemory } from './memory';
@@ -134,26 +133,6 @@ export const engine = {
       totalParams,
       float32Bits: 32 * totalParams,
     };
-  },
-
-  /** Histogram of one layer's trained kernel weights, binned here so the chart only draws. */
-  async layerHistogram(
-    dataset: DatasetId,
-    arch: ModelArch,
-    layer: string,
-    bins: number,
-  ): Promise<LayerHistogram> {
-    const [m] = await loaded(dataset, arch);
-    const h = histogram(findLayer(m, layer).kernel, { bins });
-    const result: LayerHistogram = {
-      modelId: m.meta.id,
-      layer,
-      min: h.min,
-      max: h.max,
-      binWidth: h.binWidth,
-      counts: h.counts,
-    };
-    return Comlink.transfer(result, [h.counts.buffer]);
   },
 
   /** Calibration data and clip range of one layer's input activations. */

@@ -12,6 +12,8 @@ import { modelId } from '../../features/model/shared/catalog';
 import type { Storage } from '../shared/config';
 import type { CompressSettings } from '../../features/compress/shared/pipeline';
 import { readLayersModelWeights } from '../../features/model/shared/weightsFile';
+import { histogram } from '../shared/histogram';
+import type { LayerHistogram } from './engine';
 import type { WeightsSource } from '../../features/compress/shared/compressed';
 import {
   allLayerErrors,
@@ -128,6 +130,32 @@ export const stats = {
   /** Answers as soon as the worker's event loop is free: the client's heartbeat. */
   ping(): true {
     return true;
+  },
+
+  /**
+   * Histogram of one layer's trained kernel weights (the Model tab's), binned here so the chart
+   * only draws. Here rather than in the compute worker: a bins step never waits behind an
+   * evaluation, and a cold visit's first accuracy does not wait behind it.
+   */
+  async layerHistogram(
+    dataset: DatasetId,
+    arch: ModelArch,
+    layer: string,
+    bins: number,
+  ): Promise<LayerHistogram> {
+    const m = await getModel(dataset, arch);
+    const w = m.original.find((l) => l.info.name === layer);
+    if (!w) throw new Error(`Model ${m.meta.id} has no layer "${layer}".`);
+    const h = histogram(w.kernel, { bins });
+    const result: LayerHistogram = {
+      modelId: m.meta.id,
+      layer,
+      min: h.min,
+      max: h.max,
+      binWidth: h.binWidth,
+      counts: h.counts,
+    };
+    return Comlink.transfer(result, [h.counts.buffer]);
   },
 
   async inspectWeights(

@@ -6,7 +6,7 @@ import { effectiveLayer, evaluationKey, histogramKey } from '../../../platform/s
 
 /** The results of the model as shipped or trained: its summary, a layer's weight histogram, its accuracy. The registry (platform/state/jobs.ts) orders all jobs. */
 export function modelJobs(ctx: JobContext): JobList {
-  const { client, layerOf } = ctx;
+  const { client, stats, layerOf } = ctx;
   const jobs: JobList = [];
   const add = ctx.collect(jobs);
 
@@ -19,6 +19,8 @@ export function modelJobs(ctx: JobContext): JobList {
 
   add({
     name: 'histogram',
+    // On the statistics worker: a bins step never waits behind an evaluation. Not in the
+    // instant lane: a model's first evaluation need not wait for its histogram to be drawn.
     key: (s, summary) => {
       const layer = layerOf(s, summary);
       return layer === null ? null : histogramKey(s.config, layer);
@@ -26,7 +28,7 @@ export function modelJobs(ctx: JobContext): JobList {
     run: async ({ config, summary, emit }) => {
       const layer = effectiveLayer(config, summary)!;
       emit(
-        await client.call((api) =>
+        await stats.call((api) =>
           api.layerHistogram(config.dataset, modelArch(config), layer, config.bins),
         ),
       );
