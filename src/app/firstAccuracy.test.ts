@@ -42,6 +42,7 @@ describe('afterFirstAccuracies', () => {
 
   it('waits for both accuracies on the whole test set, not the quick estimates, and runs once', () => {
     const store = createAppStore();
+    store.setState({ config: { ...DEFAULT_CONFIG, view: 'quantize' } });
     const f = vi.fn();
     afterFirstAccuracies(store, f, 10_000);
     store.setState({ summary, ...trained(1000), ...compressed(1000) });
@@ -53,6 +54,17 @@ describe('afterFirstAccuracies', () => {
     // Later measurements and the timeout do not run it again.
     store.setState({ ...trained(COUNT) });
     vi.advanceTimersByTime(20_000);
+    expect(f).toHaveBeenCalledTimes(1);
+  });
+
+  it("on a tab without the compressed model's accuracy, waits for the trained model's alone", () => {
+    const store = createAppStore();
+    store.setState({ config: { ...DEFAULT_CONFIG, view: 'model' } });
+    const f = vi.fn();
+    afterFirstAccuracies(store, f, 10_000);
+    store.setState({ summary, ...trained(1000) });
+    expect(f).not.toHaveBeenCalled();
+    store.setState({ ...trained(COUNT) });
     expect(f).toHaveBeenCalledTimes(1);
   });
 

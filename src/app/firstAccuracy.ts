@@ -6,15 +6,22 @@ interface StoreLike {
   subscribe(listener: (state: State) => void): () => void;
 }
 
-/** Whether both accuracies of the first screen are measured on the whole test set. */
+/** The views that show the compressed model's accuracy (the others show the trained model's). */
+const COMPRESSED_VIEWS: readonly string[] = ['quantize', 'prune'];
+
+/**
+ * Whether the accuracies the first screen shows are measured on the whole test set: the trained
+ * model's, and on the Quantize and Prune tabs the compressed model's too.
+ */
 export function firstAccuraciesMeasured(s: State): boolean {
   const n = s.summary?.data.dataset.test.count;
-  return n !== undefined && s.evaluation?.data.count === n && s.quantEvaluation?.data.count === n;
+  if (n === undefined || s.evaluation?.data.count !== n) return false;
+  return !COMPRESSED_VIEWS.includes(s.config.view) || s.quantEvaluation?.data.count === n;
 }
 
 /**
- * Runs `f` once, when the trained and the compressed model's accuracies are both measured on the
- * whole test set, or after `timeoutMs` (a link whose first screen measures neither, a worker that
+ * Runs `f` once, when the first screen's accuracies are measured on the whole test set
+ * ({@link firstAccuraciesMeasured}), or after `timeoutMs` (a link whose first screen measures neither, a worker that
  * failed): work that can wait (the service worker's precache of about 11 MB) then does not
  * compete with the first screen for the network and the cores. On a cold visit it did: with the
  * precache at once, the compute worker's script and model files queued behind it, and the first
