@@ -21,9 +21,9 @@ export function firstAccuraciesMeasured(s: State): boolean {
 
 /**
  * Runs `f` once, when the first screen's accuracies are measured on the whole test set
- * ({@link firstAccuraciesMeasured}), or after `timeoutMs` (a link whose first screen measures neither, a worker that
- * failed): work that can wait (the service worker's precache of about 11 MB) then does not
- * compete with the first screen for the network and the cores. On a cold visit it did: with the
+ * ({@link firstAccuraciesMeasured}), or after `timeoutMs` (a link whose first screen measures
+ * none, a worker that failed): work that can wait (the service worker's precache of about 11 MB)
+ * then does not compete with the first screen for the network and the cores. On a cold visit it did: with the
  * precache at once, the compute worker's script and model files queued behind it, and the first
  * full accuracy came 0.3 s later (bench/app.ts --only cold).
  */
