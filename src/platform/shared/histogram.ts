@@ -174,3 +174,8 @@ export function histogramOfSorted(
 export function binCenter(h: Histogram, i: number): number {
   return h.min + (i + 0.5) * h.binWidth;
 }
+
+/** A layer's histogram as the workers send it: the model, the layer, the bins (no `outside`). */
+export function layerBins(modelId: string, layer: string, h: Histogram) {
+  return { modelId, layer, min: h.min, max: h.max, binWidth: h.binWidth, counts: h.counts };
+}

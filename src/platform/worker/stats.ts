@@ -12,7 +12,7 @@ import { modelId } from '../../features/model/shared/catalog';
 import type { Storage } from '../shared/config';
 import type { CompressSettings } from '../../features/compress/shared/pipeline';
 import { readLayersModelWeights } from '../../features/model/shared/weightsFile';
-import { histogram } from '../shared/histogram';
+import { histogram, layerBins } from '../shared/histogram';
 import type { LayerHistogram } from './engine';
 import type { WeightsSource } from '../../features/compress/shared/compressed';
 import {
@@ -147,14 +147,7 @@ export const stats = {
     const w = m.original.find((l) => l.info.name === layer);
     if (!w) throw new Error(`Model ${m.meta.id} has no layer "${layer}".`);
     const h = histogram(w.kernel, { bins });
-    const result: LayerHistogram = {
-      modelId: m.meta.id,
-      layer,
-      min: h.min,
-      max: h.max,
-      binWidth: h.binWidth,
-      counts: h.counts,
-    };
+    const result: LayerHistogram = layerBins(m.meta.id, layer, h);
     return Comlink.transfer(result, [h.counts.buffer]);
   },
 

@@ -1,5 +1,5 @@
 import type { ActQuant, Config } from '../../../platform/shared/config';
-import { histogram } from '../../../platform/shared/histogram';
+import { histogram, layerBins } from '../../../platform/shared/histogram';
 import { createObserver } from '../shared/calibration';
 import type { Range } from '../shared/calibration';
 import { schemeKey } from '../../compress';
@@ -145,12 +145,7 @@ export async function inspectActivations(
   const hi = clip.max + scale / 2;
   for (const v of cal.samples) if (v < lo || v > hi) clipped++;
   return {
-    modelId: m.meta.id,
-    layer,
-    min: h.min,
-    max: h.max,
-    binWidth: h.binWidth,
-    counts: h.counts,
+    ...layerBins(m.meta.id, layer, h),
     observed: cal.observed,
     chosen: cal.chosen,
     clip,
