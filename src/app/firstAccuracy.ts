@@ -1,3 +1,4 @@
+import { inCompressView } from '../platform/state/job';
 import type { State } from '../platform/state/store';
 
 /** The part of the app's store this needs (zustand's getState / subscribe). */
@@ -6,9 +7,6 @@ interface StoreLike {
   subscribe(listener: (state: State) => void): () => void;
 }
 
-/** The views that show the compressed model's accuracy (the others show the trained model's). */
-const COMPRESSED_VIEWS: readonly string[] = ['quantize', 'prune'];
-
 /**
  * Whether the accuracies the first screen shows are measured on the whole test set: the trained
  * model's, and on the Quantize and Prune tabs the compressed model's too.
@@ -16,7 +14,7 @@ const COMPRESSED_VIEWS: readonly string[] = ['quantize', 'prune'];
 export function firstAccuraciesMeasured(s: State): boolean {
   const n = s.summary?.data.dataset.test.count;
   if (n === undefined || s.evaluation?.data.count !== n) return false;
-  return !COMPRESSED_VIEWS.includes(s.config.view) || s.quantEvaluation?.data.count === n;
+  return !inCompressView(s) || s.quantEvaluation?.data.count === n;
 }
 
 /**

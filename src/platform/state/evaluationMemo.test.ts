@@ -5,7 +5,7 @@ import { accuracyOf, recordingEngine } from '../../testing/recordingEngine';
 import type { ModelSummary } from '../worker/engine';
 import type { Evaluation } from '../worker/engine';
 import { createEvaluationMemo, EVALUATION_MEMO_SIZE } from './evaluationMemo';
-import { jobContext, QUICK_EVAL_COUNT, quickThenFull } from './job';
+import { QUICK_EVAL_COUNT, quickThenFull } from './job';
 import type { Data, Job } from './job';
 import { createJobs } from './jobs';
 import { createAppStore } from './store';
@@ -179,10 +179,25 @@ describe('evaluation memo', () => {
     expect(memo.get(`k${EVALUATION_MEMO_SIZE}`)).toBeUndefined();
   });
 
-  it('a context has one memo for all its jobs', () => {
-    const { client, stats } = recordingEngine();
-    const ctx = jobContext(client, stats);
-    expect(ctx.evaluations).toBe(ctx.evaluations);
-    expect(jobContext(client, stats).evaluations).not.toBe(ctx.evaluations);
+  it("the jobs read the memo they are given: cleared (the benchmarks' dropCaches), a pass runs again", async () => {
+    const engine = recordingEngine();
+    const memo = createEvaluationMemo();
+    const jobs = createJobs(engine.client, engine.stats, undefined, memo);
+    const job = jobs.find((j) => j.name === 'quantEvaluation') as unknown as Job<'quantEvaluation'>;
+    const c = quantize();
+    const run = () =>
+      job.run({
+        config: c,
+        state: { ...createAppStore().getState(), config: c },
+        summary,
+        emit: () => undefined,
+        stale: () => false,
+      });
+    await run();
+    await run();
+    expect(engine.calls).toHaveLength(1);
+    memo.clear();
+    await run();
+    expect(engine.calls).toHaveLength(2);
   });
 });

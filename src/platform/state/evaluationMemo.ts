@@ -28,7 +28,7 @@ export const EVALUATION_MEMO_BYTES = 16 * 1024 * 1024;
 
 export function evaluationMemoKey(config: Config, request: EvalRequest | null): string {
   const weights = request?.weights ? compressKey(request.weights) : 'trained';
-  const acts = request?.acts && request.acts.bits > 0 ? actKey(request.acts) : 'A32';
+  const acts = request?.acts ? actKey(request.acts) : 'A32';
   return `${modelKey(config)}|${weights}|${acts}`;
 }
 

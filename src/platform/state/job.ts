@@ -301,6 +301,10 @@ export async function quickThenFull(
   return full;
 }
 
+/** Whether the view shows the compressed model (the Quantize and Prune tabs). */
+export const inCompressView = (s: Pick<State, 'config'>): boolean =>
+  s.config.view === 'quantize' || s.config.view === 'prune';
+
 /** The compressed model's evaluation request: the pipeline's weights and activations. */
 export const quantRequest = (c: Config): EvalRequest => ({
   weights: compressSettings(c),
@@ -399,7 +403,7 @@ export function jobContext(
     evaluations,
     quantRequest,
     inQuantView: (s) => s.config.view === 'quantize',
-    inCompressView: (s) => s.config.view === 'quantize' || s.config.view === 'prune',
+    inCompressView,
     inPruneView: (s) => s.config.view === 'prune',
     inQatView: (s) => s.config.view === 'train' && s.config.train.technique === 'qat',
     inKdView: (s) => s.config.view === 'train' && s.config.train.technique === 'kd',
