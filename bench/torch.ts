@@ -19,6 +19,8 @@ export interface TorchResult {
   readonly torch: string;
   readonly cpu: string;
   readonly blas: string;
+  /** How glibc's malloc was told to treat freed memory (scripts/torch-eval.py). */
+  readonly allocator?: string;
 }
 
 export type TorchRun =

@@ -17,6 +17,15 @@ and the faster is reported; the line names it and the BLAS library loaded.
     /usr/bin/python3 scripts/torch-eval.py [mnist-mlp ...] [--runs 7] [--kernels best|aten|mkldnn] [--json]
 
 With --json, one JSON object per model on stdout (the benchmark reads these).
+
+Memory: glibc's malloc serves every block over its mmap threshold (at most 32 MB) with fresh
+pages from mmap and unmaps them on free, so each batch's activations (up to 64 MB) would be
+page-faulted in again on every forward pass. On some virtual machines a page fault costs enough to
+dominate: here (a 2-core AMD EPYC VM, December 2026) mnist-cnn took 0.8-1.1 s that way against
+60-100 ms with the memory kept. The browser's wasm heap keeps its memory, and so do the
+allocators PyTorch's tuning guide recommends (jemalloc, tcmalloc), so this script tells glibc
+to keep what it frees (mallopt: no mmap, no trimming) before torch allocates anything; the
+printed line says so.
 """
 
 import argparse
@@ -28,8 +37,26 @@ import statistics
 import sys
 import time
 
+import ctypes
+import ctypes.util
+
 import numpy as np
-import torch
+
+
+def keep_freed_memory():
+    """glibc mallopt: never mmap (M_MMAP_MAX = 0), never trim the heap (M_TRIM_THRESHOLD)."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        m_trim_threshold, m_mmap_max = -1, -4
+        ok = libc.mallopt(m_mmap_max, 0) == 1 and libc.mallopt(m_trim_threshold, 2**31 - 1) == 1
+        return "glibc malloc keeps freed memory" if ok else "mallopt refused: default malloc"
+    except (OSError, AttributeError):
+        return "not glibc: default malloc"
+
+
+ALLOCATOR = keep_freed_memory()
+
+import torch  # noqa: E402 (after mallopt, so that torch's own allocations follow it too)
 import torch.nn.functional as F
 import torch.utils.mkldnn
 
@@ -253,6 +280,7 @@ def main():
             "torch": torch.__version__,
             "cpu": aten_capability(),
             "blas": blas_library(),
+            "allocator": ALLOCATOR,
         }
         if a.json:
             print(json.dumps(out), flush=True)
@@ -260,7 +288,8 @@ def main():
             others = ", ".join(f"{k} {v[0]:.1f} ms" for k, v in results.items())
             print(
                 f"{model_id:12} {x.shape[0]:6} images  {med:8.1f} ms ({best}; {others})  "
-                f"correct {correct}  [torch {torch.__version__}, 1 thread, BLAS {out['blas']}]",
+                f"correct {correct}  [torch {torch.__version__}, 1 thread, BLAS {out['blas']}, "
+                f"{ALLOCATOR}]",
                 flush=True,
             )
 
