@@ -123,7 +123,7 @@ for (const dataset of DATASET_IDS)
     const m = await loadShippedModel(dataset, arch);
     const d = loadShippedDataset(dataset);
     const n = d.testLabels.length;
-    const { plan } = await intPlanFor(m, d, request, k.path);
+    const { plan } = await intPlanFor(m, d, request, k.path, k.planeMax);
     const images = residentImages(k, dataset, await testPixels(d), n);
 
     // Float32 model, as the app evaluates the trained model: one predict per batch, argmax.

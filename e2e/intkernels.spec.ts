@@ -7,7 +7,7 @@ import { DEFAULT_CONFIG } from '../src/platform/shared/config';
 import { compressSettings } from '../src/features/compress';
 import type { EvalRequest } from '../src/platform/worker/engine';
 import type { IntEvaluation, SpeedReport } from '../src/features/infer/worker';
-import { gemmWeights } from '../src/features/infer/shared/plan';
+import { PLANE_MAX_7BIT, PLANE_MAX_8BIT, gemmWeights } from '../src/features/infer/shared/plan';
 import type { KernelPath } from '../src/features/infer/shared/plan';
 
 /**
@@ -34,6 +34,86 @@ async function call<T>(page: Page, method: string, ...args: unknown[]): Promise<
   );
 }
 
+const KERNEL_FILES: Record<KernelPath, string> = {
+  simd128: 'src/features/infer/worker/intkernels.wasm',
+  'relaxed-simd': 'src/features/infer/worker/intkernels-relaxed.wasm',
+};
+
+interface GemmCase {
+  m: number;
+  k: number;
+  n: number;
+  lo: number;
+  hi: number;
+  affine: boolean;
+}
+
+/**
+ * Random codes for `c`, the exact sums Σ (u − zx)(w − wzp), and the sums a fresh instance of the
+ * `path` build returns in the page (ik_pack_rows + ik_gemm_acc) with weight planes of at most
+ * `planeMax`.
+ */
+async function gemmSums(
+  page: Page,
+  c: GemmCase,
+  rand: () => number,
+  path: KernelPath,
+  planeMax = PLANE_MAX_7BIT,
+): Promise<{ want: number[]; got: number[] }> {
+  const { m, k, n, lo, hi, affine } = c;
+  const int = (a: number, b: number) => a + Math.floor(rand() * (b - a + 1));
+  const x = Array.from({ length: m * k }, () => int(0, 255));
+  const w = Int8Array.from({ length: n * k }, () => int(lo, hi));
+  const zx = int(0, 255);
+  const wzp = affine
+    ? Int32Array.from({ length: Math.ceil(n / 8) * 8 }, (_, j) => (j < n ? int(-128, 127) : 0))
+    : null;
+  const want: number[] = [];
+  for (let r = 0; r < m; r++)
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let i = 0; i < k; i++) s += (x[r * k + i]! - zx) * (w[j * k + i]! - (wzp?.[j] ?? 0));
+      want.push(s);
+    }
+  const g = gemmWeights(w, wzp, n, k, zx, path, planeMax);
+  const got = await page.evaluate(
+    async (p) => {
+      const { instance } = await WebAssembly.instantiate(new Uint8Array(p.bytes));
+      const f = instance.exports as Record<string, (...a: number[]) => number> & {
+        memory: WebAssembly.Memory;
+      };
+      const put = (a: number[], bpe: 1 | 4, signed: boolean): number => {
+        const ptr = f.ik_alloc!(a.length * bpe);
+        const View = bpe === 4 ? Int32Array : signed ? Int8Array : Uint8Array;
+        new View(f.memory.buffer, ptr, a.length).set(a);
+        return ptr;
+      };
+      const a = f.ik_alloc!(p.m * p.kp * 2 + 16);
+      const rs = f.ik_alloc!(p.m * 4);
+      f.ik_pack_rows!(put(p.x, 1, false), p.m, p.k, p.kp, p.zx, a, rs);
+      const out = f.ik_alloc!(p.m * p.n * 4);
+      const z = p.wzp ? put(p.wzp, 4, true) : 0;
+      const b = p.bias ? put(p.bias, 4, true) : 0;
+      f.ik_gemm_acc!(a, rs, p.m, p.kp, put(p.weights, 1, true), p.planes, z, p.n, b, out);
+      return Array.from(new Int32Array(f.memory.buffer, out, p.m * p.n));
+    },
+    {
+      bytes: Array.from(readFileSync(KERNEL_FILES[path])),
+      m,
+      k,
+      n,
+      zx,
+      x,
+      kp: g.kp,
+      weights: Array.from(g.weights),
+      planes: g.planes,
+      wzp: g.wzp ? Array.from(g.wzp) : null,
+      bias: g.bias ? Array.from(g.bias) : null,
+    },
+  );
+  return { want, got };
+}
+
 test('the compute worker evaluates W8A8 on the integer kernels and times both paths', async ({
   page,
 }) => {
@@ -45,6 +125,13 @@ test('the compute worker evaluates W8A8 on the integer kernels and times both pa
     expect(r.count).toBe(2000);
     // Chromium runs relaxed SIMD, and the build passed its self-test.
     expect([r.path, r.pathNote]).toEqual(['relaxed-simd', null]);
+    // 8-bit weights in one whole-byte plane exactly where this engine's dot product sums such
+    // bytes exactly (x86 with AVX-VNNI), in two 7-bit planes elsewhere.
+    let state = 7;
+    const rand = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+    const wide = await gemmSums(page, { m: 33, k: 784, n: 20, lo: -128, hi: 127, affine: true }, rand, 'relaxed-simd', PLANE_MAX_8BIT); // prettier-ignore
+    const exact = wide.got.join() === wide.want.join();
+    expect(r.planeMax).toBe(exact ? PLANE_MAX_8BIT : PLANE_MAX_7BIT);
     expect(r.approximations).toEqual([]);
     expect(r.differing).toBeLessThanOrEqual(2);
     expect(r.accuracy).toBeGreaterThan(0.97);
@@ -102,6 +189,10 @@ test('the Speed panel measures on click, says what it measured, and marks an old
     /^Relaxed SIMD against SIMD128, the same integer model: \d+(\.\d)?× the speed on one image, \d+(\.\d)?× on the test set\.$/,
   );
   await expect(table).toContainText('× smaller');
+  // How many passes the weights take on relaxed SIMD, as the kernels' load-time check found.
+  await expect(panel.getByTestId('speed-planes')).toHaveText(
+    /^Weight passes on relaxed SIMD: one(, whatever the bit-width up to 8| up to 7 bits, two or three at 8 bits) \(.*\)\.$/,
+  );
   // W4A8 per channel is integer throughout: the predictions match the float path's.
   await expect(panel.getByTestId('speed-agreement')).toContainText(
     /Every prediction equals the fake-quant float path|[12] of 2,000 predictions differ/,
@@ -133,74 +224,20 @@ test('the Speed panel measures on click, says what it measured, and marks an old
   await expect(panel.getByTestId('speed-result')).toHaveAttribute('data-current', 'false');
 });
 
-const KERNEL_FILES: Record<KernelPath, string> = {
-  simd128: 'src/features/infer/worker/intkernels.wasm',
-  'relaxed-simd': 'src/features/infer/worker/intkernels-relaxed.wasm',
-};
-
 test('both builds of the kernels give exact int32 sums in Chromium, for every weight range', async ({
   page,
 }) => {
   // about:blank is enough: the binaries come from the repository, not the app.
   let state = 99;
   const rand = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32;
-  const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
   for (const [m, k, n, lo, hi, affine] of [
     [5, 9, 12, -128, 127, true], // three relaxed planes
     [33, 784, 20, -127, 127, false], // two
     [6, 301, 9, -8, 7, true], // one
     [4, 17, 3, 0, 1, false], // binary codes, no offset
   ] as const) {
-    const x = Array.from({ length: m * k }, () => int(0, 255));
-    const w = Int8Array.from({ length: n * k }, () => int(lo, hi));
-    const zx = int(0, 255);
-    const wzp = affine
-      ? Int32Array.from({ length: Math.ceil(n / 8) * 8 }, (_, j) => (j < n ? int(-128, 127) : 0))
-      : null;
-    const want: number[] = [];
-    for (let r = 0; r < m; r++)
-      for (let j = 0; j < n; j++) {
-        let s = 0;
-        for (let i = 0; i < k; i++) s += (x[r * k + i]! - zx) * (w[j * k + i]! - (wzp?.[j] ?? 0));
-        want.push(s);
-      }
     for (const path of ['simd128', 'relaxed-simd'] as const) {
-      const g = gemmWeights(w, wzp, n, k, zx, path);
-      const got = await page.evaluate(
-        async (p) => {
-          const { instance } = await WebAssembly.instantiate(new Uint8Array(p.bytes));
-          const f = instance.exports as Record<string, (...a: number[]) => number> & {
-            memory: WebAssembly.Memory;
-          };
-          const put = (a: number[], bpe: 1 | 4, signed: boolean): number => {
-            const ptr = f.ik_alloc!(a.length * bpe);
-            const View = bpe === 4 ? Int32Array : signed ? Int8Array : Uint8Array;
-            new View(f.memory.buffer, ptr, a.length).set(a);
-            return ptr;
-          };
-          const a = f.ik_alloc!(p.m * p.kp * 2 + 16);
-          const rs = f.ik_alloc!(p.m * 4);
-          f.ik_pack_rows!(put(p.x, 1, false), p.m, p.k, p.kp, p.zx, a, rs);
-          const out = f.ik_alloc!(p.m * p.n * 4);
-          const z = p.wzp ? put(p.wzp, 4, true) : 0;
-          const b = p.bias ? put(p.bias, 4, true) : 0;
-          f.ik_gemm_acc!(a, rs, p.m, p.kp, put(p.weights, 1, true), p.planes, z, p.n, b, out);
-          return Array.from(new Int32Array(f.memory.buffer, out, p.m * p.n));
-        },
-        {
-          bytes: Array.from(readFileSync(KERNEL_FILES[path])),
-          m,
-          k,
-          n,
-          zx,
-          x,
-          kp: g.kp,
-          weights: Array.from(g.weights),
-          planes: g.planes,
-          wzp: g.wzp ? Array.from(g.wzp) : null,
-          bias: g.bias ? Array.from(g.bias) : null,
-        },
-      );
+      const { want, got } = await gemmSums(page, { m, k, n, lo, hi, affine }, rand, path);
       expect(got, `${path}, ${m}×${k}×${n}, codes ${lo}..${hi}`).toEqual(want);
     }
   }

@@ -42,7 +42,10 @@
  * signed). So the activations stay 8-bit as x = u − 128 (int8, the signed operand) and the weights
  * become the 7-bit operand: v = q + o ≥ 0 (o = −min q of the layer), split into P planes of 0..127
  * that add into the same accumulator (P = 1 up to 7-bit weights, 2 for [−127, 127], 3 only when a
- * layer spans all 256 codes). The kernel sums Σ_k x·v = Σ_k x·q + o·Σ_k x exactly, and the planner
+ * layer spans all 256 codes). Where the engine's dot product reads the 7-bit operand's whole byte
+ * unsigned and without saturating (vpdpbusd; the worker's load-time self-test tells), the planner
+ * packs planes of 0..255 instead, and every weight of up to 8 bits takes one plane: the kernel is
+ * the same, only the bytes differ. The kernel sums Σ_k x·v = Σ_k x·q + o·Σ_k x exactly, and the planner
  * (shared/plan.ts gemmWeights) passes G[n] = o + z_w[n] as the "zero-point" and
  * C[n] = (128 − z_x)·(Σ_k q[n][k] − K·z_w[n]) as the int32 bias, so that the same epilogue,
  * acc + C[n] − G[n]·Σ_k x[m][k], is again Σ_k (u − z_x)(q − z_w). Intermediate sums may wrap in

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
+  PLANE_MAX_7BIT,
+  PLANE_MAX_8BIT,
   fixedPointMultipliers,
   gemmWeights,
   inputLut,
@@ -79,11 +81,17 @@ describe('relaxed-SIMD weights (packWeightsQuads, gemmWeights)', () => {
     expect(packWeightsQuads(Int8Array.from([-127, 127]), 1, 2).planes).toBe(2);
     expect(packWeightsQuads(Int8Array.from([-128, 127]), 1, 2).planes).toBe(3);
     expect(packWeightsQuads(Int8Array.from([-64, 63]), 1, 2).planes).toBe(1);
+    // Whole-byte planes (engines whose dot product reads 0..255 exactly): any int8 codes in one.
+    const wide = packWeightsQuads(Int8Array.from([-128, 127, 0]), 1, 3, PLANE_MAX_8BIT);
+    expect([wide.planes, wide.offset]).toEqual([1, 128]);
+    // The bytes 0, 255, 128 as the kernels read them (unsigned; stored as int8 two's complement).
+    expect(Array.from(wide.packed.subarray(0, 4), (b) => b & 0xff)).toEqual([0, 255, 128, 0]);
   });
 
   /**
    * What the relaxed kernels compute, in plain JS from the packed bytes: Σ_p Σ_k x·plane with
-   * x = u − 128, then acc + C − G·Σx (wasm/intkernels.c). Every plane byte must be 0..127.
+   * x = u − 128, then acc + C − G·Σx (wasm/intkernels.c). Every plane byte, read unsigned, must be
+   * 0..planeMax (127: the 7-bit operand; 255 where the engine reads the whole byte).
    */
   function emulate(
     u: Uint8Array,
@@ -91,6 +99,7 @@ describe('relaxed-SIMD weights (packWeightsQuads, gemmWeights)', () => {
     k: number,
     n: number,
     g: ReturnType<typeof gemmWeights>,
+    planeMax: number,
   ): number[] {
     const out: number[] = [];
     const blockBytes = 8 * g.kp * g.planes;
@@ -104,8 +113,9 @@ describe('relaxed-SIMD weights (packWeightsQuads, gemmWeights)', () => {
         for (let q = 0; q < g.kp; q += 4)
           for (let p = 0; p < g.planes; p++)
             for (let i = 0; i < 4; i++) {
-              const byte = g.weights[base + (q / 4) * 32 * g.planes + p * 32 + (j % 8) * 4 + i]!;
-              expect(byte >= 0 && byte <= 127).toBe(true);
+              const byte =
+                g.weights[base + (q / 4) * 32 * g.planes + p * 32 + (j % 8) * 4 + i]! & 0xff;
+              expect(byte <= planeMax).toBe(true);
               acc += x(q + i) * byte;
             }
         out.push((acc + g.bias![j]! - g.wzp![j]! * sx) | 0);
@@ -125,7 +135,8 @@ describe('relaxed-SIMD weights (packWeightsQuads, gemmWeights)', () => {
         fc.integer({ min: 0, max: 255 }),
         fc.boolean(),
         fc.integer(),
-        (m, k, n, a, span, zx, affine, seed) => {
+        fc.constantFrom(PLANE_MAX_7BIT, PLANE_MAX_8BIT),
+        (m, k, n, a, span, zx, affine, seed, planeMax) => {
           let st = seed >>> 0;
           const next = () => (st = (Math.imul(st, 1664525) + 1013904223) >>> 0) / 2 ** 32;
           const lo = Math.min(a, 127 - Math.min(span, 127 - a));
@@ -141,7 +152,9 @@ describe('relaxed-SIMD weights (packWeightsQuads, gemmWeights)', () => {
                 () => Math.floor(next() * 256) - 128,
               )
             : null;
-          const g = gemmWeights(w, wzp, n, k, zx, 'relaxed-simd');
+          const g = gemmWeights(w, wzp, n, k, zx, 'relaxed-simd', planeMax);
+          const span0 = Math.max(0, ...w) - Math.min(0, ...w); // the codes' span with 0 in it
+          expect(g.planes).toBe(Math.max(1, Math.ceil(span0 / planeMax)));
           const want: number[] = [];
           for (let r = 0; r < m; r++)
             for (let j = 0; j < n; j++) {
@@ -150,7 +163,7 @@ describe('relaxed-SIMD weights (packWeightsQuads, gemmWeights)', () => {
                 s += (u[r * k + i]! - zx) * (w[j * k + i]! - (wzp?.[j] ?? 0));
               want.push(s);
             }
-          expect(emulate(u, m, k, n, g)).toEqual(want);
+          expect(emulate(u, m, k, n, g, planeMax)).toEqual(want);
         },
       ),
       { numRuns: 300 },

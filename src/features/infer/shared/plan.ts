@@ -127,7 +127,7 @@ export interface GemmStep {
   readonly np: number;
   /** int8, planes·np·kp bytes, in the kernels' layout ({@link gemmWeights}). */
   readonly weights: Int8Array;
-  /** Weight planes (1 on SIMD128; 1–3 on relaxed SIMD). */
+  /** Weight planes (1 on SIMD128; 1–3 on relaxed SIMD, 1 where planes take whole bytes). */
   readonly planes: number;
   /** What the kernels subtract times each row sum (length np), or null when all are 0. */
   readonly wzp: Int32Array | null;
@@ -152,6 +152,8 @@ export type IntStep = GemmStep | PoolStep;
 
 export interface IntPlan {
   readonly path: KernelPath;
+  /** The largest weight-plane value the plan packs (relaxed SIMD): kernels must read it exactly. */
+  readonly planeMax: number;
   readonly input: readonly [number, number, number];
   /** Raw pixel byte (0–255) → the first layer's uint8 code (x/255, then its quantizer). */
   readonly lut: Uint8Array;
@@ -194,19 +196,28 @@ export function packWeights(w: Int8Array, n: number, k: number): Int8Array {
   return out;
 }
 
-/** The largest value of a relaxed-SIMD weight plane: the dot product's 7-bit operand. */
-const PLANE_MAX = 127;
+/**
+ * The largest value of a relaxed-SIMD weight plane: the dot product's 7-bit operand (0..127), or
+ * the full unsigned byte (0..255) on an engine whose dot product the kernels' wide self-test found
+ * to read it unsigned and without saturation, as x86's AVX-VNNI vpdpbusd does (features/infer/
+ * worker/kernels.ts): then every weight of up to 8 bits fits in one plane.
+ */
+export const PLANE_MAX_7BIT = 127;
+export const PLANE_MAX_8BIT = 255;
 
 /**
  * Weight planes for relaxed SIMD: v = w + o (o = −min w, so v ≥ 0) split as
- * v = Σ_p min(127, max(0, v − 127p)), in blocks of 8 channels, then by quads of k, then by plane:
- * [c0k0 c0k1 c0k2 c0k3 c1k0 … c3k3][c4k0 … c7k3] (32 bytes per quad and plane); zeros in the
- * padding (channels up to a multiple of 8, k up to a multiple of 4).
+ * v = Σ_p min(P, max(0, v − P·p)) with P = `planeMax` (127, or 255 on an engine that reads the
+ * whole byte), in blocks of 8 channels, then by quads of k, then by plane:
+ * [c0k0 c0k1 c0k2 c0k3 c1k0 … c3k3][c4k0 … c7k3] (32 bytes per quad and plane; a byte over 127
+ * is stored as its two's-complement int8); zeros in the padding (channels up to a multiple of 8, k
+ * up to a multiple of 4).
  */
 export function packWeightsQuads(
   w: Int8Array,
   n: number,
   k: number,
+  planeMax: number = PLANE_MAX_7BIT,
 ): { packed: Int8Array; planes: number; offset: number } {
   let lo = 0;
   let hi = 0;
@@ -216,7 +227,7 @@ export function packWeightsQuads(
   }
   // o = −min(w, 0): with every code ≥ 0 the offset stays 0 (and so do the padded taps).
   const offset = -lo;
-  const planes = Math.max(1, Math.ceil((hi + offset) / PLANE_MAX));
+  const planes = Math.max(1, Math.ceil((hi + offset) / planeMax));
   const kp = round4(k);
   const np = round8(n);
   const packed = new Int8Array(planes * np * kp);
@@ -227,8 +238,8 @@ export function packWeightsQuads(
         for (let j = nb; j < nb + 8; j++, o += 4)
           if (j < n)
             for (let kk = q; kk < q + 4 && kk < k; kk++) {
-              const v = w[j * k + kk]! + offset - PLANE_MAX * p;
-              packed[o + kk - q] = Math.max(0, Math.min(PLANE_MAX, v));
+              const v = w[j * k + kk]! + offset - planeMax * p;
+              packed[o + kk - q] = Math.max(0, Math.min(planeMax, v)); // Int8Array wraps 128..255
             }
   return { packed, planes, offset };
 }
@@ -257,10 +268,11 @@ export function gemmWeights(
   k: number,
   zx: number,
   path: KernelPath,
+  planeMax: number = PLANE_MAX_7BIT,
 ): GemmWeights {
   if (path === 'simd128')
     return { kp: round2(k), weights: packWeights(w, n, k), planes: 1, wzp, bias: null };
-  const { packed, planes, offset } = packWeightsQuads(w, n, k);
+  const { packed, planes, offset } = packWeightsQuads(w, n, k, planeMax);
   const np = round8(n);
   const g = new Int32Array(np);
   const c = new Int32Array(np);
@@ -377,8 +389,15 @@ export interface PlanInput {
   readonly approximations?: readonly string[];
 }
 
-/** Builds the integer plan for the kernels of `path`. Throws on layers the integer path does not run. */
-export function planInteger(input: PlanInput, path: KernelPath = 'simd128'): IntPlan {
+/**
+ * Builds the integer plan for the kernels of `path` (relaxed SIMD: weight planes of at most
+ * `planeMax`, see {@link PLANE_MAX_8BIT}). Throws on layers the integer path does not run.
+ */
+export function planInteger(
+  input: PlanInput,
+  path: KernelPath = 'simd128',
+  planeMax: number = PLANE_MAX_7BIT,
+): IntPlan {
   const { net } = input;
   const approximations = [...(input.approximations ?? [])];
   const weighted = net.ops.filter((o) => o.kind === 'dense' || o.kind === 'conv2d');
@@ -461,7 +480,7 @@ export function planInteger(input: PlanInput, path: KernelPath = 'simd128'): Int
             byRow[j * k + kk] = fits ? q - z : q - 128;
           }
         }
-        const g = gemmWeights(byRow, wzp, n, k, inStore.zp, path);
+        const g = gemmWeights(byRow, wzp, n, k, inStore.zp, path, planeMax);
         const sx = inGrid.scale;
         const sw = Float64Array.from({ length: n }, (_, j) => sAt(j));
         const b = Float64Array.from({ length: n }, (_, j) => wts.bias?.[j] ?? 0);
@@ -550,6 +569,7 @@ export function planInteger(input: PlanInput, path: KernelPath = 'simd128'): Int
   }
   return {
     path,
+    planeMax: path === 'simd128' ? PLANE_MAX_7BIT : planeMax,
     input: net.input,
     lut: inputLut(gridOf(weighted[0]!.name)),
     steps,

@@ -120,15 +120,17 @@ export function SpeedPanel() {
         <p className="small">
           On SIMD128, 2- and 4-bit weights run as fast as 8-bit ones: every code is widened to 16
           bits before the multiply, so the arithmetic is the same whatever the bit-width. Relaxed
-          SIMD’s dot product takes one of its operands in 7 bits (0 to 127): weights of at most 7
-          bits fit in one pass, 8-bit weights need two (three when a layer’s codes span all 256
-          values), so on it 2- to 7-bit weights run up to twice as fast as 8-bit ones, and 2 bits no
-          faster than 4. On one image a layer uses each weight once, so there the second plane of
-          8-bit weights can make relaxed SIMD no faster than SIMD128; on the test set each weight
-          serves many images and the arithmetic counts. Fewer bits beyond that save download size
-          and memory, not time, unless a kernel multiplies packed codes (several weights per byte,
-          or products looked up in tables); these models are small enough that reading their weights
-          is not what limits them.
+          SIMD’s dot product is only guaranteed on one operand of 7 bits (0 to 127): weights of at
+          most 7 bits fit in one pass, 8-bit weights need two (three when a layer’s codes span all
+          256 values), so there 2- to 7-bit weights run up to twice as fast as 8-bit ones, and 2
+          bits no faster than 4. On one image a layer uses each weight once, so there the second
+          plane of 8-bit weights can make relaxed SIMD no faster than SIMD128; on the test set each
+          weight serves many images and the arithmetic counts. Some processors sum whole bytes
+          exactly (x86 with AVX-VNNI): where the kernels’ check finds that, 8-bit weights take one
+          pass too, and no bit-width runs faster than another. Fewer bits beyond that save download
+          size and memory, not time, unless a kernel multiplies packed codes (several weights per
+          byte, or products looked up in tables); these models are small enough that reading their
+          weights is not what limits them.
         </p>
       </details>
     </section>
@@ -257,6 +259,13 @@ function SpeedTable({
           {speed.evaluation && speed.evaluation.correct !== speed.split.correct
             ? ` (${formatInt(speed.evaluation.correct)} on one worker).`
             : ', as on one worker.'}
+        </p>
+      )}
+      {r?.path === 'relaxed-simd' && (
+        <p className="small" data-testid="speed-planes">
+          {r.planeMax >= 255
+            ? 'Weight passes on relaxed SIMD: one, whatever the bit-width up to 8 (this browser’s dot product sums whole unsigned bytes exactly, as x86’s AVX-VNNI instruction does: checked when the kernels loaded).'
+            : 'Weight passes on relaxed SIMD: one up to 7 bits, two or three at 8 bits (this browser’s dot product is exact only on 7-bit operands).'}
         </p>
       )}
       {r?.pathNote && (

@@ -51,6 +51,8 @@ export interface IntEvaluation {
   readonly path: KernelPath;
   /** Why a faster build of the kernels was not used, if one was not. */
   readonly pathNote: string | null;
+  /** The kernels' largest weight-plane byte (relaxed SIMD: 255 where 8-bit weights take one plane). */
+  readonly planeMax: number;
 }
 
 export interface PathSpeed {
@@ -74,6 +76,8 @@ export interface SpeedReport {
   readonly path: KernelPath;
   /** Why a faster build of the kernels was not used, if one was not. */
   readonly pathNote: string | null;
+  /** The kernels' largest weight-plane byte: 255 where 8-bit weights take one relaxed-SIMD plane. */
+  readonly planeMax: number;
   /** When `path` is relaxed SIMD: the same integer model on the SIMD128 kernels, for comparison. */
   readonly simd128: PathSpeed | null;
   readonly intThreads: 1;
@@ -147,7 +151,7 @@ export function inferApi(deps: InferDeps) {
       const [m, d] = await deps.loaded(dataset, arch);
       const k = await kernels(path);
       return deps.supersedable(channel, async () => {
-        const { plan, acts } = await intPlanFor(m, d, request, k.path);
+        const { plan, acts } = await intPlanFor(m, d, request, k.path, k.planeMax);
         const images = await imagesOf(k, d);
         const t0 = performance.now();
         const int = argmaxRows(intLogits(k, plan, images), plan.classes);
@@ -174,6 +178,7 @@ export function inferApi(deps: InferDeps) {
           actBits: acts.bits,
           path: k.path,
           pathNote: k.note,
+          planeMax: k.planeMax,
         };
       });
     },
@@ -197,7 +202,11 @@ export function inferApi(deps: InferDeps) {
         // Shares of a split are asked for again and again with one request: plan it once.
         const key = JSON.stringify([k.path, request]);
         if (lastPredictPlan?.key !== key || lastPredictPlan.model !== m)
-          lastPredictPlan = { key, model: m, plan: (await intPlanFor(m, d, request, k.path)).plan };
+          lastPredictPlan = {
+            key,
+            model: m,
+            plan: (await intPlanFor(m, d, request, k.path, k.planeMax)).plan,
+          };
         const plan = lastPredictPlan.plan;
         const images = await imagesOf(k, d);
         const run = () => argmaxRows(intLogits(k, plan, images, { start, count }), plan.classes);
@@ -228,7 +237,7 @@ export function inferApi(deps: InferDeps) {
       const k = await kernels();
       const base = k.path === 'relaxed-simd' ? await kernels('simd128') : null;
       return deps.supersedable('speed', async () => {
-        const { plan } = await intPlanFor(m, d, request, k.path);
+        const { plan } = await intPlanFor(m, d, request, k.path, k.planeMax);
         const images = await imagesOf(k, d);
         const n = images.count;
         const runs = Math.max(1, Math.min(latencyRuns, n));
@@ -237,7 +246,7 @@ export function inferApi(deps: InferDeps) {
         const floatOne = (i: number) => topClassOf(plain, singles[i]!);
         /** One image, and the whole test set, on one build of the kernels. */
         const intRuns = async (kk: IntKernels) => {
-          const p = kk === k ? plan : (await intPlanFor(m, d, request, kk.path)).plan;
+          const p = kk === k ? plan : (await intPlanFor(m, d, request, kk.path, kk.planeMax)).plan;
           const imgs = kk === k ? images : await imagesOf(kk, d);
           return {
             one: (i: number) =>
@@ -295,6 +304,7 @@ export function inferApi(deps: InferDeps) {
           int: { latencyMs: il, batchMs: ib, imagesPerSecond: (n / ib) * 1000 },
           path: k.path,
           pathNote: k.note,
+          planeMax: k.planeMax,
           simd128,
           intThreads: 1,
           macsPerImage: macsOf(plan),
@@ -323,7 +333,7 @@ export function inferApi(deps: InferDeps) {
         const runs = Math.max(1, Math.min(latencyRuns, all.count));
         const out: IntSweepPoint[] = [];
         for (const request of requests) {
-          const { plan } = await intPlanFor(m, d, request, k.path);
+          const { plan } = await intPlanFor(m, d, request, k.path, k.planeMax);
           intLogits(k, plan, all, { start: 0, count: 1 }); // warm-up
           const t: number[] = [];
           for (let i = 0; i < runs; i++) {

@@ -111,13 +111,15 @@ export interface PlannedRequest {
 
 /**
  * The integer plan of `request` on `m` for the kernels of `path` (calibrating, as the float path
- * does, when needed).
+ * does, when needed), with relaxed SIMD's weight planes of at most `planeMax` (the kernels'
+ * `planeMax` of the kernels that will run it).
  */
 export async function intPlanFor(
   m: LoadedModel,
   d: LoadedDataset,
   request: EvalRequest,
   path: KernelPath = 'simd128',
+  planeMax?: number,
 ): Promise<PlannedRequest> {
   const { acts, assumed } = intActs(request);
   const cal = await calibrate(m, d, acts);
@@ -155,5 +157,8 @@ export async function intPlanFor(
     if (r.approximation) approximations.push(r.approximation);
   });
   const net = netShapeOf(m.layers, d.meta.imageShape, shapes);
-  return { plan: planInteger({ net, weights, acts: grids, approximations }, path), acts };
+  return {
+    plan: planInteger({ net, weights, acts: grids, approximations }, path, planeMax),
+    acts,
+  };
 }

@@ -3,7 +3,7 @@ import { mulberry32 } from '../../../platform/shared/random';
 import { enableRelaxedSimd, kernelBytes, kernelPaths } from '../../../testing/kernels';
 import { actBytes, fixedPointMultipliers, gemmWeights } from '../shared/plan';
 import { instantiateKernels, loadKernels, selfTest } from './kernels';
-import type { IntKernels, KernelPath } from './kernels';
+import type { IntKernels, KernelExports, KernelPath } from './kernels';
 
 /**
  * The WebAssembly kernels, both builds (SIMD128, and relaxed SIMD where this Node runs it),
@@ -331,6 +331,70 @@ describe('choosing a build of the kernels', () => {
       );
     }
     const plain = await loadKernels(async (p) => kernelBytes(p), 'simd128');
-    expect([plain.path, plain.note]).toEqual(['simd128', null]);
+    expect([plain.path, plain.note, plain.planeMax]).toEqual(['simd128', null, 127]);
+  });
+
+  /**
+   * A relaxed-SIMD engine in plain JS over a real instance's memory: rows packed as x = u − 128
+   * (int8), and the GEMM's dot product reading a plane byte over 127 the way `reading` says
+   * (x86 with AVX-VNNI: unsigned; x86 without it: pmaddubsw's unsigned products summed in pairs
+   * with int16 saturation; Arm: signed).
+   */
+  async function emulatedRelaxed(
+    reading: 'unsigned' | 'saturating' | 'signed',
+  ): Promise<IntKernels> {
+    const k = await instantiateKernels(kernelBytes('simd128'));
+    const sat16 = (v: number) => Math.max(-32768, Math.min(32767, v));
+    const fn = {
+      ...k.fn,
+      ik_pack_rows: (...args: Parameters<KernelExports['ik_pack_rows']>) => {
+        const [x, m, kk, kp, , a, rowsum] = args;
+        const src = k.u8(x, m * kk);
+        const dst = k.i8(a, m * kp);
+        for (let r = 0; r < m; r++) {
+          let sum = 0;
+          for (let i = 0; i < kp; i++) {
+            dst[r * kp + i] = i < kk ? src[r * kk + i]! - 128 : 0;
+            sum += dst[r * kp + i]!;
+          }
+          if (rowsum) k.i32(rowsum, m)[r] = sum;
+        }
+      },
+      ik_gemm_acc: (...args: Parameters<KernelExports['ik_gemm_acc']>) => {
+        const [a, rowsum, m, kp, w, planes, wzp, n, bias, out] = args;
+        const np = Math.ceil(n / 8) * 8;
+        const x = k.i8(a, m * kp);
+        const bytes = k.u8(w, planes * np * kp);
+        const o = k.i32(out, m * n);
+        const read = (b: number) => (reading === 'signed' && b > 127 ? b - 256 : b);
+        for (let r = 0; r < m; r++)
+          for (let j = 0; j < n; j++) {
+            let acc = 0;
+            const block = Math.floor(j / 8) * 8 * kp * planes;
+            for (let q = 0; q < kp; q += 4)
+              for (let p = 0; p < planes; p++) {
+                const at = block + (q / 4) * 32 * planes + p * 32 + (j % 8) * 4;
+                const prod = (i: number) => x[r * kp + q + i]! * read(bytes[at + i]!);
+                if (reading === 'saturating')
+                  acc += sat16(prod(0) + prod(1)) + sat16(prod(2) + prod(3));
+                else acc += prod(0) + prod(1) + prod(2) + prod(3);
+              }
+            if (bias) acc += k.i32(bias, n)[j]!;
+            if (wzp) acc -= k.i32(wzp, n)[j]! * k.i32(rowsum, m)[r]!;
+            o[r * n + j] = acc | 0;
+          }
+      },
+    };
+    return { ...k, fn, path: 'relaxed-simd' };
+  }
+
+  it('packs 8-bit weights in whole-byte planes only where the dot product reads such bytes exactly', async () => {
+    // Every engine passes with 7-bit planes: that is what relaxed SIMD guarantees.
+    for (const reading of ['unsigned', 'saturating', 'signed'] as const)
+      expect(selfTest(await emulatedRelaxed(reading))).toBeNull();
+    // Whole bytes: only the unsigned, non-saturating reading (AVX-VNNI) gives the exact sums.
+    expect(selfTest(await emulatedRelaxed('unsigned'), 255)).toBeNull();
+    expect(selfTest(await emulatedRelaxed('saturating'), 255)).toMatch(/sums wrong/);
+    expect(selfTest(await emulatedRelaxed('signed'), 255)).toMatch(/sums wrong/);
   });
 });

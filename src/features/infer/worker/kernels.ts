@@ -5,7 +5,7 @@
  * caller's business (the worker fetches the `?url` assets, Node tests read the files), so this
  * module runs anywhere WebAssembly SIMD128 does.
  */
-import { gemmWeights } from '../shared/plan';
+import { PLANE_MAX_7BIT, PLANE_MAX_8BIT, gemmWeights } from '../shared/plan';
 import type { KernelPath } from '../shared/plan';
 
 export type { KernelPath };
@@ -98,6 +98,13 @@ export interface IntKernels {
   readonly path: KernelPath;
   /** Why a faster build was not used (e.g. relaxed SIMD validated but its self-test failed). */
   readonly note: string | null;
+  /**
+   * The largest weight-plane byte the dot product reads exactly: 127 (relaxed SIMD's 7-bit
+   * operand; SIMD128 has no planes), or 255 where the relaxed build passed the wide self-test
+   * (the engine reads the operand unsigned, without saturating: AVX-VNNI's vpdpbusd), so that
+   * 8-bit weights take one plane instead of two.
+   */
+  readonly planeMax: number;
   /** `bytes` bytes, 16-byte aligned, from the bump allocator. Throws when memory is exhausted. */
   alloc(bytes: number): number;
   /** Runs `f`, then frees everything allocated during it (scratch buffers). */
@@ -149,13 +156,16 @@ export const bestKernelPath = (): KernelPath =>
 
 /**
  * Runs one small GEMM through the kernels (5 rows, so both the 4-row block and the tail; 12
- * channels; weight codes spanning all of int8, i.e. three relaxed-SIMD planes; weight and input
- * zero-points) and compares every int32 sum with the exact one. Returns null when all agree, else
- * what differed. Relaxed SIMD lets engines differ only outside the 7-bit range the kernels keep
- * to; an engine that still computes the dot product wrongly (Node 20's V8 11.3 behind its flag
- * doubles it) is caught here before any number reaches the user.
+ * channels; weight codes spanning all of int8, i.e. three relaxed-SIMD planes, or one of whole
+ * bytes at `planeMax` 255; weight and input zero-points) and compares every int32 sum with the
+ * exact one. Returns null when all agree, else what differed. Relaxed SIMD lets engines differ only
+ * outside the 7-bit range the kernels keep to; an engine that still computes the dot product
+ * wrongly (Node 20's V8 11.3 behind its flag doubles it) is caught here before any number reaches
+ * the user. At `planeMax` 255 the sums tell the three known readings of a byte over 127 apart:
+ * unsigned (AVX-VNNI's vpdpbusd: exact), saturating pairs (SSSE3's pmaddubsw: the rows of 255s
+ * against channels of 127s sum 2·127·255 per pair, over int16) and signed (Arm's sdot).
  */
-export function selfTest(k: IntKernels): string | null {
+export function selfTest(k: IntKernels, planeMax: number = PLANE_MAX_7BIT): string | null {
   const m = 5;
   const kk = 9;
   const n = 12;
@@ -164,8 +174,16 @@ export function selfTest(k: IntKernels): string | null {
   const w = Int8Array.from({ length: n * kk }, (_, i) => ((i * 53 + 5) % 256) - 128);
   w[0] = -128;
   w[1] = 127;
+  // Extremes: a row of 255s and one of 0s (x = ±127/−128 as the relaxed build packs them), a
+  // channel of 127s (the plane's byte 255 at offset 128) and one of −128s (byte 0).
+  x.fill(255, 0, kk);
+  x.fill(0, 4 * kk, 5 * kk);
+  w.fill(127, 2 * kk, 3 * kk);
+  w.fill(-128, 3 * kk, 4 * kk);
   const wzp = Int32Array.from({ length: 16 }, (_, j) => (j < n ? ((j * 29) % 41) - 20 : 0));
-  const g = gemmWeights(w, wzp, n, kk, zx, k.path);
+  wzp[2] = 0;
+  wzp[3] = 0;
+  const g = gemmWeights(w, wzp, n, kk, zx, k.path, planeMax);
   return k.scoped(() => {
     const a = k.alloc(m * g.kp * 2 + 16);
     const rowsum = k.alloc(m * 4);
@@ -203,7 +221,12 @@ export async function loadKernels(
       const k = await instantiateKernels(await bytesOf(path));
       if (k.path !== 'relaxed-simd') throw new Error(`it is the ${k.path} build`);
       const failed = selfTest(k);
-      if (!failed) return k;
+      if (!failed) {
+        // Whole-byte planes only where this engine's dot product reads them exactly.
+        if (!selfTest(k, PLANE_MAX_8BIT))
+          Object.defineProperty(k, 'planeMax', { value: PLANE_MAX_8BIT });
+        return k;
+      }
       note = `relaxed SIMD validates here but computed wrong sums (${failed}): using SIMD128`;
     } catch (e) {
       note = `the relaxed-SIMD kernels did not load (${e instanceof Error ? e.message : String(e)}): using SIMD128`;
@@ -245,6 +268,7 @@ export async function instantiateKernels(
     fn,
     path,
     note,
+    planeMax: PLANE_MAX_7BIT,
     alloc,
     scoped<T>(f: () => T): T {
       const mark = fn.ik_mark();

@@ -134,6 +134,10 @@ export function intLogits(
 ): Float32Array {
   if (plan.path !== k.path)
     throw new Error(`A plan for the ${plan.path} kernels cannot run on the ${k.path} ones.`);
+  if (plan.planeMax > k.planeMax)
+    throw new Error(
+      `A plan with weight planes up to ${plan.planeMax} cannot run on kernels that read ${k.planeMax}.`,
+    );
   const [ih, iw, ic] = plan.input;
   if (images.bytes !== ih * iw * ic)
     throw new RangeError(`Images of ${images.bytes} bytes: the plan takes ${ih}×${iw}×${ic}.`);
