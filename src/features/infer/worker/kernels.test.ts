@@ -218,10 +218,16 @@ describe.each(await kernelPaths())('the %s kernels', (path: KernelPath) => {
           const a = k.alloc(b * oh * ow * kp * bytesPerAct + 16);
           const rs = k.alloc(b * oh * ow * 4);
           k.fn.ik_im2col(px, b, h, w, c, kh, kh, pad, pad, oh, ow, kp, zx, a, rs);
-          // The row sums of the patches (for weight zero-points), checked on the first row.
-          let first = 0;
-          for (let i = 0; i < kp; i++) first += rowsOf(a, kp)[i]!;
-          expect(k.i32(rs, 1)[0]).toBe(first);
+          // The row sums of the patches (for weight zero-points), every row: the kernels take
+          // them from a box filter over the bordered image, not from the rows.
+          const rows = b * oh * ow;
+          const packed = rowsOf(a, rows * kp);
+          const sums = Array.from({ length: rows }, (_, r) => {
+            let s = 0;
+            for (let i = 0; i < kp; i++) s += packed[r * kp + i]!;
+            return s;
+          });
+          expect(Array.from(k.i32(rs, rows))).toEqual(sums);
           const out = k.alloc(b * oh * ow * n * 4);
           const wzp = g.wzp ? k.put(g.wzp) : 0;
           const bias = g.bias ? k.put(g.bias) : 0;
