@@ -124,6 +124,7 @@ static inline v128_t sum_to_i32(v128_t v) {
 static inline act_t act_of_zero(int32_t zx) { return (act_t)(int8_t)(zx ^ 0x80); }
 
 #define ACT_BLOCK 16u /* act_t per v128 */
+#define ACT_QUANT 4u  /* act_t per dot-product step (a quad of k) */
 #else
 /** dst[0..n) = src[0..n) − zx as int16. */
 static inline void widen(const uint8_t *src, uint32_t n, int16_t zx, act_t *dst) {
@@ -143,6 +144,7 @@ static inline act_t act_of_zero(int32_t zx) {
 }
 
 #define ACT_BLOCK 8u /* act_t per v128 */
+#define ACT_QUANT 2u /* act_t per dot-product step (a pair of k) */
 #endif
 
 /**
@@ -184,6 +186,26 @@ static inline void copy_blocks(act_t *dst, const act_t *src, uint32_t n) {
 }
 
 /**
+ * The first two passes of the row sums' box filter over a bordered image pad [Hp][Wp][C]:
+ * line[y][ox] = Σ_{kx < KW} Σ_c pad[y][ox + kx][c] (pix: scratch of Hp·Wp). The window sum of
+ * output (oy, ox) is then Σ_{ky < KH} line[oy + ky][ox].
+ */
+static void box_lines(const act_t *pad, uint32_t Hp, uint32_t Wp, uint32_t C, uint32_t KW,
+                      uint32_t OW, int32_t *pix, int32_t *line) {
+  for (uint32_t i = 0; i < Hp * Wp; i++) {
+    int32_t s = 0;
+    for (uint32_t c = 0; c < C; c++) s += pad[(uintptr_t)i * C + c];
+    pix[i] = s;
+  }
+  for (uint32_t y = 0; y < Hp; y++)
+    for (uint32_t ox = 0; ox < OW; ox++) {
+      int32_t s = 0;
+      for (uint32_t kx = 0; kx < KW; kx++) s += pix[y * Wp + ox + kx];
+      line[y * OW + ox] = s;
+    }
+}
+
+/**
  * im2col for a stride-1 convolution over NHWC uint8 codes: row (b, oy, ox) of A holds the
  * KH×KW×C patch in (ky, kx, c) order (the layout of a tfjs/Keras kernel [KH, KW, C, N]) as
  * ik_pack_rows writes values, zero-padded to Kp. Taps outside the image (padding 'same') are
@@ -216,19 +238,7 @@ void EXPORT(ik_im2col)(const uint8_t *x, uint32_t B, uint32_t H, uint32_t W, uin
     for (uint32_t y = 0; y < H; y++)
       widen(img + (uintptr_t)y * W * C, W * C, (int16_t)zx,
             pad + (((uintptr_t)y + padT) * Wp + padL) * C);
-    if (rowsum) {
-      for (uint32_t i = 0; i < Hp * Wp; i++) {
-        int32_t s = 0;
-        for (uint32_t c = 0; c < C; c++) s += pad[(uintptr_t)i * C + c];
-        pix[i] = s;
-      }
-      for (uint32_t y = 0; y < Hp; y++)
-        for (uint32_t ox = 0; ox < OW; ox++) {
-          int32_t s = 0;
-          for (uint32_t kx = 0; kx < KW; kx++) s += pix[y * Wp + ox + kx];
-          line[y * OW + ox] = s;
-        }
-    }
+    if (rowsum) box_lines(pad, Hp, Wp, C, KW, OW, pix, line);
     for (uint32_t oy = 0; oy < OH; oy++) {
       for (uint32_t ox = 0; ox < OW; ox++) {
         const act_t *src = pad + ((uintptr_t)oy * Wp + ox) * C;
@@ -260,14 +270,20 @@ void EXPORT(ik_im2col)(const uint8_t *x, uint32_t B, uint32_t H, uint32_t W, uin
  */
 #define RDOT(acc, x, w) acc = wasm_i32x4_relaxed_dot_i8x16_i7x16_add(x, w, acc)
 
-/** Four rows × eight channels with P planes (a constant where inlined). */
-static inline __attribute__((always_inline)) void block_4x8_p(const act_t *a, uint32_t Kp,
+/**
+ * Four rows × eight channels with P planes (a constant where inlined). The rows' quads are at
+ * a_r + 4q, or at a_r + taps[q] when taps is not 0 (the implicit GEMM of ik_conv_requant; a
+ * constant 0 where inlined into gemm).
+ */
+static inline __attribute__((always_inline)) void block_4x8_p(const act_t *const a[4],
+                                                              const uint32_t *taps, uint32_t nq,
                                                               const int8_t *wb, uint32_t P,
                                                               v128_t acc[4][2]) {
   v128_t c00 = wasm_i32x4_splat(0), c01 = c00, c10 = c00, c11 = c00;
   v128_t c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-  const act_t *a0 = a, *a1 = a + Kp, *a2 = a + 2 * Kp, *a3 = a + 3 * Kp;
-  for (uint32_t k = 0; k < Kp; k += 4) {
+  const act_t *a0 = a[0], *a1 = a[1], *a2 = a[2], *a3 = a[3];
+  for (uint32_t q = 0; q < nq; q++) {
+    const uint32_t k = taps ? taps[q] : 4 * q;
     v128_t x0 = wasm_v128_load32_splat(a0 + k);
     v128_t x1 = wasm_v128_load32_splat(a1 + k);
     v128_t x2 = wasm_v128_load32_splat(a2 + k);
@@ -289,23 +305,24 @@ static inline __attribute__((always_inline)) void block_4x8_p(const act_t *a, ui
   acc[2][0] = c20, acc[2][1] = c21, acc[3][0] = c30, acc[3][1] = c31;
 }
 
-static inline __attribute__((always_inline)) void block_4x8(const act_t *a, uint32_t Kp,
+static inline __attribute__((always_inline)) void block_4x8(const act_t *const a[4],
+                                                            const uint32_t *taps, uint32_t nq,
                                                             const int8_t *wb, uint32_t P,
                                                             v128_t acc[4][2]) {
   switch (P) {
-    case 1: block_4x8_p(a, Kp, wb, 1, acc); break;
-    case 2: block_4x8_p(a, Kp, wb, 2, acc); break;
-    default: block_4x8_p(a, Kp, wb, P, acc); break;
+    case 1: block_4x8_p(a, taps, nq, wb, 1, acc); break;
+    case 2: block_4x8_p(a, taps, nq, wb, 2, acc); break;
+    default: block_4x8_p(a, taps, nq, wb, P, acc); break;
   }
 }
 
-/** One row × eight channels with P planes (a constant where inlined). */
-static inline __attribute__((always_inline)) void block_1x8_p(const act_t *a0, uint32_t Kp,
-                                                              const int8_t *wb, uint32_t P,
-                                                              v128_t acc[2]) {
+/** One row × eight channels with P planes (a constant where inlined); taps as in block_4x8_p. */
+static inline __attribute__((always_inline)) void block_1x8_p(const act_t *a0, const uint32_t *taps,
+                                                              uint32_t nq, const int8_t *wb,
+                                                              uint32_t P, v128_t acc[2]) {
   v128_t c0 = wasm_i32x4_splat(0), c1 = c0;
-  for (uint32_t k = 0; k < Kp; k += 4) {
-    v128_t x0 = wasm_v128_load32_splat(a0 + k);
+  for (uint32_t q = 0; q < nq; q++) {
+    v128_t x0 = wasm_v128_load32_splat(a0 + (taps ? taps[q] : 4 * q));
     for (uint32_t p = 0; p < P; p++, wb += 32) {
       RDOT(c0, x0, wasm_v128_load(wb));
       RDOT(c1, x0, wasm_v128_load(wb + 16));
@@ -314,13 +331,13 @@ static inline __attribute__((always_inline)) void block_1x8_p(const act_t *a0, u
   acc[0] = c0, acc[1] = c1;
 }
 
-static inline __attribute__((always_inline)) void block_1x8(const act_t *a0, uint32_t Kp,
-                                                            const int8_t *wb, uint32_t P,
-                                                            v128_t acc[2]) {
+static inline __attribute__((always_inline)) void block_1x8(const act_t *a0, const uint32_t *taps,
+                                                            uint32_t nq, const int8_t *wb,
+                                                            uint32_t P, v128_t acc[2]) {
   switch (P) {
-    case 1: block_1x8_p(a0, Kp, wb, 1, acc); break;
-    case 2: block_1x8_p(a0, Kp, wb, 2, acc); break;
-    default: block_1x8_p(a0, Kp, wb, P, acc); break;
+    case 1: block_1x8_p(a0, taps, nq, wb, 1, acc); break;
+    case 2: block_1x8_p(a0, taps, nq, wb, 2, acc); break;
+    default: block_1x8_p(a0, taps, nq, wb, P, acc); break;
   }
 }
 #else
@@ -333,14 +350,20 @@ static inline __attribute__((always_inline)) void block_1x8(const act_t *a0, uin
  */
 #define DOT(acc, x, w) acc = wasm_i32x4_add(acc, wasm_i32x4_dot_i16x8(x, w))
 
-/** Four rows × eight channels: acc[r][0] = channels 0..3, acc[r][1] = channels 4..7. */
-static inline void block_4x8(const act_t *a, uint32_t Kp, const int8_t *wb, uint32_t P,
-                             v128_t acc[4][2]) {
+/**
+ * Four rows × eight channels: acc[r][0] = channels 0..3, acc[r][1] = channels 4..7. The rows'
+ * pairs are at a_r + 2q, or at a_r + taps[q] when taps is not 0 (see the relaxed build's).
+ */
+static inline __attribute__((always_inline)) void block_4x8(const act_t *const a[4],
+                                                            const uint32_t *taps, uint32_t nq,
+                                                            const int8_t *wb, uint32_t P,
+                                                            v128_t acc[4][2]) {
   (void)P;
   v128_t c00 = wasm_i32x4_splat(0), c01 = c00, c10 = c00, c11 = c00;
   v128_t c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-  const act_t *a0 = a, *a1 = a + Kp, *a2 = a + 2 * Kp, *a3 = a + 3 * Kp;
-  for (uint32_t k = 0; k < Kp; k += 2, wb += 16) {
+  const act_t *a0 = a[0], *a1 = a[1], *a2 = a[2], *a3 = a[3];
+  for (uint32_t q = 0; q < nq; q++, wb += 16) {
+    const uint32_t k = taps ? taps[q] : 2 * q;
     v128_t wl = wasm_i16x8_load8x8(wb);
     v128_t wh = wasm_i16x8_load8x8(wb + 8);
     v128_t x0 = wasm_v128_load32_splat(a0 + k);
@@ -360,12 +383,13 @@ static inline void block_4x8(const act_t *a, uint32_t Kp, const int8_t *wb, uint
   acc[2][0] = c20, acc[2][1] = c21, acc[3][0] = c30, acc[3][1] = c31;
 }
 
-static inline void block_1x8(const act_t *a0, uint32_t Kp, const int8_t *wb, uint32_t P,
-                             v128_t acc[2]) {
+static inline __attribute__((always_inline)) void block_1x8(const act_t *a0, const uint32_t *taps,
+                                                            uint32_t nq, const int8_t *wb,
+                                                            uint32_t P, v128_t acc[2]) {
   (void)P;
   v128_t c0 = wasm_i32x4_splat(0), c1 = c0;
-  for (uint32_t k = 0; k < Kp; k += 2, wb += 16) {
-    v128_t x0 = wasm_v128_load32_splat(a0 + k);
+  for (uint32_t q = 0; q < nq; q++, wb += 16) {
+    v128_t x0 = wasm_v128_load32_splat(a0 + (taps ? taps[q] : 2 * q));
     DOT(c0, x0, wasm_i16x8_load8x8(wb));
     DOT(c1, x0, wasm_i16x8_load8x8(wb + 8));
   }
@@ -413,9 +437,11 @@ static inline __attribute__((always_inline)) void gemm(const act_t *A, uint32_t 
   uint32_t m = 0;
   for (; m + 4 <= M; m += 4) {
     const int8_t *wb = Wp;
+    const act_t *a = A + (uintptr_t)m * Kp;
+    const act_t *const rows[4] = {a, a + Kp, a + 2 * Kp, a + 3 * Kp};
     for (uint32_t n = 0; n < N; n += 8, wb += block) {
       v128_t acc[4][2];
-      block_4x8(A + (uintptr_t)m * Kp, Kp, wb, P, acc);
+      block_4x8(rows, 0, Kp / ACT_QUANT, wb, P, acc);
       for (uint32_t r = 0; r < 4; r++) {
         emit(e, m + r, n, finish(acc[r][0], e->bias, e->wzp, e->rowsum, m + r, n));
         if (n + 4 < N) emit(e, m + r, n + 4, finish(acc[r][1], e->bias, e->wzp, e->rowsum, m + r, n + 4));
@@ -426,7 +452,7 @@ static inline __attribute__((always_inline)) void gemm(const act_t *A, uint32_t 
     const int8_t *wb = Wp;
     for (uint32_t n = 0; n < N; n += 8, wb += block) {
       v128_t acc[2];
-      block_1x8(A + (uintptr_t)m * Kp, Kp, wb, P, acc);
+      block_1x8(A + (uintptr_t)m * Kp, 0, Kp / ACT_QUANT, wb, P, acc);
       emit(e, m, n, finish(acc[0], e->bias, e->wzp, e->rowsum, m, n));
       if (n + 4 < N) emit(e, m, n + 4, finish(acc[1], e->bias, e->wzp, e->rowsum, m, n + 4));
     }
@@ -511,6 +537,90 @@ void EXPORT(ik_gemm_requant)(const act_t *A, const int32_t *rowsum, uint32_t M, 
   e.lo = wasm_i32x4_splat(lo);
   e.hi = wasm_i32x4_splat(hi);
   gemm(A, M, Kp, Wp, P, &e, emit_u8);
+}
+
+/**
+ * A stride-1 convolution over NHWC uint8 codes as an implicit GEMM, requantized as
+ * ik_gemm_requant does (the same epilogue, the same results as ik_im2col + ik_gemm_requant). No
+ * im2col: each image goes into a bordered copy as ik_im2col makes it, and the GEMM reads a row's
+ * quads (SIMD128: pairs) of k straight from it, at the window's top-left + taps[q]. For that the
+ * planner lays k out with each of the KH runs of KW·C values padded to a whole number of quads
+ * (shared/plan.ts, convTaps), and gives the padding taps zero weight in every plane, so that the
+ * bytes they read past a run (the next pixels, or the copy's slack) add nothing; the row sums come
+ * from the box filter over the real taps. nq = Kp / 4 (relaxed) or Kp / 2 (SIMD128); rows is
+ * nonzero when the weights have zero-points (relaxed SIMD: always).
+ */
+void EXPORT(ik_conv_requant)(const uint8_t *x, uint32_t B, uint32_t H, uint32_t W, uint32_t C,
+                             uint32_t KH, uint32_t KW, int32_t padT, int32_t padL, uint32_t OH,
+                             uint32_t OW, int32_t zx, const uint32_t *taps, uint32_t nq,
+                             uint32_t rows, const int8_t *Wq, uint32_t P, const int32_t *wzp,
+                             uint32_t N, const int32_t *bias, const int32_t *mult,
+                             const int64_t *offs, int32_t shift, int32_t clamp_acc, int32_t zp,
+                             int32_t lo, int32_t hi, uint8_t *out) {
+  const uint32_t Hp = OH + KH - 1, Wp = OW + KW - 1, M = OH * OW;
+  const uint32_t mark = ik_mark();
+  const uint32_t padElems = Hp * Wp * C + 2 * ACT_BLOCK; /* the slack the padding taps read */
+  act_t *pad = (act_t *)ik_alloc(padElems * sizeof(act_t));
+  int32_t *pix = rows ? (int32_t *)ik_alloc(Hp * Wp * sizeof(int32_t)) : 0;
+  int32_t *line = rows ? (int32_t *)ik_alloc(Hp * OW * sizeof(int32_t)) : 0;
+  int32_t *rowsum = rows ? (int32_t *)ik_alloc(M * sizeof(int32_t)) : 0;
+  const act_t zero = act_of_zero(zx);
+  for (uint32_t i = 0; i < padElems; i++) pad[i] = zero; /* the border stays; the inside is rewritten */
+  epilogue_t e = {0};
+  e.bias = bias, e.wzp = wzp, e.rowsum = rowsum, e.N = N;
+  e.mult = mult, e.offs = offs, e.shift = shift;
+  e.lo_clamp_acc = wasm_i32x4_splat(-clamp_acc);
+  e.hi_clamp_acc = wasm_i32x4_splat(clamp_acc);
+  e.zp = wasm_i32x4_splat(zp);
+  e.lo = wasm_i32x4_splat(lo);
+  e.hi = wasm_i32x4_splat(hi);
+  const uintptr_t block = (uintptr_t)8 * nq * ACT_QUANT * P; /* bytes of one 8-channel block */
+  const uint32_t line_elems = Wp * C;
+  for (uint32_t b = 0; b < B; b++) {
+    const uint8_t *img = x + (uintptr_t)b * H * W * C;
+    for (uint32_t y = 0; y < H; y++)
+      widen(img + (uintptr_t)y * W * C, W * C, (int16_t)zx,
+            pad + (((uintptr_t)y + padT) * Wp + padL) * C);
+    if (rows) {
+      box_lines(pad, Hp, Wp, C, KW, OW, pix, line);
+      for (uint32_t oy = 0, m = 0; oy < OH; oy++)
+        for (uint32_t ox = 0; ox < OW; ox++, m++) {
+          int32_t s = 0;
+          for (uint32_t ky = 0; ky < KH; ky++) s += line[(oy + ky) * OW + ox];
+          rowsum[m] = s;
+        }
+    }
+    e.out8 = out + (uintptr_t)b * M * N;
+    uint32_t m = 0, oy = 0, ox = 0; /* (oy, ox): output pixel m */
+    for (; m + 4 <= M; m += 4) {
+      const act_t *r[4];
+      for (uint32_t i = 0; i < 4; i++) {
+        r[i] = pad + (uintptr_t)oy * line_elems + (uintptr_t)ox * C;
+        if (++ox == OW) ox = 0, oy++;
+      }
+      const int8_t *wb = Wq;
+      for (uint32_t n = 0; n < N; n += 8, wb += block) {
+        v128_t acc[4][2];
+        block_4x8(r, taps, nq, wb, P, acc);
+        for (uint32_t i = 0; i < 4; i++) {
+          emit_u8(&e, m + i, n, finish(acc[i][0], e.bias, e.wzp, e.rowsum, m + i, n));
+          if (n + 4 < N) emit_u8(&e, m + i, n + 4, finish(acc[i][1], e.bias, e.wzp, e.rowsum, m + i, n + 4));
+        }
+      }
+    }
+    for (; m < M; m++) {
+      const act_t *r0 = pad + (uintptr_t)oy * line_elems + (uintptr_t)ox * C;
+      if (++ox == OW) ox = 0, oy++;
+      const int8_t *wb = Wq;
+      for (uint32_t n = 0; n < N; n += 8, wb += block) {
+        v128_t acc[2];
+        block_1x8(r0, taps, nq, wb, P, acc);
+        emit_u8(&e, m, n, finish(acc[0], e.bias, e.wzp, e.rowsum, m, n));
+        if (n + 4 < N) emit_u8(&e, m, n + 4, finish(acc[1], e.bias, e.wzp, e.rowsum, m, n + 4));
+      }
+    }
+  }
+  ik_release(mark);
 }
 
 static inline __attribute__((always_inline)) void emit_f32(const epilogue_t *e, uint32_t m, uint32_t n, v128_t acc) {

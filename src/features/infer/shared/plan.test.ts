@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import {
   PLANE_MAX_7BIT,
   PLANE_MAX_8BIT,
+  convTaps,
   fixedPointMultipliers,
   gemmWeights,
   inputLut,
@@ -174,6 +175,39 @@ describe('relaxed-SIMD weights (packWeightsQuads, gemmWeights)', () => {
     const w = Int8Array.from([1, 2, 3, 11, 12, 13]);
     const g = gemmWeights(w, null, 2, 3, 40, 'simd128');
     expect(g).toEqual({ kp: 4, weights: packWeights(w, 2, 3), planes: 1, wzp: null, bias: null });
+  });
+});
+
+describe('convTaps (the implicit GEMM of a convolution)', () => {
+  it('reads every real tap at its place in the bordered image, and pads runs to whole steps', () => {
+    for (const path of ['simd128', 'relaxed-simd'] as const)
+      for (const [kh, kw, c, ow] of [
+        [5, 5, 1, 28],
+        [5, 5, 16, 10],
+        [3, 3, 3, 9],
+        [1, 1, 7, 4],
+      ] as const) {
+        const unit = path === 'simd128' ? 2 : 4;
+        const conv = { h: 0, w: 0, c, kh, kw, padT: 0, padL: 0, oh: 0, ow };
+        const t = convTaps(conv, path);
+        const runP = Math.ceil((kw * c) / unit) * unit;
+        expect(t.kp).toBe(kh * runP);
+        expect(t.taps).toHaveLength(t.kp / unit);
+        const line = (ow + kw - 1) * c;
+        const seen = new Set<number>();
+        for (let i = 0; i < t.kp; i++) {
+          const at = t.taps[Math.floor(i / unit)]! + (i % unit); // where tap i is read
+          const src = t.source[i]!;
+          expect(t.padding[i]).toBe(src < 0 ? 1 : 0);
+          if (src < 0) continue;
+          seen.add(src);
+          // The layer's k = (ky·KW + kx)·C + ch sits at ky lines and kx pixels from the corner.
+          const ky = Math.floor(src / (kw * c));
+          const rest = src - ky * kw * c;
+          expect(at).toBe(ky * line + rest);
+        }
+        expect(seen.size).toBe(kh * kw * c);
+      }
   });
 });
 

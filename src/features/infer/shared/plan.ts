@@ -135,6 +135,12 @@ export interface GemmStep {
   readonly bias: Int32Array | null;
   /** The input's zero-point in uint8 storage. */
   readonly inZp: number;
+  /**
+   * A convolution run as an implicit GEMM (ik_conv_requant, {@link convTaps}): where each
+   * dot-product step's values start in the bordered image; `kp` is then that layout's inner size.
+   * null: Dense, or im2col + GEMM (a convolution whose output is the logits).
+   */
+  readonly taps: Uint32Array | null;
   readonly out: Requant | Dequant;
   /** Multiply-accumulates per image (without padding). */
   readonly macs: number;
@@ -218,6 +224,7 @@ export function packWeightsQuads(
   n: number,
   k: number,
   planeMax: number = PLANE_MAX_7BIT,
+  padding: Uint8Array | null = null,
 ): { packed: Int8Array; planes: number; offset: number } {
   let lo = 0;
   let hi = 0;
@@ -238,6 +245,7 @@ export function packWeightsQuads(
         for (let j = nb; j < nb + 8; j++, o += 4)
           if (j < n)
             for (let kk = q; kk < q + 4 && kk < k; kk++) {
+              if (padding?.[kk]) continue; // a padding tap: 0 in every plane
               const v = w[j * k + kk]! + offset - planeMax * p;
               packed[o + kk - q] = Math.max(0, Math.min(planeMax, v)); // Int8Array wraps 128..255
             }
@@ -259,7 +267,9 @@ export interface GemmWeights {
  * codes pack by pairs ({@link packWeights}). On relaxed SIMD the kernels sum Σ_k x·v with
  * x = u − 128 and the planes' v = w + o, and the returned row-sum factor G[n] = o + wzp[n] and
  * bias C[n] = (128 − zx)·(Σ_k w[n][k] − K·wzp[n]) make the kernels' acc + C − G·Σx equal to
- * Σ_k (u − zx)(w − wzp), as on SIMD128 (wasm/intkernels.c explains why).
+ * Σ_k (u − zx)(w − wzp), as on SIMD128 (wasm/intkernels.c explains why). `padding` marks taps
+ * that are not the layer's (the implicit GEMM's run padding, {@link convTaps}): w must hold 0 there,
+ * they get 0 in every plane, and the zero-point terms count only the real taps.
  */
 export function gemmWeights(
   w: Int8Array,
@@ -269,19 +279,22 @@ export function gemmWeights(
   zx: number,
   path: KernelPath,
   planeMax: number = PLANE_MAX_7BIT,
+  padding: Uint8Array | null = null,
 ): GemmWeights {
   if (path === 'simd128')
     return { kp: round2(k), weights: packWeights(w, n, k), planes: 1, wzp, bias: null };
-  const { packed, planes, offset } = packWeightsQuads(w, n, k, planeMax);
+  const { packed, planes, offset } = packWeightsQuads(w, n, k, planeMax, padding);
+  let real = k;
+  if (padding) for (let kk = 0; kk < k; kk++) real -= padding[kk]!;
   const np = round8(n);
   const g = new Int32Array(np);
   const c = new Int32Array(np);
   for (let j = 0; j < n; j++) {
     const z = wzp?.[j] ?? 0;
     let sum = 0;
-    for (let kk = 0; kk < k; kk++) sum += w[j * k + kk]!;
+    for (let kk = 0; kk < k; kk++) sum += w[j * k + kk]!; // padding taps hold 0
     g[j] = offset + z;
-    c[j] = (128 - zx) * (sum - k * z); // |·| < 2^31 for k < 2^16; Int32Array wraps otherwise
+    c[j] = (128 - zx) * (sum - real * z); // |·| < 2^31 for k < 2^16; Int32Array wraps otherwise
   }
   return { kp: round4(k), weights: packed, planes, wzp: g, bias: c };
 }
@@ -390,6 +403,38 @@ export interface PlanInput {
 }
 
 /**
+ * The implicit GEMM's layout of a stride-1 convolution's k (wasm/intkernels.c, ik_conv_requant):
+ * each of the KH runs of KW·C values, contiguous in the kernels' bordered image, padded to a whole
+ * number of quads (relaxed SIMD) or pairs (SIMD128), so that no step of the dot product crosses
+ * from one image line to the next. `taps[q]`: where step q's values start, in elements from the
+ * window's top-left in the bordered image ((OW + KW − 1)·C elements per line); `padding[k']`: 1
+ * for the taps that pad a run; `source[k']`: the layer's k of tap k', or −1.
+ */
+export function convTaps(
+  conv: ConvGeometry,
+  path: KernelPath,
+): { kp: number; taps: Uint32Array; padding: Uint8Array; source: Int32Array } {
+  const unit = path === 'simd128' ? 2 : 4;
+  const run = conv.kw * conv.c;
+  const runP = Math.ceil(run / unit) * unit;
+  const kp = conv.kh * runP;
+  const lineElems = (conv.ow + conv.kw - 1) * conv.c;
+  const taps = Uint32Array.from({ length: kp / unit }, (_, q) => {
+    const ky = Math.floor((q * unit) / runP);
+    return ky * lineElems + q * unit - ky * runP;
+  });
+  const padding = new Uint8Array(kp);
+  const source = new Int32Array(kp);
+  for (let i = 0; i < kp; i++) {
+    const ky = Math.floor(i / runP);
+    const j = i - ky * runP;
+    padding[i] = j < run ? 0 : 1;
+    source[i] = j < run ? ky * run + j : -1;
+  }
+  return { kp, taps, padding, source };
+}
+
+/**
  * Builds the integer plan for the kernels of `path` (relaxed SIMD: weight planes of at most
  * `planeMax`, see {@link PLANE_MAX_8BIT}). Throws on layers the integer path does not run.
  */
@@ -480,7 +525,19 @@ export function planInteger(
             byRow[j * k + kk] = fits ? q - z : q - 128;
           }
         }
-        const g = gemmWeights(byRow, wzp, n, k, inStore.zp, path, planeMax);
+        // A convolution feeding another layer runs as an implicit GEMM, its k laid out by runs.
+        const direct = conv && nextWeighted ? convTaps(conv, path) : null;
+        let g: GemmWeights;
+        if (direct) {
+          const kd = direct.kp;
+          const wide = new Int8Array(n * kd);
+          for (let j = 0; j < n; j++)
+            for (let i = 0; i < kd; i++) {
+              const src = direct.source[i]!;
+              if (src >= 0) wide[j * kd + i] = byRow[j * k + src]!;
+            }
+          g = gemmWeights(wide, wzp, n, kd, inStore.zp, path, planeMax, direct.padding);
+        } else g = gemmWeights(byRow, wzp, n, k, inStore.zp, path, planeMax);
         const sx = inGrid.scale;
         const sw = Float64Array.from({ length: n }, (_, j) => sAt(j));
         const b = Float64Array.from({ length: n }, (_, j) => wts.bias?.[j] ?? 0);
@@ -548,10 +605,11 @@ export function planInteger(
           wzp: g.wzp,
           bias: g.bias,
           inZp: inStore.zp,
+          taps: direct?.taps ?? null,
           out,
           macs: rows * k * n,
         });
-        maxPackBytes = Math.max(maxPackBytes, rows * g.kp * actBytes(path));
+        if (!direct) maxPackBytes = Math.max(maxPackBytes, rows * g.kp * actBytes(path));
         if (conv) {
           h = conv.oh;
           w = conv.ow;

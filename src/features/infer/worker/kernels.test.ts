@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../../platform/shared/random';
 import { enableRelaxedSimd, kernelBytes, kernelPaths } from '../../../testing/kernels';
-import { actBytes, fixedPointMultipliers, gemmWeights } from '../shared/plan';
+import { actBytes, convTaps, fixedPointMultipliers, gemmWeights } from '../shared/plan';
 import { instantiateKernels, loadKernels, selfTest } from './kernels';
 import type { IntKernels, KernelExports, KernelPath } from './kernels';
 
@@ -250,6 +250,72 @@ describe.each(await kernelPaths())('the %s kernels', (path: KernelPath) => {
                     }
                   expect(got[((bi * oh + oy) * ow + ox) * n + j]).toBe(s);
                 }
+        });
+      }
+    });
+
+    it('runs a convolution as an implicit GEMM: the same codes as im2col + GEMM + requantization', () => {
+      // A first layer (1 channel, runs of 5 padded to whole steps), a middle one (16 channels),
+      // odd sizes with a 4-row tail, affine weights (row sums), all 256 codes (three relaxed planes).
+      for (const [h, w, c, kh, n, same, affine] of [
+        [28, 28, 1, 5, 16, true, false],
+        [14, 14, 16, 5, 32, false, true],
+        [7, 9, 3, 3, 5, true, true],
+      ] as const) {
+        const b = 3;
+        const x = Uint8Array.from({ length: b * h * w * c }, () => int(0, 255));
+        const zx = int(0, 255);
+        const kk = kh * kh * c;
+        const wt = Int8Array.from({ length: n * kk }, () => int(-128, 127));
+        const np = Math.ceil(n / 8) * 8;
+        const wzp = affine
+          ? Int32Array.from({ length: np }, (_, j) => (j < n ? int(-20, 20) : 0))
+          : null;
+        const pad = same ? (kh - 1) >> 1 : 0;
+        const oh = same ? h : h - kh + 1;
+        const ow = same ? w : w - kh + 1;
+        const conv = { h, w, c, kh, kw: kh, padT: pad, padL: pad, oh, ow };
+        const g = gemmWeights(wt, wzp, n, kk, zx, path);
+        const t = convTaps(conv, path);
+        const wide = new Int8Array(n * t.kp);
+        for (let j = 0; j < n; j++)
+          for (let i = 0; i < t.kp; i++)
+            if (t.source[i]! >= 0) wide[j * t.kp + i] = wt[j * kk + t.source[i]!]!;
+        const gd = gemmWeights(wide, wzp, n, t.kp, zx, path, undefined, t.padding);
+        const { mult, shift } = fixedPointMultipliers(
+          Float64Array.from({ length: n }, () => (0.5 + rand()) * 2 ** -9),
+        );
+        const multP = new Int32Array(np);
+        multP.set(mult);
+        const offs = BigInt64Array.from({ length: np }, (_, j) =>
+          j < n
+            ? BigInt(Math.round((rand() - 0.5) * 40 * 2 ** shift)) + (1n << BigInt(shift - 1))
+            : 0n,
+        );
+        const zp = 20;
+        k.scoped(() => {
+          const px = k.put(x);
+          const mu = k.put(multP);
+          const of = k.put(offs);
+          const rows = b * oh * ow;
+          // im2col + GEMM + requantization.
+          const a = k.alloc(rows * g.kp * bytesPerAct + 16);
+          const rs = k.alloc(rows * 4);
+          k.fn.ik_im2col(px, b, h, w, c, kh, kh, pad, pad, oh, ow, g.kp, zx, a, rs);
+          const want = k.alloc(rows * n);
+          const gw = g.wzp ? k.put(g.wzp) : 0;
+          const gb = g.bias ? k.put(g.bias) : 0;
+          k.fn.ik_gemm_requant(a, rs, rows, g.kp, k.put(g.weights), g.planes, gw, n, gb, mu, of, shift, 2 ** 30, zp, zp, 255, want); // prettier-ignore
+          // The implicit GEMM.
+          const got = k.alloc(rows * n);
+          const dw = gd.wzp ? k.put(gd.wzp) : 0;
+          const db = gd.bias ? k.put(gd.bias) : 0;
+          const nq = t.kp / (path === 'simd128' ? 2 : 4);
+          k.fn.ik_conv_requant(px, b, h, w, c, kh, kh, pad, pad, oh, ow, zx, k.put(t.taps), nq, gd.wzp ? 1 : 0, k.put(gd.weights), gd.planes, dw, n, db, mu, of, shift, 2 ** 30, zp, zp, 255, got); // prettier-ignore
+          const wantCodes = Array.from(k.u8(want, rows * n));
+          expect(Array.from(k.u8(got, rows * n))).toEqual(wantCodes);
+          // Not a trivial agreement: the codes spread over the range.
+          expect(new Set(wantCodes).size).toBeGreaterThan(50);
         });
       }
     });

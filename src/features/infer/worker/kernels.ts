@@ -90,6 +90,36 @@ export interface KernelExports {
     fbias: number,
     out: number,
   ): void;
+  ik_conv_requant(
+    x: number,
+    b: number,
+    h: number,
+    w: number,
+    c: number,
+    kh: number,
+    kw: number,
+    padT: number,
+    padL: number,
+    oh: number,
+    ow: number,
+    zx: number,
+    taps: number,
+    nq: number,
+    rows: number,
+    wq: number,
+    planes: number,
+    wzp: number,
+    n: number,
+    bias: number,
+    mult: number,
+    offs: number,
+    shift: number,
+    clampAcc: number,
+    zp: number,
+    lo: number,
+    hi: number,
+    out: number,
+  ): void;
   ik_maxpool2(x: number, b: number, h: number, w: number, c: number, out: number): void;
 }
 
@@ -117,7 +147,8 @@ export interface IntKernels {
   f32(ptr: number, n: number): Float32Array;
   /** Copies `data` into fresh memory and returns its pointer. */
   put(
-    data: Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | BigInt64Array,
+    data:
+      Uint8Array | Int8Array | Int16Array | Int32Array | Uint32Array | Float32Array | BigInt64Array,
   ): number;
   /** Bytes of wasm memory in use (the allocator's top). */
   readonly usedBytes: number;
@@ -256,7 +287,8 @@ export async function instantiateKernels(
     return p;
   };
   const put = (
-    data: Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | BigInt64Array,
+    data:
+      Uint8Array | Int8Array | Int16Array | Int32Array | Uint32Array | Float32Array | BigInt64Array,
   ): number => {
     const p = alloc(data.byteLength);
     new Uint8Array(buf(), p, data.byteLength).set(
