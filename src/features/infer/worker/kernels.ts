@@ -205,7 +205,7 @@ export function selfTest(k: IntKernels, planeMax: number = PLANE_MAX_7BIT): stri
   const w = Int8Array.from({ length: n * kk }, (_, i) => ((i * 53 + 5) % 256) - 128);
   w[0] = -128;
   w[1] = 127;
-  // Extremes: a row of 255s and one of 0s (x = ±127/−128 as the relaxed build packs them), a
+  // Extremes: a row of 255s and one of 0s (x = 127 and −128 as the relaxed build packs them), a
   // channel of 127s (the plane's byte 255 at offset 128) and one of −128s (byte 0).
   x.fill(255, 0, kk);
   x.fill(0, 4 * kk, 5 * kk);
