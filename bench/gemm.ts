@@ -193,9 +193,11 @@ try {
   }
   console.log("The 7-bit-plane relaxed build gave the SIMD128 build's int32 sums for every layer.");
   console.log(
-    wideExact
-      ? "Whole-byte planes gave the same sums too: this engine reads the dot product's byte operand unsigned without saturating (AVX-VNNI), and the app packs 8-bit weights in one plane here."
-      : 'Whole-byte planes gave other sums: this engine reads a byte over 127 otherwise (saturating pairs or signed), and the app keeps 8-bit weights in two 7-bit planes here.',
+    wideExact === null
+      ? 'Whole-byte planes were not compared: the relaxed build did not run here.'
+      : wideExact
+        ? "Whole-byte planes gave the same sums too: this engine reads the dot product's byte operand unsigned without saturating (as AVX-VNNI does), the case in which the app's load-time check packs 8-bit weights in one plane."
+        : "Whole-byte planes gave other sums: this engine reads a byte over 127 otherwise (saturating pairs or signed), the case in which the app's load-time check keeps 8-bit weights in two 7-bit planes.",
   );
 } finally {
   await session.close();

@@ -196,6 +196,14 @@ describe.each(await kernelPaths())('the %s kernels', (path: KernelPath) => {
     });
   });
 
+  /** A stride-1 convolution with a kh×kh kernel, padding 'same' (TF's split) or 'valid'. */
+  const squareConv = (h: number, w: number, c: number, kh: number, same: boolean) => {
+    const pad = same ? (kh - 1) >> 1 : 0;
+    const oh = same ? h : h - kh + 1;
+    const ow = same ? w : w - kh + 1;
+    return { h, w, c, kh, kw: kh, padT: pad, padL: pad, oh, ow };
+  };
+
   describe('convolution and pooling', () => {
     it('im2col + GEMM equals a direct convolution, padding same and valid', () => {
       for (const [h, w, c, kh, n, same] of [
@@ -210,9 +218,7 @@ describe.each(await kernelPaths())('the %s kernels', (path: KernelPath) => {
         const wt = Int8Array.from({ length: n * kk }, () => int(-128, 127));
         const g = gemmWeights(wt, null, n, kk, zx, path);
         const kp = g.kp;
-        const pad = same ? (kh - 1) >> 1 : 0;
-        const oh = same ? h : h - kh + 1;
-        const ow = same ? w : w - kh + 1;
+        const { padT: pad, oh, ow } = squareConv(h, w, c, kh, same);
         k.scoped(() => {
           const px = k.put(x);
           const a = k.alloc(b * oh * ow * kp * bytesPerAct + 16);
@@ -271,10 +277,8 @@ describe.each(await kernelPaths())('the %s kernels', (path: KernelPath) => {
         const wzp = affine
           ? Int32Array.from({ length: np }, (_, j) => (j < n ? int(-20, 20) : 0))
           : null;
-        const pad = same ? (kh - 1) >> 1 : 0;
-        const oh = same ? h : h - kh + 1;
-        const ow = same ? w : w - kh + 1;
-        const conv = { h, w, c, kh, kw: kh, padT: pad, padL: pad, oh, ow };
+        const conv = squareConv(h, w, c, kh, same);
+        const { padT: pad, oh, ow } = conv;
         const g = gemmWeights(wt, wzp, n, kk, zx, path);
         const t = convTaps(conv, path);
         const wide = new Int8Array(n * t.kp);

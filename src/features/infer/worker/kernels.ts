@@ -10,6 +10,36 @@ import type { KernelPath } from '../shared/plan';
 
 export type { KernelPath };
 
+/** Codes NHWC and a stride-1 convolution's geometry (ik_im2col, ik_conv_requant). */
+type ConvInput = [
+  x: number,
+  b: number,
+  h: number,
+  w: number,
+  c: number,
+  kh: number,
+  kw: number,
+  padT: number,
+  padL: number,
+  oh: number,
+  ow: number,
+];
+/** Packed rows and their sums (the ik_gemm_* exports). */
+type GemmRows = [a: number, rowsum: number, m: number, kp: number];
+/** A layer's packed weights, zero-point factors, channels and int32 bias. */
+type GemmWeightArgs = [w: number, planes: number, wzp: number, n: number, bias: number];
+/** Fixed-point requantization into the next layer's uint8 codes. */
+type RequantArgs = [
+  mult: number,
+  offs: number,
+  shift: number,
+  clampAcc: number,
+  zp: number,
+  lo: number,
+  hi: number,
+  out: number,
+];
+
 /** The module's exports, as wasm/intkernels.c declares them (pointers are byte offsets). */
 export interface KernelExports {
   readonly memory: WebAssembly.Memory;
@@ -28,97 +58,23 @@ export interface KernelExports {
     a: number,
     rowsum: number,
   ): void;
-  ik_im2col(
-    x: number,
-    b: number,
-    h: number,
-    w: number,
-    c: number,
-    kh: number,
-    kw: number,
-    padT: number,
-    padL: number,
-    oh: number,
-    ow: number,
-    kp: number,
-    zx: number,
-    a: number,
-    rowsum: number,
-  ): void;
-  ik_gemm_acc(
-    a: number,
-    rowsum: number,
-    m: number,
-    kp: number,
-    w: number,
-    planes: number,
-    wzp: number,
-    n: number,
-    bias: number,
-    out: number,
-  ): void;
-  ik_gemm_requant(
-    a: number,
-    rowsum: number,
-    m: number,
-    kp: number,
-    w: number,
-    planes: number,
-    wzp: number,
-    n: number,
-    bias: number,
-    mult: number,
-    offs: number,
-    shift: number,
-    clampAcc: number,
-    zp: number,
-    lo: number,
-    hi: number,
-    out: number,
-  ): void;
+  ik_im2col(...args: [...ConvInput, kp: number, zx: number, a: number, rowsum: number]): void;
+  ik_gemm_acc(...args: [...GemmRows, ...GemmWeightArgs, out: number]): void;
+  ik_gemm_requant(...args: [...GemmRows, ...GemmWeightArgs, ...RequantArgs]): void;
   ik_gemm_dequant(
-    a: number,
-    rowsum: number,
-    m: number,
-    kp: number,
-    w: number,
-    planes: number,
-    wzp: number,
-    n: number,
-    bias: number,
-    scale: number,
-    fbias: number,
-    out: number,
+    ...args: [...GemmRows, ...GemmWeightArgs, scale: number, fbias: number, out: number]
   ): void;
+  /** The implicit GEMM of a convolution (see wasm/intkernels.c). */
   ik_conv_requant(
-    x: number,
-    b: number,
-    h: number,
-    w: number,
-    c: number,
-    kh: number,
-    kw: number,
-    padT: number,
-    padL: number,
-    oh: number,
-    ow: number,
-    zx: number,
-    taps: number,
-    nq: number,
-    rows: number,
-    wq: number,
-    planes: number,
-    wzp: number,
-    n: number,
-    bias: number,
-    mult: number,
-    offs: number,
-    shift: number,
-    clampAcc: number,
-    zp: number,
-    lo: number,
-    hi: number,
-    out: number,
+    ...args: [
+      ...ConvInput,
+      zx: number,
+      taps: number,
+      nq: number,
+      rows: number,
+      ...GemmWeightArgs,
+      ...RequantArgs,
+    ]
   ): void;
   ik_maxpool2(x: number, b: number, h: number, w: number, c: number, out: number): void;
 }
