@@ -51,7 +51,7 @@ interface GemmCase {
 /**
  * Random codes for `c`, the exact sums Σ (u − zx)(w − wzp), and the sums a fresh instance of the
  * `path` build returns in the page (ik_pack_rows + ik_gemm_acc) with weight planes of at most
- * `planeMax`.
+ * `planeMax` (at 255 without zero-points: the signed form).
  */
 async function gemmSums(
   page: Page,
@@ -90,11 +90,11 @@ async function gemmSums(
       };
       const a = f.ik_alloc!(p.m * p.kp * 2 + 16);
       const rs = f.ik_alloc!(p.m * 4);
-      f.ik_pack_rows!(put(p.x, 1, false), p.m, p.k, p.kp, p.zx, a, rs);
+      f.ik_pack_rows!(put(p.x, 1, false), p.m, p.k, p.kp, p.zx, p.signed ? 1 : 0, a, rs);
       const out = f.ik_alloc!(p.m * p.n * 4);
       const z = p.wzp ? put(p.wzp, 4, true) : 0;
       const b = p.bias ? put(p.bias, 4, true) : 0;
-      f.ik_gemm_acc!(a, rs, p.m, p.kp, put(p.weights, 1, true), p.planes, z, p.n, b, out);
+      f.ik_gemm_acc!(a, rs, p.m, p.kp, put(p.weights, 1, true), p.signed ? 0 : p.planes, z, p.n, b, out); // prettier-ignore
       return Array.from(new Int32Array(f.memory.buffer, out, p.m * p.n));
     },
     {
@@ -107,6 +107,7 @@ async function gemmSums(
       kp: g.kp,
       weights: Array.from(g.weights),
       planes: g.planes,
+      signed: g.signed,
       wzp: g.wzp ? Array.from(g.wzp) : null,
       bias: g.bias ? Array.from(g.bias) : null,
     },
@@ -130,7 +131,10 @@ test('the compute worker evaluates W8A8 on the integer kernels and times both pa
     let state = 7;
     const rand = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32;
     const wide = await gemmSums(page, { m: 33, k: 784, n: 20, lo: -128, hi: 127, affine: true }, rand, 'relaxed-simd', PLANE_MAX_8BIT); // prettier-ignore
+    // The signed form (no zero-points): the raw codes are the byte operand, read unsigned.
+    const signed = await gemmSums(page, { m: 33, k: 784, n: 20, lo: -128, hi: 127, affine: false }, rand, 'relaxed-simd', PLANE_MAX_8BIT); // prettier-ignore
     const exact = wide.got.join() === wide.want.join();
+    expect(signed.got.join() === signed.want.join()).toBe(exact);
     expect(r.planeMax).toBe(exact ? PLANE_MAX_8BIT : PLANE_MAX_7BIT);
     expect(r.approximations).toEqual([]);
     expect(r.differing).toBeLessThanOrEqual(2);

@@ -50,6 +50,15 @@
  * C[n] = (128 − z_x)·(Σ_k q[n][k] − K·z_w[n]) as the int32 bias, so that the same epilogue,
  * acc + C[n] − G[n]·Σ_k x[m][k], is again Σ_k (u − z_x)(q − z_w). Intermediate sums may wrap in
  * int32; the result does not, and wrapping arithmetic is exact modulo 2^32.
+ *
+ * Relaxed build, signed form (P = 0 in the GEMM exports; the planner picks it where the dot product
+ * reads whole bytes unsigned, as for whole-byte planes, and a layer's q − z_w all fit in int8):
+ * the operands swap roles. The weights d = q − z_w are the signed operand, one plane of int8, and
+ * the activations stay the raw codes u (0..255) as the unsigned one, so the kernel sums
+ * Σ_k u·d, and Σ_k (u − z_x)·d = Σ_k u·d − z_x·Σ_k d differs from it by a per-channel constant:
+ * no row sums (no box filter, no per-output multiply in the epilogue), and the constant joins the
+ * bias, which the planner folds into the 64-bit offsets where no accumulator can reach the clamp
+ * (it then passes clamp_acc 0: no clamp).
  */
 #include <stdint.h>
 #include <wasm_simd128.h>
@@ -106,13 +115,17 @@ void EXPORT(ik_lut_u8)(const uint8_t *in, uint32_t n, const uint8_t *lut, uint8_
 }
 
 #ifdef __wasm_relaxed_simd__
-/** dst[0..n) = src[0..n) − 128 as int8 (flipping the top bit); zx is not needed here. */
-static inline void widen(const uint8_t *src, uint32_t n, int16_t zx, act_t *dst) {
+/**
+ * dst[0..n) = src[0..n) − 128 as int8 (flipping the top bit), or the codes as they are when `raw`
+ * (the signed form's unsigned operand); zx is not needed here.
+ */
+static inline void widen(const uint8_t *src, uint32_t n, int16_t zx, uint32_t raw, act_t *dst) {
   (void)zx;
-  const v128_t top = wasm_i8x16_splat((int8_t)0x80);
+  const v128_t top = wasm_i8x16_splat(raw ? 0 : (int8_t)0x80);
+  const uint8_t flip = raw ? 0 : 0x80u;
   uint32_t i = 0;
   for (; i + 16 <= n; i += 16) wasm_v128_store(dst + i, wasm_v128_xor(wasm_v128_load(src + i), top));
-  for (; i < n; i++) dst[i] = (int8_t)(src[i] ^ 0x80u);
+  for (; i < n; i++) dst[i] = (int8_t)(src[i] ^ flip);
 }
 
 /** The lanes of v summed in fours into int32 lanes (16 int8 values). */
@@ -120,14 +133,19 @@ static inline v128_t sum_to_i32(v128_t v) {
   return wasm_i32x4_extadd_pairwise_i16x8(wasm_i16x8_extadd_pairwise_i8x16(v));
 }
 
-/** The value of a real 0 (code zx) in a row: zx − 128. */
-static inline act_t act_of_zero(int32_t zx) { return (act_t)(int8_t)(zx ^ 0x80); }
+/** The value of a real 0 (code zx) in a row: zx − 128, or zx itself when raw. */
+static inline act_t act_of_zero(int32_t zx, uint32_t raw) {
+  return (act_t)(int8_t)(raw ? zx : zx ^ 0x80);
+}
 
 #define ACT_BLOCK 16u /* act_t per v128 */
 #define ACT_QUANT 4u  /* act_t per dot-product step (a quad of k) */
+/* P of the signed form (see the header): one plane of int8 weights against raw uint8 codes. */
+#define P_SIGNED 0u
 #else
-/** dst[0..n) = src[0..n) − zx as int16. */
-static inline void widen(const uint8_t *src, uint32_t n, int16_t zx, act_t *dst) {
+/** dst[0..n) = src[0..n) − zx as int16 (raw: only the relaxed build's signed form has it). */
+static inline void widen(const uint8_t *src, uint32_t n, int16_t zx, uint32_t raw, act_t *dst) {
+  (void)raw;
   const v128_t vz = wasm_i16x8_splat(zx);
   uint32_t i = 0;
   for (; i + 8 <= n; i += 8) wasm_v128_store(dst + i, wasm_i16x8_sub(wasm_u16x8_load8x8(src + i), vz));
@@ -138,13 +156,14 @@ static inline void widen(const uint8_t *src, uint32_t n, int16_t zx, act_t *dst)
 static inline v128_t sum_to_i32(v128_t v) { return wasm_i32x4_extadd_pairwise_i16x8(v); }
 
 /** The value of a real 0 (code zx) in a row: 0. */
-static inline act_t act_of_zero(int32_t zx) {
-  (void)zx;
+static inline act_t act_of_zero(int32_t zx, uint32_t raw) {
+  (void)zx, (void)raw;
   return 0;
 }
 
 #define ACT_BLOCK 8u /* act_t per v128 */
 #define ACT_QUANT 2u /* act_t per dot-product step (a pair of k) */
+#define P_SIGNED 0u  /* the relaxed build's; here P is always 1 and read as one plane */
 #endif
 
 /**
@@ -167,14 +186,15 @@ static inline int32_t row_sum(const act_t *row, uint32_t n) {
 
 /**
  * Rows of uint8 codes x[m][0..K) → A[m][0..Kp) (SIMD128: int16 x − zx, Kp even; relaxed: int8
- * x − 128, Kp a multiple of 4), zero-padded to Kp, and, when rowsum is not 0,
- * rowsum[m] = Σ_k A[m][k] (needed for weight zero-points; the relaxed build always needs it).
+ * x − 128, or the codes themselves when `raw` (the signed form), Kp a multiple of 4), zero-padded
+ * to Kp, and, when rowsum is not 0, rowsum[m] = Σ_k A[m][k] (needed for weight zero-points; the
+ * relaxed build's planes always need it, its signed form never).
  */
 void EXPORT(ik_pack_rows)(const uint8_t *x, uint32_t M, uint32_t K, uint32_t Kp, int32_t zx,
-                          act_t *A, int32_t *rowsum) {
+                          uint32_t raw, act_t *A, int32_t *rowsum) {
   for (uint32_t m = 0; m < M; m++) {
     act_t *dst = A + (uintptr_t)m * Kp;
-    widen(x + (uintptr_t)m * K, K, (int16_t)zx, dst);
+    widen(x + (uintptr_t)m * K, K, (int16_t)zx, raw, dst);
     for (uint32_t k = K; k < Kp; k++) dst[k] = 0;
     if (rowsum) rowsum[m] = row_sum(dst, Kp);
   }
@@ -222,7 +242,8 @@ static void box_lines(const act_t *pad, uint32_t Hp, uint32_t Wp, uint32_t C, ui
  */
 void EXPORT(ik_im2col)(const uint8_t *x, uint32_t B, uint32_t H, uint32_t W, uint32_t C,
                        uint32_t KH, uint32_t KW, int32_t padT, int32_t padL, uint32_t OH,
-                       uint32_t OW, uint32_t Kp, int32_t zx, act_t *A, int32_t *rowsum) {
+                       uint32_t OW, uint32_t Kp, int32_t zx, uint32_t raw, act_t *A,
+                       int32_t *rowsum) {
   const uint32_t K = KH * KW * C, run = KW * C;
   const uint32_t Hp = OH + KH - 1, Wp = OW + KW - 1; /* the bordered image */
   const uint32_t mark = ik_mark();
@@ -231,12 +252,12 @@ void EXPORT(ik_im2col)(const uint8_t *x, uint32_t B, uint32_t H, uint32_t W, uin
   /* The box filter's two passes: per bordered pixel, then per line and output column. */
   int32_t *pix = rowsum ? (int32_t *)ik_alloc(Hp * Wp * sizeof(int32_t)) : 0;
   int32_t *line = rowsum ? (int32_t *)ik_alloc(Hp * OW * sizeof(int32_t)) : 0;
-  const act_t zero = act_of_zero(zx);
+  const act_t zero = act_of_zero(zx, raw);
   for (uint32_t i = 0; i < padElems; i++) pad[i] = zero;
   for (uint32_t b = 0; b < B; b++) {
     const uint8_t *img = x + (uintptr_t)b * H * W * C;
     for (uint32_t y = 0; y < H; y++)
-      widen(img + (uintptr_t)y * W * C, W * C, (int16_t)zx,
+      widen(img + (uintptr_t)y * W * C, W * C, (int16_t)zx, raw,
             pad + (((uintptr_t)y + padT) * Wp + padL) * C);
     if (rowsum) box_lines(pad, Hp, Wp, C, KW, OW, pix, line);
     for (uint32_t oy = 0; oy < OH; oy++) {
@@ -268,17 +289,20 @@ void EXPORT(ik_im2col)(const uint8_t *x, uint32_t B, uint32_t H, uint32_t W, uin
  * (v128.load32_splat), so i32x4.relaxed_dot_i8x16_i7x16_add_s against one 16-byte half adds four
  * channels' partial sums into their lanes. The planes of a quad add into the same accumulators.
  */
-#define RDOT(acc, x, w) acc = wasm_i32x4_relaxed_dot_i8x16_i7x16_add(x, w, acc)
+/* The signed operand first: the activations x, or in the signed form (sw) the weights w. */
+#define RDOT(acc, x, w)                                                              \
+  acc = sw ? wasm_i32x4_relaxed_dot_i8x16_i7x16_add(w, x, acc)                     \
+           : wasm_i32x4_relaxed_dot_i8x16_i7x16_add(x, w, acc)
 
 /**
- * Four rows × eight channels with P planes (a constant where inlined). The rows' quads are at
- * a_r + 4q, or at a_r + taps[q] when taps is not 0 (the implicit GEMM of ik_conv_requant; a
- * constant 0 where inlined into gemm).
+ * Four rows × eight channels with P planes (a constant where inlined), or one plane of signed
+ * weights when sw (a constant too). The rows' quads are at a_r + 4q, or at a_r + taps[q] when taps
+ * is not 0 (the implicit GEMM of ik_conv_requant; a constant 0 where inlined into gemm).
  */
 static inline __attribute__((always_inline)) void block_4x8_p(const act_t *const a[4],
                                                               const uint32_t *taps, uint32_t nq,
                                                               const int8_t *wb, uint32_t P,
-                                                              v128_t acc[4][2]) {
+                                                              uint32_t sw, v128_t acc[4][2]) {
   v128_t c00 = wasm_i32x4_splat(0), c01 = c00, c10 = c00, c11 = c00;
   v128_t c20 = c00, c21 = c00, c30 = c00, c31 = c00;
   const act_t *a0 = a[0], *a1 = a[1], *a2 = a[2], *a3 = a[3];
@@ -310,16 +334,18 @@ static inline __attribute__((always_inline)) void block_4x8(const act_t *const a
                                                             const int8_t *wb, uint32_t P,
                                                             v128_t acc[4][2]) {
   switch (P) {
-    case 1: block_4x8_p(a, taps, nq, wb, 1, acc); break;
-    case 2: block_4x8_p(a, taps, nq, wb, 2, acc); break;
-    default: block_4x8_p(a, taps, nq, wb, P, acc); break;
+    case P_SIGNED: block_4x8_p(a, taps, nq, wb, 1, 1, acc); break;
+    case 1: block_4x8_p(a, taps, nq, wb, 1, 0, acc); break;
+    case 2: block_4x8_p(a, taps, nq, wb, 2, 0, acc); break;
+    default: block_4x8_p(a, taps, nq, wb, P, 0, acc); break;
   }
 }
 
-/** One row × eight channels with P planes (a constant where inlined); taps as in block_4x8_p. */
+/** One row × eight channels, as block_4x8_p. */
 static inline __attribute__((always_inline)) void block_1x8_p(const act_t *a0, const uint32_t *taps,
                                                               uint32_t nq, const int8_t *wb,
-                                                              uint32_t P, v128_t acc[2]) {
+                                                              uint32_t P, uint32_t sw,
+                                                              v128_t acc[2]) {
   v128_t c0 = wasm_i32x4_splat(0), c1 = c0;
   for (uint32_t q = 0; q < nq; q++) {
     v128_t x0 = wasm_v128_load32_splat(a0 + (taps ? taps[q] : 4 * q));
@@ -335,9 +361,10 @@ static inline __attribute__((always_inline)) void block_1x8(const act_t *a0, con
                                                             uint32_t nq, const int8_t *wb,
                                                             uint32_t P, v128_t acc[2]) {
   switch (P) {
-    case 1: block_1x8_p(a0, taps, nq, wb, 1, acc); break;
-    case 2: block_1x8_p(a0, taps, nq, wb, 2, acc); break;
-    default: block_1x8_p(a0, taps, nq, wb, P, acc); break;
+    case P_SIGNED: block_1x8_p(a0, taps, nq, wb, 1, 1, acc); break;
+    case 1: block_1x8_p(a0, taps, nq, wb, 1, 0, acc); break;
+    case 2: block_1x8_p(a0, taps, nq, wb, 2, 0, acc); break;
+    default: block_1x8_p(a0, taps, nq, wb, P, 0, acc); break;
   }
 }
 #else
@@ -397,18 +424,21 @@ static inline __attribute__((always_inline)) void block_1x8(const act_t *a0, con
 }
 #endif
 
-/** acc + bias − z_w · rowsum for four channels n..n+3 of one row. */
-static inline __attribute__((always_inline)) v128_t finish(v128_t acc, const int32_t *bias, const int32_t *wzp,
-                            const int32_t *rowsum, uint32_t m, uint32_t n) {
-  if (bias) acc = wasm_i32x4_add(acc, wasm_v128_load(bias + n));
-  if (wzp)
-    acc = wasm_i32x4_sub(acc, wasm_i32x4_mul(wasm_v128_load(wzp + n), wasm_i32x4_splat(rowsum[m])));
-  return acc;
-}
+/*
+ * Epilogue variants, constants where inlined: F_FINISH adds the int32 bias and the row-sum term
+ * (finish), F_CLAMP clamps the sums to ±clamp_acc before requantizing. The signed form with its
+ * bias folded into the offsets needs neither.
+ */
+#define F_FINISH 1u
+#define F_CLAMP 2u
+#define F_ALL (F_FINISH | F_CLAMP)
+
+/** The planes of P: P itself, one in the signed form (P = 0). */
+#define PLANES(P) ((P) ? (P) : 1u)
 
 /** What a GEMM does with each row's vector of four channels (n..n+3) once the sums are done. */
 typedef struct epilogue epilogue_t;
-typedef void (*emit_fn)(const epilogue_t *e, uint32_t m, uint32_t n, v128_t acc);
+typedef void (*emit_fn)(const epilogue_t *e, uint32_t m, uint32_t n, v128_t acc, uint32_t flags);
 
 struct epilogue {
   const int32_t *bias, *wzp, *rowsum;
@@ -426,14 +456,24 @@ struct epilogue {
   float *outf;
 };
 
+/** acc + bias − z_w · rowsum for four channels n..n+3 of one row (nothing without F_FINISH). */
+static inline __attribute__((always_inline)) v128_t finish(v128_t acc, const epilogue_t *e,
+                                                           uint32_t m, uint32_t n, uint32_t flags) {
+  if (!(flags & F_FINISH)) return acc;
+  if (e->bias) acc = wasm_i32x4_add(acc, wasm_v128_load(e->bias + n));
+  if (e->wzp)
+    acc = wasm_i32x4_sub(acc, wasm_i32x4_mul(wasm_v128_load(e->wzp + n), wasm_i32x4_splat(e->rowsum[m])));
+  return acc;
+}
+
 /** Runs the GEMM over all rows and channel blocks, handing every vector of sums to emit. */
 /* Inlined into each export with its emit function, so that emit is a direct, inlined call: out of
    line (clang's choice once the relaxed build specialized its blocks), emit went through
    call_indirect and the sums through the shadow stack, and the GEMM ran 5–15% slower. */
 static inline __attribute__((always_inline)) void gemm(const act_t *A, uint32_t M, uint32_t Kp, const int8_t *Wp, uint32_t P,
-                        const epilogue_t *e, emit_fn emit) {
+                        const epilogue_t *e, emit_fn emit, uint32_t flags) {
   const uint32_t N = e->N;
-  const uintptr_t block = (uintptr_t)8 * Kp * P; /* bytes of one 8-channel block of weights */
+  const uintptr_t block = (uintptr_t)8 * Kp * PLANES(P); /* bytes of one 8-channel block of weights */
   uint32_t m = 0;
   for (; m + 4 <= M; m += 4) {
     const int8_t *wb = Wp;
@@ -443,8 +483,8 @@ static inline __attribute__((always_inline)) void gemm(const act_t *A, uint32_t 
       v128_t acc[4][2];
       block_4x8(rows, 0, Kp / ACT_QUANT, wb, P, acc);
       for (uint32_t r = 0; r < 4; r++) {
-        emit(e, m + r, n, finish(acc[r][0], e->bias, e->wzp, e->rowsum, m + r, n));
-        if (n + 4 < N) emit(e, m + r, n + 4, finish(acc[r][1], e->bias, e->wzp, e->rowsum, m + r, n + 4));
+        emit(e, m + r, n, finish(acc[r][0], e, m + r, n, flags), flags);
+        if (n + 4 < N) emit(e, m + r, n + 4, finish(acc[r][1], e, m + r, n + 4, flags), flags);
       }
     }
   }
@@ -453,13 +493,15 @@ static inline __attribute__((always_inline)) void gemm(const act_t *A, uint32_t 
     for (uint32_t n = 0; n < N; n += 8, wb += block) {
       v128_t acc[2];
       block_1x8(A + (uintptr_t)m * Kp, 0, Kp / ACT_QUANT, wb, P, acc);
-      emit(e, m, n, finish(acc[0], e->bias, e->wzp, e->rowsum, m, n));
-      if (n + 4 < N) emit(e, m, n + 4, finish(acc[1], e->bias, e->wzp, e->rowsum, m, n + 4));
+      emit(e, m, n, finish(acc[0], e, m, n, flags), flags);
+      if (n + 4 < N) emit(e, m, n + 4, finish(acc[1], e, m, n + 4, flags), flags);
     }
   }
 }
 
-static inline __attribute__((always_inline)) void emit_i32(const epilogue_t *e, uint32_t m, uint32_t n, v128_t acc) {
+static inline __attribute__((always_inline)) void emit_i32(const epilogue_t *e, uint32_t m, uint32_t n, v128_t acc,
+                                                           uint32_t flags) {
+  (void)flags;
   int32_t *out = e->out32 + (uintptr_t)m * e->N + n;
   if (n + 4 <= e->N) {
     wasm_v128_store(out, acc);
@@ -481,12 +523,13 @@ void EXPORT(ik_gemm_acc)(const act_t *A, const int32_t *rowsum, uint32_t M, uint
                          int32_t *out) {
   epilogue_t e = {0};
   e.bias = bias, e.wzp = wzp, e.rowsum = rowsum, e.N = N, e.out32 = out;
-  gemm(A, M, Kp, Wp, P, &e, emit_i32);
+  gemm(A, M, Kp, Wp, P, &e, emit_i32, F_FINISH);
 }
 
 /** Fixed-point requantization of four channels: see the header and ik_gemm_requant. */
-static inline __attribute__((always_inline)) void emit_u8(const epilogue_t *e, uint32_t m, uint32_t n, v128_t acc) {
-  acc = wasm_i32x4_min(wasm_i32x4_max(acc, e->lo_clamp_acc), e->hi_clamp_acc);
+static inline __attribute__((always_inline)) void emit_u8(const epilogue_t *e, uint32_t m, uint32_t n, v128_t acc,
+                                                          uint32_t flags) {
+  if (flags & F_CLAMP) acc = wasm_i32x4_min(wasm_i32x4_max(acc, e->lo_clamp_acc), e->hi_clamp_acc);
   v128_t mult = wasm_v128_load(e->mult + n);
   v128_t p0 = wasm_i64x2_add(wasm_i64x2_extmul_low_i32x4(acc, mult), wasm_v128_load(e->offs + n));
   v128_t p1 = wasm_i64x2_add(wasm_i64x2_extmul_high_i32x4(acc, mult), wasm_v128_load(e->offs + n + 2));
@@ -515,6 +558,22 @@ static inline __attribute__((always_inline)) void emit_u8(const epilogue_t *e, u
   for (uint32_t i = 0; n + i < e->N; i++) out[i] = tmp[i];
 }
 
+/** The requantization's fields of an epilogue (ik_gemm_requant, ik_conv_requant). */
+static void requant_epilogue(epilogue_t *e, const int32_t *mult, const int64_t *offs, int32_t shift,
+                             int32_t clamp_acc, int32_t zp, int32_t lo, int32_t hi) {
+  e->mult = mult, e->offs = offs, e->shift = shift;
+  e->lo_clamp_acc = wasm_i32x4_splat(clamp_acc ? -clamp_acc : INT32_MIN);
+  e->hi_clamp_acc = wasm_i32x4_splat(clamp_acc ? clamp_acc : INT32_MAX);
+  e->zp = wasm_i32x4_splat(zp);
+  e->lo = wasm_i32x4_splat(lo);
+  e->hi = wasm_i32x4_splat(hi);
+}
+
+/** The epilogue a requantizing layer needs: none of finish and clamp when it has no use for them. */
+static inline uint32_t requant_flags(const epilogue_t *e, int32_t clamp_acc) {
+  return e->bias || e->wzp || clamp_acc ? F_ALL : 0u;
+}
+
 /**
  * One quantized layer: out[m][n] = clamp(zp + ((acc[m][n]·mult[n] + offs[n]) >> shift), lo, hi)
  * as uint8 codes, acc as in ik_gemm_acc (bias may be 0 there: see below). mult and offs have Np
@@ -522,21 +581,60 @@ static inline __attribute__((always_inline)) void emit_u8(const epilogue_t *e, u
  * output's fixed point (finer than TFLite's int32 bias at s_x·s_w, which at 1–2-bit weights,
  * M ≈ 0.03, is up to 1.5% of an output step off) and the rounding. Accumulators are first
  * clamped to ±clamp_acc (chosen by the planner so that clamping never changes an output and the
- * 64-bit sum cannot overflow).
+ * 64-bit sum cannot overflow); clamp_acc 0: not clamped (the planner's promise that no
+ * accumulator comes near it). Without bias, zero-points and clamp, the epilogue is the
+ * multiply, shift, zero-point and range alone.
  */
 void EXPORT(ik_gemm_requant)(const act_t *A, const int32_t *rowsum, uint32_t M, uint32_t Kp,
                              const int8_t *Wp, uint32_t P, const int32_t *wzp, uint32_t N, const int32_t *bias,
                              const int32_t *mult, const int64_t *offs, int32_t shift,
                              int32_t clamp_acc, int32_t zp, int32_t lo, int32_t hi, uint8_t *out) {
   epilogue_t e = {0};
-  e.bias = bias, e.wzp = wzp, e.rowsum = rowsum, e.N = N;
-  e.mult = mult, e.offs = offs, e.shift = shift, e.out8 = out;
-  e.lo_clamp_acc = wasm_i32x4_splat(-clamp_acc);
-  e.hi_clamp_acc = wasm_i32x4_splat(clamp_acc);
-  e.zp = wasm_i32x4_splat(zp);
-  e.lo = wasm_i32x4_splat(lo);
-  e.hi = wasm_i32x4_splat(hi);
-  gemm(A, M, Kp, Wp, P, &e, emit_u8);
+  e.bias = bias, e.wzp = wzp, e.rowsum = rowsum, e.N = N, e.out8 = out;
+  requant_epilogue(&e, mult, offs, shift, clamp_acc, zp, lo, hi);
+  if (requant_flags(&e, clamp_acc))
+    gemm(A, M, Kp, Wp, P, &e, emit_u8, F_ALL);
+  else
+    gemm(A, M, Kp, Wp, P, &e, emit_u8, 0);
+}
+
+/** One image's output rows of ik_conv_requant, from the bordered image pad (flags as in gemm). */
+static inline __attribute__((always_inline)) void conv_rows(const act_t *pad, uint32_t M,
+                                                            uint32_t OW, uint32_t line_elems,
+                                                            uint32_t C, const uint32_t *taps,
+                                                            uint32_t nq, const int8_t *Wq,
+                                                            uint32_t P, const epilogue_t *e,
+                                                            uint32_t flags) {
+  const uint32_t N = e->N;
+  const uintptr_t block = (uintptr_t)8 * nq * ACT_QUANT * PLANES(P); /* bytes of one 8-channel block */
+  uint32_t m = 0, oy = 0, ox = 0; /* (oy, ox): output pixel m */
+  for (; m + 4 <= M; m += 4) {
+    const act_t *r[4];
+    for (uint32_t i = 0; i < 4; i++) {
+      r[i] = pad + (uintptr_t)oy * line_elems + (uintptr_t)ox * C;
+      if (++ox == OW) ox = 0, oy++;
+    }
+    const int8_t *wb = Wq;
+    for (uint32_t n = 0; n < N; n += 8, wb += block) {
+      v128_t acc[4][2];
+      block_4x8(r, taps, nq, wb, P, acc);
+      for (uint32_t i = 0; i < 4; i++) {
+        emit_u8(e, m + i, n, finish(acc[i][0], e, m + i, n, flags), flags);
+        if (n + 4 < N) emit_u8(e, m + i, n + 4, finish(acc[i][1], e, m + i, n + 4, flags), flags);
+      }
+    }
+  }
+  for (; m < M; m++) {
+    const act_t *r0 = pad + (uintptr_t)oy * line_elems + (uintptr_t)ox * C;
+    if (++ox == OW) ox = 0, oy++;
+    const int8_t *wb = Wq;
+    for (uint32_t n = 0; n < N; n += 8, wb += block) {
+      v128_t acc[2];
+      block_1x8(r0, taps, nq, wb, P, acc);
+      emit_u8(e, m, n, finish(acc[0], e, m, n, flags), flags);
+      if (n + 4 < N) emit_u8(e, m, n + 4, finish(acc[1], e, m, n + 4, flags), flags);
+    }
+  }
 }
 
 /**
@@ -548,7 +646,8 @@ void EXPORT(ik_gemm_requant)(const act_t *A, const int32_t *rowsum, uint32_t M, 
  * (shared/plan.ts, convTaps), and gives the padding taps zero weight in every plane, so that the
  * bytes they read past a run (the next pixels, or the copy's slack) add nothing; the row sums come
  * from the box filter over the real taps. nq = Kp / 4 (relaxed) or Kp / 2 (SIMD128); rows is
- * nonzero when the weights have zero-points (relaxed SIMD: always).
+ * nonzero when the weights have zero-points (relaxed SIMD's planes: always; its signed form, P 0,
+ * never: the bordered copy then holds the raw codes).
  */
 void EXPORT(ik_conv_requant)(const uint8_t *x, uint32_t B, uint32_t H, uint32_t W, uint32_t C,
                              uint32_t KH, uint32_t KW, int32_t padT, int32_t padL, uint32_t OH,
@@ -558,28 +657,24 @@ void EXPORT(ik_conv_requant)(const uint8_t *x, uint32_t B, uint32_t H, uint32_t 
                              const int64_t *offs, int32_t shift, int32_t clamp_acc, int32_t zp,
                              int32_t lo, int32_t hi, uint8_t *out) {
   const uint32_t Hp = OH + KH - 1, Wp = OW + KW - 1, M = OH * OW;
+  const uint32_t raw = P == P_SIGNED;
   const uint32_t mark = ik_mark();
   const uint32_t padElems = Hp * Wp * C + 2 * ACT_BLOCK; /* the slack the padding taps read */
   act_t *pad = (act_t *)ik_alloc(padElems * sizeof(act_t));
   int32_t *pix = rows ? (int32_t *)ik_alloc(Hp * Wp * sizeof(int32_t)) : 0;
   int32_t *line = rows ? (int32_t *)ik_alloc(Hp * OW * sizeof(int32_t)) : 0;
   int32_t *rowsum = rows ? (int32_t *)ik_alloc(M * sizeof(int32_t)) : 0;
-  const act_t zero = act_of_zero(zx);
+  const act_t zero = act_of_zero(zx, raw);
   for (uint32_t i = 0; i < padElems; i++) pad[i] = zero; /* the border stays; the inside is rewritten */
   epilogue_t e = {0};
   e.bias = bias, e.wzp = wzp, e.rowsum = rowsum, e.N = N;
-  e.mult = mult, e.offs = offs, e.shift = shift;
-  e.lo_clamp_acc = wasm_i32x4_splat(-clamp_acc);
-  e.hi_clamp_acc = wasm_i32x4_splat(clamp_acc);
-  e.zp = wasm_i32x4_splat(zp);
-  e.lo = wasm_i32x4_splat(lo);
-  e.hi = wasm_i32x4_splat(hi);
-  const uintptr_t block = (uintptr_t)8 * nq * ACT_QUANT * P; /* bytes of one 8-channel block */
+  requant_epilogue(&e, mult, offs, shift, clamp_acc, zp, lo, hi);
+  const uint32_t flags = requant_flags(&e, clamp_acc);
   const uint32_t line_elems = Wp * C;
   for (uint32_t b = 0; b < B; b++) {
     const uint8_t *img = x + (uintptr_t)b * H * W * C;
     for (uint32_t y = 0; y < H; y++)
-      widen(img + (uintptr_t)y * W * C, W * C, (int16_t)zx,
+      widen(img + (uintptr_t)y * W * C, W * C, (int16_t)zx, raw,
             pad + (((uintptr_t)y + padT) * Wp + padL) * C);
     if (rows) {
       box_lines(pad, Hp, Wp, C, KW, OW, pix, line);
@@ -591,39 +686,17 @@ void EXPORT(ik_conv_requant)(const uint8_t *x, uint32_t B, uint32_t H, uint32_t 
         }
     }
     e.out8 = out + (uintptr_t)b * M * N;
-    uint32_t m = 0, oy = 0, ox = 0; /* (oy, ox): output pixel m */
-    for (; m + 4 <= M; m += 4) {
-      const act_t *r[4];
-      for (uint32_t i = 0; i < 4; i++) {
-        r[i] = pad + (uintptr_t)oy * line_elems + (uintptr_t)ox * C;
-        if (++ox == OW) ox = 0, oy++;
-      }
-      const int8_t *wb = Wq;
-      for (uint32_t n = 0; n < N; n += 8, wb += block) {
-        v128_t acc[4][2];
-        block_4x8(r, taps, nq, wb, P, acc);
-        for (uint32_t i = 0; i < 4; i++) {
-          emit_u8(&e, m + i, n, finish(acc[i][0], e.bias, e.wzp, e.rowsum, m + i, n));
-          if (n + 4 < N) emit_u8(&e, m + i, n + 4, finish(acc[i][1], e.bias, e.wzp, e.rowsum, m + i, n + 4));
-        }
-      }
-    }
-    for (; m < M; m++) {
-      const act_t *r0 = pad + (uintptr_t)oy * line_elems + (uintptr_t)ox * C;
-      if (++ox == OW) ox = 0, oy++;
-      const int8_t *wb = Wq;
-      for (uint32_t n = 0; n < N; n += 8, wb += block) {
-        v128_t acc[2];
-        block_1x8(r0, taps, nq, wb, P, acc);
-        emit_u8(&e, m, n, finish(acc[0], e.bias, e.wzp, e.rowsum, m, n));
-        if (n + 4 < N) emit_u8(&e, m, n + 4, finish(acc[1], e.bias, e.wzp, e.rowsum, m, n + 4));
-      }
-    }
+    if (flags)
+      conv_rows(pad, M, OW, line_elems, C, taps, nq, Wq, P, &e, F_ALL);
+    else
+      conv_rows(pad, M, OW, line_elems, C, taps, nq, Wq, P, &e, 0);
   }
   ik_release(mark);
 }
 
-static inline __attribute__((always_inline)) void emit_f32(const epilogue_t *e, uint32_t m, uint32_t n, v128_t acc) {
+static inline __attribute__((always_inline)) void emit_f32(const epilogue_t *e, uint32_t m, uint32_t n, v128_t acc,
+                                                           uint32_t flags) {
+  (void)flags;
   v128_t f = wasm_f32x4_mul(wasm_f32x4_convert_i32x4(acc), wasm_v128_load(e->scale + n));
   if (e->fbias) f = wasm_f32x4_add(f, wasm_v128_load(e->fbias + n));
   float *out = e->outf + (uintptr_t)m * e->N + n;
@@ -646,7 +719,7 @@ void EXPORT(ik_gemm_dequant)(const act_t *A, const int32_t *rowsum, uint32_t M, 
   epilogue_t e = {0};
   e.bias = bias, e.wzp = wzp, e.rowsum = rowsum, e.N = N;
   e.scale = scale, e.fbias = fbias, e.outf = out;
-  gemm(A, M, Kp, Wp, P, &e, emit_f32);
+  gemm(A, M, Kp, Wp, P, &e, emit_f32, F_FINISH);
 }
 
 /* ------------------------------------------------------------------------------------------ */

@@ -11,7 +11,7 @@ import {
   packWeightsQuads,
   planInteger,
 } from './plan';
-import type { ActGrid, IntWeights, NetShape } from './plan';
+import type { ActGrid, GemmStep, GemmWeights, IntWeights, NetShape } from './plan';
 
 const affine8 = (scale: number, zeroPoint = 0): ActGrid => ({
   scale,
@@ -67,6 +67,56 @@ describe('packWeights', () => {
   });
 });
 
+/**
+ * What the relaxed kernels compute, in plain JS from the packed bytes: Σ_p Σ_k x·plane with
+ * x = u − 128, then acc + C − G·Σx (wasm/intkernels.c). Every plane byte, read unsigned, must be
+ * 0..planeMax (127: the 7-bit operand; 255 where the engine reads the whole byte). The signed
+ * form: Σ_k u·w with the weight bytes read signed, then acc + C.
+ */
+function emulate(
+  u: Uint8Array,
+  m: number,
+  k: number,
+  n: number,
+  g: Pick<GemmWeights, 'kp' | 'weights' | 'planes' | 'signed' | 'wzp' | 'bias'>,
+  planeMax: number,
+): number[] {
+  const out: number[] = [];
+  const blockBytes = 8 * g.kp * g.planes;
+  if (g.signed) {
+    expect([g.planes, g.wzp]).toEqual([1, null]);
+    for (let r = 0; r < m; r++)
+      for (let j = 0; j < n; j++) {
+        let acc = 0;
+        const base = Math.floor(j / 8) * blockBytes;
+        for (let q = 0; q < g.kp; q += 4)
+          for (let i = 0; i < 4; i++)
+            if (q + i < k) acc += u[r * k + q + i]! * g.weights[base + (q / 4) * 32 + (j % 8) * 4 + i]!; // prettier-ignore
+        out.push((acc + (g.bias?.[j] ?? 0)) | 0);
+      }
+    return out;
+  }
+  for (let r = 0; r < m; r++) {
+    let sx = 0;
+    const x = (kk: number) => (kk < k ? u[r * k + kk]! - 128 : 0);
+    for (let kk = 0; kk < k; kk++) sx += x(kk);
+    for (let j = 0; j < n; j++) {
+      let acc = 0;
+      const base = Math.floor(j / 8) * blockBytes;
+      for (let q = 0; q < g.kp; q += 4)
+        for (let p = 0; p < g.planes; p++)
+          for (let i = 0; i < 4; i++) {
+            const byte =
+              g.weights[base + (q / 4) * 32 * g.planes + p * 32 + (j % 8) * 4 + i]! & 0xff;
+            expect(byte <= planeMax).toBe(true);
+            acc += x(q + i) * byte;
+          }
+      out.push((acc + g.bias![j]! - g.wzp![j]! * sx) | 0);
+    }
+  }
+  return out;
+}
+
 describe('relaxed-SIMD weights (packWeightsQuads, gemmWeights)', () => {
   it('lays out 8 channels by quads of k, one 7-bit plane per 127 of the codes’ span', () => {
     // 2 channels × 5 inputs, codes −3..6: offset 3, one plane holding w + 3.
@@ -88,42 +138,6 @@ describe('relaxed-SIMD weights (packWeightsQuads, gemmWeights)', () => {
     // The bytes 0, 255, 128 as the kernels read them (unsigned; stored as int8 two's complement).
     expect(Array.from(wide.packed.subarray(0, 4), (b) => b & 0xff)).toEqual([0, 255, 128, 0]);
   });
-
-  /**
-   * What the relaxed kernels compute, in plain JS from the packed bytes: Σ_p Σ_k x·plane with
-   * x = u − 128, then acc + C − G·Σx (wasm/intkernels.c). Every plane byte, read unsigned, must be
-   * 0..planeMax (127: the 7-bit operand; 255 where the engine reads the whole byte).
-   */
-  function emulate(
-    u: Uint8Array,
-    m: number,
-    k: number,
-    n: number,
-    g: ReturnType<typeof gemmWeights>,
-    planeMax: number,
-  ): number[] {
-    const out: number[] = [];
-    const blockBytes = 8 * g.kp * g.planes;
-    for (let r = 0; r < m; r++) {
-      let sx = 0;
-      const x = (kk: number) => (kk < k ? u[r * k + kk]! - 128 : 0);
-      for (let kk = 0; kk < k; kk++) sx += x(kk);
-      for (let j = 0; j < n; j++) {
-        let acc = 0;
-        const base = Math.floor(j / 8) * blockBytes;
-        for (let q = 0; q < g.kp; q += 4)
-          for (let p = 0; p < g.planes; p++)
-            for (let i = 0; i < 4; i++) {
-              const byte =
-                g.weights[base + (q / 4) * 32 * g.planes + p * 32 + (j % 8) * 4 + i]! & 0xff;
-              expect(byte <= planeMax).toBe(true);
-              acc += x(q + i) * byte;
-            }
-        out.push((acc + g.bias![j]! - g.wzp![j]! * sx) | 0);
-      }
-    }
-    return out;
-  }
 
   it('makes the relaxed kernels’ sums equal Σ (u − zx)(w − wzp) for any codes and zero-points', () => {
     fc.assert(
@@ -155,7 +169,9 @@ describe('relaxed-SIMD weights (packWeightsQuads, gemmWeights)', () => {
             : null;
           const g = gemmWeights(w, wzp, n, k, zx, 'relaxed-simd', planeMax);
           const span0 = Math.max(0, ...w) - Math.min(0, ...w); // the codes' span with 0 in it
-          expect(g.planes).toBe(Math.max(1, Math.ceil(span0 / planeMax)));
+          // Whole bytes and no zero-points: the signed form, one plane of the codes themselves.
+          expect(g.signed).toBe(planeMax === PLANE_MAX_8BIT && !affine);
+          expect(g.planes).toBe(g.signed ? 1 : Math.max(1, Math.ceil(span0 / planeMax)));
           const want: number[] = [];
           for (let r = 0; r < m; r++)
             for (let j = 0; j < n; j++) {
@@ -174,7 +190,14 @@ describe('relaxed-SIMD weights (packWeightsQuads, gemmWeights)', () => {
   it('leaves SIMD128 weights as they were: pairs of k, no planes, no bias', () => {
     const w = Int8Array.from([1, 2, 3, 11, 12, 13]);
     const g = gemmWeights(w, null, 2, 3, 40, 'simd128');
-    expect(g).toEqual({ kp: 4, weights: packWeights(w, 2, 3), planes: 1, wzp: null, bias: null });
+    expect(g).toEqual({
+      kp: 4,
+      weights: packWeights(w, 2, 3),
+      planes: 1,
+      signed: false,
+      wzp: null,
+      bias: null,
+    });
   });
 });
 
@@ -254,6 +277,43 @@ describe('planInteger', () => {
     expect(s2.out.scale[1]).toBe(Math.fround(0.2 * Math.fround(0.02)));
     expect(s2.inZp).toBe(10);
     expect(s1.macs + s2.macs).toBe(3 * 2 + 2 * 2);
+  });
+
+  it('on whole-byte relaxed SIMD, runs symmetric layers in the signed form: no clamp, the bias in the offsets, the same codes', () => {
+    const input = { net, weights, acts };
+    const planes = planInteger(input, 'relaxed-simd', PLANE_MAX_7BIT);
+    const signed = planInteger(input, 'relaxed-simd', PLANE_MAX_8BIT);
+    const [p1] = planes.steps as GemmStep[];
+    const [s1, s2] = signed.steps as GemmStep[];
+    if (p1?.out.kind !== 'requant' || s1?.out.kind !== 'requant')
+      throw new Error('requant expected');
+    expect([p1.signed, s1.signed, s2!.signed]).toEqual([false, true, false]); // fc2: zero-points
+    // No sum of 3 codes times |q| ≤ 3 comes near the clamp, so neither form clamps; the signed
+    // form's C joins the offsets, the planes keep theirs (their row-sum term needs the epilogue).
+    expect([s1.bias, s1.out.clampAcc, p1.out.clampAcc]).toEqual([null, 0, 0]);
+    expect(p1.bias).not.toBeNull();
+    // A multiplier of 5·10^6 puts the clamp within reach: it stays, and so does the int32 bias.
+    const tight = planInteger({ ...input, acts: new Map(acts).set('fc2', affine8(1e-8, 10)) }, 'relaxed-simd', PLANE_MAX_8BIT); // prettier-ignore
+    const [t1] = tight.steps as GemmStep[];
+    if (t1?.out.kind !== 'requant') throw new Error('requant expected');
+    expect(t1.signed).toBe(true);
+    expect(t1.out.clampAcc).toBeGreaterThan(0);
+    expect(t1.bias).not.toBeNull();
+    /** The codes a requantizing step gives for rows u, as the kernels compute them. */
+    const codes = (st: GemmStep, u: Uint8Array, m: number): number[] => {
+      const q = st.out as Extract<GemmStep['out'], { kind: 'requant' }>;
+      return emulate(u, m, st.k, st.n, st, st.signed ? PLANE_MAX_8BIT : PLANE_MAX_7BIT).map(
+        (acc, i) => {
+          const a = q.clampAcc ? Math.max(-q.clampAcc, Math.min(q.clampAcc, acc)) : acc;
+          const v = (BigInt(a) * BigInt(q.mult[i % st.n]!) + q.offs[i % st.n]!) >> BigInt(q.shift); // prettier-ignore
+          return Math.max(q.lo, Math.min(q.hi, Number(v) + q.zp));
+        },
+      );
+    };
+    const u = Uint8Array.from({ length: 3 * 256 }, (_, i) => (i * 97 + (i >> 3) * 31) % 256);
+    const want = codes(p1, u, 256);
+    expect(codes(s1, u, 256)).toEqual(want);
+    expect(new Set(want).size).toBeGreaterThan(20);
   });
 
   it('refuses what the integer path cannot run', () => {

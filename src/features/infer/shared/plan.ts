@@ -86,7 +86,10 @@ export interface Requant {
    */
   readonly offs: BigInt64Array;
   readonly shift: number;
-  /** Accumulators are clamped to ±clampAcc first (never changes an output; keeps int32 safe). */
+  /**
+   * Accumulators are clamped to ±clampAcc first (never changes an output; keeps int32 safe); 0
+   * where no accumulator can reach it, and the kernels skip the clamp.
+   */
   readonly clampAcc: number;
   /** The next layer's zero-point and code range, in uint8 storage; lo includes ReLU. */
   readonly zp: number;
@@ -129,9 +132,17 @@ export interface GemmStep {
   readonly weights: Int8Array;
   /** Weight planes (1 on SIMD128; 1–3 on relaxed SIMD, 1 where planes take whole bytes). */
   readonly planes: number;
+  /**
+   * Relaxed SIMD's signed form ({@link gemmWeights}): one plane of int8 weights against the raw
+   * uint8 codes; the kernels take it as P = 0 ({@link kernelPlanes}) and rows packed raw.
+   */
+  readonly signed: boolean;
   /** What the kernels subtract times each row sum (length np), or null when all are 0. */
   readonly wzp: Int32Array | null;
-  /** The kernels' int32 bias (length np): the relaxed path's zero-point terms; null on SIMD128. */
+  /**
+   * The kernels' int32 bias (length np): the relaxed path's zero-point terms; null on SIMD128, and
+   * where the planner folded it into the requantization's offsets.
+   */
   readonly bias: Int32Array | null;
   /** The input's zero-point in uint8 storage. */
   readonly inZp: number;
@@ -257,8 +268,37 @@ export interface GemmWeights {
   readonly kp: number;
   readonly weights: Int8Array;
   readonly planes: number;
+  /** Relaxed SIMD's signed form: see {@link gemmWeights}. */
+  readonly signed: boolean;
   readonly wzp: Int32Array | null;
   readonly bias: Int32Array | null;
+}
+
+/** The P argument of the GEMM exports for `g` (wasm/intkernels.c): 0 for the signed form. */
+export const kernelPlanes = (g: { readonly planes: number; readonly signed: boolean }): number =>
+  g.signed ? 0 : g.planes;
+
+/**
+ * The signed form's weights: int8 w [n][k] as they are, in the quad layout of
+ * {@link packWeightsQuads} (one plane, 32 bytes per quad), zeros in the padding.
+ */
+function packSignedQuads(
+  w: Int8Array,
+  n: number,
+  k: number,
+  padding: Uint8Array | null,
+): Int8Array {
+  const kp = round4(k);
+  const np = round8(n);
+  const packed = new Int8Array(np * kp);
+  let o = 0;
+  for (let nb = 0; nb < np; nb += 8)
+    for (let q = 0; q < kp; q += 4)
+      for (let j = nb; j < nb + 8; j++, o += 4)
+        if (j < n)
+          for (let kk = q; kk < q + 4 && kk < k; kk++)
+            if (!padding?.[kk]) packed[o + kk - q] = w[j * k + kk]!;
+  return packed;
 }
 
 /**
@@ -267,9 +307,13 @@ export interface GemmWeights {
  * codes pack by pairs ({@link packWeights}). On relaxed SIMD the kernels sum Σ_k x·v with
  * x = u − 128 and the planes' v = w + o, and the returned row-sum factor G[n] = o + wzp[n] and
  * bias C[n] = (128 − zx)·(Σ_k w[n][k] − K·wzp[n]) make the kernels' acc + C − G·Σx equal to
- * Σ_k (u − zx)(w − wzp), as on SIMD128 (wasm/intkernels.c explains why). `padding` marks taps
- * that are not the layer's (the implicit GEMM's run padding, {@link convTaps}): w must hold 0 there,
- * they get 0 in every plane, and the zero-point terms count only the real taps.
+ * Σ_k (u − zx)(w − wzp), as on SIMD128 (wasm/intkernels.c explains why). Where the dot product
+ * reads whole bytes unsigned (`planeMax` 255) and the weights have no zero-points (wzp null: every
+ * q − z fits in int8), relaxed SIMD takes the signed form instead: w itself as the signed operand,
+ * the raw codes u as the unsigned one, no row sums, and the bias C[n] = −zx·Σ_k w[n][k] makes
+ * acc + C equal Σ_k (u − zx)·w. `padding` marks taps that are not the layer's (the implicit
+ * GEMM's run padding, {@link convTaps}): w must hold 0 there, they get 0 in every plane, and the
+ * zero-point terms count only the real taps.
  */
 export function gemmWeights(
   w: Int8Array,
@@ -282,7 +326,30 @@ export function gemmWeights(
   padding: Uint8Array | null = null,
 ): GemmWeights {
   if (path === 'simd128')
-    return { kp: round2(k), weights: packWeights(w, n, k), planes: 1, wzp, bias: null };
+    return {
+      kp: round2(k),
+      weights: packWeights(w, n, k),
+      planes: 1,
+      signed: false,
+      wzp,
+      bias: null,
+    };
+  if (planeMax >= PLANE_MAX_8BIT && !wzp) {
+    const c = new Int32Array(round8(n));
+    for (let j = 0; j < n; j++) {
+      let sum = 0;
+      for (let kk = 0; kk < k; kk++) sum += w[j * k + kk]!; // padding taps hold 0
+      c[j] = -zx * sum;
+    }
+    return {
+      kp: round4(k),
+      weights: packSignedQuads(w, n, k, padding),
+      planes: 1,
+      signed: true,
+      wzp: null,
+      bias: c,
+    };
+  }
   const { packed, planes, offset } = packWeightsQuads(w, n, k, planeMax, padding);
   let real = k;
   if (padding) for (let kk = 0; kk < k; kk++) real -= padding[kk]!;
@@ -296,7 +363,7 @@ export function gemmWeights(
     g[j] = offset + z;
     c[j] = (128 - zx) * (sum - real * z); // |·| < 2^31 for k < 2^16; Int32Array wraps otherwise
   }
-  return { kp: round4(k), weights: packed, planes, wzp: g, bias: c };
+  return { kp: round4(k), weights: packed, planes, signed: false, wzp: g, bias: c };
 }
 
 /** Offset of a code range in uint8 storage: signed codes (−128..127) are stored as u = q + 128. */
@@ -538,6 +605,7 @@ export function planInteger(
             }
           g = gemmWeights(wide, wzp, n, kd, inStore.zp, path, planeMax, direct.padding);
         } else g = gemmWeights(byRow, wzp, n, k, inStore.zp, path, planeMax);
+        let kernelBias = g.bias;
         const sx = inGrid.scale;
         const sw = Float64Array.from({ length: n }, (_, j) => sAt(j));
         const b = Float64Array.from({ length: n }, (_, j) => wts.bias?.[j] ?? 0);
@@ -571,7 +639,34 @@ export function planInteger(
           let mMax = 0;
           for (const v of m) mMax = Math.max(mMax, v);
           // |acc| ≤ 2^30 / max(1, M): the product stays below 2^61 and the result below 2^30.
-          const clampAcc = Math.floor(2 ** 30 / Math.max(1, mMax));
+          let clampAcc = Math.floor(2 ** 30 / Math.max(1, mMax));
+          // Where no sum Σ_k (u − zx)(q − z) can reach the clamp, the kernels skip it; and the
+          // signed form's int32 bias C joins the 64-bit offsets (acc·M0 + offs + C·M0, the same
+          // value), so that the epilogue is the multiply and shift alone (wasm/intkernels.c).
+          const span = Math.max(inStore.zp - inStore.lo, inStore.hi - inStore.zp);
+          let wAbs = 0; // max over channels of Σ_k |q − z|
+          for (let j = 0; j < n; j++) {
+            let t = 0;
+            for (let kk = 0; kk < k; kk++) t += Math.abs(wts.codes[kk * n + j]! - zAt(j));
+            wAbs = Math.max(wAbs, t);
+          }
+          if (span * wAbs <= clampAcc) {
+            clampAcc = 0;
+            if (g.signed && kernelBias) {
+              // The kernel's acc is Σ_k u·w (u ≤ 255): its product with M0 < 2^31 and the folded
+              // offsets must stay well inside int64.
+              const folded = new BigInt64Array(np);
+              let big = 0;
+              for (let j = 0; j < np; j++) {
+                folded[j] = offs[j]! + BigInt(kernelBias[j]!) * BigInt(multP[j]!);
+                big = Math.max(big, Math.abs(Number(folded[j])));
+              }
+              if (255 * wAbs * 2 ** 31 + big < 2 ** 62) {
+                offs.set(folded);
+                kernelBias = null;
+              }
+            }
+          }
           out = {
             kind: 'requant',
             mult: multP,
@@ -602,8 +697,9 @@ export function planInteger(
           np,
           weights: g.weights,
           planes: g.planes,
+          signed: g.signed,
           wzp: g.wzp,
-          bias: g.bias,
+          bias: kernelBias,
           inZp: inStore.zp,
           taps: direct?.taps ?? null,
           out,

@@ -127,10 +127,12 @@ export function SpeedPanel() {
           plane of 8-bit weights can make relaxed SIMD no faster than SIMD128; on the test set each
           weight serves many images and the arithmetic counts. Some processors sum whole bytes
           exactly (x86 with AVX-VNNI): where the kernels’ check finds that, 8-bit weights take one
-          pass too, and no bit-width runs faster than another. Fewer bits beyond that save download
-          size and memory, not time, unless a kernel multiplies packed codes (several weights per
-          byte, or products looked up in tables); these models are small enough that reading their
-          weights is not what limits them.
+          pass too, and no bit-width runs faster than another; and layers whose weights have no
+          zero-point (symmetric) swap the operands: the weights as the signed byte, the activations’
+          raw codes as the unsigned one, which spares every output the correction for its inputs’
+          sum. Fewer bits beyond that save download size and memory, not time, unless a kernel
+          multiplies packed codes (several weights per byte, or products looked up in tables); these
+          models are small enough that reading their weights is not what limits them.
         </p>
       </details>
     </section>

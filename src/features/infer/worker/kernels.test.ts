@@ -76,7 +76,7 @@ describe.each(await kernelPaths())('the %s kernels', (path: KernelPath) => {
     const x = k.put(p.x);
     const a = k.alloc(p.m * p.kp * bytesPerAct);
     const rowsum = k.alloc(p.m * 4);
-    k.fn.ik_pack_rows(x, p.m, p.kk, p.kp, p.zx, a, rowsum);
+    k.fn.ik_pack_rows(x, p.m, p.kk, p.kp, p.zx, 0, a, rowsum);
     return { a, rowsum };
   }
 
@@ -171,6 +171,13 @@ describe.each(await kernelPaths())('the %s kernels', (path: KernelPath) => {
             expect(got[i]).toBe(want);
           }
           expect(nonTrivial).toBeGreaterThan(acc.length / 5);
+          // Without bias, zero-points and clamp (clamp_acc 0: the planner's promise that no sum
+          // comes near it), the kernels run the bare epilogue: the same codes.
+          if (!p.g.wzp && kbias.every((v) => v === 0)) {
+            const bare = k.alloc(p.m * p.n);
+            k.fn.ik_gemm_requant(a, 0, p.m, p.kp, w, p.g.planes, 0, p.n, 0, mu, of, shift, 0, zp, lo, hi, bare); // prettier-ignore
+            expect(Array.from(k.u8(bare, p.m * p.n))).toEqual(Array.from(k.u8(out, p.m * p.n)));
+          }
         });
       },
     );
@@ -223,7 +230,7 @@ describe.each(await kernelPaths())('the %s kernels', (path: KernelPath) => {
           const px = k.put(x);
           const a = k.alloc(b * oh * ow * kp * bytesPerAct + 16);
           const rs = k.alloc(b * oh * ow * 4);
-          k.fn.ik_im2col(px, b, h, w, c, kh, kh, pad, pad, oh, ow, kp, zx, a, rs);
+          k.fn.ik_im2col(px, b, h, w, c, kh, kh, pad, pad, oh, ow, kp, zx, 0, a, rs);
           // The row sums of the patches (for weight zero-points), every row: the kernels take
           // them from a box filter over the bordered image, not from the rows.
           const rows = b * oh * ow;
@@ -305,7 +312,7 @@ describe.each(await kernelPaths())('the %s kernels', (path: KernelPath) => {
           // im2col + GEMM + requantization.
           const a = k.alloc(rows * g.kp * bytesPerAct + 16);
           const rs = k.alloc(rows * 4);
-          k.fn.ik_im2col(px, b, h, w, c, kh, kh, pad, pad, oh, ow, g.kp, zx, a, rs);
+          k.fn.ik_im2col(px, b, h, w, c, kh, kh, pad, pad, oh, ow, g.kp, zx, 0, a, rs);
           const want = k.alloc(rows * n);
           const gw = g.wzp ? k.put(g.wzp) : 0;
           const gb = g.bias ? k.put(g.bias) : 0;
@@ -318,6 +325,12 @@ describe.each(await kernelPaths())('the %s kernels', (path: KernelPath) => {
           k.fn.ik_conv_requant(px, b, h, w, c, kh, kh, pad, pad, oh, ow, zx, k.put(t.taps), nq, gd.wzp ? 1 : 0, k.put(gd.weights), gd.planes, dw, n, db, mu, of, shift, 2 ** 30, zp, zp, 255, got); // prettier-ignore
           const wantCodes = Array.from(k.u8(want, rows * n));
           expect(Array.from(k.u8(got, rows * n))).toEqual(wantCodes);
+          if (!gd.wzp && !gd.bias) {
+            // The bare epilogue (no clamp: the sums here stay far below 2^30 / M).
+            const bare = k.alloc(rows * n);
+            k.fn.ik_conv_requant(px, b, h, w, c, kh, kh, pad, pad, oh, ow, zx, k.put(t.taps), nq, 0, k.put(gd.weights), gd.planes, 0, n, 0, mu, of, shift, 0, zp, zp, 255, bare); // prettier-ignore
+            expect(Array.from(k.u8(bare, rows * n))).toEqual(wantCodes);
+          }
           // Not a trivial agreement: the codes spread over the range.
           expect(new Set(wantCodes).size).toBeGreaterThan(50);
         });
@@ -412,9 +425,10 @@ describe('choosing a build of the kernels', () => {
 
   /**
    * A relaxed-SIMD engine in plain JS over a real instance's memory: rows packed as x = u − 128
-   * (int8), and the GEMM's dot product reading a plane byte over 127 the way `reading` says
-   * (x86 with AVX-VNNI: unsigned; x86 without it: pmaddubsw's unsigned products summed in pairs
-   * with int16 saturation; Arm: signed).
+   * (int8), or raw for the signed form, and the GEMM's dot product reading its 7-bit operand's
+   * byte over 127 (a plane byte, or a raw code in the signed form) the way `reading` says (x86
+   * with AVX-VNNI: unsigned; x86 without it: pmaddubsw's unsigned products summed in pairs with
+   * int16 saturation; Arm: signed).
    */
   async function emulatedRelaxed(
     reading: 'unsigned' | 'saturating' | 'signed',
@@ -424,13 +438,13 @@ describe('choosing a build of the kernels', () => {
     const fn = {
       ...k.fn,
       ik_pack_rows: (...args: Parameters<KernelExports['ik_pack_rows']>) => {
-        const [x, m, kk, kp, , a, rowsum] = args;
+        const [x, m, kk, kp, , raw, a, rowsum] = args;
         const src = k.u8(x, m * kk);
         const dst = k.i8(a, m * kp);
         for (let r = 0; r < m; r++) {
           let sum = 0;
           for (let i = 0; i < kp; i++) {
-            dst[r * kp + i] = i < kk ? src[r * kk + i]! - 128 : 0;
+            dst[r * kp + i] = i < kk ? src[r * kk + i]! - (raw ? 0 : 128) : 0; // raw: wraps to int8
             sum += dst[r * kp + i]!;
           }
           if (rowsum) k.i32(rowsum, m)[r] = sum;
@@ -439,18 +453,26 @@ describe('choosing a build of the kernels', () => {
       ik_gemm_acc: (...args: Parameters<KernelExports['ik_gemm_acc']>) => {
         const [a, rowsum, m, kp, w, planes, wzp, n, bias, out] = args;
         const np = Math.ceil(n / 8) * 8;
+        // P 0, the signed form: the weights are the signed operand, the raw codes the other.
+        const signed = planes === 0;
+        const P = signed ? 1 : planes;
         const x = k.i8(a, m * kp);
-        const bytes = k.u8(w, planes * np * kp);
+        const xu = k.u8(a, m * kp);
+        const bytes = k.u8(w, P * np * kp);
+        const sbytes = k.i8(w, P * np * kp);
         const o = k.i32(out, m * n);
         const read = (b: number) => (reading === 'signed' && b > 127 ? b - 256 : b);
         for (let r = 0; r < m; r++)
           for (let j = 0; j < n; j++) {
             let acc = 0;
-            const block = Math.floor(j / 8) * 8 * kp * planes;
+            const block = Math.floor(j / 8) * 8 * kp * P;
             for (let q = 0; q < kp; q += 4)
-              for (let p = 0; p < planes; p++) {
-                const at = block + (q / 4) * 32 * planes + p * 32 + (j % 8) * 4;
-                const prod = (i: number) => x[r * kp + q + i]! * read(bytes[at + i]!);
+              for (let p = 0; p < P; p++) {
+                const at = block + (q / 4) * 32 * P + p * 32 + (j % 8) * 4;
+                const prod = (i: number) =>
+                  signed
+                    ? sbytes[at + i]! * read(xu[r * kp + q + i]!)
+                    : x[r * kp + q + i]! * read(bytes[at + i]!);
                 if (reading === 'saturating')
                   acc += sat16(prod(0) + prod(1)) + sat16(prod(2) + prod(3));
                 else acc += prod(0) + prod(1) + prod(2) + prod(3);

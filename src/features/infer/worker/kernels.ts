@@ -5,7 +5,7 @@
  * caller's business (the worker fetches the `?url` assets, Node tests read the files), so this
  * module runs anywhere WebAssembly SIMD128 does.
  */
-import { PLANE_MAX_7BIT, PLANE_MAX_8BIT, gemmWeights } from '../shared/plan';
+import { PLANE_MAX_7BIT, PLANE_MAX_8BIT, gemmWeights, kernelPlanes } from '../shared/plan';
 import type { KernelPath } from '../shared/plan';
 
 export type { KernelPath };
@@ -26,7 +26,7 @@ type ConvInput = [
 ];
 /** Packed rows and their sums (the ik_gemm_* exports). */
 type GemmRows = [a: number, rowsum: number, m: number, kp: number];
-/** A layer's packed weights, zero-point factors, channels and int32 bias. */
+/** A layer's packed weights, P (planes; 0: relaxed SIMD's signed form), zero-point factors, channels and int32 bias. */
 type GemmWeightArgs = [w: number, planes: number, wzp: number, n: number, bias: number];
 /** Fixed-point requantization into the next layer's uint8 codes. */
 type RequantArgs = [
@@ -55,10 +55,13 @@ export interface KernelExports {
     k: number,
     kp: number,
     zx: number,
+    raw: number,
     a: number,
     rowsum: number,
   ): void;
-  ik_im2col(...args: [...ConvInput, kp: number, zx: number, a: number, rowsum: number]): void;
+  ik_im2col(
+    ...args: [...ConvInput, kp: number, zx: number, raw: number, a: number, rowsum: number]
+  ): void;
   ik_gemm_acc(...args: [...GemmRows, ...GemmWeightArgs, out: number]): void;
   ik_gemm_requant(...args: [...GemmRows, ...GemmWeightArgs, ...RequantArgs]): void;
   ik_gemm_dequant(
@@ -150,7 +153,9 @@ export const bestKernelPath = (): KernelPath =>
  * wrongly (Node 20's V8 11.3 behind its flag doubles it) is caught here before any number reaches
  * the user. At `planeMax` 255 the sums tell the three known readings of a byte over 127 apart:
  * unsigned (AVX-VNNI's vpdpbusd: exact), saturating pairs (SSSE3's pmaddubsw: the rows of 255s
- * against channels of 127s sum 2·127·255 per pair, over int16) and signed (Arm's sdot).
+ * against channels of 127s sum 2·127·255 per pair, over int16) and signed (Arm's sdot); and the
+ * same weights without zero-points run again in the signed form (gemmWeights), where the raw codes
+ * are the operand read unsigned.
  */
 export function selfTest(k: IntKernels, planeMax: number = PLANE_MAX_7BIT): string | null {
   const m = 5;
@@ -167,30 +172,36 @@ export function selfTest(k: IntKernels, planeMax: number = PLANE_MAX_7BIT): stri
   x.fill(0, 4 * kk, 5 * kk);
   w.fill(127, 2 * kk, 3 * kk);
   w.fill(-128, 3 * kk, 4 * kk);
-  const wzp = Int32Array.from({ length: 16 }, (_, j) => (j < n ? ((j * 29) % 41) - 20 : 0));
-  wzp[2] = 0;
-  wzp[3] = 0;
-  const g = gemmWeights(w, wzp, n, kk, zx, k.path, planeMax);
-  return k.scoped(() => {
-    const a = k.alloc(m * g.kp * 2 + 16);
-    const rowsum = k.alloc(m * 4);
-    k.fn.ik_pack_rows(k.put(x), m, kk, g.kp, zx, a, rowsum);
-    const out = k.alloc(m * n * 4);
-    const bias = g.bias ? k.put(g.bias) : 0;
-    k.fn.ik_gemm_acc(a, rowsum, m, g.kp, k.put(g.weights), g.planes, k.put(g.wzp ?? wzp), n, bias, out); // prettier-ignore
-    const got = k.i32(out, m * n);
-    let wrong = 0;
-    let first = '';
-    for (let r = 0; r < m; r++)
-      for (let j = 0; j < n; j++) {
-        let s = 0;
-        for (let i = 0; i < kk; i++) s += (x[r * kk + i]! - zx) * (w[j * kk + i]! - wzp[j]!);
-        if (got[r * n + j] !== s) {
-          if (wrong++ === 0) first = `${got[r * n + j]} instead of ${s}`;
+  const zps = Int32Array.from({ length: 16 }, (_, j) => (j < n ? ((j * 29) % 41) - 20 : 0));
+  zps[2] = 0;
+  zps[3] = 0;
+  const run = (wzp: Int32Array | null): string | null => {
+    const g = gemmWeights(w, wzp, n, kk, zx, k.path, planeMax);
+    return k.scoped(() => {
+      const a = k.alloc(m * g.kp * 2 + 16);
+      const rowsum = k.alloc(m * 4);
+      k.fn.ik_pack_rows(k.put(x), m, kk, g.kp, zx, g.signed ? 1 : 0, a, rowsum);
+      const out = k.alloc(m * n * 4);
+      const bias = g.bias ? k.put(g.bias) : 0;
+      const wz = g.wzp ? k.put(g.wzp) : 0;
+      k.fn.ik_gemm_acc(a, rowsum, m, g.kp, k.put(g.weights), kernelPlanes(g), wz, n, bias, out); // prettier-ignore
+      const got = k.i32(out, m * n);
+      let wrong = 0;
+      let first = '';
+      for (let r = 0; r < m; r++)
+        for (let j = 0; j < n; j++) {
+          let s = 0;
+          const z = wzp?.[j] ?? 0;
+          for (let i = 0; i < kk; i++) s += (x[r * kk + i]! - zx) * (w[j * kk + i]! - z);
+          if (got[r * n + j] !== s) {
+            if (wrong++ === 0) first = `${got[r * n + j]} instead of ${s}`;
+          }
         }
-      }
-    return wrong === 0 ? null : `${wrong} of ${m * n} sums wrong (${first})`;
-  });
+      const form = g.signed ? 'signed form' : `${g.planes} plane${g.planes > 1 ? 's' : ''}`;
+      return wrong === 0 ? null : `${wrong} of ${m * n} sums wrong (${form}: ${first})`;
+    });
+  };
+  return run(zps) ?? (k.path === 'relaxed-simd' && planeMax >= PLANE_MAX_8BIT ? run(null) : null);
 }
 
 /**

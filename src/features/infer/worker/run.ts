@@ -1,3 +1,4 @@
+import { kernelPlanes } from '../shared/plan';
 import type { GemmStep, IntPlan } from '../shared/plan';
 import type { IntKernels } from './kernels';
 
@@ -194,26 +195,28 @@ export function intLogits(
           const c = s.conv;
           const q = s.out;
           const nq = s.kp / (k.path === 'simd128' ? 2 : 4);
-          fn.ik_conv_requant(cur, b, c.h, c.w, c.c, c.kh, c.kw, c.padT, c.padL, c.oh, c.ow, s.inZp, g.taps, nq, s.wzp ? 1 : 0, g.w, s.planes, g.wzp, s.n, g.bias, g.mult, g.offs, q.shift, q.clampAcc, q.zp, q.lo, q.hi, next); // prettier-ignore
+          fn.ik_conv_requant(cur, b, c.h, c.w, c.c, c.kh, c.kw, c.padT, c.padL, c.oh, c.ow, s.inZp, g.taps, nq, s.wzp ? 1 : 0, g.w, kernelPlanes(s), g.wzp, s.n, g.bias, g.mult, g.offs, q.shift, q.clampAcc, q.zp, q.lo, q.hi, next); // prettier-ignore
           lap?.(s.name);
           [cur, next] = [next, cur];
           continue;
         }
         let rows: number;
-        // Row sums only matter for weights with zero-points.
+        // Row sums only matter for weights with zero-points; the signed form packs raw codes.
         const rs = s.wzp ? rowsum : 0;
+        const raw = s.signed ? 1 : 0;
+        const P = kernelPlanes(s);
         if (s.conv) {
           const c = s.conv;
-          fn.ik_im2col(cur, b, c.h, c.w, c.c, c.kh, c.kw, c.padT, c.padL, c.oh, c.ow, s.kp, s.inZp, pack, rs); // prettier-ignore
+          fn.ik_im2col(cur, b, c.h, c.w, c.c, c.kh, c.kw, c.padT, c.padL, c.oh, c.ow, s.kp, s.inZp, raw, pack, rs); // prettier-ignore
           rows = b * c.oh * c.ow;
         } else {
-          fn.ik_pack_rows(cur, b, s.k, s.kp, s.inZp, pack, rs);
+          fn.ik_pack_rows(cur, b, s.k, s.kp, s.inZp, raw, pack, rs);
           rows = b;
         }
         lap?.(`${s.name} pack`);
         if (s.out.kind === 'requant') {
           const q = s.out;
-          fn.ik_gemm_requant(pack, rs, rows, s.kp, g.w, s.planes, g.wzp, s.n, g.bias, g.mult, g.offs, q.shift, q.clampAcc, q.zp, q.lo, q.hi, next); // prettier-ignore
+          fn.ik_gemm_requant(pack, rs, rows, s.kp, g.w, P, g.wzp, s.n, g.bias, g.mult, g.offs, q.shift, q.clampAcc, q.zp, q.lo, q.hi, next); // prettier-ignore
           lap?.(s.name);
           [cur, next] = [next, cur];
         } else {
@@ -223,7 +226,7 @@ export function intLogits(
             rows,
             s.kp,
             g.w,
-            s.planes,
+            P,
             g.wzp,
             s.n,
             g.bias,
