@@ -638,6 +638,44 @@ static inline __attribute__((always_inline)) void conv_rows(const act_t *pad, ui
 }
 
 /**
+ * One image's output of ik_conv_requant with a 2×2 max pool (stride 2, 'valid') fused: the four
+ * rows of each block are the four pixels of one pooling window, their sums (finished: each row's
+ * own row-sum term) reduced by i32x4.max, and only the maximum requantized. Exact: the
+ * requantization (a non-negative multiplier, a floor, a clamp) never decreases, so the largest
+ * sum gives the largest code. A fourth of the epilogues, no pooling pass, and the window's pixels
+ * of an odd last row or column are not computed at all.
+ */
+static inline __attribute__((always_inline)) void conv_pooled(const act_t *pad, uint32_t OW,
+                                                              uint32_t PH, uint32_t PW,
+                                                              uint32_t line_elems, uint32_t C,
+                                                              const uint32_t *taps, uint32_t nq,
+                                                              const int8_t *Wq, uint32_t P,
+                                                              const epilogue_t *e, uint32_t flags) {
+  const uint32_t N = e->N;
+  const uintptr_t block = (uintptr_t)8 * nq * ACT_QUANT * PLANES(P); /* bytes of one 8-channel block */
+  for (uint32_t py = 0, pm = 0; py < PH; py++)
+    for (uint32_t px = 0; px < PW; px++, pm++) {
+      const uint32_t m0 = 2 * py * OW + 2 * px; /* the window's conv pixels m0, m0 + 1, + OW, + OW + 1 */
+      const uint32_t ms[4] = {m0, m0 + 1, m0 + OW, m0 + OW + 1};
+      const act_t *r0 = pad + (uintptr_t)(2 * py) * line_elems + (uintptr_t)(2 * px) * C;
+      const act_t *const r[4] = {r0, r0 + C, r0 + line_elems, r0 + line_elems + C};
+      const int8_t *wb = Wq;
+      for (uint32_t n = 0; n < N; n += 8, wb += block) {
+        v128_t acc[4][2];
+        block_4x8(r, taps, nq, wb, P, acc);
+        for (uint32_t h = 0; h < 2 && n + 4 * h < N; h++) {
+          const uint32_t c = n + 4 * h;
+          v128_t a = wasm_i32x4_max(finish(acc[0][h], e, ms[0], c, flags),
+                                    finish(acc[1][h], e, ms[1], c, flags));
+          v128_t b = wasm_i32x4_max(finish(acc[2][h], e, ms[2], c, flags),
+                                    finish(acc[3][h], e, ms[3], c, flags));
+          emit_u8(e, pm, c, wasm_i32x4_max(a, b), flags);
+        }
+      }
+    }
+}
+
+/**
  * A stride-1 convolution over NHWC uint8 codes as an implicit GEMM, requantized as
  * ik_gemm_requant does (the same epilogue, the same results as ik_im2col + ik_gemm_requant). No
  * im2col: each image goes into a bordered copy as ik_im2col makes it, and the GEMM reads a row's
@@ -647,7 +685,8 @@ static inline __attribute__((always_inline)) void conv_rows(const act_t *pad, ui
  * bytes they read past a run (the next pixels, or the copy's slack) add nothing; the row sums come
  * from the box filter over the real taps. nq = Kp / 4 (relaxed) or Kp / 2 (SIMD128); rows is
  * nonzero when the weights have zero-points (relaxed SIMD's planes: always; its signed form, P 0,
- * never: the bordered copy then holds the raw codes).
+ * never: the bordered copy then holds the raw codes). pool: a 2×2 max pool follows, fused
+ * (conv_pooled): out is then [B][OH/2][OW/2][N], as ik_maxpool2 of the unfused output.
  */
 void EXPORT(ik_conv_requant)(const uint8_t *x, uint32_t B, uint32_t H, uint32_t W, uint32_t C,
                              uint32_t KH, uint32_t KW, int32_t padT, int32_t padL, uint32_t OH,
@@ -655,8 +694,9 @@ void EXPORT(ik_conv_requant)(const uint8_t *x, uint32_t B, uint32_t H, uint32_t 
                              uint32_t rows, const int8_t *Wq, uint32_t P, const int32_t *wzp,
                              uint32_t N, const int32_t *bias, const int32_t *mult,
                              const int64_t *offs, int32_t shift, int32_t clamp_acc, int32_t zp,
-                             int32_t lo, int32_t hi, uint8_t *out) {
+                             int32_t lo, int32_t hi, uint32_t pool, uint8_t *out) {
   const uint32_t Hp = OH + KH - 1, Wp = OW + KW - 1, M = OH * OW;
+  const uint32_t PH = OH / 2, PW = OW / 2, outRows = pool ? PH * PW : M;
   const uint32_t raw = P == P_SIGNED;
   const uint32_t mark = ik_mark();
   const uint32_t padElems = Hp * Wp * C + 2 * ACT_BLOCK; /* the slack the padding taps read */
@@ -685,8 +725,13 @@ void EXPORT(ik_conv_requant)(const uint8_t *x, uint32_t B, uint32_t H, uint32_t 
           rowsum[m] = s;
         }
     }
-    e.out8 = out + (uintptr_t)b * M * N;
-    if (flags)
+    e.out8 = out + (uintptr_t)b * outRows * N;
+    if (pool) {
+      if (flags)
+        conv_pooled(pad, OW, PH, PW, line_elems, C, taps, nq, Wq, P, &e, F_ALL);
+      else
+        conv_pooled(pad, OW, PH, PW, line_elems, C, taps, nq, Wq, P, &e, 0);
+    } else if (flags)
       conv_rows(pad, M, OW, line_elems, C, taps, nq, Wq, P, &e, F_ALL);
     else
       conv_rows(pad, M, OW, line_elems, C, taps, nq, Wq, P, &e, 0);

@@ -316,6 +316,41 @@ describe('planInteger', () => {
     expect(new Set(want).size).toBeGreaterThan(20);
   });
 
+  it('fuses a 2×2 max pool into the convolution before it (the implicit GEMM), and halves the shape there', () => {
+    const cnn: NetShape = {
+      input: [6, 5, 1],
+      ops: [
+        { kind: 'conv2d', name: 'conv', kernel: [3, 3], filters: 2, padding: 'same', relu: true },
+        { kind: 'maxpool2', name: 'pool' },
+        { kind: 'flatten', name: 'flatten' },
+        { kind: 'dense', name: 'fc', inputs: 3 * 2 * 2, units: 2, relu: false },
+      ],
+    };
+    const w = (k: number, n: number): IntWeights => ({
+      codes: Int32Array.from({ length: k * n }, (_, i) => (i % 7) - 3),
+      scale: Float32Array.of(0.1),
+      zeroPoint: Int32Array.of(0),
+      bias: null,
+    });
+    const plan = planInteger({
+      net: cnn,
+      weights: new Map([
+        ['conv', w(9, 2)],
+        ['fc', w(12, 2)],
+      ]),
+      acts: new Map([
+        ['conv', affine8(0.01)],
+        ['fc', affine8(0.05)],
+      ]),
+    });
+    expect(plan.steps.map((s) => [s.kind, s.kind === 'gemm' && s.pool])).toEqual([
+      ['gemm', true],
+      ['gemm', false],
+    ]);
+    // 6×5 → 3×2 after the pool (the odd column dropped): the widest activation is the input.
+    expect(plan.maxActBytes).toBe(6 * 5);
+  });
+
   it('refuses what the integer path cannot run', () => {
     expect(() => planInteger({ net, weights, acts: new Map([['fc1', affine8(0.1)]]) })).toThrow(
       'No activation quantizer for the input of fc2',

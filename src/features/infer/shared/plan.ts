@@ -152,6 +152,12 @@ export interface GemmStep {
    * null: Dense, or im2col + GEMM (a convolution whose output is the logits).
    */
   readonly taps: Uint32Array | null;
+  /**
+   * The implicit GEMM's output goes through the 2×2 max pool that follows it in the network,
+   * fused (the kernels requantize only each window's largest sum: exact, the requantization
+   * never decreases); the plan then has no step for that pool.
+   */
+  readonly pool: boolean;
   readonly out: Requant | Dequant;
   /** Multiply-accumulates per image (without padding). */
   readonly macs: number;
@@ -526,13 +532,17 @@ export function planInteger(
   let maxPackBytes = 0;
   let classes = 0;
   let weightedSeen = 0;
-  for (const op of net.ops) {
+  for (const [at, op] of net.ops.entries()) {
     switch (op.kind) {
       case 'flatten':
         flat = h * w * c;
         break;
       case 'maxpool2':
         if (flat !== null) throw new Error(`${op.name}: pooling after flatten.`);
+        if (net.ops[at - 1]?.kind === 'conv2d' && steps.at(-1)?.kind === 'gemm') {
+          const prev = steps.at(-1) as GemmStep;
+          if (prev.pool) break; // fused into the convolution before it (h, w halved there)
+        }
         steps.push({ kind: 'maxpool2', name: op.name, h, w, c });
         h = Math.floor(h / 2);
         w = Math.floor(w / 2);
@@ -592,8 +602,10 @@ export function planInteger(
             byRow[j * k + kk] = fits ? q - z : q - 128;
           }
         }
-        // A convolution feeding another layer runs as an implicit GEMM, its k laid out by runs.
+        // A convolution feeding another layer runs as an implicit GEMM, its k laid out by runs,
+        // with the 2×2 max pool that follows it, if one does, fused.
         const direct = conv && nextWeighted ? convTaps(conv, path) : null;
+        const pool = direct !== null && net.ops[at + 1]?.kind === 'maxpool2';
         let g: GemmWeights;
         if (direct) {
           const kd = direct.kp;
@@ -702,13 +714,14 @@ export function planInteger(
           bias: kernelBias,
           inZp: inStore.zp,
           taps: direct?.taps ?? null,
+          pool,
           out,
           macs: rows * k * n,
         });
         if (!direct) maxPackBytes = Math.max(maxPackBytes, rows * g.kp * actBytes(path));
         if (conv) {
-          h = conv.oh;
-          w = conv.ow;
+          h = pool ? Math.floor(conv.oh / 2) : conv.oh;
+          w = pool ? Math.floor(conv.ow / 2) : conv.ow;
           c = n;
         } else {
           flat = n;
@@ -716,7 +729,7 @@ export function planInteger(
           w = 1;
           c = n;
         }
-        maxActBytes = Math.max(maxActBytes, rows * n);
+        maxActBytes = Math.max(maxActBytes, h * w * n);
         break;
       }
     }

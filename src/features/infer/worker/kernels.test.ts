@@ -267,7 +267,7 @@ describe.each(await kernelPaths())('the %s kernels', (path: KernelPath) => {
       }
     });
 
-    it('runs a convolution as an implicit GEMM: the same codes as im2col + GEMM + requantization', () => {
+    it('runs a convolution as an implicit GEMM: the same codes as im2col + GEMM + requantization, and max-pooled when fused', () => {
       // A first layer (1 channel, runs of 5 padded to whole steps), a middle one (16 channels),
       // odd sizes with a 4-row tail, affine weights (row sums), all 256 codes (three relaxed planes).
       for (const [h, w, c, kh, n, same, affine] of [
@@ -322,14 +322,24 @@ describe.each(await kernelPaths())('the %s kernels', (path: KernelPath) => {
           const dw = gd.wzp ? k.put(gd.wzp) : 0;
           const db = gd.bias ? k.put(gd.bias) : 0;
           const nq = t.kp / (path === 'simd128' ? 2 : 4);
-          k.fn.ik_conv_requant(px, b, h, w, c, kh, kh, pad, pad, oh, ow, zx, k.put(t.taps), nq, gd.wzp ? 1 : 0, k.put(gd.weights), gd.planes, dw, n, db, mu, of, shift, 2 ** 30, zp, zp, 255, got); // prettier-ignore
+          k.fn.ik_conv_requant(px, b, h, w, c, kh, kh, pad, pad, oh, ow, zx, k.put(t.taps), nq, gd.wzp ? 1 : 0, k.put(gd.weights), gd.planes, dw, n, db, mu, of, shift, 2 ** 30, zp, zp, 255, 0, got); // prettier-ignore
           const wantCodes = Array.from(k.u8(want, rows * n));
           expect(Array.from(k.u8(got, rows * n))).toEqual(wantCodes);
+          // With the 2×2 max pool fused: ik_maxpool2 of those codes (odd edges dropped).
+          const pooledRows = b * (oh >> 1) * (ow >> 1);
+          const wantPooled = k.alloc(pooledRows * n);
+          k.fn.ik_maxpool2(want, b, oh, ow, n, wantPooled);
+          const pooled = k.alloc(pooledRows * n);
+          k.fn.ik_conv_requant(px, b, h, w, c, kh, kh, pad, pad, oh, ow, zx, k.put(t.taps), nq, gd.wzp ? 1 : 0, k.put(gd.weights), gd.planes, dw, n, db, mu, of, shift, 2 ** 30, zp, zp, 255, 1, pooled); // prettier-ignore
+          const wantPooledCodes = Array.from(k.u8(wantPooled, pooledRows * n));
+          expect(Array.from(k.u8(pooled, pooledRows * n))).toEqual(wantPooledCodes);
           if (!gd.wzp && !gd.bias) {
-            // The bare epilogue (no clamp: the sums here stay far below 2^30 / M).
+            // The bare epilogue (no clamp: the sums here stay far below 2^30 / M), unpooled and pooled.
             const bare = k.alloc(rows * n);
-            k.fn.ik_conv_requant(px, b, h, w, c, kh, kh, pad, pad, oh, ow, zx, k.put(t.taps), nq, 0, k.put(gd.weights), gd.planes, 0, n, 0, mu, of, shift, 0, zp, zp, 255, bare); // prettier-ignore
+            k.fn.ik_conv_requant(px, b, h, w, c, kh, kh, pad, pad, oh, ow, zx, k.put(t.taps), nq, 0, k.put(gd.weights), gd.planes, 0, n, 0, mu, of, shift, 0, zp, zp, 255, 0, bare); // prettier-ignore
             expect(Array.from(k.u8(bare, rows * n))).toEqual(wantCodes);
+            k.fn.ik_conv_requant(px, b, h, w, c, kh, kh, pad, pad, oh, ow, zx, k.put(t.taps), nq, 0, k.put(gd.weights), gd.planes, 0, n, 0, mu, of, shift, 0, zp, zp, 255, 1, bare); // prettier-ignore
+            expect(Array.from(k.u8(bare, pooledRows * n))).toEqual(wantPooledCodes);
           }
           // Not a trivial agreement: the codes spread over the range.
           expect(new Set(wantCodes).size).toBeGreaterThan(50);

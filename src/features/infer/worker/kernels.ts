@@ -37,7 +37,6 @@ type RequantArgs = [
   zp: number,
   lo: number,
   hi: number,
-  out: number,
 ];
 
 /** The module's exports, as wasm/intkernels.c declares them (pointers are byte offsets). */
@@ -63,11 +62,11 @@ export interface KernelExports {
     ...args: [...ConvInput, kp: number, zx: number, raw: number, a: number, rowsum: number]
   ): void;
   ik_gemm_acc(...args: [...GemmRows, ...GemmWeightArgs, out: number]): void;
-  ik_gemm_requant(...args: [...GemmRows, ...GemmWeightArgs, ...RequantArgs]): void;
+  ik_gemm_requant(...args: [...GemmRows, ...GemmWeightArgs, ...RequantArgs, out: number]): void;
   ik_gemm_dequant(
     ...args: [...GemmRows, ...GemmWeightArgs, scale: number, fbias: number, out: number]
   ): void;
-  /** The implicit GEMM of a convolution (see wasm/intkernels.c). */
+  /** The implicit GEMM of a convolution, a 2×2 max pool fused when `pool` (see wasm/intkernels.c). */
   ik_conv_requant(
     ...args: [
       ...ConvInput,
@@ -77,6 +76,8 @@ export interface KernelExports {
       rows: number,
       ...GemmWeightArgs,
       ...RequantArgs,
+      pool: number,
+      out: number,
     ]
   ): void;
   ik_maxpool2(x: number, b: number, h: number, w: number, c: number, out: number): void;

@@ -5,7 +5,8 @@ import type { IntKernels } from './kernels';
 /**
  * Runs an integer plan (shared/plan.ts) on the WebAssembly kernels: images in chunks, each chunk
  * through every layer as uint8 codes (im2col or row packing, one fused GEMM +
- * requantization per layer, max pooling on codes), the last layer dequantized to float32 logits.
+ * requantization per layer, max pooling on codes or fused into the convolution before it), the
+ * last layer dequantized to float32 logits.
  * The test images and the last plan used stay resident in wasm memory: the plan's weights (a few
  * hundred kB, twice that for relaxed SIMD's two 8-bit weight planes) were copied per call before,
  * which was most of a single image's latency (30–50 µs). One plan at a time, so plans never pile
@@ -191,11 +192,12 @@ export function intLogits(
         }
         const g = gemms.get(s)!;
         if (s.conv && s.taps && s.out.kind === 'requant') {
-          // The implicit GEMM: no packed rows, straight from the codes to the next layer's.
+          // The implicit GEMM: no packed rows, straight from the codes to the next layer's (pooled
+          // when the plan fused the max pool after it).
           const c = s.conv;
           const q = s.out;
           const nq = s.kp / (k.path === 'simd128' ? 2 : 4);
-          fn.ik_conv_requant(cur, b, c.h, c.w, c.c, c.kh, c.kw, c.padT, c.padL, c.oh, c.ow, s.inZp, g.taps, nq, s.wzp ? 1 : 0, g.w, kernelPlanes(s), g.wzp, s.n, g.bias, g.mult, g.offs, q.shift, q.clampAcc, q.zp, q.lo, q.hi, next); // prettier-ignore
+          fn.ik_conv_requant(cur, b, c.h, c.w, c.c, c.kh, c.kw, c.padT, c.padL, c.oh, c.ow, s.inZp, g.taps, nq, s.wzp ? 1 : 0, g.w, kernelPlanes(s), g.wzp, s.n, g.bias, g.mult, g.offs, q.shift, q.clampAcc, q.zp, q.lo, q.hi, s.pool ? 1 : 0, next); // prettier-ignore
           lap?.(s.name);
           [cur, next] = [next, cur];
           continue;
