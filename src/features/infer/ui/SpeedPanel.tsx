@@ -304,8 +304,9 @@ function BitSweep({
         <caption className="small">
           Integer path{path ? ` (${pathName(path)})` : ''} by weight bit-width (everything else as
           set): latency of one image (median of {SWEEP_LATENCY_RUNS}) and throughput over the first{' '}
-          {formatInt(SWEEP_IMAGES)} test images (median of {runsRange(sweep)} runs per point: 3 to
-          25, until {SWEEP_BATCH_MS} ms are timed). 1 bit is binary (±α).
+          {formatInt(SWEEP_IMAGES)} test images (median of {runsRange(sweep)} runs per point, taken
+          in rounds over all the bit-widths: 3 to 25 rounds, until each has {SWEEP_BATCH_MS} ms
+          timed). 1 bit is binary (±α).
         </caption>
         <thead>
           <tr>

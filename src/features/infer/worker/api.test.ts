@@ -109,7 +109,7 @@ describe('speed', () => {
 });
 
 describe('intSpeedSweep', () => {
-  it('times the integer path once per request, over the images asked for', async () => {
+  it('times the integer path for every request, the batches in rounds over the requests', async () => {
     const req = (bits: number): EvalRequest => ({
       weights: compressSettings({
         ...DEFAULT_CONFIG,
@@ -127,5 +127,7 @@ describe('intSpeedSweep', () => {
       expect(p.batchRuns).toBeGreaterThanOrEqual(3);
       expect(p.batchRuns).toBeLessThanOrEqual(25);
     }
+    // Timed in rounds over the points: every point the same number of runs.
+    expect(new Set(points.map((p) => p.batchRuns)).size).toBe(1);
   });
 });

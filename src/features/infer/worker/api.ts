@@ -314,8 +314,9 @@ export function inferApi(deps: InferDeps) {
     },
 
     /**
-     * The integer path's latency (batch 1, median of `latencyRuns`) and batch time (the first
-     * `images` test images) for each request in turn: a sweep, e.g. over weight bit-widths.
+     * The integer path's latency (batch 1, median of `latencyRuns`, each request in turn) and
+     * batch time (the first `images` test images, median of rounds over all the requests) for
+     * each request: a sweep, e.g. over weight bit-widths.
      */
     async intSpeedSweep(
       dataset: DatasetId,
@@ -331,9 +332,11 @@ export function inferApi(deps: InferDeps) {
         const all = await imagesOf(k, d);
         const count = Math.max(1, Math.min(images, all.count));
         const runs = Math.max(1, Math.min(latencyRuns, all.count));
-        const out: IntSweepPoint[] = [];
+        const plans: IntPlan[] = [];
+        const latencies: number[] = [];
         for (const request of requests) {
           const { plan } = await intPlanFor(m, d, request, k.path, k.planeMax);
+          plans.push(plan);
           intLogits(k, plan, all, { start: 0, count: 1 }); // warm-up
           const t: number[] = [];
           for (let i = 0; i < runs; i++) {
@@ -341,23 +344,30 @@ export function inferApi(deps: InferDeps) {
             argmaxRows(intLogits(k, plan, all, { start: i, count: 1 }), plan.classes);
             t.push(performance.now() - t0);
           }
-          // At least 3 runs and `minBatchMs` of them (a small model's batch takes a few ms, and
-          // a median of 3 such runs moved by 2× between neighbouring bit-widths), at most 25.
-          const b: number[] = [];
-          let spent = 0;
-          while (b.length < 3 || (spent < minBatchMs && b.length < 25)) {
+          latencies.push(median(t));
+        }
+        // The batches in rounds over the points, each point once a round (its weights uploaded by
+        // a one-image pass first, untimed), so that whatever else slows the machine for a while
+        // falls on every point alike instead of on the one being timed (one median of 3 such runs
+        // per point, point after point, once made 7 bits take 2–4× its neighbours' time). At
+        // least 3 rounds and `minBatchMs` per point, at most 25 rounds.
+        const b: number[][] = plans.map(() => []);
+        const spent = plans.map(() => 0);
+        for (let round = 0; round < 25 && (round < 3 || Math.min(...spent) < minBatchMs); round++)
+          plans.forEach((plan, j) => {
+            intLogits(k, plan, all, { start: 0, count: 1 });
             const t0 = performance.now();
             argmaxRows(intLogits(k, plan, all, { start: 0, count }), plan.classes);
-            b.push(performance.now() - t0);
-            spent += b[b.length - 1]!;
-          }
-          out.push({
-            latencyMs: median(t),
-            batchMs: median(b),
-            images: count,
-            batchRuns: b.length,
+            const ms = performance.now() - t0;
+            b[j]!.push(ms);
+            spent[j]! += ms;
           });
-        }
+        const out: IntSweepPoint[] = plans.map((_, j) => ({
+          latencyMs: latencies[j]!,
+          batchMs: median(b[j]!),
+          images: count,
+          batchRuns: b[j]!.length,
+        }));
         return out;
       });
     },
