@@ -314,9 +314,9 @@ export function inferApi(deps: InferDeps) {
     },
 
     /**
-     * The integer path's latency (batch 1, median of `latencyRuns`, each request in turn) and
-     * batch time (the first `images` test images, median of rounds over all the requests) for
-     * each request: a sweep, e.g. over weight bit-widths.
+     * The integer path's latency (batch 1, median of `latencyRuns`) and batch time (the first
+     * `images` test images) for each request, both timed in rounds over all the requests: a
+     * sweep, e.g. over weight bit-widths.
      */
     async intSpeedSweep(
       dataset: DatasetId,
@@ -333,19 +333,21 @@ export function inferApi(deps: InferDeps) {
         const count = Math.max(1, Math.min(images, all.count));
         const runs = Math.max(1, Math.min(latencyRuns, all.count));
         const plans: IntPlan[] = [];
-        const latencies: number[] = [];
-        for (const request of requests) {
-          const { plan } = await intPlanFor(m, d, request, k.path, k.planeMax);
-          plans.push(plan);
-          intLogits(k, plan, all, { start: 0, count: 1 }); // warm-up
-          const t: number[] = [];
-          for (let i = 0; i < runs; i++) {
+        for (const request of requests)
+          plans.push((await intPlanFor(m, d, request, k.path, k.planeMax)).plan);
+        /** Uploads the plan's weights (one plan is resident at a time): an untimed one-image pass. */
+        const load = (plan: IntPlan) => intLogits(k, plan, all, { start: 0, count: 1 });
+        // Latency in rounds over the points too (image i of round i, each point's weights loaded
+        // first): point after point, one point's median of 30 once came out 3–5× its neighbours'.
+        const t: number[][] = plans.map(() => []);
+        for (let i = 0; i < runs; i++)
+          plans.forEach((plan, j) => {
+            load(plan);
             const t0 = performance.now();
             argmaxRows(intLogits(k, plan, all, { start: i, count: 1 }), plan.classes);
-            t.push(performance.now() - t0);
-          }
-          latencies.push(median(t));
-        }
+            t[j]!.push(performance.now() - t0);
+          });
+        const latencies = t.map(median);
         // The batches in rounds over the points, each point once a round (its weights uploaded by
         // a one-image pass first, untimed), so that whatever else slows the machine for a while
         // falls on every point alike instead of on the one being timed (one median of 3 such runs
@@ -355,7 +357,7 @@ export function inferApi(deps: InferDeps) {
         const spent = plans.map(() => 0);
         for (let round = 0; round < 25 && (round < 3 || Math.min(...spent) < minBatchMs); round++)
           plans.forEach((plan, j) => {
-            intLogits(k, plan, all, { start: 0, count: 1 });
+            load(plan);
             const t0 = performance.now();
             argmaxRows(intLogits(k, plan, all, { start: 0, count }), plan.classes);
             const ms = performance.now() - t0;
