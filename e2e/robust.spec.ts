@@ -152,14 +152,16 @@ test.describe('cancelling long jobs', () => {
     await expect(page.getByTestId('sweep-chart')).not.toHaveAttribute('data-points', '0', {
       timeout: 30_000,
     });
+    // The sweep is shared between the two compute workers (fashion-cnn's is long). Checked before
+    // the cancel: that closes the second worker if it has a point in flight (a slower machine's
+    // case), and then it is no longer started.
+    expect(await page.evaluate(() => (window as unknown as Win).__playground.second.started)).toBe(
+      true,
+    );
     await page.getByRole('button', { name: 'Cancel the bit-width sweep' }).click();
     const cancelledAt = Date.now();
     await expect(control).toHaveAttribute('data-phase', 'cancelled');
     await expect(control).toContainText('Cancelled');
-    // The sweep is shared between the two compute workers (fashion-cnn's is long).
-    expect(await page.evaluate(() => (window as unknown as Win).__playground.second.started)).toBe(
-      true,
-    );
     // Freed at once: the sweep's step ended within the grace (300 ms) and nothing is left on
     // the worker, or it did not and the worker was restarted (a new generation); the second
     // worker has nothing in flight either (closed if it had).
