@@ -167,6 +167,9 @@ export function intLogits(
       }
     : null;
   const { gemms, lut } = residentPlan(k, plan);
+  // The first layer's grid is often the pixels' own (x/255 over [0, 1] at 8 bits: every byte its
+  // own code): then the layers read the resident images as they are, with no lookup pass.
+  const identity = plan.lut.every((v, i) => v === i);
   k.scoped(() => {
     let maxRows = 1;
     for (const s of plan.steps)
@@ -179,15 +182,20 @@ export function intLogits(
     for (let done = 0; done < count; done += chunk) {
       const b = Math.min(chunk, count - done);
       if (lap) t0 = performance.now();
-      fn.ik_lut_u8(images.ptr + (start + done) * images.bytes, b * images.bytes, lut, bufA);
+      const pixels = images.ptr + (start + done) * images.bytes;
+      if (!identity) fn.ik_lut_u8(pixels, b * images.bytes, lut, bufA);
       lap?.('input');
-      let cur = bufA;
+      let cur = identity ? pixels : bufA;
       let next = bufB;
+      /** The next layer reads what this one wrote; the images are never written. */
+      const swap = () => {
+        [cur, next] = [next, cur === pixels ? bufA : cur];
+      };
       for (const s of plan.steps) {
         if (s.kind === 'maxpool2') {
           fn.ik_maxpool2(cur, b, s.h, s.w, s.c, next);
           lap?.(s.name);
-          [cur, next] = [next, cur];
+          swap();
           continue;
         }
         const g = gemms.get(s)!;
@@ -199,10 +207,11 @@ export function intLogits(
           const nq = s.kp / (k.path === 'simd128' ? 2 : 4);
           fn.ik_conv_requant(cur, b, c.h, c.w, c.c, c.kh, c.kw, c.padT, c.padL, c.oh, c.ow, s.inZp, g.taps, nq, s.wzp ? 1 : 0, g.w, kernelPlanes(s), g.wzp, s.n, g.bias, g.mult, g.offs, q.shift, q.clampAcc, q.zp, q.lo, q.hi, s.pool ? 1 : 0, next); // prettier-ignore
           lap?.(s.name);
-          [cur, next] = [next, cur];
+          swap();
           continue;
         }
         let rows: number;
+        let a = pack; // the GEMM's rows
         // Row sums only matter for weights with zero-points; the signed form packs raw codes.
         const rs = s.wzp ? rowsum : 0;
         const raw = s.signed ? 1 : 0;
@@ -212,18 +221,21 @@ export function intLogits(
           fn.ik_im2col(cur, b, c.h, c.w, c.c, c.kh, c.kw, c.padT, c.padL, c.oh, c.ow, s.kp, s.inZp, raw, pack, rs); // prettier-ignore
           rows = b * c.oh * c.ow;
         } else {
-          fn.ik_pack_rows(cur, b, s.k, s.kp, s.inZp, raw, pack, rs);
+          // The signed form takes the codes as they are: rows of a whole number of quads need
+          // no packing at all.
+          if (s.signed && s.k === s.kp && !rs) a = cur;
+          else fn.ik_pack_rows(cur, b, s.k, s.kp, s.inZp, raw, pack, rs);
           rows = b;
         }
         lap?.(`${s.name} pack`);
         if (s.out.kind === 'requant') {
           const q = s.out;
-          fn.ik_gemm_requant(pack, rs, rows, s.kp, g.w, P, g.wzp, s.n, g.bias, g.mult, g.offs, q.shift, q.clampAcc, q.zp, q.lo, q.hi, next); // prettier-ignore
+          fn.ik_gemm_requant(a, rs, rows, s.kp, g.w, P, g.wzp, s.n, g.bias, g.mult, g.offs, q.shift, q.clampAcc, q.zp, q.lo, q.hi, next); // prettier-ignore
           lap?.(s.name);
-          [cur, next] = [next, cur];
+          swap();
         } else {
           fn.ik_gemm_dequant(
-            pack,
+            a,
             rowsum,
             rows,
             s.kp,
