@@ -252,6 +252,26 @@ export function packWeightsQuads(
   // o = −min(w, 0): with every code ≥ 0 the offset stays 0 (and so do the padded taps).
   const offset = -lo;
   const planes = Math.max(1, Math.ceil((hi + offset) / planeMax));
+  // Int8Array wraps a plane byte of 128..255.
+  const packed = quadLayout(w, n, k, planes, padding, (v, p) =>
+    Math.max(0, Math.min(planeMax, v + offset - planeMax * p)),
+  );
+  return { packed, planes, offset };
+}
+
+/**
+ * The relaxed kernels' weight layout: blocks of 8 channels, then quads of k, then `planes`
+ * planes of 32 bytes, byte(w[j][kk], p) at each real tap; zeros in the padding (channels up to a
+ * multiple of 8, k up to a multiple of 4, and the taps `padding` marks, in every plane).
+ */
+function quadLayout(
+  w: Int8Array,
+  n: number,
+  k: number,
+  planes: number,
+  padding: Uint8Array | null,
+  byte: (code: number, plane: number) => number,
+): Int8Array {
   const kp = round4(k);
   const np = round8(n);
   const packed = new Int8Array(planes * np * kp);
@@ -261,12 +281,9 @@ export function packWeightsQuads(
       for (let p = 0; p < planes; p++)
         for (let j = nb; j < nb + 8; j++, o += 4)
           if (j < n)
-            for (let kk = q; kk < q + 4 && kk < k; kk++) {
-              if (padding?.[kk]) continue; // a padding tap: 0 in every plane
-              const v = w[j * k + kk]! + offset - planeMax * p;
-              packed[o + kk - q] = Math.max(0, Math.min(planeMax, v)); // Int8Array wraps 128..255
-            }
-  return { packed, planes, offset };
+            for (let kk = q; kk < q + 4 && kk < k; kk++)
+              if (!padding?.[kk]) packed[o + kk - q] = byte(w[j * k + kk]!, p);
+  return packed;
 }
 
 /** A weighted layer as the kernels of one path take it. */
@@ -283,29 +300,6 @@ export interface GemmWeights {
 /** The P argument of the GEMM exports for `g` (wasm/intkernels.c): 0 for the signed form. */
 export const kernelPlanes = (g: { readonly planes: number; readonly signed: boolean }): number =>
   g.signed ? 0 : g.planes;
-
-/**
- * The signed form's weights: int8 w [n][k] as they are, in the quad layout of
- * {@link packWeightsQuads} (one plane, 32 bytes per quad), zeros in the padding.
- */
-function packSignedQuads(
-  w: Int8Array,
-  n: number,
-  k: number,
-  padding: Uint8Array | null,
-): Int8Array {
-  const kp = round4(k);
-  const np = round8(n);
-  const packed = new Int8Array(np * kp);
-  let o = 0;
-  for (let nb = 0; nb < np; nb += 8)
-    for (let q = 0; q < kp; q += 4)
-      for (let j = nb; j < nb + 8; j++, o += 4)
-        if (j < n)
-          for (let kk = q; kk < q + 4 && kk < k; kk++)
-            if (!padding?.[kk]) packed[o + kk - q] = w[j * k + kk]!;
-  return packed;
-}
 
 /**
  * The weights of a layer for the kernels of `path`: int8 codes w [n][k] (one row per channel), the
@@ -349,7 +343,7 @@ export function gemmWeights(
     }
     return {
       kp: round4(k),
-      weights: packSignedQuads(w, n, k, padding),
+      weights: quadLayout(w, n, k, 1, padding, (v) => v), // the codes as they are, one plane
       planes: 1,
       signed: true,
       wzp: null,

@@ -31,6 +31,7 @@ interface Resident {
     readonly plan: IntPlan;
     readonly gemms: Map<GemmStep, UploadedGemm>;
     readonly lut: number;
+    readonly identity: boolean;
   } | null;
   planMark: number;
 }
@@ -73,14 +74,22 @@ export function residentImages(
 function residentPlan(
   k: IntKernels,
   plan: IntPlan,
-): { readonly gemms: Map<GemmStep, UploadedGemm>; readonly lut: number } {
+): {
+  readonly gemms: Map<GemmStep, UploadedGemm>;
+  readonly lut: number;
+  /**
+   * The first layer's grid is the pixels' own (x/255 over [0, 1] at 8 bits: every byte its own
+   * code, the default): the layers then read the resident images as they are, no lookup pass.
+   */
+  readonly identity: boolean;
+} {
   const res = residentOf(k);
   if (res.plan?.plan === plan) return res.plan;
   dropPlan(k, res);
   res.planMark = k.fn.ik_mark();
   const gemms = new Map<GemmStep, UploadedGemm>();
   for (const s of plan.steps) if (s.kind === 'gemm') gemms.set(s, upload(k, s));
-  res.plan = { plan, gemms, lut: k.put(plan.lut) };
+  res.plan = { plan, gemms, lut: k.put(plan.lut), identity: plan.lut.every((v, i) => v === i) };
   return res.plan;
 }
 
@@ -166,10 +175,7 @@ export function intLogits(
         t0 = now;
       }
     : null;
-  const { gemms, lut } = residentPlan(k, plan);
-  // The first layer's grid is often the pixels' own (x/255 over [0, 1] at 8 bits: every byte its
-  // own code): then the layers read the resident images as they are, with no lookup pass.
-  const identity = plan.lut.every((v, i) => v === i);
+  const { gemms, lut, identity } = residentPlan(k, plan);
   k.scoped(() => {
     let maxRows = 1;
     for (const s of plan.steps)
