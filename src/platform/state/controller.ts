@@ -7,6 +7,7 @@ import type { ModelSummary } from '../worker/engine';
 import { createJobs } from './jobs';
 import type { Data, Job } from './jobs';
 import type { SecondWorker } from './job';
+import { NO_SECOND_WORKER } from './job';
 import type { EvaluationMemo } from './evaluationMemo';
 import { quantEvaluationKey, reportKey } from './keys';
 import type { Actions, Results, State, Store } from './store';
@@ -18,6 +19,8 @@ export const INSTANT_WAIT_MS = 60;
  * How long the settings must be left alone before a sweep's next point is started on the second
  * compute worker: while a slider moves, the instant views then share the two cores with one
  * evaluation, not two (mnist-cnn, views during a sweep: p50 50 ms on two workers, 35 ms on one).
+ * The first worker waits for it too once the settings changed after the sweep started (a
+ * slider the sweep does not depend on): the sweep resumes when the hand rests.
  */
 export const QUIET_MS = 500;
 
@@ -72,9 +75,10 @@ export function startController(
 ): () => void {
   /** When the config last changed: background work on the second worker waits for QUIET_MS. */
   let lastChange = -Infinity;
-  const quiet = (): Promise<void> =>
+  const quiet = (since = -Infinity): Promise<void> =>
     new Promise((resolve) => {
       const check = () => {
+        if (lastChange <= since) return resolve();
         const left = lastChange + QUIET_MS - performance.now();
         if (left <= 0) resolve();
         else setTimeout(check, left);
@@ -84,12 +88,15 @@ export function startController(
   const jobs = createJobs(
     client,
     stats,
-    second && {
-      available: () => second.available(),
-      client: () => second.client(),
-      cancel: () => second.cancel(),
-      quiet,
-    },
+    // Without a second worker, sweeps still pause while a slider moves (SecondWorker.quiet).
+    second
+      ? {
+          available: () => second.available(),
+          client: () => second.client(),
+          cancel: () => second.cancel(),
+          quiet,
+        }
+      : { ...NO_SECOND_WORKER, quiet },
     evaluations,
   );
 
@@ -110,6 +117,8 @@ export function startController(
   /** One store update for all the names (each update re-runs every view's selectors). */
   const setBusy = (names: readonly (keyof Results)[], on: boolean) =>
     store.setState((s) => {
+      // No change, no update: each one re-runs every view's selectors.
+      if (names.every((name) => s.busy.has(name) === on)) return s;
       const busy = new Set(s.busy);
       for (const name of names) {
         if (on) busy.add(name);

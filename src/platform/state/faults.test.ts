@@ -284,6 +284,31 @@ describe('worker faults', () => {
     expect(t.store.getState().quantEvaluation?.data.count).toBe(TEST_COUNT);
   });
 
+  it('a slider moved during a sweep it does not change pauses the sweep until the hand rests', async () => {
+    const t = setup({ holdEngine: () => false, engineDelay: 100 });
+    dispose = t.dispose;
+    await advance(200);
+    t.store.getState().setView('quantize');
+    await advance(400);
+    const sweepCalls = () => t.engineApi.calls.filter((c) => c.args[4] === 'sweep').length;
+    const before = sweepCalls();
+    expect(before).toBeGreaterThan(0);
+    const key = sweepKey(t.store.getState().config);
+    // The weight bits move every 100 ms for 1.5 s: each step is measured, the sweep waits.
+    for (let i = 0; i < 15; i++) {
+      t.store.getState().setWeightQuant({ bits: 2 + (i % 6) });
+      await advance(100);
+    }
+    expect(sweepKey(t.store.getState().config)).toBe(key);
+    const during = sweepCalls();
+    // At most the point that was asked for as the hand started moving.
+    expect(during - before).toBeLessThanOrEqual(1);
+    expect(t.engineApi.calls.filter((c) => c.args[4] !== 'sweep').length).toBeGreaterThan(5);
+    await until(() => t.store.getState().sweep?.data.done === true, QUIET_MS + 5000);
+    expect(sweepCalls()).toBeGreaterThan(during + 3);
+    expect(t.store.getState().sweep?.key).toBe(key);
+  });
+
   it('cancelling a sweep whose step does not end frees the compute worker within the grace; nothing else is lost', async () => {
     const t = setup({ holdEngine: (g, args) => g === 1 && args[4] === 'sweep' });
     dispose = t.dispose;

@@ -225,7 +225,10 @@ describe('evaluateEach on one or two workers', () => {
     }) as unknown as EngineClient;
   const FIRST = worker('first');
   const SECOND = worker('second');
-  const second = (available = true, quiet = () => Promise.resolve()): SecondWorker => ({
+  const second = (
+    available = true,
+    quiet: SecondWorker['quiet'] = () => Promise.resolve(),
+  ): SecondWorker => ({
     available: () => available,
     client: () => SECOND,
     cancel: () => undefined,
@@ -322,11 +325,14 @@ describe('evaluateEach on one or two workers', () => {
   it('starts each point on the second worker only once the settings are quiet', async () => {
     let calm: () => void = () => undefined;
     const waits: string[] = [];
-    const quiet = () =>
-      new Promise<void>((resolve) => {
-        waits.push('wait');
-        calm = resolve;
-      });
+    // No change since the sweep started: the first worker need not wait (see the next test).
+    const quiet = (since?: number) =>
+      since !== undefined
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            waits.push('wait');
+            calm = resolve;
+          });
     const run = start(['a', 'b', 'c'], { eachMs: SHARE_WORK_MS, second: second(true, quiet) });
     await tick();
     // The user is still moving a slider: the first worker works, the second waits.
@@ -351,6 +357,40 @@ describe('evaluateEach on one or two workers', () => {
     ]);
   });
 
+  it('pauses the first worker too while a setting the sweep does not depend on moves', async () => {
+    const since: (number | undefined)[] = [];
+    let calm: () => void = () => undefined;
+    // A slider moved after the sweep started: every wait lasts until the hand rests.
+    const quiet = (s?: number) =>
+      new Promise<void>((resolve) => {
+        since.push(s);
+        calm = resolve;
+      });
+    const before = performance.now();
+    const run = start(['a', 'b'], { eachMs: 1, second: second(true, quiet) });
+    await tick();
+    // Short work: the first worker alone, and it asks from the sweep's start.
+    expect(run.asked).toEqual([]);
+    expect(since).toHaveLength(1);
+    expect(since[0]).toBeGreaterThanOrEqual(before);
+    calm();
+    await tick();
+    expect(run.asked.map((a) => `${a.worker} ${a.item}`)).toEqual(['first a']);
+    run.asked[0]!.settle(evaluation(0));
+    await tick();
+    // Before its next point it waits again, from the same start.
+    expect(run.asked).toHaveLength(1);
+    expect(since).toEqual([since[0], since[0]]);
+    calm();
+    await tick();
+    expect(run.asked.map((a) => `${a.worker} ${a.item}`)).toEqual(['first a', 'first b']);
+    run.asked[1]!.settle(evaluation(1));
+    await run.done;
+    expect(run.reported).toEqual([
+      [0, 0],
+      [1, 1],
+    ]);
+  });
   it('stays on the first worker when the page has no second one', async () => {
     const run = start(items, { eachMs: long, second: second(false) });
     for (let i = 0; i < items.length; i++) {

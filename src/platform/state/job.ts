@@ -140,7 +140,9 @@ export function shareEvaluations(
  * (shareEvaluations) and the page has a second worker, on both: each worker takes the next item
  * as soon as it is done with one, so the items are started in their order and the results come in
  * nearly so. `onResult(index, evaluation, done)` is called as each arrives; `done` on the last.
- * The second worker takes each next item only once the settings are quiet (SecondWorker.quiet).
+ * The second worker takes each next item only once the settings are quiet (SecondWorker.quiet),
+ * and the first once they are quiet or unchanged since the sweep started: a slider moved during
+ * a sweep it does not change (the sparsity during the sparsity sweep, say) pauses the sweep.
  * An item cut short on the second worker (it died, or was closed by a cancel) is asked of the
  * first; other failures are passed on. Once `stale()` holds, nothing more is started or reported.
  * Items measured before this session (`ctx.evaluations`, evaluationMemo.ts) are reported first,
@@ -171,10 +173,13 @@ export async function evaluateEach<T>(
     else queue.push({ item, index });
   });
   let stopped = false;
+  const started = performance.now();
   const runner = async (client: EngineClient, second: boolean) => {
     for (;;) {
-      // The second worker leaves the user's changes a core (SecondWorker.quiet).
-      if (second) await ctx.second.quiet();
+      if (queue.length === 0) return;
+      // The second worker leaves the user's changes a core, and neither takes a next point while
+      // a slider that does not change this sweep is moving (SecondWorker.quiet).
+      await ctx.second.quiet(second ? undefined : started);
       if (stopped || stale()) return;
       const next = queue.shift();
       if (!next) return;
@@ -352,11 +357,13 @@ export interface SecondWorker {
    */
   cancel(): void;
   /**
-   * Resolves when background work (a sweep's next point) may take the second worker: once the
-   * settings have been left alone for a moment, so that while a slider moves the instant views
-   * have a core that is not computing a sweep (see the controller).
+   * Resolves when background work (a sweep's next point) may take a worker: once the settings
+   * have been left alone for a moment, so that while a slider moves the instant views and the
+   * current accuracy have the cores, and the page is not redrawn for a sweep it is not looking
+   * at (see the controller). Changes made at or before `since` (the sweep's own start) do not
+   * count.
    */
-  quiet(): Promise<void>;
+  quiet(since?: number): Promise<void>;
 }
 
 export const NO_SECOND_WORKER: SecondWorker = {

@@ -1,5 +1,6 @@
 import type { ActQuant, Config } from '../shared/config';
 import { modelKey } from '../shared/config';
+import { memoWeak, memoWeakAnd } from '../shared/memo';
 import { compressKey, compressSettings, pruneKey } from '../../features/compress/shared/pipeline';
 import { schemeKey } from '../../features/compress/shared/quantPlan';
 import type { ModelSummary } from '../worker/engine';
@@ -11,19 +12,14 @@ import type { ModelSummary } from '../worker/engine';
 export { modelKey };
 
 /**
- * The compressed weights' key of a config. Configs are immutable (every change makes a new one)
- * and every view's "is this result current?" selector asks for it after each store change, so
- * it is computed once per config object.
+ * Configs are immutable (every change makes a new one), and every view's "is this result
+ * current?" selector asks for its key after each store change (a worker result, a job starting
+ * or ending: some 200 changes in one slider drag). So each key is computed once per config
+ * object, and once per layer or image for the keys that take one.
  */
-const compressKeys = new WeakMap<Config, string>();
-function compressKeyOf(config: Config): string {
-  let k = compressKeys.get(config);
-  if (k === undefined) {
-    k = compressKey(compressSettings(config));
-    compressKeys.set(config, k);
-  }
-  return k;
-}
+
+/** The compressed weights' key of a config. */
+const compressKeyOf = memoWeak((config: Config) => compressKey(compressSettings(config)));
 
 /** The layer actually shown: the configured one if the model has it, else its first layer. */
 export function effectiveLayer(config: Config, summary: ModelSummary | null): string | null {
@@ -33,13 +29,13 @@ export function effectiveLayer(config: Config, summary: ModelSummary | null): st
   return names[0] ?? null;
 }
 
-export function histogramKey(config: Config, layer: string): string {
+export const histogramKey = memoWeakAnd((config: Config, layer: string): string => {
   return `${modelKey(config)}|${layer}|${config.bins}`;
-}
+});
 
-export function evaluationKey(config: Config): string {
+export const evaluationKey = memoWeak((config: Config): string => {
   return modelKey(config);
-}
+});
 
 /** Everything that changes the activation quantizers (nothing when they are off). */
 export function actKey(acts: ActQuant): string {
@@ -49,51 +45,51 @@ export function actKey(acts: ActQuant): string {
 }
 
 /** The compressed model: pruning, then quantization or clustering, then activations. */
-export function quantEvaluationKey(config: Config): string {
+export const quantEvaluationKey = memoWeak((config: Config): string => {
   return `${modelKey(config)}|${compressKeyOf(config)}|${actKey(config.acts)}`;
-}
+});
 
-export function weightInspectionKey(config: Config, layer: string): string {
+export const weightInspectionKey = memoWeakAnd((config: Config, layer: string): string => {
   return `${modelKey(config)}|${compressKeyOf(config)}|${layer}|${config.bins}`;
-}
+});
 
 /** The compressed model's weights, all layers. */
-export function layerErrorsKey(config: Config): string {
+export const layerErrorsKey = memoWeak((config: Config): string => {
   return `${modelKey(config)}|${compressKeyOf(config)}`;
-}
+});
 
 /** Sizes and sparsity of the compressed model: its weights plus how they are stored. */
-export function reportKey(config: Config): string {
+export const reportKey = memoWeak((config: Config): string => {
   const s = config.storage;
   return `${modelKey(config)}|${compressKeyOf(config)}|${s.format}|${s.indexBits}|${s.huffman}`;
-}
+});
 
-export function maskKey(config: Config, layer: string): string {
+export const maskKey = memoWeakAnd((config: Config, layer: string): string => {
   return `${modelKey(config)}|${pruneKey(config)}|${layer}`;
-}
+});
 
 /**
  * The accuracy-vs-sparsity sweep varies the sparsity and compares methods, on float32 weights:
  * it depends only on the model, the chosen method (swept first), the norm and bias rule, and the
  * seed. Not on the N:M pattern: every pattern is evaluated whichever is configured.
  */
-export function pruneSweepKey(config: Config): string {
+export const pruneSweepKey = memoWeak((config: Config): string => {
   const p = config.prune;
   return `${modelKey(config)}|${p.method}|${p.norm}|${p.structuredBias}|${config.seed}`;
-}
+});
 
 /** The activation histogram is shown for the current calibration settings, even while off. */
-export function actInspectionKey(config: Config, layer: string): string {
+export const actInspectionKey = memoWeakAnd((config: Config, layer: string): string => {
   const a = config.acts;
   return `${modelKey(config)}|${a.bits}|${schemeKey(a)}|${a.observer}|${a.percentile}|${a.calibration}|${layer}|${config.bins}`;
-}
+});
 
 /** The bit-width sweep varies the bits, so they are not part of its key; overrides are ignored. */
-export function sweepKey(config: Config): string {
+export const sweepKey = memoWeak((config: Config): string => {
   const w = config.weights;
   const acts = sweepWithActs(config) ? actKey(sweepActs(config.acts)) : 'weights-only';
   return `${modelKey(config)}|${pruneKey(config)}|${schemeKey(w)}|${w.granularity}|${w.rounding}|${w.ternary}|${config.seed}|${acts}`;
-}
+});
 
 /**
  * Whether the bit-width sweep also measures its weights + activations curve: the Quantize tab
@@ -109,10 +105,10 @@ export function sweepActs(acts: ActQuant): ActQuant {
   return acts.bits === 0 ? { ...acts, bits: 8 } : acts;
 }
 
-export function sensitivityKey(config: Config): string {
+export const sensitivityKey = memoWeak((config: Config): string => {
   const w = config.weights;
   return `${modelKey(config)}|${pruneKey(config)}|${schemeKey(w)}|${w.granularity}|${w.rounding}|${w.ternary}|${config.seed}`;
-}
+});
 
 /**
  * The test image the distillation view shows: the configured one, within the current test set
@@ -125,16 +121,16 @@ export function kdImageIndex(config: Config, summary: ModelSummary | null): numb
 }
 
 /** The teacher's logits for one test image: the model and the image (T is applied on the page). */
-export function softTargetsKey(config: Config, index: number): string {
+export const softTargetsKey = memoWeakAnd((config: Config, index: number): string => {
   return `${modelKey(config)}|kd|${index}`;
-}
+});
 
 /** The test images the trained model misclassifies: the model alone. */
-export function misclassifiedKey(config: Config): string {
+export const misclassifiedKey = memoWeak((config: Config): string => {
   return `${modelKey(config)}|misclassified`;
-}
+});
 
 /** Fine-tuning's one-shot reference: the model, its pruning, float32 weights. */
-export function oneShotKey(config: Config): string {
+export const oneShotKey = memoWeak((config: Config): string => {
   return `${modelKey(config)}|${pruneKey(config)}|oneshot-f32`;
-}
+});

@@ -1,3 +1,4 @@
+import { memoWeakAnd } from '../../../platform/shared/memo';
 import { minMaxPerChannel } from '../../quantize';
 
 /**
@@ -7,20 +8,7 @@ import { minMaxPerChannel } from '../../quantize';
 export function memoPerKernel<T>(
   f: (kernel: Float32Array, channels: number) => T,
 ): (kernel: Float32Array, channels: number) => T {
-  const memo = new WeakMap<Float32Array, Map<number, T>>();
-  return (kernel, channels) => {
-    let byCount = memo.get(kernel);
-    if (!byCount) {
-      byCount = new Map();
-      memo.set(kernel, byCount);
-    }
-    let r = byCount.get(channels);
-    if (r === undefined) {
-      r = f(kernel, channels);
-      byCount.set(channels, r);
-    }
-    return r;
-  };
+  return memoWeakAnd(f);
 }
 
 /** Per-channel ranges of a trained kernel. */

@@ -46,6 +46,8 @@ export function PruneControls() {
   const setS = useStore((s) => s.setStorage);
   // The code width as the size table counts it (a reserved 0 for pruned weights stored as codes).
   const codeNote = useStore((s) => {
+    // Shown with k-means clustering only: no work on every store change otherwise.
+    if (s.config.weights.format !== 'cluster') return null;
     const r = selectReport(s);
     const fresh = r !== null && selectReportCurrent(s);
     return clusterCodeNote(s.config.cluster.k, fresh ? r.size.layers : null);
