@@ -12,14 +12,17 @@ export function JobControl({
   name,
   keyOf,
   what,
-  running = 'Filling in…',
+  running = 'Filling in… (it pauses while you change a setting)',
 }: {
   name: keyof Results;
   /** The key the job runs for now (null: it has none). */
   keyOf: (s: State) => string | null;
   /** What the job is, for the buttons' names: "bit-width sweep". */
   what: string;
-  /** Said while it runs. */
+  /**
+   * Said while it runs. Every such job (a sweep, the sensitivity analysis) takes its next point
+   * only once a setting that changed after it started has rested (evaluateEach).
+   */
   running?: string;
 }) {
   const phase = useStore((s): Phase => {
