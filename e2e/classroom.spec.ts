@@ -112,11 +112,18 @@ for (const [i, lesson] of LESSONS.entries()) {
       await waitForCompressed(page);
     }
     // Audit what stays on screen, not results dimmed while they are computed: every result
-    // current (results dim 200 ms after going stale, so wait for currency, not for no dimming).
-    await expect(page.locator('[data-current="false"]')).toHaveCount(0, { timeout: 90_000 });
-    await expect(page.locator('.stale')).toHaveCount(0);
-    // Un-dimming is a 150 ms opacity transition: let it end before contrast is measured.
-    await page.waitForTimeout(400);
+    // current (results dim 200 ms after going stale, so wait for currency, not for no dimming),
+    // and still so 400 ms later (un-dimming is a 150 ms opacity transition). Checked again after
+    // the wait: a lazily loaded view's chart can mount after the first check with its result
+    // still to come (CI once audited the Train tab's PTQ/QAT chart dimmed that way).
+    for (let settled = false; !settled;) {
+      await expect(page.locator('[data-current="false"]')).toHaveCount(0, { timeout: 90_000 });
+      await expect(page.locator('.stale')).toHaveCount(0);
+      await page.waitForTimeout(400);
+      settled =
+        (await page.locator('[data-current="false"]').count()) === 0 &&
+        (await page.locator('.stale').count()) === 0;
+    }
     for (const panel of lesson.hide) {
       const tab = TAB_NAMES[panel];
       if (tab) {
