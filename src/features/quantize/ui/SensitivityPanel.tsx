@@ -66,7 +66,7 @@ export function SensitivityPanel() {
         name="sensitivity"
         keyOf={selectRequestKey}
         what="sensitivity analysis"
-        running="Layer by layer, 4 bit-widths each… (it pauses while you change a setting)"
+        running="Layer by layer, 4 bit-widths each…"
       />
       {sensitivity && (
         <SensitivityBars
