@@ -17,7 +17,8 @@
  * `registerWasmTrainingKernels()` installs them (idempotent). All three are checked against
  * the cpu backend in conv2dBackpropFilter.test.ts.
  */
-import { backend_util, getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
+import { backend_util, getKernel, registerKernel } from '@tensorflow/tfjs-core';
+import { originalKernel, overrideKernel } from './override';
 import type {
   Conv2DBackpropFilterAttrs,
   Conv2DBackpropInputAttrs,
@@ -362,8 +363,6 @@ export function col2imNhwc(
   }
 }
 
-const originalKernels = new Map<string, KernelFunc>();
-
 function conv2dBackpropInputWasm(args: {
   inputs: { dy?: TensorInfo; filter?: TensorInfo };
   backend: unknown;
@@ -381,7 +380,7 @@ function conv2dBackpropInputWasm(args: {
     dy.dtype !== 'float32' ||
     filter.dtype !== 'float32'
   ) {
-    const original = originalKernels.get(CONV2D_BACKPROP_INPUT);
+    const original = originalKernel(CONV2D_BACKPROP_INPUT);
     if (original === undefined)
       throw new Error('Conv2DBackpropInput: no fallback kernel for this case');
     return original(args as Parameters<KernelFunc>[0]) as TensorInfo;
@@ -434,7 +433,7 @@ function batchMatMulWasm(args: {
   backend: unknown;
   attrs?: NamedAttrMap;
 }): TensorInfo {
-  const original = originalKernels.get(BATCH_MAT_MUL);
+  const original = originalKernel(BATCH_MAT_MUL);
   if (original === undefined) throw new Error('BatchMatMul: original wasm kernel missing');
   const { a, b } = args.inputs;
   const attrs = (args.attrs ?? {}) as { transposeA?: boolean; transposeB?: boolean };
@@ -477,21 +476,6 @@ export interface RegisterOptions {
   fastBackpropInput?: boolean;
   /** Route transposed BatchMatMul operands through an explicit transpose. Default true. */
   fastTransposedMatMul?: boolean;
-}
-
-/** Wrap or replace an existing wasm kernel, keeping the original (and its setup) for delegation. */
-function overrideKernel(config: KernelConfig): boolean {
-  const current = getKernel(config.kernelName, 'wasm');
-  if (current?.kernelFunc === config.kernelFunc) return false;
-  if (current !== undefined) {
-    originalKernels.set(config.kernelName, current.kernelFunc);
-    unregisterKernel(config.kernelName, 'wasm');
-  }
-  // Keep the original setupFunc: if the backend initializes after this call, the original
-  // kernel we delegate to still gets its wasm bindings.
-  const setupFunc = current?.setupFunc ?? config.setupFunc;
-  registerKernel(setupFunc === undefined ? config : { ...config, setupFunc });
-  return true;
 }
 
 /**
