@@ -799,3 +799,97 @@ void EXPORT(ik_maxpool2)(const uint8_t *x, uint32_t B, uint32_t H, uint32_t W, u
     }
   }
 }
+
+/* ------------------------------------------------------------------------------------------ */
+/* Float32: a single-channel image's convolution (the CNNs' first layer)                       */
+/* ------------------------------------------------------------------------------------------ */
+
+/*
+ * Not integer arithmetic: the float32 path's first convolution, which tfjs's wasm backend
+ * (XNNPACK) runs at a tenth of its rate on wider layers, since with one input channel each
+ * output pixel's inner product is only KH·KW long. The sums are formed in XNNPACK's order (the
+ * bias first, then each tap's product, rounded, added in row-major kernel order; a padded tap
+ * adds 0·w) with no fused multiply-add, so the output equals tfjs's to the bit (tested against
+ * tfjs's Conv2D in src/features/model/worker/firstConv.test.ts).
+ */
+#pragma STDC FP_CONTRACT OFF
+
+static inline __attribute__((always_inline)) void fconv_px(const float *r, uint32_t Wp,
+                                                           const float *k, const float *bias,
+                                                           uint32_t N, uint32_t KH, uint32_t KW,
+                                                           uint32_t two, uint32_t relu,
+                                                           float *o) {
+  v128_t a0 = wasm_v128_load(bias), a1 = wasm_v128_load(bias + 4);
+  v128_t a2 = wasm_v128_load(bias + 8), a3 = wasm_v128_load(bias + 12);
+  v128_t b0 = a0, b1 = a1, b2 = a2, b3 = a3;
+  for (uint32_t ky = 0; ky < KH; ky++) {
+    const float *row = r + (uintptr_t)ky * Wp;
+    const float *kk = k + (uintptr_t)ky * KW * N;
+    for (uint32_t kx = 0; kx < KW; kx++) {
+      const v128_t w0 = wasm_v128_load(kk), w1 = wasm_v128_load(kk + 4);
+      const v128_t w2 = wasm_v128_load(kk + 8), w3 = wasm_v128_load(kk + 12);
+      const v128_t x0 = wasm_v128_load32_splat(row + kx);
+      a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(x0, w0));
+      a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(x0, w1));
+      a2 = wasm_f32x4_add(a2, wasm_f32x4_mul(x0, w2));
+      a3 = wasm_f32x4_add(a3, wasm_f32x4_mul(x0, w3));
+      if (two) {
+        const v128_t x1 = wasm_v128_load32_splat(row + kx + 1);
+        b0 = wasm_f32x4_add(b0, wasm_f32x4_mul(x1, w0));
+        b1 = wasm_f32x4_add(b1, wasm_f32x4_mul(x1, w1));
+        b2 = wasm_f32x4_add(b2, wasm_f32x4_mul(x1, w2));
+        b3 = wasm_f32x4_add(b3, wasm_f32x4_mul(x1, w3));
+      }
+      kk += N;
+    }
+  }
+  if (relu) {
+    const v128_t z = wasm_f32x4_const_splat(0.0f);
+    a0 = wasm_f32x4_pmax(z, a0), a1 = wasm_f32x4_pmax(z, a1);
+    a2 = wasm_f32x4_pmax(z, a2), a3 = wasm_f32x4_pmax(z, a3);
+    b0 = wasm_f32x4_pmax(z, b0), b1 = wasm_f32x4_pmax(z, b1);
+    b2 = wasm_f32x4_pmax(z, b2), b3 = wasm_f32x4_pmax(z, b3);
+  }
+  wasm_v128_store(o, a0), wasm_v128_store(o + 4, a1);
+  wasm_v128_store(o + 8, a2), wasm_v128_store(o + 12, a3);
+  if (two) {
+    o += N;
+    wasm_v128_store(o, b0), wasm_v128_store(o + 4, b1);
+    wasm_v128_store(o + 8, b2), wasm_v128_store(o + 12, b3);
+  }
+}
+
+/**
+ * Float32 convolution, stride 1, of B single-channel images x [B][H][W] (C must be 1) with kernel
+ * k [KH][KW][N] (tfjs's layout with one input channel) and bias [N], N a multiple of 16, into
+ * out [B][OH][OW][N] (NHWC), padT/padL zero rows and columns before the image (any after it are
+ * implied by OH, OW), ReLU when `relu`. `pad` is scratch for (OH + KH − 1)·(OW + KW − 1) floats.
+ * Does nothing when C is not 1.
+ */
+void EXPORT(ik_fconv1)(const float *x, uint32_t B, uint32_t H, uint32_t W, uint32_t C,
+                       uint32_t KH, uint32_t KW, uint32_t padT, uint32_t padL, uint32_t OH,
+                       uint32_t OW, const float *k, const float *bias, uint32_t N, uint32_t relu,
+                       float *pad, float *out) {
+  if (C != 1) return;
+  const uint32_t Hp = OH + KH - 1, Wp = OW + KW - 1;
+  const uint32_t rows = H < Hp - padT ? H : Hp - padT, cols = W < Wp - padL ? W : Wp - padL;
+  __builtin_memset(pad, 0, (uintptr_t)Hp * Wp * sizeof(float));
+  for (uint32_t b = 0; b < B; b++) {
+    const float *img = x + (uintptr_t)b * H * W;
+    for (uint32_t y = 0; y < rows; y++)
+      __builtin_memcpy(pad + (uintptr_t)(y + padT) * Wp + padL, img + (uintptr_t)y * W,
+                       cols * sizeof(float));
+    float *o = out + (uintptr_t)b * OH * OW * N;
+    for (uint32_t c = 0; c < N; c += 16) {
+      for (uint32_t oy = 0; oy < OH; oy++) {
+        const float *r = pad + (uintptr_t)oy * Wp;
+        float *orow = o + (uintptr_t)oy * OW * N + c;
+        uint32_t ox = 0;
+        for (; ox + 2 <= OW; ox += 2)
+          fconv_px(r + ox, Wp, k + c, bias + c, N, KH, KW, 1, relu, orow + (uintptr_t)ox * N);
+        if (ox < OW)
+          fconv_px(r + ox, Wp, k + c, bias + c, N, KH, KW, 0, relu, orow + (uintptr_t)ox * N);
+      }
+    }
+  }
+}

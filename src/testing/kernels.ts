@@ -5,7 +5,7 @@ import {
   relaxedSimdSupported,
   selfTest,
 } from '../features/infer/worker/kernels';
-import type { KernelPath } from '../features/infer/worker/kernels';
+import type { IntKernels, KernelPath } from '../features/infer/worker/kernels';
 
 /**
  * The integer kernels' committed binaries for Node (tests and benchmarks). Node 20 validates
@@ -37,4 +37,9 @@ export async function kernelPaths(): Promise<KernelPath[]> {
   if (!enableRelaxedSimd()) return ['simd128'];
   const relaxed = await instantiateKernels(kernelBytes('relaxed-simd'));
   return selfTest(relaxed) === null ? ['simd128', 'relaxed-simd'] : ['simd128'];
+}
+
+/** The committed build `path`, instantiated without its self-test (for kernels it does not cover). */
+export function kernelBuild(path: KernelPath): Promise<IntKernels> {
+  return instantiateKernels(kernelBytes(path));
 }

@@ -6,6 +6,7 @@ import type { DatasetMeta, LayerInfo, ModelMeta } from '../../features/model/sha
 import { tensorStats } from '../shared/stats';
 import type { TensorStats } from '../shared/stats';
 import { evaluatePrefixCached, prefixCache } from '../../features/model/worker/prefixCache';
+import { useFirstConvKernels } from '../../features/model/worker/kernels/firstConv';
 import { getDataset, getModel, prefetch } from './assets';
 import { initBackend } from './backend';
 import { workerMemory } from './memory';
@@ -219,14 +220,18 @@ export const engine = {
   ...fidelityApi({ loaded, supersedable, applySettings }),
 
   /** Integer inference on the WebAssembly kernels: intEvaluate and speed (issue 10). */
-  ...inferApi({ loaded, supersedable }),
+  // Its kernel module also runs the float path's first convolutions (kernels/firstConv.ts).
+  ...inferApi({ loaded, supersedable, onKernels: useFirstConvKernels }),
 
   /**
    * Forgets the cached layer inputs (see prefixCache.ts), so that the next evaluation runs the
-   * whole network: for benchmarks that time a new configuration.
+   * whole network: for benchmarks that time a new configuration. The chunks they held stay in
+   * the cache's pool, as after an eviction: the app recycles them, and a benchmark that freed
+   * them would time the first touch of fresh memory (costly on some machines: see
+   * prefixCache.ts's heapFloats) on every pass, which the app pays only while its pool fills.
    */
   dropCaches(): void {
-    prefixCache.clear();
+    prefixCache.dropEntries();
   },
 
   /** Answers as soon as the worker's event loop is free: the client's heartbeat. */

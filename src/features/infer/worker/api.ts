@@ -29,6 +29,12 @@ export interface InferDeps {
   supersedable<T>(channel: string | undefined, fn: () => Promise<T>): Promise<T>;
   /** The bytes of a build of the kernels; by default fetched from the built assets. Node tests read the files. */
   wasm?: (path: KernelPath) => Promise<BufferSource>;
+  /**
+   * Given the fastest build once it has loaded, which starts at once when this is set (the
+   * engine hands it to the float path's first-convolution kernel). A build that fails to load is
+   * not reported here: the integer path's own calls say why.
+   */
+  onKernels?: (k: IntKernels) => void;
 }
 
 export interface IntEvaluation {
@@ -131,6 +137,7 @@ export function inferApi(deps: InferDeps) {
     }
     return p;
   };
+  if (deps.onKernels) kernels().then(deps.onKernels, () => {});
   const imagesOf = async (k: IntKernels, d: LoadedDataset): Promise<ResidentImages> =>
     residentImages(k, d.meta.id, await testPixels(d), d.testLabels.length);
 

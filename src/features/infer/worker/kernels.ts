@@ -81,6 +81,21 @@ export interface KernelExports {
     ]
   ): void;
   ik_maxpool2(x: number, b: number, h: number, w: number, c: number, out: number): void;
+  /**
+   * Not integer: the float32 path's convolution of single-channel images, to the bit as tfjs's
+   * (features/model/worker/kernels/firstConv.ts).
+   */
+  ik_fconv1(
+    ...args: [
+      ...ConvInput,
+      k: number,
+      bias: number,
+      n: number,
+      relu: number,
+      pad: number,
+      out: number,
+    ]
+  ): void;
 }
 
 export interface IntKernels {

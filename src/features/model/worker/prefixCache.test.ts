@@ -258,6 +258,20 @@ for (const arch of ['mlp', 'cnn'] as ArchId[]) {
       expect(small.size).toBe(0);
     });
 
+    it('drops its entries on request and reuses their memory for the next pass', async () => {
+      const cache = new PrefixCache();
+      await check(cache, settings({ bits: 8 }), NONE, {});
+      const pool = cache.poolBytes;
+      expect(cache.size).toBeGreaterThan(0);
+      expect(pool).toBeGreaterThan(0);
+      cache.dropEntries();
+      expect(cache.size).toBe(0);
+      // The same pass again starts from the images (nothing to resume from), with the old chunks.
+      expect((await check(cache, settings({ bits: 8 }), NONE, {})).resumedAt).toBe(0);
+      expect(cache.size).toBeGreaterThan(0);
+      expect(cache.poolBytes).toBe(pool);
+    });
+
     it('leaves no tensors behind', () => {
       expect(tf.memory().numTensors).toBe(tensorsBefore);
     });

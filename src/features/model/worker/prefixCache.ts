@@ -109,6 +109,16 @@ export class PrefixCache {
     return this.entries.has(key);
   }
 
+  /**
+   * Drops every entry and keeps its chunks in the pool for reuse, as eviction does: what a new
+   * configuration meets in a worker that has evaluated before.
+   */
+  dropEntries(): void {
+    for (const e of this.entries.values()) if (e.pins === 0) this.free.push(...e.chunks);
+    for (const [key, e] of this.entries) if (e.pins === 0) this.entries.delete(key);
+    this.inflation = 0;
+  }
+
   /** Drops every entry and the pool. */
   clear(): void {
     this.entries.clear();
