@@ -402,7 +402,7 @@ async function fillCaches(page: Page): Promise<void> {
     // (up to 96 MB), not on a leak.
     w.__playground.second.client();
     const compute = w.__playground.engines();
-    for (const k of compute) await k.call((api) => api.dropCaches!());
+    for (const k of compute) await k.call((api) => api.dropCaches!(true));
     for (const granularity of ['tensor', 'channel'])
       for (const scheme of ['symmetric', 'affine'])
         for (let bits = 2; bits <= 8; bits++) {
@@ -422,7 +422,7 @@ async function fillCaches(page: Page): Promise<void> {
               api.evaluate!('mnist', 'mlp', { weights: settings, acts: null }, 1),
             );
         }
-    for (const k of compute) await k.call((api) => api.dropCaches!());
+    for (const k of compute) await k.call((api) => api.dropCaches!(true));
   });
 }
 

@@ -229,9 +229,11 @@ export const engine = {
    * the cache's pool, as after an eviction: the app recycles them, and a benchmark that freed
    * them would time the first touch of fresh memory (costly on some machines: see
    * prefixCache.ts's heapFloats) on every pass, which the app pays only while its pool fills.
+   * With `freePool` the pool goes too (memory tests: its size depends on the last evaluations).
    */
-  dropCaches(): void {
-    prefixCache.dropEntries();
+  dropCaches(freePool = false): void {
+    if (freePool) prefixCache.clear();
+    else prefixCache.dropEntries();
   },
 
   /** Answers as soon as the worker's event loop is free: the client's heartbeat. */
