@@ -112,6 +112,32 @@ describe.each(builds)('the first-convolution kernel (%s build)', (path) => {
     },
   );
 
+  it('falls back to tfjs, freeing its output, when the kernel module has no memory to give', () => {
+    const x = tf.randomUniform([2, 12, 12, 1], -1, 1, 'float32', 6) as tf.Tensor4D;
+    const filter = tf.randomUniform([5, 5, 1, 16], -1, 1, 'float32', 7) as tf.Tensor4D;
+    const bias = tf.randomUniform([16], -1, 1, 'float32', 8) as tf.Tensor1D;
+    const run = () => tf.fused.conv2d({ x, filter, bias, strides: 1, pad: 'same' });
+    useFirstConvKernels(null);
+    const ref = run();
+    const want = Array.from(ref.dataSync());
+    ref.dispose();
+    const full: FirstConvKernels = {
+      ...k,
+      alloc: () => {
+        throw new RangeError('no memory');
+      },
+    };
+    useFirstConvKernels(full);
+    const ids = tf.engine().backend.numDataIds();
+    const got = run();
+    expect(Array.from(got.dataSync())).toEqual(want);
+    got.dispose();
+    // Nothing left behind in the backend: the kernel's unwritten output was freed.
+    expect(tf.engine().backend.numDataIds()).toBe(ids);
+    useFirstConvKernels(null);
+    tf.dispose([x, filter, bias]);
+  });
+
   it('leaves the layers it does not take to tfjs (two channels, stride 2, 8 filters, no bias)', () => {
     const x1 = tf.randomUniform([2, 10, 10, 1], -1, 1, 'float32', 1);
     const x2 = tf.randomUniform([2, 10, 10, 2], -1, 1, 'float32', 2);

@@ -38,7 +38,7 @@ let kernels: FirstConvKernels | null = null;
 /** Output floats per kernel call: the scratch output stays in the caches (~0.8 MB). */
 const CHUNK_FLOATS = 200_000;
 
-type HeapBackend = Pick<BackendWasm, 'makeOutput' | 'typedArrayFromHeap'>;
+type HeapBackend = Pick<BackendWasm, 'makeOutput' | 'typedArrayFromHeap' | 'disposeData'>;
 
 /** The layer's output on the kernel, or null where it does not apply. */
 export function firstConv(
@@ -97,24 +97,30 @@ export function firstConv(
   const heapIn = backend.typedArrayFromHeap(x) as Float32Array;
   const kValues = backend.typedArrayFromHeap(filter) as Float32Array;
   const bValues = backend.typedArrayFromHeap(bias) as Float32Array;
-  k.scoped(() => {
-    const kp = k.alloc(kValues.byteLength);
-    const bp = k.alloc(bValues.byteLength);
-    const padded = k.alloc(4 * (OH + kh - 1) * (OW + kw - 1));
-    const xp = k.alloc(4 * chunk * perIn);
-    const op = k.alloc(4 * chunk * perOut);
-    k.f32(kp, kValues.length).set(kValues);
-    k.f32(bp, bValues.length).set(bValues);
-    const relu = activation === 'relu' ? 1 : 0;
-    for (let b = 0; b < B; b += chunk) {
-      const n = Math.min(chunk, B - b);
-      k.f32(xp, n * perIn).set(heapIn.subarray(b * perIn, (b + n) * perIn));
-      const { top, left } = info.padInfo;
-      // The convolution's geometry as the integer kernels take it (one channel), then its own.
-      k.fn.ik_fconv1(xp, n, H, W, 1, kh, kw, top, left, OH, OW, kp, bp, N, relu, padded, op);
-      heapOut.set(k.f32(op, n * perOut), b * perOut);
-    }
-  });
+  try {
+    k.scoped(() => {
+      const kp = k.alloc(kValues.byteLength);
+      const bp = k.alloc(bValues.byteLength);
+      const padded = k.alloc(4 * (OH + kh - 1) * (OW + kw - 1));
+      const xp = k.alloc(4 * chunk * perIn);
+      const op = k.alloc(4 * chunk * perOut);
+      k.f32(kp, kValues.length).set(kValues);
+      k.f32(bp, bValues.length).set(bValues);
+      const relu = activation === 'relu' ? 1 : 0;
+      for (let b = 0; b < B; b += chunk) {
+        const n = Math.min(chunk, B - b);
+        k.f32(xp, n * perIn).set(heapIn.subarray(b * perIn, (b + n) * perIn));
+        const { top, left } = info.padInfo;
+        // The convolution's geometry as the integer kernels take it (one channel), then its own.
+        k.fn.ik_fconv1(xp, n, H, W, 1, kh, kw, top, left, OH, OW, kp, bp, N, relu, padded, op);
+        heapOut.set(k.f32(op, n * perOut), b * perOut);
+      }
+    });
+  } catch {
+    // The kernel module's memory could not grow: tfjs's kernel does it instead.
+    backend.disposeData(out.dataId);
+    return null;
+  }
   return out;
 }
 
