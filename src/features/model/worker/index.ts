@@ -4,8 +4,6 @@ export { evalBatchSize, evaluate } from './evaluate';
 export { chainLayers, collectLayerInputs, fakeQuantAct, forward } from './forward';
 export type { ActQParams } from './forward';
 export { registerWasmTrainingKernels } from './kernels/conv2dBackpropFilter';
-export { useFirstConvKernels } from './kernels/firstConv';
-export type { FirstConvKernels } from './kernels/firstConv';
 export { imagesToTensor } from './preprocess';
 export { PrefixCache, evaluatePrefixCached, prefixCache } from './prefixCache';
 export type { PassReport, PrefixCacheOptions } from './prefixCache';

@@ -107,10 +107,10 @@ export function firstConv(
       k.f32(kp, kValues.length).set(kValues);
       k.f32(bp, bValues.length).set(bValues);
       const relu = activation === 'relu' ? 1 : 0;
+      const { top, left } = info.padInfo;
       for (let b = 0; b < B; b += chunk) {
         const n = Math.min(chunk, B - b);
         k.f32(xp, n * perIn).set(heapIn.subarray(b * perIn, (b + n) * perIn));
-        const { top, left } = info.padInfo;
         // The convolution's geometry as the integer kernels take it (one channel), then its own.
         k.fn.ik_fconv1(xp, n, H, W, 1, kh, kw, top, left, OH, OW, kp, bp, N, relu, padded, op);
         heapOut.set(k.f32(op, n * perOut), b * perOut);
