@@ -23,6 +23,7 @@ import { tryitApi } from '../../features/tryit/worker';
 import { exportApi } from '../../features/export/worker';
 import { fidelityApi } from '../../features/upload/worker';
 import { inferApi } from '../../features/infer/worker';
+import { clearTouchedArrays } from '../shared/touchedArrays';
 
 export type { Misclassified, SoftTargets } from '../../features/train/worker/softTargets';
 
@@ -229,11 +230,14 @@ export const engine = {
    * the cache's pool, as after an eviction: the app recycles them, and a benchmark that freed
    * them would time the first touch of fresh memory (costly on some machines: see
    * prefixCache.ts's heapFloats) on every pass, which the app pays only while its pool fills.
-   * With `freePool` the pool goes too (memory tests: its size depends on the last evaluations).
+   * With `freePool` the pool goes too (memory tests: its size depends on the last evaluations),
+   * and so do the quantizers' arrays kept ready (platform/shared/touchedArrays.ts).
    */
   dropCaches(freePool = false): void {
-    if (freePool) prefixCache.clear();
-    else prefixCache.dropEntries();
+    if (freePool) {
+      prefixCache.clear();
+      clearTouchedArrays();
+    } else prefixCache.dropEntries();
   },
 
   /** Answers as soon as the worker's event loop is free: the client's heartbeat. */

@@ -7,6 +7,7 @@
  */
 
 import { roundHalfEven } from '../../quantize';
+import { touchedFloat32 } from '../../../platform/shared/touchedArrays';
 
 export type Mask = Uint8Array;
 
@@ -45,7 +46,7 @@ export function maskSparsity(mask: ArrayLike<number>): number {
 /** w · mask, as a new array (pruned entries become +0). */
 export function applyMask(weights: Float32Array, mask: ArrayLike<number>): Float32Array {
   if (mask.length !== weights.length) throw new RangeError('mask and weights differ in length');
-  const out = new Float32Array(weights.length);
+  const out = touchedFloat32(weights.length);
   for (let i = 0; i < weights.length; i++) out[i] = mask[i] !== 0 ? weights[i]! : 0;
   return out;
 }

@@ -4,6 +4,7 @@
  */
 
 import type { Mask } from './mask';
+import { touchedUint8 } from '../../../platform/shared/touchedArrays';
 
 /**
  * Non-negative ranking keys without NaN: channel norms (float), or the float32 bit patterns of
@@ -101,7 +102,7 @@ export function pruneSmallest(keys: Keys, count: number): Mask {
   if (!(Number.isInteger(count) && count >= 0 && count <= n)) {
     throw new RangeError(`cannot prune ${count} of ${n}`);
   }
-  const mask = new Uint8Array(n);
+  const mask = touchedUint8(n);
   if (count === n) return mask;
   mask.fill(1);
   if (count === 0) return mask;

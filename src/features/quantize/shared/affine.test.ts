@@ -359,3 +359,38 @@ describe('quantizeUniform with the ranges given', () => {
     ).toThrow(RangeError);
   });
 });
+
+describe('fakeQuantize on arrays kept ready (platform/shared/touchedArrays.ts)', () => {
+  it('a large layer quantized again after an idle moment gets new arrays: the first result is untouched and each equals a fresh computation', async () => {
+    const n = 100_000; // above the stash's 64 KB floor
+    const x = Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37) * 0.8);
+    const qp = (bits: number) => [computeQParams(-0.8, 0.8, bits, 'symmetric')];
+    const first = fakeQuantize(x, qp(8));
+    const kept = { values: first.values.slice(), codes: first.codes.slice() };
+    const idle = async () => {
+      for (let i = 0; i < 10; i++) await new Promise((r) => setTimeout(r, 0));
+    };
+    for (const bits of [4, 2, 6]) {
+      await idle();
+      const again = fakeQuantize(x, qp(bits));
+      expect(again.values).not.toBe(first.values);
+      expect(again.values.buffer).not.toBe(first.values.buffer);
+      expect(again.codes.buffer).not.toBe(first.codes.buffer);
+      expect(first.values).toEqual(kept.values);
+      expect(first.codes).toEqual(kept.codes);
+      // The same figures as on brand-new arrays: every element written.
+      const p = qp(bits)[0]!;
+      for (let i = 0; i < n; i += 997) {
+        const q = Math.min(
+          p.qmax,
+          Math.max(
+            p.qmin,
+            roundHalfEven(Math.fround(x[i]! * Math.fround(1 / p.scale))) + p.zeroPoint,
+          ),
+        );
+        expect(again.codes[i]).toBe(q);
+        expect(again.values[i]).toBe(Math.fround((q - p.zeroPoint) * p.scale));
+      }
+    }
+  });
+});

@@ -16,6 +16,7 @@ import { channelAxis, channelCount, minMaxPerChannel } from './channels';
 import { clipRange, computeQParams, type QParams, type QScheme, type SymRange } from './qparams';
 import { roundStochastic, type RoundingMode } from './rounding';
 import type { QuantizedTensor } from './types';
+import { touchedFloat32, touchedInt32 } from '../../../platform/shared/touchedArrays';
 
 /** 1.5 · 2^52: v + ROUND_MAGIC − ROUND_MAGIC is v rounded half to even, for |v| < 2^51. */
 const ROUND_MAGIC = 6755399441055744;
@@ -44,8 +45,8 @@ export function fakeQuantize(
 ): FakeQuantized {
   const channels = qparams.length;
   if (channels === 0) throw new RangeError('fakeQuantize needs at least one set of qparams');
-  const values = new Float32Array(x.length);
-  const codes = new Int32Array(x.length);
+  const values = touchedFloat32(x.length);
+  const codes = touchedInt32(x.length);
   if (options.rounding === 'stochastic') {
     stochasticLoop(x, qparams, mulberry32(options.seed ?? 0), values, codes);
   } else if (channels === 1) {

@@ -17,6 +17,7 @@
 
 import { channelAxis, channelCount } from './channels';
 import type { QuantizedTensor } from './types';
+import { touchedFloat32, touchedInt32 } from '../../../platform/shared/touchedArrays';
 
 export interface BinaryConfig {
   /** One α per output channel (last axis) instead of one per tensor. */
@@ -67,8 +68,8 @@ export function binarize(
 ): QuantizedTensor {
   const channels = channelCount(weights.length, shape, config.perChannel);
   const alpha = Float32Array.from(meanAbsPerChannel(weights, channels));
-  const values = new Float32Array(weights.length);
-  const codes = new Int32Array(weights.length);
+  const values = touchedFloat32(weights.length);
+  const codes = touchedInt32(weights.length);
   for (let i = 0; i < weights.length; i++) {
     const s = weights[i]! < 0 ? -1 : 1; // NaN and ±0 count as +1
     codes[i] = s;
@@ -87,7 +88,7 @@ export function ternarize(
   const delta = meanAbsPerChannel(weights, channels).map((m) => TWN_DELTA_FACTOR * m);
   const sum = new Float64Array(channels);
   const count = new Float64Array(channels);
-  const codes = new Int32Array(weights.length);
+  const codes = touchedInt32(weights.length); // zeros, as new
   for (let i = 0; i < weights.length; i++) {
     const c = i % channels;
     const w = weights[i]!;
@@ -98,7 +99,7 @@ export function ternarize(
     }
   }
   const alpha = Float32Array.from(sum, (s, c) => (count[c]! > 0 ? s / count[c]! : 0));
-  const values = new Float32Array(weights.length);
+  const values = touchedFloat32(weights.length);
   for (let i = 0; i < weights.length; i++) values[i] = codes[i]! * alpha[i % channels]!;
   return assemble(values, codes, alpha, shape, config.perChannel);
 }
