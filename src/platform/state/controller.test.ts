@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../shared/config';
 import type { EngineClient } from '../worker/workers';
 import type { Evaluation, ModelSummary } from '../worker/engine';
-import { INSTANT_WAIT_MS, startController } from './controller';
+import { GESTURE_MS, INSTANT_WAIT_MS, startController } from './controller';
 import { selectEvaluation, selectSummary } from './selectors';
 import { createAppStore } from './store';
 
@@ -198,5 +198,61 @@ describe('run controller', () => {
     expect(engine.pending.some((p) => p.method === 'evaluate' && p.args[4] === 'compressed')).toBe(
       true,
     );
+  });
+
+  it('a drag: a change made while the last one’s accuracy is measured waits for the hand to rest; one made after its answer does not', async () => {
+    const store = createAppStore();
+    const engine = fakeClient();
+    const stats = fakeClient();
+    startController(store, engine.client, stats.client as never);
+    // Fast (no quick estimate): one evaluation per configuration.
+    const small = { name: 'fc1', className: 'Dense', kernelShape: [784, 100], outputShape: [100] };
+    engine.take('describeModel').resolve(summary('mnist-mlp', 2000, small));
+    await flush();
+    store.getState().setView('quantize');
+    const answerViews = async () => {
+      await flush();
+      for (const p of stats.pending.splice(0)) p.resolve({ modelId: 'mnist-mlp', layer: 'fc1' });
+      await flush();
+      await flush();
+    };
+    const bitsOf = (p: Pending) =>
+      (p.args[2] as { weights: { weights: { bits: number } } }).weights.weights.bits;
+    const asked = () =>
+      engine.pending
+        .filter((p) => p.method === 'evaluate' && p.args[4] === 'compressed')
+        .map(bitsOf);
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    await answerViews();
+    // The float model's accuracy (the reference beside the compressed one) is in.
+    engine.take('evaluate', (a) => a[4] !== 'compressed').resolve(evaluation(0.95, 2000));
+    await flush();
+    expect(asked()).toEqual([8]); // in flight
+
+    // Two steps in quick succession while 8 bits is still being measured: held.
+    store.getState().setWeightQuant({ bits: 7 });
+    await answerViews();
+    await sleep(20);
+    store.getState().setWeightQuant({ bits: 6 });
+    await answerViews();
+    // The views are in (nothing else holds an evaluation back), yet nothing new is asked for.
+    await sleep(5);
+    expect(asked()).toEqual([8]);
+    // The hand rests: the last step's accuracy is asked for, the one passed over never.
+    await sleep(GESTURE_MS + 30);
+    expect(asked()).toEqual([8, 6]);
+    for (const p of engine.pending.splice(0)) p.resolve(evaluation(0.9, 2000));
+    await flush();
+
+    // A step after a rest is measured at once, and so is one that follows it quickly once its
+    // answer has come (the user is not outpacing the answers).
+    store.getState().setWeightQuant({ bits: 5 });
+    await answerViews();
+    expect(asked()).toEqual([5]);
+    engine.take('evaluate', (a) => a[4] === 'compressed').resolve(evaluation(0.9, 2000));
+    await flush();
+    store.getState().setWeightQuant({ bits: 4 });
+    await answerViews();
+    expect(asked()).toEqual([4]);
   });
 });

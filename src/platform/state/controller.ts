@@ -25,6 +25,20 @@ export const INSTANT_WAIT_MS = 60;
 export const QUIET_MS = 500;
 
 /**
+ * A change made within this many ms of the one before, while that one's accuracy was still being
+ * measured, is part of one gesture (a slider dragged, a key held): the accuracy it asks for waits
+ * until the settings have been left alone this long (JobContext.handRests). On a two-core laptop
+ * the evaluations a drag started at every step, each outlived by the next step, took a core from
+ * the page: in e2e/responsive.spec.ts's sparsity drag (mnist-mlp, 40 steps about 60 ms apart),
+ * 7 of 52 drags had a main-thread task over 50 ms before, 0 of 26 with this. A step taken after
+ * its answer came, a click after a rest, and every instant view are not delayed.
+ */
+export const GESTURE_MS = 150;
+
+/** The results whose evaluations wait for the hand to rest (they call JobContext.handRests). */
+const FOLLOW_THE_HAND: readonly (keyof Results)[] = ['quantEvaluation', 'evaluation'];
+
+/**
  * How long a job the user cancelled may take to end by itself (its current step finishing)
  * before the compute worker is restarted to free it at once.
  */
@@ -75,6 +89,21 @@ export function startController(
 ): () => void {
   /** When the config last changed: background work on the second worker waits for QUIET_MS. */
   let lastChange = -Infinity;
+  /**
+   * Whether the last change is part of a gesture: made within GESTURE_MS of the one before, while
+   * an accuracy was still being measured.
+   */
+  let gesture = false;
+  const handRests = (): Promise<void> =>
+    new Promise((resolve) => {
+      if (!gesture) return resolve();
+      const check = () => {
+        const left = lastChange + GESTURE_MS - performance.now();
+        if (left <= 0) resolve();
+        else setTimeout(check, left);
+      };
+      check();
+    });
   const quiet = (since = -Infinity): Promise<void> =>
     new Promise((resolve) => {
       const check = () => {
@@ -98,6 +127,7 @@ export function startController(
         }
       : { ...NO_SECOND_WORKER, quiet },
     evaluations,
+    handRests,
   );
 
   /**
@@ -280,7 +310,12 @@ export function startController(
   }
 
   const unsubscribe = store.subscribe((s, prev) => {
-    if (s.config !== prev.config) lastChange = performance.now();
+    if (s.config !== prev.config) {
+      const now = performance.now();
+      gesture =
+        now - lastChange < GESTURE_MS && FOLLOW_THE_HAND.some((name) => requested.has(name));
+      lastChange = now;
+    }
     if (
       s.config !== prev.config ||
       s.summary !== prev.summary ||

@@ -234,7 +234,7 @@ export type EvaluateRange = (limit?: number, offset?: number) => Promise<Evaluat
  * their work added up, so the choice to split does not flip from one change to the next.
  */
 export async function quickThenFull(
-  ctx: Pick<JobContext, 'fullEvalMs'> & Partial<Pick<JobContext, 'evaluations'>>,
+  ctx: Pick<JobContext, 'fullEvalMs'> & Partial<Pick<JobContext, 'evaluations' | 'handRests'>>,
   model: string,
   summary: ModelSummary | null,
   evaluate: EvaluateRange,
@@ -252,6 +252,12 @@ export async function quickThenFull(
     if (stale()) return null;
     emit(known);
     return known;
+  }
+  // In the middle of a quick gesture the hand moves on before this pass would end: wait for it
+  // to rest (a result measured before, above, costs nothing and is shown at once).
+  if (ctx.handRests) {
+    await ctx.handRests();
+    if (stale()) return null;
   }
   const remember = (e: Evaluation) => {
     if (summary && e.count === summary.dataset.test.count) memo?.set(memoKey!, e);
@@ -329,6 +335,13 @@ export interface JobContext {
   readonly fullEvalMs: Map<string, number>;
   /** The whole-test-set evaluations measured this session (evaluationMemo.ts). */
   readonly evaluations: EvaluationMemo;
+  /**
+   * Resolves at once, or, while the settings change in one quick gesture (a slider dragged, a
+   * key held), once they have been left alone for a moment (the controller's GESTURE_MS): an
+   * accuracy then waits for the hand to rest instead of taking a core from the page at every
+   * step it would not outlive.
+   */
+  readonly handRests: () => Promise<void>;
   readonly quantRequest: (c: Config) => EvalRequest;
   readonly inQuantView: (s: State) => boolean;
   /** Views that show the compressed model. */
@@ -401,6 +414,7 @@ export function jobContext(
   stats: StatsClient,
   second: SecondWorker = NO_SECOND_WORKER,
   evaluations: EvaluationMemo = createEvaluationMemo(),
+  handRests: () => Promise<void> = () => Promise.resolve(),
 ): JobContext {
   return {
     client,
@@ -408,6 +422,7 @@ export function jobContext(
     second,
     fullEvalMs: new Map(),
     evaluations,
+    handRests,
     quantRequest,
     inQuantView: (s) => s.config.view === 'quantize',
     inCompressView,

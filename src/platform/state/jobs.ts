@@ -49,8 +49,9 @@ export function createJobs(
   stats: StatsClient,
   second?: SecondWorker,
   evaluations?: EvaluationMemo,
+  handRests?: () => Promise<void>,
 ): JobList {
-  const ctx = jobContext(client, stats, second, evaluations);
+  const ctx = jobContext(client, stats, second, evaluations, handRests);
   const all = [
     ...modelJobs(ctx),
     ...compressJobs(ctx),
