@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  MAX_BYTES,
+  MAX_BYTES_EACH,
   MAX_KINDS,
   MIN_BYTES,
   clearTouchedArrays,
@@ -81,5 +83,24 @@ describe('touched arrays', () => {
     expect(touchedArrayStats()).toMatchObject({ hits: 1, misses: 1 });
     clearTouchedArrays();
     expect(touchedArrayStats().ready).toBe(0);
+  });
+
+  it('stays within its byte bound by dropping the arrays asked for longest ago, so the newest length is always made ready', async () => {
+    // Lengths of 11 MB each: two fit in the bound, a third pushes out the oldest.
+    const n = (11 * 1024 * 1024) / 4;
+    expect(4 * n).toBeLessThanOrEqual(MAX_BYTES_EACH);
+    for (const k of [0, 1, 2]) {
+      touchedFloat32(n + k);
+      await idle();
+    }
+    // One array made per request, none made over again (lengths displacing each other).
+    expect(touchedArrayStats()).toMatchObject({ made: 3 });
+    expect(touchedArrayStats().ready).toBeLessThanOrEqual(MAX_BYTES);
+    resetTouchedArrayStats();
+    // The newest length is ready, and the oldest is what made room for it.
+    touchedFloat32(n + 2);
+    expect(touchedArrayStats()).toMatchObject({ hits: 1, misses: 0 });
+    touchedFloat32(n);
+    expect(touchedArrayStats()).toMatchObject({ hits: 1, misses: 1 });
   });
 });

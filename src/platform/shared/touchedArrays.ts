@@ -93,6 +93,13 @@ function refillOne(): void {
   const empty = [...entries.values()].reverse().find((e) => e.ready === null);
   if (!empty) return;
   const bytes = empty.length * empty.ctor.BYTES_PER_ELEMENT;
+  // Room for it: arrays of lengths asked for before it go, the longest ago first (a large
+  // model's earlier layers must not keep the newest request's array from being made); never one
+  // asked for after it, or two lengths would keep displacing each other.
+  for (const e of entries.values()) {
+    if (e === empty || readyBytes() + bytes <= MAX_BYTES) break;
+    e.ready = null;
+  }
   if (readyBytes() + bytes > MAX_BYTES) return;
   const a = new empty.ctor(empty.length);
   // Writing each page makes the system back it now rather than at the quantizer's first write.
