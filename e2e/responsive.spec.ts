@@ -47,11 +47,27 @@ test('the main thread stays responsive while the sparsity is dragged', async ({ 
   const slider = page.getByRole('slider', { name: 'Sparsity' });
   await slider.scrollIntoViewIfNeeded();
   const box = await slider.boundingBox();
+  // Every text the accuracy's note shows during the drag.
+  await page.getByTestId('quant-accuracy-note').evaluate((note) => {
+    const seen = new Set<string>();
+    (window as unknown as { __notes: Set<string> }).__notes = seen;
+    new MutationObserver(() => seen.add(note.textContent ?? '')).observe(note, {
+      childList: true,
+      characterData: true,
+      subtree: true,
+    });
+  });
   const stop = await recordLongTasks(page);
   // 99% → 0% → 99% with the mouse: masks, sizes and the mask image follow every step.
   await dragSlider(page, box!, { moves: 20 });
   await expect(page.getByTestId('sparsity-chart')).toHaveAttribute('data-current', 'true');
   await expect(accuracy).toHaveAttribute('data-current', 'true', { timeout: 45_000 });
+  // While the hand moved, the accuracy waited for it to rest, and said so; now it is measured.
+  const notes = await page.evaluate(() => [
+    ...(window as unknown as { __notes: Set<string> }).__notes,
+  ]);
+  expect(notes).toContain('measured once you pause (dimmed: the previous settings)');
+  await expect(page.getByTestId('quant-accuracy-note')).toHaveText(/^[\d,]+ \/ 2,000 correct$/);
   const longTasks = await stop();
   test.info().annotations.push({
     type: 'long tasks (ms)',

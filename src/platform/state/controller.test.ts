@@ -238,9 +238,12 @@ describe('run controller', () => {
     // The views are in (nothing else holds an evaluation back), yet nothing new is asked for.
     await sleep(5);
     expect(asked()).toEqual([8]);
+    // …and the store says that the accuracy waits for the hand (the readout tells the user).
+    expect(store.getState().heldForRest).toBe(true);
     // The hand rests: the last step's accuracy is asked for, the one passed over never.
     await sleep(GESTURE_MS + 30);
     expect(asked()).toEqual([8, 6]);
+    expect(store.getState().heldForRest).toBe(false);
     for (const p of engine.pending.splice(0)) p.resolve(evaluation(0.9, 2000));
     await flush();
 
@@ -249,6 +252,7 @@ describe('run controller', () => {
     store.getState().setWeightQuant({ bits: 5 });
     await answerViews();
     expect(asked()).toEqual([5]);
+    expect(store.getState().heldForRest).toBe(false);
     engine.take('evaluate', (a) => a[4] === 'compressed').resolve(evaluation(0.9, 2000));
     await flush();
     store.getState().setWeightQuant({ bits: 4 });

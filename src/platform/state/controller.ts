@@ -94,13 +94,19 @@ export function startController(
    * an accuracy was still being measured.
    */
   let gesture = false;
+  /** Evaluations waiting in handRests now: while there are any, the store says so. */
+  let holding = 0;
+  const setHeld = (held: boolean) =>
+    store.setState((s) => (s.heldForRest === held ? s : { heldForRest: held }));
   const handRests = (): Promise<void> =>
     new Promise((resolve) => {
       if (!gesture) return resolve();
+      if (holding++ === 0) setHeld(true);
       const check = () => {
         const left = lastChange + GESTURE_MS - performance.now();
-        if (left <= 0) resolve();
-        else setTimeout(check, left);
+        if (left > 0) return void setTimeout(check, left);
+        if (--holding === 0) setHeld(false);
+        resolve();
       };
       check();
     });

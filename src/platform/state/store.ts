@@ -156,6 +156,11 @@ export interface State extends Results {
   fidelityInputs: FidelityInputs | null;
   /** Names of results being computed right now. */
   busy: ReadonlySet<keyof Results>;
+  /**
+   * Whether an accuracy waits for the settings to rest before it is measured (a quick gesture:
+   * a slider dragged, a key held; see the controller's GESTURE_MS). The readout says so.
+   */
+  heldForRest: boolean;
   notices: Notice[];
   /** Every compressed configuration measured this session, newest last (capped). */
   experiments: Experiment[];
@@ -237,6 +242,7 @@ export const initialState: State = {
   fidelityInputs: null,
   experiments: [],
   busy: new Set(),
+  heldForRest: false,
   notices: [],
 };
 

@@ -21,6 +21,7 @@ export function QuantSummary() {
   const report = useStore(selectReport);
   const sizeCurrent = useStore(selectReportCurrent);
   const label = useStore((s) => describePipeline(s.config));
+  const held = useStore((s) => s.heldForRest);
   const dim = useDim(current);
   const sizeDim = useDim(sizeCurrent);
   if (!summary) return null;
@@ -42,7 +43,9 @@ export function QuantSummary() {
           </span>
           <span className="metric-note" data-testid="quant-accuracy-note">
             {dim
-              ? 'updating… (dimmed: the previous settings)'
+              ? held
+                ? 'measured once you pause (dimmed: the previous settings)'
+                : 'updating… (dimmed: the previous settings)'
               : quant
                 ? `${formatInt(quant.correct)} / ${formatInt(quant.count)} correct${full ? '' : ` · quick estimate on ${formatInt(QUICK_EVAL_COUNT)}, full test set running…`}`
                 : 'evaluating…'}
