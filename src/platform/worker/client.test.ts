@@ -2,7 +2,7 @@ import type * as Comlink from 'comlink';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { isCancelled, isWorkerDied, WorkerClient } from './client';
 import type { RestartEvent } from './client';
-import { FAKED_TIMERS, fakeWorkers, flushMessages } from './fakeWorker';
+import { FAKED_TIMERS, FakeLocks, fakeWorkers, flushMessages } from './fakeWorker';
 
 /** The worker client every worker goes through: restart, crash and heartbeat. */
 
@@ -173,6 +173,58 @@ describe('WorkerClient', () => {
     expect(isWorkerDied(await call)).toBe(true);
     expect(restarts.map((r) => r.cause)).toEqual(['silent']);
     expect(await client.call((a) => a.echo(3))).toBe(3);
+  });
+
+  it('a worker that ends itself is noticed at once through its lifeline lock, busy or idle; its own restarts are not taken for deaths', async () => {
+    const locks = new FakeLocks();
+    const fake = fakeWorkers(api, locks);
+    const crashes: string[] = [];
+    const restarts: RestartEvent[] = [];
+    client = new WorkerClient<Api>(fake.create, {
+      onCrash: (m) => crashes.push(m),
+      heartbeat: { ping: (a) => a.ping(), everyMs: 1000, deadAfterMs: 15_000 },
+      locks: locks.agent(),
+    });
+    client.onRestart((e) => restarts.push(e));
+    await flushMessages(); // the worker took its lock; the page waits for it
+    const pending = client.call((a) => a.never()).catch((e: unknown) => e);
+    await flushMessages();
+    fake.current().die(); // self.close(): no error event, no answer
+    await flushMessages();
+    // No timer has run (fake timers stand still): the heartbeat's 15 s did not pass.
+    const e = await pending;
+    expect(isWorkerDied(e)).toBe(true);
+    expect((e as Error).message).toBe('The compute worker stopped: it ended without an error.');
+    expect(crashes).toEqual(['The compute worker stopped: it ended without an error.']);
+    expect(restarts.map((r) => [r.cause, r.generation])).toEqual([['crash', 2]]);
+    expect(await client.call((a) => a.echo(4))).toBe(4);
+
+    // Idle: nothing was asked of it, yet its end is noticed and it is replaced.
+    fake.current().die();
+    await flushMessages();
+    expect(client.workerGeneration).toBe(3);
+    expect(crashes).toHaveLength(2);
+    expect(await client.call((a) => a.echo(5))).toBe(5);
+
+    // A restart of ours (a hard cancel) ends the worker too: that is not reported as a death.
+    client.restart('newer settings');
+    await flushMessages();
+    expect(client.workerGeneration).toBe(4);
+    expect(crashes).toHaveLength(2);
+    expect(restarts.map((r) => r.cause)).toEqual(['crash', 'crash', 'cancel']);
+    expect(await client.call((a) => a.echo(6))).toBe(6);
+  });
+
+  it('without a lock manager no lifeline is asked for: a worker ending itself is left to the heartbeat', async () => {
+    const fake = fakeWorkers(api, new FakeLocks());
+    const restarts: RestartEvent[] = [];
+    client = new WorkerClient<Api>(fake.create, { heartbeat: HB, locks: null });
+    client.onRestart((e) => restarts.push(e));
+    await flushMessages();
+    fake.current().die();
+    await flushMessages();
+    expect(restarts).toEqual([]);
+    expect(client.workerGeneration).toBe(1);
   });
 
   it('a late timer (a throttled background tab) is not taken for silence', async () => {

@@ -1,4 +1,6 @@
 import * as Comlink from 'comlink';
+import { lockManager } from './lifeline';
+import type { LifelineHeld, LifelineRequest, LockManagerLike } from './lifeline';
 
 /** Rejection reason of calls cut short by `restart()`: not an error to show the user. */
 export class CancelledError extends Error {
@@ -67,7 +69,16 @@ export interface WorkerClientOptions<Api> {
   readonly heartbeat?: Heartbeat<Api>;
   /** Names the worker in messages, e.g. 'training worker'. */
   readonly label?: string;
+  /**
+   * The lock manager for the workers' lifelines (lifeline.ts): the page's `navigator.locks` by
+   * default; null, none (the heartbeat alone notices an end).
+   */
+  readonly locks?: LockManagerLike | null;
 }
+
+/** Unique lock names: across this page's workers and across the origin's other tabs. */
+let lifelines = 0;
+const pageId = Math.random().toString(36).slice(2);
 
 /**
  * The main thread's handle on a worker. It keeps the comlink `Remote` in a
@@ -86,6 +97,7 @@ export class WorkerClient<Api> {
   private readonly onCrash: ((message: string) => void) | undefined;
   private readonly heartbeat: Heartbeat<Api> | undefined;
   private readonly label: string;
+  private readonly locks: LockManagerLike | null;
   private lastSign = 0;
   /** When the ping in flight was sent (null: none is). */
   private pingSentAt: number | null = null;
@@ -100,6 +112,7 @@ export class WorkerClient<Api> {
     this.onCrash = options.onCrash;
     this.heartbeat = options.heartbeat;
     this.label = options.label ?? 'compute worker';
+    this.locks = options.locks === undefined ? lockManager() : options.locks;
     this.deadAfterMs = options.heartbeat?.deadAfterMs ?? Infinity;
     this.spawn();
   }
@@ -118,6 +131,31 @@ export class WorkerClient<Api> {
     });
     this.remote = Comlink.wrap<Api>(worker);
     this.generation++;
+    this.watchLifeline(worker);
+  }
+
+  /**
+   * Learns at once of a worker that ended without an error event (`self.close()`, or ended by the
+   * browser): it holds a lock for as long as it lives, and the lock comes to us when it is gone.
+   */
+  private watchLifeline(worker: WorkerLike): void {
+    const locks = this.locks;
+    if (!locks) return;
+    const name = `compression-playground/${pageId}/worker-${++lifelines}`;
+    const onHeld = (ev: Event) => {
+      if ((ev as MessageEvent<Partial<LifelineHeld> | null>).data?.lifelineHeld !== name) return;
+      worker.removeEventListener('message', onHeld);
+      void locks.request(name, () => {
+        // Ours now: the worker is gone. Unless we ended it ourselves (replaced, disposed).
+        if (worker !== this.worker || this.ended) return;
+        const message = `The ${this.label} stopped: it ended without an error.`;
+        this.fail(new WorkerDiedError(message), 'crash');
+        this.onCrash?.(message);
+      });
+    };
+    worker.addEventListener('message', onHeld);
+    const request: LifelineRequest = { lifeline: name };
+    worker.postMessage(request);
   }
 
   /** Incremented at every restart: state held in an older worker (loaded models) is gone. */

@@ -1,5 +1,7 @@
 import * as Comlink from 'comlink';
 import type { WorkerLike } from './client';
+import { holdLifeline } from './lifeline';
+import type { LockManagerLike } from './lifeline';
 
 /**
  * Test support: a Web Worker stand-in for Node, its API exposed with comlink on the far end of a
@@ -8,6 +10,8 @@ import type { WorkerLike } from './client';
  *   wait, unanswered, until `thaw()`;
  * - `die()`: it ended itself (`self.close()`): silence, and no error event;
  * - `crash(message)`: an uncaught error: an `error` event on the main side.
+ * Given a FakeLocks, it holds its lifeline (lifeline.ts) as a real worker's entry does, and lets
+ * go of it when it dies or is terminated, as a real worker's context does.
  */
 export class FakeWorker implements WorkerLike {
   terminated = false;
@@ -19,11 +23,16 @@ export class FakeWorker implements WorkerLike {
   private readonly inside: MessagePort;
   private readonly wrapped = new Map<EventListenerOrEventListenerObject, EventListener>();
 
-  constructor(api: object) {
+  private readonly agent: FakeLockAgent | null;
+
+  constructor(api: object, locks?: FakeLocks) {
     const { port1, port2 } = new MessageChannel();
     this.outside = port1;
     this.inside = port2;
-    Comlink.expose(api, this.insideEndpoint());
+    const inside = this.insideEndpoint();
+    this.agent = locks ? locks.agent() : null;
+    if (this.agent) holdLifeline(inside as Parameters<typeof holdLifeline>[0], this.agent);
+    Comlink.expose(api, inside);
   }
 
   /** The worker's own end: what it receives passes through the freeze/death switches. */
@@ -75,6 +84,7 @@ export class FakeWorker implements WorkerLike {
 
   terminate(): void {
     this.terminated = true;
+    this.agent?.end();
     this.held.length = 0;
     this.outside.close();
     this.inside.close();
@@ -91,6 +101,7 @@ export class FakeWorker implements WorkerLike {
 
   die(): void {
     this.dead = true;
+    this.agent?.end();
     this.held.length = 0;
   }
 
@@ -102,8 +113,62 @@ export class FakeWorker implements WorkerLike {
   }
 }
 
+/** One agent's view of FakeLocks (a page's, a worker's): `end()` releases what it holds. */
+export interface FakeLockAgent extends LockManagerLike {
+  end(): void;
+}
+
+/**
+ * The Web Locks API in one process: a lock is held until its callback's promise settles or its
+ * holder's agent ends; requests for a held lock wait in line.
+ */
+export class FakeLocks {
+  private readonly holders = new Map<string, object>();
+  private readonly waiting = new Map<string, { agent: object; grant: () => void }[]>();
+
+  agent(): FakeLockAgent {
+    const me = {};
+    return {
+      request: (name, callback) =>
+        new Promise((resolve, reject) => {
+          const grant = () => {
+            this.holders.set(name, me);
+            Promise.resolve()
+              .then(callback)
+              .then(resolve, reject)
+              .finally(() => {
+                if (this.holders.get(name) === me) this.release(name);
+              });
+          };
+          if (this.holders.has(name)) {
+            const line = this.waiting.get(name) ?? [];
+            line.push({ agent: me, grant });
+            this.waiting.set(name, line);
+          } else grant();
+        }),
+      end: () => {
+        for (const [name, line] of this.waiting)
+          this.waiting.set(
+            name,
+            line.filter((w) => w.agent !== me),
+          );
+        for (const [name, holder] of [...this.holders]) if (holder === me) this.release(name);
+      },
+    };
+  }
+
+  private release(name: string): void {
+    this.holders.delete(name);
+    const next = this.waiting.get(name)?.shift();
+    next?.grant();
+  }
+}
+
 /** A factory for a client, and every worker it made, newest last. */
-export function fakeWorkers(makeApi: () => object): {
+export function fakeWorkers(
+  makeApi: () => object,
+  locks?: FakeLocks,
+): {
   create: () => FakeWorker;
   workers: FakeWorker[];
   current: () => FakeWorker;
@@ -111,7 +176,7 @@ export function fakeWorkers(makeApi: () => object): {
   const workers: FakeWorker[] = [];
   return {
     create: () => {
-      const w = new FakeWorker(makeApi());
+      const w = new FakeWorker(makeApi(), locks);
       workers.push(w);
       return w;
     },

@@ -1,4 +1,5 @@
 import * as Comlink from 'comlink';
+import { holdLifeline } from '../../../platform/worker/lifeline';
 import { registerWasmTrainingKernels } from '../../model/worker';
 import { getDataset, getModel, getTrain } from '../../../platform/worker/assets';
 import { initBackend } from '../../../platform/worker/backend';
@@ -54,4 +55,5 @@ async function trainRecipe(recipe: Recipe, hooks: TrainHooks) {
   );
 }
 
+holdLifeline(self);
 Comlink.expose(createTrainApi(trainRecipe));
