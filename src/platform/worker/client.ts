@@ -145,13 +145,16 @@ export class WorkerClient<Api> {
     const onHeld = (ev: Event) => {
       if ((ev as MessageEvent<Partial<LifelineHeld> | null>).data?.lifelineHeld !== name) return;
       worker.removeEventListener('message', onHeld);
-      void locks.request(name, () => {
-        // Ours now: the worker is gone. Unless we ended it ourselves (replaced, disposed).
-        if (worker !== this.worker || this.ended) return;
-        const message = `The ${this.label} stopped: it ended without an error.`;
-        this.fail(new WorkerDiedError(message), 'crash');
-        this.onCrash?.(message);
-      });
+      locks
+        .request(name, () => {
+          // Ours now: the worker is gone. Unless we ended it ourselves (replaced, disposed).
+          if (worker !== this.worker || this.ended) return;
+          const message = `The ${this.label} stopped: it ended without an error.`;
+          this.fail(new WorkerDiedError(message), 'crash');
+          this.onCrash?.(message);
+        })
+        // A refusal leaves the heartbeat in charge.
+        .catch(() => undefined);
     };
     worker.addEventListener('message', onHeld);
     const request: LifelineRequest = { lifeline: name };

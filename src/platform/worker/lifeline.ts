@@ -48,9 +48,12 @@ export function holdLifeline(scope: Scope, locks: LockManagerLike | null = lockM
     const name = (ev.data as Partial<LifelineRequest> | null)?.lifeline;
     if (typeof name !== 'string' || held) return;
     held = true;
-    void locks.request(name, () => {
-      scope.postMessage({ lifelineHeld: name });
-      return new Promise<never>(() => undefined);
-    });
+    // A refusal (no lock manager for this context) leaves the heartbeat in charge.
+    locks
+      .request(name, () => {
+        scope.postMessage({ lifelineHeld: name });
+        return new Promise<never>(() => undefined);
+      })
+      .catch(() => undefined);
   });
 }
