@@ -4,6 +4,60 @@ import { ARCH_IDS, DATASET_IDS } from '../../features/model/shared/catalog';
 import { MAX_SPARSITY } from './limits';
 
 export { MAX_SPARSITY };
+import {
+  LAYER_NAME,
+  WEIGHT_FORMATS,
+  SCHEMES,
+  SYM_RANGES,
+  GRANULARITIES,
+  ROUNDINGS,
+  OBSERVERS,
+  MIN_BITS,
+  MAX_BITS,
+  WeightQuantSchema,
+  ActQuantSchema,
+  SKIP_LAYER,
+  PRUNE_METHODS,
+  NM_PATTERNS,
+  NORMS,
+  STRUCTURED_BIAS,
+  PruneSchema,
+  CLUSTER_INITS,
+  ClusterSchema,
+  SPARSE_FORMATS,
+  StorageSchema,
+} from './compressionSchemas';
+export {
+  LAYER_NAME,
+  WEIGHT_FORMATS,
+  SCHEMES,
+  SYM_RANGES,
+  GRANULARITIES,
+  ROUNDINGS,
+  OBSERVERS,
+  MIN_BITS,
+  MAX_BITS,
+  WeightQuantSchema,
+  ActQuantSchema,
+  SKIP_LAYER,
+  PRUNE_METHODS,
+  NM_PATTERNS,
+  NORMS,
+  STRUCTURED_BIAS,
+  PruneSchema,
+  CLUSTER_INITS,
+  ClusterSchema,
+  SPARSE_FORMATS,
+  StorageSchema,
+};
+export type {
+  ActQuant,
+  Cluster,
+  Prune,
+  PruneMethodId,
+  Storage,
+  WeightQuant,
+} from './compressionSchemas';
 // The config is composed from the features' pure schemas (ARCHITECTURE.md: platform/shared).
 import { TrainSettingsSchema } from '../../features/train/shared/settings';
 import { isTrainedModelId, isUploadedModelId } from '../../features/model/shared/modelId';
@@ -27,116 +81,14 @@ export const LESSON_ID = /^[a-z0-9-]{1,32}$/;
 /** Longest recipe a link may carry (a full recipe is ~500 characters of JSON). */
 export const MAX_RECIPE_JSON = 1500;
 
-export const LAYER_NAME = /^[A-Za-z0-9_]{1,64}$/;
-
 export const VIEWS = ['model', 'quantize', 'prune', 'train', 'tryit', 'history'] as const;
 export type View = (typeof VIEWS)[number];
-
-/**
- * How the (possibly pruned) weights are stored: `float32` leaves them alone; `int` is uniform
- * integer quantization at `bits` (1 bit = binary α·sign(w); 2 bits may be ternary, TWN);
- * `cluster` is k-means weight sharing (Deep Compression, TFMOT `cluster_weights`); the 16-bit
- * floats are reference points.
- */
-export const WEIGHT_FORMATS = ['float32', 'int', 'cluster', 'float16', 'bfloat16'] as const;
-export const SCHEMES = ['symmetric', 'affine'] as const;
-/**
- * Signed range of symmetric quantization: `restricted` −(2^(b−1)−1)…2^(b−1)−1 with scale
- * max|w|/(2^(b−1)−1) (TFLite int8 weights, −127…127), or `full` −2^(b−1)…2^(b−1)−1 with scale
- * max|w|/(2^(b−1)−½) (torch's default qint8 observer, −128…127). See core/quant/qparams.ts.
- */
-export const SYM_RANGES = ['restricted', 'full'] as const;
-export const GRANULARITIES = ['tensor', 'channel'] as const;
-export const ROUNDINGS = ['nearest', 'stochastic'] as const;
-/** Activation range estimators, named after torch.ao observers. */
-export const OBSERVERS = ['minmax', 'movingAverageMinMax', 'percentile', 'mse'] as const;
-
-export const MIN_BITS = 1;
-export const MAX_BITS = 8;
-
-export const WeightQuantSchema = z.object({
-  format: z.enum(WEIGHT_FORMATS).default('int'),
-  bits: z.number().int().min(MIN_BITS).max(MAX_BITS).default(8),
-  scheme: z.enum(SCHEMES).default('symmetric'),
-  /** Only for the symmetric scheme; `restricted` is what links without the field meant. */
-  symRange: z.enum(SYM_RANGES).default('restricted'),
-  granularity: z.enum(GRANULARITIES).default('tensor'),
-  rounding: z.enum(ROUNDINGS).default('nearest'),
-  /** At 2 bits: ternary weights {−α, 0, +α} with threshold 0.7·mean|w| (TWN) instead of uniform. */
-  ternary: z.boolean().default(false),
-});
-export type WeightQuant = z.infer<typeof WeightQuantSchema>;
-
-export const ActQuantSchema = z.object({
-  /** 0 = activations stay float32. */
-  bits: z.number().int().min(0).max(MAX_BITS).default(0),
-  scheme: z.enum(SCHEMES).default('affine'),
-  /** Only for the symmetric scheme, as for weights. */
-  symRange: z.enum(SYM_RANGES).default('restricted'),
-  observer: z.enum(OBSERVERS).default('minmax'),
-  /** For the percentile observer, in percent. */
-  percentile: z.number().min(90).max(100).default(99.99),
-  /** Training images the calibration pass runs over. */
-  calibration: z.number().int().min(32).max(4096).default(512),
-});
-export type ActQuant = z.infer<typeof ActQuantSchema>;
 
 /** A per-layer override: its own bit-width (1..8), or 0 = keep this layer in float32. */
 export const OverridesSchema = z
   .record(z.string().regex(LAYER_NAME), z.number().int().min(0).max(MAX_BITS))
   .default({});
 export type Overrides = z.infer<typeof OverridesSchema>;
-
-export const PRUNE_METHODS = ['none', 'magnitude', 'global', 'structured', 'nm', 'random'] as const;
-export type PruneMethodId = (typeof PRUNE_METHODS)[number];
-export const NM_PATTERNS = ['2:4', '1:4', '4:8'] as const;
-export const NORMS = ['l1', 'l2'] as const;
-/**
- * Structured pruning, the bias of a removed unit: `remove` it with the unit (the unit outputs 0,
- * so the next layer's inputs from it go too: the network really shrinks), or `keep` it as torch's
- * ln_structured does (only the weights are zeroed; the unit still outputs the constant act(b)).
- */
-export const STRUCTURED_BIAS = ['remove', 'keep'] as const;
-
-/** Pruning override of one layer: −1 = leave it dense, else its own sparsity in [0, 0.999]. */
-export const SKIP_LAYER = -1;
-
-export const PruneSchema = z.object({
-  method: z.enum(PRUNE_METHODS).default('none'),
-  /** Fraction of weights removed, in [0, 0.999] (ignored by N:M, whose pattern fixes it). */
-  sparsity: z.number().min(0).max(MAX_SPARSITY).default(0.5),
-  /** Ranking norm of structured pruning (torch `ln_structured` n = 1 or 2). */
-  norm: z.enum(NORMS).default('l2'),
-  /** Structured only: the bias of removed units. `remove` is what links without the field meant. */
-  structuredBias: z.enum(STRUCTURED_BIAS).default('remove'),
-  pattern: z.enum(NM_PATTERNS).default('2:4'),
-  overrides: z
-    .record(z.string().regex(LAYER_NAME), z.number().min(SKIP_LAYER).max(MAX_SPARSITY))
-    .default({}),
-});
-export type Prune = z.infer<typeof PruneSchema>;
-
-export const CLUSTER_INITS = ['kmeans++', 'linear'] as const;
-export const ClusterSchema = z.object({
-  /** Number of shared values per layer. */
-  k: z.number().int().min(2).max(256).default(32),
-  init: z.enum(CLUSTER_INITS).default('kmeans++'),
-});
-export type Cluster = z.infer<typeof ClusterSchema>;
-
-/**
- * Storage of sparse layers: `dense` stores every code, `bitmask` one bit per weight plus the
- * kept codes, `csr` relative indices as in Deep Compression; `auto` takes the smallest per layer.
- */
-export const SPARSE_FORMATS = ['auto', 'dense', 'bitmask', 'csr'] as const;
-export const StorageSchema = z.object({
-  format: z.enum(SPARSE_FORMATS).default('auto'),
-  /** Relative-index width; 0 = Deep Compression's choice (5 bits for Dense, 8 for Conv2D). */
-  indexBits: z.number().int().min(0).max(16).default(0),
-  /** Huffman-code the weight codes and the relative indices (real code lengths). */
-  huffman: z.boolean().default(false),
-});
-export type Storage = z.infer<typeof StorageSchema>;
 
 export const ConfigSchema = z.object({
   dataset: z.enum(DATASET_IDS).default('mnist'),

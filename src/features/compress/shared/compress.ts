@@ -1,5 +1,5 @@
 import type { Storage } from '../../../platform/shared/config';
-import { SKIP_LAYER } from '../../../platform/shared/config';
+import { SKIP_LAYER } from '../../../platform/shared/compressionSchemas';
 import type { CompressSettings } from './pipeline';
 import { layerSpec, specBits } from './quantPlan';
 import { kmeansCluster } from '../../prune';

@@ -5,7 +5,7 @@ import {
   SKIP_LAYER,
   StorageSchema,
   WeightQuantSchema,
-} from '../../../platform/shared/config';
+} from '../../../platform/shared/compressionSchemas';
 import type { Config, View } from '../../../platform/shared/config';
 import { layerSpec, specLabel } from './quantPlan';
 import { OBSERVER_LABEL, percent, plural } from './words';

@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import { ActQuantSchema } from '../../../platform/shared/config';
+import { ActQuantSchema } from '../../../platform/shared/compressionSchemas';
 import type { ActQuant } from '../../../platform/shared/config';
 import { compressed } from '../../compress';
 import { applyMask } from '../../prune';

@@ -3,7 +3,7 @@ import type { DBSchema, IDBPDatabase } from 'idb';
 import { z } from 'zod';
 import { ARCH_IDS, DATASET_IDS } from '../shared/catalog';
 import type { ArchId, DatasetId } from '../shared/catalog';
-import { ActQuantSchema, WeightQuantSchema } from '../../../platform/shared/config';
+import { ActQuantSchema, WeightQuantSchema } from '../../../platform/shared/compressionSchemas';
 import type { ActQuant, WeightQuant } from '../../../platform/shared/config';
 import { isTrainedModelId } from '../shared/modelId';
 import type { TrainedModelId } from '../shared/modelId';

@@ -1,6 +1,6 @@
 import { uploadedModelId } from '../../model';
 import type { UploadedModelId } from '../../model';
-import { LAYER_NAME } from '../../../platform/shared/config';
+import { LAYER_NAME } from '../../../platform/shared/compressionSchemas';
 import { BYTES_PER_VALUE, decodeValues, nonFinite, storageOf } from './dtypes';
 import type { Quantization, Storage, TensorDtype } from './dtypes';
 import { readJson } from './json';
