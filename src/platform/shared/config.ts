@@ -4,59 +4,17 @@ import { ARCH_IDS, DATASET_IDS } from '../../features/model/shared/catalog';
 import { MAX_SPARSITY } from './limits';
 
 export { MAX_SPARSITY };
+// The compression settings' schemas, which the config composes (the workers import them from
+// compressionSchemas.ts directly, without this module's schema).
+export * from './compressionSchemas';
 import {
   LAYER_NAME,
-  WEIGHT_FORMATS,
-  SCHEMES,
-  SYM_RANGES,
-  GRANULARITIES,
-  ROUNDINGS,
-  OBSERVERS,
-  MIN_BITS,
   MAX_BITS,
   WeightQuantSchema,
   ActQuantSchema,
-  SKIP_LAYER,
-  PRUNE_METHODS,
-  NM_PATTERNS,
-  NORMS,
-  STRUCTURED_BIAS,
   PruneSchema,
-  CLUSTER_INITS,
   ClusterSchema,
-  SPARSE_FORMATS,
   StorageSchema,
-} from './compressionSchemas';
-export {
-  LAYER_NAME,
-  WEIGHT_FORMATS,
-  SCHEMES,
-  SYM_RANGES,
-  GRANULARITIES,
-  ROUNDINGS,
-  OBSERVERS,
-  MIN_BITS,
-  MAX_BITS,
-  WeightQuantSchema,
-  ActQuantSchema,
-  SKIP_LAYER,
-  PRUNE_METHODS,
-  NM_PATTERNS,
-  NORMS,
-  STRUCTURED_BIAS,
-  PruneSchema,
-  CLUSTER_INITS,
-  ClusterSchema,
-  SPARSE_FORMATS,
-  StorageSchema,
-};
-export type {
-  ActQuant,
-  Cluster,
-  Prune,
-  PruneMethodId,
-  Storage,
-  WeightQuant,
 } from './compressionSchemas';
 // The config is composed from the features' pure schemas (ARCHITECTURE.md: platform/shared).
 import { TrainSettingsSchema } from '../../features/train/shared/settings';
