@@ -98,28 +98,27 @@ export function startController(
   let holding = 0;
   const setHeld = (held: boolean) =>
     store.setState((s) => (s.heldForRest === held ? s : { heldForRest: held }));
-  const handRests = (): Promise<void> =>
-    new Promise((resolve) => {
-      if (!gesture) return resolve();
-      if (holding++ === 0) setHeld(true);
-      const check = () => {
-        const left = lastChange + GESTURE_MS - performance.now();
-        if (left > 0) return void setTimeout(check, left);
-        if (--holding === 0) setHeld(false);
-        resolve();
-      };
-      check();
-    });
-  const quiet = (since = -Infinity): Promise<void> =>
+  /**
+   * Resolves once the settings have been left alone for `ms` (at once if they have not changed
+   * since `since`).
+   */
+  const leftAlone = (ms: number, since = -Infinity): Promise<void> =>
     new Promise((resolve) => {
       const check = () => {
         if (lastChange <= since) return resolve();
-        const left = lastChange + QUIET_MS - performance.now();
+        const left = lastChange + ms - performance.now();
         if (left <= 0) resolve();
         else setTimeout(check, left);
       };
       check();
     });
+  const handRests = async (): Promise<void> => {
+    if (!gesture) return;
+    if (holding++ === 0) setHeld(true);
+    await leftAlone(GESTURE_MS);
+    if (--holding === 0) setHeld(false);
+  };
+  const quiet = (since?: number): Promise<void> => leftAlone(QUIET_MS, since);
   const jobs = createJobs(
     client,
     stats,
