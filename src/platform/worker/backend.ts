@@ -3,6 +3,7 @@ import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { useHeapSlice } from '../../features/model/worker/kernels/slice';
 
 /** What the UI shows about the compute backend. Plain data: it crosses the worker boundary. */
 export interface BackendInfo {
@@ -83,6 +84,8 @@ export async function initBackend(): Promise<BackendInfo> {
   try {
     // One thread (a 2-core machine): the SIMD build without threads, which has no pthread pool.
     if (reserveACoreForThePage() === 1) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    // Slicing a batch from the resident test set copied the whole set first (kernels/slice.ts).
+    useHeapSlice();
     setWasmPaths({
       'tfjs-backend-wasm.wasm': wasmPlain,
       'tfjs-backend-wasm-simd.wasm': wasmSimd,
