@@ -109,11 +109,14 @@ const cutShort = (e: unknown) => isWorkerDied(e) || isCancelled(e);
 /**
  * From this much predicted work (ms on one worker) a list of evaluations (a sweep) is shared
  * between two compute workers where the page has a second one: mnist-cnn's, fashion-mlp's and
- * fashion-cnn's bit sweeps (18 passes, 6–50 s on one worker: 1.7–1.9× faster on two,
- * `bench/app.ts`); not mnist-mlp's (about 2 s), which a second worker's start (tfjs, the model,
- * the test set) made slower: 2.39 s on two against 1.99 s on one.
+ * fashion-cnn's bit sweeps (18 passes at 150 ms to 1 s each: 1.7–1.9× faster on two,
+ * `bench/app.ts`); not mnist-mlp's (18 passes at about 75 ms), which a second worker's start
+ * (tfjs, the model, the test set) made slower: 2.39 s on two against 1.99 s on one. It was 3 s
+ * until the batches stopped copying the whole test set (kernels/slice.ts): fashion-mlp's passes
+ * then took 152 ms, 2.7 s predicted, and its sweep stayed on one worker (3.27 s against 2.21 s
+ * shared before).
  */
-export const SHARE_WORK_MS = 3000;
+export const SHARE_WORK_MS = 2500;
 
 /**
  * Whether `count` evaluations of a model are shared between two workers: when that many passes
