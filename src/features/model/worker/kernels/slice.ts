@@ -11,7 +11,8 @@ import { originalKernel, overrideKernel } from './override';
  * Fashion-MNIST's 10,000 images, 6.3 MB for MNIST's 2,000 (in a profile of a cold Fashion MLP
  * visit, 0.75 s of the compute worker's 2.4 s). Here a contiguous slice (a run of whole rows, as
  * every batch is) is one copy of the part, heap to heap. The values are the same bits: it is a
- * copy either way. Other slices (and strings) go to the backend's own kernel.
+ * copy either way. Other slices, and dtypes the heap does not hold as one typed array (strings,
+ * complex64), go to the backend's own kernel.
  */
 
 interface WasmBackendLike {
@@ -32,7 +33,8 @@ function sliceWasm(args: {
     number[],
   ];
   const count = util.sizeFromShape(size);
-  if (x.dtype === 'string' || !slice_util.isSliceContinous(x.shape, begin, size)) {
+  const heapTyped = x.dtype === 'float32' || x.dtype === 'int32' || x.dtype === 'bool';
+  if (!heapTyped || !slice_util.isSliceContinous(x.shape, begin, size)) {
     const original = originalKernel(Slice);
     if (!original) throw new Error('Slice: the wasm backend kernel is missing');
     return original(args as unknown as Parameters<KernelFunc>[0]) as TensorInfo;
