@@ -6,8 +6,8 @@ import { useHeapSlice } from './slice';
 
 /**
  * The wasm Slice without the whole-input copy (slice.ts) against the values sliced in JS: equal
- * to the bit for batches of rows, other slices, every dtype, and a slice whose output grows the
- * heap; and a batch of rows no longer reads the whole input back.
+ * to the bit for batches of rows, other slices, float32, int32 and bool, and a slice whose output
+ * grows the heap; and a batch of rows no longer reads the whole input back.
  */
 
 interface Backend {
@@ -96,7 +96,7 @@ describe('Slice on the wasm backend without the whole-input copy', () => {
     x.dispose();
   });
 
-  it('slices that are not whole rows still go through the backend’s own kernel, correctly', () => {
+  it('slices that are not whole rows: scattered ones on the backend’s own kernel, a run within a row on ours', () => {
     const x = tf.tensor4d(values, shape as [number, number, number, number]);
     for (const [begin, size] of [
       [
@@ -109,7 +109,7 @@ describe('Slice on the wasm backend without the whole-input copy', () => {
       ],
       [
         [5, 2, 0, 0],
-        [1, 1, 4, 3], // contiguous though not whole rows
+        [1, 1, 4, 3], // contiguous though not whole rows: the heap copy takes it
       ],
     ] as [number[], number[]][]) {
       const s = x.slice(begin, size);

@@ -9,8 +9,8 @@ import { originalKernel, overrideKernel } from './override';
  * entire input, from which it then copies the part asked for. The evaluations slice each batch of
  * images from the resident test set, so every batch copied the whole test set: 31 MB per batch for
  * Fashion-MNIST's 10,000 images, 6.3 MB for MNIST's 2,000 (in a profile of a cold Fashion MLP
- * visit, 0.75 s of the compute worker's 2.4 s). Here a contiguous slice (a run of whole rows, as
- * every batch is) is one copy of the part, heap to heap. The values are the same bits: it is a
+ * visit, 0.75 s of the compute worker's 2.4 s). Here a contiguous slice (every batch, a run of whole
+ * rows, is one) is one copy of the part, heap to heap. The values are the same bits: it is a
  * copy either way. Other slices, and dtypes the heap does not hold as one typed array (strings,
  * complex64), go to the backend's own kernel.
  */
