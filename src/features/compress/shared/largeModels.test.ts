@@ -1,7 +1,8 @@
 /**
  * The instant views of large models (issue 10, point 4): one layer compressed on its own when the
  * layers are independent, the histograms of a large layer binned from a sample of whole rows (and
- * saying so), and the shipped models' views still counting every weight.
+ * saying so), a layer on a uniform grid summarized with the exact pass's figures, and the shipped
+ * models' views still counting every weight.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -135,9 +136,40 @@ describe('the weight histogram of a large layer', () => {
   });
 });
 
-describe('a large layer on a uniform grid, summarized', () => {
-  // 1,200 × 1,000 weights, above 2^20: its views come from the summary (quantize/shared/summary.ts),
-  // checked here against the exact pass over the compressed values.
+/**
+ * Layer `index`'s views from its summary (quantize/shared/summary.ts) against the exact pass over
+ * its compressed values: the same histograms, grid, clipped count, largest error and levels, and
+ * the squared error within float64 rounding (summed in another order).
+ */
+function expectExactFigures(m: WeightsSource, s: ReturnType<typeof settings>, index: number) {
+  const w = m.original[index]!;
+  expect(layerSummary(m, s, index)).not.toBeNull();
+  const r = inspectWeights(m, s, w.info.name, 64);
+  const ref = compressModel([w], s).layers[0]!;
+  const t = ref.tensor!;
+  expect(r.sampleStep).toBe(1);
+  const range = { min: r.min, max: r.max };
+  expect(r.original).toEqual(histogram(w.kernel, { bins: 64, range }).counts);
+  expect(r.quantized).toEqual(histogram(ref.values, { bins: 64, range }).counts);
+  expect(r.scale).toEqual(t.scale);
+  expect(r.zeroPoint).toEqual(t.zeroPoint);
+  expect(r.clipMin).toEqual(t.clipMin);
+  expect(r.clipMax).toEqual(t.clipMax);
+  const exact = errorStats(w.kernel, ref.values, {
+    clipMin: t.clipMin.map((v, ch) => v - t.scale[ch]! / 2),
+    clipMax: t.clipMax.map((v, ch) => v + t.scale[ch]! / 2),
+  });
+  expect(r.error.clipped).toBe(exact.clipped);
+  expect(r.error.maxAbsError).toBe(exact.maxAbsError);
+  expect(r.error.mse).toBeCloseTo(exact.mse, 12);
+  expect(r.error.sqnrDb).toBeCloseTo(exact.sqnrDb, 8);
+  expect(r.error.levels).toBe(distinctLevels(ref.values));
+  expect(layerErrorOf(m, s, index)).toEqual(r.error);
+}
+
+describe('a layer on a uniform grid, summarized', () => {
+  // 1,200 × 1,000 weights (above 2^20) and 1,000 × 10: every layer on a uniform grid with nearest
+  // rounding and no pruning, large or small, has its views from the summary.
   const layers = [dense('fc1', 1200, 1000, 9), dense('fc2', 1000, 10, 10)];
   const cases = [
     { format: 'int', bits: 4 },
@@ -149,29 +181,22 @@ describe('a large layer on a uniform grid, summarized', () => {
   it.each(cases)('%o: histograms over every weight, and the exact figures', (w) => {
     const s = settings(w);
     const m = model(layers);
-    expect(layerSummary(m, s, 0)).not.toBeNull();
-    expect(layerSummary(m, s, 1)).toBeNull(); // 10,000 weights: the exact pass
-    const r = inspectWeights(m, s, 'fc1', 64);
-    const ref = compressModel([layers[0]!], s).layers[0]!;
-    const t = ref.tensor!;
-    expect(r.sampleStep).toBe(1);
-    const range = { min: r.min, max: r.max };
-    expect(r.original).toEqual(histogram(layers[0]!.kernel, { bins: 64, range }).counts);
-    expect(r.quantized).toEqual(histogram(ref.values, { bins: 64, range }).counts);
-    expect(r.scale).toEqual(t.scale);
-    expect(r.zeroPoint).toEqual(t.zeroPoint);
-    expect(r.clipMin).toEqual(t.clipMin);
-    expect(r.clipMax).toEqual(t.clipMax);
-    const exact = errorStats(layers[0]!.kernel, ref.values, {
-      clipMin: t.clipMin.map((v, ch) => v - t.scale[ch]! / 2),
-      clipMax: t.clipMax.map((v, ch) => v + t.scale[ch]! / 2),
-    });
-    expect(r.error.clipped).toBe(exact.clipped);
-    expect(r.error.maxAbsError).toBe(exact.maxAbsError);
-    expect(r.error.mse).toBeCloseTo(exact.mse, 12);
-    expect(r.error.sqnrDb).toBeCloseTo(exact.sqnrDb, 8);
-    expect(r.error.levels).toBe(distinctLevels(ref.values));
-    expect(layerErrorOf(m, s, 0)).toEqual(r.error);
+    expectExactFigures(m, s, 0);
+    expectExactFigures(m, s, 1);
+  });
+
+  it('is not used where the exact pass is needed: pruning, stochastic rounding, other formats', () => {
+    const m = model(layers);
+    for (const s of [
+      settings({ format: 'int', bits: 4 }, { method: 'magnitude', sparsity: 0.5 }),
+      settings({ format: 'int', bits: 4, rounding: 'stochastic' }),
+      settings({ format: 'int', bits: 2, ternary: true }),
+      settings({ format: 'int', bits: 1 }),
+      settings({ format: 'float16' }),
+      settings({ format: 'cluster' }),
+    ]) {
+      expect(layerSummary(m, s, 1), JSON.stringify(s.weights)).toBeNull();
+    }
   });
 
   it.each([false, true])('sizes the model as the exact pass does (Huffman %s)', (huffman) => {
@@ -208,6 +233,31 @@ describe('the shipped models', () => {
         expect(r.sampleStep).toBe(1);
         expect(r.original.reduce((a, b) => a + b, 0)).toBe(l.kernel.length);
         expect(r.quantized.reduce((a, b) => a + b, 0)).toBe(l.kernel.length);
+      }
+    },
+  );
+
+  it.each(['mnist-mlp', 'mnist-cnn'])(
+    '%s: the summarized views are the exact pass’s, layer by layer, and so are the sizes',
+    (id) => {
+      const json = JSON.parse(readFileSync(`public/models/${id}/model.json`, 'utf8')) as unknown;
+      const bin = readFileSync(`public/models/${id}/weights.bin`);
+      const layers = readLayersModelWeights(
+        json,
+        bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.length),
+      );
+      for (const w of [
+        { format: 'int', bits: 8 },
+        { format: 'int', bits: 2 },
+        { format: 'int', bits: 5, scheme: 'affine', granularity: 'channel' },
+      ] as const) {
+        const s = settings(w);
+        const m = model(layers);
+        for (let i = 0; i < layers.length; i++) expectExactFigures(m, s, i);
+        const storage = DEFAULT_CONFIG.storage;
+        expect(compressionReport(m, s, storage).size).toEqual(
+          sizeReport(layers, compressed(model(layers), s), storage),
+        );
       }
     },
   );
