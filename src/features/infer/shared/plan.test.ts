@@ -7,6 +7,7 @@ import {
   fixedPointMultipliers,
   gemmWeights,
   inputLut,
+  multiPlane,
   packWeights,
   packWeightsQuads,
   planInteger,
@@ -277,6 +278,19 @@ describe('planInteger', () => {
     expect(s2.out.scale[1]).toBe(Math.fround(0.2 * Math.fround(0.02)));
     expect(s2.inZp).toBe(10);
     expect(s1.macs + s2.macs).toBe(3 * 2 + 2 * 2);
+  });
+
+  it('says when relaxed SIMD would take a layer’s weights in more than one plane (then the app runs SIMD128)', () => {
+    const input = { net, weights, acts };
+    // fc2's affine 8-bit codes span 0..255: two 7-bit planes, or one of whole bytes.
+    const sevenBit = planInteger(input, 'relaxed-simd', PLANE_MAX_7BIT);
+    expect((sevenBit.steps as GemmStep[]).map((s) => s.planes)).toEqual([1, 3]);
+    expect(multiPlane(sevenBit)).toBe(true);
+    expect(multiPlane(planInteger(input, 'relaxed-simd', PLANE_MAX_8BIT))).toBe(false);
+    expect(multiPlane(planInteger(input))).toBe(false); // SIMD128 has no planes
+    // 4-bit codes fit one 7-bit plane.
+    const fourBit = new Map(weights).set('fc2', { ...weights.get('fc2')!, codes: Int32Array.from([7, -8, 0, 3]), zeroPoint: Int32Array.of(0, 0) }); // prettier-ignore
+    expect(multiPlane(planInteger({ ...input, weights: fourBit }, 'relaxed-simd', PLANE_MAX_7BIT))).toBe(false); // prettier-ignore
   });
 
   it('on whole-byte relaxed SIMD, runs symmetric layers in the signed form: no clamp, the bias in the offsets, the same codes', () => {

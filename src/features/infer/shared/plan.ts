@@ -740,3 +740,20 @@ export function planInteger(
     maxPackBytes,
   };
 }
+
+/**
+ * Why a configuration runs on SIMD128 where relaxed SIMD validates: its plan on the relaxed build
+ * takes a layer's weights in two or three planes (8-bit weights, where this engine's dot product
+ * is exact only on 7-bit operands). Each plane is a pass of relaxed SIMD's 16 multiply-adds per
+ * instruction, so two do the work of SIMD128's one pass of 8, and more besides: W8A8 on the four
+ * shipped models ran 1.16–1.67× slower on relaxed SIMD than on SIMD128 (Chromium 156, a 2-core
+ * AMD EPYC without AVX-VNNI, 3 December). Where whole bytes are exact (AVX-VNNI), 8-bit weights
+ * take one plane and relaxed SIMD is kept.
+ */
+export const TWO_PASSES_NOTE =
+  'relaxed SIMD would take this configuration’s 8-bit weights in two or three passes here (this browser’s dot product is exact only on 7-bit operands), slower than SIMD128’s one: using SIMD128';
+
+/** Whether some layer of `plan` takes its weights in more than one relaxed-SIMD plane. */
+export function multiPlane(plan: IntPlan): boolean {
+  return plan.steps.some((s) => s.kind === 'gemm' && s.planes > 1);
+}

@@ -28,6 +28,8 @@ function ms(v: number): string {
 const perSecond = (v: number) => `${formatInt(Math.round(v))} images/s`;
 /** The kernels' instruction set, as the panel names it. */
 const pathName = (p: KernelPath) => (p === 'simd128' ? 'SIMD128' : 'relaxed SIMD');
+/** The same, at the start of a sentence. */
+const PathName = (p: KernelPath) => (p === 'simd128' ? 'SIMD128' : 'Relaxed SIMD');
 const times = (v: number) => `${v >= 10 ? v.toFixed(0) : v.toFixed(1)}×`;
 
 /**
@@ -90,7 +92,7 @@ export function SpeedPanel() {
             <BitSweep
               sweep={speed.sweep}
               bits={config.weights.format === 'int' ? config.weights.bits : null}
-              path={speed.report?.path ?? null}
+              path={speed.sweep[0]?.point.path ?? null}
             />
           )}
           {speed.evaluation && speed.evaluation.approximations.length > 0 && (
@@ -125,16 +127,17 @@ export function SpeedPanel() {
           SIMD’s dot product is only guaranteed on one operand of 7 bits (0 to 127): weights of at
           most 7 bits fit in one pass, 8-bit weights need two (three when a layer’s codes span all
           256 values), so there 2- to 7-bit weights run up to twice as fast as 8-bit ones, and 2
-          bits no faster than 4. On one image a layer uses each weight once, so there the second
-          plane of 8-bit weights can make relaxed SIMD no faster than SIMD128; on the test set each
-          weight serves many images and the arithmetic counts. Some processors sum whole bytes
-          exactly (x86 with AVX-VNNI): where the kernels’ check finds that, 8-bit weights take one
-          pass too, and no bit-width runs faster than another; and layers whose weights have no
-          zero-point (symmetric) swap the operands: the weights as the signed byte, the activations’
-          raw codes as the unsigned one, which spares every output the correction for its inputs’
-          sum. Fewer bits beyond that save download size and memory, not time, unless a kernel
-          multiplies packed codes (several weights per byte, or products looked up in tables); these
-          models are small enough that reading their weights is not what limits them.
+          bits no faster than 4. Two passes do the multiply-adds of SIMD128’s one and more besides,
+          so a configuration whose 8-bit weights would take two or three runs on SIMD128 (the note
+          under the table says so, and the table times relaxed SIMD beside it). Some processors sum
+          whole bytes exactly (x86 with AVX-VNNI): where the kernels’ check finds that, 8-bit
+          weights take one pass too, and no bit-width runs faster than another; and layers whose
+          weights have no zero-point (symmetric) swap the operands: the weights as the signed byte,
+          the activations’ raw codes as the unsigned one, which spares every output the correction
+          for its inputs’ sum. Fewer bits beyond that save download size and memory, not time,
+          unless a kernel multiplies packed codes (several weights per byte, or products looked up
+          in tables); these models are small enough that reading their weights is not what limits
+          them.
         </p>
       </details>
     </section>
@@ -173,8 +176,10 @@ function SpeedTable({
   testCount: number;
 }) {
   const r = speed.report;
-  /** The SIMD128 column beside the relaxed one, when both were timed. */
-  const base = r?.simd128 ?? null;
+  /** The other build's column beside the one the configuration runs on, when both were timed. */
+  const base = r?.other ?? null;
+  /** Whether this browser runs relaxed SIMD (the configuration may run on SIMD128 all the same). */
+  const relaxed = r?.path === 'relaxed-simd' || base?.path === 'relaxed-simd';
   return (
     <div className="table-wrap">
       <table className="size-table speed-table" data-testid="speed-table">
@@ -194,7 +199,7 @@ function SpeedTable({
               <th scope="col" className="num">
                 integer
                 <br />
-                <span className="muted">SIMD128, 1 thread</span>
+                <span className="muted">{pathName(base.path)}, 1 thread</span>
               </th>
             )}
             <th scope="col" className="num">
@@ -207,7 +212,7 @@ function SpeedTable({
               {base && (
                 <>
                   <br />
-                  <span className="muted">relaxed SIMD over float32</span>
+                  <span className="muted">{r ? pathName(r.path) : ''} over float32</span>
                 </>
               )}
             </th>
@@ -247,7 +252,7 @@ function SpeedTable({
       </table>
       {base && r && (
         <p className="small" data-testid="speed-paths">
-          Relaxed SIMD against SIMD128, the same integer model:{' '}
+          {PathName(r.path)} against {pathName(base.path)}, the same integer model:{' '}
           {times(base.latencyMs / r.int.latencyMs)} the speed on one image,{' '}
           {times(r.int.imagesPerSecond / base.imagesPerSecond)} on the test set.
         </p>
@@ -265,7 +270,7 @@ function SpeedTable({
             : ', as on one worker.'}
         </p>
       )}
-      {r?.path === 'relaxed-simd' && (
+      {r && relaxed && (
         <p className="small" data-testid="speed-planes">
           {r.planeMax >= 255
             ? 'Weight passes on relaxed SIMD: one, whatever the bit-width up to 8 (this browser’s dot product sums whole unsigned bytes exactly, as x86’s AVX-VNNI instruction does: checked when the kernels loaded).'

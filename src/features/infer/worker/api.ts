@@ -7,10 +7,12 @@ import type { ModelArch } from '../../../platform/shared/config';
 import type { LoadedDataset, LoadedModel } from '../../../platform/worker/assets';
 import type { EvalRequest } from '../../../platform/worker/engine';
 import type { IntPlan } from '../shared/plan';
+import { TWO_PASSES_NOTE, multiPlane } from '../shared/plan';
 import { median } from '../shared/median';
 import { loadKernels } from './kernels';
 import type { IntKernels, KernelPath } from './kernels';
 import { intPlanFor } from './intPlan';
+import type { PlannedRequest } from './intPlan';
 import { argmaxRows, intLogits, residentImages } from './run';
 import type { ResidentImages } from './run';
 import { floatPredict, floatTopClasses, singleImages, topClassOf } from './floatPath';
@@ -84,8 +86,12 @@ export interface SpeedReport {
   readonly pathNote: string | null;
   /** The kernels' largest weight-plane byte: 255 where 8-bit weights take one relaxed-SIMD plane. */
   readonly planeMax: number;
-  /** When `path` is relaxed SIMD: the same integer model on the SIMD128 kernels, for comparison. */
-  readonly simd128: PathSpeed | null;
+  /**
+   * The same integer model on the other build of the kernels, for comparison, where this runtime
+   * runs both (relaxed SIMD validates): SIMD128 when `path` is relaxed SIMD, and relaxed SIMD
+   * when it was passed over for this configuration (see plan.ts, `TWO_PASSES_NOTE`).
+   */
+  readonly other: (PathSpeed & { readonly path: KernelPath }) | null;
   readonly intThreads: 1;
   /** Multiply-accumulates per image of the weighted layers. */
   readonly macsPerImage: number;
@@ -104,6 +110,8 @@ export interface IntPrediction {
 
 /** One point of an integer-path sweep (e.g. over weight bit-widths). */
 export interface IntSweepPoint {
+  /** The build of the kernels the point ran on (every point of a sweep runs on one). */
+  readonly path: KernelPath;
   /** Median milliseconds for one image (batch 1). */
   readonly latencyMs: number;
   /** Milliseconds for the first `images` test images in one call (median of `batchRuns`). */
@@ -120,6 +128,7 @@ export function inferApi(deps: InferDeps) {
     readonly key: string;
     readonly model: LoadedModel;
     readonly plan: IntPlan;
+    readonly kernels: IntKernels;
   } | null = null;
   const loadBytes =
     deps.wasm ??
@@ -138,6 +147,28 @@ export function inferApi(deps: InferDeps) {
     return p;
   };
   if (deps.onKernels) kernels().then(deps.onKernels, () => {});
+  /**
+   * The build that runs `request` (`path`, or by default the fastest: the best build this runtime
+   * runs correctly, unless that is relaxed SIMD taking a layer's weights in more than one plane:
+   * then SIMD128, see {@link TWO_PASSES_NOTE}), its plan, and why a faster build was not used.
+   */
+  const runner = async (
+    m: LoadedModel,
+    d: LoadedDataset,
+    request: EvalRequest,
+    path?: KernelPath,
+  ): Promise<{ k: IntKernels; planned: PlannedRequest; note: string | null }> => {
+    const k = await kernels(path);
+    const planned = await intPlanFor(m, d, request, k.path, k.planeMax);
+    if (path || k.path !== 'relaxed-simd' || !multiPlane(planned.plan))
+      return { k, planned, note: k.note };
+    const base = await kernels('simd128');
+    return {
+      k: base,
+      planned: await intPlanFor(m, d, request, base.path, base.planeMax),
+      note: TWO_PASSES_NOTE,
+    };
+  };
   const imagesOf = async (k: IntKernels, d: LoadedDataset): Promise<ResidentImages> =>
     residentImages(k, d.meta.id, await testPixels(d), d.testLabels.length);
 
@@ -156,9 +187,9 @@ export function inferApi(deps: InferDeps) {
       path?: KernelPath,
     ): Promise<IntEvaluation> {
       const [m, d] = await deps.loaded(dataset, arch);
-      const k = await kernels(path);
       return deps.supersedable(channel, async () => {
-        const { plan, acts } = await intPlanFor(m, d, request, k.path, k.planeMax);
+        const { k, planned, note } = await runner(m, d, request, path);
+        const { plan, acts } = planned;
         const images = await imagesOf(k, d);
         const t0 = performance.now();
         const int = argmaxRows(intLogits(k, plan, images), plan.classes);
@@ -184,7 +215,7 @@ export function inferApi(deps: InferDeps) {
           approximations: plan.approximations,
           actBits: acts.bits,
           path: k.path,
-          pathNote: k.note,
+          pathNote: note,
           planeMax: k.planeMax,
         };
       });
@@ -204,17 +235,14 @@ export function inferApi(deps: InferDeps) {
       warm = false,
     ): Promise<IntPrediction> {
       const [m, d] = await deps.loaded(dataset, arch);
-      const k = await kernels();
       return deps.supersedable('intPredict', async () => {
         // Shares of a split are asked for again and again with one request: plan it once.
-        const key = JSON.stringify([k.path, request]);
-        if (lastPredictPlan?.key !== key || lastPredictPlan.model !== m)
-          lastPredictPlan = {
-            key,
-            model: m,
-            plan: (await intPlanFor(m, d, request, k.path, k.planeMax)).plan,
-          };
-        const plan = lastPredictPlan.plan;
+        const key = JSON.stringify(request);
+        if (lastPredictPlan?.key !== key || lastPredictPlan.model !== m) {
+          const r = await runner(m, d, request);
+          lastPredictPlan = { key, model: m, plan: r.planned.plan, kernels: r.k };
+        }
+        const { plan, kernels: k } = lastPredictPlan;
         const images = await imagesOf(k, d);
         const run = () => argmaxRows(intLogits(k, plan, images, { start, count }), plan.classes);
         if (warm) run();
@@ -241,10 +269,20 @@ export function inferApi(deps: InferDeps) {
       latencyRuns = 50,
     ): Promise<SpeedReport> {
       const [m, d] = await deps.loaded(dataset, arch);
-      const k = await kernels();
-      const base = k.path === 'relaxed-simd' ? await kernels('simd128') : null;
       return deps.supersedable('speed', async () => {
-        const { plan } = await intPlanFor(m, d, request, k.path, k.planeMax);
+        const {
+          k,
+          planned: { plan },
+          note,
+        } = await runner(m, d, request);
+        // The other build, where this runtime runs both: the one the runner passed over.
+        const relaxed = await kernels().catch(() => null);
+        const base =
+          relaxed?.path !== 'relaxed-simd'
+            ? null
+            : k.path === 'relaxed-simd'
+              ? await kernels('simd128')
+              : relaxed;
         const images = await imagesOf(k, d);
         const n = images.count;
         const runs = Math.max(1, Math.min(latencyRuns, n));
@@ -288,12 +326,12 @@ export function inferApi(deps: InferDeps) {
         const il = await latency(best.one);
         const fb = await batch(floatAll);
         const ib = await batch(best.all);
-        let simd128: PathSpeed | null = null;
+        let other: SpeedReport['other'] = null;
         if (base) {
           const r = await intRuns(base);
           const bl = await latency(r.one);
           const bb = await batch(r.all);
-          simd128 = { latencyMs: bl, batchMs: bb, imagesPerSecond: (n / bb) * 1000 };
+          other = { path: base.path, latencyMs: bl, batchMs: bb, imagesPerSecond: (n / bb) * 1000 };
         }
         let threads: number;
         try {
@@ -310,9 +348,9 @@ export function inferApi(deps: InferDeps) {
           floatThreads: threads,
           int: { latencyMs: il, batchMs: ib, imagesPerSecond: (n / ib) * 1000 },
           path: k.path,
-          pathNote: k.note,
-          planeMax: k.planeMax,
-          simd128,
+          pathNote: note,
+          planeMax: relaxed?.planeMax ?? k.planeMax,
+          other,
           intThreads: 1,
           macsPerImage: macsOf(plan),
           approximations: plan.approximations,
@@ -372,6 +410,7 @@ export function inferApi(deps: InferDeps) {
             spent[j]! += ms;
           });
         const out: IntSweepPoint[] = plans.map((_, j) => ({
+          path: k.path,
           latencyMs: latencies[j]!,
           batchMs: median(b[j]!),
           images: count,
