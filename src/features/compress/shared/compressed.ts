@@ -208,8 +208,8 @@ function levelsUsed(l: CompressedModel['layers'][number]): number | null {
  * A uniformly quantized layer's figures without its quantized values (quantize/shared/summary.ts):
  * the instant views use this at every slider step instead of quantizing, checking and counting
  * every weight. A 4 M-parameter model's two large layers took ~100 ms a step, the summary a few
- * ms; the shipped MNIST MLP's (266,610 weights) took 10–24 ms a step in Node 20, from summaries
- * 0.5–2 ms once each kernel is sorted (at the first view). The figures are the exact pass's: the
+ * ms; the shipped MNIST MLP's (266,610 weights) took 12–26 ms a step in Node 20, from summaries
+ * 0.6–3.2 ms once each kernel is sorted (at the first view). The figures are the exact pass's: the
  * same histograms, levels, clipped count, largest error and sizes, and the squared error summed
  * in another order (largeModels.test.ts checks each against the exact pass, on the shipped
  * models too).
