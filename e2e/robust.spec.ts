@@ -379,7 +379,10 @@ const MB = (b: number) => `${(b / 1e6).toFixed(1)} MB`;
  * moves a worker's heap by tens of MB. This puts the same 28 settings through the workers' caches
  * (the statistics worker's layer errors and size report, each compute worker's evaluation of one
  * image), so that before and after the soak they hold the same entries and a full cache is not
- * mistaken for a leak, nor an emptier one for a fix.
+ * mistaken for a leak, nor an emptier one for a fix. The statistics worker summarizes layers on a
+ * uniform grid without pruning (its summary cache), compresses the others layer by layer (binary,
+ * stochastic rounding: its layer cache, which the soak's 1-bit steps fill), and a pruned model
+ * whole (its model cache, which the soak's pruning fills): each setting goes through all three.
  */
 async function fillCaches(page: Page): Promise<void> {
   await page.evaluate(async () => {
@@ -418,6 +421,11 @@ async function fillCaches(page: Page): Promise<void> {
           await w.__playground.stats.call((api) =>
             api.compressionReport!('mnist', 'mlp', settings, c.storage),
           );
+          for (const other of [
+            { ...settings, weights: { ...settings.weights, rounding: 'stochastic' } },
+            { ...settings, prune: { ...(c.prune as object), method: 'magnitude', sparsity: 0.5 } },
+          ])
+            await w.__playground.stats.call((api) => api.layerErrors!('mnist', 'mlp', other));
           for (const k of compute)
             await k.call((api) =>
               api.evaluate!('mnist', 'mlp', { weights: settings, acts: null }, 1),
