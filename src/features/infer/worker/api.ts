@@ -84,7 +84,10 @@ export interface SpeedReport {
   readonly path: KernelPath;
   /** Why a faster build of the kernels was not used, if one was not. */
   readonly pathNote: string | null;
-  /** The kernels' largest weight-plane byte: 255 where 8-bit weights take one relaxed-SIMD plane. */
+  /**
+   * The relaxed-SIMD build's largest weight-plane byte (255 where 8-bit weights take one plane),
+   * whichever build `path` is; the SIMD128 build's where relaxed SIMD does not run.
+   */
   readonly planeMax: number;
   /**
    * The same integer model on the other build of the kernels, for comparison, where this runtime
