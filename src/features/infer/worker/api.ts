@@ -150,26 +150,33 @@ export function inferApi(deps: InferDeps) {
     return p;
   };
   if (deps.onKernels) kernels().then(deps.onKernels, () => {});
+  /** A build of the kernels and `request`'s plan for it. */
+  type Run = { readonly k: IntKernels; readonly plan: IntPlan };
   /**
    * The build that runs `request` (`path`, or by default the fastest: the best build this runtime
    * runs correctly, unless that is relaxed SIMD taking a layer's weights in more than one plane:
-   * then SIMD128, see {@link TWO_PASSES_NOTE}), its plan, and why a faster build was not used.
+   * then SIMD128, see {@link TWO_PASSES_NOTE}), its plan, why a faster build was not used, and
+   * the relaxed plan it passed over (null where it passed none over), for the speed comparison.
    */
   const runner = async (
     m: LoadedModel,
     d: LoadedDataset,
     request: EvalRequest,
     path?: KernelPath,
-  ): Promise<{ k: IntKernels; planned: PlannedRequest; note: string | null }> => {
+  ): Promise<
+    Run & { acts: PlannedRequest['acts']; note: string | null; passedOver: Run | null }
+  > => {
     const k = await kernels(path);
-    const planned = await intPlanFor(m, d, request, k.path, k.planeMax);
-    if (path || k.path !== 'relaxed-simd' || !multiPlane(planned.plan))
-      return { k, planned, note: k.note };
+    const { plan, acts } = await intPlanFor(m, d, request, k.path, k.planeMax);
+    if (path || k.path !== 'relaxed-simd' || !multiPlane(plan))
+      return { k, plan, acts, note: k.note, passedOver: null };
     const base = await kernels('simd128');
     return {
       k: base,
-      planned: await intPlanFor(m, d, request, base.path, base.planeMax),
+      plan: (await intPlanFor(m, d, request, base.path, base.planeMax)).plan,
+      acts,
       note: TWO_PASSES_NOTE,
+      passedOver: { k, plan },
     };
   };
   const imagesOf = async (k: IntKernels, d: LoadedDataset): Promise<ResidentImages> =>
@@ -191,8 +198,7 @@ export function inferApi(deps: InferDeps) {
     ): Promise<IntEvaluation> {
       const [m, d] = await deps.loaded(dataset, arch);
       return deps.supersedable(channel, async () => {
-        const { k, planned, note } = await runner(m, d, request, path);
-        const { plan, acts } = planned;
+        const { k, plan, acts, note } = await runner(m, d, request, path);
         const images = await imagesOf(k, d);
         const t0 = performance.now();
         const int = argmaxRows(intLogits(k, plan, images), plan.classes);
@@ -243,7 +249,7 @@ export function inferApi(deps: InferDeps) {
         const key = JSON.stringify(request);
         if (lastPredictPlan?.key !== key || lastPredictPlan.model !== m) {
           const r = await runner(m, d, request);
-          lastPredictPlan = { key, model: m, plan: r.planned.plan, kernels: r.k };
+          lastPredictPlan = { key, model: m, plan: r.plan, kernels: r.k };
         }
         const { plan, kernels: k } = lastPredictPlan;
         const images = await imagesOf(k, d);
@@ -262,8 +268,8 @@ export function inferApi(deps: InferDeps) {
     /**
      * Latency per image (batch 1, median over `latencyRuns` test images) and throughput (the whole
      * test set in one call) of the trained float32 model on tfjs and of `request` on the integer
-     * kernels (and, when those are the relaxed-SIMD build, on the SIMD128 build too), measured
-     * back to back under the model lock.
+     * kernels it runs on (and on the other build, where this runtime runs both), measured back to
+     * back under the model lock.
      */
     async speed(
       dataset: DatasetId,
@@ -273,19 +279,11 @@ export function inferApi(deps: InferDeps) {
     ): Promise<SpeedReport> {
       const [m, d] = await deps.loaded(dataset, arch);
       return deps.supersedable('speed', async () => {
-        const {
-          k,
-          planned: { plan },
-          note,
-        } = await runner(m, d, request);
-        // The other build, where this runtime runs both: the one the runner passed over.
-        const relaxed = await kernels().catch(() => null);
-        const base =
-          relaxed?.path !== 'relaxed-simd'
-            ? null
-            : k.path === 'relaxed-simd'
-              ? await kernels('simd128')
-              : relaxed;
+        const { k, plan, note, passedOver } = await runner(m, d, request);
+        // The other build, where this runtime runs both: the relaxed one the runner passed over,
+        // or SIMD128 beside relaxed SIMD.
+        const base: Run | null =
+          passedOver ?? (k.path === 'relaxed-simd' ? await runner(m, d, request, 'simd128') : null);
         const images = await imagesOf(k, d);
         const n = images.count;
         const runs = Math.max(1, Math.min(latencyRuns, n));
@@ -293,8 +291,7 @@ export function inferApi(deps: InferDeps) {
         const singles = singleImages(d, runs);
         const floatOne = (i: number) => topClassOf(plain, singles[i]!);
         /** One image, and the whole test set, on one build of the kernels. */
-        const intRuns = async (kk: IntKernels) => {
-          const p = kk === k ? plan : (await intPlanFor(m, d, request, kk.path, kk.planeMax)).plan;
+        const intRuns = async ({ k: kk, plan: p }: Run) => {
           const imgs = kk === k ? images : await imagesOf(kk, d);
           return {
             one: (i: number) =>
@@ -325,7 +322,7 @@ export function inferApi(deps: InferDeps) {
         } finally {
           for (const x of singles) x.dispose();
         }
-        const best = await intRuns(k);
+        const best = await intRuns({ k, plan });
         const il = await latency(best.one);
         const fb = await batch(floatAll);
         const ib = await batch(best.all);
@@ -334,7 +331,12 @@ export function inferApi(deps: InferDeps) {
           const r = await intRuns(base);
           const bl = await latency(r.one);
           const bb = await batch(r.all);
-          other = { path: base.path, latencyMs: bl, batchMs: bb, imagesPerSecond: (n / bb) * 1000 };
+          other = {
+            path: base.k.path,
+            latencyMs: bl,
+            batchMs: bb,
+            imagesPerSecond: (n / bb) * 1000,
+          };
         }
         let threads: number;
         try {
@@ -352,7 +354,7 @@ export function inferApi(deps: InferDeps) {
           int: { latencyMs: il, batchMs: ib, imagesPerSecond: (n / ib) * 1000 },
           path: k.path,
           pathNote: note,
-          planeMax: relaxed?.planeMax ?? k.planeMax,
+          planeMax: ([k, base?.k].find((b) => b?.path === 'relaxed-simd') ?? k).planeMax,
           other,
           intThreads: 1,
           macsPerImage: macsOf(plan),
