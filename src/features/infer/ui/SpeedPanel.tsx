@@ -93,6 +93,7 @@ export function SpeedPanel() {
               sweep={speed.sweep}
               bits={config.weights.format === 'int' ? config.weights.bits : null}
               path={speed.sweep[0]?.point.path ?? null}
+              runsOn={speed.report?.path ?? null}
             />
           )}
           {speed.evaluation && speed.evaluation.approximations.length > 0 && (
@@ -298,12 +299,15 @@ function BitSweep({
   sweep,
   bits,
   path,
+  runsOn,
 }: {
   sweep: NonNullable<SpeedState['sweep']>;
   /** The configuration's weight bits, marked in the header; null when its weights are not int. */
   bits: number | null;
   /** The build of the kernels the sweep ran on. */
   path: KernelPath | null;
+  /** The build the configuration itself runs on (the table above), when timed. */
+  runsOn: KernelPath | null;
 }) {
   return (
     <div className="table-wrap">
@@ -314,6 +318,13 @@ function BitSweep({
           {formatInt(SWEEP_IMAGES)} test images (median of {runsRange(sweep)} runs per point, taken
           in rounds over all the bit-widths: 3 to 25 rounds, until each has {SWEEP_BATCH_MS} ms
           timed). 1 bit is binary (±α).
+          {path && runsOn && runsOn !== path && (
+            <>
+              {' '}
+              The configuration itself runs on {pathName(runsOn)} (the table above); the sweep stays
+              on one build, so that its bit-widths compare.
+            </>
+          )}
         </caption>
         <thead>
           <tr>
