@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -11,5 +12,9 @@ export default defineConfig({
     // --sequence.seed=7). A test that leaves global state behind can now affect a later file: undo
     // what you change (fake timers, backends, globals) in afterEach.
     isolate: false,
+    // Vitest's default is one worker fewer than the cores: one on a 2-core machine, where the
+    // files then ran one at a time (170 s). The main process only waits on its workers, so give
+    // every core one: 105 s on 2 cores, all 1,214 tests passing.
+    maxWorkers: Math.max(availableParallelism() - 1, 2),
   },
 });
