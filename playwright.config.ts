@@ -42,8 +42,16 @@ export default defineConfig({
       ],
     },
     viewport: { width: 1280, height: 900 },
-    // A failed test keeps its trace (test-results/): what the page showed, step by step.
-    trace: 'retain-on-failure',
+    // A failed test keeps its trace (test-results/: each step, the console, the requests) and a
+    // screenshot of the page as it failed. The trace's DOM snapshots and filmstrip cost CPU in
+    // every test, failed or not: classroom + foundation (30 tests) took 177-182 s with them and
+    // 150 s without, on 2 cores. E2E_TRACE=full records them for a run you mean to debug.
+    trace: {
+      mode: 'retain-on-failure',
+      snapshots: process.env.E2E_TRACE === 'full',
+      screenshots: process.env.E2E_TRACE === 'full',
+    },
+    screenshot: 'only-on-failure',
     // The service worker (offline mode) is tested in e2e/offline.spec.ts, which allows it. Elsewhere
     // it would precache 11 MB in the background of every test and take the page's requests out
     // of page.route's reach.
