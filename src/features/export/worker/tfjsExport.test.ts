@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { quantizeUniform } from '../../quantize';
@@ -172,7 +173,9 @@ let shipped: Shipped;
 let testSet: TestSet;
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  // The compute worker's backend. On tfjs's cpu backend this file took 14.5 s; on wasm about 6 s.
+  await tf.setBackend('wasm');
+  await tf.ready();
   shipped = shippedMlp();
   testSet = mnistTest();
 });
