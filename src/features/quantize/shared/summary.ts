@@ -212,8 +212,9 @@ export function uniformSummary(
     const qp = qparams[c]!;
     const inv = Math.fround(1 / qp.scale);
     const z = qp.zeroPoint;
-    // One function for every channel, not a closure per channel: optimized code that inlined one
-    // closure was thrown away at the next channel's (V8's "wrong call target" deopt).
+    // The rounding is one module function (codeOf) for every channel; `code` only binds this
+    // channel's grid to it. Written as a closure per channel, the rounding's optimized code, which
+    // had inlined one channel's closure, was thrown away at the next (V8's "wrong call target").
     const code = (v: number): number => codeOf(v, inv, z, qmin, qmax);
     const start = c * rows;
     const end = start + rows;
