@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './zod';
 import { MAX_SPARSITY } from './limits';
 
 /**
@@ -35,29 +35,29 @@ export const MIN_BITS = 1;
 export const MAX_BITS = 8;
 
 export const WeightQuantSchema = z.object({
-  format: z.enum(WEIGHT_FORMATS).default('int'),
-  bits: z.number().int().min(MIN_BITS).max(MAX_BITS).default(8),
-  scheme: z.enum(SCHEMES).default('symmetric'),
+  format: z._default(z.enum(WEIGHT_FORMATS), 'int'),
+  bits: z._default(z.int().check(z.gte(MIN_BITS), z.lte(MAX_BITS)), 8),
+  scheme: z._default(z.enum(SCHEMES), 'symmetric'),
   /** Only for the symmetric scheme; `restricted` is what links without the field meant. */
-  symRange: z.enum(SYM_RANGES).default('restricted'),
-  granularity: z.enum(GRANULARITIES).default('tensor'),
-  rounding: z.enum(ROUNDINGS).default('nearest'),
+  symRange: z._default(z.enum(SYM_RANGES), 'restricted'),
+  granularity: z._default(z.enum(GRANULARITIES), 'tensor'),
+  rounding: z._default(z.enum(ROUNDINGS), 'nearest'),
   /** At 2 bits: ternary weights {−α, 0, +α} with threshold 0.7·mean|w| (TWN) instead of uniform. */
-  ternary: z.boolean().default(false),
+  ternary: z._default(z.boolean(), false),
 });
 export type WeightQuant = z.infer<typeof WeightQuantSchema>;
 
 export const ActQuantSchema = z.object({
   /** 0 = activations stay float32. */
-  bits: z.number().int().min(0).max(MAX_BITS).default(0),
-  scheme: z.enum(SCHEMES).default('affine'),
+  bits: z._default(z.int().check(z.gte(0), z.lte(MAX_BITS)), 0),
+  scheme: z._default(z.enum(SCHEMES), 'affine'),
   /** Only for the symmetric scheme, as for weights. */
-  symRange: z.enum(SYM_RANGES).default('restricted'),
-  observer: z.enum(OBSERVERS).default('minmax'),
+  symRange: z._default(z.enum(SYM_RANGES), 'restricted'),
+  observer: z._default(z.enum(OBSERVERS), 'minmax'),
   /** For the percentile observer, in percent. */
-  percentile: z.number().min(90).max(100).default(99.99),
+  percentile: z._default(z.number().check(z.gte(90), z.lte(100)), 99.99),
   /** Training images the calibration pass runs over. */
-  calibration: z.number().int().min(32).max(4096).default(512),
+  calibration: z._default(z.int().check(z.gte(32), z.lte(4096)), 512),
 });
 export type ActQuant = z.infer<typeof ActQuantSchema>;
 
@@ -76,25 +76,29 @@ export const STRUCTURED_BIAS = ['remove', 'keep'] as const;
 export const SKIP_LAYER = -1;
 
 export const PruneSchema = z.object({
-  method: z.enum(PRUNE_METHODS).default('none'),
+  method: z._default(z.enum(PRUNE_METHODS), 'none'),
   /** Fraction of weights removed, in [0, 0.999] (ignored by N:M, whose pattern fixes it). */
-  sparsity: z.number().min(0).max(MAX_SPARSITY).default(0.5),
+  sparsity: z._default(z.number().check(z.gte(0), z.lte(MAX_SPARSITY)), 0.5),
   /** Ranking norm of structured pruning (torch `ln_structured` n = 1 or 2). */
-  norm: z.enum(NORMS).default('l2'),
+  norm: z._default(z.enum(NORMS), 'l2'),
   /** Structured only: the bias of removed units. `remove` is what links without the field meant. */
-  structuredBias: z.enum(STRUCTURED_BIAS).default('remove'),
-  pattern: z.enum(NM_PATTERNS).default('2:4'),
-  overrides: z
-    .record(z.string().regex(LAYER_NAME), z.number().min(SKIP_LAYER).max(MAX_SPARSITY))
-    .default({}),
+  structuredBias: z._default(z.enum(STRUCTURED_BIAS), 'remove'),
+  pattern: z._default(z.enum(NM_PATTERNS), '2:4'),
+  overrides: z._default(
+    z.record(
+      z.string().check(z.regex(LAYER_NAME)),
+      z.number().check(z.gte(SKIP_LAYER), z.lte(MAX_SPARSITY)),
+    ),
+    {},
+  ),
 });
 export type Prune = z.infer<typeof PruneSchema>;
 
 export const CLUSTER_INITS = ['kmeans++', 'linear'] as const;
 export const ClusterSchema = z.object({
   /** Number of shared values per layer. */
-  k: z.number().int().min(2).max(256).default(32),
-  init: z.enum(CLUSTER_INITS).default('kmeans++'),
+  k: z._default(z.int().check(z.gte(2), z.lte(256)), 32),
+  init: z._default(z.enum(CLUSTER_INITS), 'kmeans++'),
 });
 export type Cluster = z.infer<typeof ClusterSchema>;
 
@@ -104,10 +108,10 @@ export type Cluster = z.infer<typeof ClusterSchema>;
  */
 export const SPARSE_FORMATS = ['auto', 'dense', 'bitmask', 'csr'] as const;
 export const StorageSchema = z.object({
-  format: z.enum(SPARSE_FORMATS).default('auto'),
+  format: z._default(z.enum(SPARSE_FORMATS), 'auto'),
   /** Relative-index width; 0 = Deep Compression's choice (5 bits for Dense, 8 for Conv2D). */
-  indexBits: z.number().int().min(0).max(16).default(0),
+  indexBits: z._default(z.int().check(z.gte(0), z.lte(16)), 0),
   /** Huffman-code the weight codes and the relative indices (real code lengths). */
-  huffman: z.boolean().default(false),
+  huffman: z._default(z.boolean(), false),
 });
 export type Storage = z.infer<typeof StorageSchema>;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { guarded, z } from './zod';
 import { PANELS } from './panels';
 import { ARCH_IDS, DATASET_IDS } from '../../features/model/shared/catalog';
 import { MAX_SPARSITY } from './limits';
@@ -43,60 +43,52 @@ export const VIEWS = ['model', 'quantize', 'prune', 'train', 'tryit', 'history']
 export type View = (typeof VIEWS)[number];
 
 /** A per-layer override: its own bit-width (1..8), or 0 = keep this layer in float32. */
-export const OverridesSchema = z
-  .record(z.string().regex(LAYER_NAME), z.number().int().min(0).max(MAX_BITS))
-  .default({});
+export const OverridesSchema = z._default(
+  z.record(z.string().check(z.regex(LAYER_NAME)), z.int().check(z.gte(0), z.lte(MAX_BITS))),
+  {},
+);
 export type Overrides = z.infer<typeof OverridesSchema>;
 
 export const ConfigSchema = z.object({
-  dataset: z.enum(DATASET_IDS).default('mnist'),
-  arch: z.enum(ARCH_IDS).default('mlp'),
+  dataset: z._default(z.enum(DATASET_IDS), 'mnist'),
+  arch: z._default(z.enum(ARCH_IDS), 'mlp'),
   /**
    * A model trained in this browser (kept in IndexedDB), which the labs then work on instead of
    * the shipped `arch`; null = the shipped model. Its weights never travel in the URL.
    */
-  trained: z.string().refine(isTrainedModelId, 'not a trained-model id').nullable().default(null),
+  trained: z._default(z.nullable(guarded(isTrainedModelId, 'not a trained-model id')), null),
   /**
    * The recipe that made `trained` (JSON, validated where it is used), so that a link to a
    * trained model can be re-run in a browser that does not have it.
    */
-  trainedRecipe: z.string().max(MAX_RECIPE_JSON).nullable().default(null),
+  trainedRecipe: z._default(z.nullable(z.string().check(z.maxLength(MAX_RECIPE_JSON))), null),
   /**
    * A model uploaded in this browser (kept in IndexedDB), named by its id (the SHA-256 of its
    * files), which the labs then work on instead of `trained` or `arch`; null = none. Its files
    * never travel in the URL: a receiver needs them.
    */
-  uploaded: z
-    .string()
-    .refine(isUploadedModelId, 'not an uploaded-model id')
-    .nullable()
-    .default(null),
-  view: z.enum(VIEWS).default('model'),
+  uploaded: z._default(z.nullable(guarded(isUploadedModelId, 'not an uploaded-model id')), null),
+  view: z._default(z.enum(VIEWS), 'model'),
   /** The layer whose weights are shown in detail; null = the model's first weighted layer. */
-  layer: z.string().regex(LAYER_NAME).nullable().default(null),
+  layer: z._default(z.nullable(z.string().check(z.regex(LAYER_NAME))), null),
   /** Histogram resolution. */
-  bins: z.number().int().min(8).max(256).default(64),
+  bins: z._default(z.int().check(z.gte(8), z.lte(256)), 64),
   /** Seed for everything random (stochastic rounding, pruning baselines, training). */
-  seed: z
-    .number()
-    .int()
-    .min(0)
-    .max(2 ** 31 - 1)
-    .default(1),
-  weights: WeightQuantSchema.default(WeightQuantSchema.parse({})),
-  acts: ActQuantSchema.default(ActQuantSchema.parse({})),
+  seed: z._default(z.int().check(z.gte(0), z.lte(2 ** 31 - 1)), 1),
+  weights: z._default(WeightQuantSchema, WeightQuantSchema.parse({})),
+  acts: z._default(ActQuantSchema, ActQuantSchema.parse({})),
   overrides: OverridesSchema,
-  prune: PruneSchema.default(PruneSchema.parse({})),
-  cluster: ClusterSchema.default(ClusterSchema.parse({})),
-  storage: StorageSchema.default(StorageSchema.parse({})),
+  prune: z._default(PruneSchema, PruneSchema.parse({})),
+  cluster: z._default(ClusterSchema, ClusterSchema.parse({})),
+  storage: z._default(StorageSchema, StorageSchema.parse({})),
   /** The Train tab: technique and hyperparameters (the recipe also takes the pipeline's stages). */
-  train: TrainSettingsSchema.default(TrainSettingsSchema.parse({})),
+  train: z._default(TrainSettingsSchema, TrainSettingsSchema.parse({})),
   /** The lesson being followed (its id), or null. Its text and task are shown above the views. */
-  lesson: z.string().regex(LESSON_ID).nullable().default(null),
+  lesson: z._default(z.nullable(z.string().check(z.regex(LESSON_ID))), null),
   /** Panels not drawn (and whose results are not computed): a lesson's focus, or a teacher's. */
-  hide: z.array(z.enum(PANELS)).max(PANELS.length).default([]),
+  hide: z._default(z.array(z.enum(PANELS)).check(z.maxLength(PANELS.length)), []),
   /** Projector mode: large type and thick lines for a room. */
-  projector: z.boolean().default(false),
+  projector: z._default(z.boolean(), false),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './zod';
 import {
   CLUSTER_INITS,
   CONFIG_VERSION,

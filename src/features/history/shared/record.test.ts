@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import { z } from '../../../platform/shared/zod';
 import {
   HASH_MAX_LENGTH,
   HISTORY_FORMAT,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../../../platform/shared/zod';
 
 /**
  * One entry of the experiments history: a finished measurement or training run, with what is
@@ -30,8 +30,8 @@ const MAX_BITS = 32;
 export const HISTORY_KINDS = ['measurement', 'run'] as const;
 export type HistoryKind = (typeof HISTORY_KINDS)[number];
 
-const Fraction = z.number().min(0).max(1);
-const Bits = z.number().int().min(1).max(MAX_BITS).nullable();
+const Fraction = z.number().check(z.gte(0), z.lte(1));
+const Bits = z.nullable(z.int().check(z.gte(1), z.lte(MAX_BITS)));
 
 /**
  * What the measurement found. zod's numbers are finite, so no NaN or Infinity is ever stored
@@ -41,33 +41,35 @@ export const HistoryResultsSchema = z
   .object({
     /** Fraction of the test examples classified right, in [0, 1]. */
     accuracy: Fraction,
-    correct: z.number().int().min(0),
-    total: z.number().int().min(1),
+    correct: z.int().check(z.gte(0)),
+    total: z.int().check(z.gte(1)),
     /** True packed size of the compressed model, in bits (codes, scales, masks, headers). */
-    sizeBits: z.number().min(0),
+    sizeBits: z.number().check(z.gte(0)),
     /** Size of the same weights as float32, in bits: the reference of `ratio`. */
-    float32Bits: z.number().positive(),
+    float32Bits: z.number().check(z.positive()),
     /** Compression ratio as the app shows it (float32Bits / sizeBits). */
-    ratio: z.number().min(0),
+    ratio: z.number().check(z.gte(0)),
     /** Accuracy of the uncompressed model on the same examples, when measured. */
-    floatAccuracy: Fraction.optional(),
+    floatAccuracy: z.optional(Fraction),
     /** Fraction of the weights that are zero, when pruned. */
-    sparsity: Fraction.optional(),
+    sparsity: z.optional(Fraction),
     /** Weight bit width; null for float weights. */
-    weightBits: Bits.optional(),
+    weightBits: z.optional(Bits),
     /** Activation bit width; null for float activations. */
-    actBits: Bits.optional(),
+    actBits: z.optional(Bits),
   })
-  .refine((r) => r.correct <= r.total, {
-    message: 'more correct than total',
-    path: ['correct'],
-  });
+  .check(
+    z.refine((r) => r.correct <= r.total, {
+      message: 'more correct than total',
+      path: ['correct'],
+    }),
+  );
 
 /** How a training run went (kind 'run' only). */
 export const HistoryRunSchema = z.object({
   /** The technique as the app names it ('QAT', 'fine-tune after pruning', 'distillation'…). */
-  technique: z.string().min(1).max(KEY_MAX_LENGTH),
-  epochs: z.number().min(0),
+  technique: z.string().check(z.minLength(1), z.maxLength(KEY_MAX_LENGTH)),
+  epochs: z.number().check(z.gte(0)),
   /** Accuracy before training (one-shot pruned, post-training quantized, or untrained). */
   initialAccuracy: Fraction,
 });
@@ -75,27 +77,29 @@ export const HistoryRunSchema = z.object({
 /** One history entry as the app uses it (without the stored `format`). */
 export const HistoryRecordSchema = z
   .object({
-    id: z.string().min(1).max(KEY_MAX_LENGTH),
+    id: z.string().check(z.minLength(1), z.maxLength(KEY_MAX_LENGTH)),
     /** User-editable; starts as the app's own description of the entry. */
-    name: z.string().min(1).max(NAME_MAX_LENGTH),
+    name: z.string().check(z.minLength(1), z.maxLength(NAME_MAX_LENGTH)),
     /** When it finished, in milliseconds since the epoch (a valid Date: exports format it). */
-    createdAt: z.number().min(0).max(MAX_DATE_MS),
+    createdAt: z.number().check(z.gte(0), z.lte(MAX_DATE_MS)),
     kind: z.enum(HISTORY_KINDS),
     /** The model it ran on, as the app names models: 'mnist-mlp', 'trained:<uuid>'… */
-    modelKey: z.string().min(1).max(KEY_MAX_LENGTH),
+    modelKey: z.string().check(z.minLength(1), z.maxLength(KEY_MAX_LENGTH)),
     /** The model's name as users see it ('MNIST MLP'). */
-    modelLabel: z.string().min(1).max(KEY_MAX_LENGTH),
+    modelLabel: z.string().check(z.minLength(1), z.maxLength(KEY_MAX_LENGTH)),
     /** The app's URL hash that restores the config. Opaque here: the app parses it on re-open. */
-    hash: z.string().max(HASH_MAX_LENGTH),
+    hash: z.string().check(z.maxLength(HASH_MAX_LENGTH)),
     /** One line describing the pipeline ('W4 per-channel · 50 % magnitude pruning'). */
-    summary: z.string().max(SUMMARY_MAX_LENGTH),
+    summary: z.string().check(z.maxLength(SUMMARY_MAX_LENGTH)),
     results: HistoryResultsSchema,
-    run: HistoryRunSchema.optional(),
+    run: z.optional(HistoryRunSchema),
   })
-  .refine((r) => r.kind === 'run' || r.run === undefined, {
-    message: 'a measurement has no run details',
-    path: ['run'],
-  });
+  .check(
+    z.refine((r) => r.kind === 'run' || r.run === undefined, {
+      message: 'a measurement has no run details',
+      path: ['run'],
+    }),
+  );
 
 export type HistoryResults = z.infer<typeof HistoryResultsSchema>;
 export type HistoryRun = z.infer<typeof HistoryRunSchema>;
@@ -117,7 +121,7 @@ export const HISTORY_MIGRATIONS: Readonly<Record<number, Migration>> = {};
 export type MigrateResult = { readonly record: HistoryRecord } | { readonly problem: string };
 
 /** The first issue zod found, as one short line. */
-export function describeZodError(error: z.ZodError): string {
+export function describeZodError(error: z.core.$ZodError): string {
   const first = error.issues[0];
   if (!first) return 'invalid record';
   const where = first.path.length ? `${first.path.join('.')}: ` : '';
@@ -137,7 +141,7 @@ export function migrateWith<T>(
   raw: unknown,
   current: number,
   migrations: Readonly<Record<number, Migration>>,
-  schema: z.ZodType<T>,
+  schema: z.ZodMiniType<T>,
 ): { readonly record: T } | { readonly problem: string } {
   if (!isPlainObject(raw)) return { problem: 'not a record' };
   const format = raw['format'];

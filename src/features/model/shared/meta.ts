@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../../../platform/shared/zod';
 
 /**
  * Schemas of the JSON files that ship beside the data and the models (written by
@@ -9,10 +9,10 @@ import { z } from 'zod';
 export const DatasetMetaSchema = z.object({
   id: z.string(),
   name: z.string(),
-  classes: z.array(z.string()).length(10),
-  imageShape: z.tuple([z.number().int(), z.number().int(), z.number().int()]),
-  train: z.object({ count: z.number().int().nonnegative() }),
-  test: z.object({ count: z.number().int().positive() }),
+  classes: z.array(z.string()).check(z.length(10)),
+  imageShape: z.tuple([z.int(), z.int(), z.int()]),
+  train: z.object({ count: z.int().check(z.nonnegative()) }),
+  test: z.object({ count: z.int().check(z.positive()) }),
   source: z.string(),
   license: z.string(),
   split: z.string(),
@@ -24,15 +24,15 @@ export const ModelMetaSchema = z.object({
   dataset: z.string(),
   arch: z.string(),
   name: z.string(),
-  description: z.string().optional(),
+  description: z.optional(z.string()),
   /** Fraction in [0, 1], measured by the training script on the shipped test set. */
-  testAccuracy: z.number().min(0).max(1),
-  testCount: z.number().int().positive(),
-  params: z.number().int().positive(),
-  preprocess: z.string().optional(),
+  testAccuracy: z.number().check(z.gte(0), z.lte(1)),
+  testCount: z.int().check(z.positive()),
+  params: z.int().check(z.positive()),
+  preprocess: z.optional(z.string()),
   training: z.record(z.string(), z.unknown()),
-  tfjsVersion: z.string().optional(),
-  createdAt: z.string().optional(),
+  tfjsVersion: z.optional(z.string()),
+  createdAt: z.optional(z.string()),
 });
 export type ModelMeta = z.infer<typeof ModelMetaSchema>;
 

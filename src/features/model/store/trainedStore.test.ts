@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { openDB } from 'idb';
 import { afterEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import { z } from '../../../platform/shared/zod';
 import { WeightQuantSchema } from '../../../platform/shared/config';
 import { newTrainedModelId } from '../shared/modelId';
 import { openTrainedStore, toStoredBuffer } from './trainedStore';

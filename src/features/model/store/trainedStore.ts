@@ -1,6 +1,6 @@
 import { openDB } from 'idb';
 import type { DBSchema, IDBPDatabase } from 'idb';
-import { z } from 'zod';
+import { guarded, z } from '../../../platform/shared/zod';
 import { ARCH_IDS, DATASET_IDS } from '../shared/catalog';
 import type { ArchId, DatasetId } from '../shared/catalog';
 import { ActQuantSchema, WeightQuantSchema } from '../../../platform/shared/compressionSchemas';
@@ -119,7 +119,7 @@ export interface TrainedStore<R = unknown> {
 
 export interface TrainedStoreOptions<R> {
   /** Validates each stored recipe (the train feature's RecipeSchema). */
-  readonly recipeSchema: z.ZodType<R>;
+  readonly recipeSchema: z.ZodMiniType<R>;
   readonly dbName?: string;
   readonly limit?: number;
 }
@@ -137,59 +137,64 @@ interface Schema extends DBSchema {
 
 const LayerSchema = z
   .object({
-    name: z.string().min(1).max(100),
-    className: z.string().min(1).max(100),
-    kernelShape: z.array(z.number().int().positive()).min(1).max(4),
+    name: z.string().check(z.minLength(1), z.maxLength(100)),
+    className: z.string().check(z.minLength(1), z.maxLength(100)),
+    kernelShape: z.array(z.int().check(z.positive())).check(z.minLength(1), z.maxLength(4)),
     kernel: z.instanceof(ArrayBuffer),
-    bias: z.instanceof(ArrayBuffer).nullable(),
+    bias: z.nullable(z.instanceof(ArrayBuffer)),
   })
-  .refine((l) => l.kernel.byteLength === 4 * l.kernelShape.reduce((a, b) => a * b, 1), {
-    message: 'kernel size does not match its shape',
-  })
-  .refine((l) => l.bias === null || l.bias.byteLength === 4 * (l.kernelShape.at(-1) ?? 0), {
-    message: 'bias size does not match the output channels',
-  });
+  .check(
+    z.refine((l) => l.kernel.byteLength === 4 * l.kernelShape.reduce((a, b) => a * b, 1), {
+      message: 'kernel size does not match its shape',
+    }),
+    z.refine((l) => l.bias === null || l.bias.byteLength === 4 * (l.kernelShape.at(-1) ?? 0), {
+      message: 'bias size does not match the output channels',
+    }),
+  );
 
-const WeightsSchema = z.object({ id: z.string(), layers: z.array(LayerSchema).min(1).max(64) });
+const WeightsSchema = z.object({
+  id: z.string(),
+  layers: z.array(LayerSchema).check(z.minLength(1), z.maxLength(64)),
+});
 
-function infoSchema<R>(recipe: z.ZodType<R>) {
+function infoSchema<R>(recipe: z.ZodMiniType<R>) {
   return z.object({
     format: z.literal(FORMAT),
-    id: z.string().refine(isTrainedModelId, 'not a trained model id'),
-    name: z.string().min(1).max(200),
-    runNumber: z.number().int().positive(),
+    id: guarded(isTrainedModelId, 'not a trained model id'),
+    name: z.string().check(z.minLength(1), z.maxLength(200)),
+    runNumber: z.int().check(z.positive()),
     recipe,
-    createdAt: z.number().finite(),
+    createdAt: z.number(),
     dataset: z.enum(DATASET_IDS),
     arch: z.object({
       kind: z.enum(ARCH_IDS),
-      hidden: z.array(z.number().int().positive()).max(8).optional(),
-      filters: z.array(z.number().int().positive()).max(8).optional(),
+      hidden: z.optional(z.array(z.int().check(z.positive())).check(z.maxLength(8))),
+      filters: z.optional(z.array(z.int().check(z.positive())).check(z.maxLength(8))),
     }),
-    testAccuracy: z.number().min(0).max(1),
-    initialTestAccuracy: z.number().min(0).max(1),
+    testAccuracy: z.number().check(z.gte(0), z.lte(1)),
+    initialTestAccuracy: z.number().check(z.gte(0), z.lte(1)),
     stopped: z.boolean(),
-    sparsity: z.number().min(0).max(1).nullable(),
-    quantizedWith: WeightQuantSchema.nullable(),
-    actQuant: z
-      .object({
+    sparsity: z.nullable(z.number().check(z.gte(0), z.lte(1))),
+    quantizedWith: z.nullable(WeightQuantSchema),
+    actQuant: z.nullable(
+      z.object({
         acts: ActQuantSchema,
         qparams: z.record(
           z.string(),
           z.object({
-            scale: z.number().finite(),
-            zeroPoint: z.number().finite(),
-            qmin: z.number().int(),
-            qmax: z.number().int(),
+            scale: z.number(),
+            zeroPoint: z.number(),
+            qmin: z.int(),
+            qmax: z.int(),
           }),
         ),
-      })
-      .nullable(),
+      }),
+    ),
   });
 }
 
 /** The first issue zod found, as one short line. */
-function describe(error: z.ZodError): string {
+function describe(error: z.core.$ZodError): string {
   const first = error.issues[0];
   if (!first) return 'invalid record';
   const where = first.path.length ? `${first.path.join('.')}: ` : '';

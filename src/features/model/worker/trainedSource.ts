@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../../../platform/shared/zod';
 import { openTrainedStore } from '../store/trainedStore';
 import type { TrainedModel, TrainedStore } from '../store/trainedStore';
 import type { TrainedModelId } from '../shared/modelId';

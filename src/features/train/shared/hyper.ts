@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../../../platform/shared/zod';
 import { MAX_SPARSITY } from '../../../platform/shared/limits';
 
 /**
@@ -17,9 +17,9 @@ export const MAX_STEP = 1_000_000;
 export const MAX_HIDDEN_LAYERS = 4;
 export const MAX_HIDDEN_UNITS = 1024;
 
-const step = z.number().int().min(0).max(MAX_STEP);
-const frequency = z.number().int().min(1).max(MAX_STEP).default(100);
-const scheduleSparsity = z.number().min(0).max(MAX_SPARSITY);
+const step = z.int().check(z.gte(0), z.lte(MAX_STEP));
+const frequency = z._default(z.int().check(z.gte(1), z.lte(MAX_STEP)), 100);
+const scheduleSparsity = z.number().check(z.gte(0), z.lte(MAX_SPARSITY));
 
 /**
  * When the pruning masks are computed (steps count optimizer updates from 0, as TFMOT's
@@ -39,19 +39,19 @@ export const PruneScheduleSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('oneshot') }),
   z.object({
     kind: z.literal('constant'),
-    beginStep: step.default(0),
-    endStep: z.number().int().min(-1).max(MAX_STEP).default(-1),
+    beginStep: z._default(step, 0),
+    endStep: z._default(z.int().check(z.gte(-1), z.lte(MAX_STEP)), -1),
     frequency,
   }),
   z.object({
     kind: z.literal('polynomial'),
-    initialSparsity: scheduleSparsity.default(0),
+    initialSparsity: z._default(scheduleSparsity, 0),
     /** Omitted = `prune.sparsity`. */
-    finalSparsity: scheduleSparsity.optional(),
-    beginStep: step.default(0),
-    endStep: step.default(250),
+    finalSparsity: z.optional(scheduleSparsity),
+    beginStep: z._default(step, 0),
+    endStep: z._default(step, 250),
     frequency,
-    power: z.number().min(0.1).max(10).default(3),
+    power: z._default(z.number().check(z.gte(0.1), z.lte(10)), 3),
   }),
 ]);
 export type PruneSchedule = z.infer<typeof PruneScheduleSchema>;

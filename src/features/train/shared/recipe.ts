@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { guarded, z } from '../../../platform/shared/zod';
 import { isTrainedModelId } from '../../model';
 import { ARCH_IDS, DATASET_IDS } from '../../model';
 import {
@@ -39,21 +39,21 @@ export {
 /** Fields every recipe has. */
 const common = {
   /** The dataset trained on and tested with. */
-  dataset: z.enum(DATASET_IDS).default('mnist'),
+  dataset: z._default(z.enum(DATASET_IDS), 'mnist'),
   /** The base model: the one trained from, or the teacher for distillation. */
-  arch: z.enum(ARCH_IDS).default('mlp'),
+  arch: z._default(z.enum(ARCH_IDS), 'mlp'),
   /**
    * When the base model is one trained in this browser (e.g. distil → prune → fine-tune): its id;
    * `arch` is then the shipped architecture it came from. null = the shipped `arch` itself.
    */
-  base: z.string().refine(isTrainedModelId, 'not a trained-model id').nullable().default(null),
-  epochs: z.number().int().min(1).max(MAX_EPOCHS).default(3),
-  batchSize: z.number().int().min(1).max(MAX_BATCH_SIZE).default(64),
+  base: z._default(z.nullable(guarded(isTrainedModelId, 'not a trained-model id')), null),
+  epochs: z._default(z.int().check(z.gte(1), z.lte(MAX_EPOCHS)), 3),
+  batchSize: z._default(z.int().check(z.gte(1), z.lte(MAX_BATCH_SIZE)), 64),
   /** Adam (β1 0.9, β2 0.999, ε 1e−7, tfjs's defaults) or SGD with optional momentum. */
-  optimizer: z.enum(OPTIMIZERS).default('adam'),
-  learningRate: z.number().min(1e-6).max(1).default(1e-3),
+  optimizer: z._default(z.enum(OPTIMIZERS), 'adam'),
+  learningRate: z._default(z.number().check(z.gte(1e-6), z.lte(1)), 1e-3),
   /** SGD only: heavy-ball momentum (0 = plain SGD, torch's default). */
-  momentum: z.number().min(0).max(0.99).default(0),
+  momentum: z._default(z.number().check(z.gte(0), z.lte(0.99)), 0),
   /** Seeds the shuffling of the training set and the student's initialization. */
   seed: ConfigSchema.shape.seed,
 };
@@ -63,26 +63,32 @@ export const FineTuneRecipeSchema = z
     kind: z.literal('finetune'),
     ...common,
     /** The pruning lab's settings: method, sparsity, structured/N:M options, per-layer overrides. */
-    prune: PruneSchema.default({ ...PruneSchema.parse({}), method: 'magnitude', sparsity: 0.9 }),
-    schedule: PruneScheduleSchema.default({ kind: 'oneshot' }),
+    prune: z._default(PruneSchema, {
+      ...PruneSchema.parse({}),
+      method: 'magnitude',
+      sparsity: 0.9,
+    }),
+    schedule: z._default(PruneScheduleSchema, { kind: 'oneshot' }),
   })
-  .superRefine((r, ctx) => {
-    const s = r.schedule;
-    if (s.kind !== 'oneshot' && s.endStep !== -1 && s.endStep < s.beginStep) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['schedule', 'endStep'],
-        message: 'endStep must be ≥ beginStep',
-      });
-    }
-    if (s.kind === 'polynomial' && r.prune.method === 'nm') {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['schedule', 'kind'],
-        message: 'N:M pruning has a fixed sparsity: use a one-shot or constant schedule',
-      });
-    }
-  });
+  .check(
+    z.superRefine((r, ctx) => {
+      const s = r.schedule;
+      if (s.kind !== 'oneshot' && s.endStep !== -1 && s.endStep < s.beginStep) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['schedule', 'endStep'],
+          message: 'endStep must be ≥ beginStep',
+        });
+      }
+      if (s.kind === 'polynomial' && r.prune.method === 'nm') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['schedule', 'kind'],
+          message: 'N:M pruning has a fixed sparsity: use a one-shot or constant schedule',
+        });
+      }
+    }),
+  );
 export type FineTuneRecipe = z.infer<typeof FineTuneRecipeSchema>;
 
 export const QatRecipeSchema = z.object({
@@ -94,43 +100,49 @@ export const QatRecipeSchema = z.object({
    * `int` is the point of QAT; float16/bfloat16/float32 are accepted (float32 = weights left
    * float, e.g. to train activations only); k-means clustering is not a QAT format.
    */
-  weights: WeightQuantSchema.refine((w) => w.format !== 'cluster', {
-    message: 'k-means clustering cannot be trained with fake quantization',
-  }).default({ ...WeightQuantSchema.parse({}), bits: 4 }),
+  weights: z._default(
+    WeightQuantSchema.check(
+      z.refine((w) => w.format !== 'cluster', {
+        message: 'k-means clustering cannot be trained with fake quantization',
+      }),
+    ),
+    { ...WeightQuantSchema.parse({}), bits: 4 },
+  ),
   /** Activations (bits 0 = float): ranges from calibration, then a moving average in training. */
-  acts: ActQuantSchema.default(ActQuantSchema.parse({})),
+  acts: z._default(ActQuantSchema, ActQuantSchema.parse({})),
   /**
    * Weights that are exactly 0 in the base model (a pruned model) stay 0: their mask is applied
    * after every update and to the quantized values (binary would map 0 to +α).
    */
-  keepSparsity: z.boolean().default(true),
+  keepSparsity: z._default(z.boolean(), true),
 });
 export type QatRecipe = z.infer<typeof QatRecipeSchema>;
 
 /** The student of distillation: an MLP of the shape the user chose (784-32-10 by default). */
 export const StudentSchema = z.object({
   arch: z.literal('mlp'),
-  hidden: z
-    .array(z.number().int().min(1).max(MAX_HIDDEN_UNITS))
-    .min(1)
-    .max(MAX_HIDDEN_LAYERS)
-    .default([32]),
+  hidden: z._default(
+    z
+      .array(z.int().check(z.gte(1), z.lte(MAX_HIDDEN_UNITS)))
+      .check(z.minLength(1), z.maxLength(MAX_HIDDEN_LAYERS)),
+    [32],
+  ),
 });
 export type Student = z.infer<typeof StudentSchema>;
 
 export const KdRecipeSchema = z.object({
   kind: z.literal('kd'),
   ...common,
-  student: StudentSchema.default({ arch: 'mlp', hidden: [32] }),
+  student: z._default(StudentSchema, { arch: 'mlp', hidden: [32] }),
   /** Softmax temperature T of the soft targets (Hinton et al. 2015). */
-  temperature: z.number().min(1).max(50).default(4),
+  temperature: z._default(z.number().check(z.gte(1), z.lte(50)), 4),
   /** Weight α of the distillation term; 1 − α goes to cross-entropy on the labels. */
-  alpha: z.number().min(0).max(1).default(0.9),
+  alpha: z._default(z.number().check(z.gte(0), z.lte(1)), 0.9),
   /**
    * Also train the same student from scratch on hard labels (same seed and budget) to measure
    * the gain. The caller runs it, as {@link scratchRecipe}: the trainer ignores this field.
    */
-  scratch: z.boolean().default(true),
+  scratch: z._default(z.boolean(), true),
 });
 export type KdRecipe = z.infer<typeof KdRecipeSchema>;
 

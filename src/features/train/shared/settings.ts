@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../../../platform/shared/zod';
 import {
   MAX_BATCH_SIZE,
   MAX_EPOCHS,
@@ -19,25 +19,26 @@ export const TECHNIQUES = ['finetune', 'qat', 'kd'] as const;
 export type Technique = (typeof TECHNIQUES)[number];
 
 export const TrainSettingsSchema = z.object({
-  technique: z.enum(TECHNIQUES).default('qat'),
-  epochs: z.number().int().min(1).max(MAX_EPOCHS).default(3),
-  batchSize: z.number().int().min(1).max(MAX_BATCH_SIZE).default(64),
-  optimizer: z.enum(OPTIMIZERS).default('adam'),
-  learningRate: z.number().min(1e-6).max(1).default(1e-3),
+  technique: z._default(z.enum(TECHNIQUES), 'qat'),
+  epochs: z._default(z.int().check(z.gte(1), z.lte(MAX_EPOCHS)), 3),
+  batchSize: z._default(z.int().check(z.gte(1), z.lte(MAX_BATCH_SIZE)), 64),
+  optimizer: z._default(z.enum(OPTIMIZERS), 'adam'),
+  learningRate: z._default(z.number().check(z.gte(1e-6), z.lte(1)), 1e-3),
   /** Fine-tuning: when the masks are computed (one-shot, or TFMOT's schedules). */
-  schedule: PruneScheduleSchema.default({ kind: 'oneshot' }),
+  schedule: z._default(PruneScheduleSchema, { kind: 'oneshot' }),
   /** Distillation: the student's hidden layer sizes, the temperature and α. */
-  hidden: z
-    .array(z.number().int().min(1).max(MAX_HIDDEN_UNITS))
-    .min(1)
-    .max(MAX_HIDDEN_LAYERS)
-    .default([32]),
-  temperature: z.number().min(1).max(50).default(4),
-  alpha: z.number().min(0).max(1).default(0.9),
+  hidden: z._default(
+    z
+      .array(z.int().check(z.gte(1), z.lte(MAX_HIDDEN_UNITS)))
+      .check(z.minLength(1), z.maxLength(MAX_HIDDEN_LAYERS)),
+    [32],
+  ),
+  temperature: z._default(z.number().check(z.gte(1), z.lte(50)), 4),
+  alpha: z._default(z.number().check(z.gte(0), z.lte(1)), 0.9),
   /**
    * Distillation: the test image whose soft targets the Train tab shows (clamped to the test
    * set's size where it is shown: MNIST has 2,000 test images, Fashion-MNIST 10,000).
    */
-  kdImage: z.number().int().min(0).max(9999).default(0),
+  kdImage: z._default(z.int().check(z.gte(0), z.lte(9999)), 0),
 });
 export type TrainSettings = z.infer<typeof TrainSettingsSchema>;

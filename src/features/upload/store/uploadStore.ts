@@ -1,6 +1,6 @@
 import { openDB } from 'idb';
 import type { DBSchema, IDBPDatabase } from 'idb';
-import { z } from 'zod';
+import { guarded, z } from '../../../platform/shared/zod';
 import { isUploadedModelId } from '../../model';
 import type { UploadedModelId } from '../../model';
 import type { NormalizedModel } from '../shared/readModel';
@@ -91,33 +91,39 @@ interface Schema extends DBSchema {
   'uploaded-files': { key: string; value: FilesRecord };
 }
 
-const Shape = z.array(z.number().int().positive()).max(8).nullable();
+const Shape = z.nullable(z.array(z.int().check(z.positive())).check(z.maxLength(8)));
 
 const InfoSchema = z.object({
   format: z.literal(FORMAT),
-  id: z.string().refine(isUploadedModelId, 'not an uploaded model id'),
-  name: z.string().min(1).max(256),
+  id: guarded(isUploadedModelId, 'not an uploaded model id'),
+  name: z.string().check(z.minLength(1), z.maxLength(256)),
   kind: z.enum(['layers', 'graph', 'weights']),
   evaluation: z.enum(['dataset', 'fidelity', 'none']),
-  why: z.string().max(1000),
+  why: z.string().check(z.maxLength(1000)),
   inputShape: Shape,
   outputShape: Shape,
-  params: z.number().int().nonnegative(),
-  tensors: z.number().int().nonnegative(),
-  bytes: z.number().int().positive(),
-  files: z.array(z.string().min(1).max(256)).min(1).max(64),
-  createdAt: z.number().finite(),
+  params: z.int().check(z.nonnegative()),
+  tensors: z.int().check(z.nonnegative()),
+  bytes: z.int().check(z.positive()),
+  files: z
+    .array(z.string().check(z.minLength(1), z.maxLength(256)))
+    .check(z.minLength(1), z.maxLength(64)),
+  createdAt: z.number(),
 });
 
 const FilesSchema = z.object({
   id: z.string(),
   files: z
-    .array(z.object({ name: z.string().min(1).max(256), data: z.instanceof(ArrayBuffer) }))
-    .min(1)
-    .max(64),
+    .array(
+      z.object({
+        name: z.string().check(z.minLength(1), z.maxLength(256)),
+        data: z.instanceof(ArrayBuffer),
+      }),
+    )
+    .check(z.minLength(1), z.maxLength(64)),
 });
 
-function describe(error: z.ZodError): string {
+function describe(error: z.core.$ZodError): string {
   const first = error.issues[0];
   if (!first) return 'invalid record';
   const where = first.path.length ? `${first.path.join('.')}: ` : '';
