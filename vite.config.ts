@@ -134,7 +134,26 @@ export default defineConfig({
   },
   server: { headers: { ...ISOLATION_HEADERS }, host: '127.0.0.1', port: 5173 },
   preview: { headers: { ...SECURITY_HEADERS }, host: '127.0.0.1', port: 4173 },
-  worker: { format: 'es', plugins: () => [zodJitless()] },
+  worker: {
+    format: 'es',
+    plugins: () => [zodJitless()],
+    // Terser minifies the worker bundles (build.minify), but Rolldown then prints each one again
+    // with its own default minify ('dce-only'): indented, one statement per line, non-ASCII
+    // characters as they are. Printed compact and ASCII-only instead
+    // (no second compress or mangle: the emscripten factory note below). A script with one
+    // non-ASCII character is held as a two-byte string: the compute worker's JS memory after the
+    // first accuracy went 9.28 → 7.67 MB (measureUserAgentSpecificMemory), its script 1,315 →
+    // 1,127 KB (gzip 238 → 215 KB). The licence comments stay where they are.
+    rolldownOptions: {
+      output: {
+        minify: {
+          compress: false,
+          mangle: false,
+          codegen: { removeWhitespace: true, asciiOnly: true },
+        },
+      },
+    },
+  },
   build: {
     target: 'es2022',
     // Vite 8's default minifier (Oxc) rewrites the emscripten factory that tfjs-wasm ships to
