@@ -16,6 +16,7 @@ import {
   useSpeed,
 } from '../state';
 import type { SpeedState } from '../state';
+import { TWO_PASSES_NOTE } from '../shared/plan';
 import type { KernelPath } from '../shared/plan';
 import './speed.css';
 
@@ -271,7 +272,8 @@ function SpeedTable({
             : ', as on one worker.'}
         </p>
       )}
-      {r && relaxed && (
+      {/* The two-passes note below says the same for this configuration, and what follows. */}
+      {r && relaxed && r.pathNote !== TWO_PASSES_NOTE && (
         <p className="small" data-testid="speed-planes">
           {r.planeMax >= 255
             ? 'Weight passes on relaxed SIMD: one, whatever the bit-width up to 8 (this browser’s dot product sums whole unsigned bytes exactly, as x86’s AVX-VNNI instruction does: checked when the kernels loaded).'
