@@ -139,11 +139,11 @@ export default defineConfig({
     plugins: () => [zodJitless()],
     // Terser minifies the worker bundles (build.minify), but Rolldown then prints each one again
     // with its own default minify ('dce-only'): indented, one statement per line, non-ASCII
-    // characters as they are. Printed compact and ASCII-only instead
-    // (no second compress or mangle: the emscripten factory note below). A script with one
-    // non-ASCII character is held as a two-byte string: the compute worker's JS memory after the
-    // first accuracy went 9.28 → 7.67 MB (measureUserAgentSpecificMemory), its script 1,315 →
-    // 1,127 KB (gzip 238 → 215 KB). The licence comments stay where they are.
+    // characters as they are. They are printed compact and ASCII-only instead, with no second
+    // compress or mangle (see the emscripten factory note below). A script with one non-ASCII
+    // character is held as a two-byte string: the compute worker's JS memory after the first
+    // accuracy went 9.28 → 7.67 MB (measureUserAgentSpecificMemory), its script 1,315 → 1,127 KB
+    // (gzip 238 → 215 KB). The licence comments stay where they are.
     rolldownOptions: {
       output: {
         minify: {

@@ -3,8 +3,9 @@ import { en } from 'zod/locales';
 
 /**
  * The app's schemas use Zod Mini (`zod/mini`): the same parser and checks as classic zod, built
- * from functions instead of methods, so a bundle holds only what it uses and a schema is cheaper
- * to build (classic zod attaches some fifty methods to every schema it makes).
+ * from functions instead of methods, so a bundle holds only what it uses (classic zod's method
+ * API comes whole) and a schema is cheaper to build (a Node probe, jitless as in the app: 40
+ * object schemas in 12–21 ms against 25–29 ms).
  *
  * Zod Mini loads no messages of its own (every issue would read "Invalid input"): the English ones
  * are set here, and every module that builds a schema imports `z` from this one, so each realm
