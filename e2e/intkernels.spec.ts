@@ -211,6 +211,11 @@ test('the Speed panel measures on click, says what it measured, and marks an old
     /^Relaxed SIMD against SIMD128, the same integer model: \d+(\.\d)?× the speed on one image, \d+(\.\d)?× on the test set\.$/,
   );
   await expect(table).toContainText('× smaller');
+  // Batch-1 latency timed in groups of one-image calls (the page's clock is coarse), said with
+  // the group sizes this run used.
+  await expect(panel.getByTestId('speed-latency-groups')).toHaveText(
+    /^Latency: the page’s clock is coarse .* divided by their number \(calls a group, .*: float32 \d+, integer \d+, integer on SIMD128 \d+\)\.$/,
+  );
   // How many passes the weights take on relaxed SIMD, as the kernels' load-time check found.
   await expect(panel.getByTestId('speed-planes')).toHaveText(
     /^Weight passes on relaxed SIMD: one(, whatever the bit-width up to 8| up to 7 bits, two or three at 8 bits) \(.*\)\.$/,
@@ -226,6 +231,7 @@ test('the Speed panel measures on click, says what it measured, and marks an old
   await expect(sweep.getByRole('columnheader', { name: '4 (set)' })).toBeVisible();
   await expect(sweep.getByRole('row')).toHaveCount(3);
   await expect(sweep).toContainText('Integer path (relaxed SIMD) by weight bit-width');
+  await expect(sweep).toContainText(/median of \d+ groups of \d+(–\d+)? images timed together/);
 
   // axe on the Quantize view with the measured panel.
   await page.addScriptTag({ path: AXE_PATH });

@@ -222,7 +222,9 @@ function SpeedTable({
         </thead>
         <tbody>
           <tr>
-            <th scope="row">Latency, one image (median of {r?.latencyRuns ?? LATENCY_RUNS})</th>
+            <th scope="row">
+              Latency, one image (batch 1, median of {r?.latencyRuns ?? LATENCY_RUNS} timed groups)
+            </th>
             <td className="num">{r ? ms(r.float.latencyMs) : '…'}</td>
             {base && <td className="num">{ms(base.latencyMs)}</td>}
             <td className="num" data-testid="speed-int-latency">
@@ -273,6 +275,15 @@ function SpeedTable({
         </p>
       )}
       {/* The two-passes note below says the same for this configuration, and what follows. */}
+      {r && (
+        <p className="small" data-testid="speed-latency-groups">
+          Latency: the page’s clock is coarse (5 µs steps in Chromium, coarser in some browsers), so
+          each timed group is a run of one-image calls on successive test images, back to back,
+          divided by their number (calls a group, sized to span dozens of the clock’s steps: float32{' '}
+          {r.float.latencyGroup}, integer {r.int.latencyGroup}
+          {base ? `, integer on ${pathName(base.path)} ${base.latencyGroup}` : ''}).
+        </p>
+      )}
       {r && relaxed && r.pathNote !== TWO_PASSES_NOTE && (
         <p className="small" data-testid="speed-planes">
           {r.planeMax >= 255
@@ -287,6 +298,14 @@ function SpeedTable({
       )}
     </div>
   );
+}
+
+/** The images per timed latency group of the sweep's points: "25", or "20–32". */
+function groupsRange(sweep: NonNullable<SpeedState['sweep']>): string {
+  const g = sweep.map((s) => s.point.latencyGroup);
+  const lo = Math.min(...g);
+  const hi = Math.max(...g);
+  return lo === hi ? String(lo) : `${lo}–${hi}`;
 }
 
 /** The runs behind the sweep's batch times: "5", or "4–9" when the points differ. */
@@ -316,10 +335,11 @@ function BitSweep({
       <table className="size-table speed-table" data-testid="speed-sweep">
         <caption className="small">
           Integer path{path ? ` (${pathName(path)})` : ''} by weight bit-width (everything else as
-          set): latency of one image (median of {SWEEP_LATENCY_RUNS}) and throughput over the first{' '}
-          {formatInt(SWEEP_IMAGES)} test images (median of {runsRange(sweep)} runs per point, taken
-          in rounds over all the bit-widths: 3 to 25 rounds, until each has {SWEEP_BATCH_MS} ms
-          timed). 1 bit is binary (±α).
+          set): latency of one image (batch 1, median of {SWEEP_LATENCY_RUNS} groups of{' '}
+          {groupsRange(sweep)} images timed together, as in the table above) and throughput over the
+          first {formatInt(SWEEP_IMAGES)} test images (median of {runsRange(sweep)} runs per point,
+          taken in rounds over all the bit-widths: 3 to 25 rounds, until each has {SWEEP_BATCH_MS}{' '}
+          ms timed). 1 bit is binary (±α).
           {path && runsOn && runsOn !== path && (
             <>
               {' '}

@@ -1,3 +1,4 @@
+import { MAX_LATENCY_GROUP } from '../shared/latency';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -99,6 +100,9 @@ describe('speed', () => {
     expect(s.latencyRuns).toBe(5);
     for (const p of [s.float, s.int]) {
       expect(p.latencyMs).toBeGreaterThan(0);
+      // Groups of one-image calls sized to span at least 0.5 ms (shared/latency.ts).
+      expect(p.latencyGroup).toBeGreaterThanOrEqual(1);
+      expect(p.latencyGroup).toBeLessThanOrEqual(MAX_LATENCY_GROUP);
       expect(p.batchMs).toBeGreaterThan(0);
       expect(p.imagesPerSecond).toBeCloseTo((2000 / p.batchMs) * 1000, 6);
     }
@@ -122,6 +126,7 @@ describe('intSpeedSweep', () => {
     for (const p of points) {
       expect(p.images).toBe(100);
       expect(p.latencyMs).toBeGreaterThan(0);
+      expect(p.latencyGroup).toBeGreaterThanOrEqual(1);
       expect(p.batchMs).toBeGreaterThan(0);
       // Timed until 40 ms are spent: between 3 and 25 runs, whatever the machine's speed.
       expect(p.batchRuns).toBeGreaterThanOrEqual(3);

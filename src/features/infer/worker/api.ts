@@ -9,6 +9,7 @@ import type { EvalRequest } from '../../../platform/worker/engine';
 import type { IntPlan } from '../shared/plan';
 import { TWO_PASSES_NOTE, multiPlane } from '../shared/plan';
 import { median } from '../shared/median';
+import { calibrateGroup, groupedLatency, timeGroup } from '../shared/latency';
 import { loadKernels } from './kernels';
 import type { IntKernels, KernelPath } from './kernels';
 import { intPlanFor } from './intPlan';
@@ -64,8 +65,12 @@ export interface IntEvaluation {
 }
 
 export interface PathSpeed {
-  /** Median milliseconds for one image (batch 1), over `latencyRuns` test images. */
+  /**
+   * Milliseconds for one image (batch 1): the median of `latencyRuns` groups of `latencyGroup`
+   * one-image calls, each group timed together (see shared/latency.ts).
+   */
   readonly latencyMs: number;
+  readonly latencyGroup: number;
   /** Milliseconds for the whole test set in one call (batched), and images per second. */
   readonly batchMs: number;
   readonly imagesPerSecond: number;
@@ -115,8 +120,9 @@ export interface IntPrediction {
 export interface IntSweepPoint {
   /** The build of the kernels the point ran on (every point of a sweep runs on one). */
   readonly path: KernelPath;
-  /** Median milliseconds for one image (batch 1). */
+  /** Milliseconds for one image (batch 1): median of groups of `latencyGroup` calls. */
   readonly latencyMs: number;
+  readonly latencyGroup: number;
   /** Milliseconds for the first `images` test images in one call (median of `batchRuns`). */
   readonly batchMs: number;
   readonly images: number;
@@ -299,16 +305,8 @@ export function inferApi(deps: InferDeps) {
             all: () => argmaxRows(intLogits(kk, p, imgs), p.classes),
           };
         };
-        const latency = async (one: (i: number) => unknown) => {
-          await one(0); // warm-up
-          const t: number[] = [];
-          for (let i = 0; i < runs; i++) {
-            const t0 = performance.now();
-            await one(i);
-            t.push(performance.now() - t0);
-          }
-          return median(t);
-        };
+        const latency = (one: (i: number) => unknown) =>
+          groupedLatency(one, runs, runs, () => performance.now());
         const batch = async (all: () => unknown) => {
           await all(); // warm-up at the batch size
           const t0 = performance.now();
@@ -316,24 +314,30 @@ export function inferApi(deps: InferDeps) {
           return performance.now() - t0;
         };
         const floatAll = () => floatTopClasses(m, d, plain);
-        let fl: number;
+        // Each path's batch first: its warm-up pass over the whole test set gets the kernels
+        // tiered up (V8 runs new WebAssembly code on its baseline compiler first). Timed before
+        // it, the first measurement after a page load read 96 µs a SIMD128 image where the next
+        // read 14 µs.
+        const best = await intRuns({ k, plan });
+        let fb: number;
+        let fl: Awaited<ReturnType<typeof latency>>;
         try {
+          fb = await batch(floatAll);
           fl = await latency(floatOne);
         } finally {
           for (const x of singles) x.dispose();
         }
-        const best = await intRuns({ k, plan });
-        const il = await latency(best.one);
-        const fb = await batch(floatAll);
         const ib = await batch(best.all);
+        const il = await latency(best.one);
         let other: SpeedReport['other'] = null;
         if (base) {
           const r = await intRuns(base);
-          const bl = await latency(r.one);
           const bb = await batch(r.all);
+          const bl = await latency(r.one);
           other = {
             path: base.k.path,
-            latencyMs: bl,
+            latencyMs: bl.ms,
+            latencyGroup: bl.group,
             batchMs: bb,
             imagesPerSecond: (n / bb) * 1000,
           };
@@ -348,10 +352,20 @@ export function inferApi(deps: InferDeps) {
           modelId: m.meta.id,
           count: n,
           latencyRuns: runs,
-          float: { latencyMs: fl, batchMs: fb, imagesPerSecond: (n / fb) * 1000 },
+          float: {
+            latencyMs: fl.ms,
+            latencyGroup: fl.group,
+            batchMs: fb,
+            imagesPerSecond: (n / fb) * 1000,
+          },
           floatBackend: tf.getBackend(),
           floatThreads: threads,
-          int: { latencyMs: il, batchMs: ib, imagesPerSecond: (n / ib) * 1000 },
+          int: {
+            latencyMs: il.ms,
+            latencyGroup: il.group,
+            batchMs: ib,
+            imagesPerSecond: (n / ib) * 1000,
+          },
           path: k.path,
           pathNote: note,
           planeMax: ([k, base?.k].find((b) => b?.path === 'relaxed-simd') ?? k).planeMax,
@@ -387,17 +401,6 @@ export function inferApi(deps: InferDeps) {
           plans.push((await intPlanFor(m, d, request, k.path, k.planeMax)).plan);
         /** Uploads the plan's weights (one plan is resident at a time): an untimed one-image pass. */
         const load = (plan: IntPlan) => intLogits(k, plan, all, { start: 0, count: 1 });
-        // Latency in rounds over the points too (image i of round i, each point's weights loaded
-        // first): point after point, one point's median of 30 once came out 3–5× its neighbours'.
-        const t: number[][] = plans.map(() => []);
-        for (let i = 0; i < runs; i++)
-          plans.forEach((plan, j) => {
-            load(plan);
-            const t0 = performance.now();
-            argmaxRows(intLogits(k, plan, all, { start: i, count: 1 }), plan.classes);
-            t[j]!.push(performance.now() - t0);
-          });
-        const latencies = t.map(median);
         // The batches in rounds over the points, each point once a round (its weights uploaded by
         // a one-image pass first, untimed), so that whatever else slows the machine for a while
         // falls on every point alike instead of on the one being timed (one median of 3 such runs
@@ -414,9 +417,28 @@ export function inferApi(deps: InferDeps) {
             b[j]!.push(ms);
             spent[j]! += ms;
           });
+        // Then the latency, once the batches have run the kernels warm (see `speed`), in rounds
+        // over the points too (each point's weights loaded first, untimed): point after point,
+        // one point's median of 30 once came out 3–5× its neighbours'. Each sample is a group of
+        // one-image calls on successive images (shared/latency.ts), sized per point.
+        const now = () => performance.now();
+        const calls = plans.map((plan) => {
+          let image = 0;
+          return () =>
+            argmaxRows(intLogits(k, plan, all, { start: image++ % runs, count: 1 }), plan.classes);
+        });
+        const groups: number[] = [];
+        for (let j = 0; j < plans.length; j++)
+          groups.push(await calibrateGroup(calls[j]!, now, () => load(plans[j]!)));
+        const t: number[][] = plans.map(() => []);
+        for (let i = 0; i < runs; i++)
+          for (let j = 0; j < plans.length; j++)
+            t[j]!.push(await timeGroup(calls[j]!, groups[j]!, now, () => load(plans[j]!)));
+        const latencies = t.map(median);
         const out: IntSweepPoint[] = plans.map((_, j) => ({
           path: k.path,
           latencyMs: latencies[j]!,
+          latencyGroup: groups[j]!,
           batchMs: median(b[j]!),
           images: count,
           batchRuns: b[j]!.length,
