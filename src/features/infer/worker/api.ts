@@ -272,7 +272,7 @@ export function inferApi(deps: InferDeps) {
     },
 
     /**
-     * Latency per image (batch 1, median over `latencyRuns` test images) and throughput (the whole
+     * Latency per image (batch 1, median of `latencyRuns` timed groups) and throughput (the whole
      * test set in one call) of the trained float32 model on tfjs and of `request` on the integer
      * kernels it runs on (and on the other build, where this runtime runs both), measured back to
      * back under the model lock.
@@ -318,7 +318,6 @@ export function inferApi(deps: InferDeps) {
         // tiered up (V8 runs new WebAssembly code on its baseline compiler first). Timed before
         // it, the first measurement after a page load read 96 µs a SIMD128 image where the next
         // read 14 µs.
-        const best = await intRuns({ k, plan });
         let fb: number;
         let fl: Awaited<ReturnType<typeof latency>>;
         try {
@@ -327,6 +326,7 @@ export function inferApi(deps: InferDeps) {
         } finally {
           for (const x of singles) x.dispose();
         }
+        const best = await intRuns({ k, plan });
         const ib = await batch(best.all);
         const il = await latency(best.one);
         let other: SpeedReport['other'] = null;
@@ -378,8 +378,8 @@ export function inferApi(deps: InferDeps) {
     },
 
     /**
-     * The integer path's latency (batch 1, median of `latencyRuns`) and batch time (the first
-     * `images` test images) for each request, both timed in rounds over all the requests: a
+     * The integer path's latency (batch 1, median of `latencyRuns` groups) and batch time (the
+     * first `images` test images) for each request, both timed in rounds over all the requests: a
      * sweep, e.g. over weight bit-widths.
      */
     async intSpeedSweep(
