@@ -274,7 +274,6 @@ function SpeedTable({
             : ', as on one worker.'}
         </p>
       )}
-      {/* The two-passes note below says the same for this configuration, and what follows. */}
       {r && (
         <p className="small" data-testid="speed-latency-groups">
           Latency: the page’s clock is coarse (5 µs steps in Chromium, coarser in some browsers), so
@@ -284,6 +283,7 @@ function SpeedTable({
           {base ? `, integer on ${pathName(base.path)} ${base.latencyGroup}` : ''}).
         </p>
       )}
+      {/* The two-passes note below says the same for this configuration, and what follows. */}
       {r && relaxed && r.pathNote !== TWO_PASSES_NOTE && (
         <p className="small" data-testid="speed-planes">
           {r.planeMax >= 255

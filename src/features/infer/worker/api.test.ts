@@ -100,7 +100,7 @@ describe('speed', () => {
     expect(s.latencyRuns).toBe(5);
     for (const p of [s.float, s.int]) {
       expect(p.latencyMs).toBeGreaterThan(0);
-      // Groups of one-image calls sized to span at least 0.5 ms (shared/latency.ts).
+      // Groups of one-image calls, sized by counting calls in 0.5 ms (shared/latency.ts).
       expect(p.latencyGroup).toBeGreaterThanOrEqual(1);
       expect(p.latencyGroup).toBeLessThanOrEqual(MAX_LATENCY_GROUP);
       expect(p.batchMs).toBeGreaterThan(0);
