@@ -13,9 +13,9 @@ export default defineConfig({
     // what you change (fake timers, backends, globals) in afterEach.
     isolate: false,
     // Vitest's default is one worker fewer than the cores: one on a 2-core machine, where the
-    // files then ran one at a time (170 s). The main process only waits on its workers, so give
-    // every core one: 105 s on 2 cores when this was set, all 1,214 tests passing (70 s since
-    // three files moved from tfjs's cpu backend to wasm).
+    // files then ran one at a time (170 s). The main process only waits on its workers, so at
+    // least two: 105 s on 2 cores when this was set, all 1,214 tests passing (70 s since three
+    // files moved from tfjs's cpu backend to wasm).
     maxWorkers: Math.max(availableParallelism() - 1, 2),
   },
 });

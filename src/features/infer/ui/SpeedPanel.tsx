@@ -300,19 +300,17 @@ function SpeedTable({
   );
 }
 
-/** The images per timed latency group of the sweep's points: "25", or "20–32". */
-function groupsRange(sweep: NonNullable<SpeedState['sweep']>): string {
-  const g = sweep.map((s) => s.point.latencyGroup);
-  const lo = Math.min(...g);
-  const hi = Math.max(...g);
-  return lo === hi ? String(lo) : `${lo}–${hi}`;
-}
-
-/** The runs behind the sweep's batch times: "5", or "4–9" when the points differ. */
-function runsRange(sweep: NonNullable<SpeedState['sweep']>): string {
-  const runs = sweep.map((s) => s.point.batchRuns);
-  const lo = Math.min(...runs);
-  const hi = Math.max(...runs);
+/**
+ * What the sweep's points have in common for one of their counts (images per latency group, runs
+ * behind the batch time): "25", or "20–32" when the points differ.
+ */
+function pointsRange(
+  sweep: NonNullable<SpeedState['sweep']>,
+  of: (p: NonNullable<SpeedState['sweep']>[number]['point']) => number,
+): string {
+  const xs = sweep.map((s) => of(s.point));
+  const lo = Math.min(...xs);
+  const hi = Math.max(...xs);
   return lo === hi ? String(lo) : `${lo}–${hi}`;
 }
 
@@ -336,10 +334,11 @@ function BitSweep({
         <caption className="small">
           Integer path{path ? ` (${pathName(path)})` : ''} by weight bit-width (everything else as
           set): latency of one image (batch 1, median of {SWEEP_LATENCY_RUNS} groups of{' '}
-          {groupsRange(sweep)} images timed together, as in the table above) and throughput over the
-          first {formatInt(SWEEP_IMAGES)} test images (median of {runsRange(sweep)} runs per point,
-          taken in rounds over all the bit-widths: 3 to 25 rounds, until each has {SWEEP_BATCH_MS}{' '}
-          ms timed). 1 bit is binary (±α).
+          {pointsRange(sweep, (p) => p.latencyGroup)} images timed together, as in the table above)
+          and throughput over the first {formatInt(SWEEP_IMAGES)} test images (median of{' '}
+          {pointsRange(sweep, (p) => p.batchRuns)} runs per point, taken in rounds over all the
+          bit-widths: 3 to 25 rounds, until each has {SWEEP_BATCH_MS} ms timed). 1 bit is binary
+          (±α).
           {path && runsOn && runsOn !== path && (
             <>
               {' '}
