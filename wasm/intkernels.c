@@ -801,46 +801,50 @@ void EXPORT(ik_maxpool2)(const uint8_t *x, uint32_t B, uint32_t H, uint32_t W, u
 }
 
 /* ------------------------------------------------------------------------------------------ */
-/* Float32: a single-channel image's convolution (the CNNs' first layer)                       */
+/* Float32: convolutions and dense layers (the float path's, not the integer path's)            */
 /* ------------------------------------------------------------------------------------------ */
 
 /*
- * Not integer arithmetic: the float32 path's first convolution, which tfjs's wasm backend
- * (XNNPACK) runs at about half its rate on wider layers (9 against 16 GMAC/s in Node), since with
- * one input channel each output pixel's inner product is only KH·KW long. The sums are formed in XNNPACK's order (the
- * bias first, then each tap's product, rounded, added in row-major kernel order; a padded tap
- * adds 0·w) with no fused multiply-add, so the output equals tfjs's to the bit (tested against
- * tfjs's FusedConv2D in src/features/model/worker/kernels/firstConv.test.ts).
+ * Not integer arithmetic: the float32 path's convolutions and dense layers, which run faster here
+ * than on tfjs's wasm backend (XNNPACK), measured in Node on one thread (floatKernels.ts gives the
+ * figures): a convolution with one input channel, whose inner products are only KH·KW long, at
+ * about twice XNNPACK's rate, wider ones and dense layers at about 1.3 times. Each takes two
+ * output pixels (or rows) by 16 filters (or columns) at a time: eight accumulators, four weight
+ * vectors per step. The sums are formed in XNNPACK's order (the bias first, then each product,
+ * rounded, added in order: a convolution's taps in row-major kernel order, each tap's input
+ * channels in order, a padded tap adding 0·w; a dense layer's k in order) with no fused
+ * multiply-add, so the output equals tfjs's to the bit (tested against tfjs's FusedConv2D and
+ * _FusedMatMul in src/features/model/worker/kernels/floatKernels.test.ts).
  */
 #pragma STDC FP_CONTRACT OFF
 
 static inline __attribute__((always_inline)) void fconv_px(const float *r, uint32_t Wp,
                                                            const float *k, const float *bias,
                                                            uint32_t N, uint32_t KH, uint32_t KW,
-                                                           uint32_t two, uint32_t relu,
-                                                           float *o) {
+                                                           uint32_t C, uint32_t two,
+                                                           uint32_t relu, float *o) {
   v128_t a0 = wasm_v128_load(bias), a1 = wasm_v128_load(bias + 4);
   v128_t a2 = wasm_v128_load(bias + 8), a3 = wasm_v128_load(bias + 12);
   v128_t b0 = a0, b1 = a1, b2 = a2, b3 = a3;
+  const float *kk = k;
   for (uint32_t ky = 0; ky < KH; ky++) {
-    const float *row = r + (uintptr_t)ky * Wp;
-    const float *kk = k + (uintptr_t)ky * KW * N;
-    for (uint32_t kx = 0; kx < KW; kx++) {
+    const float *row = r + (uintptr_t)ky * Wp * C;
+    for (uint32_t t = 0; t < KW * C; t++) {
       const v128_t w0 = wasm_v128_load(kk), w1 = wasm_v128_load(kk + 4);
       const v128_t w2 = wasm_v128_load(kk + 8), w3 = wasm_v128_load(kk + 12);
-      const v128_t x0 = wasm_v128_load32_splat(row + kx);
+      const v128_t x0 = wasm_v128_load32_splat(row + t);
       a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(x0, w0));
       a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(x0, w1));
       a2 = wasm_f32x4_add(a2, wasm_f32x4_mul(x0, w2));
       a3 = wasm_f32x4_add(a3, wasm_f32x4_mul(x0, w3));
       if (two) {
-        const v128_t x1 = wasm_v128_load32_splat(row + kx + 1);
+        const v128_t x1 = wasm_v128_load32_splat(row + t + C);
         b0 = wasm_f32x4_add(b0, wasm_f32x4_mul(x1, w0));
         b1 = wasm_f32x4_add(b1, wasm_f32x4_mul(x1, w1));
         b2 = wasm_f32x4_add(b2, wasm_f32x4_mul(x1, w2));
         b3 = wasm_f32x4_add(b3, wasm_f32x4_mul(x1, w3));
       }
-      kk += N;
+      kk += 16;
     }
   }
   if (relu) {
@@ -860,36 +864,134 @@ static inline __attribute__((always_inline)) void fconv_px(const float *r, uint3
 }
 
 /**
- * Float32 convolution, stride 1, of B single-channel images x [B][H][W] (C must be 1) with kernel
- * k [KH][KW][N] (tfjs's layout with one input channel) and bias [N], N a multiple of 16, into
- * out [B][OH][OW][N] (NHWC), padT/padL zero rows and columns before the image (any after it are
- * implied by OH, OW), ReLU when `relu`. `pad` is scratch for (OH + KH − 1)·(OW + KW − 1) floats.
- * Does nothing when C is not 1.
+ * Float32 convolution, stride 1, of B images x [B][H][W][C] with kernel k [KH][KW][C][N] (tfjs's
+ * layout) and bias [N], N a multiple of 16, into out [B][OH][OW][N] (NHWC), padT/padL zero rows
+ * and columns before the image (any after it are implied by OH, OW), ReLU when `relu`. `pad` is
+ * scratch for (OH + KH − 1)·(OW + KW − 1)·C floats (the bordered image) and N·KH·KW·C more (the
+ * kernel by blocks of 16 filters).
  */
-void EXPORT(ik_fconv1)(const float *x, uint32_t B, uint32_t H, uint32_t W, uint32_t C,
-                       uint32_t KH, uint32_t KW, uint32_t padT, uint32_t padL, uint32_t OH,
-                       uint32_t OW, const float *k, const float *bias, uint32_t N, uint32_t relu,
-                       float *pad, float *out) {
-  if (C != 1) return;
-  const uint32_t Hp = OH + KH - 1, Wp = OW + KW - 1;
+void EXPORT(ik_fconv)(const float *x, uint32_t B, uint32_t H, uint32_t W, uint32_t C,
+                      uint32_t KH, uint32_t KW, uint32_t padT, uint32_t padL, uint32_t OH,
+                      uint32_t OW, const float *k, const float *bias, uint32_t N, uint32_t relu,
+                      float *pad, float *out) {
+  const uint32_t Hp = OH + KH - 1, Wp = OW + KW - 1, taps = KH * KW * C;
   const uint32_t rows = H < Hp - padT ? H : Hp - padT, cols = W < Wp - padL ? W : Wp - padL;
-  __builtin_memset(pad, 0, (uintptr_t)Hp * Wp * sizeof(float));
+  /* The kernel by blocks of 16 filters: kp[N/16][KH][KW][C][16], after the padded image. */
+  float *kp = pad + (uintptr_t)Hp * Wp * C;
+  for (uint32_t c = 0; c < N; c += 16)
+    for (uint32_t t = 0; t < taps; t++)
+      __builtin_memcpy(kp + ((uintptr_t)c * taps + (uintptr_t)t * 16), k + (uintptr_t)t * N + c,
+                       16 * sizeof(float));
+  __builtin_memset(pad, 0, (uintptr_t)Hp * Wp * C * sizeof(float));
   for (uint32_t b = 0; b < B; b++) {
-    const float *img = x + (uintptr_t)b * H * W;
+    const float *img = x + (uintptr_t)b * H * W * C;
     for (uint32_t y = 0; y < rows; y++)
-      __builtin_memcpy(pad + (uintptr_t)(y + padT) * Wp + padL, img + (uintptr_t)y * W,
-                       cols * sizeof(float));
+      __builtin_memcpy(pad + ((uintptr_t)(y + padT) * Wp + padL) * C, img + (uintptr_t)y * W * C,
+                       cols * C * sizeof(float));
     float *o = out + (uintptr_t)b * OH * OW * N;
     for (uint32_t c = 0; c < N; c += 16) {
+      const float *kc = kp + (uintptr_t)c * taps;
       for (uint32_t oy = 0; oy < OH; oy++) {
-        const float *r = pad + (uintptr_t)oy * Wp;
+        const float *r = pad + (uintptr_t)oy * Wp * C;
         float *orow = o + (uintptr_t)oy * OW * N + c;
         uint32_t ox = 0;
         for (; ox + 2 <= OW; ox += 2)
-          fconv_px(r + ox, Wp, k + c, bias + c, N, KH, KW, 1, relu, orow + (uintptr_t)ox * N);
+          fconv_px(r + (uintptr_t)ox * C, Wp, kc, bias + c, N, KH, KW, C, 1, relu,
+                   orow + (uintptr_t)ox * N);
         if (ox < OW)
-          fconv_px(r + ox, Wp, k + c, bias + c, N, KH, KW, 0, relu, orow + (uintptr_t)ox * N);
+          fconv_px(r + (uintptr_t)ox * C, Wp, kc, bias + c, N, KH, KW, C, 0, relu,
+                   orow + (uintptr_t)ox * N);
       }
+    }
+  }
+}
+
+/* A dense layer's product (tfjs's _FusedMatMul), in the order above. */
+
+/**
+ * Packs b [K][N] (tfjs's Dense kernel) and bias [N] for ik_fgemm: panels of 16 columns,
+ * bp[P][K][16], then the bias padded to P·16 (P = ⌈N/16⌉; padding columns are zero).
+ */
+void EXPORT(ik_fpack)(const float *b, const float *bias, uint32_t K, uint32_t N, float *bp) {
+  const uint32_t P = (N + 15) / 16;
+  float *pb = bp + (uintptr_t)P * K * 16;
+  for (uint32_t p = 0; p < P; p++) {
+    const uint32_t n0 = p * 16, w = N - n0 < 16 ? N - n0 : 16;
+    float *panel = bp + (uintptr_t)p * K * 16;
+    for (uint32_t k = 0; k < K; k++) {
+      float *dst = panel + (uintptr_t)k * 16;
+      const float *src = b + (uintptr_t)k * N + n0;
+      for (uint32_t j = 0; j < 16; j++) dst[j] = j < w ? src[j] : 0.0f;
+    }
+    for (uint32_t j = 0; j < 16; j++) pb[n0 + j] = j < w ? bias[n0 + j] : 0.0f;
+  }
+}
+
+static inline __attribute__((always_inline)) void fgemm_store(float *o, uint32_t n, v128_t c0,
+                                                              v128_t c1, v128_t c2, v128_t c3,
+                                                              uint32_t relu) {
+  if (relu) {
+    const v128_t z = wasm_f32x4_const_splat(0.0f);
+    c0 = wasm_f32x4_pmax(z, c0), c1 = wasm_f32x4_pmax(z, c1);
+    c2 = wasm_f32x4_pmax(z, c2), c3 = wasm_f32x4_pmax(z, c3);
+  }
+  if (n >= 16) {
+    wasm_v128_store(o, c0), wasm_v128_store(o + 4, c1);
+    wasm_v128_store(o + 8, c2), wasm_v128_store(o + 12, c3);
+    return;
+  }
+  float t[16];
+  wasm_v128_store(t, c0), wasm_v128_store(t + 4, c1);
+  wasm_v128_store(t + 8, c2), wasm_v128_store(t + 12, c3);
+  for (uint32_t j = 0; j < n; j++) o[j] = t[j];
+}
+
+#define FG_STEP(a, c0, c1, c2, c3)                                                                \
+  do {                                                                                            \
+    const v128_t s = wasm_v128_load32_splat(a);                                                   \
+    c0 = wasm_f32x4_add(c0, wasm_f32x4_mul(s, w0));                                               \
+    c1 = wasm_f32x4_add(c1, wasm_f32x4_mul(s, w1));                                               \
+    c2 = wasm_f32x4_add(c2, wasm_f32x4_mul(s, w2));                                               \
+    c3 = wasm_f32x4_add(c3, wasm_f32x4_mul(s, w3));                                               \
+  } while (0)
+
+/**
+ * out [M][N] = a [M][K] · b + bias, ReLU when `relu`, b and the bias packed by ik_fpack (bp).
+ */
+void EXPORT(ik_fgemm)(const float *a, uint32_t M, uint32_t K, const float *bp, uint32_t N,
+                      uint32_t relu, float *out) {
+  const uint32_t P = (N + 15) / 16;
+  const float *pb = bp + (uintptr_t)P * K * 16;
+  for (uint32_t p = 0; p < P; p++) {
+    const float *panel = bp + (uintptr_t)p * K * 16, *bias = pb + p * 16;
+    const uint32_t n = N - p * 16;
+    uint32_t m = 0;
+    for (; m + 2 <= M; m += 2) {
+      const float *a0 = a + (uintptr_t)m * K, *a1 = a0 + K;
+      v128_t c0 = wasm_v128_load(bias), c1 = wasm_v128_load(bias + 4);
+      v128_t c2 = wasm_v128_load(bias + 8), c3 = wasm_v128_load(bias + 12);
+      v128_t d0 = c0, d1 = c1, d2 = c2, d3 = c3;
+      const float *w = panel;
+      for (uint32_t k = 0; k < K; k++, w += 16) {
+        const v128_t w0 = wasm_v128_load(w), w1 = wasm_v128_load(w + 4);
+        const v128_t w2 = wasm_v128_load(w + 8), w3 = wasm_v128_load(w + 12);
+        FG_STEP(a0 + k, c0, c1, c2, c3);
+        FG_STEP(a1 + k, d0, d1, d2, d3);
+      }
+      fgemm_store(out + (uintptr_t)m * N + p * 16, n, c0, c1, c2, c3, relu);
+      fgemm_store(out + (uintptr_t)(m + 1) * N + p * 16, n, d0, d1, d2, d3, relu);
+    }
+    if (m < M) {
+      const float *a0 = a + (uintptr_t)m * K;
+      v128_t c0 = wasm_v128_load(bias), c1 = wasm_v128_load(bias + 4);
+      v128_t c2 = wasm_v128_load(bias + 8), c3 = wasm_v128_load(bias + 12);
+      const float *w = panel;
+      for (uint32_t k = 0; k < K; k++, w += 16) {
+        const v128_t w0 = wasm_v128_load(w), w1 = wasm_v128_load(w + 4);
+        const v128_t w2 = wasm_v128_load(w + 8), w3 = wasm_v128_load(w + 12);
+        FG_STEP(a0 + k, c0, c1, c2, c3);
+      }
+      fgemm_store(out + (uintptr_t)m * N + p * 16, n, c0, c1, c2, c3, relu);
     }
   }
 }

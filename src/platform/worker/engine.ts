@@ -6,7 +6,8 @@ import type { DatasetMeta, LayerInfo, ModelMeta } from '../../features/model/sha
 import { tensorStats } from '../shared/stats';
 import type { TensorStats } from '../shared/stats';
 import { evaluatePrefixCached, prefixCache } from '../../features/model/worker/prefixCache';
-import { useFirstConvKernels } from '../../features/model/worker/kernels/firstConv';
+import { useFloatKernels } from '../../features/model/worker/kernels/floatKernels';
+import type { FloatKernels } from '../../features/model/worker/kernels/floatKernels';
 import { getDataset, getModel, prefetch } from './assets';
 import { initBackend } from './backend';
 import { workerMemory } from './memory';
@@ -110,6 +111,18 @@ async function loaded(dataset: DatasetId, arch: ModelArch) {
   const [m, d] = await Promise.all([getModel(dataset, arch), getDataset(dataset)]);
   // An uploaded model of another shape brings its own (synthetic) test set: fidelity.
   return [m, m.testSet ?? d] as [typeof m, typeof d];
+}
+
+/**
+ * Hands the kernel module to the float path where the wasm backend runs one thread (a 2-core
+ * machine: the page keeps the other core): the float kernels take one thread, and on more cores
+ * XNNPACK's threads beat them.
+ */
+function floatKernelsWhereOneThread(k: FloatKernels): void {
+  ensureBackend().then(
+    (b) => useFloatKernels(b.name === 'wasm' && b.threads === 1 ? k : null),
+    () => {},
+  );
 }
 
 export const engine = {
@@ -221,8 +234,9 @@ export const engine = {
   ...fidelityApi({ loaded, supersedable, applySettings }),
 
   /** Integer inference on the WebAssembly kernels: intEvaluate and speed (issue 10). */
-  // Its kernel module also runs the float path's first convolutions (kernels/firstConv.ts).
-  ...inferApi({ loaded, supersedable, onKernels: useFirstConvKernels }),
+  // Its kernel module also runs the float path's convolutions and dense layers
+  // (kernels/floatKernels.ts) where tfjs runs on one thread: the kernels take one.
+  ...inferApi({ loaded, supersedable, onKernels: floatKernelsWhereOneThread }),
 
   /**
    * Forgets the cached layer inputs (see prefixCache.ts), so that the next evaluation runs the

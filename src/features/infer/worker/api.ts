@@ -34,7 +34,7 @@ export interface InferDeps {
   wasm?: (path: KernelPath) => Promise<BufferSource>;
   /**
    * Given the fastest build once it has loaded, which starts at once when this is set (the
-   * engine hands it to the float path's first-convolution kernel). A build that fails to load is
+   * engine hands it to the float path's convolutions and dense layers). A build that fails to load is
    * not reported here: the integer path's own calls say why.
    */
   onKernels?: (k: IntKernels) => void;

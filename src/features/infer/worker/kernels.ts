@@ -82,10 +82,11 @@ export interface KernelExports {
   ): void;
   ik_maxpool2(x: number, b: number, h: number, w: number, c: number, out: number): void;
   /**
-   * Not integer: the float32 path's convolution of single-channel images, to the bit as tfjs's
-   * (features/model/worker/kernels/firstConv.ts).
+   * Not integer: the float32 path's convolution, to the bit as tfjs's
+   * (features/model/worker/kernels/floatKernels.ts); `pad` is scratch for the bordered image and
+   * the kernel's blocks of 16 filters.
    */
-  ik_fconv1(
+  ik_fconv(
     ...args: [
       ...ConvInput,
       k: number,
@@ -95,6 +96,18 @@ export interface KernelExports {
       pad: number,
       out: number,
     ]
+  ): void;
+  /** Not integer: packs a dense layer's kernel and bias for ik_fgemm (floatKernels.ts). */
+  ik_fpack(b: number, bias: number, k: number, n: number, packed: number): void;
+  /** Not integer: a dense layer's float32 product, to the bit as tfjs's (floatKernels.ts). */
+  ik_fgemm(
+    a: number,
+    m: number,
+    k: number,
+    packed: number,
+    n: number,
+    relu: number,
+    out: number,
   ): void;
 }
 

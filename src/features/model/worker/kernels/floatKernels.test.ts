@@ -1,0 +1,242 @@
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../../../platform/shared/random';
+import { enableRelaxedSimd, kernelBuild } from '../../../../testing/kernels';
+import { loadShippedDataset, loadShippedModel } from '../../../../testing/shipped';
+import { useFloatKernels } from './floatKernels';
+import type { FloatKernels } from './floatKernels';
+
+/**
+ * The float kernels against tfjs's own (XNNPACK) FusedConv2D and _FusedMatMul on the wasm
+ * backend: every output float equal to the bit, on the shipped models' layers over real test
+ * images, on their whole forward passes, and on random layers of other shapes; what they do not
+ * take still runs (on the original kernels). Both builds of the kernel module: the float kernels
+ * use no relaxed instruction, so Node runs the relaxed build's copy too (its integer dot product
+ * is what Node 20 gets wrong).
+ */
+const builds = enableRelaxedSimd()
+  ? (['simd128', 'relaxed-simd'] as const)
+  : (['simd128'] as const);
+
+beforeAll(async () => {
+  await tf.setBackend('wasm');
+  await tf.ready();
+});
+afterAll(() => useFloatKernels(null));
+
+/**
+ * `f` run on tfjs's kernels, then on ours; the two outputs' bits, and how often ours ran (`calls`:
+ * the convolution's; `gemms`: the product's).
+ */
+function both(
+  k: FloatKernels,
+  f: () => tf.Tensor,
+): { ref: Uint32Array; ours: Uint32Array; calls: number; gemms: number } {
+  const bits = (t: tf.Tensor) => {
+    const v = t.dataSync() as Float32Array;
+    t.dispose();
+    return new Uint32Array(v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength));
+  };
+  useFloatKernels(null);
+  const ref = bits(f());
+  let calls = 0;
+  let gemms = 0;
+  const counted: FloatKernels = {
+    ...k,
+    fn: {
+      ...k.fn,
+      ik_fconv: (...args: number[]) => {
+        calls++;
+        k.fn.ik_fconv(...args);
+      },
+      ik_fgemm: (...args: number[]) => {
+        gemms++;
+        k.fn.ik_fgemm(...args);
+      },
+    },
+  };
+  useFloatKernels(counted);
+  const ours = bits(f());
+  useFloatKernels(null);
+  return { ref, ours, calls, gemms };
+}
+
+function firstDifference(a: Uint32Array, b: Uint32Array): string {
+  if (a.length !== b.length) return `lengths ${a.length} and ${b.length}`;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return `at ${i}: ${a[i]} vs ${b[i]}`;
+  return 'none';
+}
+
+describe.each(builds)('the float kernels (%s build)', (path) => {
+  let k: FloatKernels;
+  beforeAll(async () => {
+    k = await kernelBuild(path);
+  });
+
+  it.each(['mnist', 'fashion'] as const)(
+    "compute the shipped %s CNN's convolutions and dense layers as tfjs does, to the bit",
+    async (dataset) => {
+      const m = await loadShippedModel(dataset, 'cnn');
+      const d = loadShippedDataset(dataset);
+      const x = d.testX.slice(0, 300);
+      // Each weighted layer on its real input (the layers before it run on tfjs's kernels).
+      let h: tf.Tensor = x;
+      const weighted = ['Conv2D', 'Conv2D', 'Dense', 'Dense', 'Dense'];
+      for (const layer of m.layers) {
+        const input = h;
+        if (layer.getClassName() === weighted[0]) {
+          const { ref, ours, calls, gemms } = both(k, () => layer.apply(input) as tf.Tensor);
+          expect(layer.getClassName() === 'Conv2D' ? calls : gemms).toBeGreaterThan(0);
+          expect(firstDifference(ours, ref)).toBe('none');
+          weighted.shift();
+        }
+        h = layer.apply(input) as tf.Tensor;
+        if (input !== x) input.dispose();
+      }
+      h.dispose();
+      x.dispose();
+      expect(weighted).toEqual([]);
+      // And the whole model's logits, batch by batch as the app evaluates.
+      const xs = d.testX.slice(500, 200);
+      const whole = both(k, () => m.model.predict(xs, { batchSize: 64 }) as tf.Tensor);
+      xs.dispose();
+      expect(whole.calls).toBeGreaterThan(0);
+      expect(whole.gemms).toBeGreaterThan(0);
+      expect(firstDifference(whole.ours, whole.ref)).toBe('none');
+    },
+  );
+
+  it.each(['mnist', 'fashion'] as const)(
+    "computes the shipped %s MLP's logits as tfjs does, to the bit",
+    async (dataset) => {
+      const m = await loadShippedModel(dataset, 'mlp');
+      const d = loadShippedDataset(dataset);
+      const xs = d.testX.slice(0, 700);
+      const whole = both(k, () => m.model.predict(xs, { batchSize: 256 }) as tf.Tensor);
+      xs.dispose();
+      expect(whole.gemms).toBeGreaterThan(0);
+      expect(whole.ours.length).toBe(700 * 10);
+      expect(firstDifference(whole.ours, whole.ref)).toBe('none');
+    },
+  );
+
+  const rand = mulberry32(2024);
+  const values = (count: number) =>
+    Float32Array.from({ length: count }, () => (rand() - 0.5) * (rand() < 0.1 ? 0 : 4));
+  const cases = [
+    { b: 3, h: 9, w: 7, c: 1, kh: 3, kw: 3, n: 16, pad: 'same', act: 'relu' },
+    { b: 2, h: 8, w: 11, c: 1, kh: 5, kw: 5, n: 32, pad: 'valid', act: 'linear' },
+    { b: 5, h: 6, w: 6, c: 1, kh: 4, kw: 2, n: 48, pad: 'same', act: 'linear' },
+    { b: 1, h: 13, w: 5, c: 1, kh: 2, kw: 5, n: 16, pad: 'valid', act: 'relu' },
+    { b: 4, h: 28, w: 28, c: 1, kh: 1, kw: 1, n: 16, pad: 'same', act: 'relu' },
+    { b: 2, h: 10, w: 10, c: 2, kh: 3, kw: 3, n: 16, pad: 'same', act: 'relu' },
+    { b: 3, h: 9, w: 12, c: 3, kh: 5, kw: 3, n: 32, pad: 'valid', act: 'linear' },
+    { b: 2, h: 7, w: 7, c: 16, kh: 3, kw: 3, n: 48, pad: 'same', act: 'relu' },
+    { b: 1, h: 6, w: 9, c: 5, kh: 1, kw: 1, n: 16, pad: 'valid', act: 'linear' },
+  ] as const;
+  it.each(cases)(
+    'equals tfjs on a random $kh×$kw×$c layer of $n filters over $h×$w images ($pad, $act)',
+    ({ b, h, w, c, kh, kw, n, pad, act }) => {
+      const x = tf.tensor4d(values(b * h * w * c), [b, h, w, c]);
+      const filter = tf.tensor4d(values(kh * kw * c * n), [kh, kw, c, n]);
+      const bias = tf.tensor1d(values(n));
+      const { ref, ours, calls } = both(k, () =>
+        tf.fused.conv2d({ x, filter, bias, strides: 1, pad, activation: act }),
+      );
+      tf.dispose([x, filter, bias]);
+      expect(calls).toBe(1);
+      expect(firstDifference(ours, ref)).toBe('none');
+    },
+  );
+
+  const products = [
+    { m: 1, k: 7, n: 1, act: 'relu' },
+    { m: 2, k: 16, n: 16, act: 'linear' },
+    { m: 3, k: 33, n: 17, act: 'relu' },
+    { m: 37, k: 100, n: 10, act: 'linear' },
+    { m: 64, k: 784, n: 300, act: 'relu' },
+    { m: 5, k: 300, n: 100, act: 'relu' },
+  ] as const;
+  it.each(products)(
+    'equals tfjs on a random $m×$k by $k×$n product with a bias ($act)',
+    ({ m, k: depth, n, act }) => {
+      const a = tf.tensor2d(values(m * depth), [m, depth]);
+      const b = tf.tensor2d(values(depth * n), [depth, n]);
+      const bias = tf.tensor1d(values(n));
+      const { ref, ours, gemms } = both(k, () => tf.fused.matMul({ a, b, bias, activation: act }));
+      tf.dispose([a, b, bias]);
+      expect(gemms).toBeGreaterThan(0);
+      expect(ours.length).toBe(m * n);
+      expect(firstDifference(ours, ref)).toBe('none');
+    },
+  );
+
+  it('fall back to tfjs, freeing their outputs, when the kernel module has no memory to give', () => {
+    const x = tf.randomUniform([2, 12, 12, 1], -1, 1, 'float32', 6) as tf.Tensor4D;
+    const filter = tf.randomUniform([5, 5, 1, 16], -1, 1, 'float32', 7) as tf.Tensor4D;
+    const bias = tf.randomUniform([16], -1, 1, 'float32', 8) as tf.Tensor1D;
+    const a = tf.randomUniform([9, 20], -1, 1, 'float32', 9) as tf.Tensor2D;
+    const b = tf.randomUniform([20, 16], -1, 1, 'float32', 10) as tf.Tensor2D;
+    const runs = [
+      () => tf.fused.conv2d({ x, filter, bias, strides: 1, pad: 'same' }),
+      () => tf.fused.matMul({ a, b, bias, activation: 'relu' }),
+    ];
+    const full: FloatKernels = {
+      ...k,
+      alloc: () => {
+        throw new RangeError('no memory');
+      },
+    };
+    for (const run of runs) {
+      useFloatKernels(null);
+      const ref = run();
+      const want = Array.from(ref.dataSync());
+      ref.dispose();
+      useFloatKernels(full);
+      const ids = tf.engine().backend.numDataIds();
+      const got = run();
+      expect(Array.from(got.dataSync())).toEqual(want);
+      got.dispose();
+      // Nothing left behind in the backend: the kernel's unwritten output was freed.
+      expect(tf.engine().backend.numDataIds()).toBe(ids);
+      useFloatKernels(null);
+    }
+    tf.dispose([x, filter, bias, a, b]);
+  });
+
+  it('leave what they do not take to tfjs (stride 2, 8 filters, no bias, transposed)', () => {
+    const x1 = tf.randomUniform([2, 10, 10, 1], -1, 1, 'float32', 1);
+    const x2 = tf.randomUniform([2, 10, 10, 2], -1, 1, 'float32', 2);
+    const f1 = tf.randomUniform([3, 3, 1, 16], -1, 1, 'float32', 3);
+    const f8 = tf.randomUniform([3, 3, 2, 8], -1, 1, 'float32', 5);
+    const bias16 = tf.zeros([16]) as tf.Tensor1D;
+    const bias8 = tf.zeros([8]) as tf.Tensor1D;
+    const a = tf.randomUniform([6, 16], -1, 1, 'float32', 11) as tf.Tensor2D;
+    const b = tf.randomUniform([16, 16], -1, 1, 'float32', 12) as tf.Tensor2D;
+    const aT = tf.transpose(a);
+    const conv =
+      (x: tf.Tensor, filter: tf.Tensor, bias: tf.Tensor1D | undefined, strides: number) => () =>
+        tf.fused.conv2d({
+          x: x as tf.Tensor4D,
+          filter: filter as tf.Tensor4D,
+          bias,
+          strides,
+          pad: 'same',
+        });
+    const runs = [
+      conv(x1, f1, bias16, 2),
+      conv(x2, f8, bias8, 1),
+      conv(x1, f1, undefined, 1),
+      () => tf.fused.matMul({ a, b }),
+      () => tf.fused.matMul({ a, b, bias: bias16, transposeB: true }),
+      () => tf.fused.matMul({ a: aT, b, bias: bias16, transposeA: true }),
+    ];
+    for (const run of runs) {
+      const { ref, ours, calls, gemms } = both(k, run);
+      expect(calls + gemms).toBe(0);
+      expect(firstDifference(ours, ref)).toBe('none');
+    }
+    tf.dispose([x1, x2, f1, f8, bias16, bias8, a, aT, b]);
+  });
+});
