@@ -339,18 +339,39 @@ describe('worker faults', () => {
     expect(sweepCalls(2).length).toBeGreaterThan(8);
   });
 
+  it("a sweep started by a drag's step takes the second worker only once the hand rests", async () => {
+    const t = setup({ holdEngine: (_g, args) => args[4] === 'sweep', evalMs: 1000, second: true });
+    dispose = t.dispose;
+    const sweepOn = (api: typeof t.engineApi) => api.calls.filter((c) => c.args[4] === 'sweep');
+    await advance(200);
+    t.store.getState().setView('quantize');
+    await advance(QUIET_MS);
+    // The activations' bit-width dragged: every step is a new sweep (its W+A curve changes). The
+    // first step came after a rest: its sweep takes the second worker at once; the others wait.
+    const steps: number[] = [];
+    for (const bits of [7, 6, 5, 4]) {
+      t.store.getState().setActQuant({ bits });
+      await advance(60);
+      steps.push(sweepOn(t.secondApi).length);
+    }
+    expect(steps).toEqual([2, 2, 2, 2]);
+    await advance(QUIET_MS - 200);
+    expect(sweepOn(t.secondApi)).toHaveLength(2);
+    await advance(300);
+    // Rested: the drag's sweeps take the second worker too.
+    expect(sweepOn(t.secondApi).length).toBeGreaterThan(2);
+    expect(t.errors().map((n) => n.text)).toEqual([]);
+  });
+
   it('cancelling a sweep held on both compute workers frees both within the grace', async () => {
     // A slow model (1 s a pass): its sweep is shared between the two workers, which hold it.
     const t = setup({ holdEngine: (_g, args) => args[4] === 'sweep', evalMs: 1000, second: true });
     dispose = t.dispose;
     const sweepOn = (api: typeof t.engineApi) => api.calls.filter((c) => c.args[4] === 'sweep');
     await advance(200);
+    // Opening the tab (a change after a rest) starts the sweep on both workers at once.
     t.store.getState().setView('quantize');
-    // The second worker takes a sweep point once the settings have been quiet a while.
     await advance(300);
-    expect(sweepOn(t.engineApi)).toHaveLength(1);
-    expect(sweepOn(t.secondApi)).toHaveLength(0);
-    await advance(QUIET_MS);
     const s = t.store.getState();
     expect(sweepOn(t.engineApi)).toHaveLength(1);
     expect(sweepOn(t.secondApi)).toHaveLength(1);

@@ -325,9 +325,10 @@ describe('evaluateEach on one or two workers', () => {
   it('starts each point on the second worker only once the settings are quiet', async () => {
     let calm: () => void = () => undefined;
     const waits: string[] = [];
-    // No change since the sweep started: the first worker need not wait (see the next test).
-    const quiet = (since?: number) =>
-      since !== undefined
+    // The sweep's change was a step of a drag: the second worker waits for the hand to rest, the
+    // first need not (no change since the sweep started; see the next test).
+    const quiet = (_since?: number, isSecond?: boolean) =>
+      !isSecond
         ? Promise.resolve()
         : new Promise<void>((resolve) => {
             waits.push('wait');

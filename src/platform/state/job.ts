@@ -180,9 +180,10 @@ export async function evaluateEach<T>(
   const runner = async (client: EngineClient, second: boolean) => {
     for (;;) {
       if (queue.length === 0) return;
-      // The second worker leaves the user's changes a core, and neither takes a next point while
-      // a slider that does not change this sweep is moving (SecondWorker.quiet).
-      await ctx.second.quiet(second ? undefined : started);
+      // Neither worker takes a next point while a slider that does not change this sweep is
+      // moving, and the second leaves the user's changes a core while the sweep's own change is a
+      // step of a drag (SecondWorker.quiet).
+      await ctx.second.quiet(started, second);
       if (stopped || stale()) return;
       const next = queue.shift();
       if (!next) return;
@@ -376,10 +377,11 @@ export interface SecondWorker {
    * Resolves when background work (a sweep's next point) may take a worker: once the settings
    * have been left alone for a moment, so that while a slider moves the instant views and the
    * current accuracy have the cores, and the page is not redrawn for a sweep it is not looking
-   * at (see the controller). Changes made at or before `since` (the sweep's own start) do not
-   * count.
+   * at (see the controller's QUIET_MS). Changes made at or before `since` (the sweep's own start)
+   * do not count, except for the `second` worker when the last of them was a step of a series
+   * (a drag, held keys: it came before the settings had rested).
    */
-  quiet(since?: number): Promise<void>;
+  quiet(since?: number, second?: boolean): Promise<void>;
 }
 
 export const NO_SECOND_WORKER: SecondWorker = {
