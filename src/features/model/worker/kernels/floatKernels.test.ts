@@ -151,12 +151,12 @@ describe.each(builds)('the float kernels (%s build)', (path) => {
   );
 
   const products = [
-    { m: 1, k: 7, n: 1, act: 'relu' },
-    { m: 2, k: 16, n: 16, act: 'linear' },
-    { m: 3, k: 33, n: 17, act: 'relu' },
+    { m: 20, k: 7, n: 1, act: 'relu' },
+    { m: 16, k: 16, n: 16, act: 'linear' },
+    { m: 17, k: 33, n: 17, act: 'relu' },
     { m: 37, k: 100, n: 10, act: 'linear' },
     { m: 64, k: 784, n: 300, act: 'relu' },
-    { m: 5, k: 300, n: 100, act: 'relu' },
+    { m: 19, k: 300, n: 100, act: 'relu' },
   ] as const;
   it.each(products)(
     'equals tfjs on a random $m×$k by $k×$n product with a bias ($act)',
@@ -176,7 +176,7 @@ describe.each(builds)('the float kernels (%s build)', (path) => {
     const x = tf.randomUniform([2, 12, 12, 1], -1, 1, 'float32', 6) as tf.Tensor4D;
     const filter = tf.randomUniform([5, 5, 1, 16], -1, 1, 'float32', 7) as tf.Tensor4D;
     const bias = tf.randomUniform([16], -1, 1, 'float32', 8) as tf.Tensor1D;
-    const a = tf.randomUniform([9, 20], -1, 1, 'float32', 9) as tf.Tensor2D;
+    const a = tf.randomUniform([19, 20], -1, 1, 'float32', 9) as tf.Tensor2D;
     const b = tf.randomUniform([20, 16], -1, 1, 'float32', 10) as tf.Tensor2D;
     const runs = [
       () => tf.fused.conv2d({ x, filter, bias, strides: 1, pad: 'same' }),
@@ -205,14 +205,15 @@ describe.each(builds)('the float kernels (%s build)', (path) => {
     tf.dispose([x, filter, bias, a, b]);
   });
 
-  it('leave what they do not take to tfjs (stride 2, 8 filters, no bias, transposed)', () => {
+  it('leave what they do not take to tfjs (stride 2, 8 filters, no bias, transposed, few rows)', () => {
     const x1 = tf.randomUniform([2, 10, 10, 1], -1, 1, 'float32', 1);
     const x2 = tf.randomUniform([2, 10, 10, 2], -1, 1, 'float32', 2);
     const f1 = tf.randomUniform([3, 3, 1, 16], -1, 1, 'float32', 3);
     const f8 = tf.randomUniform([3, 3, 2, 8], -1, 1, 'float32', 5);
     const bias16 = tf.zeros([16]) as tf.Tensor1D;
     const bias8 = tf.zeros([8]) as tf.Tensor1D;
-    const a = tf.randomUniform([6, 16], -1, 1, 'float32', 11) as tf.Tensor2D;
+    const a = tf.randomUniform([18, 16], -1, 1, 'float32', 11) as tf.Tensor2D;
+    const few = tf.randomUniform([3, 16], -1, 1, 'float32', 13) as tf.Tensor2D;
     const b = tf.randomUniform([16, 16], -1, 1, 'float32', 12) as tf.Tensor2D;
     const aT = tf.transpose(a);
     const conv =
@@ -231,12 +232,13 @@ describe.each(builds)('the float kernels (%s build)', (path) => {
       () => tf.fused.matMul({ a, b }),
       () => tf.fused.matMul({ a, b, bias: bias16, transposeB: true }),
       () => tf.fused.matMul({ a: aT, b, bias: bias16, transposeA: true }),
+      () => tf.fused.matMul({ a: few, b, bias: bias16 }),
     ];
     for (const run of runs) {
       const { ref, ours, calls, gemms } = both(k, run);
       expect(calls + gemms).toBe(0);
       expect(firstDifference(ours, ref)).toBe('none');
     }
-    tf.dispose([x1, x2, f1, f8, bias16, bias8, a, aT, b]);
+    tf.dispose([x1, x2, f1, f8, bias16, bias8, a, aT, few, b]);
   });
 });

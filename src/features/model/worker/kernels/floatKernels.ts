@@ -159,6 +159,13 @@ function onKernels(
 /** A product's rows per kernel call: the rows and their outputs stay in the caches. */
 const CHUNK_ROWS_FLOATS = 64_000;
 
+/**
+ * Products of fewer rows go to tfjs: the weights are packed on every call, where XNNPACK keeps its
+ * packed copy between calls, and for a few rows (a batch-1 latency) the packing costs more than
+ * the products (mnist-mlp, one image: 517–838 µs against 428–720 µs through tfjs in Node).
+ */
+const MIN_ROWS = 16;
+
 /** The dense layer's output (a·b + bias, ReLU or none) on the kernel, or null where it does not apply. */
 export function floatMatMul(
   k: FloatKernels,
@@ -184,7 +191,14 @@ export function floatMatMul(
     return null;
   const [M, K] = a.shape.slice(-2) as [number, number];
   const [K2, N] = b.shape.slice(-2) as [number, number];
-  if (K !== K2 || bias.shape.length !== 1 || bias.shape[0] !== N || M === 0 || K === 0 || N === 0)
+  if (
+    K !== K2 ||
+    bias.shape.length !== 1 ||
+    bias.shape[0] !== N ||
+    M < MIN_ROWS ||
+    K === 0 ||
+    N === 0
+  )
     return null;
   const P = Math.ceil(N / 16);
   const chunk = Math.max(2, Math.floor(CHUNK_ROWS_FLOATS / Math.max(K, N)));
