@@ -22,8 +22,9 @@ export const INSTANT_WAIT_MS = 60;
  * The first worker waits for it too once the settings changed after the sweep started (a
  * slider the sweep does not depend on): the sweep resumes when the hand rests. A sweep started by
  * a change made after such a rest (a click, a tab opened: not a step of a drag or of held keys)
- * takes the second worker at once, as long as nothing changes: mnist-cnn's sweep 2.66–2.94 s
- * against 3.03–3.43 s when the second worker waited (bench/app.ts --only sweep, alternating).
+ * takes the second worker at once, as long as nothing changes: mnist-cnn's sweep 2.66–2.94 s with
+ * a probe build whose second worker never waited, against 3.03–3.43 s when it waited
+ * (bench/app.ts --only sweep, alternating).
  */
 export const QUIET_MS = 500;
 

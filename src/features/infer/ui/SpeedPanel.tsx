@@ -120,8 +120,9 @@ export function SpeedPanel() {
           <code>i32x4.relaxed_dot_i8x16_i7x16_add_s</code>, 16 multiply-adds of 8-bit codes per
           instruction. The app checks the relaxed build’s sums against exact ones before using it.
           The float32 path is the app’s tfjs backend with the threads it reports; with one thread,
-          its convolutions and dense layers run on the app’s own float32 WebAssembly kernels (faster
-          here than tfjs’s), whose output is tfjs’s to the bit.
+          its convolutions, and its dense layers over 16 images or more at once, run on the app’s
+          own float32 WebAssembly kernels (faster here than tfjs’s), whose output is tfjs’s to the
+          bit.
         </p>
         <p className="small">
           On SIMD128, 2- and 4-bit weights run as fast as 8-bit ones: every code is widened to 16
