@@ -351,10 +351,11 @@ describe('worker faults', () => {
     const steps: number[] = [];
     for (const bits of [7, 6, 5, 4]) {
       t.store.getState().setActQuant({ bits });
-      await advance(60);
+      await advance(100);
       steps.push(sweepOn(t.secondApi).length);
     }
     expect(steps).toEqual([2, 2, 2, 2]);
+    // 400 ms after the last step: not rested yet; 700 ms after it: rested.
     await advance(QUIET_MS - 200);
     expect(sweepOn(t.secondApi)).toHaveLength(2);
     await advance(300);

