@@ -339,12 +339,22 @@ describe('worker faults', () => {
     expect(sweepCalls(2).length).toBeGreaterThan(8);
   });
 
-  it("a sweep started by a drag's step takes the second worker only once the hand rests", async () => {
+  /**
+   * A slow model (1 s a pass) whose sweep is shared between the two compute workers, which hold
+   * every sweep point; the Quantize tab opened 200 ms after the start. `sweepOn(api)`: the sweep
+   * points asked of that worker so far.
+   */
+  async function quantizeTabWithHeldSweeps() {
     const t = setup({ holdEngine: (_g, args) => args[4] === 'sweep', evalMs: 1000, second: true });
     dispose = t.dispose;
     const sweepOn = (api: typeof t.engineApi) => api.calls.filter((c) => c.args[4] === 'sweep');
     await advance(200);
     t.store.getState().setView('quantize');
+    return { t, sweepOn };
+  }
+
+  it("a sweep started by a drag's step takes the second worker only once the hand rests", async () => {
+    const { t, sweepOn } = await quantizeTabWithHeldSweeps();
     await advance(QUIET_MS);
     // The activations' bit-width dragged: every step is a new sweep (its W+A curve changes). The
     // first step came after a rest: its sweep takes the second worker at once; the others wait.
@@ -365,13 +375,8 @@ describe('worker faults', () => {
   });
 
   it('cancelling a sweep held on both compute workers frees both within the grace', async () => {
-    // A slow model (1 s a pass): its sweep is shared between the two workers, which hold it.
-    const t = setup({ holdEngine: (_g, args) => args[4] === 'sweep', evalMs: 1000, second: true });
-    dispose = t.dispose;
-    const sweepOn = (api: typeof t.engineApi) => api.calls.filter((c) => c.args[4] === 'sweep');
-    await advance(200);
     // Opening the tab (a change after a rest) starts the sweep on both workers at once.
-    t.store.getState().setView('quantize');
+    const { t, sweepOn } = await quantizeTabWithHeldSweeps();
     await advance(300);
     const s = t.store.getState();
     expect(sweepOn(t.engineApi)).toHaveLength(1);

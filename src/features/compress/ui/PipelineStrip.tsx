@@ -53,15 +53,14 @@ const USED_BY: Record<Technique, readonly StageId[]> = {
  * runs with a single try). Focus the user has moved to another element stays where it is.
  */
 function focusControl(id: string, frames = 120): void {
-  let focused: HTMLElement | null = null;
+  let once = false;
   const step = (left: number) => {
     const el = document.getElementById(id);
     const active = document.activeElement;
-    const lost = active === null || active === document.body;
-    if (el && (focused === null || lost)) {
+    if (el && (!once || active === null || active === document.body)) {
       el.focus();
       el.scrollIntoView({ block: 'nearest' });
-      focused = el;
+      once = true;
     }
     if (left > 0) requestAnimationFrame(() => step(left - 1));
   };
