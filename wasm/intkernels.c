@@ -300,21 +300,24 @@ void EXPORT(ik_im2col)(const uint8_t *x, uint32_t B, uint32_t H, uint32_t W, uin
  * is not 0 (the implicit GEMM of ik_conv_requant; a constant 0 where inlined into gemm).
  */
 static inline __attribute__((always_inline)) void block_4x8_p(const act_t *const a[4],
-                                                              const uint32_t *taps, uint32_t nq,
+                                                              const uint32_t *taps,
+                                                              const uint32_t *sel, uint32_t nq,
                                                               const int8_t *wb, uint32_t P,
                                                               uint32_t sw, v128_t acc[4][2]) {
   v128_t c00 = wasm_i32x4_splat(0), c01 = c00, c10 = c00, c11 = c00;
   v128_t c20 = c00, c21 = c00, c30 = c00, c31 = c00;
   const act_t *a0 = a[0], *a1 = a[1], *a2 = a[2], *a3 = a[3];
-  for (uint32_t q = 0; q < nq; q++) {
+  for (uint32_t i = 0; i < nq; i++) {
+    const uint32_t q = sel ? sel[i] : i;
     const uint32_t k = taps ? taps[q] : 4 * q;
+    const int8_t *w = wb + (uintptr_t)q * 32u * P;
     v128_t x0 = wasm_v128_load32_splat(a0 + k);
     v128_t x1 = wasm_v128_load32_splat(a1 + k);
     v128_t x2 = wasm_v128_load32_splat(a2 + k);
     v128_t x3 = wasm_v128_load32_splat(a3 + k);
-    for (uint32_t p = 0; p < P; p++, wb += 32) {
-      v128_t wl = wasm_v128_load(wb);
-      v128_t wh = wasm_v128_load(wb + 16);
+    for (uint32_t p = 0; p < P; p++, w += 32) {
+      v128_t wl = wasm_v128_load(w);
+      v128_t wh = wasm_v128_load(w + 16);
       RDOT(c00, x0, wl);
       RDOT(c01, x0, wh);
       RDOT(c10, x1, wl);
@@ -330,41 +333,45 @@ static inline __attribute__((always_inline)) void block_4x8_p(const act_t *const
 }
 
 static inline __attribute__((always_inline)) void block_4x8(const act_t *const a[4],
-                                                            const uint32_t *taps, uint32_t nq,
+                                                            const uint32_t *taps,
+                                                            const uint32_t *sel, uint32_t nq,
                                                             const int8_t *wb, uint32_t P,
                                                             v128_t acc[4][2]) {
   switch (P) {
-    case P_SIGNED: block_4x8_p(a, taps, nq, wb, 1, 1, acc); break;
-    case 1: block_4x8_p(a, taps, nq, wb, 1, 0, acc); break;
-    case 2: block_4x8_p(a, taps, nq, wb, 2, 0, acc); break;
-    default: block_4x8_p(a, taps, nq, wb, P, 0, acc); break;
+    case P_SIGNED: block_4x8_p(a, taps, sel, nq, wb, 1, 1, acc); break;
+    case 1: block_4x8_p(a, taps, sel, nq, wb, 1, 0, acc); break;
+    case 2: block_4x8_p(a, taps, sel, nq, wb, 2, 0, acc); break;
+    default: block_4x8_p(a, taps, sel, nq, wb, P, 0, acc); break;
   }
 }
 
 /** One row × eight channels, as block_4x8_p. */
 static inline __attribute__((always_inline)) void block_1x8_p(const act_t *a0, const uint32_t *taps,
-                                                              uint32_t nq, const int8_t *wb,
-                                                              uint32_t P, uint32_t sw,
-                                                              v128_t acc[2]) {
+                                                              const uint32_t *sel, uint32_t nq,
+                                                              const int8_t *wb, uint32_t P,
+                                                              uint32_t sw, v128_t acc[2]) {
   v128_t c0 = wasm_i32x4_splat(0), c1 = c0;
-  for (uint32_t q = 0; q < nq; q++) {
+  for (uint32_t i = 0; i < nq; i++) {
+    const uint32_t q = sel ? sel[i] : i;
+    const int8_t *w = wb + (uintptr_t)q * 32u * P;
     v128_t x0 = wasm_v128_load32_splat(a0 + (taps ? taps[q] : 4 * q));
-    for (uint32_t p = 0; p < P; p++, wb += 32) {
-      RDOT(c0, x0, wasm_v128_load(wb));
-      RDOT(c1, x0, wasm_v128_load(wb + 16));
+    for (uint32_t p = 0; p < P; p++, w += 32) {
+      RDOT(c0, x0, wasm_v128_load(w));
+      RDOT(c1, x0, wasm_v128_load(w + 16));
     }
   }
   acc[0] = c0, acc[1] = c1;
 }
 
 static inline __attribute__((always_inline)) void block_1x8(const act_t *a0, const uint32_t *taps,
-                                                            uint32_t nq, const int8_t *wb,
-                                                            uint32_t P, v128_t acc[2]) {
+                                                            const uint32_t *sel, uint32_t nq,
+                                                            const int8_t *wb, uint32_t P,
+                                                            v128_t acc[2]) {
   switch (P) {
-    case P_SIGNED: block_1x8_p(a0, taps, nq, wb, 1, 1, acc); break;
-    case 1: block_1x8_p(a0, taps, nq, wb, 1, 0, acc); break;
-    case 2: block_1x8_p(a0, taps, nq, wb, 2, 0, acc); break;
-    default: block_1x8_p(a0, taps, nq, wb, P, 0, acc); break;
+    case P_SIGNED: block_1x8_p(a0, taps, sel, nq, wb, 1, 1, acc); break;
+    case 1: block_1x8_p(a0, taps, sel, nq, wb, 1, 0, acc); break;
+    case 2: block_1x8_p(a0, taps, sel, nq, wb, 2, 0, acc); break;
+    default: block_1x8_p(a0, taps, sel, nq, wb, P, 0, acc); break;
   }
 }
 #else
@@ -382,17 +389,20 @@ static inline __attribute__((always_inline)) void block_1x8(const act_t *a0, con
  * pairs are at a_r + 2q, or at a_r + taps[q] when taps is not 0 (see the relaxed build's).
  */
 static inline __attribute__((always_inline)) void block_4x8(const act_t *const a[4],
-                                                            const uint32_t *taps, uint32_t nq,
+                                                            const uint32_t *taps,
+                                                            const uint32_t *sel, uint32_t nq,
                                                             const int8_t *wb, uint32_t P,
                                                             v128_t acc[4][2]) {
   (void)P;
   v128_t c00 = wasm_i32x4_splat(0), c01 = c00, c10 = c00, c11 = c00;
   v128_t c20 = c00, c21 = c00, c30 = c00, c31 = c00;
   const act_t *a0 = a[0], *a1 = a[1], *a2 = a[2], *a3 = a[3];
-  for (uint32_t q = 0; q < nq; q++, wb += 16) {
+  for (uint32_t i = 0; i < nq; i++) {
+    const uint32_t q = sel ? sel[i] : i;
     const uint32_t k = taps ? taps[q] : 2 * q;
-    v128_t wl = wasm_i16x8_load8x8(wb);
-    v128_t wh = wasm_i16x8_load8x8(wb + 8);
+    const int8_t *w = wb + (uintptr_t)q * 16u;
+    v128_t wl = wasm_i16x8_load8x8(w);
+    v128_t wh = wasm_i16x8_load8x8(w + 8);
     v128_t x0 = wasm_v128_load32_splat(a0 + k);
     v128_t x1 = wasm_v128_load32_splat(a1 + k);
     DOT(c00, x0, wl);
@@ -411,14 +421,17 @@ static inline __attribute__((always_inline)) void block_4x8(const act_t *const a
 }
 
 static inline __attribute__((always_inline)) void block_1x8(const act_t *a0, const uint32_t *taps,
-                                                            uint32_t nq, const int8_t *wb,
-                                                            uint32_t P, v128_t acc[2]) {
+                                                            const uint32_t *sel, uint32_t nq,
+                                                            const int8_t *wb, uint32_t P,
+                                                            v128_t acc[2]) {
   (void)P;
   v128_t c0 = wasm_i32x4_splat(0), c1 = c0;
-  for (uint32_t q = 0; q < nq; q++, wb += 16) {
+  for (uint32_t i = 0; i < nq; i++) {
+    const uint32_t q = sel ? sel[i] : i;
+    const int8_t *w = wb + (uintptr_t)q * 16u;
     v128_t x0 = wasm_v128_load32_splat(a0 + (taps ? taps[q] : 2 * q));
-    DOT(c0, x0, wasm_i16x8_load8x8(wb));
-    DOT(c1, x0, wasm_i16x8_load8x8(wb + 8));
+    DOT(c0, x0, wasm_i16x8_load8x8(w));
+    DOT(c1, x0, wasm_i16x8_load8x8(w + 8));
   }
   acc[0] = c0, acc[1] = c1;
 }
@@ -466,6 +479,64 @@ static inline __attribute__((always_inline)) v128_t finish(v128_t acc, const epi
   return acc;
 }
 
+/*
+ * Skipping zeros. A quad (SIMD128: pair) of k whose values are 0 in every row of a block adds
+ * nothing to any of its sums, so the block can leave it out and get the same int32 sums, exactly.
+ * Such quads are common where a layer's input is 0 for a real 0 (SIMD128's rows hold u − z_x; the
+ * relaxed build's signed form the raw codes, with z_x = 0 after a ReLU): MNIST's background pixels
+ * (about 80% of an image), the inactive units of a ReLU. active() lists the quads of k that are
+ * not zero in all of a block's rows; the block then runs over that list alone, reading each quad's
+ * weights at its own place, when the list leaves out at least one quad in SKIP_MIN (otherwise the
+ * list's indexing would cost more than it saves). SEL_MAX bounds the list (a static buffer: the
+ * module runs one call at a time); longer rows run dense.
+ */
+#define SEL_MAX 8192u
+#define SKIP_MIN 4u
+static uint32_t sel_buf[SEL_MAX];
+
+/** The quads q < nq (at a_r + taps[q], or + ACT_QUANT·q) not zero in all of rows a[0..nr) into sel. */
+static inline __attribute__((always_inline)) uint32_t active(const act_t *const a[], uint32_t nr,
+                                                             const uint32_t *taps, uint32_t nq,
+                                                             uint32_t *sel) {
+  uint32_t ns = 0;
+  for (uint32_t q = 0; q < nq; q++) {
+    const uint32_t k = taps ? taps[q] : ACT_QUANT * q;
+    uint32_t v = 0;
+    for (uint32_t r = 0; r < nr; r++) {
+      uint32_t quad;
+      __builtin_memcpy(&quad, a[r] + k, 4); /* 4 bytes: a quad of int8 or a pair of int16 */
+      v |= quad;
+    }
+    sel[ns] = q;
+    ns += v != 0;
+  }
+  return ns;
+}
+
+/**
+ * Whether a call still looks for zeros: listing a block's active quads reads each of its rows'
+ * quads once more, a cost that matters where the block has few channels to run them against (a
+ * convolution's 16 or 32: two or four passes). So a call stops looking once its first SKIP_TRIAL
+ * blocks have found fewer than one quad in SKIP_MIN to leave out.
+ */
+#define SKIP_TRIAL 64u
+typedef struct {
+  uint32_t blocks, quads, skipped;
+} skip_t;
+
+/** The list of a block's active quads, or 0 where running all nq of them is as good. */
+static inline __attribute__((always_inline)) const uint32_t *skipping(skip_t *st,
+                                                                      const act_t *const a[],
+                                                                      uint32_t nr,
+                                                                      const uint32_t *taps,
+                                                                      uint32_t nq, uint32_t *ns) {
+  if (nq > SEL_MAX) return 0;
+  if (st->blocks == SKIP_TRIAL && st->skipped < st->quads / SKIP_MIN) return 0;
+  *ns = active(a, nr, taps, nq, sel_buf);
+  if (st->blocks < SKIP_TRIAL) st->blocks++, st->quads += nq, st->skipped += nq - *ns;
+  return *ns <= nq - nq / SKIP_MIN ? sel_buf : 0;
+}
+
 /** Runs the GEMM over all rows and channel blocks, handing every vector of sums to emit. */
 /* Inlined into each export with its emit function, so that emit is a direct, inlined call: out of
    line (clang's choice once the relaxed build specialized its blocks), emit went through
@@ -474,14 +545,20 @@ static inline __attribute__((always_inline)) void gemm(const act_t *A, uint32_t 
                         const epilogue_t *e, emit_fn emit, uint32_t flags) {
   const uint32_t N = e->N;
   const uintptr_t block = (uintptr_t)8 * Kp * PLANES(P); /* bytes of one 8-channel block of weights */
+  skip_t st = {0, 0, 0};
   uint32_t m = 0;
   for (; m + 4 <= M; m += 4) {
     const int8_t *wb = Wp;
     const act_t *a = A + (uintptr_t)m * Kp;
     const act_t *const rows[4] = {a, a + Kp, a + 2 * Kp, a + 3 * Kp};
+    uint32_t ns = 0;
+    const uint32_t *sel = skipping(&st, rows, 4, 0, Kp / ACT_QUANT, &ns);
     for (uint32_t n = 0; n < N; n += 8, wb += block) {
       v128_t acc[4][2];
-      block_4x8(rows, 0, Kp / ACT_QUANT, wb, P, acc);
+      if (sel)
+        block_4x8(rows, 0, sel, ns, wb, P, acc);
+      else
+        block_4x8(rows, 0, 0, Kp / ACT_QUANT, wb, P, acc);
       for (uint32_t r = 0; r < 4; r++) {
         emit(e, m + r, n, finish(acc[r][0], e, m + r, n, flags), flags);
         if (n + 4 < N) emit(e, m + r, n + 4, finish(acc[r][1], e, m + r, n + 4, flags), flags);
@@ -490,9 +567,15 @@ static inline __attribute__((always_inline)) void gemm(const act_t *A, uint32_t 
   }
   for (; m < M; m++) {
     const int8_t *wb = Wp;
+    const act_t *const row[1] = {A + (uintptr_t)m * Kp};
+    uint32_t ns = 0;
+    const uint32_t *sel = skipping(&st, row, 1, 0, Kp / ACT_QUANT, &ns);
     for (uint32_t n = 0; n < N; n += 8, wb += block) {
       v128_t acc[2];
-      block_1x8(A + (uintptr_t)m * Kp, 0, Kp / ACT_QUANT, wb, P, acc);
+      if (sel)
+        block_1x8(row[0], 0, sel, ns, wb, P, acc);
+      else
+        block_1x8(row[0], 0, 0, Kp / ACT_QUANT, wb, P, acc);
       emit(e, m, n, finish(acc[0], e, m, n, flags), flags);
       if (n + 4 < N) emit(e, m, n + 4, finish(acc[1], e, m, n + 4, flags), flags);
     }
@@ -604,7 +687,7 @@ static inline __attribute__((always_inline)) void conv_rows(const act_t *pad, ui
                                                             uint32_t C, const uint32_t *taps,
                                                             uint32_t nq, const int8_t *Wq,
                                                             uint32_t P, const epilogue_t *e,
-                                                            uint32_t flags) {
+                                                            uint32_t flags, skip_t *st) {
   const uint32_t N = e->N;
   const uintptr_t block = (uintptr_t)8 * nq * ACT_QUANT * PLANES(P); /* bytes of one 8-channel block */
   uint32_t m = 0, oy = 0, ox = 0; /* (oy, ox): output pixel m */
@@ -615,9 +698,14 @@ static inline __attribute__((always_inline)) void conv_rows(const act_t *pad, ui
       if (++ox == OW) ox = 0, oy++;
     }
     const int8_t *wb = Wq;
+    uint32_t ns = 0;
+    const uint32_t *sel = skipping(st, r, 4, taps, nq, &ns);
     for (uint32_t n = 0; n < N; n += 8, wb += block) {
       v128_t acc[4][2];
-      block_4x8(r, taps, nq, wb, P, acc);
+      if (sel)
+        block_4x8(r, taps, sel, ns, wb, P, acc);
+      else
+        block_4x8(r, taps, 0, nq, wb, P, acc);
       for (uint32_t i = 0; i < 4; i++) {
         emit_u8(e, m + i, n, finish(acc[i][0], e, m + i, n, flags), flags);
         if (n + 4 < N) emit_u8(e, m + i, n + 4, finish(acc[i][1], e, m + i, n + 4, flags), flags);
@@ -625,12 +713,17 @@ static inline __attribute__((always_inline)) void conv_rows(const act_t *pad, ui
     }
   }
   for (; m < M; m++) {
-    const act_t *r0 = pad + (uintptr_t)oy * line_elems + (uintptr_t)ox * C;
+    const act_t *const r0[1] = {pad + (uintptr_t)oy * line_elems + (uintptr_t)ox * C};
     if (++ox == OW) ox = 0, oy++;
     const int8_t *wb = Wq;
+    uint32_t ns = 0;
+    const uint32_t *sel = skipping(st, r0, 1, taps, nq, &ns);
     for (uint32_t n = 0; n < N; n += 8, wb += block) {
       v128_t acc[2];
-      block_1x8(r0, taps, nq, wb, P, acc);
+      if (sel)
+        block_1x8(r0[0], taps, sel, ns, wb, P, acc);
+      else
+        block_1x8(r0[0], taps, 0, nq, wb, P, acc);
       emit_u8(e, m, n, finish(acc[0], e, m, n, flags), flags);
       if (n + 4 < N) emit_u8(e, m, n + 4, finish(acc[1], e, m, n + 4, flags), flags);
     }
@@ -650,7 +743,8 @@ static inline __attribute__((always_inline)) void conv_pooled(const act_t *pad, 
                                                               uint32_t line_elems, uint32_t C,
                                                               const uint32_t *taps, uint32_t nq,
                                                               const int8_t *Wq, uint32_t P,
-                                                              const epilogue_t *e, uint32_t flags) {
+                                                              const epilogue_t *e, uint32_t flags,
+                                                              skip_t *st) {
   const uint32_t N = e->N;
   const uintptr_t block = (uintptr_t)8 * nq * ACT_QUANT * PLANES(P); /* bytes of one 8-channel block */
   for (uint32_t py = 0, pm = 0; py < PH; py++)
@@ -660,9 +754,14 @@ static inline __attribute__((always_inline)) void conv_pooled(const act_t *pad, 
       const act_t *r0 = pad + (uintptr_t)(2 * py) * line_elems + (uintptr_t)(2 * px) * C;
       const act_t *const r[4] = {r0, r0 + C, r0 + line_elems, r0 + line_elems + C};
       const int8_t *wb = Wq;
+      uint32_t ns = 0;
+      const uint32_t *sel = skipping(st, r, 4, taps, nq, &ns);
       for (uint32_t n = 0; n < N; n += 8, wb += block) {
         v128_t acc[4][2];
-        block_4x8(r, taps, nq, wb, P, acc);
+        if (sel)
+          block_4x8(r, taps, sel, ns, wb, P, acc);
+        else
+          block_4x8(r, taps, 0, nq, wb, P, acc);
         for (uint32_t h = 0; h < 2 && n + 4 * h < N; h++) {
           const uint32_t c = n + 4 * h;
           v128_t a = wasm_i32x4_max(finish(acc[0][h], e, ms[0], c, flags),
@@ -711,6 +810,7 @@ void EXPORT(ik_conv_requant)(const uint8_t *x, uint32_t B, uint32_t H, uint32_t 
   requant_epilogue(&e, mult, offs, shift, clamp_acc, zp, lo, hi);
   const uint32_t flags = requant_flags(&e, clamp_acc);
   const uint32_t line_elems = Wp * C;
+  skip_t st = {0, 0, 0};
   for (uint32_t b = 0; b < B; b++) {
     const uint8_t *img = x + (uintptr_t)b * H * W * C;
     for (uint32_t y = 0; y < H; y++)
@@ -728,13 +828,13 @@ void EXPORT(ik_conv_requant)(const uint8_t *x, uint32_t B, uint32_t H, uint32_t 
     e.out8 = out + (uintptr_t)b * outRows * N;
     if (pool) {
       if (flags)
-        conv_pooled(pad, OW, PH, PW, line_elems, C, taps, nq, Wq, P, &e, F_ALL);
+        conv_pooled(pad, OW, PH, PW, line_elems, C, taps, nq, Wq, P, &e, F_ALL, &st);
       else
-        conv_pooled(pad, OW, PH, PW, line_elems, C, taps, nq, Wq, P, &e, 0);
+        conv_pooled(pad, OW, PH, PW, line_elems, C, taps, nq, Wq, P, &e, 0, &st);
     } else if (flags)
-      conv_rows(pad, M, OW, line_elems, C, taps, nq, Wq, P, &e, F_ALL);
+      conv_rows(pad, M, OW, line_elems, C, taps, nq, Wq, P, &e, F_ALL, &st);
     else
-      conv_rows(pad, M, OW, line_elems, C, taps, nq, Wq, P, &e, 0);
+      conv_rows(pad, M, OW, line_elems, C, taps, nq, Wq, P, &e, 0, &st);
   }
   ik_release(mark);
 }

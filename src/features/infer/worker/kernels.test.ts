@@ -29,10 +29,19 @@ describe.each(await kernelPaths())('the %s kernels', (path: KernelPath) => {
    * Random uint8 codes x[m][k], int8 codes w[n][k] in [wlo, whi] (and the kernels' weights), bias,
    * zero-points (np long).
    */
-  function problem(m: number, kk: number, n: number, affine: boolean, wlo = -128, whi = 127) {
+  function problem(
+    m: number,
+    kk: number,
+    n: number,
+    affine: boolean,
+    wlo = -128,
+    whi = 127,
+    codes: (zx: number) => Uint8Array = () =>
+      Uint8Array.from({ length: m * kk }, () => int(0, 255)),
+  ) {
     const np = Math.ceil(n / 8) * 8;
-    const x = Uint8Array.from({ length: m * kk }, () => int(0, 255));
     const zx = int(0, 255);
+    const x = codes(zx);
     const w = Int8Array.from({ length: n * kk }, () => int(wlo, whi));
     const wzp = affine
       ? Int32Array.from({ length: np }, (_, j) => (j < n ? int(-128, 127) : 0))
@@ -80,6 +89,17 @@ describe.each(await kernelPaths())('the %s kernels', (path: KernelPath) => {
     return { a, rowsum };
   }
 
+  /** ik_pack_rows + ik_gemm_acc on `p` give the reference's sums, every one. */
+  function expectExactSums(p: ReturnType<typeof problem>) {
+    k.scoped(() => {
+      const { a, rowsum } = packed(p);
+      const { w, wzp, bias } = weightsIn(p);
+      const out = k.alloc(p.m * p.n * 4);
+      k.fn.ik_gemm_acc(a, rowsum, p.m, p.kp, w, p.g.planes, wzp, p.n, bias, out);
+      expect(Array.from(k.i32(out, p.m * p.n))).toEqual(Array.from(reference(p)));
+    });
+  }
+
   describe('integer GEMM', () => {
     it('packs rows: the codes shifted by their zero-point (SIMD128: int16) or by 128 (relaxed: int8), zero-padded, with exact row sums', () => {
       const p = problem(5, 21, 3, false);
@@ -115,13 +135,34 @@ describe.each(await kernelPaths())('the %s kernels', (path: KernelPath) => {
           const span = Math.max(0, whi) - Math.min(0, wlo);
           expect(p.g.planes).toBe(Math.max(1, Math.ceil(span / 127)));
         }
-        k.scoped(() => {
-          const { a, rowsum } = packed(p);
-          const { w, wzp, bias } = weightsIn(p);
-          const out = k.alloc(m * n * 4);
-          k.fn.ik_gemm_acc(a, rowsum, m, p.kp, w, p.g.planes, wzp, n, bias, out);
-          expect(Array.from(k.i32(out, m * n))).toEqual(Array.from(reference(p)));
-        });
+        expectExactSums(p);
+      }
+    });
+
+    it('leaves out the quads of k that are zero in all rows of a block, with the same exact sums', () => {
+      // Rows as a ReLU's output or MNIST's background leave them: most codes give a packed 0
+      // (zx on SIMD128, 128 on relaxed SIMD), some in runs shared by all rows, some rows all 0.
+      // Sparse and dense blocks alternate within a call, and the kernels stop looking for zeros
+      // in a call whose first blocks have few: that call's sums must be exact too.
+      const sparse = (m: number, kk: number, density: (r: number) => number) => (zx: number) => {
+        const zero = path === 'simd128' ? zx : 128;
+        const x = new Uint8Array(m * kk).fill(zero);
+        for (let r = 0; r < m; r++)
+          for (let i = 0; i < kk; i++) {
+            const inRun = i % 97 < 40; // a run of k left 0 in every row
+            if (!inRun && rand() < density(r)) x[r * kk + i] = int(0, 255);
+          }
+        return x;
+      };
+      for (const [m, kk, n, affine, density] of [
+        [13, 784, 300, false, () => 0.2],
+        [9, 120, 84, true, (r: number) => (r % 3 === 0 ? 0 : 0.5)],
+        [6, 7, 10, false, () => 0.3],
+        [4 * 80 + 3, 64, 16, false, (r: number) => (r < 4 * 70 ? 1 : 0.05)],
+        [4 * 80 + 1, 64, 8, true, (r: number) => (r < 4 * 70 ? 0.05 : 1)],
+      ] as const) {
+        const p = problem(m, kk, n, affine, -128, 127, sparse(m, kk, density));
+        expectExactSums(p);
       }
     });
 
@@ -212,15 +253,30 @@ describe.each(await kernelPaths())('the %s kernels', (path: KernelPath) => {
   };
 
   describe('convolution and pooling', () => {
+    /**
+     * Random codes, or (sparse) mostly the code that packs to 0 (zx = 128: both builds' 0), in
+     * patches as a digit on its background: 0 outside a band of 10 values in every 28.
+     */
+    function images(length: number, sparse: boolean) {
+      if (!sparse) return { x: Uint8Array.from({ length }, () => int(0, 255)), zx: int(0, 255) };
+      const x = Uint8Array.from({ length }, (_, i) =>
+        i % 28 >= 9 && i % 28 < 19 && rand() < 0.6 ? int(0, 255) : 128,
+      );
+      return { x, zx: 128 };
+    }
+
     it('im2col + GEMM equals a direct convolution, padding same and valid', () => {
-      for (const [h, w, c, kh, n, same] of [
-        [28, 28, 1, 5, 6, true],
-        [14, 14, 16, 5, 32, false],
-        [7, 9, 3, 3, 5, true],
+      // The last two: mostly real 0 (as MNIST's background or a ReLU's output), which the GEMM
+      // leaves out where a block's rows are all 0.
+      for (const [h, w, c, kh, n, same, sparse] of [
+        [28, 28, 1, 5, 6, true, false],
+        [14, 14, 16, 5, 32, false, false],
+        [7, 9, 3, 3, 5, true, false],
+        [28, 28, 1, 5, 16, true, true],
+        [14, 14, 16, 5, 32, false, true],
       ] as const) {
         const b = 2;
-        const x = Uint8Array.from({ length: b * h * w * c }, () => int(0, 255));
-        const zx = int(0, 255);
+        const { x, zx } = images(b * h * w * c, sparse);
         const kk = kh * kh * c;
         const wt = Int8Array.from({ length: n * kk }, () => int(-128, 127));
         const g = gemmWeights(wt, null, n, kk, zx, path);
@@ -270,14 +326,16 @@ describe.each(await kernelPaths())('the %s kernels', (path: KernelPath) => {
     it('runs a convolution as an implicit GEMM: the same codes as im2col + GEMM + requantization, and max-pooled when fused', () => {
       // A first layer (1 channel, runs of 5 padded to whole steps), a middle one (16 channels),
       // odd sizes with a 4-row tail, affine weights (row sums), all 256 codes (three relaxed planes).
-      for (const [h, w, c, kh, n, same, affine] of [
-        [28, 28, 1, 5, 16, true, false],
-        [14, 14, 16, 5, 32, false, true],
-        [7, 9, 3, 3, 5, true, true],
+      // And the first two again, mostly real 0, where the GEMM leaves out quads of taps.
+      for (const [h, w, c, kh, n, same, affine, sparse] of [
+        [28, 28, 1, 5, 16, true, false, false],
+        [14, 14, 16, 5, 32, false, true, false],
+        [7, 9, 3, 3, 5, true, true, false],
+        [28, 28, 1, 5, 16, true, false, true],
+        [14, 14, 16, 5, 32, false, true, true],
       ] as const) {
         const b = 3;
-        const x = Uint8Array.from({ length: b * h * w * c }, () => int(0, 255));
-        const zx = int(0, 255);
+        const { x, zx } = images(b * h * w * c, sparse);
         const kk = kh * kh * c;
         const wt = Int8Array.from({ length: n * kk }, () => int(-128, 127));
         const np = Math.ceil(n / 8) * 8;
