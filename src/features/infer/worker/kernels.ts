@@ -97,8 +97,11 @@ export interface KernelExports {
       out: number,
     ]
   ): void;
-  /** Not integer: packs a dense layer's kernel and bias for ik_fgemm (floatKernels.ts). */
-  ik_fpack(b: number, bias: number, k: number, n: number, packed: number): void;
+  /**
+   * Not integer: packs a dense layer's kernel and bias for ik_fgemm (floatKernels.ts); returns 1
+   * where ik_fgemm may skip zero inputs with them (no bias −0, every weight finite).
+   */
+  ik_fpack(b: number, bias: number, k: number, n: number, packed: number): number;
   /** Not integer: a dense layer's float32 product, to the bit as tfjs's (floatKernels.ts). */
   ik_fgemm(
     a: number,
@@ -107,6 +110,7 @@ export interface KernelExports {
     packed: number,
     n: number,
     relu: number,
+    skip: number,
     out: number,
   ): void;
 }

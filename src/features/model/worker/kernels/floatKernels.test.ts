@@ -172,6 +172,69 @@ describe.each(builds)('the float kernels (%s build)', (path) => {
     },
   );
 
+  // The product skips inputs that are ±0 in both rows of a pair (exact where no bias is −0 and
+  // every weight is finite; the kernel checks both and otherwise runs every input).
+  const sparse = [
+    {
+      what: 'mostly +0 and −0 inputs',
+      m: 64,
+      k: 784,
+      n: 300,
+      act: 'relu',
+      bias: 'random',
+      w: 'random',
+    },
+    {
+      what: 'mostly +0 and −0 inputs',
+      m: 33,
+      k: 120,
+      n: 84,
+      act: 'linear',
+      bias: 'random',
+      w: 'random',
+    },
+    { what: 'a bias with −0 entries', m: 40, k: 64, n: 16, act: 'linear', bias: '-0', w: 'random' },
+    { what: 'weights of ±Infinity', m: 40, k: 64, n: 20, act: 'linear', bias: 'random', w: 'inf' },
+    {
+      what: 'dense first rows, then sparse',
+      m: 400,
+      k: 64,
+      n: 16,
+      act: 'relu',
+      bias: 'random',
+      w: 'random',
+    },
+  ] as const;
+  it.each(sparse)(
+    'equals tfjs with $what ($m×$k by $k×$n, $act)',
+    ({ what, m, k: depth, n, act, bias: biasKind, w }) => {
+      // 85% of the inputs ±0, and all of rows 2 and 3 (a pair the product takes together).
+      const av = Float32Array.from({ length: m * depth }, (_, i) => {
+        const row = Math.floor(i / depth);
+        if (what.startsWith('dense first') && row < 200) return (rand() - 0.5) * 4;
+        if (row >> 1 === 1 || rand() < 0.85) return rand() < 0.5 ? 0 : -0;
+        return (rand() - 0.5) * 4;
+      });
+      const bv = values(depth * n);
+      if (w === 'inf') for (let i = 0; i < bv.length; i += 37) bv[i] = i % 2 ? Infinity : -Infinity;
+      const biasValues = values(n);
+      if (biasKind === '-0') for (let j = 0; j < n; j += 3) biasValues[j] = -0;
+      const a = tf.tensor2d(av, [m, depth]);
+      const b = tf.tensor2d(bv, [depth, n]);
+      const bias = tf.tensor1d(biasValues);
+      const { ref, ours, gemms } = both(k, () => tf.fused.matMul({ a, b, bias, activation: act }));
+      tf.dispose([a, b, bias]);
+      expect(gemms).toBeGreaterThan(0);
+      expect(firstDifference(ours, ref)).toBe('none');
+      // Not a trivial agreement: a row of all ±0 (row 3) under a bias of −0 (column 0) sums to +0
+      // in tfjs (−0 + +0 is +0), where leaving its products out would keep −0; and the infinite
+      // weights give NaN or ±Infinity.
+      const out = new Float32Array(ours.buffer);
+      if (biasKind === '-0') expect(Object.is(out[3 * n], 0)).toBe(true);
+      if (w === 'inf') expect(out.some((v) => !Number.isFinite(v))).toBe(true);
+    },
+  );
+
   it('fall back to tfjs, freeing their outputs, when the kernel module has no memory to give', () => {
     const x = tf.randomUniform([2, 12, 12, 1], -1, 1, 'float32', 6) as tf.Tensor4D;
     const filter = tf.randomUniform([5, 5, 1, 16], -1, 1, 'float32', 7) as tf.Tensor4D;
