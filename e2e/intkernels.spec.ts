@@ -10,12 +10,10 @@ import type { IntEvaluation, SpeedReport } from '../src/features/infer/worker';
 import {
   PLANE_MAX_7BIT,
   PLANE_MAX_8BIT,
-  SIXTEEN_BIT_NOTE,
   TWO_PASSES_NOTE,
   gemmWeights,
 } from '../src/features/infer/shared/plan';
 import type { KernelPath } from '../src/features/infer/shared/plan';
-import { dotReadingOf, dotReadingProbe } from '../src/features/infer/worker/kernels';
 
 /**
  * The integer WebAssembly path in the built app's compute worker (Chromium): the kernels load
@@ -34,19 +32,6 @@ const W4A8: EvalRequest = {
 };
 
 type Client = { call: <T>(f: (api: Record<string, (...a: unknown[]) => T>) => T) => Promise<T> };
-
-/**
- * Whether this Chromium runs relaxed SIMD's dot product at SIMD128's rate (x86 without AVX-VNNI:
- * saturating 16-bit pairs), found in the page as the worker finds it: then configurations whose
- * weights take one relaxed plane run on SIMD128 too.
- */
-async function relaxedAtSimd128Rate(page: Page): Promise<boolean> {
-  const lane = await page.evaluate(async (bytes) => {
-    const { instance } = await WebAssembly.instantiate(new Uint8Array(bytes));
-    return (instance.exports.d as () => number)();
-  }, Array.from(dotReadingProbe()));
-  return dotReadingOf(lane) === 'saturating';
-}
 
 async function call<T>(page: Page, method: string, ...args: unknown[]): Promise<T> {
   return page.evaluate(
@@ -178,12 +163,9 @@ test('the compute worker evaluates W8A8 on the integer kernels and times both pa
     // 8-bit weights take one plane, and on SIMD128 (faster than two planes) where they take two.
     const best = exact ? 'relaxed-simd' : 'simd128';
     expect([r.path, r.pathNote]).toEqual([best, exact ? null : TWO_PASSES_NOTE]);
-    // 4-bit weights take one plane everywhere: relaxed SIMD, unless its dot product runs at
-    // SIMD128's rate here (then SIMD128, which also skips zero inputs).
+    // 4-bit weights take one plane everywhere: relaxed SIMD.
     const w4 = await call<IntEvaluation>(page, 'intEvaluate', 'mnist', arch, W4A8);
-    expect([w4.path, w4.pathNote]).toEqual(
-      (await relaxedAtSimd128Rate(page)) ? ['simd128', SIXTEEN_BIT_NOTE] : ['relaxed-simd', null],
-    );
+    expect([w4.path, w4.pathNote]).toEqual(['relaxed-simd', null]);
     expect(r.approximations).toEqual([]);
     expect(r.differing).toBeLessThanOrEqual(2);
     expect(r.accuracy).toBeGreaterThan(0.97);
@@ -233,31 +215,22 @@ test('the Speed panel measures on click, says what it measured, and marks an old
   await expect(table.getByRole('row')).toHaveCount(4);
   await expect(panel.getByTestId('speed-int-latency')).toHaveText(/^\d+(\.\d)? (ms|µs)$/);
   await expect(table).toContainText('images/s');
-  // Both builds side by side: SIMD128 and relaxed SIMD, and how they compare. W4A8 runs on
-  // relaxed SIMD, or on SIMD128 where relaxed SIMD's dot product runs at SIMD128's rate.
-  const sat = await relaxedAtSimd128Rate(page);
-  const [runs, other] = sat ? ['SIMD128', 'relaxed SIMD'] : ['relaxed SIMD', 'SIMD128'];
+  // Both builds side by side: SIMD128 and relaxed SIMD, and how they compare.
   await expect(table.getByRole('columnheader')).toHaveCount(5);
   await expect(table).toContainText('SIMD128, 1 thread');
   await expect(table).toContainText('relaxed SIMD, 1 thread');
   // The integer model split between two workers (this machine has a core to spare): same count.
   await expect(panel.getByTestId('speed-split')).toHaveText(
-    new RegExp(
-      `^On both cores \\(two workers, half the test set each, ${runs}\\): [\\d,]+ images/s, \\d+(\\.\\d)?× one worker’s rate timed the same way \\(.*\\); [\\d,]+ correct, as on one worker\\.$`,
-    ),
+    /^On both cores \(two workers, half the test set each, relaxed SIMD\): [\d,]+ images\/s, \d+(\.\d)?× one worker’s rate timed the same way \(.*\); [\d,]+ correct, as on one worker\.$/,
   );
   await expect(panel.getByTestId('speed-paths')).toHaveText(
-    new RegExp(
-      `^${runs[0]!.toUpperCase()}${runs.slice(1)} against ${other}, the same integer model: \\d+(\\.\\d)?× the speed on one image, \\d+(\\.\\d)?× on the test set\\.$`,
-    ),
+    /^Relaxed SIMD against SIMD128, the same integer model: \d+(\.\d)?× the speed on one image, \d+(\.\d)?× on the test set\.$/,
   );
   await expect(table).toContainText('× smaller');
   // Batch-1 latency timed in groups of one-image calls (the page's clock is coarse), said with
   // the group sizes this run used.
   await expect(panel.getByTestId('speed-latency-groups')).toHaveText(
-    new RegExp(
-      `^Latency: the page’s clock is coarse .* divided by their number \\(calls a group, .*: float32 \\d+, integer \\d+, integer on ${other} \\d+\\)\\.$`,
-    ),
+    /^Latency: the page’s clock is coarse .* divided by their number \(calls a group, .*: float32 \d+, integer \d+, integer on SIMD128 \d+\)\.$/,
   );
   // How many passes the weights take on relaxed SIMD, as the kernels' load-time check found.
   await expect(panel.getByTestId('speed-planes')).toHaveText(
@@ -273,7 +246,7 @@ test('the Speed panel measures on click, says what it measured, and marks an old
   await expect(sweep.getByRole('columnheader')).toHaveCount(9);
   await expect(sweep.getByRole('columnheader', { name: '4 (set)' })).toBeVisible();
   await expect(sweep.getByRole('row')).toHaveCount(3);
-  await expect(sweep).toContainText(`Integer path (${runs}) by weight bit-width`);
+  await expect(sweep).toContainText('Integer path (relaxed SIMD) by weight bit-width');
   await expect(sweep).toContainText(/median of \d+ groups of \d+(–\d+)? images timed together/);
 
   // axe on the Quantize view with the measured panel.

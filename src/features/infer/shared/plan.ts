@@ -753,17 +753,6 @@ export function planInteger(
 export const TWO_PASSES_NOTE =
   'relaxed SIMD would take this configuration’s 8-bit weights in two or three passes here (this browser’s dot product is exact only on 7-bit operands), slower than SIMD128’s one: using SIMD128';
 
-/**
- * Why a configuration runs on SIMD128 where relaxed SIMD validates and would take its weights in
- * one plane: this engine runs relaxed SIMD's dot product as x86 without AVX-VNNI does (pmaddubsw
- * then pmaddwd: two multiplies for 16 multiply-adds, SIMD128's rate; worker/kernels.ts,
- * `relaxedDotReading`), and only SIMD128's rows hold a real 0 as 0, which the kernels skip.
- * W4A8 on mnist-mlp, in the Speed panel (Chromium 156, a 2-core AMD EPYC without AVX-VNNI, 4
- * December): 79,349 against 40,921 images/s over the test set, 21 against 27 µs for one image.
- */
-export const SIXTEEN_BIT_NOTE =
-  'relaxed SIMD’s dot product runs here as two 16-bit multiply steps (x86 without AVX-VNNI), no faster than SIMD128, which also skips inputs that are 0: using SIMD128';
-
 /** Whether some layer of `plan` takes its weights in more than one relaxed-SIMD plane. */
 export function multiPlane(plan: IntPlan): boolean {
   return plan.steps.some((s) => s.kind === 'gemm' && s.planes > 1);

@@ -143,17 +143,15 @@ export function SpeedPanel() {
           256 values), so there 2- to 7-bit weights run up to twice as fast as 8-bit ones, and 2
           bits no faster than 4. Two passes do the multiply-adds of SIMD128’s one and more besides,
           so a configuration whose 8-bit weights would take two or three runs on SIMD128 (the note
-          under the table says so, and the table times relaxed SIMD beside it). Where the browser
-          runs relaxed SIMD’s dot product as two 16-bit multiply steps (x86 without AVX-VNNI, found
-          when the kernels load), it is no faster than SIMD128, and every configuration runs on
-          SIMD128, the bit-width sweep too. Some processors sum whole bytes exactly (x86 with
-          AVX-VNNI): where the kernels’ check finds that, 8-bit weights take one pass too, and no
-          bit-width runs faster than another; and layers whose weights have no zero-point
-          (symmetric) swap the operands: the weights as the signed byte, the activations’ raw codes
-          as the unsigned one, which spares every output the correction for its inputs’ sum. Fewer
-          bits beyond that save download size and memory, not time, unless a kernel multiplies
-          packed codes (several weights per byte, or products looked up in tables); these models are
-          small enough that reading their weights is not what limits them.
+          under the table says so, and the table times relaxed SIMD beside it). Some processors sum
+          whole bytes exactly (x86 with AVX-VNNI): where the kernels’ check finds that, 8-bit
+          weights take one pass too, and no bit-width runs faster than another; and layers whose
+          weights have no zero-point (symmetric) swap the operands: the weights as the signed byte,
+          the activations’ raw codes as the unsigned one, which spares every output the correction
+          for its inputs’ sum. Fewer bits beyond that save download size and memory, not time,
+          unless a kernel multiplies packed codes (several weights per byte, or products looked up
+          in tables); these models are small enough that reading their weights is not what limits
+          them.
         </p>
       </details>
     </section>

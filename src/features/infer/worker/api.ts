@@ -7,10 +7,10 @@ import type { ModelArch } from '../../../platform/shared/config';
 import type { LoadedDataset, LoadedModel } from '../../../platform/worker/assets';
 import type { EvalRequest } from '../../../platform/worker/engine';
 import type { IntPlan } from '../shared/plan';
-import { SIXTEEN_BIT_NOTE, TWO_PASSES_NOTE, multiPlane } from '../shared/plan';
+import { TWO_PASSES_NOTE, multiPlane } from '../shared/plan';
 import { median } from '../shared/median';
 import { calibrateGroup, groupedLatency, timeGroup } from '../shared/latency';
-import { loadKernels, relaxedDotReading } from './kernels';
+import { loadKernels } from './kernels';
 import type { IntKernels, KernelPath } from './kernels';
 import { intPlanFor } from './intPlan';
 import type { PlannedRequest } from './intPlan';
@@ -130,12 +130,6 @@ export interface IntSweepPoint {
   readonly batchRuns: number;
 }
 
-/**
- * Whether relaxed SIMD's dot product runs here at SIMD128's rate (x86 without AVX-VNNI: see
- * `DotReading`), so that SIMD128, which also skips zero inputs, is the faster build.
- */
-const relaxedAtSimd128Rate = (): boolean => relaxedDotReading() === 'saturating';
-
 export function inferApi(deps: InferDeps) {
   /** The kernels by the path asked for ('best': the fastest this runtime runs correctly). */
   const loading = new Map<KernelPath | 'best', Promise<IntKernels>>();
@@ -166,10 +160,9 @@ export function inferApi(deps: InferDeps) {
   type Run = { readonly k: IntKernels; readonly plan: IntPlan };
   /**
    * The build that runs `request` (`path`, or by default the fastest: the best build this runtime
-   * runs correctly, unless that is relaxed SIMD taking a layer's weights in more than one plane,
-   * or running its dot product at SIMD128's rate: then SIMD128, see {@link TWO_PASSES_NOTE} and
-   * {@link SIXTEEN_BIT_NOTE}), its plan, why a faster build was not used, and the relaxed plan it
-   * passed over (null where it passed none over), for the speed comparison.
+   * runs correctly, unless that is relaxed SIMD taking a layer's weights in more than one plane:
+   * then SIMD128, see {@link TWO_PASSES_NOTE}), its plan, why a faster build was not used, and
+   * the relaxed plan it passed over (null where it passed none over), for the speed comparison.
    */
   const runner = async (
     m: LoadedModel,
@@ -181,21 +174,14 @@ export function inferApi(deps: InferDeps) {
   > => {
     const k = await kernels(path);
     const { plan, acts } = await intPlanFor(m, d, request, k.path, k.planeMax);
-    const why =
-      path || k.path !== 'relaxed-simd'
-        ? null
-        : multiPlane(plan)
-          ? TWO_PASSES_NOTE
-          : relaxedAtSimd128Rate()
-            ? SIXTEEN_BIT_NOTE
-            : null;
-    if (!why) return { k, plan, acts, note: k.note, passedOver: null };
+    if (path || k.path !== 'relaxed-simd' || !multiPlane(plan))
+      return { k, plan, acts, note: k.note, passedOver: null };
     const base = await kernels('simd128');
     return {
       k: base,
       plan: (await intPlanFor(m, d, request, base.path, base.planeMax)).plan,
       acts,
-      note: why,
+      note: TWO_PASSES_NOTE,
       passedOver: { k, plan },
     };
   };
@@ -405,9 +391,7 @@ export function inferApi(deps: InferDeps) {
       minBatchMs = 150,
     ): Promise<IntSweepPoint[]> {
       const [m, d] = await deps.loaded(dataset, arch);
-      // One build for every point, so that the bit-widths compare: the best, unless it runs its
-      // dot product at SIMD128's rate (then every configuration runs on SIMD128).
-      const k = await kernels(relaxedAtSimd128Rate() ? 'simd128' : 'best');
+      const k = await kernels();
       return deps.supersedable('intSpeedSweep', async () => {
         const all = await imagesOf(k, d);
         const count = Math.max(1, Math.min(images, all.count));

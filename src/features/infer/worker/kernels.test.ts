@@ -2,14 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../../platform/shared/random';
 import { enableRelaxedSimd, kernelBytes, kernelPaths } from '../../../testing/kernels';
 import { actBytes, convTaps, fixedPointMultipliers, gemmWeights } from '../shared/plan';
-import {
-  dotReadingOf,
-  dotReadingProbe,
-  instantiateKernels,
-  loadKernels,
-  relaxedDotReading,
-  selfTest,
-} from './kernels';
+import { instantiateKernels, loadKernels, selfTest } from './kernels';
 import type { IntKernels, KernelExports, KernelPath } from './kernels';
 
 /**
@@ -459,19 +452,6 @@ describe.each(await kernelPaths())('the %s kernels', (path: KernelPath) => {
 });
 
 describe('choosing a build of the kernels', () => {
-  it('tells how the engine reads relaxed SIMD’s 7-bit operand from a probe of 127s by 255s', () => {
-    // Four products a lane: 127·255 read unsigned, in pairs saturating at int16, or 127·(−1).
-    expect(dotReadingOf(4 * 127 * 255)).toBe('unsigned');
-    expect(dotReadingOf(2 * Math.min(2 * 127 * 255, 32767))).toBe('saturating');
-    expect(dotReadingOf(4 * 127 * -1)).toBe('signed');
-    expect(dotReadingOf(2 * 4 * 127 * 255)).toBe('other');
-    // The probe is a valid module where relaxed SIMD is (Node behind its flag), and runs.
-    if (enableRelaxedSimd()) {
-      expect(WebAssembly.validate(dotReadingProbe())).toBe(true);
-      expect(['unsigned', 'saturating', 'signed', 'other']).toContain(relaxedDotReading());
-    }
-  });
-
   it('self-tests the sums: a build that is off by one anywhere is caught', async () => {
     const k = await instantiateKernels(kernelBytes('simd128'));
     expect(selfTest(k)).toBeNull();

@@ -173,53 +173,6 @@ export function relaxedSimdSupported(): boolean {
   return WebAssembly.validate(probe);
 }
 
-/**
- * How an engine reads a byte over 127 in relaxed SIMD's 7-bit operand (where its result is
- * implementation-defined), which tells how it runs the dot product: 'unsigned' (x86's AVX-VNNI
- * vpdpbusd, 16 multiply-adds in one instruction), 'saturating' (x86 without it: pmaddubsw, whose
- * pair sums saturate at int16, then pmaddwd: two multiplies for 16, SIMD128's rate), 'signed'
- * (Arm's sdot), 'other'.
- */
-export type DotReading = 'unsigned' | 'saturating' | 'signed' | 'other';
-
-/**
- * A module exporting `d`: lane 0 of i32x4.relaxed_dot_i8x16_i7x16_add_s over bytes of 127 (the
- * signed operand) and of 255 (the 7-bit one) and a zero accumulator. Four products of 127·255
- * read unsigned make 129,540; in saturating pairs 2·32,767 = 65,534; read signed (−1), −508.
- */
-export function dotReadingProbe(): Uint8Array<ArrayBuffer> {
-  const magic = [0, 97, 115, 109, 1, 0, 0, 0];
-  const types = [1, 5, 1, 96, 0, 1, 127]; // one type: () -> i32
-  const funcs = [3, 2, 1, 0];
-  const exports = [7, 5, 1, 1, 100, 0, 0]; // "d", function 0
-  const konst = (byte: number) => [253, 12, ...new Array<number>(16).fill(byte)];
-  // v128.const 127s, v128.const 255s, v128.const 0s, the dot product (0xfd 0x113), lane 0.
-  const body = [0, ...konst(127), ...konst(255), ...konst(0), 253, 147, 2, 253, 27, 0, 11];
-  const code = [10, body.length + 2, 1, body.length, ...body];
-  return new Uint8Array([...magic, ...types, ...funcs, ...exports, ...code]);
-}
-
-/** What {@link dotReadingProbe}'s `d` returned, as a reading. */
-export function dotReadingOf(lane: number): DotReading {
-  return lane === 4 * 127 * 255
-    ? 'unsigned'
-    : lane === 2 * 32767
-      ? 'saturating'
-      : lane === -4 * 127
-        ? 'signed'
-        : 'other';
-}
-
-let reading: DotReading | null | undefined;
-
-/** This runtime's {@link DotReading}, or null where relaxed SIMD does not validate. */
-export function relaxedDotReading(): DotReading | null {
-  if (reading !== undefined) return reading;
-  if (!relaxedSimdSupported()) return (reading = null);
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(dotReadingProbe()));
-  return (reading = dotReadingOf((instance.exports.d as () => number)()));
-}
-
 /** The faster build this runtime runs: relaxed SIMD where it validates, else SIMD128. */
 export const bestKernelPath = (): KernelPath =>
   relaxedSimdSupported() ? 'relaxed-simd' : 'simd128';
