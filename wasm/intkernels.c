@@ -1018,9 +1018,9 @@ void EXPORT(ik_fconv)(const float *x, uint32_t B, uint32_t H, uint32_t W, uint32
  * over the inputs, so a call stops listing once its first FSKIP_TRIAL lists show too few zeros to
  * pay for it with its `blocks` panels (fskip_on). MNIST's background pixels and a ReLU's inactive
  * units are such zeros: mnist-mlp's float32 pass over 2,000 images took 42–52 ms instead of 61–90
- * in three alternating runs (Node, one thread). The convolution does not skip: lists per pixel pair, tried the same way, cost as
- * much as they saved (the CNNs' first convolution, 1,275 images: 28–29 ms without lists, 44–49
- * ms listing but not using them, 28 ms skipping).
+ * in three alternating runs (Node, one thread). The convolution does not skip: lists per pixel
+ * pair, tried the same way, cost as much as they saved (the CNNs' first convolution, 1,275
+ * images: 28–29 ms without lists, 44–49 ms listing but not using them, 28 ms skipping).
  */
 #define FSKIP_TRIAL 64u
 
@@ -1070,6 +1070,7 @@ static inline __attribute__((always_inline)) uint32_t flist(const float *x0, con
   }
   return ns;
 }
+
 /**
  * Whether a call still makes lists: after FSKIP_TRIAL of them, only if they left out enough for
  * `blocks` panels of 16 to gain more than the listing costs, by a count of operations (about 22
@@ -1098,7 +1099,6 @@ static inline __attribute__((always_inline)) uint32_t flist_counted(fskip_t *st,
   if (st->lists < FSKIP_TRIAL) st->lists++, st->inputs += n, st->active += ns;
   return ns;
 }
-
 
 /**
  * Packs b [K][N] (tfjs's Dense kernel) and bias [N] for ik_fgemm: panels of 16 columns,
@@ -1158,10 +1158,11 @@ void EXPORT(ik_fgemm)(const float *a, uint32_t M, uint32_t K, const float *bp, u
                       uint32_t relu, uint32_t skip, float *out) {
   const uint32_t P = (N + 15) / 16;
   const float *pb = bp + (uintptr_t)P * K * 16;
-  /* Each row pair's list, made once for all P panels. */
+  /* Each row pair's list, made once for all P panels (the worker passes chunks of rows, whose
+     lists take at most 128 KB; a call whose lists would pass 64 MB runs dense). */
   const uint32_t mark = ik_mark(), pairs = M / 2;
   uint32_t *lists = 0, *counts = 0;
-  if (skip && pairs) {
+  if (skip && pairs && (uint64_t)pairs * K <= (16u << 20)) {
     lists = (uint32_t *)ik_alloc(pairs * K * 4);
     counts = (uint32_t *)ik_alloc(pairs * 4);
     if (!counts) lists = 0;
