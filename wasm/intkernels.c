@@ -514,26 +514,35 @@ static inline __attribute__((always_inline)) uint32_t active(const act_t *const 
 }
 
 /**
- * Whether a call still looks for zeros: listing a block's active quads reads each of its rows'
- * quads once more, a cost that matters where the block has few channels to run them against (a
- * convolution's 16 or 32: two or four passes). So a call stops looking once its first SKIP_TRIAL
- * blocks have found fewer than one quad in SKIP_MIN to leave out.
+ * A call's trial of its lists of non-zero inputs (the integer kernels' here, the float product's
+ * below): its first SKIP_TRIAL lists, their inputs and how many of those were listed. Listing
+ * reads each input once more, a cost that matters where a block has few channels to run them
+ * against (a convolution's 16 or 32), so each kernel stops listing once its trial shows too few
+ * zeros to pay for it.
  */
 #define SKIP_TRIAL 64u
 typedef struct {
-  uint32_t blocks, quads, skipped;
+  uint32_t lists, inputs, active;
 } skip_t;
 
-/** The list of a block's active quads, or 0 where running all nq of them is as good. */
+/** Counts a list of ns of n inputs toward the call's trial. */
+static inline void skip_count(skip_t *st, uint32_t n, uint32_t ns) {
+  if (st->lists < SKIP_TRIAL) st->lists++, st->inputs += n, st->active += ns;
+}
+
+/**
+ * The list of a block's active quads, or 0 where running all nq of them is as good. The call
+ * stops listing once its trial has found fewer than one quad in SKIP_MIN to leave out.
+ */
 static inline __attribute__((always_inline)) const uint32_t *skipping(skip_t *st,
                                                                       const act_t *const a[],
                                                                       uint32_t nr,
                                                                       const uint32_t *taps,
                                                                       uint32_t nq, uint32_t *ns) {
   if (nq > SEL_MAX) return 0;
-  if (st->blocks == SKIP_TRIAL && st->skipped < st->quads / SKIP_MIN) return 0;
+  if (st->lists == SKIP_TRIAL && st->inputs - st->active < st->inputs / SKIP_MIN) return 0;
   *ns = active(a, nr, taps, nq, sel_buf);
-  if (st->blocks < SKIP_TRIAL) st->blocks++, st->quads += nq, st->skipped += nq - *ns;
+  skip_count(st, nq, *ns);
   return *ns <= nq - nq / SKIP_MIN ? sel_buf : 0;
 }
 
@@ -1015,14 +1024,13 @@ void EXPORT(ik_fconv)(const float *x, uint32_t B, uint32_t H, uint32_t W, uint32
  * weight is finite (fzero_safe), leaving out the inputs that are ±0 gives every sum to the bit,
  * in the same order. ik_fgemm's pairs of rows each run over the list of their inputs that are
  * not 0 in both (flist), made once and used for every panel of 16 columns. Listing costs a pass
- * over the inputs, so a call stops listing once its first FSKIP_TRIAL lists show too few zeros to
- * pay for it with its `blocks` panels (fskip_on). MNIST's background pixels and a ReLU's inactive
+ * over the inputs, so a call stops listing once its trial (skip_t) shows too few zeros to pay for
+ * it with its `blocks` panels (fskip_on). MNIST's background pixels and a ReLU's inactive
  * units are such zeros: mnist-mlp's float32 pass over 2,000 images took 42–52 ms instead of 61–90
  * in three alternating runs (Node, one thread). The convolution does not skip: lists per pixel
  * pair, tried the same way, cost as much as they saved (the CNNs' first convolution, 1,275
  * images: 28–29 ms without lists, 44–49 ms listing but not using them, 28 ms skipping).
  */
-#define FSKIP_TRIAL 64u
 
 /** 1 when no bias is −0 and every weight is finite: skipping zero inputs is then exact. */
 static uint32_t fzero_safe(const float *w, uint32_t nw, const float *bias, uint32_t nb) {
@@ -1072,16 +1080,12 @@ static inline __attribute__((always_inline)) uint32_t flist(const float *x0, con
 }
 
 /**
- * Whether a call still makes lists: after FSKIP_TRIAL of them, only if they left out enough for
+ * Whether a call still makes lists: after its trial (skip_t), only if they left out enough for
  * `blocks` panels of 16 to gain more than the listing costs, by a count of operations (about 22
  * per input and panel, 25 per listed one, 4 to list one).
  */
-typedef struct {
-  uint32_t lists, inputs, active;
-} fskip_t;
-
-static inline uint32_t fskip_on(const fskip_t *st, uint32_t blocks) {
-  if (st->lists < FSKIP_TRIAL) return 1;
+static inline uint32_t fskip_on(const skip_t *st, uint32_t blocks) {
+  if (st->lists < SKIP_TRIAL) return 1;
   return (int64_t)blocks * (22 * (int64_t)st->inputs - 25 * (int64_t)st->active) >
          4 * (int64_t)st->inputs;
 }
@@ -1090,13 +1094,13 @@ static inline uint32_t fskip_on(const fskip_t *st, uint32_t blocks) {
 #define FLIST_PAYS(ns, n) ((ns) < (n) - (n) / 8u)
 
 /** A list of the inputs of one block, counted toward the call's trial; n when not made. */
-static inline __attribute__((always_inline)) uint32_t flist_counted(fskip_t *st, uint32_t blocks,
+static inline __attribute__((always_inline)) uint32_t flist_counted(skip_t *st, uint32_t blocks,
                                                                     const float *x0,
                                                                     const float *x1, uint32_t n,
                                                                     uint32_t *sel) {
   if (!fskip_on(st, blocks)) return n;
   const uint32_t ns = flist(x0, x1, n, sel);
-  if (st->lists < FSKIP_TRIAL) st->lists++, st->inputs += n, st->active += ns;
+  skip_count(st, n, ns);
   return ns;
 }
 
@@ -1166,7 +1170,7 @@ void EXPORT(ik_fgemm)(const float *a, uint32_t M, uint32_t K, const float *bp, u
     lists = (uint32_t *)ik_alloc(pairs * K * 4);
     counts = (uint32_t *)ik_alloc(pairs * 4);
     if (!counts) lists = 0;
-    fskip_t st = {0, 0, 0};
+    skip_t st = {0, 0, 0};
     if (lists)
       for (uint32_t i = 0; i < pairs; i++) {
         const float *a0 = a + (uintptr_t)2 * i * K;
