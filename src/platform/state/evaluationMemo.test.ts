@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../shared/config';
 import type { Config } from '../shared/config';
 import { accuracyOf, recordingEngine } from '../../testing/recordingEngine';
-import type { ModelSummary } from '../worker/engine';
+import type { EvalRequest, ModelSummary } from '../worker/engine';
+import type { EngineClient } from '../worker/workers';
 import type { Evaluation } from '../worker/engine';
 import { createEvaluationMemo, EVALUATION_MEMO_SIZE } from './evaluationMemo';
 import { QUICK_EVAL_COUNT, quickThenFull } from './job';
@@ -161,6 +162,71 @@ describe('evaluation memo', () => {
     expect(fullEvalMs.has('m')).toBe(false);
   });
 
+  it('knows the passes in progress until they end: a result marked remembered, a failure as null', async () => {
+    const memo = createEvaluationMemo();
+    const e: Evaluation = {
+      modelId: 'm',
+      accuracy: 0.75,
+      correct: 3,
+      count: 4,
+      confusion: new Uint32Array(4),
+      numClasses: 2,
+      ms: 9,
+    };
+    let done!: (e: Evaluation) => void;
+    memo.track('ok', new Promise<Evaluation>((r) => (done = r)));
+    memo.track('failed', Promise.reject(new Error('the worker died')));
+    memo.track('stale', Promise.resolve(null));
+    const ok = memo.inFlight('ok')!;
+    expect(memo.inFlight('other')).toBeUndefined();
+    expect(await memo.inFlight('failed')).toBeNull();
+    expect(await memo.inFlight('stale')).toBeNull();
+    done(e);
+    expect(await ok).toEqual({ ...e, remembered: true });
+    await Promise.resolve();
+    for (const k of ['ok', 'failed', 'stale']) expect(memo.inFlight(k)).toBeUndefined();
+    // Tracking is not remembering: only `set` keeps a result.
+    expect(memo.get('ok')).toBeUndefined();
+    memo.track('cleared', new Promise<Evaluation>(() => undefined));
+    memo.clear();
+    expect(memo.inFlight('cleared')).toBeUndefined();
+  });
+
+  it('a job whose awaited pass ended without a result runs its own', async () => {
+    const memo = createEvaluationMemo();
+    let fail!: (e: Error) => void;
+    memo.track('k', new Promise<Evaluation>((_, reject) => (fail = reject)));
+    const asked: (number | undefined)[] = [];
+    const emitted: Evaluation[] = [];
+    const result = quickThenFull(
+      { fullEvalMs: new Map(), evaluations: memo },
+      'm',
+      summary,
+      (limit) => {
+        asked.push(limit);
+        return Promise.resolve({
+          modelId: 'm',
+          accuracy: 0.5,
+          correct: 50,
+          count: 100,
+          confusion: new Uint32Array(4),
+          numClasses: 2,
+          ms: 1,
+        });
+      },
+      (x) => emitted.push(x),
+      () => false,
+      null,
+      'k',
+    );
+    await Promise.resolve();
+    expect(asked).toEqual([]); // waiting for the pass in progress
+    fail(new Error('cut short'));
+    expect((await result)!.accuracy).toBe(0.5);
+    expect(asked).toEqual([undefined]);
+    expect(emitted.map((x) => x.remembered)).toEqual([undefined]);
+  });
+
   it('forgets the oldest beyond its size, and all on clear', () => {
     const memo = createEvaluationMemo();
     const e = (i: number): Evaluation => ({
@@ -200,4 +266,63 @@ describe('evaluation memo', () => {
     await run();
     expect(engine.calls).toHaveLength(2);
   });
+
+  it.each([
+    ['the accuracy first (as the controller starts them), then the sweep', 4, false],
+    ["the sweep first, its widest point then the accuracy's request", 8, true],
+  ])(
+    'a pass in progress answers the same request asked by another job: %s',
+    async (_, bits, sweepFirst) => {
+      // The first job's passes stay in progress until released; the second job's are answered.
+      const engine = recordingEngine();
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      const heldChannel = sweepFirst ? 'sweep' : 'compressed';
+      type Evaluate = (...args: unknown[]) => Promise<unknown>;
+      const client = {
+        call: (fn: (api: { evaluate: Evaluate }) => Promise<unknown>) =>
+          fn({
+            evaluate: (...args) =>
+              (args[4] === heldChannel ? held : Promise.resolve()).then(() =>
+                engine.client.call((api) => (api.evaluate as Evaluate)(...args) as never),
+              ),
+          }),
+      } as unknown as EngineClient;
+      const jobs = createJobs(client, engine.stats, undefined, createEvaluationMemo());
+      const c = quantize({ weights: { ...DEFAULT_CONFIG.weights, format: 'int', bits } });
+      const start = <K extends 'quantEvaluation' | 'sweep'>(name: K) => {
+        const job = jobs.find((j) => j.name === name) as unknown as Job<K>;
+        const emits: Data<K>[] = [];
+        const done = job.run({
+          config: c,
+          state: { ...createAppStore().getState(), config: c },
+          summary,
+          emit: (d) => emits.push(d),
+          stale: () => false,
+        });
+        return { emits, done };
+      };
+      const tick = () => new Promise((r) => setTimeout(r, 0));
+      const first = start(sweepFirst ? 'sweep' : 'quantEvaluation');
+      await tick();
+      const second = start(sweepFirst ? 'quantEvaluation' : 'sweep');
+      for (let i = 0; i < 5; i++) await tick();
+      release();
+      await Promise.all([first.done, second.done]);
+      const [q, sweep] = (sweepFirst ? [second, first] : [first, second]) as [
+        ReturnType<typeof start<'quantEvaluation'>>,
+        ReturnType<typeof start<'sweep'>>,
+      ];
+      const same = (k: { request: EvalRequest }) =>
+        k.request.weights?.weights.format === 'int' &&
+        k.request.weights.weights.bits === bits &&
+        !k.request.acts;
+      expect(engine.calls.filter(same)).toHaveLength(1);
+      const last = sweep.emits.at(-1)!;
+      expect(last.done).toBe(true);
+      expect(last.points.find((p) => p.bits === bits)!.weightOnly).toBe(q.emits.at(-1)!.accuracy);
+      // The job that waited shows the other's result, as one measured before.
+      if (sweepFirst) expect(q.emits.at(-1)!.remembered).toBe(true);
+    },
+  );
 });

@@ -13,10 +13,25 @@ import { actKey } from './keys';
  * (stochastic rounding and calibration are seeded), which is what the key holds: the same
  * compressKey and actKey that decide whether a result on screen is current (keys.ts). Only whole
  * test sets are kept (a quick estimate is not an answer).
+ *
+ * It also knows the passes in progress (`track`), so that a second job asking for the same
+ * evaluation waits for that one instead of running it again (`inFlight`): a link that opens the
+ * Quantize tab asks for the configuration's accuracy and, in its sweep, for the same request
+ * again.
  */
 export interface EvaluationMemo {
   get(key: string): Evaluation | undefined;
   set(key: string, e: Evaluation): void;
+  /**
+   * Records that `key`'s whole-test-set evaluation is running: `running` resolves to it, or to
+   * null (or rejects) if the pass ends without one (its job went stale, the worker died).
+   */
+  track(key: string, running: Promise<Evaluation | null>): void;
+  /**
+   * The evaluation of `key` in progress, if any: resolves to it (marked remembered, as `get`'s),
+   * or to null if that pass ends without one; never rejects.
+   */
+  inFlight(key: string): Promise<Evaluation | null> | undefined;
   /** Forgets them all (the benchmarks time new passes: bench/browser.ts's dropCaches). */
   clear(): void;
 }
@@ -39,15 +54,30 @@ export function createEvaluationMemo(): EvaluationMemo {
       maxWeight: EVALUATION_MEMO_BYTES,
     });
   let lru = fresh();
+  let running = new Map<string, Promise<Evaluation | null>>();
+  // A copy marked as remembered: its `ms` is the time of the pass that measured it.
+  const remembered = (e: Evaluation): Evaluation => ({ ...e, remembered: true });
   return {
-    // A copy marked as remembered: its `ms` is the time of the pass that measured it.
     get: (key) => {
       const e = lru.get(key);
-      return e && { ...e, remembered: true };
+      return e && remembered(e);
     },
     set: (key, e) => lru.set(key, e),
+    track: (key, pass) => {
+      const map = running;
+      const p = pass.then(
+        (e) => e && remembered(e),
+        () => null,
+      );
+      map.set(key, p);
+      void p.then(() => {
+        if (map.get(key) === p) map.delete(key);
+      });
+    },
+    inFlight: (key) => running.get(key),
     clear: () => {
       lru = fresh();
+      running = new Map();
     },
   };
 }

@@ -167,13 +167,14 @@ export async function evaluateEach<T>(
   let reported = 0;
   // Items measured before (this session) are reported first, without a worker (and not within
   // the caller's own call: the controller is still starting this job).
-  const queue: { item: T; index: number }[] = [];
+  const queue: { item: T; index: number; key: string }[] = [];
   if (memo) await Promise.resolve();
   if (stale()) return;
   items.forEach((item, index) => {
-    const known = memo?.get(keyOf(item));
+    const key = keyOf(item);
+    const known = memo?.get(key);
     if (known) onResult(index, known, ++reported === items.length);
-    else queue.push({ item, index });
+    else queue.push({ item, index, key });
   });
   let stopped = false;
   const started = performance.now();
@@ -185,12 +186,21 @@ export async function evaluateEach<T>(
       // step of a drag (SecondWorker.quiet).
       await ctx.second.quiet(started, second);
       if (stopped || stale()) return;
-      const next = queue.shift();
+      // An item measured meanwhile, or being measured now by another job (the configuration's
+      // own accuracy), is answered by that result. The first worker waits for it in order, so as
+      // not to slip a point of its own between that job's estimate and the rest of its pass; the
+      // second takes the next item no other job is measuring.
+      const free = second ? queue.findIndex((q) => !memo?.inFlight(q.key)) : 0;
+      const next = queue.splice(Math.max(0, free), 1)[0];
       if (!next) return;
-      let e: Evaluation;
+      let e = memo?.get(next.key) ?? (await memo?.inFlight(next.key));
       try {
-        e = await evaluationOn(config, request(next.item), channel)(client)();
-        memo?.set(keyOf(next.item), e);
+        if (!e && !stopped && !stale()) {
+          const pass = evaluationOn(config, request(next.item), channel)(client)();
+          memo?.track(next.key, pass);
+          e = await pass;
+          memo?.set(next.key, e);
+        }
       } catch (error) {
         if (second && cutShort(error)) {
           queue.unshift(next);
@@ -199,7 +209,7 @@ export async function evaluateEach<T>(
         stopped = true;
         throw error;
       }
-      if (stopped || stale()) {
+      if (!e || stopped || stale()) {
         stopped = true;
         return;
       }
@@ -245,7 +255,10 @@ export async function quickThenFull(
   emit: (e: Evaluation) => void,
   stale: () => boolean,
   onSecond?: EvaluateRange | null,
-  /** The request's evaluationMemoKey: a whole-test-set result measured before is emitted at once. */
+  /**
+   * The request's evaluationMemoKey: a whole-test-set result measured before is emitted at once,
+   * one being measured by another job when it is in.
+   */
   memoKey?: string,
 ): Promise<Evaluation | null> {
   const memo = memoKey === undefined ? undefined : ctx.evaluations;
@@ -263,6 +276,33 @@ export async function quickThenFull(
     await ctx.handRests();
     if (stale()) return null;
   }
+  // Measured while the hand rested, or being measured now by another job (a point of the
+  // sweep): that result answers this one, instead of a second pass of the same work competing
+  // with it for the cores.
+  const running = memo?.inFlight(memoKey!);
+  const other = memo?.get(memoKey!) ?? (running && (await running));
+  if (running && stale()) return null;
+  if (other) {
+    emit(other);
+    return other;
+  }
+  const pass = measure(ctx, model, summary, evaluate, emit, stale, onSecond, memo, memoKey);
+  memo?.track(memoKey!, pass);
+  return pass;
+}
+
+/** quickThenFull's own pass, once no result measured before or in progress answers it. */
+async function measure(
+  ctx: Pick<JobContext, 'fullEvalMs'>,
+  model: string,
+  summary: ModelSummary | null,
+  evaluate: EvaluateRange,
+  emit: (e: Evaluation) => void,
+  stale: () => boolean,
+  onSecond: EvaluateRange | null | undefined,
+  memo: EvaluationMemo | undefined,
+  memoKey: string | undefined,
+): Promise<Evaluation | null> {
   const remember = (e: Evaluation) => {
     if (summary && e.count === summary.dataset.test.count) memo?.set(memoKey!, e);
   };

@@ -51,19 +51,23 @@ const describeCall = (c: EvalCall) => {
   return p.method === 'nm' ? `nm ${p.pattern}` : `${p.method} ${p.sparsity}`;
 };
 
+/** The sweep's points for PRUNE, in order: every method's curve starts at the unpruned model. */
+const METHODS = ['structured', 'magnitude', 'global', 'random'];
+const POINTS = [
+  ...METHODS.flatMap((m) => PRUNE_SWEEP_SPARSITIES.map((s) => (s === 0 ? `none 0` : `${m} ${s}`))),
+  ...NM_PATTERNS.map((p) => `nm ${p}`),
+];
+/** The passes: each point once (the unpruned model's, measured for the first curve, answers the others). */
+const PASSES = POINTS.filter((p, i) => POINTS.indexOf(p) === i);
+
 describe('accuracy-vs-sparsity sweep', () => {
   it('evaluates each method over the sparsities, the chosen method first, then each N:M pattern', async () => {
     const { job, calls } = fakeEngine();
     await runSweep(job, PRUNE);
-    const methods = ['structured', 'magnitude', 'global', 'random'];
-    expect([...SWEEP_METHODS].sort()).toEqual([...methods].sort());
-    const expected = [
-      ...methods.flatMap((m) =>
-        PRUNE_SWEEP_SPARSITIES.map((s) => (s === 0 ? `none 0` : `${m} ${s}`)),
-      ),
-      ...NM_PATTERNS.map((p) => `nm ${p}`),
-    ];
-    expect(calls.map(describeCall)).toEqual(expected);
+    expect([...SWEEP_METHODS].sort()).toEqual([...METHODS].sort());
+    expect(PRUNE_SWEEP_SPARSITIES[0]).toBe(0);
+    expect(PASSES.length).toBe(POINTS.length - (METHODS.length - 1));
+    expect(calls.map(describeCall)).toEqual(PASSES);
   });
 
   it('starts with magnitude when the pipeline prunes by N:M or not at all', async () => {
@@ -95,17 +99,20 @@ describe('accuracy-vs-sparsity sweep', () => {
   it('emits after every evaluation, filling point by point; only the last is done', async () => {
     const { job, calls } = fakeEngine();
     const emits = await runSweep(job, PRUNE);
-    expect(emits).toHaveLength(calls.length);
+    expect(emits).toHaveLength(POINTS.length);
+    expect(calls).toHaveLength(PASSES.length);
     emits.forEach((e, i) => expect(e.done).toBe(i === emits.length - 1));
     const S = PRUNE_SWEEP_SPARSITIES.length;
     const methods = emits[0]!.methods;
+    // Each point's accuracy is its pass's (the fake answers each call with its own number).
+    const accuracyAt = (n: number) => accuracyOf(PASSES.indexOf(POINTS[n]!));
     methods.forEach((m, mi) =>
       PRUNE_SWEEP_SPARSITIES.forEach((s, si) => {
         const n = mi * S + si;
         const e = emits[n]!;
         expect(e.points).toHaveLength(S);
         expect(e.points[si]!.sparsity).toBe(s);
-        expect(e.points[si]!.accuracy[m]).toBe(accuracyOf(n));
+        expect(e.points[si]!.accuracy[m]).toBe(accuracyAt(n));
         // Points not reached yet have no value for this method.
         for (const later of e.points.slice(si + 1)) expect(later.accuracy[m]).toBeUndefined();
         expect(e.nm).toEqual([]);
@@ -121,7 +128,7 @@ describe('accuracy-vs-sparsity sweep', () => {
       expect(e.nm[pi]).toEqual({
         pattern,
         sparsity: 1 - n / m,
-        accuracy: accuracyOf(methods.length * S + pi),
+        accuracy: accuracyAt(methods.length * S + pi),
       });
       expect(e.points).toEqual(afterMethods.points);
     });
@@ -130,7 +137,7 @@ describe('accuracy-vs-sparsity sweep', () => {
   });
 
   it('stops once the config has moved on: no further evaluation, nothing more emitted', async () => {
-    const total = SWEEP_METHODS.length * PRUNE_SWEEP_SPARSITIES.length + NM_PATTERNS.length;
+    const total = PASSES.length;
     for (const stopAfter of [1, 12, 13, total - 1, total]) {
       let stale = false;
       const { job, calls } = fakeEngine((n) => {
@@ -138,7 +145,8 @@ describe('accuracy-vs-sparsity sweep', () => {
       });
       const emits = await runSweep(job, PRUNE, () => stale);
       expect(calls).toHaveLength(stopAfter);
-      expect(emits).toHaveLength(stopAfter - 1);
+      // Every point before the one whose pass went stale, the repeated unpruned ones included.
+      expect(emits).toHaveLength(POINTS.indexOf(PASSES[stopAfter - 1]!));
       expect(emits.some((e) => e.done)).toBe(false);
     }
   });
