@@ -59,12 +59,17 @@ export interface Observer {
 
 const EMPTY: Range = { min: 0, max: 0 };
 
-/** Batch min and max over finite values; {+∞, −∞} if none. */
+/**
+ * Batch min and max over finite values; {+∞, −∞} if none. Indexed loops here and in the other
+ * observers: V8 ran `for…of` over a Float32Array about six times slower (Node 20, 2.5 M values:
+ * 57–60 ms against 10).
+ */
 function finiteMinMax(values: Float32Array): { min: number; max: number; n: number } {
   let min = Infinity;
   let max = -Infinity;
   let n = 0;
-  for (const v of values) {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
     if (!Number.isFinite(v)) continue;
     if (v < min) min = v;
     if (v > max) max = v;

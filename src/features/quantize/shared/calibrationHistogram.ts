@@ -70,13 +70,16 @@ export class CalibrationHistogram {
 
   observe(values: Float32Array): void {
     let batchMax = 0;
-    for (const v of values)
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]!;
       if (Number.isFinite(v) && Math.abs(v) > batchMax) batchMax = Math.abs(v);
+    }
     if (this.r === 0) this.r = batchMax;
     while (batchMax > this.r) this.grow();
     const toBin = this.r > 0 ? this.bins / this.r : 0;
     const last = this.bins - 1;
-    for (const v of values) {
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]!;
       if (!Number.isFinite(v)) continue;
       const b = Math.min(last, Math.floor(Math.abs(v) * toBin));
       if (v < 0) this.neg[b]!++;

@@ -4,12 +4,15 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { DEFAULT_CONFIG } from '../../../platform/shared/config';
 import type { ActQuant } from '../../../platform/shared/config';
-import { evaluate, forward } from '../../model/worker';
+import { collectLayerInputs, evaluate, forward, imagesToTensor } from '../../model/worker';
 import type { ActQParams } from '../../model/worker';
 import { loadShippedDataset, loadShippedModel } from '../../../testing/shipped';
 import type { LoadedDataset, LoadedModel } from '../../../platform/worker/assets';
-import { applyKernels } from '../../../platform/worker/assets';
-import { actQuantizers } from './calibration';
+import { applyKernels, getTrain } from '../../../platform/worker/assets';
+import { createObserver } from '../shared/calibration';
+import { observerConfig } from '../shared/observerConfig';
+import { computeQParams } from '../shared/qparams';
+import { CALIBRATION_BATCH, actQuantizers, calibrate } from './calibration';
 
 /**
  * Activation quantization on the shipped mnist-cnn (conv → pool → conv → pool → flatten → dense),
@@ -112,4 +115,35 @@ describe('activation quantization on the shipped mnist-cnn', () => {
       }
     }
   });
+
+  it.each(['movingAverageMinMax', 'percentile'] as const)(
+    'calibrates as torch does, %s observing one 32-image batch at a time (whatever the forward batch)',
+    async (observer) => {
+      // 300 images: the last 32-image batch is 12 images, and not at a forward batch's end.
+      const a: ActQuant = { ...acts(8), observer, calibration: 300 };
+      const got = await calibrate(m, d, a);
+      // The reference: the float model run over 32-image batches, each observed as it comes.
+      const train = await getTrain(d);
+      const [h, w, c] = d.meta.imageShape;
+      const x = imagesToTensor(train.x.subarray(0, 300 * h * w * c), 300, d.meta.imageShape);
+      const names = new Set(m.original.map((l) => l.info.name));
+      const inputs = await collectLayerInputs(m.layers, x, names, CALIBRATION_BATCH);
+      x.dispose();
+      expect(inputs.get('conv2')).toHaveLength(Math.ceil(300 / CALIBRATION_BATCH));
+      for (const [name, batches] of inputs) {
+        const o = createObserver(observerConfig(a));
+        for (const b of batches) o.observe(b);
+        const r = o.range();
+        expect(got.get(name)!.chosen).toEqual(r);
+        expect(got.get(name)!.qparams).toEqual(
+          computeQParams(r.min, r.max, 8, a.scheme, a.symRange),
+        );
+        const all = new Float32Array(batches.reduce((n, b) => n + b.length, 0));
+        batches.reduce((at, b) => (all.set(b, at), at + b.length), 0);
+        const samples = got.get(name)!.samples;
+        expect(samples.length).toBe(all.length);
+        expect(samples.every((v, i) => Object.is(v, all[i]))).toBe(true);
+      }
+    },
+  );
 });

@@ -22,7 +22,13 @@ export interface LayerCalibration {
 }
 
 /** Images per calibration batch: moving-average observers update once per batch, as in torch. */
-const CALIBRATION_BATCH = 32;
+export const CALIBRATION_BATCH = 32;
+/**
+ * Images per forward pass of the calibration: a multiple of CALIBRATION_BATCH, the observers
+ * still seeing CALIBRATION_BATCH images at a time (each image's activations do not depend on the
+ * others in its pass). Fewer, larger passes cost less per image than 32-image ones.
+ */
+const FORWARD_BATCH = 8 * CALIBRATION_BATCH;
 
 const calibrationCache = new Lru<Promise<Map<string, LayerCalibration>>>(8);
 
@@ -64,7 +70,7 @@ async function runCalibration(
   const names = new Set(m.original.map((l) => l.info.name));
   let inputs: Map<string, Float32Array[]>;
   try {
-    inputs = await collectLayerInputs(m.layers, x, names, CALIBRATION_BATCH);
+    inputs = await collectLayerInputs(m.layers, x, names, FORWARD_BATCH);
   } finally {
     x.dispose();
   }
@@ -74,10 +80,16 @@ async function runCalibration(
     let lo = Infinity;
     let hi = -Infinity;
     let total = 0;
-    for (const b of batches) {
-      observer.observe(b);
+    for (let f = 0; f < batches.length; f++) {
+      const b = batches[f]!;
+      // Pass f holds these images; the observer sees them CALIBRATION_BATCH at a time.
+      const images = Math.min(FORWARD_BATCH, count - f * FORWARD_BATCH);
+      const per = b.length / images;
+      for (let i = 0; i < images; i += CALIBRATION_BATCH)
+        observer.observe(b.subarray(i * per, Math.min(images, i + CALIBRATION_BATCH) * per));
       total += b.length;
-      for (const v of b) {
+      for (let i = 0; i < b.length; i++) {
+        const v = b[i]!;
         if (v < lo) lo = v;
         if (v > hi) hi = v;
       }
@@ -143,7 +155,8 @@ export async function inspectActivations(
   // Clipped = the clamp changed the code: more than half a step outside the grid's ends.
   const lo = clip.min - scale / 2;
   const hi = clip.max + scale / 2;
-  for (const v of cal.samples) if (v < lo || v > hi) clipped++;
+  const samples = cal.samples;
+  for (let i = 0; i < samples.length; i++) if (samples[i]! < lo || samples[i]! > hi) clipped++;
   return {
     ...layerBins(m.meta.id, layer, h),
     observed: cal.observed,
