@@ -22,7 +22,8 @@ import type { TorchRun } from './torch';
  *              chunks (what the browser fetches before anything runs), and, from a cold visit,
  *              the lazy chunks the first view loaded;
  *  2. cold     a cold visit (fresh browser context: no HTTP cache, no service worker) to the
- *              default link: navigation → first full-test-set accuracy on screen;
+ *              default link: navigation → first full-test-set accuracy on screen; and per
+ *              model, to a link that opens the Quantize tab → the compressed model's accuracy;
  *  3. eval     per model, the full test set in the compute worker: the float32 model on tfjs
  *              (wasm), the W8A8 integer model on the app's WebAssembly kernels (engine's
  *              intEvaluate, when the engine has it), the same float model in PyTorch at one
@@ -63,6 +64,8 @@ const DIST = process.env.BENCH_DIST ?? 'dist';
 const CHANGES = [7, 6, 5, 4, 3, 2, 3, 4, 5, 6, 7, 8];
 const EVAL_RUNS = 5;
 const COLD_RUNS = 5;
+/** Cold visits per model to a Quantize-tab link. */
+const LINK_RUNS = 3;
 const JOBS = 100;
 /** wasm SIMD: 4 float32 multiply-adds (8 FLOPs) per cycle, no FMA; 3 GHz, one thread. */
 const FLOAT_PEAK = 3e9 * 8;
@@ -177,10 +180,10 @@ window.__name = (f) => f;
         const t = performance.now();
         if (marks.summary === undefined && s.summary) marks.summary = t;
         if (marks.estimate === undefined && (s.evaluation || s.quantEvaluation)) marks.estimate = t;
-        if (marks.full === undefined && (full(s.evaluation, s) || full(s.quantEvaluation, s))) {
+        if (marks.quant === undefined && full(s.quantEvaluation, s)) marks.quant = t;
+        if (marks.full === undefined && (full(s.evaluation, s) || full(s.quantEvaluation, s)))
           marks.full = t;
-          done();
-        }
+        if (marks[window.__coldWant] !== undefined) done();
       };
       check(x.store.getState());
       x.store.subscribe(check);
@@ -189,12 +192,21 @@ window.__name = (f) => f;
 })();
 `;
 
-async function coldVisit(session: Awaited<ReturnType<typeof openBench>>) {
+/**
+ * A cold visit to `hash` (default: the default link), until the mark `want`: 'full', the first
+ * full-test-set accuracy of any model, or 'quant', the compressed model's.
+ */
+async function coldVisit(
+  session: Awaited<ReturnType<typeof openBench>>,
+  hash = '',
+  want: 'full' | 'quant' = 'full',
+) {
   const ctx = await session.browser.newContext();
   try {
     const page = await ctx.newPage();
+    await page.addInitScript({ content: `window.__coldWant = ${JSON.stringify(want)};` });
     await page.addInitScript({ content: COLD_MARKS });
-    await page.goto(`${session.base}/?debug`);
+    await page.goto(`${session.base}/?debug${hash}`);
     await page.evaluate(() =>
       Promise.race([
         (window as unknown as { __coldDone: Promise<void> }).__coldDone,
@@ -582,6 +594,23 @@ if (needBrowser) {
       out(
         `   first paint ${fmt(median(runs.map((r) => r.fcp ?? NaN)))}, store ready ${fmt(m('hook'))}, model described ${fmt(m('summary'))}, ` +
           `quick estimate ${fmt(m('estimate'))}, first full accuracy ${fmt(m('full'))} (runs: ${runs.map((r) => fmt(r.marks.full!)).join(', ')}; target ≤ 1.0 s)`,
+      );
+      // A link that opens the Quantize tab (a lesson's, say): the compressed model's accuracy is
+      // computed at once, and the sweep asks for the same request among its points.
+      const links: string[] = [];
+      await page.goto('about:blank');
+      for (const model of MODELS) {
+        const [dataset, arch] = model.split('-') as [string, string];
+        const hash = `#v=3&data=${dataset}&model=${arch}&view=quantize&w=int&wb=8`;
+        const visits: number[] = [];
+        for (let i = 0; i < LINK_RUNS; i++)
+          visits.push((await coldVisit(session, hash, 'quant')).marks.quant!);
+        links.push(`${model} ${fmt(median(visits))} (${visits.map(fmt).join(', ')})`);
+      }
+      await page.goto(`${session.base}/?debug#`);
+      await page.waitForFunction(() => '__playground' in window);
+      out(
+        `   a cold visit to a Quantize-tab link (w=int&wb=8), first full accuracy of the compressed model, median of ${LINK_RUNS}: ${links.join('; ')}`,
       );
       const lazy = [...new Set(runs[0]!.scripts)];
       const f = firstScreenFiles();
