@@ -168,6 +168,36 @@ describe('quickThenFull on two workers', () => {
     );
   });
 
+  it.each([
+    ['split between two workers', true],
+    ['on one worker', false],
+  ])('asks the first worker for the rest before the estimate is drawn (%s)', async (_, split) => {
+    const order: string[] = [];
+    const inner = fakeWorker(TOTAL, []);
+    const first: EvaluateRange = (limit, offset) => {
+      order.push(`ask ${limit ?? 'rest'}@${offset ?? 0}`);
+      return inner(limit, offset);
+    };
+    await quickThenFull(
+      { fullEvalMs: new Map([['m', split ? 2 * SPLIT_EVAL_MS : SPLIT_EVAL_MS - 1]]) },
+      'm',
+      slow,
+      first,
+      (e) => order.push(`draw ${e.count}`),
+      () => false,
+      split ? fakeWorker(TOTAL, []) : null,
+    );
+    const rest = split
+      ? `ask ${TOTAL / 2 - QUICK_EVAL_COUNT}@${QUICK_EVAL_COUNT}`
+      : `ask rest@${QUICK_EVAL_COUNT}`;
+    expect(order).toEqual([
+      `ask ${QUICK_EVAL_COUNT}@0`,
+      rest,
+      `draw ${QUICK_EVAL_COUNT}`,
+      `draw ${TOTAL}`,
+    ]);
+  });
+
   it('stops after the estimate once stale, asking the first worker for nothing more', async () => {
     const { result, emitted, firstCalls } = await run(
       new Map([['m', 2 * SPLIT_EVAL_MS]]),

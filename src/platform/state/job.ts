@@ -328,9 +328,11 @@ async function measure(
       (error: unknown) => ({ error }),
     );
     const quick = await evaluate(QUICK_EVAL_COUNT);
+    // The rest is asked for before the estimate is drawn: the worker goes on meanwhile.
+    const asked = stale() ? null : evaluate(half - QUICK_EVAL_COUNT, QUICK_EVAL_COUNT);
     emit(quick);
-    if (stale()) return null;
-    const firstRest = await evaluate(half - QUICK_EVAL_COUNT, QUICK_EVAL_COUNT);
+    if (!asked) return null;
+    const firstRest = await asked;
     const first = joinEvaluations(quick, firstRest);
     const settled = await second;
     if ('error' in settled && !cutShort(settled.error)) throw settled.error;
@@ -345,9 +347,10 @@ async function measure(
     return full;
   }
   const quick = await evaluate(QUICK_EVAL_COUNT);
+  const asked = stale() ? null : evaluate(undefined, QUICK_EVAL_COUNT);
   emit(quick);
-  if (stale()) return null;
-  const rest = await evaluate(undefined, QUICK_EVAL_COUNT);
+  if (!asked) return null;
+  const rest = await asked;
   const full = joinEvaluations(quick, rest);
   record(full.ms, quick, rest);
   remember(full);
