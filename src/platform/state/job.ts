@@ -286,77 +286,65 @@ export async function quickThenFull(
     emit(other);
     return other;
   }
-  const pass = measure(ctx, model, summary, evaluate, emit, stale, onSecond, memo, memoKey);
-  memo?.track(memoKey!, pass);
-  return pass;
-}
-
-/** quickThenFull's own pass, once no result measured before or in progress answers it. */
-async function measure(
-  ctx: Pick<JobContext, 'fullEvalMs'>,
-  model: string,
-  summary: ModelSummary | null,
-  evaluate: EvaluateRange,
-  emit: (e: Evaluation) => void,
-  stale: () => boolean,
-  onSecond: EvaluateRange | null | undefined,
-  memo: EvaluationMemo | undefined,
-  memoKey: string | undefined,
-): Promise<Evaluation | null> {
-  const remember = (e: Evaluation) => {
-    if (summary && e.count === summary.dataset.test.count) memo?.set(memoKey!, e);
-  };
-  // The model's time is what a new configuration costs: a pass that resumed from cached
-  // activations (a configuration met before, or a change to a late layer) does not say it.
-  const record = (ms: number, ...parts: Evaluation[]) => {
-    if (parts.every((p) => !p.resumedAt)) ctx.fullEvalMs.set(model, ms);
-  };
-  if (!quickFirst(ctx.fullEvalMs, model, summary)) {
-    const full = await evaluate();
-    record(full.ms, full);
-    remember(full);
-    emit(full);
-    return full;
-  }
-  const total = summary?.dataset.test.count ?? 0;
-  const half = Math.floor(total / 2);
-  if (onSecond && half > QUICK_EVAL_COUNT && splitEval(ctx.fullEvalMs, model, summary)) {
-    const t0 = performance.now();
-    // Settled into a value: a rejection while the first worker is busy is not unhandled.
-    const second = onSecond(undefined, half).then(
-      (ok) => ({ ok }),
-      (error: unknown) => ({ error }),
-    );
+  // This job's own pass, tracked so that another job asking for the same request waits for it.
+  const pass = (async (): Promise<Evaluation | null> => {
+    const remember = (e: Evaluation) => {
+      if (summary && e.count === summary.dataset.test.count) memo?.set(memoKey!, e);
+    };
+    // The model's time is what a new configuration costs: a pass that resumed from cached
+    // activations (a configuration met before, or a change to a late layer) does not say it.
+    const record = (ms: number, ...parts: Evaluation[]) => {
+      if (parts.every((p) => !p.resumedAt)) ctx.fullEvalMs.set(model, ms);
+    };
+    if (!quickFirst(ctx.fullEvalMs, model, summary)) {
+      const full = await evaluate();
+      record(full.ms, full);
+      remember(full);
+      emit(full);
+      return full;
+    }
+    const total = summary?.dataset.test.count ?? 0;
+    const half = Math.floor(total / 2);
+    if (onSecond && half > QUICK_EVAL_COUNT && splitEval(ctx.fullEvalMs, model, summary)) {
+      const t0 = performance.now();
+      // Settled into a value: a rejection while the first worker is busy is not unhandled.
+      const second = onSecond(undefined, half).then(
+        (ok) => ({ ok }),
+        (error: unknown) => ({ error }),
+      );
+      const quick = await evaluate(QUICK_EVAL_COUNT);
+      // The rest is asked for before the estimate is drawn: the worker goes on meanwhile.
+      const asked = stale() ? null : evaluate(half - QUICK_EVAL_COUNT, QUICK_EVAL_COUNT);
+      emit(quick);
+      if (!asked) return null;
+      const firstRest = await asked;
+      const first = joinEvaluations(quick, firstRest);
+      const settled = await second;
+      if ('error' in settled && !cutShort(settled.error)) throw settled.error;
+      // Asked of the first worker only now that it is free: requests on one channel supersede
+      // the ones queued before them.
+      const rest = 'ok' in settled ? settled.ok : await evaluate(undefined, half);
+      const work = joinEvaluations(first, rest);
+      record(work.ms, quick, firstRest, rest);
+      const full: Evaluation = { ...work, ms: performance.now() - t0, workers: 2 };
+      remember(full);
+      emit(full);
+      return full;
+    }
     const quick = await evaluate(QUICK_EVAL_COUNT);
-    // The rest is asked for before the estimate is drawn: the worker goes on meanwhile.
-    const asked = stale() ? null : evaluate(half - QUICK_EVAL_COUNT, QUICK_EVAL_COUNT);
+    const asked = stale() ? null : evaluate(undefined, QUICK_EVAL_COUNT);
     emit(quick);
     if (!asked) return null;
-    const firstRest = await asked;
-    const first = joinEvaluations(quick, firstRest);
-    const settled = await second;
-    if ('error' in settled && !cutShort(settled.error)) throw settled.error;
-    // Asked of the first worker only now that it is free: requests on one channel supersede
-    // the ones queued before them.
-    const rest = 'ok' in settled ? settled.ok : await evaluate(undefined, half);
-    const work = joinEvaluations(first, rest);
-    record(work.ms, quick, firstRest, rest);
-    const full: Evaluation = { ...work, ms: performance.now() - t0, workers: 2 };
+    const rest = await asked;
+    const full = joinEvaluations(quick, rest);
+    record(full.ms, quick, rest);
     remember(full);
-    emit(full);
+    // A test set no larger than the estimate was whole already: nothing new to show.
+    if (rest.count > 0) emit(full);
     return full;
-  }
-  const quick = await evaluate(QUICK_EVAL_COUNT);
-  const asked = stale() ? null : evaluate(undefined, QUICK_EVAL_COUNT);
-  emit(quick);
-  if (!asked) return null;
-  const rest = await asked;
-  const full = joinEvaluations(quick, rest);
-  record(full.ms, quick, rest);
-  remember(full);
-  // A test set no larger than the estimate was whole already: nothing new to show.
-  if (rest.count > 0) emit(full);
-  return full;
+  })();
+  memo?.track(memoKey!, pass);
+  return pass;
 }
 
 /** Whether the view shows the compressed model (the Quantize and Prune tabs). */
