@@ -973,16 +973,52 @@ static inline __attribute__((always_inline)) void fconv_px(const float *r, uint3
 }
 
 /**
+ * One bordered image's convolution with ReLU and a 2×2 max pool (stride 2, 'valid') fused: each
+ * pooled pixel is the maximum of its window's four ReLU outputs, each summed as fconv_px sums
+ * it, so the result is tfjs's MaxPool of tfjs's FusedConv2D output to the bit (the four values
+ * are ≥ +0 and not NaN after the ReLU, where any maximum is the same number). A fourth of the
+ * output written, no pooling pass, and an odd last row or column of the convolution not
+ * computed at all, as the pool leaves it out.
+ */
+static inline __attribute__((always_inline)) void fconv_pooled(const float *pad, uint32_t Wp,
+                                                               const float *kp, const float *bias,
+                                                               uint32_t N, uint32_t KH,
+                                                               uint32_t KW, uint32_t C,
+                                                               uint32_t OH, uint32_t OW,
+                                                               float *o) {
+  const uint32_t PH = OH / 2, PW = OW / 2, taps = KH * KW * C;
+  for (uint32_t c = 0; c < N; c += 16) {
+    const float *kc = kp + (uintptr_t)c * taps;
+    for (uint32_t py = 0; py < PH; py++) {
+      const float *r = pad + (uintptr_t)(2 * py) * Wp * C;
+      float *orow = o + (uintptr_t)py * PW * N + c;
+      for (uint32_t px = 0; px < PW; px++) {
+        float t[64]; /* the window's pixels (0, 0), (0, 1), (1, 0), (1, 1) by 16 filters */
+        fconv_px(r + (uintptr_t)(2 * px) * C, Wp, kc, bias + c, 16, KH, KW, C, 1, 1, t);
+        fconv_px(r + ((uintptr_t)Wp + 2 * px) * C, Wp, kc, bias + c, 16, KH, KW, C, 1, 1, t + 32);
+        for (uint32_t j = 0; j < 16; j += 4) {
+          const v128_t top = wasm_f32x4_pmax(wasm_v128_load(t + j), wasm_v128_load(t + 16 + j));
+          const v128_t bottom =
+              wasm_f32x4_pmax(wasm_v128_load(t + 32 + j), wasm_v128_load(t + 48 + j));
+          wasm_v128_store(orow + (uintptr_t)px * N + j, wasm_f32x4_pmax(top, bottom));
+        }
+      }
+    }
+  }
+}
+
+/**
  * Float32 convolution, stride 1, of B images x [B][H][W][C] with kernel k [KH][KW][C][N] (tfjs's
  * layout) and bias [N], N a multiple of 16, into out [B][OH][OW][N] (NHWC), padT/padL zero rows
  * and columns before the image (any after it are implied by OH, OW), ReLU when `relu`. `pad` is
  * scratch for (OH + KH − 1)·(OW + KW − 1)·C floats (the bordered image) and N·KH·KW·C more (the
- * kernel by blocks of 16 filters).
+ * kernel by blocks of 16 filters). `pool` (with relu only): a 2×2 max pool, stride 2, 'valid',
+ * follows, fused (fconv_pooled): out is then [B][OH/2][OW/2][N].
  */
 void EXPORT(ik_fconv)(const float *x, uint32_t B, uint32_t H, uint32_t W, uint32_t C,
                       uint32_t KH, uint32_t KW, uint32_t padT, uint32_t padL, uint32_t OH,
                       uint32_t OW, const float *k, const float *bias, uint32_t N, uint32_t relu,
-                      float *pad, float *out) {
+                      uint32_t pool, float *pad, float *out) {
   const uint32_t Hp = OH + KH - 1, Wp = OW + KW - 1, taps = KH * KW * C;
   const uint32_t rows = H < Hp - padT ? H : Hp - padT, cols = W < Wp - padL ? W : Wp - padL;
   /* The kernel by blocks of 16 filters: kp[N/16][KH][KW][C][16], after the padded image. */
@@ -997,6 +1033,11 @@ void EXPORT(ik_fconv)(const float *x, uint32_t B, uint32_t H, uint32_t W, uint32
     for (uint32_t y = 0; y < rows; y++)
       __builtin_memcpy(pad + ((uintptr_t)(y + padT) * Wp + padL) * C, img + (uintptr_t)y * W * C,
                        cols * C * sizeof(float));
+    if (pool && relu) {
+      fconv_pooled(pad, Wp, kp, bias, N, KH, KW, C, OH, OW,
+                   out + (uintptr_t)b * (OH / 2) * (OW / 2) * N);
+      continue;
+    }
     float *o = out + (uintptr_t)b * OH * OW * N;
     for (uint32_t c = 0; c < N; c += 16) {
       const float *kc = kp + (uintptr_t)c * taps;

@@ -93,6 +93,7 @@ export interface KernelExports {
       bias: number,
       n: number,
       relu: number,
+      pool: number,
       pad: number,
       out: number,
     ]

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { CONV_RELU_POOL, floatKernelsInUse } from './kernels/floatKernels';
 
 /** Integer grid of an activation quantizer: x̂ = (clamp(round(x/s) + z, qmin, qmax) − z)·s. */
 export interface ActQParams {
@@ -30,6 +31,67 @@ export function fakeQuantAct(x: tf.Tensor, q: ActQParams): tf.Tensor {
   return tf.mul(tf.sub(codes, q.zeroPoint), q.scale);
 }
 
+const pair = (v: unknown): boolean =>
+  Array.isArray(v) ? v.length === 2 && v[0] === v[1] && v[0] === 1 : v === 1;
+const same2 = (v: unknown): boolean =>
+  Array.isArray(v) ? v.length === 2 && v[0] === 2 && v[1] === 2 : v === 2;
+
+/**
+ * Whether `conv` then `pool` is what CONV_RELU_POOL computes: a 2-D convolution with a bias and a
+ * ReLU, stride and dilation 1, channels last, then a 2×2 max pool, stride 2, 'valid'.
+ */
+function convReluPool(conv: tf.layers.Layer, pool: tf.layers.Layer | undefined): boolean {
+  if (!pool || conv.getClassName() !== 'Conv2D' || pool.getClassName() !== 'MaxPooling2D')
+    return false;
+  const c = conv.getConfig();
+  const p = pool.getConfig();
+  return (
+    c.activation === 'relu' &&
+    c.useBias === true &&
+    c.dataFormat === 'channelsLast' &&
+    (c.padding === 'same' || c.padding === 'valid') &&
+    pair(c.strides) &&
+    pair(c.dilationRate) &&
+    same2(p.poolSize) &&
+    same2(p.strides) &&
+    p.padding === 'valid' &&
+    p.dataFormat === 'channelsLast'
+  );
+}
+
+/**
+ * Layer `i` of `layers` applied to `h` in inference, or layers i and i + 1 at once where they are
+ * a ReLU convolution and the 2×2 max pool after it (convReluPool), `fuse` allows it, and the
+ * float path runs on the app's kernels (floatKernels.ts, CONV_RELU_POOL): the same output to the
+ * bit, without the convolution's full output. Returns the output and how many layers it covers.
+ * Synchronous: call inside `tf.tidy`.
+ */
+export function applyLayer(
+  layers: readonly tf.layers.Layer[],
+  i: number,
+  h: tf.Tensor,
+  fuse = true,
+): [tf.Tensor, 1 | 2] {
+  const layer = layers[i]!;
+  if (fuse && h.rank === 4 && floatKernelsInUse() && convReluPool(layer, layers[i + 1])) {
+    const [filter, bias] = layer.getWeights();
+    const c = layer.getConfig();
+    const out = tf.engine().runKernel(
+      CONV_RELU_POOL,
+      { x: h, filter: filter!, bias: bias! },
+      {
+        strides: [1, 1],
+        pad: c.padding as 'same' | 'valid',
+        dataFormat: 'NHWC',
+        dilations: [1, 1],
+        activation: 'relu',
+      },
+    ) as tf.Tensor;
+    return [out, 2];
+  }
+  return [layer.apply(h, { training: false }) as tf.Tensor, 1];
+}
+
 /**
  * The model's forward pass, layer by layer, fake-quantizing the input of every layer named in
  * `actQ` first (the W·A scheme of integer inference: a quantized layer reads quantized inputs).
@@ -41,10 +103,12 @@ export function forward(
   actQ: ReadonlyMap<string, ActQParams>,
 ): tf.Tensor {
   let h = x;
-  for (const layer of layers) {
-    const q = actQ.get(layer.name);
+  for (let i = 0; i < layers.length;) {
+    const q = actQ.get(layers[i]!.name);
     if (q) h = fakeQuantAct(h, q);
-    h = layer.apply(h, { training: false }) as tf.Tensor;
+    const [out, covered] = applyLayer(layers, i, h, !actQ.has(layers[i + 1]?.name ?? ''));
+    h = out;
+    i += covered;
   }
   return h;
 }
@@ -67,9 +131,12 @@ export async function collectLayerInputs(
     const captured = tf.tidy(() => {
       const kept: [string, tf.Tensor][] = [];
       let h = x.slice(start, size);
-      for (const layer of layers) {
-        if (names.has(layer.name)) kept.push([layer.name, tf.keep(h)]);
-        h = layer.apply(h, { training: false }) as tf.Tensor;
+      for (let i = 0; i < layers.length;) {
+        const name = layers[i]!.name;
+        if (names.has(name)) kept.push([name, tf.keep(h)]);
+        const [out, covered] = applyLayer(layers, i, h, !names.has(layers[i + 1]?.name ?? ''));
+        h = out;
+        i += covered;
       }
       return kept;
     });

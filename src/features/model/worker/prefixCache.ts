@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { layerFlops } from '../shared/flops';
 import { evalBatchSize } from './evaluate';
 import type { EvalResult } from './evaluate';
-import { fakeQuantAct } from './forward';
+import { applyLayer, fakeQuantAct } from './forward';
 import type { ActQParams } from './forward';
 
 /**
@@ -396,12 +396,17 @@ export async function evaluatePrefixCached(
         out = tf.tidy(() => {
           let h = input ?? (start === 0 && size === x.shape[0] ? x : x.slice(start, size));
           const kept: tf.Tensor[] = [];
-          for (let i = from; i < n; i++) {
+          for (let i = from; i < n;) {
             const layer = layers[i]!;
             if (keepAt.has(i)) kept.push(h === x || h === input ? h.clone() : h);
             const q = actQ.get(layer.name);
             if (q) h = fakeQuantAct(h, q);
-            h = layer.apply(h, { training: false }) as tf.Tensor;
+            // A convolution and its pool in one step where neither the pool's input is to be
+            // kept nor quantized.
+            const next = layers[i + 1]?.name ?? '';
+            const [out, covered] = applyLayer(layers, i, h, !keepAt.has(i + 1) && !actQ.has(next));
+            h = out;
+            i += covered;
           }
           return { predicted: h.argMax(-1), kept };
         });

@@ -4,7 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../../../platform/shared/random';
 import { enableRelaxedSimd, kernelBuild } from '../../../../testing/kernels';
 import { loadShippedDataset, loadShippedModel } from '../../../../testing/shipped';
-import { useFloatKernels } from './floatKernels';
+import { forward } from '../forward';
+import { PrefixCache, evaluatePrefixCached } from '../prefixCache';
+import { CONV_RELU_POOL, useFloatKernels } from './floatKernels';
 import type { FloatKernels } from './floatKernels';
 
 /**
@@ -26,13 +28,15 @@ beforeAll(async () => {
 afterAll(() => useFloatKernels(null));
 
 /**
- * `f` run on tfjs's kernels, then on ours; the two outputs' bits, and how often ours ran (`calls`:
- * the convolution's; `gemms`: the product's).
+ * `f` run on tfjs's kernels, then `g` (`f` by default) on ours; the two outputs' bits, and how
+ * often ours ran (`calls`: the convolution's, `pooled` of them with the pool fused; `gemms`: the
+ * product's).
  */
 function both(
   k: FloatKernels,
   f: () => tf.Tensor,
-): { ref: Uint32Array; ours: Uint32Array; calls: number; gemms: number } {
+  g: () => tf.Tensor = f,
+): { ref: Uint32Array; ours: Uint32Array; calls: number; pooled: number; gemms: number } {
   const bits = (t: tf.Tensor) => {
     const v = t.dataSync() as Float32Array;
     t.dispose();
@@ -41,6 +45,7 @@ function both(
   useFloatKernels(null);
   const ref = bits(f());
   let calls = 0;
+  let pooled = 0;
   let gemms = 0;
   const counted: FloatKernels = {
     ...k,
@@ -48,6 +53,7 @@ function both(
       ...k.fn,
       ik_fconv: (...args: number[]) => {
         calls++;
+        if (args[15] === 1) pooled++;
         k.fn.ik_fconv(...args);
       },
       ik_fgemm: (...args: number[]) => {
@@ -57,9 +63,9 @@ function both(
     },
   };
   useFloatKernels(counted);
-  const ours = bits(f());
+  const ours = bits(g());
   useFloatKernels(null);
-  return { ref, ours, calls, gemms };
+  return { ref, ours, calls, pooled, gemms };
 }
 
 function firstDifference(a: Uint32Array, b: Uint32Array): string {
@@ -104,8 +110,60 @@ describe.each(builds)('the float kernels (%s build)', (path) => {
       expect(whole.calls).toBeGreaterThan(0);
       expect(whole.gemms).toBeGreaterThan(0);
       expect(firstDifference(whole.ours, whole.ref)).toBe('none');
+      // The forward pass of the evaluations, each convolution and its pool in one call, against
+      // the model's own predict on tfjs's kernels.
+      const xf = d.testX.slice(900, 150);
+      const fused = both(
+        k,
+        () => m.model.predict(xf) as tf.Tensor,
+        () => forward(m.layers, xf, new Map()),
+      );
+      xf.dispose();
+      // (Calls of the kernel module: a layer's images go in chunks.)
+      expect(fused.calls).toBeGreaterThanOrEqual(2);
+      expect(fused.pooled).toBe(fused.calls);
+      expect(firstDifference(fused.ours, fused.ref)).toBe('none');
     },
   );
+
+  it('give the evaluations with quantized activations the same predictions, the pools fused', async () => {
+    const m = await loadShippedModel('mnist', 'cnn');
+    const d = loadShippedDataset('mnist');
+    // The W·A pass: conv2's and fc1's inputs quantized; the pools' inputs are neither kept nor
+    // quantized, so each convolution runs with its pool.
+    const actQ = new Map([
+      ['conv2', { scale: 0.02, zeroPoint: 0, qmin: 0, qmax: 255 }],
+      ['fc1', { scale: 0.05, zeroPoint: 0, qmin: 0, qmax: 255 }],
+    ]);
+    const run = () =>
+      evaluatePrefixCached(
+        m.model,
+        m.layers,
+        d.testX,
+        d.testLabels,
+        actQ,
+        { limit: 400 },
+        new PrefixCache(),
+      );
+    useFloatKernels(null);
+    const ref = await run();
+    let pooled = 0;
+    useFloatKernels({
+      ...k,
+      fn: {
+        ...k.fn,
+        ik_fconv: (...args: number[]) => {
+          if (args[15] === 1) pooled++;
+          k.fn.ik_fconv(...args);
+        },
+      },
+    });
+    const ours = await run();
+    useFloatKernels(null);
+    expect(pooled).toBeGreaterThan(0);
+    expect(ours.correct).toBe(ref.correct);
+    expect(Array.from(ours.confusion)).toEqual(Array.from(ref.confusion));
+  });
 
   it.each(['mnist', 'fashion'] as const)(
     "computes the shipped %s MLP's logits as tfjs does, to the bit",
@@ -146,6 +204,46 @@ describe.each(builds)('the float kernels (%s build)', (path) => {
       );
       tf.dispose([x, filter, bias]);
       expect(calls).toBe(1);
+      expect(firstDifference(ours, ref)).toBe('none');
+    },
+  );
+
+  // The convolution with its 2×2 max pool fused: odd sizes leave the last row or column out.
+  const pools = [
+    { b: 3, h: 9, w: 7, c: 1, kh: 3, kw: 3, n: 16, pad: 'same' },
+    { b: 2, h: 12, w: 12, c: 1, kh: 5, kw: 5, n: 32, pad: 'valid' },
+    { b: 2, h: 14, w: 14, c: 16, kh: 5, kw: 5, n: 32, pad: 'valid' },
+    { b: 1, h: 6, w: 11, c: 3, kh: 2, kw: 4, n: 16, pad: 'same' },
+    { b: 4, h: 3, w: 3, c: 2, kh: 1, kw: 1, n: 48, pad: 'valid' },
+  ] as const;
+  it.each(pools)(
+    'fuses a ReLU $kh×$kw×$c layer of $n filters over $h×$w images ($pad) with its 2×2 max pool, as tfjs computes the two, to the bit',
+    ({ b, h, w, c, kh, kw, n, pad }) => {
+      const x = tf.tensor4d(values(b * h * w * c), [b, h, w, c]);
+      const filter = tf.tensor4d(values(kh * kw * c * n), [kh, kw, c, n]);
+      const bias = tf.tensor1d(values(n));
+      const { ref, ours, calls, pooled } = both(
+        k,
+        () =>
+          tf.maxPool(
+            tf.fused.conv2d({ x, filter, bias, strides: 1, pad, activation: 'relu' }),
+            2,
+            2,
+            'valid',
+          ),
+        () =>
+          tf
+            .engine()
+            .runKernel(
+              CONV_RELU_POOL,
+              { x, filter, bias },
+              { strides: [1, 1], pad, dataFormat: 'NHWC', dilations: [1, 1], activation: 'relu' },
+            ) as tf.Tensor,
+      );
+      tf.dispose([x, filter, bias]);
+      expect([calls, pooled]).toEqual([1, 1]);
+      const [oh, ow] = pad === 'same' ? [h, w] : [h - kh + 1, w - kw + 1];
+      expect(ours.length).toBe(b * Math.floor(oh / 2) * Math.floor(ow / 2) * n);
       expect(firstDifference(ours, ref)).toBe('none');
     },
   );
@@ -244,6 +342,20 @@ describe.each(builds)('the float kernels (%s build)', (path) => {
     const runs = [
       () => tf.fused.conv2d({ x, filter, bias, strides: 1, pad: 'same' }),
       () => tf.fused.matMul({ a, b, bias, activation: 'relu' }),
+      () =>
+        tf
+          .engine()
+          .runKernel(
+            CONV_RELU_POOL,
+            { x, filter, bias },
+            {
+              strides: [1, 1],
+              pad: 'same',
+              dataFormat: 'NHWC',
+              dilations: [1, 1],
+              activation: 'relu',
+            },
+          ) as tf.Tensor,
     ];
     const full: FloatKernels = {
       ...k,
