@@ -649,6 +649,7 @@ if (needBrowser) {
           `${fmt(percentile(xs, 50))} / ${fmt(percentile(xs, 95))}`.padEnd(19);
         out(`   ${model.padEnd(14)} ${pp(r.hist)} ${pp(r.views)} ${pp(r.acc)} ${pp(f.acc)}`);
         out(`     all instant views per step, ms: ${r.views.map((x) => x.toFixed(0)).join(' ')}`);
+        out(`     new config's accuracy per step, ms: ${f.acc.map((x) => x.toFixed(0)).join(' ')}`);
       }
       out(`   instant views: weight histogram + per-layer errors + sizes (what the tab shows)`);
       out(

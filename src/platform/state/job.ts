@@ -81,10 +81,13 @@ export function quickFirst(
 /**
  * From this full-test-set evaluation time on one worker (ms), the evaluation is split between
  * two compute workers where the page has a second one (see JobContext.second): fashion-cnn's
- * 10,000 images (about 2 s on one thread); not mnist-cnn (about 0.6 s), for which a second
- * worker's memory and start would buy little.
+ * 10,000 images (0.9–1.2 s on one thread since its convolutions run with their pools); not
+ * mnist-cnn (about 0.25 s), for which a second worker's memory and start would buy little. It
+ * was 1 s, until fashion-cnn's pass came down to about that: its work then measured under 1 s in
+ * some changes and over in others, so a new configuration's accuracy took one worker's whole pass
+ * half the time (`bench/app.ts --only changes`: p50 885 ms, against 638 ms split).
  */
-export const SPLIT_EVAL_MS = 1000;
+export const SPLIT_EVAL_MS = 500;
 
 /**
  * Whether an evaluation is split between two workers: when the model's last full evaluation
