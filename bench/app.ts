@@ -731,7 +731,7 @@ if (wants('eval')) {
   const split = evalRows.filter((r) => r.splitMs !== null);
   out(
     split.length
-      ? `   float32 split between two compute workers (halves in parallel, wall clock; the labs split only models over 1 s of one worker's work): ` +
+      ? `   float32 split between two compute workers (halves in parallel, wall clock; the labs split only models over 0.5 s of one worker's work): ` +
           split
             .map(
               (r) =>
