@@ -31,9 +31,9 @@ export function fakeQuantAct(x: tf.Tensor, q: ActQParams): tf.Tensor {
   return tf.mul(tf.sub(codes, q.zeroPoint), q.scale);
 }
 
-const pair = (v: unknown): boolean =>
+const ones = (v: unknown): boolean =>
   Array.isArray(v) ? v.length === 2 && v[0] === v[1] && v[0] === 1 : v === 1;
-const same2 = (v: unknown): boolean =>
+const twos = (v: unknown): boolean =>
   Array.isArray(v) ? v.length === 2 && v[0] === 2 && v[1] === 2 : v === 2;
 
 /**
@@ -50,10 +50,10 @@ function convReluPool(conv: tf.layers.Layer, pool: tf.layers.Layer | undefined):
     c.useBias === true &&
     c.dataFormat === 'channelsLast' &&
     (c.padding === 'same' || c.padding === 'valid') &&
-    pair(c.strides) &&
-    pair(c.dilationRate) &&
-    same2(p.poolSize) &&
-    same2(p.strides) &&
+    ones(c.strides) &&
+    ones(c.dilationRate) &&
+    twos(p.poolSize) &&
+    twos(p.strides) &&
     p.padding === 'valid' &&
     p.dataFormat === 'channelsLast'
   );

@@ -68,6 +68,27 @@ function both(
   return { ref, ours, calls, pooled, gemms };
 }
 
+type Pad = 'same' | 'valid';
+
+/** CONV_RELU_POOL on `x`, as `applyLayer` (forward.ts) runs it. */
+const convReluPool = (x: tf.Tensor, filter: tf.Tensor, bias: tf.Tensor, pad: Pad) =>
+  tf
+    .engine()
+    .runKernel(
+      CONV_RELU_POOL,
+      { x, filter, bias },
+      { strides: [1, 1], pad, dataFormat: 'NHWC', dilations: [1, 1], activation: 'relu' },
+    ) as tf.Tensor;
+
+/** What CONV_RELU_POOL stands for, on tfjs's ops: the ReLU convolution, then the pool. */
+const convThenPool = (x: tf.Tensor4D, filter: tf.Tensor4D, bias: tf.Tensor1D, pad: Pad) =>
+  tf.maxPool(
+    tf.fused.conv2d({ x, filter, bias, strides: 1, pad, activation: 'relu' }),
+    2,
+    2,
+    'valid',
+  );
+
 function firstDifference(a: Uint32Array, b: Uint32Array): string {
   if (a.length !== b.length) return `lengths ${a.length} and ${b.length}`;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return `at ${i}: ${a[i]} vs ${b[i]}`;
@@ -224,21 +245,8 @@ describe.each(builds)('the float kernels (%s build)', (path) => {
       const bias = tf.tensor1d(values(n));
       const { ref, ours, calls, pooled } = both(
         k,
-        () =>
-          tf.maxPool(
-            tf.fused.conv2d({ x, filter, bias, strides: 1, pad, activation: 'relu' }),
-            2,
-            2,
-            'valid',
-          ),
-        () =>
-          tf
-            .engine()
-            .runKernel(
-              CONV_RELU_POOL,
-              { x, filter, bias },
-              { strides: [1, 1], pad, dataFormat: 'NHWC', dilations: [1, 1], activation: 'relu' },
-            ) as tf.Tensor,
+        () => convThenPool(x, filter, bias, pad),
+        () => convReluPool(x, filter, bias, pad),
       );
       tf.dispose([x, filter, bias]);
       expect([calls, pooled]).toEqual([1, 1]);
@@ -339,23 +347,14 @@ describe.each(builds)('the float kernels (%s build)', (path) => {
     const bias = tf.randomUniform([16], -1, 1, 'float32', 8) as tf.Tensor1D;
     const a = tf.randomUniform([19, 20], -1, 1, 'float32', 9) as tf.Tensor2D;
     const b = tf.randomUniform([20, 16], -1, 1, 'float32', 10) as tf.Tensor2D;
-    const runs = [
-      () => tf.fused.conv2d({ x, filter, bias, strides: 1, pad: 'same' }),
-      () => tf.fused.matMul({ a, b, bias, activation: 'relu' }),
-      () =>
-        tf
-          .engine()
-          .runKernel(
-            CONV_RELU_POOL,
-            { x, filter, bias },
-            {
-              strides: [1, 1],
-              pad: 'same',
-              dataFormat: 'NHWC',
-              dilations: [1, 1],
-              activation: 'relu',
-            },
-          ) as tf.Tensor,
+    // Each run, and what it computes on tfjs's own kernels (the fused convolution and pool: the
+    // two of them).
+    const conv = () => tf.fused.conv2d({ x, filter, bias, strides: 1, pad: 'same' });
+    const product = () => tf.fused.matMul({ a, b, bias, activation: 'relu' });
+    const runs: [() => tf.Tensor, () => tf.Tensor][] = [
+      [conv, conv],
+      [product, product],
+      [() => convReluPool(x, filter, bias, 'same'), () => convThenPool(x, filter, bias, 'same')],
     ];
     const full: FloatKernels = {
       ...k,
@@ -363,9 +362,9 @@ describe.each(builds)('the float kernels (%s build)', (path) => {
         throw new RangeError('no memory');
       },
     };
-    for (const run of runs) {
+    for (const [run, reference] of runs) {
       useFloatKernels(null);
-      const ref = run();
+      const ref = reference();
       const want = Array.from(ref.dataSync());
       ref.dispose();
       useFloatKernels(full);
@@ -414,6 +413,15 @@ describe.each(builds)('the float kernels (%s build)', (path) => {
       expect(calls + gemms).toBe(0);
       expect(firstDifference(ours, ref)).toBe('none');
     }
+    // A convolution with its pool that the kernel does not take (8 filters): tfjs's two kernels.
+    const pooled = both(
+      k,
+      () => convThenPool(x2 as tf.Tensor4D, f8 as tf.Tensor4D, bias8, 'same'),
+      () => convReluPool(x2, f8, bias8, 'same'),
+    );
+    expect(pooled.calls).toBe(0);
+    expect(pooled.ours.length).toBe(2 * 5 * 5 * 8);
+    expect(firstDifference(pooled.ours, pooled.ref)).toBe('none');
     tf.dispose([x1, x2, f1, f8, bias16, bias8, a, aT, few, b]);
   });
 });

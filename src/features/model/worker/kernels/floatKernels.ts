@@ -24,7 +24,8 @@
  *
  * A ReLU convolution and the 2×2 max pool after it run as one call (CONV_RELU_POOL, which
  * forward.ts's passes use): fashion-cnn's float32 pass over 10,000 test images in the browser
- * worker took 0.99 s instead of 1.21 s (`bench/app.ts --only eval`, one run each).
+ * worker took 0.99 s against 1.18 s for the build before (`bench/app.ts --only eval,sweep
+ * --models mnist-cnn,fashion-cnn`, one run each, back to back).
  *
  * They wrap the wasm backend's `FusedConv2D` and `FusedMatMul` (what tfjs-layers' Conv2D and
  * Dense call in inference, with a bias and ReLU or none):
@@ -339,7 +340,9 @@ const convReluPoolWasm = ((args: {
       )
     : null;
   if (fused) return fused;
-  // The same two steps on the backend's own kernels (the module's memory could not grow).
+  // The same two steps where the kernel does not take the convolution (a number of filters not
+  // a multiple of 16, say) or the module's memory could not grow: the convolution as
+  // FusedConv2D runs it, then the backend's own MaxPool.
   const conv = fusedConv2dWasm(args as unknown as Parameters<KernelFunc>[0]) as TensorInfo;
   try {
     const maxPool = getKernel(MAX_POOL, 'wasm');
