@@ -281,6 +281,17 @@ void EXPORT(ik_im2col)(const uint8_t *x, uint32_t B, uint32_t H, uint32_t W, uin
 /* GEMM: A [M][Kp] × packed int8 weights, 8 output channels at a time.                         */
 /* ------------------------------------------------------------------------------------------ */
 
+/*
+ * A block's eight vectors of sums (four rows by two halves of eight channels), started at 0, or
+ * at acc's values when `add` (a constant where inlined): block_4x8_runs adds one run after another.
+ */
+#define BLOCK_SUMS_START(add, acc)                                                                \
+  const v128_t zero_ = wasm_i32x4_splat(0);                                                       \
+  v128_t c00 = (add) ? (acc)[0][0] : zero_, c01 = (add) ? (acc)[0][1] : zero_;                    \
+  v128_t c10 = (add) ? (acc)[1][0] : zero_, c11 = (add) ? (acc)[1][1] : zero_;                    \
+  v128_t c20 = (add) ? (acc)[2][0] : zero_, c21 = (add) ? (acc)[2][1] : zero_;                    \
+  v128_t c30 = (add) ? (acc)[3][0] : zero_, c31 = (add) ? (acc)[3][1] : zero_
+
 #ifdef __wasm_relaxed_simd__
 /*
  * Relaxed build. Weights are packed (shared/plan.ts packWeightsQuads) in blocks of 8 channels,
@@ -303,9 +314,9 @@ static inline __attribute__((always_inline)) void block_4x8_p(const act_t *const
                                                               const uint32_t *taps,
                                                               const uint32_t *sel, uint32_t nq,
                                                               const int8_t *wb, uint32_t P,
-                                                              uint32_t sw, v128_t acc[4][2]) {
-  v128_t c00 = wasm_i32x4_splat(0), c01 = c00, c10 = c00, c11 = c00;
-  v128_t c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+                                                              uint32_t sw, uint32_t add,
+                                                              v128_t acc[4][2]) {
+  BLOCK_SUMS_START(add, acc);
   const act_t *a0 = a[0], *a1 = a[1], *a2 = a[2], *a3 = a[3];
   for (uint32_t i = 0; i < nq; i++) {
     const uint32_t q = sel ? sel[i] : i;
@@ -336,63 +347,12 @@ static inline __attribute__((always_inline)) void block_4x8(const act_t *const a
                                                             const uint32_t *taps,
                                                             const uint32_t *sel, uint32_t nq,
                                                             const int8_t *wb, uint32_t P,
-                                                            v128_t acc[4][2]) {
+                                                            uint32_t add, v128_t acc[4][2]) {
   switch (P) {
-    case P_SIGNED: block_4x8_p(a, taps, sel, nq, wb, 1, 1, acc); break;
-    case 1: block_4x8_p(a, taps, sel, nq, wb, 1, 0, acc); break;
-    case 2: block_4x8_p(a, taps, sel, nq, wb, 2, 0, acc); break;
-    default: block_4x8_p(a, taps, sel, nq, wb, P, 0, acc); break;
-  }
-}
-
-/**
- * block_4x8_p over a convolution's every step, run by run: the KH runs of `per` quads each, run ky
- * at a_r + ky·line. The same sums as with the taps (convTaps lays them out so), but each row's
- * address steps by a quad instead of being read from the list.
- */
-static inline __attribute__((always_inline)) void block_4x8_runs_p(const act_t *const a[4],
-                                                                   uint32_t KH, uint32_t per,
-                                                                   uint32_t line,
-                                                                   const int8_t *wb, uint32_t P,
-                                                                   uint32_t sw, v128_t acc[4][2]) {
-  v128_t c00 = wasm_i32x4_splat(0), c01 = c00, c10 = c00, c11 = c00;
-  v128_t c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-  const int8_t *w = wb;
-  for (uint32_t ky = 0; ky < KH; ky++) {
-    const act_t *a0 = a[0] + (uintptr_t)ky * line, *a1 = a[1] + (uintptr_t)ky * line;
-    const act_t *a2 = a[2] + (uintptr_t)ky * line, *a3 = a[3] + (uintptr_t)ky * line;
-    for (uint32_t j = 0; j < per; j++, a0 += 4, a1 += 4, a2 += 4, a3 += 4) {
-      v128_t x0 = wasm_v128_load32_splat(a0);
-      v128_t x1 = wasm_v128_load32_splat(a1);
-      v128_t x2 = wasm_v128_load32_splat(a2);
-      v128_t x3 = wasm_v128_load32_splat(a3);
-      for (uint32_t p = 0; p < P; p++, w += 32) {
-        v128_t wl = wasm_v128_load(w);
-        v128_t wh = wasm_v128_load(w + 16);
-        RDOT(c00, x0, wl);
-        RDOT(c01, x0, wh);
-        RDOT(c10, x1, wl);
-        RDOT(c11, x1, wh);
-        RDOT(c20, x2, wl);
-        RDOT(c21, x2, wh);
-        RDOT(c30, x3, wl);
-        RDOT(c31, x3, wh);
-      }
-    }
-  }
-  acc[0][0] = c00, acc[0][1] = c01, acc[1][0] = c10, acc[1][1] = c11;
-  acc[2][0] = c20, acc[2][1] = c21, acc[3][0] = c30, acc[3][1] = c31;
-}
-
-static inline __attribute__((always_inline)) void block_4x8_runs(const act_t *const a[4],
-                                                                 uint32_t KH, uint32_t per,
-                                                                 uint32_t line, const int8_t *wb,
-                                                                 uint32_t P, v128_t acc[4][2]) {
-  switch (P) {
-    case P_SIGNED: block_4x8_runs_p(a, KH, per, line, wb, 1, 1, acc); break;
-    case 1: block_4x8_runs_p(a, KH, per, line, wb, 1, 0, acc); break;
-    case 2: block_4x8_runs_p(a, KH, per, line, wb, 2, 0, acc); break;
-    default: block_4x8_runs_p(a, KH, per, line, wb, P, 0, acc); break;
+    case P_SIGNED: block_4x8_p(a, taps, sel, nq, wb, 1, 1, add, acc); break;
+    case 1: block_4x8_p(a, taps, sel, nq, wb, 1, 0, add, acc); break;
+    case 2: block_4x8_p(a, taps, sel, nq, wb, 2, 0, add, acc); break;
+    default: block_4x8_p(a, taps, sel, nq, wb, P, 0, add, acc); break;
   }
 }
 
@@ -443,10 +403,9 @@ static inline __attribute__((always_inline)) void block_4x8(const act_t *const a
                                                             const uint32_t *taps,
                                                             const uint32_t *sel, uint32_t nq,
                                                             const int8_t *wb, uint32_t P,
-                                                            v128_t acc[4][2]) {
+                                                            uint32_t add, v128_t acc[4][2]) {
   (void)P;
-  v128_t c00 = wasm_i32x4_splat(0), c01 = c00, c10 = c00, c11 = c00;
-  v128_t c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+  BLOCK_SUMS_START(add, acc);
   const act_t *a0 = a[0], *a1 = a[1], *a2 = a[2], *a3 = a[3];
   for (uint32_t i = 0; i < nq; i++) {
     const uint32_t q = sel ? sel[i] : i;
@@ -466,42 +425,6 @@ static inline __attribute__((always_inline)) void block_4x8(const act_t *const a
     DOT(c21, x2, wh);
     DOT(c30, x3, wl);
     DOT(c31, x3, wh);
-  }
-  acc[0][0] = c00, acc[0][1] = c01, acc[1][0] = c10, acc[1][1] = c11;
-  acc[2][0] = c20, acc[2][1] = c21, acc[3][0] = c30, acc[3][1] = c31;
-}
-
-/**
- * block_4x8 over a convolution's every step, run by run: the KH runs of `per` pairs each, run ky
- * at a_r + ky·line (see the relaxed build's).
- */
-static inline __attribute__((always_inline)) void block_4x8_runs(const act_t *const a[4],
-                                                                 uint32_t KH, uint32_t per,
-                                                                 uint32_t line, const int8_t *wb,
-                                                                 uint32_t P, v128_t acc[4][2]) {
-  (void)P;
-  v128_t c00 = wasm_i32x4_splat(0), c01 = c00, c10 = c00, c11 = c00;
-  v128_t c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-  const int8_t *w = wb;
-  for (uint32_t ky = 0; ky < KH; ky++) {
-    const act_t *a0 = a[0] + (uintptr_t)ky * line, *a1 = a[1] + (uintptr_t)ky * line;
-    const act_t *a2 = a[2] + (uintptr_t)ky * line, *a3 = a[3] + (uintptr_t)ky * line;
-    for (uint32_t j = 0; j < per; j++, a0 += 2, a1 += 2, a2 += 2, a3 += 2, w += 16) {
-      v128_t wl = wasm_i16x8_load8x8(w);
-      v128_t wh = wasm_i16x8_load8x8(w + 8);
-      v128_t x0 = wasm_v128_load32_splat(a0);
-      v128_t x1 = wasm_v128_load32_splat(a1);
-      DOT(c00, x0, wl);
-      DOT(c01, x0, wh);
-      DOT(c10, x1, wl);
-      DOT(c11, x1, wh);
-      v128_t x2 = wasm_v128_load32_splat(a2);
-      v128_t x3 = wasm_v128_load32_splat(a3);
-      DOT(c20, x2, wl);
-      DOT(c21, x2, wh);
-      DOT(c30, x3, wl);
-      DOT(c31, x3, wh);
-    }
   }
   acc[0][0] = c00, acc[0][1] = c01, acc[1][0] = c10, acc[1][1] = c11;
   acc[2][0] = c20, acc[2][1] = c21, acc[3][0] = c30, acc[3][1] = c31;
@@ -535,6 +458,25 @@ static inline __attribute__((always_inline)) void block_1x8(const act_t *a0, con
 
 /** The planes of P: P itself, one in the signed form (P = 0). */
 #define PLANES(P) ((P) ? (P) : 1u)
+
+/**
+ * block_4x8 over a convolution's every step, run by run: the KH runs of `per` steps each, run ky
+ * at a_r + ky·line, each run's sums added to the runs' before it. The same sums as through taps
+ * (convTaps lays k out in these runs), but each step's address is counted from its run's start
+ * instead of read from the list.
+ */
+static inline __attribute__((always_inline)) void block_4x8_runs(const act_t *const a[4],
+                                                                 uint32_t KH, uint32_t per,
+                                                                 uint32_t line, const int8_t *wb,
+                                                                 uint32_t P, v128_t acc[4][2]) {
+  const uintptr_t run = (uintptr_t)per * ACT_QUANT * 8u * PLANES(P); /* a run's weight bytes */
+  for (uint32_t i = 0; i < 4; i++) acc[i][0] = acc[i][1] = wasm_i32x4_splat(0);
+  for (uint32_t ky = 0; ky < KH; ky++) {
+    const uintptr_t at = (uintptr_t)ky * line;
+    const act_t *const r[4] = {a[0] + at, a[1] + at, a[2] + at, a[3] + at};
+    block_4x8(r, 0, 0, per, wb + ky * run, P, 1, acc);
+  }
+}
 
 /** What a GEMM does with each row's vector of four channels (n..n+3) once the sums are done. */
 typedef struct epilogue epilogue_t;
@@ -652,9 +594,9 @@ static inline __attribute__((always_inline)) void gemm(const act_t *A, uint32_t 
     for (uint32_t n = 0; n < N; n += 8, wb += block) {
       v128_t acc[4][2];
       if (sel)
-        block_4x8(rows, 0, sel, ns, wb, P, acc);
+        block_4x8(rows, 0, sel, ns, wb, P, 0, acc);
       else
-        block_4x8(rows, 0, 0, Kp / ACT_QUANT, wb, P, acc);
+        block_4x8(rows, 0, 0, Kp / ACT_QUANT, wb, P, 0, acc);
       for (uint32_t r = 0; r < 4; r++) {
         emit(e, m + r, n, finish(acc[r][0], e, m + r, n, flags), flags);
         if (n + 4 < N) emit(e, m + r, n + 4, finish(acc[r][1], e, m + r, n + 4, flags), flags);
@@ -800,7 +742,7 @@ static inline __attribute__((always_inline)) void conv_rows(const act_t *pad, ui
     for (uint32_t n = 0; n < N; n += 8, wb += block) {
       v128_t acc[4][2];
       if (sel)
-        block_4x8(r, taps, sel, ns, wb, P, acc);
+        block_4x8(r, taps, sel, ns, wb, P, 0, acc);
       else
         block_4x8_runs(r, KH, nq / KH, line_elems, wb, P, acc);
       for (uint32_t i = 0; i < 4; i++) {
@@ -857,7 +799,7 @@ static inline __attribute__((always_inline)) void conv_pooled(const act_t *pad, 
       for (uint32_t n = 0; n < N; n += 8, wb += block) {
         v128_t acc[4][2];
         if (sel)
-          block_4x8(r, taps, sel, ns, wb, P, acc);
+          block_4x8(r, taps, sel, ns, wb, P, 0, acc);
         else
           block_4x8_runs(r, KH, nq / KH, line_elems, wb, P, acc);
         for (uint32_t h = 0; h < 2 && n + 4 * h < N; h++) {
@@ -880,9 +822,9 @@ static inline __attribute__((always_inline)) void conv_pooled(const act_t *pad, 
  * planner lays k out with each of the KH runs of KW·C values padded to a whole number of quads
  * (shared/plan.ts, convTaps), and gives the padding taps zero weight in every plane, so that the
  * bytes they read past a run (the next pixels, or the copy's slack) add nothing; the row sums come
- * from the box filter over the real taps. A block that runs every step (no zeros to skip) walks
- * the KH runs instead (block_4x8_runs): the same addresses, stepped to rather than read from
- * taps, which took the CNNs' second convolution from 98–124 ms to 77–95 ms on mnist-cnn's 2,000
+ * from the box filter over the real taps. A block that runs every step (no zeros to skip) runs
+ * its loop once per run instead (block_4x8_runs): the same addresses, counted from the run's
+ * start rather than read from taps, which took the CNNs' second convolution from 98–124 ms to 77–95 ms on mnist-cnn's 2,000
  * test images (W8A8, Node, three alternating runs each). nq = Kp / 4 (relaxed) or Kp / 2 (SIMD128); rows is
  * nonzero when the weights have zero-points (relaxed SIMD's planes: always; its signed form, P 0,
  * never: the bordered copy then holds the raw codes). pool: a 2×2 max pool follows, fused

@@ -37,15 +37,19 @@ const twos = (v: unknown): boolean =>
   Array.isArray(v) ? v.length === 2 && v[0] === 2 && v[1] === 2 : v === 2;
 
 /**
- * Whether `conv` then `pool` is what CONV_RELU_POOL computes: a 2-D convolution with a bias and a
- * ReLU, stride and dilation 1, channels last, then a 2×2 max pool, stride 2, 'valid'.
+ * The convolution's padding where `conv` then `pool` is what CONV_RELU_POOL computes (a 2-D
+ * convolution with a bias and a ReLU, stride and dilation 1, channels last, then a 2×2 max pool,
+ * stride 2, 'valid'), else null.
  */
-function convReluPool(conv: tf.layers.Layer, pool: tf.layers.Layer | undefined): boolean {
+function convReluPool(
+  conv: tf.layers.Layer,
+  pool: tf.layers.Layer | undefined,
+): 'same' | 'valid' | null {
   if (!pool || conv.getClassName() !== 'Conv2D' || pool.getClassName() !== 'MaxPooling2D')
-    return false;
+    return null;
   const c = conv.getConfig();
   const p = pool.getConfig();
-  return (
+  const fits =
     c.activation === 'relu' &&
     c.useBias === true &&
     c.dataFormat === 'channelsLast' &&
@@ -55,8 +59,8 @@ function convReluPool(conv: tf.layers.Layer, pool: tf.layers.Layer | undefined):
     twos(p.poolSize) &&
     twos(p.strides) &&
     p.padding === 'valid' &&
-    p.dataFormat === 'channelsLast'
-  );
+    p.dataFormat === 'channelsLast';
+  return fits ? (c.padding as 'same' | 'valid') : null;
 }
 
 /**
@@ -73,15 +77,16 @@ export function applyLayer(
   fuse = true,
 ): [tf.Tensor, 1 | 2] {
   const layer = layers[i]!;
-  if (fuse && h.rank === 4 && floatKernelsInUse() && convReluPool(layer, layers[i + 1])) {
+  const pad =
+    fuse && h.rank === 4 && floatKernelsInUse() ? convReluPool(layer, layers[i + 1]) : null;
+  if (pad) {
     const [filter, bias] = layer.getWeights();
-    const c = layer.getConfig();
     const out = tf.engine().runKernel(
       CONV_RELU_POOL,
       { x: h, filter: filter!, bias: bias! },
       {
         strides: [1, 1],
-        pad: c.padding as 'same' | 'valid',
+        pad,
         dataFormat: 'NHWC',
         dilations: [1, 1],
         activation: 'relu',

@@ -147,6 +147,36 @@ describe.each(builds)('the float kernels (%s build)', (path) => {
     },
   );
 
+  it('fuse only a ReLU convolution with the 2×2 max pool after it (not a linear one, nor another pool)', () => {
+    const input = tf.input({ shape: [12, 12, 2] });
+    let y = tf.layers
+      .conv2d({ filters: 16, kernelSize: 3, padding: 'same', activation: 'linear' })
+      .apply(input) as tf.SymbolicTensor;
+    y = tf.layers.maxPooling2d({ poolSize: 2 }).apply(y) as tf.SymbolicTensor;
+    y = tf.layers
+      .conv2d({ filters: 16, kernelSize: 3, padding: 'valid', activation: 'relu' })
+      .apply(y) as tf.SymbolicTensor;
+    y = tf.layers.maxPooling2d({ poolSize: 2, strides: 1 }).apply(y) as tf.SymbolicTensor;
+    y = tf.layers
+      .conv2d({ filters: 16, kernelSize: 1, activation: 'relu' })
+      .apply(y) as tf.SymbolicTensor;
+    y = tf.layers.maxPooling2d({ poolSize: 2 }).apply(y) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: input, outputs: y });
+    const layers = model.layers.filter((l) => l.getClassName() !== 'InputLayer');
+    const x = tf.tensor4d(values(3 * 12 * 12 * 2), [3, 12, 12, 2]);
+    const r = both(
+      k,
+      () => model.predict(x) as tf.Tensor,
+      () => forward(layers, x, new Map()),
+    );
+    x.dispose();
+    model.dispose();
+    // Three convolutions on the kernel module; only the last, a ReLU one before a 2×2 pool of
+    // stride 2, with its pool.
+    expect([r.calls, r.pooled]).toEqual([3, 1]);
+    expect(firstDifference(r.ours, r.ref)).toBe('none');
+  });
+
   it('give the evaluations with quantized activations the same predictions, the pools fused', async () => {
     const m = await loadShippedModel('mnist', 'cnn');
     const d = loadShippedDataset('mnist');
