@@ -11,8 +11,8 @@ import { MEMORY_ARGS, mb, measureMemory, median, openBench, percentile } from '.
 import type { BenchWindow } from './browser';
 import type { MemoryReport } from './browser';
 import { MachineLoad } from './load';
-import { runTorch } from './torch';
-import type { TorchRun } from './torch';
+import { TorchServer } from './torch';
+import type { TorchResult } from './torch';
 
 /**
  * The app as a user meets it (issue 10, point 5), in the real built app in headless Chromium,
@@ -27,8 +27,10 @@ import type { TorchRun } from './torch';
  *  3. eval     per model, the full test set in the compute worker: the float32 model on tfjs
  *              (wasm), the W8A8 integer model on the app's WebAssembly kernels (engine's
  *              intEvaluate, when the engine has it), the same float model in PyTorch at one
- *              thread (scripts/torch-eval.py, when torch is here), the ratios and the
- *              arithmetic bounds; the correct counts must agree;
+ *              thread (scripts/torch-eval.py --serve, when torch is here), the ratios and the
+ *              arithmetic bounds; the correct counts must agree. The integer and PyTorch passes
+ *              are timed in alternation (one each per round), so that each pair runs under the
+ *              same load: this machine's speed drifts by up to 2× from one minute to the next;
  *  4. changes  per model, in the Quantize tab, 12 bit-width changes (8→2→8), each made once
  *              the previous result is painted: store action → histogram painted, → every
  *              instant view (histogram, per-layer errors, sizes) painted, → full-test-set
@@ -63,6 +65,8 @@ const MODELS = arg('models')?.split(',') ?? [
 const DIST = process.env.BENCH_DIST ?? 'dist';
 const CHANGES = [7, 6, 5, 4, 3, 2, 3, 4, 5, 6, 7, 8];
 const EVAL_RUNS = 5;
+/** Rounds of one integer pass in the browser and one PyTorch pass, alternately. */
+const PAIRED_ROUNDS = 7;
 const COLD_RUNS = 5;
 /** Cold visits per model to a Quantize-tab link. */
 const LINK_RUNS = 3;
@@ -137,8 +141,17 @@ interface EvalRow {
   /** The float32 pass split between two compute workers (halves in parallel), wall clock. */
   splitMs: number | null;
   splitCorrect: number | null;
+  /** Median of the rounds' integer passes (timed alternately with PyTorch's). */
   intMs: number | null;
   intCorrect: number | null;
+  /** PyTorch's passes of the same rounds (the faster kernel set), and its figures. */
+  torch: {
+    ms: number;
+    ratio: number;
+    result: TorchResult;
+    /** Each round's integer and PyTorch pass, ms. */
+    rounds: [number, number][];
+  } | null;
   intDiffering: number | null;
   intPath: string | null;
   /** The W8A8 integer pass split the same way, wall clock. */
@@ -298,10 +311,9 @@ async function evalModel(page: Page, dataset: string, arch: string): Promise<Eva
           const warmFrom = performance.now();
           for (let i = 0; i < 3 || performance.now() - warmFrom < 2000; i++)
             await c.call((api) => api.intEvaluate!(dataset, arch, w8a8));
-          const xs: IE[] = [];
-          for (let i = 0; i < runs; i++)
-            xs.push(await c.call((api) => api.intEvaluate!(dataset, arch, w8a8)));
-          return xs;
+          // One pass for the counts (correct, differing from fake-quant) and the build: the timed
+          // passes alternate with PyTorch's (pairedRounds).
+          return [await c.call((api) => api.intEvaluate!(dataset, arch, w8a8))];
         } catch {
           return null; // the engine has no integer path (yet)
         }
@@ -341,12 +353,60 @@ async function evalModel(page: Page, dataset: string, arch: string): Promise<Eva
     splitMs: r.split.length ? median(r.split.map((e) => e.ms)) : null,
     splitCorrect: r.split[0]?.correct ?? null,
     intMs: r.int ? median(r.int.map((e) => e.ms)) : null,
+    torch: null,
     intCorrect: i0?.correct ?? null,
     intDiffering: i0?.differing ?? null,
     intSplitMs: r.intSplit.length ? median(r.intSplit.map((e) => e.ms)) : null,
     intSplitCorrect: r.intSplit[0]?.correct ?? null,
     intPath: i0?.path ?? null,
     flops: modelFlops(r.layers as LayerInfo[]) * f0.count,
+  };
+}
+
+/**
+ * The W8A8 integer pass (whole test set, kernels only: intPredict, warmed up by evalModel) and
+ * PyTorch's float32 pass, one of each per round, for `rounds` rounds: each pair runs under the
+ * same load. PyTorch is warmed up first and times both its kernel sets; the rounds run the faster.
+ * Sets the row's intMs (median of the rounds) and torch (median, and the median of the rounds'
+ * ratios).
+ */
+async function pairedRounds(page: Page, row: EvalRow, server: TorchServer, rounds: number) {
+  const warm = await server.run(row.model, 3, 'best', true);
+  const kernels = warm.kernels as 'aten' | 'mkldnn';
+  const ints: number[] = [];
+  const torchMs: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const int = await page.evaluate(
+      async ({ model, count, w8a8 }) => {
+        type Api = {
+          intPredict: (
+            d: string,
+            a: string,
+            r: unknown,
+            start: number,
+            count: number,
+          ) => Promise<{ correct: number; ms: number }>;
+        };
+        const w = window as unknown as {
+          __playground: { client: { call: <T>(f: (api: Api) => Promise<T>) => Promise<T> } };
+        };
+        const [dataset, arch] = model.split('-') as [string, string];
+        return w.__playground.client.call((api) => api.intPredict(dataset, arch, w8a8, 0, count));
+      },
+      { model: row.model, count: row.count, w8a8: W8A8 },
+    );
+    if (int.correct !== row.intCorrect)
+      throw new Error(`${row.model}: intPredict's correct count differs from intEvaluate's`);
+    ints.push(int.ms);
+    const t = await server.run(row.model, 1, kernels, false);
+    torchMs.push(t.medianMs);
+  }
+  row.intMs = median(ints);
+  row.torch = {
+    ms: median(torchMs),
+    ratio: median(ints.map((x, i) => x / torchMs[i]!)),
+    result: warm,
+    rounds: ints.map((x, i) => [x, torchMs[i]!]),
   };
 }
 
@@ -560,7 +620,8 @@ function memoryLine(label: string, m: MemoryReport): string {
 }
 
 const evalRows: EvalRow[] = [];
-const torchRuns: TorchRun[] = [];
+let torchNote = 'not run';
+let torchPy = '';
 const needBrowser = ['cold', 'eval', 'changes', 'sweep', 'memory'].some(wants);
 if (needBrowser) {
   const session = await openBench('', { args: MEMORY_ARGS });
@@ -624,11 +685,22 @@ if (needBrowser) {
     }
 
     if (wants('eval')) {
-      for (const model of MODELS) {
-        const [dataset, arch] = model.split('-') as [string, string];
-        evalRows.push(await evalModel(page, dataset, arch));
-        // PyTorch right after, the page idle: each pair back to back, under the same load.
-        torchRuns.push(runTorch([model]));
+      const server = TorchServer.start();
+      if (typeof server === 'string') torchNote = server;
+      else torchPy = server.python;
+      try {
+        for (const model of MODELS) {
+          const [dataset, arch] = model.split('-') as [string, string];
+          const row = await evalModel(page, dataset, arch);
+          evalRows.push(row);
+          // PyTorch beside the integer passes, the page otherwise idle.
+          if (typeof server !== 'string' && row.intMs !== null)
+            await pairedRounds(page, row, server, PAIRED_ROUNDS).catch((e: unknown) => {
+              torchNote = `skipped: scripts/torch-eval.py failed (${e instanceof Error ? e.message : String(e)})`;
+            });
+        }
+      } finally {
+        if (typeof server !== 'string') server.close();
       }
       out(`   (eval) ${load.line()}`);
     }
@@ -705,20 +777,19 @@ if (needBrowser) {
 }
 
 if (wants('eval')) {
-  const done = torchRuns.filter((t) => t.ok);
-  const torch: TorchRun = done.length
-    ? { ok: true, python: done[0]!.python, results: done.flatMap((t) => t.results) }
-    : (torchRuns[0] ?? { ok: false, note: 'not run' });
+  const torched = evalRows.filter((r) => r.torch !== null);
   out(
-    `\n3. Full-test-set evaluation: browser compute worker (tfjs wasm float32; W8A8 on the integer kernels) beside PyTorch float32, one thread (median of ${EVAL_RUNS} after a warm-up)`,
+    `\n3. Full-test-set evaluation: browser compute worker (tfjs wasm float32; W8A8 on the integer kernels) beside PyTorch float32, one thread (float32: median of ${EVAL_RUNS} after a warm-up; W8A8 and PyTorch: ${PAIRED_ROUNDS} rounds of one pass each, alternately, medians; int÷PT is the median of the rounds' ratios)`,
   );
   out(
     `   model          images   browser float   browser int8   PyTorch       float÷PT  int÷PT   float bound  int bound   correct (float / int / PT)`,
   );
   for (const r of evalRows) {
-    const t = torch.ok ? torch.results.find((x) => x.model === r.model) : undefined;
+    const t = r.torch ? { ...r.torch.result, medianMs: r.torch.ms } : undefined;
     const ratio = (x: number | null) =>
-      x !== null && t ? `${(x / t.medianMs).toFixed(2)}×` : 'n/a';
+      x === null || !r.torch
+        ? 'n/a'
+        : `${(x === r.intMs ? r.torch.ratio : x / r.torch.ms).toFixed(2)}×`;
     const macs = r.flops / 2;
     out(
       `   ${r.model.padEnd(14)} ${pad(String(r.count), 6)} ${pad(fmt(r.floatMs), 15)} ${pad(r.intMs === null ? 'n/a' : fmt(r.intMs), 14)} ` +
@@ -728,6 +799,16 @@ if (wants('eval')) {
         (r.intDiffering !== null ? `  (int vs fake-quant: ${r.intDiffering} differ)` : ''),
     );
   }
+  if (torched.length)
+    out(
+      `   W8A8 / PyTorch per round, ms: ` +
+        torched
+          .map(
+            (r) =>
+              `${r.model} ${r.torch!.rounds.map(([a, b]) => `${a.toFixed(0)}/${b.toFixed(0)}`).join(' ')}`,
+          )
+          .join('; '),
+    );
   const split = evalRows.filter((r) => r.splitMs !== null);
   out(
     split.length
@@ -746,26 +827,26 @@ if (wants('eval')) {
       `   W8A8 integer split between two compute workers (halves in parallel, wall clock, intPredict): ` +
         intSplit
           .map((r) => {
-            const t = torch.ok ? torch.results.find((x) => x.model === r.model) : undefined;
-            return `${r.model} ${fmt(r.intSplitMs!)} (one worker ${fmt(r.intMs!)}, ${(r.intMs! / r.intSplitMs!).toFixed(2)}×${t ? `; ${(r.intSplitMs! / t.medianMs).toFixed(2)}× PyTorch's one thread` : ''}${r.intSplitCorrect === r.intCorrect ? '' : ', CORRECT COUNTS DIFFER'})`;
+            const t = r.torch;
+            return `${r.model} ${fmt(r.intSplitMs!)} (one worker ${fmt(r.intMs!)}, ${(r.intMs! / r.intSplitMs!).toFixed(2)}×${t ? `; ${(r.intSplitMs! / t.ms).toFixed(2)}× PyTorch's one thread` : ''}${r.intSplitCorrect === r.intCorrect ? '' : ', CORRECT COUNTS DIFFER'})`;
           })
           .join('; '),
     );
-  if (torch.ok) {
-    const t0 = torch.results[0];
+  if (torched.length) {
+    const t0 = torched[0]!.torch!.result;
     out(
-      `   PyTorch ${t0?.torch} (${torch.python}), 1 thread, ATen kernels for ${t0?.cpu}; kernel set per model: ` +
-        torch.results
+      `   PyTorch ${t0.torch} (${torchPy}), 1 thread, ATen kernels for ${t0.cpu}; kernel set per model (the faster in a warm-up of 3 passes each, median): ` +
+        torched
           .map(
-            (t) =>
-              `${t.model} ${t.kernels} (${Object.entries(t.all)
+            ({ torch: t }) =>
+              `${t!.result.model} ${t!.result.kernels} (${Object.entries(t!.result.all)
                 .map(([k, v]) => `${k} ${fmt(v.medianMs)}`)
                 .join(', ')})`,
           )
           .join('; ') +
-        `; BLAS ${t0?.blas}; ${t0?.allocator ?? 'default malloc'}`,
+        `; BLAS ${t0.blas}; ${t0.allocator ?? 'default malloc'}`,
     );
-  } else out(`   PyTorch: ${torch.note}`);
+  } else out(`   PyTorch: ${torchNote}`);
   const path = evalRows.find((r) => r.intPath)?.intPath;
   out(
     `   bounds: float = FLOPs ÷ 24 GFLOP/s (wasm SIMD, 4 mul + 4 add per cycle, 3 GHz: an assumed peak, which a core issuing two 128-bit multiplies and two adds per cycle, or clocked above 3 GHz, beats); int = MACs ÷ 24 GMAC/s (the SIMD128 build's i32x4.dot_i16x8_s, 8 MACs per cycle; the relaxed-SIMD build can beat it: 16 MACs per instruction and weight plane; and the kernels skip inputs that are 0 in all four rows of a block, so on MNIST's mostly-0 images they do fewer MACs than the bound counts)` +

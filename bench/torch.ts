@@ -1,4 +1,7 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import type { Interface } from 'node:readline';
 
 /**
  * PyTorch's single-thread float32 evaluation of the shipped models (scripts/torch-eval.py), when a
@@ -61,4 +64,63 @@ export function runTorch(models: readonly string[], runs = 7): TorchRun {
     .filter((l) => l.startsWith('{'))
     .map((l) => JSON.parse(l) as TorchResult);
   return { ok: true, python: py, results };
+}
+
+/**
+ * scripts/torch-eval.py --serve: PyTorch kept running with the models loaded, so that its passes
+ * can be timed interleaved with the browser's, each pair under the same load.
+ */
+export class TorchServer {
+  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly waiting: ((line: string) => void)[] = [];
+  private readonly lines: Interface;
+  readonly python: string;
+
+  private constructor(python: string) {
+    this.python = python;
+    this.child = spawn(python, ['scripts/torch-eval.py', '--serve'], {
+      env: { ...process.env, OMP_NUM_THREADS: '1' },
+    });
+    this.lines = createInterface({ input: this.child.stdout });
+    this.lines.on('line', (line) => {
+      if (line.startsWith('{')) this.waiting.shift()?.(line);
+    });
+    this.child.on('exit', () => {
+      for (const w of this.waiting.splice(0)) w('{"error": "scripts/torch-eval.py exited"}');
+    });
+  }
+
+  /** A server, or the reason there is none (no torch here). */
+  static start(): TorchServer | string {
+    const py = torchPython();
+    return py
+      ? new TorchServer(py)
+      : 'skipped: no torch (python3 -c "import torch" fails; Debian: apt-get install python3-torch)';
+  }
+
+  /**
+   * `runs` timed passes over `model`'s test set on `kernels` ('best': both sets, the faster
+   * reported), after a warm-up pass of each unless `warm` is false.
+   */
+  run(
+    model: string,
+    runs: number,
+    kernels: 'best' | 'aten' | 'mkldnn' = 'best',
+    warm = true,
+  ): Promise<TorchResult> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push((line) => {
+        const r = JSON.parse(line) as TorchResult | { error: string };
+        if ('error' in r) reject(new Error(r.error));
+        else resolve(r);
+      });
+      this.child.stdin.write(`${JSON.stringify({ model, runs, kernels, warm })}\n`);
+    });
+  }
+
+  close(): void {
+    this.lines.close();
+    this.child.stdin.end();
+    this.child.kill();
+  }
 }

@@ -15,8 +15,13 @@ built into torch, through torch.utils.mkldnn). With --kernels best (the default)
 and the faster is reported; the line names it and the BLAS library loaded.
 
     /usr/bin/python3 scripts/torch-eval.py [mnist-mlp ...] [--runs 7] [--kernels best|aten|mkldnn] [--json]
+    /usr/bin/python3 scripts/torch-eval.py --serve
 
-With --json, one JSON object per model on stdout (the benchmark reads these).
+With --json, one JSON object per model on stdout (the benchmark reads these). With --serve, it
+reads one JSON request per line on stdin, {"model": "mnist-mlp", "runs": 1, "kernels": "mkldnn",
+"warm": false}, and answers each with one such object: the models stay loaded, so the benchmark
+can time PyTorch's passes interleaved with the browser's, each pair under the same load (this
+machine's speed drifts by up to 2x between minutes).
 
 Memory: glibc's malloc serves every block over its mmap threshold (at most 32 MB) with fresh
 pages from mmap and unmaps them on free, so each batch's activations (up to 64 MB) would be
@@ -217,8 +222,9 @@ def run(model, x, batch):
     return torch.cat(outs)
 
 
-def timed(model, x, labels, batch, runs):
-    pred = run(model, x, batch)  # warm-up (and weights prepacked)
+def timed(model, x, labels, batch, runs, warm=True):
+    if warm:
+        run(model, x, batch)  # warm-up (and weights prepacked)
     times = []
     for _ in range(runs):
         t0 = time.perf_counter()
@@ -244,51 +250,96 @@ def aten_capability():
     return m.group(1) if m else "unknown"
 
 
+class Loaded:
+    """A model's torch network (and its oneDNN copy, made when first asked for) and test set."""
+
+    def __init__(self, model_id):
+        layers = load_layers(model_id)
+        self.net = Net(layers).eval()
+        self.x, self.labels = test_set(model_id.split("-")[0], layers[0]["shape"])
+        widest = widest_activation(self.net, layers[0]["shape"])
+        self.batch = max(1, min(self.x.shape[0], MAX_FLOATS // widest))
+        self.mkldnn = None
+
+    def model(self, kernels):
+        if kernels == "aten":
+            return self.net
+        if self.mkldnn is None:
+            self.mkldnn = MkldnnNet(self.net).eval()
+        return self.mkldnn
+
+
+def measure(model_id, loaded, kernels, runs, warm=True):
+    """One model's figures as a JSON-ready dict: each kernel set asked for, the faster reported."""
+    sets = ["aten", "mkldnn"] if kernels == "best" else [kernels]
+    if not torch.backends.mkldnn.is_available():
+        sets = [k for k in sets if k != "mkldnn"] or ["aten"]
+    results = {
+        k: timed(loaded.model(k), loaded.x, loaded.labels, loaded.batch, runs, warm) for k in sets
+    }
+    best = min(results, key=lambda k: results[k][0])
+    med, low, correct = results[best]
+    return {
+        "model": model_id,
+        "count": int(loaded.x.shape[0]),
+        "batch": loaded.batch,
+        "kernels": best,
+        "medianMs": round(med, 2),
+        "minMs": round(low, 2),
+        "correct": correct,
+        "all": {k: {"medianMs": round(v[0], 2), "correct": v[2]} for k, v in results.items()},
+        "threads": torch.get_num_threads(),
+        "torch": torch.__version__,
+        "cpu": aten_capability(),
+        "blas": blas_library(),
+        "allocator": ALLOCATOR,
+    }
+
+
+def serve():
+    """Answers one JSON request per stdin line (see the module's docstring), models kept loaded."""
+    cache = {}
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        try:
+            req = json.loads(line)
+            model_id = req["model"]
+            if model_id not in cache:
+                cache[model_id] = Loaded(model_id)
+            out = measure(
+                model_id,
+                cache[model_id],
+                req.get("kernels", "best"),
+                int(req.get("runs", 1)),
+                bool(req.get("warm", True)),
+            )
+        except Exception as e:  # noqa: BLE001 (the benchmark prints the reason and goes on)
+            out = {"error": f"{type(e).__name__}: {e}"}
+        print(json.dumps(out), flush=True)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("models", nargs="*")
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--kernels", choices=["best", "aten", "mkldnn"], default="best")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--serve", action="store_true")
     a = ap.parse_args()
     torch.set_num_threads(1)
     torch.set_num_interop_threads(1)
-    mkldnn_ok = torch.backends.mkldnn.is_available()
+    if a.serve:
+        return serve()
     for model_id in a.models or MODELS:
-        layers = load_layers(model_id)
-        net = Net(layers).eval()
-        dataset = model_id.split("-")[0]
-        x, labels = test_set(dataset, layers[0]["shape"])
-        batch = max(1, min(x.shape[0], MAX_FLOATS // widest_activation(net, layers[0]["shape"])))
-        results = {}
-        if a.kernels in ("best", "aten"):
-            results["aten"] = timed(net, x, labels, batch, a.runs)
-        if a.kernels in ("best", "mkldnn") and mkldnn_ok:
-            results["mkldnn"] = timed(MkldnnNet(net).eval(), x, labels, batch, a.runs)
-        best = min(results, key=lambda k: results[k][0])
-        med, low, correct = results[best]
-        out = {
-            "model": model_id,
-            "count": int(x.shape[0]),
-            "batch": batch,
-            "kernels": best,
-            "medianMs": round(med, 2),
-            "minMs": round(low, 2),
-            "correct": correct,
-            "all": {k: {"medianMs": round(v[0], 2), "correct": v[2]} for k, v in results.items()},
-            "threads": torch.get_num_threads(),
-            "torch": torch.__version__,
-            "cpu": aten_capability(),
-            "blas": blas_library(),
-            "allocator": ALLOCATOR,
-        }
+        out = measure(model_id, Loaded(model_id), a.kernels, a.runs)
         if a.json:
             print(json.dumps(out), flush=True)
         else:
-            others = ", ".join(f"{k} {v[0]:.1f} ms" for k, v in results.items())
+            others = ", ".join(f"{k} {v['medianMs']:.1f} ms" for k, v in out["all"].items())
             print(
-                f"{model_id:12} {x.shape[0]:6} images  {med:8.1f} ms ({best}; {others})  "
-                f"correct {correct}  [torch {torch.__version__}, 1 thread, BLAS {out['blas']}, "
+                f"{model_id:12} {out['count']:6} images  {out['medianMs']:8.1f} ms ({out['kernels']}; {others})  "
+                f"correct {out['correct']}  [torch {torch.__version__}, 1 thread, BLAS {out['blas']}, "
                 f"{ALLOCATOR}]",
                 flush=True,
             )
