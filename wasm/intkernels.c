@@ -114,6 +114,22 @@ void EXPORT(ik_lut_u8)(const uint8_t *in, uint32_t n, const uint8_t *lut, uint8_
   for (uint32_t i = 0; i < n; i++) out[i] = lut[in[i]];
 }
 
+/**
+ * Row i of out = row idx[i] of src (n rows of `bytes` bytes), through the LUT when lut is not 0: a
+ * chunk of the resident images gathered in their block order (worker/run.ts), as the first layer's
+ * codes.
+ */
+void EXPORT(ik_gather_u8)(const uint8_t *src, const uint32_t *idx, uint32_t n, uint32_t bytes,
+                          const uint8_t *lut, uint8_t *out) {
+  for (uint32_t i = 0; i < n; i++, out += bytes) {
+    const uint8_t *row = src + (uintptr_t)idx[i] * bytes;
+    if (lut)
+      for (uint32_t j = 0; j < bytes; j++) out[j] = lut[row[j]];
+    else
+      __builtin_memcpy(out, row, bytes);
+  }
+}
+
 #ifdef __wasm_relaxed_simd__
 /**
  * dst[0..n) = src[0..n) − 128 as int8 (flipping the top bit), or the codes as they are when `raw`

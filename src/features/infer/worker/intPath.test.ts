@@ -136,6 +136,29 @@ describe('integer plans', () => {
     expect(Array.from(one)).toEqual(Array.from(a.subarray(100, 110)));
   });
 
+  it.each([
+    ['mlp', 'W8A8', request({ bits: 8 }, { bits: 8 })],
+    [
+      'mlp',
+      'ternary weights, A4 affine (input through a LUT)',
+      request({ bits: 2, ternary: true }, { bits: 4 }),
+    ],
+    ['cnn', 'W8A8', request({ bits: 8 }, { bits: 8 })],
+  ] as const)('the block order does not change mnist-%s %s logits', async (arch, _label, req) => {
+    const { m, d } = models.get(arch)!;
+    const { plan } = await intPlanFor(m, d, req);
+    const images = residentImages(k, 'mnist', await testPixels(d), d.testLabels.length);
+    const given = intLogits(k, plan, images, { inOrder: true });
+    const blocked = intLogits(k, plan, images);
+    const order = images.blocked!;
+    expect(order.length).toBe(images.count);
+    expect(order.some((v, i) => v !== i)).toBe(true);
+    expect(Array.from(blocked)).toEqual(Array.from(given));
+    // A range (one worker's share of a split), in chunks that end inside the range.
+    const part = intLogits(k, plan, images, { start: 333, count: 901, chunk: 100 });
+    expect(Array.from(part)).toEqual(Array.from(given.subarray(333 * 10, 1234 * 10)));
+  });
+
   it('keeps one plan resident: plans taking turns give the same logits, and memory does not grow', async () => {
     const { m, d } = models.get('mlp')!;
     const images = residentImages(k, 'mnist', await testPixels(d), d.testLabels.length);

@@ -48,6 +48,7 @@ export interface KernelExports {
   ik_mark(): number;
   ik_release(mark: number): void;
   ik_lut_u8(input: number, n: number, lut: number, out: number): void;
+  ik_gather_u8(src: number, idx: number, n: number, bytes: number, lut: number, out: number): void;
   ik_pack_rows(
     x: number,
     m: number,

@@ -1,3 +1,4 @@
+import { blockOrder } from '../shared/blockOrder';
 import { kernelPlanes } from '../shared/plan';
 import type { GemmStep, IntPlan } from '../shared/plan';
 import type { IntKernels } from './kernels';
@@ -18,6 +19,33 @@ export interface ResidentImages {
   readonly ptr: number;
   readonly count: number;
   readonly bytes: number;
+  /** Their block order (shared/blockOrder.ts), made by the first run that takes it. */
+  blocked?: Uint32Array;
+}
+
+/** Runs of fewer images take them in their own order (a single image's latency, say). */
+export const MIN_BLOCKED = 64;
+
+/**
+ * The images of [start, start + count) in the order a run takes them: the block order of the
+ * whole set restricted to the range, or null for their own order.
+ */
+function runOrder(
+  k: IntKernels,
+  images: ResidentImages,
+  start: number,
+  count: number,
+  inOrder: boolean,
+): Uint32Array | null {
+  if (inOrder || count < MIN_BLOCKED) return null;
+  const all = (images.blocked ??= blockOrder(
+    k.u8(images.ptr, images.count * images.bytes),
+    images.count,
+    images.bytes,
+  ));
+  return start === 0 && count === images.count
+    ? all
+    : all.filter((i) => i >= start && i < start + count);
 }
 
 /**
@@ -140,6 +168,12 @@ export interface RunOptions {
   readonly chunk?: number;
   /** When given, milliseconds per step name ('input', 'conv1 pack', 'conv1', 'pool1', …) add up here. */
   readonly timings?: Map<string, number>;
+  /**
+   * Take the images in their own order. By default a run of at least {@link MIN_BLOCKED} images
+   * takes them in their block order (shared/blockOrder.ts), so that the GEMM's blocks of four
+   * leave out more zero inputs; the logits are the same either way, each in its image's row.
+   */
+  readonly inOrder?: boolean;
 }
 
 /** Float32 logits [count][classes] of the plan on `images`. */
@@ -176,6 +210,7 @@ export function intLogits(
       }
     : null;
   const { gemms, lut, identity } = residentPlan(k, plan);
+  const order = runOrder(k, images, start, count, options.inOrder ?? false);
   k.scoped(() => {
     let maxRows = 1;
     for (const s of plan.steps)
@@ -185,13 +220,19 @@ export function intLogits(
     const pack = k.alloc(chunk * plan.maxPackBytes + 16); // im2col writes ≤ 16 bytes past the end
     const rowsum = k.alloc(chunk * maxRows * 4);
     const logits = k.alloc(chunk * classes * 4);
+    const idx = order ? k.alloc(chunk * 4) : 0;
     for (let done = 0; done < count; done += chunk) {
       const b = Math.min(chunk, count - done);
       if (lap) t0 = performance.now();
-      const pixels = images.ptr + (start + done) * images.bytes;
-      if (!identity) fn.ik_lut_u8(pixels, b * images.bytes, lut, bufA);
+      let pixels = images.ptr + (start + done) * images.bytes;
+      if (order) {
+        // This chunk's images in their block order, as the first layer's codes.
+        new Uint32Array(k.u8(0, 0).buffer, idx, b).set(order.subarray(done, done + b));
+        fn.ik_gather_u8(images.ptr, idx, b, images.bytes, identity ? 0 : lut, bufA);
+        pixels = bufA;
+      } else if (!identity) fn.ik_lut_u8(pixels, b * images.bytes, lut, bufA);
       lap?.('input');
-      let cur = identity ? pixels : bufA;
+      let cur = identity || order ? pixels : bufA;
       let next = bufB;
       /** The next layer reads what this one wrote; the images are never written. */
       const swap = () => {
@@ -256,7 +297,11 @@ export function intLogits(
           );
           const z = k.f32(logits, b * classes);
           if (s.out.relu) for (let i = 0; i < z.length; i++) z[i] = Math.max(0, z[i]!);
-          out.set(z, done * classes);
+          if (!order) out.set(z, done * classes);
+          else
+            for (let i = 0; i < b; i++)
+              for (let c = 0, to = (order[done + i]! - start) * classes; c < classes; c++)
+                out[to + c] = z[i * classes + c]!;
           lap?.(s.name);
         }
       }
