@@ -368,11 +368,11 @@ async function evalModel(page: Page, dataset: string, arch: string): Promise<Eva
  * PyTorch's float32 pass, one of each per round, for `rounds` rounds: each pair runs under the
  * same load. PyTorch is warmed up first and times both its kernel sets; the rounds run the faster.
  * Sets the row's intMs (median of the rounds) and torch (median, and the median of the rounds'
- * ratios).
+ * ratios). With no server (no torch here), the integer passes alone.
  */
-async function pairedRounds(page: Page, row: EvalRow, server: TorchServer, rounds: number) {
-  const warm = await server.run(row.model, 3, 'best', true);
-  const kernels = warm.kernels as 'aten' | 'mkldnn';
+async function pairedRounds(page: Page, row: EvalRow, server: TorchServer | null, rounds: number) {
+  const warm = server ? await server.run(row.model, 3, 'best', true) : null;
+  const kernels = warm?.kernels as 'aten' | 'mkldnn';
   const ints: number[] = [];
   const torchMs: number[] = [];
   for (let i = 0; i < rounds; i++) {
@@ -398,16 +398,16 @@ async function pairedRounds(page: Page, row: EvalRow, server: TorchServer, round
     if (int.correct !== row.intCorrect)
       throw new Error(`${row.model}: intPredict's correct count differs from intEvaluate's`);
     ints.push(int.ms);
-    const t = await server.run(row.model, 1, kernels, false);
-    torchMs.push(t.medianMs);
+    if (server) torchMs.push((await server.run(row.model, 1, kernels, false)).medianMs);
   }
   row.intMs = median(ints);
-  row.torch = {
-    ms: median(torchMs),
-    ratio: median(ints.map((x, i) => x / torchMs[i]!)),
-    result: warm,
-    rounds: ints.map((x, i) => [x, torchMs[i]!]),
-  };
+  if (warm)
+    row.torch = {
+      ms: median(torchMs),
+      ratio: median(ints.map((x, i) => x / torchMs[i]!)),
+      result: warm,
+      rounds: ints.map((x, i) => [x, torchMs[i]!]),
+    };
 }
 
 interface ChangeTimes {
@@ -694,9 +694,11 @@ if (needBrowser) {
           const row = await evalModel(page, dataset, arch);
           evalRows.push(row);
           // PyTorch beside the integer passes, the page otherwise idle.
-          if (typeof server !== 'string' && row.intMs !== null)
-            await pairedRounds(page, row, server, PAIRED_ROUNDS).catch((e: unknown) => {
+          const torch = typeof server === 'string' ? null : server;
+          if (row.intMs !== null)
+            await pairedRounds(page, row, torch, PAIRED_ROUNDS).catch(async (e: unknown) => {
               torchNote = `skipped: scripts/torch-eval.py failed (${e instanceof Error ? e.message : String(e)})`;
+              await pairedRounds(page, row, null, PAIRED_ROUNDS); // the integer passes alone
             });
         }
       } finally {

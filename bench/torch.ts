@@ -1,4 +1,4 @@
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { Interface } from 'node:readline';
@@ -26,11 +26,7 @@ export interface TorchResult {
   readonly allocator?: string;
 }
 
-export type TorchRun =
-  | { readonly ok: true; readonly python: string; readonly results: TorchResult[] }
-  | { readonly ok: false; readonly note: string };
-
-export function torchPython(): string | null {
+function torchPython(): string | null {
   for (const py of ['python3', '/usr/bin/python3']) {
     try {
       execFileSync(py, ['-c', 'import torch'], { stdio: 'ignore', timeout: 120_000 });
@@ -40,30 +36,6 @@ export function torchPython(): string | null {
     }
   }
   return null;
-}
-
-export function runTorch(models: readonly string[], runs = 7): TorchRun {
-  const py = torchPython();
-  if (!py)
-    return {
-      ok: false,
-      note: 'skipped: no torch (python3 -c "import torch" fails; Debian: apt-get install python3-torch)',
-    };
-  const r = spawnSync(py, ['scripts/torch-eval.py', ...models, '--runs', String(runs), '--json'], {
-    encoding: 'utf8',
-    timeout: 20 * 60_000,
-    env: { ...process.env, OMP_NUM_THREADS: '1' },
-  });
-  if (r.status !== 0)
-    return {
-      ok: false,
-      note: `skipped: scripts/torch-eval.py failed (${r.stderr.trim().split('\n').at(-1)})`,
-    };
-  const results = r.stdout
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as TorchResult);
-  return { ok: true, python: py, results };
 }
 
 /**
@@ -85,9 +57,11 @@ export class TorchServer {
     this.lines.on('line', (line) => {
       if (line.startsWith('{')) this.waiting.shift()?.(line);
     });
-    this.child.on('exit', () => {
-      for (const w of this.waiting.splice(0)) w('{"error": "scripts/torch-eval.py exited"}');
-    });
+    const gone = (why: string) => {
+      for (const w of this.waiting.splice(0)) w(JSON.stringify({ error: why }));
+    };
+    this.child.on('exit', (code) => gone(`scripts/torch-eval.py exited (${code})`));
+    this.child.on('error', (e) => gone(`scripts/torch-eval.py did not start (${e.message})`));
   }
 
   /** A server, or the reason there is none (no torch here). */
