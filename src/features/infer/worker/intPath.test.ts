@@ -154,6 +154,13 @@ describe('integer plans', () => {
     expect(order.length).toBe(images.count);
     expect(order.some((v, i) => v !== i)).toBe(true);
     expect(Array.from(blocked)).toEqual(Array.from(given));
+    // Made once per test set: another instance of the kernels shares it.
+    const k2 = await instantiateKernels(
+      readFileSync(new URL('./intkernels.wasm', import.meta.url)),
+    );
+    expect(residentImages(k2, 'mnist', await testPixels(d), d.testLabels.length).blocked).toBe(
+      order,
+    );
     // A range (one worker's share of a split), in chunks that end inside the range.
     const part = intLogits(k, plan, images, { start: 333, count: 901, chunk: 100 });
     expect(Array.from(part)).toEqual(Array.from(given.subarray(333 * 10, 1234 * 10)));
