@@ -372,7 +372,7 @@ async function evalModel(page: Page, dataset: string, arch: string): Promise<Eva
  */
 async function pairedRounds(page: Page, row: EvalRow, server: TorchServer | null, rounds: number) {
   const warm = server ? await server.run(row.model, 3, 'best', true) : null;
-  const kernels = warm?.kernels as 'aten' | 'mkldnn';
+  const kernels = (warm?.kernels ?? 'best') as 'aten' | 'mkldnn' | 'best';
   const ints: number[] = [];
   const torchMs: number[] = [];
   for (let i = 0; i < rounds; i++) {

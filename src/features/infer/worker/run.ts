@@ -19,33 +19,28 @@ export interface ResidentImages {
   readonly ptr: number;
   readonly count: number;
   readonly bytes: number;
-  /** Their block order (shared/blockOrder.ts), made with them (or by the first run that takes it). */
-  blocked?: Uint32Array;
+  /** Their block order (shared/blockOrder.ts), made with them; none for fewer than MIN_BLOCKED. */
+  readonly blocked?: Uint32Array;
 }
 
 /** Block orders by the pixels they were made from (testPixels gives one array per test set). */
 const orders = new WeakMap<Uint8Array, Uint32Array>();
 
 /** Runs of fewer images take them in their own order (a single image's latency, say). */
-export const MIN_BLOCKED = 64;
+const MIN_BLOCKED = 64;
 
 /**
  * The images of [start, start + count) in the order a run takes them: the block order of the
  * whole set restricted to the range, or null for their own order.
  */
 function runOrder(
-  k: IntKernels,
   images: ResidentImages,
   start: number,
   count: number,
   inOrder: boolean,
 ): Uint32Array | null {
-  if (inOrder || count < MIN_BLOCKED) return null;
-  const all = (images.blocked ??= blockOrder(
-    k.u8(images.ptr, images.count * images.bytes),
-    images.count,
-    images.bytes,
-  ));
+  const all = images.blocked;
+  if (inOrder || count < MIN_BLOCKED || !all) return null;
   return start === 0 && count === images.count
     ? all
     : all.filter((i) => i >= start && i < start + count);
@@ -97,14 +92,14 @@ export function residentImages(
   if (have && have.count === count) return have;
   dropPlan(k, res); // the images go below any plan
   const bytes = pixels.length / count;
-  const r: ResidentImages = { ptr: k.put(pixels), count, bytes };
   // The block order now, so that no timed run pays for it (100–250 ms for 10,000 images), once
   // per test set: both builds of the kernels (the Speed panel runs both) share it.
+  let blocked: Uint32Array | undefined;
   if (count >= MIN_BLOCKED) {
-    let order = orders.get(pixels);
-    if (order?.length !== count) orders.set(pixels, (order = blockOrder(pixels, count, bytes)));
-    r.blocked = order;
+    blocked = orders.get(pixels);
+    if (blocked?.length !== count) orders.set(pixels, (blocked = blockOrder(pixels, count, bytes)));
   }
+  const r: ResidentImages = { ptr: k.put(pixels), count, bytes, ...(blocked ? { blocked } : {}) };
   res.images.set(key, r);
   return r;
 }
@@ -221,7 +216,7 @@ export function intLogits(
       }
     : null;
   const { gemms, lut, identity } = residentPlan(k, plan);
-  const order = runOrder(k, images, start, count, options.inOrder ?? false);
+  const order = runOrder(images, start, count, options.inOrder ?? false);
   k.scoped(() => {
     let maxRows = 1;
     for (const s of plan.steps)
