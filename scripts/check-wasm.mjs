@@ -5,7 +5,10 @@
 // temporary file with scripts/build-wasm.sh and compared byte for byte. A build whose compiler is
 // missing is skipped with a note, so `npm install` and the checks never need a native toolchain.
 // The builds are deterministic (same clang, same bytes); the clangs that built the committed
-// binaries are recorded in wasm/README.md.
+// binaries are recorded in wasm/README.md. Where llvm-objdump is present, it also checks that
+// neither binary has a scalar arithmetic shift (i32.shr_s, i64.shr_s): the kernels have none of
+// their own, and clang 14 once lowered the requantization's vector shifts lane by lane that way
+// (wasm/README.md), which cost 8% of a CNN's integer pass.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -71,6 +74,24 @@ try {
     }
     console.log(`${b.file} matches wasm/intkernels.c (${a.length} bytes, ${version})`);
   }
+  const objdump = ['llvm-objdump', 'llvm-objdump-19'].find(
+    (t) => spawnSync(t, ['--version'], { encoding: 'utf8' }).status === 0,
+  );
+  if (!objdump) console.log('llvm-objdump not found: skipped the check for scalar shifts');
+  else
+    for (const b of builds) {
+      const text = execFileSync(objdump, ['-d', join(root, 'src/features/infer/worker', b.file)], {
+        encoding: 'utf8',
+        maxBuffer: 64 << 20,
+      });
+      const scalar = text.match(/\bi(32|64)\.shr_s\b/g)?.length ?? 0;
+      if (scalar > 0) {
+        console.error(
+          `${b.file} has ${scalar} scalar arithmetic shifts (i32.shr_s / i64.shr_s): a vector shift lowered lane by lane? See wasm/README.md.`,
+        );
+        failed = true;
+      } else console.log(`${b.file}: no scalar arithmetic shifts (${objdump})`);
+    }
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
