@@ -673,8 +673,8 @@ static inline __attribute__((always_inline)) void emit_u8(const epilogue_t *e, u
   v128_t r;
   /* The shift count through an empty asm, so that clang sees it as a new value here. Otherwise
      clang 14 (the SIMD128 build's) hoists the splat of the loop-invariant count out of the GEMM's
-     loops and then, no longer seeing a splat, lowers each vector shift to four extract_lane,
-     i32.shr_s / i64.shr_s, replace_lane sequences: 140 scalar shifts in the binary, and 8% of
+     loops and then, no longer seeing a splat, lowers each vector shift to extract_lane,
+     i32.shr_s / i64.shr_s, replace_lane per lane: 280 scalar shifts in the binary, and 8% of
      fashion-cnn's W8A8 pass in a sampled profile (perf, Node). With it the binary has only
      i32x4.shr_s and i64x2.shr_s; the convolutions ran 7–17% faster (Node, alternating). clang 19
      (the relaxed build's) keeps the vector shifts either way. */
