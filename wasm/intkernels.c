@@ -676,7 +676,7 @@ static inline __attribute__((always_inline)) void emit_u8(const epilogue_t *e, u
      loops and then, no longer seeing a splat, lowers each vector shift to extract_lane,
      i32.shr_s / i64.shr_s, replace_lane per lane: 280 scalar shifts in the binary, and 8% of
      fashion-cnn's W8A8 pass in a sampled profile (perf, Node). With it the binary has only
-     i32x4.shr_s and i64x2.shr_s; the convolutions ran 7–17% faster (Node, alternating). clang 19
+     i32x4.shr_s and i64x2.shr_s; the convolutions ran 1–17% faster (Node, alternating). clang 19
      (the relaxed build's) keeps the vector shifts either way. */
   uint32_t sh = (uint32_t)e->shift;
   __asm__ volatile("" : "+r"(sh));
