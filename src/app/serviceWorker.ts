@@ -42,6 +42,38 @@ export function startServiceWorker(onOfflineReady: () => void): void {
   });
 }
 
+/**
+ * Fetches `paths` (relative to the app's base) through the service worker once it controls this
+ * page, so that its cache-first rule for data/ and models/ (vite.config.ts) keeps them: files the
+ * page loaded before the worker took over (a first visit's Fashion-MNIST test set, which is not
+ * precached) are otherwise cached only when next loaded online. True once every one is in the
+ * cache storage.
+ */
+export async function saveForOffline(paths: readonly string[]): Promise<boolean> {
+  if (!('serviceWorker' in navigator)) return false;
+  const sw = navigator.serviceWorker;
+  if (!sw.controller)
+    await new Promise<void>((resolve) =>
+      sw.addEventListener('controllerchange', () => resolve(), { once: true }),
+    );
+  const base = new URL(import.meta.env.BASE_URL, window.location.origin);
+  const urls = paths.map((p) => new URL(p, base).href);
+  try {
+    const answers = await Promise.all(urls.map((u) => fetch(u)));
+    await Promise.all(answers.map((r) => r.arrayBuffer()));
+    if (!answers.every((r) => r.ok)) return false;
+    // The worker stores a response after handing it over: wait (up to 10 s) until all are there.
+    for (let i = 0; i < 20; i++) {
+      const found = await Promise.all(urls.map((u) => caches.match(u)));
+      if (found.every((r) => r !== undefined)) return true;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    return false;
+  } catch {
+    return false;
+  }
+}
+
 const subscribe = (l: () => void) => {
   listeners.add(l);
   return () => listeners.delete(l);

@@ -10,7 +10,8 @@ import { useRuns } from '../features/train/state/appRuns';
 import { client, statsClient } from './main';
 import { createSecondWorker, hasSpareCore } from '../platform/state/secondWorker';
 import { createEngineClient, liveEngineClients } from '../platform/worker/workers';
-import { startServiceWorker } from './serviceWorker';
+import { saveForOffline, startServiceWorker } from './serviceWorker';
+import { DATASETS } from '../features/model/shared/catalog';
 import { createEvaluationMemo } from '../platform/state/evaluationMemo';
 import { afterFirstAccuracies } from './firstAccuracy';
 import './styles.css';
@@ -57,19 +58,30 @@ if (new URLSearchParams(window.location.search).has('debug')) {
 startController(useStore, client, statsClient, second, evaluations);
 // Offline after the first visit; a new version waits for the user's Reload. Registered once the
 // first screen's accuracies are in (or after 10 s), so that its precache does not delay them.
-afterFirstAccuracies(
-  useStore,
-  () =>
-    startServiceWorker(() =>
-      useStore
-        .getState()
-        .addNotice(
-          'info',
-          'Ready to work offline: the app, the models and the MNIST test set are saved.',
-        ),
-    ),
-  10_000,
-);
+afterFirstAccuracies(useStore, () => startServiceWorker(() => void offlineReady()), 10_000);
+
+/**
+ * The precache holds the MNIST test set (vite.config.ts); another dataset's, which this visit
+ * loaded before the service worker took over, is saved now, so that the notice is true of the
+ * dataset in use.
+ */
+async function offlineReady(): Promise<void> {
+  const { dataset } = useStore.getState().config;
+  const saved =
+    dataset !== 'mnist' &&
+    (await saveForOffline([`data/${dataset}/test-images.u8`, `data/${dataset}/test-labels.u8`]));
+  const other = DATASETS.find((d) => d.id === dataset)?.label ?? dataset;
+  useStore
+    .getState()
+    .addNotice(
+      'info',
+      saved
+        ? `Ready to work offline: the app, the models and the MNIST and ${other} test sets are saved.`
+        : dataset === 'mnist'
+          ? 'Ready to work offline: the app, the models and the MNIST test set are saved.'
+          : `Ready to work offline with MNIST: the app, the models and the MNIST test set are saved; the ${other} test set could not be saved, and is saved when it next loads online.`,
+    );
+}
 // Every finished measurement and training run joins the experiments history (IndexedDB). It
 // loads after the first screen's code (≈ 9 KB gzip less there): it reads the state as it is when
 // it starts, and a measurement is saved only after 1.5 s of stable settings, so none is missed.
