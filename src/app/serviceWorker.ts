@@ -52,10 +52,14 @@ export function startServiceWorker(onOfflineReady: () => void): void {
 export async function saveForOffline(paths: readonly string[]): Promise<boolean> {
   if (!('serviceWorker' in navigator)) return false;
   const sw = navigator.serviceWorker;
+  // clientsClaim gives the worker this page at once; a page it never takes (say, one loaded with
+  // the cache bypassed) gives up after 10 s.
   if (!sw.controller)
-    await new Promise<void>((resolve) =>
-      sw.addEventListener('controllerchange', () => resolve(), { once: true }),
-    );
+    await new Promise<void>((resolve) => {
+      sw.addEventListener('controllerchange', () => resolve(), { once: true });
+      setTimeout(resolve, 10_000);
+    });
+  if (!sw.controller) return false;
   const base = new URL(import.meta.env.BASE_URL, window.location.origin);
   const urls = paths.map((p) => new URL(p, base).href);
   try {
