@@ -907,6 +907,245 @@ void EXPORT(ik_conv_requant)(const uint8_t *x, uint32_t B, uint32_t H, uint32_t 
   ik_release(mark);
 }
 
+#ifndef __wasm_relaxed_simd__
+/* ------------------------------------------------------------------------------------------ */
+/* Winograd F(2×2, 5×5): a 5×5 convolution with 2.8× fewer multiplies, exactly (SIMD128)      */
+/* ------------------------------------------------------------------------------------------ */
+
+/*
+ * Each 2×2 block of outputs (a tile) comes from its 6×6 window d of inputs (u − z_x) and a
+ * channel's 5×5 weights g as
+ *
+ *   576 · Y = Aᵀ [ (G g Gᵀ) ⊙ (Bᵀ d B) ] A        (Winograd's minimal filtering, points 0, ±1, ±2, ∞)
+ *
+ * with the integer matrices below (G's rows and Aᵀ scaled by 24 each way: 576 = 24²). Summed over
+ * the input channels, the middle product is 36 GEMMs, one per position of the 6×6 transform, each
+ * of K = C: 36·C multiplies per output channel and tile where the direct convolution does
+ * 4·25·C = 100·C. Everything is integer and wraps modulo 2³²: the transformed inputs Bᵀ d B fit
+ * int16 (|·| ≤ 10·10·255 = 25,500), the transformed weights G g Gᵀ fit int16 (|·| ≤ 31·5·128)
+ * except at the four positions that take G's ±2 rows twice (|·| ≤ 31·31·128): there the weights
+ * are split as g = 16·g_hi + g_lo (g_hi = g >> 4, g_lo = g & 15), each transformed on its own
+ * (|·| ≤ 961·15), in two GEMMs whose sums recombine as 16·M_hi + M_lo. The sums may wrap; the
+ * output transform gives 576·Y modulo 2³², times 9⁻¹ modulo 2³² gives 64·Y modulo 2³², which is
+ * 64·Y itself as long as |Y| < 2²⁵ (the planner takes this path only for K·255·128 < 2²⁵), and an
+ * arithmetic shift by 6 gives Y: the direct convolution's accumulator, bit for bit. The planner
+ * (shared/plan.ts winogradWeights) transforms and packs the weights; the tile's inputs are
+ * transformed here.
+ */
+#define WINO_INV9 954437177u /* 9 · 954437177 ≡ 1 (mod 2³²) */
+/* Bᵀ = [4 0 −5 0 1 0; 0 −4 −4 1 1 0; 0 4 −4 −1 1 0; 0 −2 −1 2 1 0; 0 2 −1 −2 1 0; 0 4 0 −5 0 1]
+   and Aᵀ = [6 −4 −4 1 1 0; 0 −4 4 2 −2 24], written out in wino_bt and wino_at; G in plan.ts. */
+
+/** Bᵀ v for six vectors of int16 (one column or row of a window), written out straight. */
+static inline __attribute__((always_inline)) void wino_bt(const v128_t v[6], v128_t o[6]) {
+  const v128_t c = wasm_i16x8_sub(v[4], v[2]);                        /* d4 − d2 */
+  const v128_t a = wasm_i16x8_sub(v[4], wasm_i16x8_shl(v[2], 2));     /* d4 − 4·d2 */
+  const v128_t b = wasm_i16x8_sub(wasm_i16x8_shl(v[1], 2), v[3]);     /* 4·d1 − d3 */
+  const v128_t d13 = wasm_i16x8_sub(v[1], v[3]);                      /* d1 − d3 */
+  const v128_t e = wasm_i16x8_shl(d13, 1);                            /* 2·d1 − 2·d3 */
+  o[0] = wasm_i16x8_add(wasm_i16x8_shl(wasm_i16x8_sub(v[0], v[2]), 2), c); /* 4d0 − 5d2 + d4 */
+  o[1] = wasm_i16x8_sub(a, b);                                        /* −4d1 − 4d2 + d3 + d4 */
+  o[2] = wasm_i16x8_add(a, b);                                        /* 4d1 − 4d2 − d3 + d4 */
+  o[3] = wasm_i16x8_sub(c, e);                                        /* −2d1 − d2 + 2d3 + d4 */
+  o[4] = wasm_i16x8_add(c, e);                                        /* 2d1 − d2 − 2d3 + d4 */
+  o[5] = wasm_i16x8_add(wasm_i16x8_shl(d13, 2), wasm_i16x8_sub(v[5], v[3])); /* 4d1 − 5d3 + d5 */
+}
+
+/** Aᵀ m for six vectors of int32 (wrapping): the two outputs. */
+static inline __attribute__((always_inline)) void wino_at(const v128_t m[6], v128_t *y0,
+                                                          v128_t *y1) {
+  const v128_t m0 = m[0], m5 = m[5];
+  /* 6·m0 − 4·(m1 + m2) + (m3 + m4) */
+  *y0 = wasm_i32x4_add(wasm_i32x4_sub(wasm_i32x4_add(wasm_i32x4_shl(m0, 2), wasm_i32x4_shl(m0, 1)),
+                                      wasm_i32x4_shl(wasm_i32x4_add(m[1], m[2]), 2)),
+                       wasm_i32x4_add(m[3], m[4]));
+  /* 4·(m2 − m1) + 2·(m3 − m4) + 24·m5 */
+  *y1 = wasm_i32x4_add(wasm_i32x4_add(wasm_i32x4_shl(wasm_i32x4_sub(m[2], m[1]), 2),
+                                      wasm_i32x4_shl(wasm_i32x4_sub(m[3], m[4]), 1)),
+                       wasm_i32x4_add(wasm_i32x4_shl(m5, 4), wasm_i32x4_shl(m5, 3)));
+}
+
+/**
+ * The transformed inputs of one tile, x̂[p][c] for the 36 positions p (stride `pstride` int16
+ * between positions), from the 6×6 window at (iy, ix) of image img (H × W × C codes, z_x = zx;
+ * outside the image: a real 0). C is a multiple of 8. rs, when not 0, gets the window's 36 sums
+ * over the channels of u − z_x (for the row sums of weights with zero-points).
+ */
+static inline __attribute__((always_inline)) void wino_in(const uint8_t *img, uint32_t H,
+                                                          uint32_t W, uint32_t C, int32_t iy,
+                                                          int32_t ix, int16_t zx, int16_t *xh,
+                                                          uint32_t pstride, int32_t *rs) {
+  if (rs)
+    for (uint32_t i = 0; i < 36; i++) rs[i] = 0;
+  const v128_t z = wasm_i16x8_splat(zx);
+  const uint32_t inside = iy >= 0 && ix >= 0 && iy + 6 <= (int32_t)H && ix + 6 <= (int32_t)W;
+  for (uint32_t c = 0; c < C; c += 8) {
+    v128_t t[6][6]; /* t[i][s] = (Bᵀ d)[i][s] */
+#pragma clang loop unroll(full)
+    for (uint32_t s = 0; s < 6; s++) {
+      v128_t col[6], o[6];
+#pragma clang loop unroll(full)
+      for (uint32_t r = 0; r < 6; r++) {
+        const int32_t y = iy + (int32_t)r, x = ix + (int32_t)s;
+        if (inside || (y >= 0 && x >= 0 && y < (int32_t)H && x < (int32_t)W))
+          col[r] = wasm_i16x8_sub(
+              wasm_u16x8_load8x8(img + ((uintptr_t)y * W + (uintptr_t)x) * C + c), z);
+        else
+          col[r] = wasm_i16x8_splat(0);
+        if (rs) {
+          v128_t v = wasm_i32x4_extadd_pairwise_i16x8(col[r]);
+          rs[r * 6 + s] += wasm_i32x4_extract_lane(v, 0) + wasm_i32x4_extract_lane(v, 1) +
+                           wasm_i32x4_extract_lane(v, 2) + wasm_i32x4_extract_lane(v, 3);
+        }
+      }
+      wino_bt(col, o);
+#pragma clang loop unroll(full)
+      for (uint32_t i = 0; i < 6; i++) t[i][s] = o[i];
+    }
+#pragma clang loop unroll(full)
+    for (uint32_t i = 0; i < 6; i++) { /* x̂[i][·] = Bᵀ t[i][·] */
+      v128_t o[6];
+      wino_bt(t[i], o);
+#pragma clang loop unroll(full)
+      for (uint32_t j = 0; j < 6; j++) wasm_v128_store(xh + (uintptr_t)(i * 6 + j) * pstride + c, o[j]);
+    }
+  }
+}
+
+/**
+ * Four tiles' rows (x̂ at one position, C int16 each) × eight channels of one weight plane
+ * ([pair][n0k0 n0k1 … n7k0 n7k1] int16): tile r's sums of channels 0..3 stored at m + r·ms, of
+ * channels 4..7 at m + r·ms + hs (int32).
+ */
+static inline __attribute__((always_inline)) void wino_block(const int16_t *x, uint32_t C,
+                                                             const int16_t *w, int32_t *m,
+                                                             uint32_t ms, uint32_t hs) {
+  const v128_t zero = wasm_i32x4_splat(0);
+  v128_t c00 = zero, c01 = zero, c10 = zero, c11 = zero;
+  v128_t c20 = zero, c21 = zero, c30 = zero, c31 = zero;
+  const int16_t *x0 = x, *x1 = x + C, *x2 = x + 2 * C, *x3 = x + 3 * C;
+  for (uint32_t k = 0; k < C; k += 2, w += 16) {
+    v128_t wl = wasm_v128_load(w);
+    v128_t wh = wasm_v128_load(w + 8);
+    v128_t a0 = wasm_v128_load32_splat(x0 + k);
+    v128_t a1 = wasm_v128_load32_splat(x1 + k);
+    DOT(c00, a0, wl);
+    DOT(c01, a0, wh);
+    DOT(c10, a1, wl);
+    DOT(c11, a1, wh);
+    v128_t a2 = wasm_v128_load32_splat(x2 + k);
+    v128_t a3 = wasm_v128_load32_splat(x3 + k);
+    DOT(c20, a2, wl);
+    DOT(c21, a2, wh);
+    DOT(c30, a3, wl);
+    DOT(c31, a3, wh);
+  }
+  wasm_v128_store(m, c00), wasm_v128_store(m + hs, c01);
+  wasm_v128_store(m + ms, c10), wasm_v128_store(m + ms + hs, c11);
+  wasm_v128_store(m + 2 * ms, c20), wasm_v128_store(m + 2 * ms + hs, c21);
+  wasm_v128_store(m + 3 * ms, c30), wasm_v128_store(m + 3 * ms + hs, c31);
+}
+
+/**
+ * A stride-1 5×5 convolution over NHWC uint8 codes through Winograd F(2×2, 5×5) (above),
+ * requantized as ik_conv_requant does, with the same results: OH and OW even (whole tiles), C a
+ * multiple of 8, K = 25·C with K·255·128 < 2²⁵. Wh: the planner's transformed weights, NP planes
+ * of Np/8 blocks × C/2 pairs × 16 int16 (winogradWeights): the 36 positions, then one more plane
+ * for each position that split[p] marks (its g_lo; the position's own plane holds g_hi). wzp, bias
+ * and the requantization as in ik_conv_requant (SIMD128's form: no planes, no signed form). pool:
+ * each tile is a 2×2 max pool's window, fused as in conv_pooled. Tiles run four at a time across
+ * the images of the call, the last block padded with zero tiles whose outputs are dropped.
+ */
+void EXPORT(ik_conv_wino)(const uint8_t *x, uint32_t B, uint32_t H, uint32_t W, uint32_t C,
+                          int32_t padT, int32_t padL, uint32_t OH, uint32_t OW, int32_t zx,
+                          const int16_t *Wh, uint32_t NP, const uint8_t *split,
+                          const int32_t *wzp, uint32_t N, const int32_t *bias,
+                          const int32_t *mult, const int64_t *offs, int32_t shift,
+                          int32_t clamp_acc, int32_t zp, int32_t lo, int32_t hi, uint32_t pool,
+                          uint8_t *out) {
+  const uint32_t TH = OH / 2, TW = OW / 2, T = TH * TW, all = B * T;
+  const uint32_t Np = (N + 7) & ~7u, NV = Np / 4, outRows = pool ? T : OH * OW;
+  const uint32_t mark = ik_mark();
+  /* x̂ of four tiles, [36][4][C]; their sums by tile and vector of four channels, [4][NV][NP]
+     (the 36 positions, then the g_lo planes), so that each output transform reads 36 vectors in
+     a row */
+  int16_t *xh = (int16_t *)ik_alloc(36u * 4u * C * sizeof(int16_t));
+  int32_t *msum = (int32_t *)ik_alloc(4u * NV * NP * 4u * sizeof(int32_t));
+  uint32_t xpos[64], hi_of[64]; /* each plane's position; each g_lo plane's g_hi position */
+  for (uint32_t p = 0, extra = 36; p < 36; p++) {
+    xpos[p] = p;
+    if (split[p] && extra < NP && extra < 64) xpos[extra] = p, hi_of[extra++] = p;
+  }
+  epilogue_t e = {0};
+  e.bias = bias, e.wzp = wzp, e.N = N, e.out8 = out;
+  requant_epilogue(&e, mult, offs, shift, clamp_acc, zp, lo, hi);
+  const v128_t inv9 = wasm_i32x4_splat((int32_t)WINO_INV9);
+  const uintptr_t plane = (uintptr_t)Np * C; /* int16 per weight plane */
+  const uint32_t rec = NP * 4u;               /* int32 per (tile, vector) record of sums */
+  int32_t rs[4][36];
+  uint32_t tb[4], ty[4], tx[4];
+  for (uint32_t t0 = 0; t0 < all; t0 += 4) {
+    const uint32_t nt = all - t0 < 4 ? all - t0 : 4;
+    for (uint32_t i = 0; i < 4; i++) {
+      if (i >= nt) {
+        for (uint32_t p = 0; p < 36; p++)
+          for (uint32_t c = 0; c < C; c++) xh[(p * 4 + i) * C + c] = 0;
+        continue;
+      }
+      const uint32_t t = t0 + i, in = t % T;
+      tb[i] = t / T, ty[i] = in / TW, tx[i] = in % TW;
+      wino_in(x + (uintptr_t)tb[i] * H * W * C, H, W, C, 2 * (int32_t)ty[i] - padT,
+              2 * (int32_t)tx[i] - padL, (int16_t)zx, xh + i * C, 4 * C, wzp ? rs[i] : 0);
+    }
+    for (uint32_t p = 0; p < NP; p++) {
+      const int16_t *xp = xh + (uintptr_t)xpos[p] * 4 * C;
+      const int16_t *wp = Wh + p * plane;
+      for (uint32_t n = 0; n < Np; n += 8, wp += 8 * C)
+        wino_block(xp, C, wp, msum + ((uintptr_t)(n / 4) * NP + p) * 4, NV * rec, rec);
+    }
+    for (uint32_t i = 0; i < nt; i++) {
+      int32_t rsum[4] = {0, 0, 0, 0}; /* the four outputs' windows: sums of u − z_x */
+      if (wzp)
+        for (uint32_t o = 0; o < 4; o++)
+          for (uint32_t r = 0; r < 5; r++)
+            for (uint32_t s = 0; s < 5; s++) rsum[o] += rs[i][(r + o / 2) * 6 + s + o % 2];
+      const uint32_t m0 = (tb[i] * OH + 2 * ty[i]) * OW + 2 * tx[i];
+      for (uint32_t n = 0; n < N; n += 4) {
+        int32_t *mr = msum + ((uintptr_t)i * NV + n / 4) * rec;
+        for (uint32_t p = 36; p < NP; p++) /* 16·M_hi + M_lo at the split positions */
+          wasm_v128_store(mr + 4 * hi_of[p], wasm_i32x4_add(wasm_i32x4_shl(wasm_v128_load(mr + 4 * hi_of[p]), 4),
+                                                            wasm_v128_load(mr + 4 * p)));
+        v128_t u0[6], u1[6]; /* (Aᵀ M)[0..1][s] */
+#pragma clang loop unroll(full)
+        for (uint32_t s = 0; s < 6; s++) {
+          v128_t col[6];
+#pragma clang loop unroll(full)
+          for (uint32_t r = 0; r < 6; r++) col[r] = wasm_v128_load(mr + 4 * (r * 6 + s));
+          wino_at(col, &u0[s], &u1[s]);
+        }
+        v128_t y[2][2];
+        wino_at(u0, &y[0][0], &y[0][1]);
+        wino_at(u1, &y[1][0], &y[1][1]);
+        v128_t acc[4];
+        for (uint32_t o = 0; o < 4; o++) {
+          /* 576·Y → 64·Y (times 9⁻¹ modulo 2³²) → Y */
+          v128_t v = wasm_i32x4_shr(wasm_i32x4_mul(y[o / 2][o % 2], inv9), 6);
+          if (bias) v = wasm_i32x4_add(v, wasm_v128_load(bias + n));
+          if (wzp) v = wasm_i32x4_sub(v, wasm_i32x4_mul(wasm_v128_load(wzp + n), wasm_i32x4_splat(rsum[o])));
+          acc[o] = v;
+        }
+        if (pool) {
+          v128_t v = wasm_i32x4_max(wasm_i32x4_max(acc[0], acc[1]), wasm_i32x4_max(acc[2], acc[3]));
+          emit_u8(&e, tb[i] * outRows + ty[i] * TW + tx[i], n, v, F_CLAMP);
+        } else
+          for (uint32_t o = 0; o < 4; o++) emit_u8(&e, m0 + (o / 2) * OW + o % 2, n, acc[o], F_CLAMP);
+      }
+    }
+  }
+  ik_release(mark);
+}
+#endif
+
 static inline __attribute__((always_inline)) void emit_f32(const epilogue_t *e, uint32_t m, uint32_t n, v128_t acc,
                                                            uint32_t flags) {
   (void)flags;

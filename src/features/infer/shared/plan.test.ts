@@ -11,6 +11,9 @@ import {
   packWeights,
   packWeightsQuads,
   planInteger,
+  WINO_AT,
+  WINO_BT,
+  winogradWeights,
 } from './plan';
 import type { ActGrid, GemmStep, GemmWeights, IntWeights, NetShape } from './plan';
 
@@ -231,6 +234,142 @@ describe('convTaps (the implicit GEMM of a convolution)', () => {
           expect(at).toBe(ky * line + rest);
         }
         expect(seen.size).toBe(kh * kw * c);
+      }
+  });
+});
+
+describe('winogradWeights (Winograd F(2×2, 5×5))', () => {
+  /** Aᵀ[Σ_c (G g_c Gᵀ) ⊙ (Bᵀ d_c B)]A from the packed planes, as ik_conv_wino sums it. */
+  function winoSums(
+    wino: ReturnType<typeof winogradWeights>,
+    d: Int32Array, // [6][6][c]
+    c: number,
+    np: number,
+    j: number,
+  ): number[] {
+    const xh = new Array<number>(36 * c).fill(0); // Bᵀ d B per channel
+    for (let ci = 0; ci < c; ci++)
+      for (let i = 0; i < 6; i++)
+        for (let jj = 0; jj < 6; jj++) {
+          let v = 0;
+          for (let r = 0; r < 6; r++)
+            for (let s2 = 0; s2 < 6; s2++)
+              v += WINO_BT[i]![r]! * d[(r * 6 + s2) * c + ci]! * WINO_BT[jj]![s2]!;
+          xh[(i * 6 + jj) * c + ci] = v;
+        }
+    const at = (plane: number, ci: number) => {
+      const nb = Math.floor(j / 8);
+      return wino.weights[
+        plane * np * c + (nb * (c / 2) + Math.floor(ci / 2)) * 16 + (j % 8) * 2 + (ci % 2)
+      ]!;
+    };
+    const m = new Array<number>(36).fill(0);
+    const lo = [...wino.split.keys()].filter((p) => wino.split[p]);
+    for (let p = 0; p < 36; p++)
+      for (let ci = 0; ci < c; ci++) {
+        const x = xh[p * c + ci]!;
+        const wv = wino.split[p] ? 16 * at(p, ci) + at(36 + lo.indexOf(p), ci) : at(p, ci);
+        m[p] = m[p]! + x * wv;
+      }
+    const y: number[] = [];
+    for (let a = 0; a < 2; a++)
+      for (let b = 0; b < 2; b++) {
+        let v = 0;
+        for (let r = 0; r < 6; r++)
+          for (let s2 = 0; s2 < 6; s2++) v += WINO_AT[a]![r]! * m[r * 6 + s2]! * WINO_AT[b]![s2]!;
+        y.push(v);
+      }
+    return y;
+  }
+
+  it('gives 576 times the direct convolution’s sums, every packed value within int16, splitting only where it must', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 2 }).map((h) => h * 2), // c: 2 or 4
+        fc.integer({ min: 1, max: 9 }), // n
+        fc.constantFrom(7, 127), // weight range ±
+        fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+        (c, n, range, seed) => {
+          let st = seed;
+          const rnd = (lo: number, hi: number) => {
+            st = (Math.imul(st, 1103515245) + 12345) >>> 0;
+            return lo + (st % (hi - lo + 1));
+          };
+          const k = 25 * c;
+          const w = Int8Array.from({ length: n * k }, () => rnd(-range - 1, range));
+          const wino = winogradWeights(w, n, c);
+          const np = Math.ceil(n / 8) * 8;
+          expect(wino.weights.length).toBe(wino.planes * np * c);
+          const splits = wino.split.reduce((a, v) => a + v, 0);
+          expect(wino.planes).toBe(36 + splits);
+          // 7-bit weights never need a split (|G g Gᵀ| ≤ 961·8); 8-bit ones only at the four
+          // positions where G's ±2 rows meet.
+          if (range === 7) expect(splits).toBe(0);
+          for (let p = 0; p < 36; p++) if (wino.split[p]) expect([21, 22, 27, 28]).toContain(p);
+          const d = Int32Array.from({ length: 36 * c }, () => rnd(-255, 255));
+          for (let j = 0; j < n; j++) {
+            const want: number[] = [];
+            for (let oy = 0; oy < 2; oy++)
+              for (let ox = 0; ox < 2; ox++) {
+                let v = 0;
+                for (let ky = 0; ky < 5; ky++)
+                  for (let kx = 0; kx < 5; kx++)
+                    for (let ci = 0; ci < c; ci++)
+                      v +=
+                        d[((oy + ky) * 6 + ox + kx) * c + ci]! * w[j * k + (ky * 5 + kx) * c + ci]!;
+                want.push(576 * v);
+              }
+            expect(winoSums(wino, d, c, np, j)).toEqual(want);
+          }
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('is what the planner gives a 5×5 convolution with whole tiles on SIMD128, and nothing else', () => {
+    const lenet = (c1: number): NetShape => ({
+      input: [14, 14, c1],
+      ops: [
+        { kind: 'conv2d', name: 'a', kernel: [5, 5], filters: 16, padding: 'same', relu: true },
+        { kind: 'maxpool2', name: 'p1' },
+        { kind: 'conv2d', name: 'b', kernel: [5, 5], filters: 8, padding: 'valid', relu: true },
+        { kind: 'flatten', name: 'flatten' },
+        { kind: 'dense', name: 'fc', inputs: 3 * 3 * 8, units: 2, relu: false },
+      ],
+    });
+    const w = (k: number, n: number): IntWeights => ({
+      codes: Int32Array.from({ length: k * n }, (_, i) => (i % 255) - 127),
+      scale: Float32Array.of(0.01),
+      zeroPoint: Int32Array.of(0),
+      bias: null,
+    });
+    for (const c1 of [1, 8])
+      for (const path of ['simd128', 'relaxed-simd'] as const) {
+        const plan = planInteger(
+          {
+            net: lenet(c1),
+            weights: new Map([
+              ['a', w(25 * c1, 16)],
+              ['b', w(25 * 16, 8)],
+              ['fc', w(72, 2)],
+            ]),
+            acts: new Map([
+              ['a', affine8(0.01)],
+              ['b', affine8(0.05)],
+              ['fc', affine8(0.05)],
+            ]),
+          },
+          path,
+        );
+        const gemms = plan.steps.filter((s): s is GemmStep => s.kind === 'gemm');
+        // a: 14×14 'same' tiles whole, but one input channel is not a vector of 8; b: 7×7 → 3×3
+        // (odd: no whole tiles); relaxed SIMD: never.
+        expect(gemms.map((s) => s.wino !== null)).toEqual([
+          path === 'simd128' && c1 === 8,
+          false,
+          false,
+        ]);
       }
   });
 });

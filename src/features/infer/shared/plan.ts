@@ -158,6 +158,12 @@ export interface GemmStep {
    * never decreases); the plan then has no step for that pool.
    */
   readonly pool: boolean;
+  /**
+   * The convolution runs through Winograd F(2×2, 5×5) instead (ik_conv_wino, {@link
+   * winogradWeights}): the same accumulators with 2.8× fewer multiplies. null: the implicit GEMM
+   * (or im2col + GEMM), which `weights` and `taps` then describe.
+   */
+  readonly wino: WinogradWeights | null;
   readonly out: Requant | Dequant;
   /** Multiply-accumulates per image (without padding). */
   readonly macs: number;
@@ -501,6 +507,129 @@ export function convTaps(
   return { kp, taps, padding, source };
 }
 
+/* ------------------------- Winograd F(2×2, 5×5) -------------------------------- */
+
+/**
+ * Winograd's F(2×2, 5×5) for the SIMD128 kernels (wasm/intkernels.c, ik_conv_wino, which explains
+ * it): each 2×2 output tile from its 6×6 input window as 576·Y = Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A, with
+ * these integer matrices (points 0, ±1, ±2, ∞; G's rows and Aᵀ scaled by 24).
+ */
+export const WINO_G: readonly (readonly number[])[] = [
+  [1, 0, 0, 0, 0],
+  [1, 1, 1, 1, 1],
+  [1, -1, 1, -1, 1],
+  [1, 2, 4, 8, 16],
+  [1, -2, 4, -8, 16],
+  [0, 0, 0, 0, 1],
+];
+export const WINO_BT: readonly (readonly number[])[] = [
+  [4, 0, -5, 0, 1, 0],
+  [0, -4, -4, 1, 1, 0],
+  [0, 4, -4, -1, 1, 0],
+  [0, -2, -1, 2, 1, 0],
+  [0, 2, -1, -2, 1, 0],
+  [0, 4, 0, -5, 0, 1],
+];
+export const WINO_AT: readonly (readonly number[])[] = [
+  [6, -4, -4, 1, 1, 0],
+  [0, -4, 4, 2, -2, 24],
+];
+
+/** A convolution's weights transformed for ik_conv_wino. */
+export interface WinogradWeights {
+  /**
+   * int16, planes × np/8 blocks × c/2 pairs × 16: the 36 positions' G g Gᵀ, then one plane for
+   * each split position's g_lo (its own plane holding g_hi), packed as the SIMD128 GEMM packs
+   * int8 weights ([n0k0 n0k1 n1k0 n1k1 … n7k0 n7k1] per pair of input channels).
+   */
+  readonly weights: Int16Array;
+  readonly planes: number;
+  /** 1 at the positions whose transformed weights do not fit int16: split as 16·g_hi + g_lo. */
+  readonly split: Uint8Array;
+}
+
+/** G g Gᵀ of one 5×5 kernel g (row-major), 36 values row-major. */
+function winoTransform(g: ArrayLike<number>): Int32Array {
+  const t = new Int32Array(30); // G g: 6 × 5
+  for (let i = 0; i < 6; i++)
+    for (let x = 0; x < 5; x++) {
+      let s = 0;
+      for (let y = 0; y < 5; y++) s += WINO_G[i]![y]! * g[y * 5 + x]!;
+      t[i * 5 + x] = s;
+    }
+  const out = new Int32Array(36);
+  for (let i = 0; i < 6; i++)
+    for (let j = 0; j < 6; j++) {
+      let s = 0;
+      for (let x = 0; x < 5; x++) s += t[i * 5 + x]! * WINO_G[j]![x]!;
+      out[i * 6 + j] = s;
+    }
+  return out;
+}
+
+/**
+ * Whether ik_conv_wino runs this convolution exactly: SIMD128, a 5×5 kernel, whole 2×2 tiles
+ * (even output sizes), input channels in whole vectors of 8, and K·255·128 < 2²⁵ (the bound under
+ * which the kernel recovers the accumulator from its value modulo 2³²).
+ */
+export function winogradFits(conv: ConvGeometry, path: KernelPath): boolean {
+  return (
+    path === 'simd128' &&
+    conv.kh === 5 &&
+    conv.kw === 5 &&
+    conv.oh % 2 === 0 &&
+    conv.ow % 2 === 0 &&
+    conv.c % 8 === 0 &&
+    25 * conv.c * 255 * 128 < 2 ** 25
+  );
+}
+
+/**
+ * The transformed weights of a 5×5 convolution for ik_conv_wino: w [n][k] int8 codes (k = 25·c
+ * in (ky, kx, c) order, as the layer's rows), each channel pair's 5×5 kernels through G g Gᵀ.
+ */
+export function winogradWeights(w: Int8Array, n: number, c: number): WinogradWeights {
+  const k = 25 * c;
+  const np = round8(n);
+  const full = new Int32Array(np * c * 36); // [j][ci][36]
+  const hi = new Int32Array(np * c * 36);
+  const lo = new Int32Array(np * c * 36);
+  const g = new Int32Array(25);
+  const gh = new Int32Array(25);
+  const gl = new Int32Array(25);
+  const split = new Uint8Array(36);
+  for (let j = 0; j < n; j++)
+    for (let ci = 0; ci < c; ci++) {
+      for (let t = 0; t < 25; t++) {
+        const v = w[j * k + t * c + ci]!;
+        g[t] = v;
+        gh[t] = v >> 4;
+        gl[t] = v & 15;
+      }
+      const at = (j * c + ci) * 36;
+      full.set(winoTransform(g), at);
+      hi.set(winoTransform(gh), at);
+      lo.set(winoTransform(gl), at);
+      for (let p = 0; p < 36; p++) if (Math.abs(full[at + p]!) > 32767) split[p] = 1;
+    }
+  const extra: number[] = [];
+  for (let p = 0; p < 36; p++) if (split[p]) extra.push(p);
+  const planes = 36 + extra.length;
+  const weights = new Int16Array(planes * np * c);
+  for (let pl = 0; pl < planes; pl++) {
+    const p = pl < 36 ? pl : extra[pl - 36]!;
+    const src = pl >= 36 ? lo : split[p] ? hi : full;
+    let o = pl * np * c;
+    for (let nb = 0; nb < np; nb += 8)
+      for (let ci = 0; ci < c; ci += 2)
+        for (let j = nb; j < nb + 8; j++, o += 2) {
+          weights[o] = src[(j * c + ci) * 36 + p]!;
+          weights[o + 1] = src[(j * c + ci + 1) * 36 + p]!;
+        }
+  }
+  return { weights, planes, split };
+}
+
 /**
  * Builds the integer plan for the kernels of `path` (relaxed SIMD: weight planes of at most
  * `planeMax`, see {@link PLANE_MAX_8BIT}). Throws on layers the integer path does not run.
@@ -611,6 +740,8 @@ export function planInteger(
             }
           g = gemmWeights(wide, wzp, n, kd, inStore.zp, path, planeMax, direct.padding);
         } else g = gemmWeights(byRow, wzp, n, k, inStore.zp, path, planeMax);
+        const wino =
+          direct && conv && winogradFits(conv, path) ? winogradWeights(byRow, n, c) : null;
         let kernelBias = g.bias;
         const sx = inGrid.scale;
         const sw = Float64Array.from({ length: n }, (_, j) => sAt(j));
@@ -709,6 +840,7 @@ export function planInteger(
           inZp: inStore.zp,
           taps: direct?.taps ?? null,
           pool,
+          wino,
           out,
           macs: rows * k * n,
         });

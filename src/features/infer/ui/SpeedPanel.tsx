@@ -119,11 +119,18 @@ export function SpeedPanel() {
           relaxed SIMD where the browser has it (Chrome, Edge, Firefox 146+; not Safari):{' '}
           <code>i32x4.relaxed_dot_i8x16_i7x16_add_s</code>, 16 multiply-adds of 8-bit codes per
           instruction. The app checks the relaxed build’s sums against exact ones before using it.
-          The float32 path is the app’s tfjs backend with the threads it reports; with one thread,
-          its convolutions, and its dense layers over 16 images or more at once, run on the app’s
-          own float32 WebAssembly kernels (faster here than tfjs’s), whose output is tfjs’s to the
-          bit; the dense layers there also leave out inputs that are 0 in both images of a pair,
-          which changes no bit of the output.
+          On SIMD128, a 5×5 convolution with whole 2×2 output tiles and input channels in eights
+          (the CNNs’ second) runs as Winograd’s F(2×2, 5×5): its 6×6 input windows and its weights
+          are transformed with small integer matrices, so that each tile and input channel takes 36
+          multiplies (37 with 8-bit weights, whose products need one split) where the direct
+          convolution takes 100; the transforms cost adds and shifts, and the sums come out the
+          direct ones exactly. The float32 path convolves directly, so part of the integer path’s
+          speed-up on the CNNs comes from that algorithm, not from the integers. The float32 path is
+          the app’s tfjs backend with the threads it reports; with one thread, its convolutions, and
+          its dense layers over 16 images or more at once, run on the app’s own float32 WebAssembly
+          kernels (faster here than tfjs’s), whose output is tfjs’s to the bit; the dense layers
+          there also leave out inputs that are 0 in both images of a pair, which changes no bit of
+          the output.
         </p>
         <p className="small">
           The integer kernels leave out inputs that are 0: a pair (SIMD128) or group of four
@@ -141,21 +148,21 @@ export function SpeedPanel() {
         </p>
         <p className="small">
           On SIMD128, 2- and 4-bit weights run as fast as 8-bit ones: every code is widened to 16
-          bits before the multiply, so the arithmetic is the same whatever the bit-width. Relaxed
-          SIMD’s dot product is only guaranteed on one operand of 7 bits (0 to 127): weights of at
-          most 7 bits fit in one pass, 8-bit weights need two (three when a layer’s codes span all
-          256 values), so there 2- to 7-bit weights run up to twice as fast as 8-bit ones, and 2
-          bits no faster than 4. Two passes do the multiply-adds of SIMD128’s one and more besides,
-          so a configuration whose 8-bit weights would take two or three runs on SIMD128 (the note
-          under the table says so, and the table times relaxed SIMD beside it). Some processors sum
-          whole bytes exactly (x86 with AVX-VNNI): where the kernels’ check finds that, 8-bit
-          weights take one pass too, and no bit-width runs faster than another; and layers whose
-          weights have no zero-point (symmetric) swap the operands: the weights as the signed byte,
-          the activations’ raw codes as the unsigned one, which spares every output the correction
-          for its inputs’ sum. Fewer bits beyond that save download size and memory, not time,
-          unless a kernel multiplies packed codes (several weights per byte, or products looked up
-          in tables); these models are small enough that reading their weights is not what limits
-          them.
+          bits before the multiply, so the arithmetic is the same whatever the bit-width (only a
+          Winograd convolution takes one of its 37 products fewer below 8 bits). Relaxed SIMD’s dot
+          product is only guaranteed on one operand of 7 bits (0 to 127): weights of at most 7 bits
+          fit in one pass, 8-bit weights need two (three when a layer’s codes span all 256 values),
+          so there 2- to 7-bit weights run up to twice as fast as 8-bit ones, and 2 bits no faster
+          than 4. Two passes do the multiply-adds of SIMD128’s one and more besides, so a
+          configuration whose 8-bit weights would take two or three runs on SIMD128 (the note under
+          the table says so, and the table times relaxed SIMD beside it). Some processors sum whole
+          bytes exactly (x86 with AVX-VNNI): where the kernels’ check finds that, 8-bit weights take
+          one pass too, and no bit-width runs faster than another; and layers whose weights have no
+          zero-point (symmetric) swap the operands: the weights as the signed byte, the activations’
+          raw codes as the unsigned one, which spares every output the correction for its inputs’
+          sum. Fewer bits beyond that save download size and memory, not time, unless a kernel
+          multiplies packed codes (several weights per byte, or products looked up in tables); these
+          models are small enough that reading their weights is not what limits them.
         </p>
       </details>
     </section>

@@ -1,7 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../../platform/shared/random';
 import { enableRelaxedSimd, kernelBytes, kernelPaths } from '../../../testing/kernels';
-import { actBytes, convTaps, fixedPointMultipliers, gemmWeights } from '../shared/plan';
+import {
+  actBytes,
+  convTaps,
+  fixedPointMultipliers,
+  gemmWeights,
+  winogradFits,
+  winogradWeights,
+} from '../shared/plan';
 import { instantiateKernels, loadKernels, selfTest } from './kernels';
 import type { IntKernels, KernelExports, KernelPath } from './kernels';
 
@@ -323,6 +330,50 @@ describe.each(await kernelPaths())('the %s kernels', (path: KernelPath) => {
       }
     });
 
+    /**
+     * A random convolution layer of b = 3 images: codes, weights in [wlo, whi], zero-points up to
+     * ±wzpMax (affine), the implicit GEMM's taps and weights, and a requantization whose codes
+     * spread over the range (a larger multiplier for smaller weights).
+     */
+    function convLayer(
+      h: number,
+      w: number,
+      c: number,
+      kh: number,
+      n: number,
+      same: boolean,
+      affine: boolean,
+      sparse: boolean,
+      [wlo, whi, wzpMax] = [-128, 127, 20],
+    ) {
+      const b = 3;
+      const { x, zx } = images(b * h * w * c, sparse);
+      const kk = kh * kh * c;
+      const wt = Int8Array.from({ length: n * kk }, () => int(wlo, whi));
+      const np = Math.ceil(n / 8) * 8;
+      const wzp = affine
+        ? Int32Array.from({ length: np }, (_, j) => (j < n ? int(-wzpMax, wzpMax) : 0))
+        : null;
+      const conv = squareConv(h, w, c, kh, same);
+      const t = convTaps(conv, path);
+      const wide = new Int8Array(n * t.kp);
+      for (let j = 0; j < n; j++)
+        for (let i = 0; i < t.kp; i++)
+          if (t.source[i]! >= 0) wide[j * t.kp + i] = wt[j * kk + t.source[i]!]!;
+      const gd = gemmWeights(wide, wzp, n, t.kp, zx, path, undefined, t.padding);
+      const { mult, shift } = fixedPointMultipliers(
+        Float64Array.from({ length: n }, () => ((0.5 + rand()) * 2 ** -9 * 128) / (whi + 1)),
+      );
+      const multP = new Int32Array(np);
+      multP.set(mult);
+      const offs = BigInt64Array.from({ length: np }, (_, j) =>
+        j < n
+          ? BigInt(Math.round((rand() - 0.5) * 40 * 2 ** shift)) + (1n << BigInt(shift - 1))
+          : 0n,
+      );
+      return { b, x, zx, kk, wt, wzp, conv, t, gd, multP, offs, shift };
+    }
+
     it('runs a convolution as an implicit GEMM: the same codes as im2col + GEMM + requantization, and max-pooled when fused', () => {
       // A first layer (1 channel, runs of 5 padded to whole steps), a middle one (16 channels),
       // odd sizes with a 4-row tail, affine weights (row sums), all 256 codes (three relaxed planes).
@@ -334,33 +385,18 @@ describe.each(await kernelPaths())('the %s kernels', (path: KernelPath) => {
         [28, 28, 1, 5, 16, true, false, true],
         [14, 14, 16, 5, 32, false, true, true],
       ] as const) {
-        const b = 3;
-        const { x, zx } = images(b * h * w * c, sparse);
-        const kk = kh * kh * c;
-        const wt = Int8Array.from({ length: n * kk }, () => int(-128, 127));
-        const np = Math.ceil(n / 8) * 8;
-        const wzp = affine
-          ? Int32Array.from({ length: np }, (_, j) => (j < n ? int(-20, 20) : 0))
-          : null;
-        const conv = squareConv(h, w, c, kh, same);
+        const { b, x, zx, kk, wt, wzp, conv, t, gd, multP, offs, shift } = convLayer(
+          h,
+          w,
+          c,
+          kh,
+          n,
+          same,
+          affine,
+          sparse,
+        );
         const { padT: pad, oh, ow } = conv;
         const g = gemmWeights(wt, wzp, n, kk, zx, path);
-        const t = convTaps(conv, path);
-        const wide = new Int8Array(n * t.kp);
-        for (let j = 0; j < n; j++)
-          for (let i = 0; i < t.kp; i++)
-            if (t.source[i]! >= 0) wide[j * t.kp + i] = wt[j * kk + t.source[i]!]!;
-        const gd = gemmWeights(wide, wzp, n, t.kp, zx, path, undefined, t.padding);
-        const { mult, shift } = fixedPointMultipliers(
-          Float64Array.from({ length: n }, () => (0.5 + rand()) * 2 ** -9),
-        );
-        const multP = new Int32Array(np);
-        multP.set(mult);
-        const offs = BigInt64Array.from({ length: np }, (_, j) =>
-          j < n
-            ? BigInt(Math.round((rand() - 0.5) * 40 * 2 ** shift)) + (1n << BigInt(shift - 1))
-            : 0n,
-        );
         const zp = 20;
         k.scoped(() => {
           const px = k.put(x);
@@ -401,6 +437,64 @@ describe.each(await kernelPaths())('the %s kernels', (path: KernelPath) => {
           }
           // Not a trivial agreement: the codes spread over the range.
           expect(new Set(wantCodes).size).toBeGreaterThan(50);
+        });
+      }
+    });
+
+    it('runs a 5×5 convolution through Winograd F(2×2, 5×5) (SIMD128): the implicit GEMM’s codes exactly, pooled and not', () => {
+      if (path !== 'simd128') {
+        // The relaxed build has no Winograd convolution; the planner never asks it for one.
+        expect(k.fn.ik_conv_wino).toBeUndefined();
+        return;
+      }
+      // The CNNs' second convolution (16 → 32, valid, 8-bit weights: one position split), with
+      // affine weights (row sums); output channels not a multiple of 8; 'same' padding (edge tiles);
+      // 4-bit weights (no split); mostly real 0. Three images: tiles not a multiple of four.
+      for (const [h, w, c, n, same, affine, wlo, whi, sparse] of [
+        [14, 14, 16, 32, false, false, -128, 127, false],
+        [14, 14, 16, 32, false, true, -128, 127, false],
+        [10, 12, 8, 12, true, true, -128, 127, false],
+        [14, 14, 24, 16, false, false, -7, 7, false],
+        [14, 14, 16, 32, false, false, -128, 127, true],
+      ] as const) {
+        const kh = 5;
+        const { b, x, zx, wt, conv, t, gd, multP, offs, shift } = convLayer(
+          h,
+          w,
+          c,
+          kh,
+          n,
+          same,
+          affine,
+          sparse,
+          [wlo, whi, 4],
+        );
+        const { padT: pad, oh, ow } = conv;
+        expect(winogradFits(conv, path)).toBe(true);
+        const wino = winogradWeights(wt, n, c);
+        expect(wino.planes).toBe(36 + wino.split.reduce((a, v) => a + v, 0));
+        const zp = 20;
+        k.scoped(() => {
+          const px = k.put(x);
+          const mu = k.put(multP);
+          const of = k.put(offs);
+          const dw = gd.wzp ? k.put(gd.wzp) : 0;
+          const nq = t.kp / 2;
+          const tp = k.put(t.taps);
+          const gw = k.put(gd.weights);
+          const ww = k.put(wino.weights);
+          const sp = k.put(wino.split);
+          for (const pool of [0, 1]) {
+            const rows = b * (pool ? (oh >> 1) * (ow >> 1) : oh * ow);
+            const want = k.alloc(rows * n);
+            k.fn.ik_conv_requant(px, b, h, w, c, kh, kh, pad, pad, oh, ow, zx, tp, nq, gd.wzp ? 1 : 0, gw, 1, dw, n, 0, mu, of, shift, 2 ** 30, zp, zp, 255, pool, want); // prettier-ignore
+            const got = k.alloc(rows * n);
+            k.fn.ik_conv_wino!(px, b, h, w, c, pad, pad, oh, ow, zx, ww, wino.planes, sp, dw, n, 0, mu, of, shift, 2 ** 30, zp, zp, 255, pool, got); // prettier-ignore
+            const wantCodes = Array.from(k.u8(want, rows * n));
+            expect(Array.from(k.u8(got, rows * n))).toEqual(wantCodes);
+            // Not a trivial agreement: the codes spread over the range.
+            expect(new Set(wantCodes).size).toBeGreaterThan(sparse ? 20 : 50);
+          }
         });
       }
     });

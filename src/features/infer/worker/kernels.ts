@@ -81,6 +81,33 @@ export interface KernelExports {
       out: number,
     ]
   ): void;
+  /**
+   * A 5×5 convolution through Winograd F(2×2, 5×5), the same codes as ik_conv_requant (SIMD128
+   * build only; see wasm/intkernels.c and shared/plan.ts winogradWeights).
+   */
+  ik_conv_wino?(
+    ...args: [
+      x: number,
+      b: number,
+      h: number,
+      w: number,
+      c: number,
+      padT: number,
+      padL: number,
+      oh: number,
+      ow: number,
+      zx: number,
+      weights: number,
+      planes: number,
+      split: number,
+      wzp: number,
+      n: number,
+      bias: number,
+      ...RequantArgs,
+      pool: number,
+      out: number,
+    ]
+  ): void;
   ik_maxpool2(x: number, b: number, h: number, w: number, c: number, out: number): void;
   /**
    * Not integer: the float32 path's convolution, to the bit as tfjs's

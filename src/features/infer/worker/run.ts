@@ -138,6 +138,9 @@ interface UploadedGemm {
   readonly fbias: number;
   /** The implicit GEMM's tap offsets (a convolution's {@link GemmStep.taps}), or 0. */
   readonly taps: number;
+  /** Winograd's transformed weights and split positions ({@link GemmStep.wino}), or 0. */
+  readonly wino: number;
+  readonly split: number;
 }
 
 function upload(k: IntKernels, s: GemmStep): UploadedGemm {
@@ -151,6 +154,8 @@ function upload(k: IntKernels, s: GemmStep): UploadedGemm {
     scale: s.out.kind === 'dequant' ? k.put(s.out.scale) : 0,
     fbias: s.out.kind === 'dequant' ? k.put(s.out.bias) : 0,
     taps: s.taps ? k.put(s.taps) : 0,
+    wino: s.wino ? k.put(s.wino.weights) : 0,
+    split: s.wino ? k.put(s.wino.split) : 0,
   };
 }
 
@@ -252,6 +257,16 @@ export function intLogits(
           continue;
         }
         const g = gemms.get(s)!;
+        if (s.conv && s.wino && s.out.kind === 'requant') {
+          // Winograd F(2×2, 5×5): the same codes as the implicit GEMM below, fewer multiplies.
+          const c = s.conv;
+          const q = s.out;
+          if (!fn.ik_conv_wino) throw new Error('These kernels have no Winograd convolution.');
+          fn.ik_conv_wino(cur, b, c.h, c.w, c.c, c.padT, c.padL, c.oh, c.ow, s.inZp, g.wino, s.wino.planes, g.split, g.wzp, s.n, g.bias, g.mult, g.offs, q.shift, q.clampAcc, q.zp, q.lo, q.hi, s.pool ? 1 : 0, next); // prettier-ignore
+          lap?.(s.name);
+          swap();
+          continue;
+        }
         if (s.conv && s.taps && s.out.kind === 'requant') {
           // The implicit GEMM: no packed rows, straight from the codes to the next layer's (pooled
           // when the plan fused the max pool after it).
