@@ -13,6 +13,7 @@ import {
   planInteger,
   WINO_AT,
   WINO_BT,
+  winogradOnSimd128,
   winogradWeights,
 } from './plan';
 import type { ActGrid, GemmStep, GemmWeights, IntWeights, NetShape } from './plan';
@@ -370,6 +371,8 @@ describe('winogradWeights (Winograd F(2×2, 5×5))', () => {
           false,
           false,
         ]);
+        // What SIMD128 would do, told from either build's plan (the runner's choice of build).
+        expect(winogradOnSimd128(plan)).toBe(c1 === 8);
       }
   });
 });

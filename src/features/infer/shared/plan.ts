@@ -889,3 +889,23 @@ export const TWO_PASSES_NOTE =
 export function multiPlane(plan: IntPlan): boolean {
   return plan.steps.some((s) => s.kind === 'gemm' && s.planes > 1);
 }
+
+/**
+ * Why a configuration runs on SIMD128 although its weights take one relaxed-SIMD plane: SIMD128
+ * runs the model's 5×5 convolution as Winograd F(2×2, 5×5) ({@link winogradFits}), with 2.7×
+ * fewer multiplies, and relaxed SIMD, whose dot product takes two steps where it is exact only on
+ * 7-bit operands (x86 without AVX-VNNI), runs it directly. W4A8 in the Speed panel (Chromium 156,
+ * a 2-core AMD EPYC without AVX-VNNI, 4 December): mnist-cnn's test set 204–217 ms on relaxed
+ * SIMD against 159–167 ms on SIMD128, fashion-cnn's 895–912 ms against 568–793 ms. Where the dot
+ * product sums whole bytes (AVX-VNNI: 16 multiply-adds in one instruction) relaxed SIMD is kept.
+ */
+export const WINOGRAD_NOTE =
+  'SIMD128 runs this model’s 5×5 convolution as Winograd F(2×2, 5×5), with 2.7× fewer multiplies than relaxed SIMD’s direct one, whose dot product here takes two steps (exact only on 7-bit operands): using SIMD128';
+
+/** Whether the SIMD128 plan of the network `plan` describes would run a Winograd convolution. */
+export function winogradOnSimd128(plan: IntPlan): boolean {
+  return plan.steps.some(
+    (s) =>
+      s.kind === 'gemm' && s.conv !== null && s.taps !== null && winogradFits(s.conv, 'simd128'),
+  );
+}

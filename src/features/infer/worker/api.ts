@@ -7,7 +7,13 @@ import type { ModelArch } from '../../../platform/shared/config';
 import type { LoadedDataset, LoadedModel } from '../../../platform/worker/assets';
 import type { EvalRequest } from '../../../platform/worker/engine';
 import type { IntPlan } from '../shared/plan';
-import { TWO_PASSES_NOTE, multiPlane } from '../shared/plan';
+import {
+  PLANE_MAX_8BIT,
+  TWO_PASSES_NOTE,
+  WINOGRAD_NOTE,
+  multiPlane,
+  winogradOnSimd128,
+} from '../shared/plan';
 import { median } from '../shared/median';
 import { calibrateGroup, groupedLatency, timeGroup } from '../shared/latency';
 import { loadKernels } from './kernels';
@@ -97,7 +103,8 @@ export interface SpeedReport {
   /**
    * The same integer model on the other build of the kernels, for comparison, where this runtime
    * runs both (relaxed SIMD validates): SIMD128 when `path` is relaxed SIMD, and relaxed SIMD
-   * when it was passed over for this configuration (see plan.ts, `TWO_PASSES_NOTE`).
+   * when it was passed over for this configuration (see plan.ts, `TWO_PASSES_NOTE` and
+   * `WINOGRAD_NOTE`).
    */
   readonly other: (PathSpeed & { readonly path: KernelPath }) | null;
   readonly intThreads: 1;
@@ -160,8 +167,9 @@ export function inferApi(deps: InferDeps) {
   type Run = { readonly k: IntKernels; readonly plan: IntPlan };
   /**
    * The build that runs `request` (`path`, or by default the fastest: the best build this runtime
-   * runs correctly, unless that is relaxed SIMD taking a layer's weights in more than one plane:
-   * then SIMD128, see {@link TWO_PASSES_NOTE}), its plan, why a faster build was not used, and
+   * runs correctly, unless that is relaxed SIMD taking a layer's weights in more than one plane,
+   * or, with a dot product of two steps, a model SIMD128 runs with a Winograd convolution: then
+   * SIMD128, see {@link TWO_PASSES_NOTE} and {@link WINOGRAD_NOTE}), its plan, why a faster build was not used, and
    * the relaxed plan it passed over (null where it passed none over), for the speed comparison.
    */
   const runner = async (
@@ -174,14 +182,17 @@ export function inferApi(deps: InferDeps) {
   > => {
     const k = await kernels(path);
     const { plan, acts } = await intPlanFor(m, d, request, k.path, k.planeMax);
-    if (path || k.path !== 'relaxed-simd' || !multiPlane(plan))
-      return { k, plan, acts, note: k.note, passedOver: null };
+    const twoPasses = k.path === 'relaxed-simd' && multiPlane(plan);
+    // Where relaxed SIMD's dot product takes two steps, SIMD128's Winograd convolution is faster.
+    const winograd =
+      k.path === 'relaxed-simd' && k.planeMax < PLANE_MAX_8BIT && winogradOnSimd128(plan);
+    if (path || !(twoPasses || winograd)) return { k, plan, acts, note: k.note, passedOver: null };
     const base = await kernels('simd128');
     return {
       k: base,
       plan: (await intPlanFor(m, d, request, base.path, base.planeMax)).plan,
       acts,
-      note: TWO_PASSES_NOTE,
+      note: twoPasses ? TWO_PASSES_NOTE : WINOGRAD_NOTE,
       passedOver: { k, plan },
     };
   };
