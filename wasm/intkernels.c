@@ -1071,10 +1071,12 @@ void EXPORT(ik_conv_wino)(const uint8_t *x, uint32_t B, uint32_t H, uint32_t W, 
      a row */
   int16_t *xh = (int16_t *)ik_alloc(36u * 4u * C * sizeof(int16_t));
   int32_t *msum = (int32_t *)ik_alloc(4u * NV * NP * 4u * sizeof(int32_t));
-  uint32_t xpos[64], hi_of[64]; /* each plane's position; each g_lo plane's g_hi position */
+  /* each plane's position, and each g_lo plane's g_hi position (at most 36 + 36 planes) */
+  uint32_t xpos[72], hi_of[72];
+  if (NP > 72) NP = 72;
   for (uint32_t p = 0, extra = 36; p < 36; p++) {
     xpos[p] = p;
-    if (split[p] && extra < NP && extra < 64) xpos[extra] = p, hi_of[extra++] = p;
+    if (split[p] && extra < NP) xpos[extra] = p, hi_of[extra++] = p;
   }
   epilogue_t e = {0};
   e.bias = bias, e.wzp = wzp, e.N = N, e.out8 = out;

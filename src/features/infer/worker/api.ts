@@ -169,8 +169,9 @@ export function inferApi(deps: InferDeps) {
    * The build that runs `request` (`path`, or by default the fastest: the best build this runtime
    * runs correctly, unless that is relaxed SIMD taking a layer's weights in more than one plane,
    * or, with a dot product of two steps, a model SIMD128 runs with a Winograd convolution: then
-   * SIMD128, see {@link TWO_PASSES_NOTE} and {@link WINOGRAD_NOTE}), its plan, why a faster build was not used, and
-   * the relaxed plan it passed over (null where it passed none over), for the speed comparison.
+   * SIMD128, see {@link TWO_PASSES_NOTE} and {@link WINOGRAD_NOTE}), its plan, why a faster build
+   * was not used, and the relaxed plan it passed over (null where it passed none over), for the
+   * speed comparison.
    */
   const runner = async (
     m: LoadedModel,
