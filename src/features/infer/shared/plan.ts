@@ -160,8 +160,9 @@ export interface GemmStep {
   readonly pool: boolean;
   /**
    * The convolution runs through Winograd F(2×2, 5×5) instead (ik_conv_wino, {@link
-   * winogradWeights}): the same accumulators with 2.8× fewer multiplies. null: the implicit GEMM
-   * (or im2col + GEMM), which `weights` and `taps` then describe.
+   * winogradWeights}): the same accumulators with 36 multiplies per tile and channel pair (37
+   * where 8-bit weights need a split) where the direct convolution takes 100. null: the implicit
+   * GEMM (or im2col + GEMM), which `weights` and `taps` then describe.
    */
   readonly wino: WinogradWeights | null;
   readonly out: Requant | Dequant;
@@ -586,7 +587,8 @@ export function winogradFits(conv: ConvGeometry, path: KernelPath): boolean {
 
 /**
  * The transformed weights of a 5×5 convolution for ik_conv_wino: w [n][k] int8 codes (k = 25·c
- * in (ky, kx, c) order, as the layer's rows), each channel pair's 5×5 kernels through G g Gᵀ.
+ * in (ky, kx, c) order, as the layer's rows), the 5×5 kernel of each output and input channel
+ * through G g Gᵀ.
  */
 export function winogradWeights(w: Int8Array, n: number, c: number): WinogradWeights {
   const k = 25 * c;
@@ -892,15 +894,15 @@ export function multiPlane(plan: IntPlan): boolean {
 
 /**
  * Why a configuration runs on SIMD128 although its weights take one relaxed-SIMD plane: SIMD128
- * runs the model's 5×5 convolution as Winograd F(2×2, 5×5) ({@link winogradFits}), with 2.7×
- * fewer multiplies, and relaxed SIMD, whose dot product takes two steps where it is exact only on
+ * runs the model's 5×5 convolution as Winograd F(2×2, 5×5) ({@link winogradFits}), with 36
+ * multiplies per tile and channel pair where the direct convolution takes 100, and relaxed SIMD, whose dot product takes two steps where it is exact only on
  * 7-bit operands (x86 without AVX-VNNI), runs it directly. W4A8 in the Speed panel (Chromium 156,
  * a 2-core AMD EPYC without AVX-VNNI, 4 December): mnist-cnn's test set 204–217 ms on relaxed
  * SIMD against 159–167 ms on SIMD128, fashion-cnn's 895–912 ms against 568–793 ms. Where the dot
  * product sums whole bytes (AVX-VNNI: 16 multiply-adds in one instruction) relaxed SIMD is kept.
  */
 export const WINOGRAD_NOTE =
-  'SIMD128 runs this model’s 5×5 convolution as Winograd F(2×2, 5×5), with 2.7× fewer multiplies than relaxed SIMD’s direct one, whose dot product here takes two steps (exact only on 7-bit operands): using SIMD128';
+  'SIMD128 runs this model’s 5×5 convolution as Winograd F(2×2, 5×5), 36 multiplies per output tile and channel pair where relaxed SIMD’s direct one takes 100 and its dot product here takes two steps (exact only on 7-bit operands): using SIMD128';
 
 /** Whether the SIMD128 plan of the network `plan` describes would run a Winograd convolution. */
 export function winogradOnSimd128(plan: IntPlan): boolean {
