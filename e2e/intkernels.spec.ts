@@ -170,6 +170,9 @@ test('the compute worker evaluates W8A8 on the integer kernels and times both pa
     expect([w4.path, w4.pathNote]).toEqual(
       arch === 'cnn' && !exact ? ['simd128', WINOGRAD_NOTE] : ['relaxed-simd', null],
     );
+    // The Speed panel's bit-width sweep runs on that build too: every point of it, 4 and 8 bits.
+    const sweep = await call<{ path: KernelPath }[]>(page, 'intSpeedSweep', 'mnist', arch, [W4A8, W8A8], 3, 100, 10); // prettier-ignore
+    expect(sweep.map((p) => p.path)).toEqual(Array(2).fill(w4.path));
     expect(r.approximations).toEqual([]);
     expect(r.differing).toBeLessThanOrEqual(2);
     expect(r.accuracy).toBeGreaterThan(0.97);

@@ -403,8 +403,19 @@ export function inferApi(deps: InferDeps) {
       minBatchMs = 150,
     ): Promise<IntSweepPoint[]> {
       const [m, d] = await deps.loaded(dataset, arch);
-      const k = await kernels();
       return deps.supersedable('intSpeedSweep', async () => {
+        // One build for every point: the default, unless this model is one the runner takes to
+        // SIMD128 at every bit-width (a Winograd convolution where relaxed SIMD's dot product takes
+        // two steps: see `runner`), so that each point is timed on the build its configuration
+        // runs on.
+        let k = await kernels();
+        if (
+          k.path === 'relaxed-simd' &&
+          k.planeMax < PLANE_MAX_8BIT &&
+          requests.length > 0 &&
+          winogradOnSimd128((await intPlanFor(m, d, requests[0]!, k.path, k.planeMax)).plan)
+        )
+          k = await kernels('simd128');
         const all = await imagesOf(k, d);
         const count = Math.max(1, Math.min(images, all.count));
         const runs = Math.max(1, Math.min(latencyRuns, all.count));
