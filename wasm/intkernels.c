@@ -410,6 +410,12 @@ static inline __attribute__((always_inline)) void block_1x8(const act_t *a0, con
  * the requantization works on whole vectors of channels. P is always 1.
  */
 #define DOT(acc, x, w) acc = wasm_i32x4_add(acc, wasm_i32x4_dot_i16x8(x, w))
+/* Two rows' pairs (splat) against one step's eight channels (wl: 0..3, wh: 4..7). */
+#define DOT_2x8(ca0, ca1, cb0, cb1, xa, xb, wl, wh) \
+  DOT(ca0, xa, wl);                                 \
+  DOT(ca1, xa, wh);                                 \
+  DOT(cb0, xb, wl);                                 \
+  DOT(cb1, xb, wh)
 
 /**
  * Four rows × eight channels: acc[r][0] = channels 0..3, acc[r][1] = channels 4..7. The rows'
@@ -431,16 +437,10 @@ static inline __attribute__((always_inline)) void block_4x8(const act_t *const a
     v128_t wh = wasm_i16x8_load8x8(w + 8);
     v128_t x0 = wasm_v128_load32_splat(a0 + k);
     v128_t x1 = wasm_v128_load32_splat(a1 + k);
-    DOT(c00, x0, wl);
-    DOT(c01, x0, wh);
-    DOT(c10, x1, wl);
-    DOT(c11, x1, wh);
+    DOT_2x8(c00, c01, c10, c11, x0, x1, wl, wh);
     v128_t x2 = wasm_v128_load32_splat(a2 + k);
     v128_t x3 = wasm_v128_load32_splat(a3 + k);
-    DOT(c20, x2, wl);
-    DOT(c21, x2, wh);
-    DOT(c30, x3, wl);
-    DOT(c31, x3, wh);
+    DOT_2x8(c20, c21, c30, c31, x2, x3, wl, wh);
   }
   acc[0][0] = c00, acc[0][1] = c01, acc[1][0] = c10, acc[1][1] = c11;
   acc[2][0] = c20, acc[2][1] = c21, acc[3][0] = c30, acc[3][1] = c31;
@@ -1029,16 +1029,10 @@ static inline __attribute__((always_inline)) void wino_block(const int16_t *x, u
     v128_t wh = wasm_v128_load(w + 8);
     v128_t a0 = wasm_v128_load32_splat(x0 + k);
     v128_t a1 = wasm_v128_load32_splat(x1 + k);
-    DOT(c00, a0, wl);
-    DOT(c01, a0, wh);
-    DOT(c10, a1, wl);
-    DOT(c11, a1, wh);
+    DOT_2x8(c00, c01, c10, c11, a0, a1, wl, wh);
     v128_t a2 = wasm_v128_load32_splat(x2 + k);
     v128_t a3 = wasm_v128_load32_splat(x3 + k);
-    DOT(c20, a2, wl);
-    DOT(c21, a2, wh);
-    DOT(c30, a3, wl);
-    DOT(c31, a3, wh);
+    DOT_2x8(c20, c21, c30, c31, a2, a3, wl, wh);
   }
   wasm_v128_store(m, c00), wasm_v128_store(m + hs, c01);
   wasm_v128_store(m + ms, c10), wasm_v128_store(m + ms + hs, c11);

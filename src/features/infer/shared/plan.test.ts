@@ -18,6 +18,19 @@ import {
 } from './plan';
 import type { ActGrid, GemmStep, GemmWeights, IntWeights, NetShape } from './plan';
 
+/** Per-tensor symmetric weights of k × n codes code(i), no bias. */
+const symmetric = (
+  k: number,
+  n: number,
+  code: (i: number) => number,
+  scale: number,
+): IntWeights => ({
+  codes: Int32Array.from({ length: k * n }, (_, i) => code(i)),
+  scale: Float32Array.of(scale),
+  zeroPoint: Int32Array.of(0),
+  bias: null,
+});
+
 const affine8 = (scale: number, zeroPoint = 0): ActGrid => ({
   scale,
   zeroPoint,
@@ -339,12 +352,7 @@ describe('winogradWeights (Winograd F(2×2, 5×5))', () => {
         { kind: 'dense', name: 'fc', inputs: 3 * 3 * 8, units: 2, relu: false },
       ],
     });
-    const w = (k: number, n: number): IntWeights => ({
-      codes: Int32Array.from({ length: k * n }, (_, i) => (i % 255) - 127),
-      scale: Float32Array.of(0.01),
-      zeroPoint: Int32Array.of(0),
-      bias: null,
-    });
+    const w = (k: number, n: number) => symmetric(k, n, (i) => (i % 255) - 127, 0.01);
     for (const c1 of [1, 8])
       for (const path of ['simd128', 'relaxed-simd'] as const) {
         const plan = planInteger(
@@ -482,12 +490,7 @@ describe('planInteger', () => {
         { kind: 'dense', name: 'fc', inputs: 3 * 2 * 2, units: 2, relu: false },
       ],
     };
-    const w = (k: number, n: number): IntWeights => ({
-      codes: Int32Array.from({ length: k * n }, (_, i) => (i % 7) - 3),
-      scale: Float32Array.of(0.1),
-      zeroPoint: Int32Array.of(0),
-      bias: null,
-    });
+    const w = (k: number, n: number) => symmetric(k, n, (i) => (i % 7) - 3, 0.1);
     const plan = planInteger({
       net: cnn,
       weights: new Map([

@@ -409,19 +409,22 @@ export function inferApi(deps: InferDeps) {
         // two steps: see `runner`), so that each point is timed on the build its configuration
         // runs on.
         let k = await kernels();
-        if (
-          k.path === 'relaxed-simd' &&
-          k.planeMax < PLANE_MAX_8BIT &&
-          requests.length > 0 &&
-          winogradOnSimd128((await intPlanFor(m, d, requests[0]!, k.path, k.planeMax)).plan)
-        )
-          k = await kernels('simd128');
+        const plans: IntPlan[] = [];
+        for (const request of requests) {
+          plans.push((await intPlanFor(m, d, request, k.path, k.planeMax)).plan);
+          if (
+            plans.length === 1 &&
+            k.path === 'relaxed-simd' &&
+            k.planeMax < PLANE_MAX_8BIT &&
+            winogradOnSimd128(plans[0]!)
+          ) {
+            k = await kernels('simd128');
+            plans[0] = (await intPlanFor(m, d, request, k.path, k.planeMax)).plan;
+          }
+        }
         const all = await imagesOf(k, d);
         const count = Math.max(1, Math.min(images, all.count));
         const runs = Math.max(1, Math.min(latencyRuns, all.count));
-        const plans: IntPlan[] = [];
-        for (const request of requests)
-          plans.push((await intPlanFor(m, d, request, k.path, k.planeMax)).plan);
         /** Uploads the plan's weights (one plan is resident at a time): an untimed one-image pass. */
         const load = (plan: IntPlan) => intLogits(k, plan, all, { start: 0, count: 1 });
         // The batches in rounds over the points, each point once a round (its weights uploaded by
