@@ -1,4 +1,6 @@
-import { create } from 'zustand';
+import { createStore, useStore as useZustandStore } from 'zustand';
+import type { StoreApi, UseBoundStore } from 'zustand';
+import { perFrame } from './perFrame';
 import type { ArchId, DatasetId } from '../../features/model/shared/catalog';
 import { DEFAULT_CONFIG } from '../shared/config';
 import type {
@@ -263,9 +265,21 @@ function withoutEntry<K extends string, V>(
   return rest;
 }
 
-/** A new store (the app has one, `useStore`; tests make their own). */
-export const createAppStore = () =>
-  create<State & Actions>()((set) => ({
+/**
+ * A new store (the app has one, `useStore`; tests make their own). Its hook re-renders views at
+ * most once per frame (perFrame.ts says why); its getState, setState and subscribe are the
+ * store's own, synchronous.
+ */
+export const createAppStore = (): UseBoundStore<StoreApi<State & Actions>> => {
+  const api = createAppStoreApi();
+  const views = perFrame(api);
+  const useBound = <U>(selector: (s: State & Actions) => U = (s) => s as U): U =>
+    useZustandStore(views, selector);
+  return Object.assign(useBound, api) as UseBoundStore<StoreApi<State & Actions>>;
+};
+
+const createAppStoreApi = () =>
+  createStore<State & Actions>()((set) => ({
     ...initialState,
     // A new model has other layers: the layer selection and per-layer overrides are reset.
     setDataset: (dataset) =>
