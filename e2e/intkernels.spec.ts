@@ -11,6 +11,7 @@ import {
   PLANE_MAX_7BIT,
   PLANE_MAX_8BIT,
   TWO_PASSES_NOTE,
+  TWO_STEP_NOTE,
   WINOGRAD_NOTE,
   gemmWeights,
 } from '../src/features/infer/shared/plan';
@@ -164,11 +165,12 @@ test('the compute worker evaluates W8A8 on the integer kernels and times both pa
     // 8-bit weights take one plane, and on SIMD128 (faster than two planes) where they take two.
     const best = exact ? 'relaxed-simd' : 'simd128';
     expect([r.path, r.pathNote]).toEqual([best, exact ? null : TWO_PASSES_NOTE]);
-    // 4-bit weights take one plane everywhere: relaxed SIMD, but for the CNN where that plane
-    // takes two steps (no whole bytes): SIMD128 runs its second convolution as Winograd's.
+    // 4-bit weights take one plane everywhere: relaxed SIMD where its dot product takes one step
+    // (whole bytes); SIMD128 where it takes two, which runs the CNN's second convolution as
+    // Winograd's and leaves out the MLP's zero inputs.
     const w4 = await call<IntEvaluation>(page, 'intEvaluate', 'mnist', arch, W4A8);
     expect([w4.path, w4.pathNote]).toEqual(
-      arch === 'cnn' && !exact ? ['simd128', WINOGRAD_NOTE] : ['relaxed-simd', null],
+      exact ? ['relaxed-simd', null] : ['simd128', arch === 'cnn' ? WINOGRAD_NOTE : TWO_STEP_NOTE],
     );
     // The Speed panel's bit-width sweep runs on that build too: every point of it, 4 and 8 bits.
     const sweep = await call<{ path: KernelPath }[]>(page, 'intSpeedSweep', 'mnist', arch, [W4A8, W8A8], 3, 100, 10); // prettier-ignore
@@ -222,38 +224,51 @@ test('the Speed panel measures on click, says what it measured, and marks an old
   await expect(table.getByRole('row')).toHaveCount(4);
   await expect(panel.getByTestId('speed-int-latency')).toHaveText(/^\d+(\.\d)? (ms|µs)$/);
   await expect(table).toContainText('images/s');
-  // Both builds side by side: SIMD128 and relaxed SIMD, and how they compare.
+  // How many passes the weights take on relaxed SIMD, as the kernels' load-time check found.
+  const planes = panel.getByTestId('speed-planes');
+  await expect(planes).toHaveText(
+    /^Weight passes on relaxed SIMD: one(, whatever the bit-width up to 8| up to 7 bits, two or three at 8 bits) \(.*\)\.$/,
+  );
+  // The build the configuration runs on: relaxed SIMD where its dot product sums whole bytes in
+  // one step, else SIMD128, which the note under the table says why (see simd128Instead).
+  const wholeBytes = (await planes.textContent())!.includes('whatever the bit-width');
+  const [used, other] = wholeBytes ? ['relaxed SIMD', 'SIMD128'] : ['SIMD128', 'relaxed SIMD'];
+  await expect(panel.getByTestId('speed-path-note')).toHaveCount(wholeBytes ? 0 : 1);
+  // Both builds side by side, and how they compare.
   await expect(table.getByRole('columnheader')).toHaveCount(5);
   await expect(table).toContainText('SIMD128, 1 thread');
   await expect(table).toContainText('relaxed SIMD, 1 thread');
   // The integer model split between two workers (this machine has a core to spare): same count.
   await expect(panel.getByTestId('speed-split')).toHaveText(
-    /^On both cores \(two workers, half the test set each, relaxed SIMD\): [\d,]+ images\/s, \d+(\.\d)?× one worker’s rate timed the same way \(.*\); [\d,]+ correct, as on one worker\.$/,
+    new RegExp(
+      `^On both cores \\(two workers, half the test set each, ${used}\\): [\\d,]+ images/s, \\d+(\\.\\d)?× one worker’s rate timed the same way \\(.*\\); [\\d,]+ correct, as on one worker\\.$`,
+    ),
   );
   await expect(panel.getByTestId('speed-paths')).toHaveText(
-    /^Relaxed SIMD against SIMD128, the same integer model: \d+(\.\d)?× the speed on one image, \d+(\.\d)?× on the test set\.$/,
+    new RegExp(
+      `^${used[0]!.toUpperCase()}${used.slice(1)} against ${other}, the same integer model: \\d+(\\.\\d)?× the speed on one image, \\d+(\\.\\d)?× on the test set\\.$`,
+    ),
   );
   await expect(table).toContainText('× smaller');
   // Batch-1 latency timed in groups of one-image calls (the page's clock is coarse), said with
   // the group sizes this run used.
   await expect(panel.getByTestId('speed-latency-groups')).toHaveText(
-    /^Latency: the page’s clock is coarse .* divided by their number \(calls a group, .*: float32 \d+, integer \d+, integer on SIMD128 \d+\)\.$/,
-  );
-  // How many passes the weights take on relaxed SIMD, as the kernels' load-time check found.
-  await expect(panel.getByTestId('speed-planes')).toHaveText(
-    /^Weight passes on relaxed SIMD: one(, whatever the bit-width up to 8| up to 7 bits, two or three at 8 bits) \(.*\)\.$/,
+    new RegExp(
+      `^Latency: the page’s clock is coarse .* divided by their number \\(calls a group, .*: float32 \\d+, integer \\d+, integer on ${other} \\d+\\)\\.$`,
+    ),
   );
   // W4A8 per channel is integer throughout: the predictions match the float path's.
   await expect(panel.getByTestId('speed-agreement')).toContainText(
     /Every prediction equals the fake-quant float path|[12] of 2,000 predictions differ/,
   );
   await expect(panel.getByTestId('speed-result')).toHaveAttribute('data-current', 'true');
-  // The bit-width sweep: one column per weight bit-width, the configured one marked.
+  // The bit-width sweep: one column per weight bit-width, the configured one marked, timed on
+  // the build the configuration runs on.
   const sweep = panel.getByTestId('speed-sweep');
   await expect(sweep.getByRole('columnheader')).toHaveCount(9);
   await expect(sweep.getByRole('columnheader', { name: '4 (set)' })).toBeVisible();
   await expect(sweep.getByRole('row')).toHaveCount(3);
-  await expect(sweep).toContainText('Integer path (relaxed SIMD) by weight bit-width');
+  await expect(sweep).toContainText(`Integer path (${used}) by weight bit-width`);
   await expect(sweep).toContainText(/median of \d+ groups of \d+(–\d+)? images timed together/);
 
   // axe on the Quantize view with the measured panel.

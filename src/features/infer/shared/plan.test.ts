@@ -11,12 +11,16 @@ import {
   packWeights,
   packWeightsQuads,
   planInteger,
+  simd128Instead,
+  TWO_PASSES_NOTE,
+  TWO_STEP_NOTE,
   WINO_AT,
   WINO_BT,
+  WINOGRAD_NOTE,
   winogradOnSimd128,
   winogradWeights,
 } from './plan';
-import type { ActGrid, GemmStep, GemmWeights, IntWeights, NetShape } from './plan';
+import type { ActGrid, GemmStep, GemmWeights, IntWeights, KernelPath, NetShape } from './plan';
 
 /** Per-tensor symmetric weights of k × n codes code(i), no bias. */
 const symmetric = (
@@ -341,8 +345,9 @@ describe('winogradWeights (Winograd F(2×2, 5×5))', () => {
     );
   });
 
-  it('is what the planner gives a 5×5 convolution with whole tiles on SIMD128, and nothing else', () => {
-    const lenet = (c1: number): NetShape => ({
+  /** A small LeNet whose first layer has c1 input channels, planned with weight codes in ±max. */
+  const lenetPlan = (c1: number, max: number, path: KernelPath, planeMax?: number) => {
+    const net: NetShape = {
       input: [14, 14, c1],
       ops: [
         { kind: 'conv2d', name: 'a', kernel: [5, 5], filters: 16, padding: 'same', relu: true },
@@ -351,26 +356,31 @@ describe('winogradWeights (Winograd F(2×2, 5×5))', () => {
         { kind: 'flatten', name: 'flatten' },
         { kind: 'dense', name: 'fc', inputs: 3 * 3 * 8, units: 2, relu: false },
       ],
-    });
-    const w = (k: number, n: number) => symmetric(k, n, (i) => (i % 255) - 127, 0.01);
+    };
+    const w = (k: number, n: number) => symmetric(k, n, (i) => (i % (2 * max + 1)) - max, 0.01);
+    return planInteger(
+      {
+        net,
+        weights: new Map([
+          ['a', w(25 * c1, 16)],
+          ['b', w(25 * 16, 8)],
+          ['fc', w(72, 2)],
+        ]),
+        acts: new Map([
+          ['a', affine8(0.01)],
+          ['b', affine8(0.05)],
+          ['fc', affine8(0.05)],
+        ]),
+      },
+      path,
+      planeMax,
+    );
+  };
+
+  it('is what the planner gives a 5×5 convolution with whole tiles on SIMD128, and nothing else', () => {
     for (const c1 of [1, 8])
       for (const path of ['simd128', 'relaxed-simd'] as const) {
-        const plan = planInteger(
-          {
-            net: lenet(c1),
-            weights: new Map([
-              ['a', w(25 * c1, 16)],
-              ['b', w(25 * 16, 8)],
-              ['fc', w(72, 2)],
-            ]),
-            acts: new Map([
-              ['a', affine8(0.01)],
-              ['b', affine8(0.05)],
-              ['fc', affine8(0.05)],
-            ]),
-          },
-          path,
-        );
+        const plan = lenetPlan(c1, 127, path);
         const gemms = plan.steps.filter((s): s is GemmStep => s.kind === 'gemm');
         // a: 14×14 'same' tiles whole, but one input channel is not a vector of 8; b: 7×7 → 3×3
         // (odd: no whole tiles); relaxed SIMD: never.
@@ -382,6 +392,26 @@ describe('winogradWeights (Winograd F(2×2, 5×5))', () => {
         // What SIMD128 would do, told from either build's plan (the runner's choice of build).
         expect(winogradOnSimd128(plan)).toBe(c1 === 8);
       }
+  });
+
+  it('takes a configuration planned for relaxed SIMD to SIMD128 where relaxed SIMD is slower', () => {
+    for (const c1 of [1, 8]) {
+      // 8-bit weights: two planes where the dot product is exact on 7-bit operands only.
+      expect(simd128Instead(lenetPlan(c1, 127, 'relaxed-simd'), PLANE_MAX_7BIT)).toBe(
+        TWO_PASSES_NOTE,
+      );
+      // 4-bit weights, one plane: SIMD128 all the same where the dot product takes two steps,
+      // saying why (its Winograd convolution where it has one).
+      expect(simd128Instead(lenetPlan(c1, 7, 'relaxed-simd'), PLANE_MAX_7BIT)).toBe(
+        c1 === 8 ? WINOGRAD_NOTE : TWO_STEP_NOTE,
+      );
+      // Where whole bytes are exact (one step, one plane even at 8 bits): relaxed SIMD is kept.
+      for (const max of [7, 127]) {
+        const plan = lenetPlan(c1, max, 'relaxed-simd', PLANE_MAX_8BIT);
+        expect(multiPlane(plan)).toBe(false);
+        expect(simd128Instead(plan, PLANE_MAX_8BIT)).toBeNull();
+      }
+    }
   });
 });
 

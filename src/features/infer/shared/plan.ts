@@ -904,6 +904,34 @@ export function multiPlane(plan: IntPlan): boolean {
 export const WINOGRAD_NOTE =
   'SIMD128 runs this model’s 5×5 convolution as Winograd F(2×2, 5×5), 36 multiplies per output tile and channel pair where relaxed SIMD’s direct one takes 100 and its dot product here takes two steps (exact only on 7-bit operands): using SIMD128';
 
+/**
+ * Why any other configuration runs on SIMD128 where relaxed SIMD's dot product takes two steps
+ * (exact only on 7-bit operands: x86 without AVX-VNNI). There its 16 multiply-adds per instruction
+ * become two or three instructions (as V8 lowers them), barely fewer than SIMD128's, and its
+ * activations are stored as codes − 128 (the unsigned operand cannot take them raw there), so it
+ * finds none of the zero inputs that SIMD128 leaves out (MNIST's background, a ReLU's inactive
+ * units). On dense rows relaxed SIMD was 1.06–1.13× faster (bench/gemm.ts); on the shipped MLPs,
+ * whose inputs are not dense, SIMD128 was as fast or faster at every bit-width from 2 to 7 (test
+ * sets, W·A8, medians of 4 alternating calls, Chromium, a 2-core AMD EPYC without AVX-VNNI,
+ * 4 December): mnist-mlp W4 14.8 against 26.6 ms, W6 14.9 against 23.0 ms; fashion-mlp W2 77
+ * against 131 ms, W6 98 against 121 ms, W7 116 against 112 ms (within the machine's drift). The
+ * CNNs ran on SIMD128 already ({@link WINOGRAD_NOTE}).
+ */
+export const TWO_STEP_NOTE =
+  'relaxed SIMD’s dot product takes two steps here (exact only on 7-bit operands), so it does about as many instructions as SIMD128 and cannot leave out the inputs that are 0, which SIMD128 does: using SIMD128';
+
+/**
+ * Why a configuration planned for relaxed SIMD (`plan`, on a dot product exact up to `planeMax`)
+ * runs on SIMD128 instead, or null where relaxed SIMD is kept: its 8-bit weights would take more
+ * than one plane ({@link TWO_PASSES_NOTE}), or the dot product takes two steps (SIMD128's
+ * Winograd convolution, {@link WINOGRAD_NOTE}; anything else, {@link TWO_STEP_NOTE}).
+ */
+export function simd128Instead(plan: IntPlan, planeMax: number): string | null {
+  if (multiPlane(plan)) return TWO_PASSES_NOTE;
+  if (planeMax >= PLANE_MAX_8BIT) return null;
+  return winogradOnSimd128(plan) ? WINOGRAD_NOTE : TWO_STEP_NOTE;
+}
+
 /** Whether the SIMD128 plan of the network `plan` describes would run a Winograd convolution. */
 export function winogradOnSimd128(plan: IntPlan): boolean {
   return plan.steps.some(

@@ -153,16 +153,18 @@ export function SpeedPanel() {
           product is only guaranteed on one operand of 7 bits (0 to 127): weights of at most 7 bits
           fit in one pass, 8-bit weights need two (three when a layer’s codes span all 256 values),
           so there 2- to 7-bit weights run up to twice as fast as 8-bit ones, and 2 bits no faster
-          than 4. Two passes do the multiply-adds of SIMD128’s one and more besides, so a
-          configuration whose 8-bit weights would take two or three runs on SIMD128 (the note under
-          the table says so, and the table times relaxed SIMD beside it). Some processors sum whole
-          bytes exactly (x86 with AVX-VNNI): where the kernels’ check finds that, 8-bit weights take
-          one pass too, and no bit-width runs faster than another; and layers whose weights have no
-          zero-point (symmetric) swap the operands: the weights as the signed byte, the activations’
-          raw codes as the unsigned one, which spares every output the correction for its inputs’
-          sum. Fewer bits beyond that save download size and memory, not time, unless a kernel
-          multiplies packed codes (several weights per byte, or products looked up in tables); these
-          models are small enough that reading their weights is not what limits them.
+          than 4. But where the processor has no byte dot product of its own (x86 without AVX-VNNI),
+          each relaxed instruction becomes two or three, about as many as SIMD128 needs for the same
+          multiply-adds, and it finds no zeros to leave out (above): there every configuration runs
+          on SIMD128 (the note under the table says why, and the table times relaxed SIMD beside
+          it). Some processors sum whole bytes exactly (x86 with AVX-VNNI): where the kernels’ check
+          finds that, 8-bit weights take one pass too, and no bit-width runs faster than another;
+          and layers whose weights have no zero-point (symmetric) swap the operands: the weights as
+          the signed byte, the activations’ raw codes as the unsigned one, which spares every output
+          the correction for its inputs’ sum. Fewer bits beyond that save download size and memory,
+          not time, unless a kernel multiplies packed codes (several weights per byte, or products
+          looked up in tables); these models are small enough that reading their weights is not what
+          limits them.
         </p>
       </details>
     </section>

@@ -7,13 +7,7 @@ import type { ModelArch } from '../../../platform/shared/config';
 import type { LoadedDataset, LoadedModel } from '../../../platform/worker/assets';
 import type { EvalRequest } from '../../../platform/worker/engine';
 import type { IntPlan } from '../shared/plan';
-import {
-  PLANE_MAX_8BIT,
-  TWO_PASSES_NOTE,
-  WINOGRAD_NOTE,
-  multiPlane,
-  winogradOnSimd128,
-} from '../shared/plan';
+import { PLANE_MAX_8BIT, simd128Instead } from '../shared/plan';
 import { median } from '../shared/median';
 import { calibrateGroup, groupedLatency, timeGroup } from '../shared/latency';
 import { loadKernels } from './kernels';
@@ -103,8 +97,7 @@ export interface SpeedReport {
   /**
    * The same integer model on the other build of the kernels, for comparison, where this runtime
    * runs both (relaxed SIMD validates): SIMD128 when `path` is relaxed SIMD, and relaxed SIMD
-   * when it was passed over for this configuration (see plan.ts, `TWO_PASSES_NOTE` and
-   * `WINOGRAD_NOTE`).
+   * when it was passed over for this configuration (see plan.ts, `simd128Instead`).
    */
   readonly other: (PathSpeed & { readonly path: KernelPath }) | null;
   readonly intThreads: 1;
@@ -167,11 +160,10 @@ export function inferApi(deps: InferDeps) {
   type Run = { readonly k: IntKernels; readonly plan: IntPlan };
   /**
    * The build that runs `request` (`path`, or by default the fastest: the best build this runtime
-   * runs correctly, unless that is relaxed SIMD taking a layer's weights in more than one plane,
-   * or, with a dot product of two steps, a model SIMD128 runs with a Winograd convolution: then
-   * SIMD128, see {@link TWO_PASSES_NOTE} and {@link WINOGRAD_NOTE}), its plan, why a faster build
-   * was not used, and the relaxed plan it passed over (null where it passed none over), for the
-   * speed comparison.
+   * runs correctly, unless that is relaxed SIMD taking a layer's weights in more than one plane or
+   * with a dot product of two steps: then SIMD128, see `simd128Instead` in plan.ts), its plan, why
+   * a faster build was not used, and the relaxed plan it passed over (null where it passed none
+   * over), for the speed comparison.
    */
   const runner = async (
     m: LoadedModel,
@@ -183,17 +175,14 @@ export function inferApi(deps: InferDeps) {
   > => {
     const k = await kernels(path);
     const { plan, acts } = await intPlanFor(m, d, request, k.path, k.planeMax);
-    const twoPasses = k.path === 'relaxed-simd' && multiPlane(plan);
-    // Where relaxed SIMD's dot product takes two steps, SIMD128's Winograd convolution is faster.
-    const winograd =
-      k.path === 'relaxed-simd' && k.planeMax < PLANE_MAX_8BIT && winogradOnSimd128(plan);
-    if (path || !(twoPasses || winograd)) return { k, plan, acts, note: k.note, passedOver: null };
+    const instead = k.path === 'relaxed-simd' && !path ? simd128Instead(plan, k.planeMax) : null;
+    if (instead === null) return { k, plan, acts, note: k.note, passedOver: null };
     const base = await kernels('simd128');
     return {
       k: base,
       plan: (await intPlanFor(m, d, request, base.path, base.planeMax)).plan,
       acts,
-      note: twoPasses ? TWO_PASSES_NOTE : WINOGRAD_NOTE,
+      note: instead,
       passedOver: { k, plan },
     };
   };
@@ -404,24 +393,14 @@ export function inferApi(deps: InferDeps) {
     ): Promise<IntSweepPoint[]> {
       const [m, d] = await deps.loaded(dataset, arch);
       return deps.supersedable('intSpeedSweep', async () => {
-        // One build for every point: the default, unless this model is one the runner takes to
-        // SIMD128 at every bit-width (a Winograd convolution where relaxed SIMD's dot product takes
-        // two steps: see `runner`), so that each point is timed on the build its configuration
-        // runs on.
+        // One build for every point: the default, unless the runner takes every configuration to
+        // SIMD128 here (relaxed SIMD's dot product takes two steps: see `simd128Instead`), so that
+        // each point is timed on the build its configuration runs on.
         let k = await kernels();
+        if (k.path === 'relaxed-simd' && k.planeMax < PLANE_MAX_8BIT) k = await kernels('simd128');
         const plans: IntPlan[] = [];
-        for (const request of requests) {
+        for (const request of requests)
           plans.push((await intPlanFor(m, d, request, k.path, k.planeMax)).plan);
-          if (
-            plans.length === 1 &&
-            k.path === 'relaxed-simd' &&
-            k.planeMax < PLANE_MAX_8BIT &&
-            winogradOnSimd128(plans[0]!)
-          ) {
-            k = await kernels('simd128');
-            plans[0] = (await intPlanFor(m, d, request, k.path, k.planeMax)).plan;
-          }
-        }
         const all = await imagesOf(k, d);
         const count = Math.max(1, Math.min(images, all.count));
         const runs = Math.max(1, Math.min(latencyRuns, all.count));
