@@ -7,12 +7,14 @@
  * a quantized config), and the integer W8A8 path, each the fastest and the median of several
  * runs (the fastest is the least disturbed when other processes share the cores); per-image
  * latency at batch 1 (median of many single images); the count of predictions where the integer
- * path differs from the fake-quant path; and the arithmetic bound of each path. PyTorch single
- * thread runs when `python3 -c "import torch"` works; otherwise a note says it was skipped.
+ * path differs from the fake-quant path; and the arithmetic bound of each path. Beside them,
+ * PyTorch's float32 pass over the same test set on one thread (scripts/torch-eval.py --serve, the
+ * faster of its kernel sets, as bench/app.ts runs it), timed in rounds with the integer pass, one
+ * of each per round, so that each pair runs under the same load: the median of both and of the
+ * rounds' ratios. Where no Python here has torch, a note says it was skipped.
  *
  * Options: --models mnist-mlp,mnist-cnn  --runs 7  --config w8a8|w4a8|w8a8c
  */
-import { execFileSync } from 'node:child_process';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
@@ -33,6 +35,7 @@ import {
   topClassOf,
 } from '../src/features/infer/worker/floatPath';
 import { testPixels } from '../src/features/infer/worker/pixels';
+import { TorchServer } from './torch';
 
 const arg = (name: string): string | undefined => {
   const i = process.argv.indexOf(`--${name}`);
@@ -87,15 +90,6 @@ async function timeIt(
   return { median: median(t), min: Math.min(...t) };
 }
 
-function torchNote(): string {
-  try {
-    execFileSync('python3', ['-c', 'import torch'], { stdio: 'ignore' });
-    return 'PyTorch is installed but this benchmark does not drive it yet';
-  } catch {
-    return 'PyTorch: skipped (python3 -c "import torch" fails: not installed here)';
-  }
-}
-
 await tf.setBackend('wasm');
 setThreadsCount(1);
 await tf.ready();
@@ -115,10 +109,15 @@ console.log(
 console.log(
   'int bound: the direct layers’ multiply-adds at the peak below; on SIMD128 the CNNs’ second convolution runs as Winograd F(2×2, 5×5), 36–37 multiplies per tile and channel pair where the bound counts 100',
 );
+const server = TorchServer.start();
+const torchNote =
+  typeof server === 'string'
+    ? `PyTorch: ${server}`
+    : `PyTorch: ${server.python}, float32 on one thread (OMP_NUM_THREADS=1), the trained weights; in rounds with the integer pass, one of each per round (median of each; ratio: median of the rounds' ratios)`;
 console.log(
-  '| model (test images) | float32 tfjs | fake-quant tfjs | integer | float32 ÷ integer | int bound | batch-1 latency float32 / integer | differing predictions | accuracy int / fake-quant |',
+  '| model (test images) | float32 tfjs | fake-quant tfjs | integer | float32 ÷ integer | PyTorch float32 (kernels, correct) | integer ÷ PyTorch | int bound | batch-1 latency float32 / integer | differing predictions | accuracy int / fake-quant |',
 );
-console.log('|---|---|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|');
 for (const dataset of DATASET_IDS)
   for (const arch of ARCH_IDS) {
     const id = `${dataset}-${arch}`;
@@ -162,18 +161,37 @@ for (const dataset of DATASET_IDS)
       return median(t);
     };
     const singles = singleImages(d, LATENCY_IMAGES);
+    const fmt = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms.toFixed(1)) + ' ms';
     const floatLat = await lat((i) => topClassOf(plain, singles[i]!));
     for (const x of singles) x.dispose();
     const intLat = await lat((i) => argmaxRows(intLogits(k, plan, images, { start: i, count: 1 }), plan.classes)); // prettier-ignore
 
+    // PyTorch beside the integer pass, a round at a time (warmed up first, both kernel sets timed
+    // and the faster kept, as bench/app.ts does).
+    let torchCols = 'skipped | –';
+    if (typeof server !== 'string') {
+      const warm = await server.run(id, 3, 'best', true);
+      const kernels = warm.kernels as 'aten' | 'mkldnn';
+      const ints: number[] = [];
+      const torchMs: number[] = [];
+      for (let i = 0; i < RUNS; i++) {
+        const t0 = performance.now();
+        argmaxRows(intLogits(k, plan, images), plan.classes);
+        ints.push(performance.now() - t0);
+        torchMs.push((await server.run(id, 1, kernels, false)).medianMs);
+      }
+      const ratio = median(ints.map((x, i) => x / torchMs[i]!));
+      torchCols = `${fmt(median(torchMs))} (${kernels}, ${warm.correct.toLocaleString('en')}) | ${ratio.toFixed(2)}× (integer ${fmt(median(ints))})`;
+    }
+
     const macs = plan.steps.reduce((a, s) => a + (s.kind === 'gemm' ? s.macs : 0), 0) * n;
     const bound = (macs / INT_MACS_PER_S) * 1000;
-    const fmt = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms.toFixed(1)) + ' ms';
     const both = (t: { median: number; min: number }) => `${fmt(t.min)} (${fmt(t.median)})`;
     console.log(
-      `| ${id} (${n.toLocaleString('en')}) | ${both(float32)} | ${both(fakeQuant)} | ${both(intMs)} | ${(float32.min / intMs.min).toFixed(1)}× | ${fmt(bound)} (float ${fmt((macs / FLOAT_MACS_PER_S) * 1000)}) | ${(floatLat * 1000).toFixed(0)} µs / ${(intLat * 1000).toFixed(0)} µs | ${differ} | ${((100 * ci) / n).toFixed(2)}% / ${((100 * cf) / n).toFixed(2)}% |`,
+      `| ${id} (${n.toLocaleString('en')}) | ${both(float32)} | ${both(fakeQuant)} | ${both(intMs)} | ${(float32.min / intMs.min).toFixed(1)}× | ${torchCols} | ${fmt(bound)} (float ${fmt((macs / FLOAT_MACS_PER_S) * 1000)}) | ${(floatLat * 1000).toFixed(0)} µs / ${(intLat * 1000).toFixed(0)} µs | ${differ} | ${((100 * ci) / n).toFixed(2)}% / ${((100 * cf) / n).toFixed(2)}% |`,
     );
     m.model.dispose();
     d.testX.dispose();
   }
-console.log(torchNote());
+console.log(torchNote);
+if (typeof server !== 'string') server.close();
