@@ -921,14 +921,15 @@ export const TWO_STEP_NOTE =
   'relaxed SIMD’s dot product takes two steps here (exact only on 7-bit operands), so it does about as many instructions as SIMD128 and cannot leave out the inputs that are 0, which SIMD128 does: using SIMD128';
 
 /**
- * Why a configuration planned for relaxed SIMD (`plan`, on a dot product exact up to `planeMax`)
- * runs on SIMD128 instead, or null where relaxed SIMD is kept: its 8-bit weights would take more
- * than one plane ({@link TWO_PASSES_NOTE}), or the dot product takes two steps (SIMD128's
- * Winograd convolution, {@link WINOGRAD_NOTE}; anything else, {@link TWO_STEP_NOTE}).
+ * Why a configuration planned for relaxed SIMD (`plan`) runs on SIMD128 instead, or null where
+ * relaxed SIMD is kept: its 8-bit weights would take more than one plane ({@link TWO_PASSES_NOTE}),
+ * or the engine's dot product takes two saturating steps (`twoStepDot`: x86 without AVX-VNNI,
+ * the kernels' load-time check tells; SIMD128's Winograd convolution, {@link WINOGRAD_NOTE};
+ * anything else, {@link TWO_STEP_NOTE}). Arm's dot product is one instruction: kept there.
  */
-export function simd128Instead(plan: IntPlan, planeMax: number): string | null {
+export function simd128Instead(plan: IntPlan, twoStepDot: boolean): string | null {
   if (multiPlane(plan)) return TWO_PASSES_NOTE;
-  if (planeMax >= PLANE_MAX_8BIT) return null;
+  if (!twoStepDot) return null;
   return winogradOnSimd128(plan) ? WINOGRAD_NOTE : TWO_STEP_NOTE;
 }
 

@@ -7,7 +7,7 @@ import type { ModelArch } from '../../../platform/shared/config';
 import type { LoadedDataset, LoadedModel } from '../../../platform/worker/assets';
 import type { EvalRequest } from '../../../platform/worker/engine';
 import type { IntPlan } from '../shared/plan';
-import { PLANE_MAX_8BIT, simd128Instead } from '../shared/plan';
+import { simd128Instead } from '../shared/plan';
 import { median } from '../shared/median';
 import { calibrateGroup, groupedLatency, timeGroup } from '../shared/latency';
 import { loadKernels } from './kernels';
@@ -62,6 +62,11 @@ export interface IntEvaluation {
   readonly pathNote: string | null;
   /** The kernels' largest weight-plane byte (relaxed SIMD: 255 where 8-bit weights take one plane). */
   readonly planeMax: number;
+  /**
+   * Whether this runtime's relaxed-SIMD dot product takes two saturating steps (x86 without
+   * AVX-VNNI: kernels.ts `saturatingDot`), which takes every configuration to SIMD128.
+   */
+  readonly twoStepDot: boolean;
 }
 
 export interface PathSpeed {
@@ -175,7 +180,7 @@ export function inferApi(deps: InferDeps) {
   > => {
     const k = await kernels(path);
     const { plan, acts } = await intPlanFor(m, d, request, k.path, k.planeMax);
-    const instead = k.path === 'relaxed-simd' && !path ? simd128Instead(plan, k.planeMax) : null;
+    const instead = k.path === 'relaxed-simd' && !path ? simd128Instead(plan, k.twoStepDot) : null;
     if (instead === null) return { k, plan, acts, note: k.note, passedOver: null };
     const base = await kernels('simd128');
     return {
@@ -233,6 +238,7 @@ export function inferApi(deps: InferDeps) {
           path: k.path,
           pathNote: note,
           planeMax: k.planeMax,
+          twoStepDot: (await kernels()).twoStepDot,
         };
       });
     },
@@ -397,7 +403,7 @@ export function inferApi(deps: InferDeps) {
         // SIMD128 here (relaxed SIMD's dot product takes two steps: see `simd128Instead`), so that
         // each point is timed on the build its configuration runs on.
         let k = await kernels();
-        if (k.path === 'relaxed-simd' && k.planeMax < PLANE_MAX_8BIT) k = await kernels('simd128');
+        if (k.path === 'relaxed-simd' && k.twoStepDot) k = await kernels('simd128');
         const plans: IntPlan[] = [];
         for (const request of requests)
           plans.push((await intPlanFor(m, d, request, k.path, k.planeMax)).plan);

@@ -156,6 +156,12 @@ export interface IntKernels {
    * 8-bit weights take one plane instead of two.
    */
   readonly planeMax: number;
+  /**
+   * Whether this is the relaxed build on an engine whose dot product takes two saturating steps
+   * (x86 without AVX-VNNI: {@link saturatingDot}); configurations then run on SIMD128
+   * (`simd128Instead` in shared/plan.ts).
+   */
+  readonly twoStepDot: boolean;
   /** `bytes` bytes, 16-byte aligned, from the bump allocator. Throws when memory is exhausted. */
   alloc(bytes: number): number;
   /** Runs `f`, then frees everything allocated during it (scratch buffers). */
@@ -207,6 +213,45 @@ export const bestKernelPath = (): KernelPath =>
   relaxedSimdSupported() ? 'relaxed-simd' : 'simd128';
 
 /**
+ * The int32 sums of rows `x` (m × kk uint8 codes, zero-point zx) by channels `w` (n × kk int8,
+ * zero-points wzp or none) through the kernels' GEMM, with relaxed SIMD's planes of up to
+ * `planeMax`, and where each differs from the exact sum: the self-tests' one GEMM.
+ */
+function gemmCheck(
+  k: IntKernels,
+  x: Uint8Array,
+  w: Int8Array,
+  m: number,
+  n: number,
+  zx: number,
+  wzp: Int32Array | null,
+  planeMax: number,
+): { wrong: boolean[]; got: Int32Array; want: number[]; form: string } {
+  const kk = x.length / m;
+  const g = gemmWeights(w, wzp, n, kk, zx, k.path, planeMax);
+  return k.scoped(() => {
+    const a = k.alloc(m * g.kp * 2 + 16);
+    const rowsum = k.alloc(m * 4);
+    k.fn.ik_pack_rows(k.put(x), m, kk, g.kp, zx, g.signed ? 1 : 0, a, rowsum);
+    const out = k.alloc(m * n * 4);
+    const bias = g.bias ? k.put(g.bias) : 0;
+    const wz = g.wzp ? k.put(g.wzp) : 0;
+    k.fn.ik_gemm_acc(a, rowsum, m, g.kp, k.put(g.weights), kernelPlanes(g), wz, n, bias, out); // prettier-ignore
+    const got = Int32Array.from(k.i32(out, m * n));
+    const want: number[] = [];
+    for (let r = 0; r < m; r++)
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        const z = wzp?.[j] ?? 0;
+        for (let i = 0; i < kk; i++) s += (x[r * kk + i]! - zx) * (w[j * kk + i]! - z);
+        want.push(s);
+      }
+    const form = g.signed ? 'signed form' : `${g.planes} plane${g.planes > 1 ? 's' : ''}`;
+    return { wrong: want.map((v, i) => got[i] !== v), got, want, form };
+  });
+}
+
+/**
  * Runs one small GEMM through the kernels (5 rows, so both the 4-row block and the tail; 12
  * channels; weight codes spanning all of int8, i.e. three relaxed-SIMD planes, or one of whole
  * bytes at `planeMax` 255; weight and input zero-points) and compares every int32 sum with the
@@ -238,32 +283,34 @@ export function selfTest(k: IntKernels, planeMax: number = PLANE_MAX_7BIT): stri
   zps[2] = 0;
   zps[3] = 0;
   const run = (wzp: Int32Array | null): string | null => {
-    const g = gemmWeights(w, wzp, n, kk, zx, k.path, planeMax);
-    return k.scoped(() => {
-      const a = k.alloc(m * g.kp * 2 + 16);
-      const rowsum = k.alloc(m * 4);
-      k.fn.ik_pack_rows(k.put(x), m, kk, g.kp, zx, g.signed ? 1 : 0, a, rowsum);
-      const out = k.alloc(m * n * 4);
-      const bias = g.bias ? k.put(g.bias) : 0;
-      const wz = g.wzp ? k.put(g.wzp) : 0;
-      k.fn.ik_gemm_acc(a, rowsum, m, g.kp, k.put(g.weights), kernelPlanes(g), wz, n, bias, out); // prettier-ignore
-      const got = k.i32(out, m * n);
-      let wrong = 0;
-      let first = '';
-      for (let r = 0; r < m; r++)
-        for (let j = 0; j < n; j++) {
-          let s = 0;
-          const z = wzp?.[j] ?? 0;
-          for (let i = 0; i < kk; i++) s += (x[r * kk + i]! - zx) * (w[j * kk + i]! - z);
-          if (got[r * n + j] !== s) {
-            if (wrong++ === 0) first = `${got[r * n + j]} instead of ${s}`;
-          }
-        }
-      const form = g.signed ? 'signed form' : `${g.planes} plane${g.planes > 1 ? 's' : ''}`;
-      return wrong === 0 ? null : `${wrong} of ${m * n} sums wrong (${form}: ${first})`;
-    });
+    const { wrong, got, want, form } = gemmCheck(k, x, w, m, n, zx, wzp, planeMax);
+    const count = wrong.filter(Boolean).length;
+    const i = wrong.indexOf(true);
+    return count === 0
+      ? null
+      : `${count} of ${m * n} sums wrong (${form}: ${got[i]} instead of ${want[i]})`;
   };
   return run(zps) ?? (k.path === 'relaxed-simd' && planeMax >= PLANE_MAX_8BIT ? run(null) : null);
+}
+
+/**
+ * Whether relaxed SIMD's dot product runs here as two steps that saturate: x86 without AVX-VNNI,
+ * where V8 lowers it to SSSE3's pmaddubsw (byte products summed in pairs into int16, saturating)
+ * and pmaddwd. Told from the signed form's whole-byte operand (rows of raw codes 255): pairs of
+ * 255·127 overflow int16 and come out wrong, pairs of 255·1 do not and come out exact. Arm's sdot
+ * (one instruction) reads the byte signed and gets both wrong; AVX-VNNI's vpdpbusd gets both
+ * right (`planeMax` 255 then). False for SIMD128, which has no such operand.
+ */
+export function saturatingDot(k: IntKernels): boolean {
+  if (k.path !== 'relaxed-simd' || k.planeMax >= PLANE_MAX_8BIT) return false;
+  const m = 4;
+  const kk = 8;
+  const n = 8;
+  const x = new Uint8Array(m * kk).fill(255);
+  const w = new Int8Array(n * kk).fill(1);
+  w.fill(127, 0, kk);
+  const { wrong } = gemmCheck(k, x, w, m, n, 0, null, PLANE_MAX_8BIT);
+  return wrong[0] === true && wrong[1] === false;
 }
 
 /**
@@ -285,6 +332,7 @@ export async function loadKernels(
         // Whole-byte planes only where this engine's dot product reads them exactly.
         if (!selfTest(k, PLANE_MAX_8BIT))
           Object.defineProperty(k, 'planeMax', { value: PLANE_MAX_8BIT });
+        else if (saturatingDot(k)) Object.defineProperty(k, 'twoStepDot', { value: true });
         return k;
       }
       note = `relaxed SIMD validates here but computed wrong sums (${failed}): using SIMD128`;
@@ -330,6 +378,7 @@ export async function instantiateKernels(
     path,
     note,
     planeMax: PLANE_MAX_7BIT,
+    twoStepDot: false,
     alloc,
     scoped<T>(f: () => T): T {
       const mark = fn.ik_mark();
