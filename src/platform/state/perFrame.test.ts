@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createStore } from 'zustand';
-import { perFrame } from './perFrame';
+import { asUserUpdate, perFrame } from './perFrame';
 import type { FrameClock } from './perFrame';
 import { createAppStore } from './store';
 
@@ -120,6 +120,20 @@ describe('perFrame', () => {
       [2, 0],
       [3, 2],
     ]);
+  });
+
+  it("passes on a user's change committed a task late (asUserUpdate) at once, and only it", () => {
+    const store = counter();
+    const c = manualClock();
+    const views = perFrame(store, c.clock);
+    const seen: number[] = [];
+    views.subscribe((s) => seen.push(s.n));
+    asUserUpdate(() => store.setState({ n: 1 }));
+    expect(seen).toEqual([1]);
+    store.setState({ n: 2 });
+    expect(seen).toEqual([1]);
+    c.frame();
+    expect(seen).toEqual([1, 2]);
   });
 
   it('stops listening to the store when its last listener leaves', () => {

@@ -13,7 +13,9 @@
  * Updates made while the page handles a user's event (a click, a key, a change) are passed on at
  * once, as before: React keeps a controlled input's value only if the render comes within the
  * event, and otherwise puts the old value back (a radio button that does not take the click, a
- * text field that loses what was typed).
+ * text field that loses what was typed). So are a user's changes committed a task later
+ * ({@link asUserUpdate}: a slider's coalesced value), so that the results they make stale are
+ * marked so (`data-current`) in the same task, not a frame later.
  *
  * What does not change: the store itself (getState, setState, subscribe) is synchronous, so the
  * controller, the URL and the autosave see every update at once; a React render started for any
@@ -42,6 +44,21 @@ export interface FrameClock {
  * messages included, unset in timers and animation frames.
  */
 const currentEvent = (): unknown => (globalThis as { event?: unknown }).event;
+
+let userUpdates = 0;
+
+/**
+ * Runs `f`, a user's change made outside the event that asked for it (useCoalesced's commit),
+ * with its store updates passed on at once, as an event's are.
+ */
+export function asUserUpdate(f: () => void): void {
+  userUpdates++;
+  try {
+    f();
+  } finally {
+    userUpdates--;
+  }
+}
 
 const browserClock = (): FrameClock | null =>
   typeof requestAnimationFrame === 'function' && typeof document !== 'undefined'
@@ -79,7 +96,7 @@ export function perFrame<T, S extends Subscribable<T>>(
   };
   const onChange = () => {
     // (A frame already asked for finds nothing new then, and notifies no one.)
-    if (clock.inUserEvent()) return notify();
+    if (userUpdates > 0 || clock.inUserEvent()) return notify();
     if (scheduled) return;
     scheduled = true;
     if (clock.hidden()) clock.nextTask(notify);

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { createCoalescer } from '../shared/coalesce';
+import { asUserUpdate } from '../state/perFrame';
 
 const nextTask = (run: () => void) => {
   setTimeout(run, 0);
@@ -17,7 +18,10 @@ export function useCoalesced<T>(value: T, commit: (v: T) => void): readonly [T, 
   useLayoutEffect(() => {
     commitRef.current = commit;
   });
-  const [coalescer] = useState(() => createCoalescer<T>((v) => commitRef.current(v), nextTask));
+  // The commit is the user's change, a task late: the views it makes stale say so at once.
+  const [coalescer] = useState(() =>
+    createCoalescer<T>((v) => asUserUpdate(() => commitRef.current(v)), nextTask),
+  );
   const [local, setLocal] = useState({ shown: value, from: value });
   let shown = local.shown;
   if (!Object.is(local.from, value)) {
