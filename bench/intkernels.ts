@@ -90,6 +90,27 @@ async function timeIt(
   return { median: median(t), min: Math.min(...t) };
 }
 
+/**
+ * PyTorch beside the integer pass `int`, a round at a time (warmed up first, both kernel sets
+ * timed and the faster kept, as bench/app.ts does): the table's two PyTorch columns.
+ */
+async function torchRounds(server: TorchServer, id: string, int: () => unknown): Promise<string> {
+  const warm = await server.run(id, 3, 'best', true);
+  const kernels = warm.kernels as 'aten' | 'mkldnn';
+  const ints: number[] = [];
+  const torchMs: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t0 = performance.now();
+    int();
+    ints.push(performance.now() - t0);
+    torchMs.push((await server.run(id, 1, kernels, false)).medianMs);
+  }
+  const ratio = median(ints.map((x, i) => x / torchMs[i]!));
+  return `${fmt(median(torchMs))} (${kernels}, ${warm.correct.toLocaleString('en')}) | ${ratio.toFixed(2)}× (integer ${fmt(median(ints))})`;
+}
+
+const fmt = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms.toFixed(1)) + ' ms';
+
 await tf.setBackend('wasm');
 setThreadsCount(1);
 await tf.ready();
@@ -161,28 +182,16 @@ for (const dataset of DATASET_IDS)
       return median(t);
     };
     const singles = singleImages(d, LATENCY_IMAGES);
-    const fmt = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms.toFixed(1)) + ' ms';
     const floatLat = await lat((i) => topClassOf(plain, singles[i]!));
     for (const x of singles) x.dispose();
     const intLat = await lat((i) => argmaxRows(intLogits(k, plan, images, { start: i, count: 1 }), plan.classes)); // prettier-ignore
 
-    // PyTorch beside the integer pass, a round at a time (warmed up first, both kernel sets timed
-    // and the faster kept, as bench/app.ts does).
+    // PyTorch beside it where torch is here (a failure is printed in its cell).
     let torchCols = 'skipped | –';
-    if (typeof server !== 'string') {
-      const warm = await server.run(id, 3, 'best', true);
-      const kernels = warm.kernels as 'aten' | 'mkldnn';
-      const ints: number[] = [];
-      const torchMs: number[] = [];
-      for (let i = 0; i < RUNS; i++) {
-        const t0 = performance.now();
-        argmaxRows(intLogits(k, plan, images), plan.classes);
-        ints.push(performance.now() - t0);
-        torchMs.push((await server.run(id, 1, kernels, false)).medianMs);
-      }
-      const ratio = median(ints.map((x, i) => x / torchMs[i]!));
-      torchCols = `${fmt(median(torchMs))} (${kernels}, ${warm.correct.toLocaleString('en')}) | ${ratio.toFixed(2)}× (integer ${fmt(median(ints))})`;
-    }
+    if (typeof server !== 'string')
+      torchCols = await torchRounds(server, id, () =>
+        argmaxRows(intLogits(k, plan, images), plan.classes),
+      ).catch((e: unknown) => `failed: ${e instanceof Error ? e.message : String(e)} | –`);
 
     const macs = plan.steps.reduce((a, s) => a + (s.kind === 'gemm' ? s.macs : 0), 0) * n;
     const bound = (macs / INT_MACS_PER_S) * 1000;
