@@ -394,17 +394,17 @@ describe('winogradWeights (Winograd F(2×2, 5×5))', () => {
       }
   });
 
-  it('takes a configuration planned for relaxed SIMD to SIMD128 where relaxed SIMD is slower', () => {
+  it('takes a configuration to SIMD128 where relaxed SIMD is slower, and says why', () => {
     for (const c1 of [1, 8]) {
-      // 8-bit weights: two planes where the dot product is exact on 7-bit operands only, on any
-      // engine of that kind (x86 without AVX-VNNI, two steps; Arm, one).
-      for (const twoStep of [true, false])
-        expect(simd128Instead(lenetPlan(c1, 127, 'relaxed-simd'), twoStep)).toBe(TWO_PASSES_NOTE);
-      // 4-bit weights, one plane: SIMD128 all the same where the dot product takes two steps,
-      // saying why (its Winograd convolution where it has one); relaxed SIMD where it takes one.
-      const w4 = lenetPlan(c1, 7, 'relaxed-simd');
-      expect(simd128Instead(w4, true)).toBe(c1 === 8 ? WINOGRAD_NOTE : TWO_STEP_NOTE);
-      expect(simd128Instead(w4, false)).toBeNull();
+      // Where the dot product takes two steps: always, whatever the bit-width, told from either
+      // build's plan (its Winograd convolution where it has one).
+      const why = c1 === 8 ? WINOGRAD_NOTE : TWO_STEP_NOTE;
+      for (const max of [7, 127])
+        for (const path of ['simd128', 'relaxed-simd'] as const)
+          expect(simd128Instead(lenetPlan(c1, max, path), true)).toBe(why);
+      // Where it takes one (Arm): only 8-bit weights, in two relaxed planes.
+      expect(simd128Instead(lenetPlan(c1, 127, 'relaxed-simd'), false)).toBe(TWO_PASSES_NOTE);
+      expect(simd128Instead(lenetPlan(c1, 7, 'relaxed-simd'), false)).toBeNull();
       // Where whole bytes are exact (AVX-VNNI: one plane even at 8 bits): relaxed SIMD is kept.
       for (const max of [7, 127]) {
         const plan = lenetPlan(c1, max, 'relaxed-simd', PLANE_MAX_8BIT);

@@ -921,16 +921,17 @@ export const TWO_STEP_NOTE =
   'relaxed SIMD’s dot product takes two steps here (exact only on 7-bit operands), so it does about as many instructions as SIMD128 and cannot leave out the inputs that are 0, which SIMD128 does: using SIMD128';
 
 /**
- * Why a configuration planned for relaxed SIMD (`plan`) runs on SIMD128 instead, or null where
- * relaxed SIMD is kept: its 8-bit weights would take more than one plane ({@link TWO_PASSES_NOTE}),
- * or the engine's dot product takes two saturating steps (`twoStepDot`: x86 without AVX-VNNI,
- * the kernels' load-time check tells; SIMD128's Winograd convolution, {@link WINOGRAD_NOTE};
- * anything else, {@link TWO_STEP_NOTE}). Arm's dot product is one instruction: kept there.
+ * Why a configuration runs on SIMD128 instead of relaxed SIMD, or null where relaxed SIMD is kept.
+ * Where the engine's dot product takes two saturating steps (`twoStepDot`: x86 without AVX-VNNI,
+ * the kernels' load-time check tells), always: SIMD128's Winograd convolution
+ * ({@link WINOGRAD_NOTE}, told from either build's `plan`), else {@link TWO_STEP_NOTE}, which holds
+ * for 8-bit weights too (their two relaxed passes only add to it). Elsewhere (Arm's dot product,
+ * one instruction; AVX-VNNI's, whole bytes) where the relaxed `plan` takes a layer's 8-bit weights
+ * in more than one plane ({@link TWO_PASSES_NOTE}).
  */
 export function simd128Instead(plan: IntPlan, twoStepDot: boolean): string | null {
-  if (multiPlane(plan)) return TWO_PASSES_NOTE;
-  if (!twoStepDot) return null;
-  return winogradOnSimd128(plan) ? WINOGRAD_NOTE : TWO_STEP_NOTE;
+  if (twoStepDot) return winogradOnSimd128(plan) ? WINOGRAD_NOTE : TWO_STEP_NOTE;
+  return multiPlane(plan) ? TWO_PASSES_NOTE : null;
 }
 
 /** Whether the SIMD128 plan of the network `plan` describes would run a Winograd convolution. */

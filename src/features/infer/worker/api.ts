@@ -165,31 +165,35 @@ export function inferApi(deps: InferDeps) {
   type Run = { readonly k: IntKernels; readonly plan: IntPlan };
   /**
    * The build that runs `request` (`path`, or by default the fastest: the best build this runtime
-   * runs correctly, unless that is relaxed SIMD taking a layer's weights in more than one plane or
-   * with a dot product of two steps: then SIMD128, see `simd128Instead` in plan.ts), its plan, why
-   * a faster build was not used, and the relaxed plan it passed over (null where it passed none
-   * over), for the speed comparison.
+   * runs correctly, unless that is relaxed SIMD with a dot product of two steps or taking a layer's
+   * weights in more than one plane: then SIMD128, see `simd128Instead` in plan.ts), its plan, why
+   * a faster build was not used, and the relaxed plan it passed over, for the speed comparison
+   * (null where it passed none over; on a dot product of two steps, planned only with `compare`:
+   * the build is known without it, and a plan costs 8–18 ms of a new configuration's time).
    */
   const runner = async (
     m: LoadedModel,
     d: LoadedDataset,
     request: EvalRequest,
     path?: KernelPath,
+    compare = false,
   ): Promise<
     Run & { acts: PlannedRequest['acts']; note: string | null; passedOver: Run | null }
   > => {
+    const planOn = async (kk: IntKernels) => ({
+      k: kk,
+      ...(await intPlanFor(m, d, request, kk.path, kk.planeMax)),
+    });
     const k = await kernels(path);
-    const { plan, acts } = await intPlanFor(m, d, request, k.path, k.planeMax);
-    const instead = k.path === 'relaxed-simd' && !path ? simd128Instead(plan, k.twoStepDot) : null;
-    if (instead === null) return { k, plan, acts, note: k.note, passedOver: null };
-    const base = await kernels('simd128');
-    return {
-      k: base,
-      plan: (await intPlanFor(m, d, request, base.path, base.planeMax)).plan,
-      acts,
-      note: instead,
-      passedOver: { k, plan },
-    };
+    if (k.path === 'relaxed-simd' && !path && k.twoStepDot) {
+      const base = await planOn(await kernels('simd128'));
+      const passedOver = compare ? await planOn(k) : null;
+      return { ...base, note: simd128Instead(base.plan, true), passedOver };
+    }
+    const own = await planOn(k);
+    const instead = k.path === 'relaxed-simd' && !path ? simd128Instead(own.plan, false) : null;
+    if (instead === null) return { ...own, note: k.note, passedOver: null };
+    return { ...(await planOn(await kernels('simd128'))), note: instead, passedOver: own };
   };
   const imagesOf = async (k: IntKernels, d: LoadedDataset): Promise<ResidentImages> =>
     residentImages(k, d.meta.id, await testPixels(d), d.testLabels.length);
@@ -292,7 +296,7 @@ export function inferApi(deps: InferDeps) {
     ): Promise<SpeedReport> {
       const [m, d] = await deps.loaded(dataset, arch);
       return deps.supersedable('speed', async () => {
-        const { k, plan, note, passedOver } = await runner(m, d, request);
+        const { k, plan, note, passedOver } = await runner(m, d, request, undefined, true);
         // The other build, where this runtime runs both: the relaxed one the runner passed over,
         // or SIMD128 beside relaxed SIMD.
         const base: Run | null =
