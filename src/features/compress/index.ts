@@ -1,7 +1,7 @@
 /** The compress feature's pure API (its shared/ part): what other features may use. */
 export { compressModel } from './shared/compress';
 export type { CompressedLayer, CompressedModel } from './shared/compress';
-export { compressed } from './shared/compressed';
+export { compressed, compressedWeights } from './shared/compressed';
 export type { LayerSparsity } from './shared/inspect';
 export { proposeMixedPrecision } from './shared/mixedPrecision';
 export { compressSettings, describePipeline } from './shared/pipeline';

@@ -10,6 +10,9 @@ import type { DatasetMeta, ModelMeta } from '../../features/model/shared/meta';
 import { chainLayers } from '../../features/model/worker/forward';
 import { imagesToTensor } from '../../features/model/worker/preprocess';
 import { readLayerWeights, setKernels } from '../../features/model/worker/weights';
+import { cachedLoad, checkLength, fetchBytes, fetchJson, prefetchBytes } from './assetBytes';
+
+export { fetchBytes } from './assetBytes';
 import type { LayerWeights } from '../../features/model/worker/weights';
 
 /**
@@ -42,47 +45,8 @@ export interface LoadedModel {
   testSet?: LoadedDataset;
 }
 
-/** Where the app is served from: data and models are fetched from the same origin only. */
-const baseUrl = () => new URL(import.meta.env.BASE_URL, self.location.origin);
-
-/** Files whose download has started ahead of their first use (see `prefetch`), by path. */
-const early = new Map<string, Promise<Uint8Array>>();
-
-async function download(path: string): Promise<Uint8Array> {
-  const res = await fetch(new URL(path, baseUrl()));
-  if (!res.ok) throw new Error(`Could not load ${path}: HTTP ${res.status}.`);
-  return new Uint8Array(await res.arrayBuffer());
-}
-
-export function fetchBytes(path: string): Promise<Uint8Array> {
-  const started = early.get(path);
-  if (!started) return download(path);
-  early.delete(path); // used once: a later request (after a failure, say) fetches afresh
-  return started;
-}
-
-async function fetchJson(path: string): Promise<unknown> {
-  const bytes = await fetchBytes(path);
-  try {
-    return JSON.parse(new TextDecoder().decode(bytes)) as unknown;
-  } catch {
-    throw new Error(`${path} is not valid JSON.`);
-  }
-}
-
 const datasets = new Map<DatasetId, Promise<LoadedDataset>>();
 const models = new Map<string, Promise<LoadedModel>>();
-
-function cached<K, V>(map: Map<K, Promise<V>>, key: K, load: () => Promise<V>): Promise<V> {
-  let p = map.get(key);
-  if (!p) {
-    p = load();
-    // A failed load is forgotten, so the next request tries again.
-    p.catch(() => map.delete(key));
-    map.set(key, p);
-  }
-  return p;
-}
 
 async function loadDataset(id: DatasetId): Promise<LoadedDataset> {
   const parsed = DatasetMetaSchema.safeParse(await fetchJson(`data/${id}/meta.json`));
@@ -105,7 +69,7 @@ async function loadDataset(id: DatasetId): Promise<LoadedDataset> {
 }
 
 export function getDataset(id: DatasetId): Promise<LoadedDataset> {
-  return cached(datasets, id, () => loadDataset(id));
+  return cachedLoad(datasets, id, () => loadDataset(id));
 }
 
 /** The training split's raw pixels and labels, fetched once. */
@@ -125,12 +89,6 @@ export function getTrain(d: LoadedDataset): Promise<{ x: Uint8Array; labels: Uin
     d.train.catch(() => (d.train = null));
   }
   return d.train;
-}
-
-/** A file of the wrong length is half-written or another file: say which, and by how much. */
-function checkLength(path: string, bytes: number, expected: number, what: string): void {
-  if (bytes !== expected)
-    throw new Error(`${path} holds ${bytes} bytes; ${what} need ${expected}.`);
 }
 
 const DTYPE_BYTES: Readonly<Record<string, number>> = {
@@ -225,12 +183,7 @@ export function prefetch(dataset: DatasetId, arch: ModelArch): void {
     // writes them); a manifest naming other files has those fetched when it is read.
     paths.push(`models/${id}/meta.json`, `models/${id}/model.json`, `models/${id}/weights.bin`);
   }
-  for (const path of paths) {
-    if (early.has(path)) continue;
-    const bytes = download(path);
-    bytes.catch(() => early.delete(path)); // the load that uses it reports the failure
-    early.set(path, bytes);
-  }
+  for (const path of paths) prefetchBytes(path);
 }
 
 /**
@@ -239,14 +192,14 @@ export function prefetch(dataset: DatasetId, arch: ModelArch): void {
  */
 export function getModel(dataset: DatasetId, arch: ModelArch): Promise<LoadedModel> {
   if (isUploadedModelId(arch))
-    return cached(models, `${arch}@${dataset}`, async () =>
+    return cachedLoad(models, `${arch}@${dataset}`, async () =>
       loadUploadedModel(dataset, arch, (await getDataset(dataset)).meta.test.count),
     );
   if (isTrainedModelId(arch))
-    return cached(models, arch, async () =>
+    return cachedLoad(models, arch, async () =>
       loadTrainedModel(dataset, arch, (await getDataset(dataset)).meta.test.count),
     );
-  return cached(models, modelId(dataset, arch), () => loadModel(dataset, arch));
+  return cachedLoad(models, modelId(dataset, arch), () => loadModel(dataset, arch));
 }
 
 /**

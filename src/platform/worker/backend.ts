@@ -4,6 +4,7 @@ import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { useHeapSlice } from '../../features/model/worker/kernels/slice';
+import { wasmThreadsFor } from '../shared/threads';
 
 /** What the UI shows about the compute backend. Plain data: it crosses the worker boundary. */
 export interface BackendInfo {
@@ -42,8 +43,7 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
  * 4-core laptop that is 3 threads instead of tfjs's 2.
  */
 function reserveACoreForThePage(): number {
-  const cores = navigator.hardwareConcurrency || 1;
-  const threads = Math.max(1, cores - 1);
+  const threads = wasmThreadsFor(navigator.hardwareConcurrency || 1, true);
   try {
     Object.defineProperty(navigator, 'hardwareConcurrency', {
       value: threads * 2,

@@ -2,9 +2,6 @@ import * as Comlink from 'comlink';
 import type { DatasetId } from '../../features/model/shared/catalog';
 import type { ModelArch } from '../shared/config';
 import type { ActQuant } from '../shared/config';
-import type { DatasetMeta, LayerInfo, ModelMeta } from '../../features/model/shared/meta';
-import { tensorStats } from '../shared/stats';
-import type { TensorStats } from '../shared/stats';
 import { evaluatePrefixCached, prefixCache } from '../../features/model/worker/prefixCache';
 import { useFloatKernels } from '../../features/model/worker/kernels/floatKernels';
 import type { FloatKernels } from '../../features/model/worker/kernels/floatKernels';
@@ -13,6 +10,8 @@ import { initBackend } from './backend';
 import { workerMemory } from './memory';
 import type { WorkerMemory } from './memory';
 import { createSerial } from './serial';
+import { summarizeModel } from './modelSummary';
+import type { ModelSummary } from './modelSummary';
 import type { BackendInfo } from './backend';
 import { actQuantizers, inspectActivations } from '../../features/quantize/worker/calibration';
 import type { ActInspection } from '../../features/quantize/worker/calibration';
@@ -27,27 +26,12 @@ import { inferApi } from '../../features/infer/worker';
 import { clearTouchedArrays } from '../shared/touchedArrays';
 
 export type { Misclassified, SoftTargets } from '../../features/train/worker/softTargets';
+export type { LayerSummary, ModelSummary } from './modelSummary';
 
 /**
  * The compute engine: the only place tfjs lives. Everything it returns is plain data (numbers,
  * strings, typed arrays it owns and transfers), so the main thread never holds a tensor.
  */
-
-export interface LayerSummary {
-  readonly info: LayerInfo;
-  readonly kernel: TensorStats;
-  readonly bias: TensorStats | null;
-}
-
-export interface ModelSummary {
-  readonly id: string;
-  readonly meta: ModelMeta;
-  readonly dataset: DatasetMeta;
-  readonly layers: readonly LayerSummary[];
-  readonly totalParams: number;
-  /** Size of the weights stored as float32: 32 bits per parameter. */
-  readonly float32Bits: number;
-}
 
 export interface LayerHistogram {
   readonly modelId: string;
@@ -134,20 +118,7 @@ export const engine = {
   /** Loads a shipped model (and its test set) and describes its layers. */
   async describeModel(dataset: DatasetId, arch: ModelArch): Promise<ModelSummary> {
     const [m, d] = await loaded(dataset, arch);
-    const layers = m.original.map((w) => ({
-      info: w.info,
-      kernel: tensorStats(w.kernel),
-      bias: w.bias ? tensorStats(w.bias) : null,
-    }));
-    const totalParams = layers.reduce((a, l) => a + l.info.params, 0);
-    return {
-      id: m.meta.id,
-      meta: m.meta,
-      dataset: d.meta,
-      layers,
-      totalParams,
-      float32Bits: 32 * totalParams,
-    };
+    return summarizeModel(m.meta, d.meta, m.original);
   },
 
   /** Calibration data and clip range of one layer's input activations. */

@@ -20,6 +20,7 @@ import { channelRangesOf, memoPerKernel } from './kernelMemo';
 import type { CompressedLayer, CompressedModel } from './compress';
 import type { LayerWeights } from '../../model';
 import { Lru } from '../../../platform/shared/lru';
+import { applyMask } from '../../prune';
 
 /**
  * What the compression views need of a model: its id and its trained weights. The tfjs worker's
@@ -76,6 +77,26 @@ export function compressed(m: WeightsSource, settings: CompressSettings): Compre
     compressCache.set(key, c);
   }
   return c;
+}
+
+/**
+ * The kernels and biases a model runs with under `settings`, by layer name: every layer's
+ * compressed kernel, and the biases that structured pruning masks (the others stay the trained
+ * ones). What the tfjs worker loads into the model's variables (compress/worker/apply.ts) and the
+ * kernel pass runs (platform/worker/earlyEngine.ts).
+ */
+export function compressedWeights(
+  m: WeightsSource,
+  settings: CompressSettings,
+): { kernels: Map<string, Float32Array>; biases: Map<string, Float32Array> } {
+  const c = compressed(m, settings);
+  const kernels = new Map(c.layers.map((l) => [l.name, l.values]));
+  const biases = new Map<string, Float32Array>();
+  for (const [i, l] of c.layers.entries()) {
+    const bias = m.original[i]?.bias;
+    if (l.biasMask && bias) biases.set(l.name, applyMask(bias, l.biasMask));
+  }
+  return { kernels, biases };
 }
 
 /** Without pruning each layer is compressed on its own (pruning may rank weights across layers). */

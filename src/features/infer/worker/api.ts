@@ -1,7 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
-import simd128Url from './intkernels.wasm?url';
-import relaxedUrl from './intkernels-relaxed.wasm?url';
 import type { DatasetId } from '../../model';
 import type { ModelArch } from '../../../platform/shared/config';
 import type { LoadedDataset, LoadedModel } from '../../../platform/worker/assets';
@@ -10,7 +8,7 @@ import type { IntPlan } from '../shared/plan';
 import { simd128Instead } from '../shared/plan';
 import { median } from '../shared/median';
 import { calibrateGroup, groupedLatency, timeGroup } from '../shared/latency';
-import { loadKernels } from './kernels';
+import { kernelLoader, workerKernels } from './kernelModule';
 import type { IntKernels, KernelPath } from './kernels';
 import { intPlanFor } from './intPlan';
 import type { PlannedRequest } from './intPlan';
@@ -136,30 +134,14 @@ export interface IntSweepPoint {
 }
 
 export function inferApi(deps: InferDeps) {
-  /** The kernels by the path asked for ('best': the fastest this runtime runs correctly). */
-  const loading = new Map<KernelPath | 'best', Promise<IntKernels>>();
   let lastPredictPlan: {
     readonly key: string;
     readonly model: LoadedModel;
     readonly plan: IntPlan;
     readonly kernels: IntKernels;
   } | null = null;
-  const loadBytes =
-    deps.wasm ??
-    (async (path: KernelPath) => {
-      const res = await fetch(path === 'simd128' ? simd128Url : relaxedUrl);
-      if (!res.ok) throw new Error(`Could not load the integer kernels: HTTP ${res.status}.`);
-      return res.arrayBuffer();
-    });
-  const kernels = (path: KernelPath | 'best' = 'best'): Promise<IntKernels> => {
-    let p = loading.get(path);
-    if (!p) {
-      p = loadKernels(loadBytes, path === 'best' ? undefined : path);
-      loading.set(path, p);
-      p.catch(() => loading.delete(path));
-    }
-    return p;
-  };
+  /** The kernels by the path asked for ('best': the fastest this runtime runs correctly). */
+  const kernels = deps.wasm ? kernelLoader(deps.wasm) : workerKernels;
   if (deps.onKernels) kernels().then(deps.onKernels, () => {});
   /** A build of the kernels and `request`'s plan for it. */
   type Run = { readonly k: IntKernels; readonly plan: IntPlan };

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
+import { pixelsToFloats } from '../shared/pixels';
 
-/** The models were trained on x/255 (see docs/data-and-models.md): pixels in [0, 1], NHWC. */
+/** The test images as the models' input tensor (see pixelsToFloats): pixels in [0, 1], NHWC. */
 export function imagesToTensor(
   pixels: Uint8Array,
   count: number,
@@ -12,7 +13,6 @@ export function imagesToTensor(
     throw new Error(`Expected ${count * size} pixel bytes, got ${pixels.length}.`);
   }
   const floats = new Float32Array(count * size);
-  const inv = 1 / 255;
-  for (let i = 0; i < floats.length; i++) floats[i] = pixels[i]! * inv;
+  pixelsToFloats(pixels, floats);
   return tf.tensor4d(floats, [count, h, w, c]);
 }
