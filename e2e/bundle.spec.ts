@@ -24,13 +24,19 @@ test('the main-thread bundle does not contain tfjs', async ({ page, request }) =
     expect(js).not.toContain('registerKernel');
     expect(js).not.toContain('Tensor is disposed');
   }
-  // …while the worker bundle, which the main bundle points to, does: the check looks for the
-  // right thing.
+  // …while the compute worker's engine does: the check looks for the right thing. The worker's
+  // entry, which the main bundle points to, has none either (its first-screen engine runs on the
+  // app's own kernels): it imports the engine when a call needs tfjs.
   const main = await (await request.get(scripts[0]!)).text(); // the entry starts the workers
   const workerFile = /engine\.worker-[\w-]+\.js/.exec(main)?.[0];
   expect(workerFile).toBeTruthy();
   const worker = await (await request.get(`/assets/${workerFile}`)).text();
-  expect(worker).toContain('Tensor is disposed');
+  expect(worker).not.toContain('registerKernel');
+  expect(worker).not.toContain('Tensor is disposed');
+  const engineFile = /\bengine-[\w-]+\.js/.exec(worker)?.[0];
+  expect(engineFile, 'the worker entry imports the engine').toBeTruthy();
+  const engine = await (await request.get(`/assets/${engineFile}`)).text();
+  expect(engine).toContain('Tensor is disposed');
 });
 
 test('the stats worker has no tfjs; the training worker has', async ({ page, request }) => {

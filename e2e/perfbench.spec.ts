@@ -45,6 +45,8 @@ async function seriousViolations(page: Page): Promise<string[]> {
 test('the compute worker keeps no idle wasm pthread workers', async ({ page }) => {
   await page.goto('/?debug#v=3&data=mnist&model=mlp');
   await waitForFullAccuracy(page, '2,000');
+  // The backend starts after the first accuracies (app/start.tsx): its pool is what is counted.
+  await expect(page.getByTestId('backend')).toContainText('wasm');
   const r = await page.evaluate(async () => {
     type Store = { getState: () => { backend: { name: string; threads: number } | null } };
     const w = window as unknown as { __playground: { store: Store } };

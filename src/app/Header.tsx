@@ -26,7 +26,7 @@ export function Header() {
   const setOverlay = useUiPrefs((s) => s.setOverlay);
   const label = backend
     ? `${backend.name}${backend.name === 'wasm' ? `${backend.simd ? ' · SIMD' : ''} · ${backend.threads} thread${backend.threads === 1 ? '' : 's'}` : ''}`
-    : 'starting…';
+    : 'tfjs starting…';
   const twoWorkers = hasSpareCore(backend, navigator.hardwareConcurrency);
   return (
     <header className="header">
@@ -75,6 +75,14 @@ export function Header() {
       <div className="backend" data-testid="backend">
         <span className="backend-label">Compute backend</span>
         <span className="backend-value">{label}</span>
+        {!backend && (
+          <span
+            className="backend-label"
+            title="Until tfjs has started, the compute worker measures accuracies with float activations on the app's own WebAssembly kernels, which form every sum as tfjs's do: the same counts."
+          >
+            first accuracies: the app&apos;s kernels
+          </span>
+        )}
         {twoWorkers && (
           <span
             className="backend-label"

@@ -55,7 +55,13 @@ if (new URLSearchParams(window.location.search).has('debug')) {
     engines: liveEngineClients,
   };
 }
-startController(useStore, client, statsClient, second, evaluations);
+// The compute worker measures the first screen's accuracies without tfjs (its first-screen
+// engine); its tfjs backend is asked for once they are in (or after 2 s), so that loading tfjs
+// (1.1 MB of script to compile and run, then the backend) does not compete with them for the
+// worker's thread and the cores.
+startController(useStore, client, statsClient, second, evaluations, (init) =>
+  afterFirstAccuracies(useStore, init, 2_000),
+);
 // Offline after the first visit; a new version waits for the user's Reload. Registered once the
 // first screen's accuracies are in (or after 10 s), so that its precache does not delay them.
 afterFirstAccuracies(useStore, () => startServiceWorker(() => void offlineReady()), 10_000);

@@ -90,6 +90,13 @@ export function startController(
   second?: Omit<SecondWorker, 'quiet'>,
   /** The evaluations measured this session (a new one if not given). */
   evaluations?: EvaluationMemo,
+  /**
+   * When to ask the compute worker for its tfjs backend (`init`, which loads its full engine): at
+   * once by default. The app asks once the first screen's accuracies are in, which the worker's
+   * first-screen engine measures without tfjs (platform/worker/earlyEngine.ts); any call that
+   * needs tfjs before that loads it anyway.
+   */
+  startBackend: (init: () => void) => void = (init) => init(),
 ): () => void {
   /** When the config last changed: background work on the second worker waits for QUIET_MS. */
   let lastChange = -Infinity;
@@ -250,7 +257,9 @@ export function startController(
       .catch((e: unknown) => {
         if (!cutShort(e)) store.getState().addNotice('error', message(e));
       });
-  void initBackend();
+  startBackend(() => {
+    if (!stopped) void initBackend();
+  });
 
   /** A worker was replaced: its pending calls have been rejected; ask again for what is missing. */
   const onRestart = (isEngine: boolean) => (e: RestartEvent) => {

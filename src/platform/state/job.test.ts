@@ -352,6 +352,32 @@ describe('evaluateEach on one or two workers', () => {
     expect(run.reported.map(([i]) => i)).toEqual([1, 2, 0, 4, 3]);
   });
 
+  it('lets the second worker join at the first point after the page learns it has a core to spare', async () => {
+    // The compute worker reports its backend (and so whether a core is spare) only once tfjs is
+    // in, which may be after a sweep has started.
+    let spare = false;
+    const run = start(items, {
+      eachMs: long,
+      second: { ...second(), available: () => spare },
+    });
+    await tick();
+    expect(run.asked.map((a) => `${a.worker} ${a.item}`)).toEqual(['first a']);
+    spare = true;
+    run.asked[0]!.settle(evaluation(0));
+    await tick();
+    // Taking its next point, the first worker brings the second in, which takes the one after.
+    expect(run.asked.map((a) => `${a.worker} ${a.item}`)).toEqual([
+      'first a',
+      'first b',
+      'second c',
+    ]);
+    for (let i = 1; i < 3; i++) run.asked[i]!.settle(evaluation(i));
+    await tick();
+    for (let i = 3; i < run.asked.length; i++) run.asked[i]!.settle(evaluation(i));
+    await run.done;
+    expect([...run.reported].sort((x, y) => x[0] - y[0])).toEqual(items.map((_, i) => [i, i]));
+  });
+
   it('starts each point on the second worker only once the settings are quiet', async () => {
     let calm: () => void = () => undefined;
     const waits: string[] = [];

@@ -143,7 +143,8 @@ export function shareEvaluations(
 /**
  * Evaluates `request(item)` for each of `items` (the points of a sweep) on the whole test set of
  * `config`'s model, on `channel`, on the first compute worker and, when the work is long enough
- * (shareEvaluations) and the page has a second worker, on both: each worker takes the next item
+ * (shareEvaluations) and the page has a second worker (from the first point at which it has), on
+ * both: each worker takes the next item
  * as soon as it is done with one, so the items are started in their order and the results come in
  * nearly so. `onResult(index, evaluation, done)` is called as each arrives; `done` on the last.
  * The second worker takes each next item only once the settings are quiet (SecondWorker.quiet),
@@ -181,7 +182,23 @@ export async function evaluateEach<T>(
   });
   let stopped = false;
   const started = performance.now();
-  const runner = async (client: EngineClient, second: boolean) => {
+  /**
+   * The second worker's share, once started: at the sweep's start where the page has a core to
+   * spare, or at a later point where it learns so then (the compute worker reports its backend
+   * only once it has loaded tfjs, after the first screen's accuracies: see app/start.tsx).
+   */
+  let secondRun: Promise<void> | null = null;
+  /** Rejects with the second worker's failure (its other items are then not started). */
+  let secondFailed: (e: unknown) => void = () => undefined;
+  const secondFailure = new Promise<never>((_, reject) => (secondFailed = reject));
+  secondFailure.catch(() => {}); // raced below
+  const joinSecond = () => {
+    if (secondRun || stopped || queue.length === 0 || !ctx.second.available()) return;
+    if (!shareEvaluations(ctx.fullEvalMs, modelKey(config), summary, queue.length)) return;
+    secondRun = runner(ctx.second.client(), true);
+    secondRun.catch(secondFailed);
+  };
+  const runner = async (client: EngineClient, second: boolean): Promise<void> => {
     for (;;) {
       if (queue.length === 0) return;
       // Neither worker takes a next point while a slider that does not change this sweep is
@@ -196,6 +213,7 @@ export async function evaluateEach<T>(
       const free = second ? queue.findIndex((q) => !memo?.inFlight(q.key)) : 0;
       const next = queue.splice(Math.max(0, free), 1)[0];
       if (!next) return;
+      if (!second) joinSecond();
       let e = memo?.get(next.key) ?? (await memo?.inFlight(next.key));
       try {
         if (!e && !stopped && !stale()) {
@@ -221,13 +239,8 @@ export async function evaluateEach<T>(
     }
   };
   if (queue.length === 0) return;
-  const both =
-    ctx.second.available() &&
-    shareEvaluations(ctx.fullEvalMs, modelKey(config), summary, queue.length);
-  await Promise.all([
-    runner(ctx.client, false),
-    ...(both ? [runner(ctx.second.client(), true)] : []),
-  ]);
+  // Both workers' shares, failing as soon as either does.
+  await Promise.race([runner(ctx.client, false).then(() => secondRun), secondFailure]);
   // What the second worker held when it died, if the first had finished its part by then.
   if (!stopped && queue.length > 0) await runner(ctx.client, false);
 }

@@ -109,6 +109,15 @@ describe('hasSpareCore', () => {
     expect(hasSpareCore(wasm(1), 1)).toBe(false);
     expect(hasSpareCore(wasm(3), 4)).toBe(false);
     expect(hasSpareCore({ ...wasm(1), name: 'cpu' }, 2)).toBe(false);
-    expect(hasSpareCore(null, 8)).toBe(false);
+  });
+
+  it('before the backend is reported, holds where it will run one thread', () => {
+    // Two cores, isolated: one wasm thread (the page keeps the other core).
+    expect(hasSpareCore(null, 2, true)).toBe(true);
+    // Eight cores, isolated: seven threads, no core to spare.
+    expect(hasSpareCore(null, 8, true)).toBe(false);
+    // Not isolated: one thread however many cores.
+    expect(hasSpareCore(null, 8, false)).toBe(true);
+    expect(hasSpareCore(null, 1, false)).toBe(false);
   });
 });

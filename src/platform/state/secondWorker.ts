@@ -1,6 +1,7 @@
 import type { BackendInfo } from '../worker/backend';
 import type { EngineClient } from '../worker/workers';
 import type { SecondWorker } from './job';
+import { wasmThreadsFor } from '../shared/threads';
 
 /**
  * A second compute worker unused for this long is closed: its copy of the model and test set and
@@ -12,10 +13,20 @@ export const SECOND_IDLE_MS = 60_000;
 /**
  * Whether a second compute worker has a core to itself: the wasm backend runs one thread (two
  * cores: tfjs's own threads made long main-thread tasks) on a machine with a second core. Two
- * single-threaded workers compute only while they evaluate.
+ * single-threaded workers compute only while they evaluate. Before the compute worker has reported
+ * its backend (`backend` null: it starts tfjs after the first screen's accuracies, which its
+ * first-screen engine measures on one thread), by the thread count the backend will run
+ * (wasmThreadsFor) on this page: `crossOriginIsolated`, by default the page's own.
  */
-export function hasSpareCore(backend: BackendInfo | null, cores: number): boolean {
-  return cores >= 2 && backend?.name === 'wasm' && backend.threads === 1;
+export function hasSpareCore(
+  backend: BackendInfo | null,
+  cores: number,
+  crossOriginIsolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated ===
+    true,
+): boolean {
+  if (cores < 2) return false;
+  if (!backend) return wasmThreadsFor(cores, crossOriginIsolated) === 1;
+  return backend.name === 'wasm' && backend.threads === 1;
 }
 
 /** What the second worker needs of a client: its calls in flight, and closing it. */
