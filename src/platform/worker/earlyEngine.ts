@@ -4,6 +4,7 @@ import type { ArchId, DatasetId } from '../../features/model/shared/catalog';
 import { DatasetMetaSchema, ModelMetaSchema } from '../../features/model/shared/meta';
 import type { DatasetMeta, ModelMeta } from '../../features/model/shared/meta';
 import { readKernelModel } from '../../features/model/shared/topology';
+import { pixelsToFloats } from '../../features/model/shared/pixels';
 import type { LayerChain } from '../../features/model/shared/topology';
 import type { LayerWeights } from '../../features/model/shared/layerWeights';
 import { kernelEvaluate } from '../../features/model/worker/kernelPass';
@@ -37,8 +38,11 @@ interface EarlyModel {
 
 interface EarlyDataset {
   readonly meta: DatasetMeta;
-  /** The test images (one byte per value) and labels, checked against the meta's counts. */
-  readonly test: Promise<{ readonly pixels: Uint8Array; readonly labels: Uint8Array }>;
+  /**
+   * The test images as the models' input (pixelsToFloats: made once, as the tfjs engine makes its
+   * test tensor once) and the labels, checked against the meta's counts.
+   */
+  readonly test: Promise<{ readonly inputs: Float32Array; readonly labels: Uint8Array }>;
 }
 
 const isDataset = (v: unknown): v is DatasetId => DATASET_IDS.includes(v as DatasetId);
@@ -88,7 +92,9 @@ async function loadDataset(id: DatasetId): Promise<EarlyDataset> {
   const test = files.then(([pixels, labels]) => {
     checkLength(imagesPath, pixels.length, n * h * w * c, `${n} test images`);
     checkLength(labelsPath, labels.length, n, `${n} test labels`);
-    return { pixels, labels };
+    const inputs = new Float32Array(pixels.length);
+    pixelsToFloats(pixels, inputs);
+    return { inputs, labels };
   });
   test.catch(() => {});
   return { meta, test };
@@ -159,7 +165,7 @@ export function createEarlyEngine(kernels: KernelLoader = workerKernels): EarlyE
         ]),
       );
       const t0 = performance.now();
-      const r = kernelEvaluate(k, m.chain, weights, d.pixels, d.labels, {
+      const r = kernelEvaluate(k, m.chain, weights, d.inputs, d.labels, {
         ...(limit === undefined ? {} : { limit }),
         ...(offset === undefined ? {} : { offset }),
       });

@@ -7,6 +7,7 @@ import { enableRelaxedSimd, kernelBuild } from '../../../testing/kernels';
 import { loadShippedDataset, loadShippedModel } from '../../../testing/shipped';
 import { ARCH_IDS, DATASET_IDS, modelId } from '../shared/catalog';
 import { readChain, readKernelModel } from '../shared/topology';
+import { pixelsToFloats } from '../shared/pixels';
 import { evaluate } from './evaluate';
 import { useFloatKernels } from './kernels/floatKernels';
 import { kernelEvaluate } from './kernelPass';
@@ -36,8 +37,13 @@ function shippedFiles(id: string) {
   return { json, data: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength) };
 }
 
-const pixelsOf = (dataset: string) =>
-  new Uint8Array(readFileSync(resolve(PUBLIC, `data/${dataset}/test-images.u8`)));
+/** The test images as the model's input, as the first-screen engine makes them. */
+function inputsOf(dataset: string): Float32Array {
+  const pixels = new Uint8Array(readFileSync(resolve(PUBLIC, `data/${dataset}/test-images.u8`)));
+  const x = new Float32Array(pixels.length);
+  pixelsToFloats(pixels, x);
+  return x;
+}
 
 const weightsOf = (
   original: readonly { info: { name: string }; kernel: Float32Array; bias: Float32Array | null }[],
@@ -73,7 +79,7 @@ describe.each(DATASET_IDS.flatMap((d) => ARCH_IDS.map((a) => [d, a] as const)))(
       expect(km.original.map((l) => l.info)).toEqual(m.original.map((l) => l.info));
 
       const k = await kernelBuild(enableRelaxedSimd() ? 'relaxed-simd' : 'simd128');
-      const pixels = pixelsOf(dataset);
+      const pixels = inputsOf(dataset);
       const ours = kernelEvaluate(k, km.chain, weightsOf(km.original), pixels, d.testLabels);
       applySettings(m, null);
       const theirs = await evaluate(m.model, d.testX, d.testLabels);

@@ -1,13 +1,12 @@
 import type { FloatKernels } from './kernels/floatKernels';
 import type { EvalResult } from './evaluate';
 import type { LayerChain } from '../shared/topology';
-import { pixelsToFloats } from '../shared/pixels';
 
 /**
  * A model's float32 forward pass and its accuracy on the app's own kernels alone (`ik_fgemm`,
  * `ik_fconv` in wasm/intkernels.c), with no tfjs: what a visit's first screen is measured with
  * while tfjs loads (platform/worker/earlyEngine.ts). The kernels form every sum as XNNPACK does
- * (see kernels/floatKernels.ts), the inputs are the tfjs path's to the bit (pixelsToFloats) and
+ * (see kernels/floatKernels.ts), the inputs are the tfjs path's (model/shared/pixels.ts) and
  * the top class is the first of the largest logits (tfjs's argMax): the result is the one the
  * tfjs path gives for the same weights (kernelPass.test.ts compares them on every shipped model).
  */
@@ -20,19 +19,20 @@ export type ChainWeights = ReadonlyMap<string, { kernel: Float32Array; bias: Flo
 
 /**
  * Top-1 accuracy and confusion matrix of `chain` with `weights` over `limit` images (all by
- * default) of `pixels` (one byte per value, NHWC) from image `offset`, as the tfjs path's
- * `evaluate` counts them. Synchronous: one call of the kernels per step and batch.
+ * default) of `inputs` (the images as the model's input: `pixelsToFloats`, NHWC) from image
+ * `offset`, as the tfjs path's `evaluate` counts them. Synchronous: one call of the kernels per
+ * step and batch.
  */
 export function kernelEvaluate(
   k: FloatKernels,
   chain: LayerChain,
   weights: ChainWeights,
-  pixels: Uint8Array,
+  inputs: Float32Array,
   labels: Uint8Array,
   options: { limit?: number; offset?: number; numClasses?: number } = {},
 ): EvalResult {
   const per = chain.inputShape.reduce((a, d) => a * d, 1);
-  const available = Math.min(Math.floor(pixels.length / per), labels.length);
+  const available = Math.min(Math.floor(inputs.length / per), labels.length);
   const offset = Math.min(Math.max(0, options.offset ?? 0), available);
   const total = Math.min(options.limit ?? available, available - offset);
   const classes = options.numClasses ?? 10;
@@ -81,7 +81,7 @@ export function kernelEvaluate(
         const n = Math.min(chunk, total - done);
         const start = offset + done;
         let src = 0;
-        pixelsToFloats(pixels.subarray(start * per, (start + n) * per), k.f32(buffers[0], n * per));
+        k.f32(buffers[0], n * per).set(inputs.subarray(start * per, (start + n) * per));
         for (const [i, step] of chain.steps.entries()) {
           const w = ready[i]!;
           const [x, y] = [buffers[src]!, buffers[1 - src]!];
