@@ -1,6 +1,7 @@
 import * as Comlink from 'comlink';
 import { holdLifeline } from './lifeline';
 import { createEarlyEngine } from './earlyEngine';
+import { workerKernels } from '../../features/infer/worker/kernelModule';
 import type { EngineApi } from './engine';
 
 /**
@@ -14,6 +15,8 @@ import type { EngineApi } from './engine';
 holdLifeline(self);
 
 const early = createEarlyEngine();
+// Both engines run on the kernel module: its 73 KB compile while the first calls are on their way.
+workerKernels().catch(() => {}); // a failure is reported by the calls that need the kernels
 let engine: EngineApi | null = null;
 let loading: Promise<EngineApi> | null = null;
 
