@@ -144,9 +144,8 @@ export function shareEvaluations(
  * Evaluates `request(item)` for each of `items` (the points of a sweep) on the whole test set of
  * `config`'s model, on `channel`, on the first compute worker and, when the work is long enough
  * (shareEvaluations) and the page has a second worker (from the first point at which it has), on
- * both: each worker takes the next item
- * as soon as it is done with one, so the items are started in their order and the results come in
- * nearly so. `onResult(index, evaluation, done)` is called as each arrives; `done` on the last.
+ * both: each worker takes the next item as soon as it is done with one, so the items are started
+ * in their order and the results come in nearly so. `onResult(index, evaluation, done)` is called as each arrives; `done` on the last.
  * The second worker takes each next item only once the settings are quiet (SecondWorker.quiet),
  * and the first once they are quiet or unchanged since the sweep started: a slider moved during
  * a sweep it does not change (the sparsity during the sparsity sweep, say) pauses the sweep.
@@ -184,8 +183,8 @@ export async function evaluateEach<T>(
   const started = performance.now();
   /**
    * The second worker's share, once started: at the sweep's start where the page has a core to
-   * spare, or at a later point where it learns so then (the compute worker reports its backend
-   * only once it has loaded tfjs, after the first screen's accuracies: see app/start.tsx).
+   * spare, or at the first worker's next point where it has come to have one since (whether it has
+   * is told from the compute worker's backend once that is reported: hasSpareCore).
    */
   let secondRun: Promise<void> | null = null;
   /** Rejects with the second worker's failure (its other items are then not started). */
