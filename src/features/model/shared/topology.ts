@@ -77,8 +77,9 @@ function inboundOf(l: LayerJson): string | null | undefined {
 
 /**
  * The chain of `modelJson`'s topology, or an Error saying why the kernel pass cannot run it.
- * `weightShapes` gives each layer's kernel shape by name (from the weights manifest): a layer's
- * kernel must have the shape its configuration implies, and carry a bias.
+ * `kernelShapes` gives each layer's kernel and bias shapes by name (from the weights manifest): a
+ * dense layer or convolution must have a bias, and both must have the shapes its configuration
+ * implies.
  */
 export function readChain(
   modelJson: unknown,
