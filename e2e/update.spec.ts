@@ -182,6 +182,9 @@ test('a new version: the prompt says so, Later hides it until the next visit, Re
   // worker only once the old one has no requests in flight, and the app is loading then.)
   const note = page.getByTestId('quant-accuracy-note');
   await expect(note).toContainText('/ 2,000 correct', { timeout: 60_000 });
+  // The compute worker loads tfjs once the first accuracies are in (app/start.tsx): the page has
+  // finished loading when its backend is reported.
+  await expect(page.getByTestId('backend')).toContainText('wasm', { timeout: 60_000 });
 
   // Keyboard: Reload is reachable and works with Enter. The page reloads under version 2.
   const hash = new URL(page.url()).hash;
