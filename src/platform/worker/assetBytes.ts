@@ -41,11 +41,6 @@ export function sharedBytes(path: string): Promise<Uint8Array> {
   return early.get(path)!;
 }
 
-/** Forgets the prefetched downloads no load took (their bytes go with them). */
-export function dropPrefetched(): void {
-  early.clear();
-}
-
 export function parseJson(path: string, bytes: Uint8Array): unknown {
   try {
     return JSON.parse(new TextDecoder().decode(bytes)) as unknown;
