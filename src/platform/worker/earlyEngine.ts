@@ -114,15 +114,12 @@ export interface EarlyEngine {
   ): Promise<unknown> | null;
   /** Forgets the models and test sets read so far (the full engine has its own). */
   drop(): void;
-  /** Calls served and not yet answered. */
-  readonly pending: number;
 }
 
 export function createEarlyEngine(kernels: KernelLoader = workerKernels): EarlyEngine {
   const models = new Map<string, Promise<EarlyModel | Error>>();
   const datasets = new Map<DatasetId, Promise<EarlyDataset>>();
   const { supersedable } = createSerial();
-  let pending = 0;
 
   /** The model and its dataset, or null where the kernel pass cannot run the model on it. */
   const loaded = async (dataset: DatasetId, arch: ArchId) => {
@@ -174,17 +171,13 @@ export function createEarlyEngine(kernels: KernelLoader = workerKernels): EarlyE
     });
   }
 
-  const served = (p: Promise<unknown>, fallback: () => Promise<unknown>): Promise<unknown> => {
-    pending++;
-    const answer = p.then(
+  const served = (p: Promise<unknown>, fallback: () => Promise<unknown>): Promise<unknown> =>
+    p.then(
       (r) => (r === null ? fallback() : r),
       (e: unknown) =>
         // Superseded stays superseded; any other failure is the full engine's to answer.
         e instanceof Error && e.name === 'CancelledError' ? Promise.reject(e) : fallback(),
     );
-    void answer.finally(() => pending--).catch(() => {});
-    return answer;
-  };
 
   return {
     serve(method, args, fallback) {
@@ -215,9 +208,6 @@ export function createEarlyEngine(kernels: KernelLoader = workerKernels): EarlyE
     drop() {
       models.clear();
       datasets.clear();
-    },
-    get pending() {
-      return pending;
     },
   };
 }
