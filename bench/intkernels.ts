@@ -27,7 +27,8 @@ import type { EvalRequest } from '../src/platform/worker/engine';
 import { loadKernels } from '../src/features/infer/worker/kernels';
 import { enableRelaxedSimd, kernelBytes } from '../src/testing/kernels';
 import { intPlanFor } from '../src/features/infer/worker/intPlan';
-import { argmaxRows, intLogits, residentImages } from '../src/features/infer/worker/run';
+import { intLogits, residentImages } from '../src/features/infer/worker/run';
+import { argmaxRows } from '../src/features/model';
 import {
   floatPredict,
   floatTopClasses,

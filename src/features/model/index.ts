@@ -10,4 +10,6 @@ export {
   uploadedModelId,
 } from './shared/modelId';
 export type { TrainedModelId, UploadedModelId } from './shared/modelId';
+export { pixelsToFloats } from './shared/pixels';
+export { argmaxRows, tallyPredictions } from './shared/predictions';
 export { readLayersModelWeights } from './shared/weightsFile';

@@ -8,6 +8,7 @@ import { DatasetMetaSchema, ModelMetaSchema } from '../../features/model/shared/
 import type { ArchId, DatasetId } from '../../features/model/shared/catalog';
 import { ARCH_IDS, DATASET_IDS, modelId } from '../../features/model/shared/catalog';
 import { getDataset, getModel, getTrain } from './assets';
+import { APP_ORIGIN, appOrigin } from '../../testing/appOrigin';
 
 /**
  * The worker's real asset loaders (fetch → validate → tfjs), with `fetch` stubbed to serve the
@@ -16,34 +17,13 @@ import { getDataset, getModel, getTrain } from './assets';
  * that a failed load is forgotten: once the file is back the next request loads it.
  */
 const PUBLIC = resolve(import.meta.dirname, '../../../public');
-const ORIGIN = 'http://app.test';
 
+const { fetch: fakeFetch, faults, requested } = appOrigin();
 const disk = (path: string) => new Uint8Array(readFileSync(resolve(PUBLIC, path)));
-
-/** Per path: what to serve instead of the file on disk. */
-const faults = new Map<string, 'missing' | ((bytes: Uint8Array) => Uint8Array)>();
-const requested: string[] = [];
-
-async function fakeFetch(input: RequestInfo | URL): Promise<Response> {
-  const url = new URL(input instanceof Request ? input.url : String(input));
-  if (url.origin !== ORIGIN) return new Response('other origin', { status: 500 });
-  const path = decodeURIComponent(url.pathname.slice(1));
-  requested.push(path);
-  const fault = faults.get(path);
-  let bytes: Uint8Array;
-  try {
-    if (fault === 'missing') throw new Error('missing');
-    bytes = disk(path);
-  } catch {
-    return new Response('Not found', { status: 404, statusText: 'Not Found' });
-  }
-  if (typeof fault === 'function') bytes = fault(bytes);
-  return new Response(bytes.slice().buffer, { status: 200 });
-}
 
 beforeAll(async () => {
   await tf.setBackend('wasm');
-  vi.stubGlobal('self', { location: { origin: ORIGIN } });
+  vi.stubGlobal('self', { location: { origin: APP_ORIGIN } });
   vi.stubGlobal('fetch', fakeFetch);
 });
 

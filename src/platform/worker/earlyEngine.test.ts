@@ -1,6 +1,4 @@
 // @vitest-environment node
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -9,6 +7,7 @@ import { kernelBytes } from '../../testing/kernels';
 import { compressSettings } from '../../features/compress';
 import { DEFAULT_CONFIG } from '../shared/config';
 import { createEarlyEngine } from './earlyEngine';
+import { APP_ORIGIN, appOrigin } from '../../testing/appOrigin';
 import { fetchBytes } from './assetBytes';
 import type { EvalRequest, Evaluation } from './engine';
 import { summarizeModel } from './modelSummary';
@@ -22,30 +21,11 @@ import { applySettings } from '../../features/compress/worker';
  * does: it answers what the tfjs path answers (the full engine's description and counts), leaves
  * its downloads for the full engine, and hands everything else over.
  */
-const PUBLIC = resolve(import.meta.dirname, '../../../public');
-const ORIGIN = 'http://app.test';
-const requested: string[] = [];
-const missing = new Set<string>();
-
-const ROOT = resolve(PUBLIC, '..');
-
-async function fakeFetch(input: RequestInfo | URL): Promise<Response> {
-  const url = new URL(input instanceof Request ? input.url : String(input), ORIGIN);
-  const path = decodeURIComponent(url.pathname.slice(1));
-  // The wasm files the engines import as URLs are served from the repository, as Vite does.
-  if (path.endsWith('.wasm'))
-    return new Response(new Uint8Array(readFileSync(resolve(ROOT, path))), {
-      status: 200,
-      headers: { 'content-type': 'application/wasm' },
-    });
-  requested.push(path);
-  if (missing.has(path)) return new Response('Not found', { status: 404 });
-  return new Response(new Uint8Array(readFileSync(resolve(PUBLIC, path))), { status: 200 });
-}
+const { fetch: fakeFetch, faults, requested } = appOrigin();
 
 beforeAll(async () => {
   await tf.setBackend('wasm');
-  vi.stubGlobal('self', { location: { origin: ORIGIN } });
+  vi.stubGlobal('self', { location: { origin: APP_ORIGIN } });
   vi.stubGlobal('fetch', fakeFetch);
 });
 
@@ -104,13 +84,13 @@ describe('the first-screen engine', () => {
     expect(early.serve('softTargets', ['mnist', 'mlp', 3], fullEngine)).toBeNull();
     expect(early.serve('describeModel', ['cifar', 'mlp'], fullEngine)).toBeNull();
     // A missing file: the call goes to the full engine, whose answer (here, its error) is given.
-    missing.add('models/fashion-mlp/weights.bin');
+    faults.set('models/fashion-mlp/weights.bin', 'missing');
     try {
       await expect(
         early.serve('describeModel', ['fashion', 'mlp'], () => Promise.reject(new Error('full'))),
       ).rejects.toThrow('full');
     } finally {
-      missing.clear();
+      faults.clear();
     }
     // Once the file is back, the next call loads it.
     const s = (await early.serve('describeModel', ['fashion', 'mlp'], fullEngine)) as ModelSummary;

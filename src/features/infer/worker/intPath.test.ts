@@ -11,7 +11,8 @@ import type { EvalRequest } from '../../../platform/worker/engine';
 import { instantiateKernels } from './kernels';
 import type { IntKernels } from './kernels';
 import { intPlanFor } from './intPlan';
-import { argmaxRows, intLogits, residentImages } from './run';
+import { intLogits, residentImages } from './run';
+import { argmaxRows } from '../../model';
 import { floatPredict, floatTopClasses } from './floatPath';
 import { testPixels } from './pixels';
 

@@ -330,22 +330,3 @@ export function intLogits(
   });
   return out;
 }
-
-/** Top-1 class per row of `logits` (first maximum, as tf.argMax). */
-export function argmaxRows(logits: Float32Array, classes: number): Uint8Array {
-  const n = logits.length / classes;
-  const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    let best = 0;
-    let bestV = logits[i * classes]!;
-    for (let j = 1; j < classes; j++) {
-      const v = logits[i * classes + j]!;
-      if (v > bestV) {
-        bestV = v;
-        best = j;
-      }
-    }
-    out[i] = best;
-  }
-  return out;
-}

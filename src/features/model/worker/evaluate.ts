@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { tallyPredictions } from '../shared/predictions';
 
 export interface EvalResult {
   readonly correct: number;
@@ -73,12 +74,7 @@ export async function evaluate(
     });
     const p = await predicted.data();
     predicted.dispose();
-    for (let i = 0; i < size; i++) {
-      const t = labels[start + i]!;
-      const q = p[i]!;
-      confusion[t * k + q]!++;
-      if (t === q) correct++;
-    }
+    correct += tallyPredictions(confusion, k, labels, start, p, size);
   }
   return {
     correct,

@@ -1,6 +1,7 @@
 import type { FloatKernels } from './kernels/floatKernels';
 import type { EvalResult } from './evaluate';
 import type { LayerChain } from '../shared/topology';
+import { argmaxRows, tallyPredictions } from '../shared/predictions';
 
 /**
  * A model's float32 forward pass and its accuracy on the app's own kernels alone (`ik_fgemm`,
@@ -110,22 +111,8 @@ export function kernelEvaluate(
             );
           src = 1 - src;
         }
-        const logits = k.f32(buffers[src]!, n * out);
-        for (let r = 0; r < n; r++) {
-          // The first largest logit, as tfjs's argMax.
-          let best = 0;
-          let max = logits[r * out]!;
-          for (let j = 1; j < out; j++) {
-            const v = logits[r * out + j]!;
-            if (v > max) {
-              max = v;
-              best = j;
-            }
-          }
-          const t = labels[start + r]!;
-          confusion[t * classes + best]!++;
-          if (t === best) correct++;
-        }
+        const predicted = argmaxRows(k.f32(buffers[src]!, n * out), out);
+        correct += tallyPredictions(confusion, classes, labels, start, predicted, n);
       }
     });
   }

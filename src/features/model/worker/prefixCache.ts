@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { tallyPredictions } from '../shared/predictions';
 import { layerFlops } from '../shared/flops';
 import { evalBatchSize } from './evaluate';
 import type { EvalResult } from './evaluate';
@@ -423,12 +424,7 @@ export async function evaluatePrefixCached(
           );
         }
         const p = await out.predicted.data();
-        for (let i = 0; i < size; i++) {
-          const t = labels[start + i]!;
-          const q = p[i]!;
-          confusion[t * k + q]!++;
-          if (t === q) correct++;
-        }
+        correct += tallyPredictions(confusion, k, labels, start, p, size);
       } finally {
         tf.dispose(out);
       }

@@ -1,8 +1,9 @@
 import type { Random } from '../../../platform/shared/random';
+import { pixelsToFloats } from '../../model';
 
 /**
  * Mini-batches of the training set, on plain arrays: a seeded order per epoch and the x/255
- * scaling of src/features/model/worker/preprocess.ts (pixels in [0, 1], NHWC, no mean subtraction).
+ * scaling of src/features/model/shared/pixels.ts (pixels in [0, 1], NHWC, no mean subtraction).
  */
 
 /** A Fisher–Yates shuffle of `order` in place, one draw of `random` per position from the end. */
@@ -17,7 +18,7 @@ export function shuffleOrder(order: Int32Array, random: Random): Int32Array {
 }
 
 /**
- * The images at `order[start..end)` scaled by 1/255 into `out` (as imagesToTensor does), and
+ * The images at `order[start..end)` scaled by 1/255 into `out` (pixelsToFloats), and
  * their labels into `labels`. `size` is the number of values per image.
  */
 export function fillBatch(
@@ -30,11 +31,10 @@ export function fillBatch(
   out: Float32Array,
   labels: Int32Array,
 ): void {
-  const inv = 1 / 255;
   for (let i = start; i < end; i++) {
     const src = order[i]! * size;
     const dst = (i - start) * size;
-    for (let p = 0; p < size; p++) out[dst + p] = pixels[src + p]! * inv;
+    pixelsToFloats(pixels.subarray(src, src + size), out.subarray(dst, dst + size));
     labels[i - start] = allLabels[order[i]!]!;
   }
 }
