@@ -75,6 +75,27 @@ test.describe('quantization lab', () => {
     await expect(sweep.locator('g.line-series[data-series=weightOnly] circle')).toHaveCount(8);
   });
 
+  test('a slow model’s sweep shows every point as an estimate first, then completes each', async ({
+    page,
+  }) => {
+    await page.goto('/#v=3&data=fashion&model=cnn&view=quantize');
+    const sweep = page.getByTestId('sweep-chart');
+    // Estimates on the first 1,000 images: dotted markers, said so under the chart and in the
+    // chart's description.
+    const note = page.getByTestId('sweep-estimates');
+    await expect(note).toContainText('estimates on the first 1,000 of 10,000 test images', {
+      timeout: 45_000,
+    });
+    await expect(sweep.locator('.estimate').first()).toBeVisible();
+    await expect(sweep.getByRole('img').first()).toHaveAccessibleName(/\(estimate\)/);
+    await expect(sweep).toHaveAttribute('data-done', 'true', { timeout: 120_000 });
+    // Every point whole: plain markers, no note.
+    await expect(note).toHaveCount(0);
+    await expect(sweep.locator('.estimate')).toHaveCount(0);
+    await expect(sweep.locator('g.line-series[data-series=weightOnly] circle')).toHaveCount(8);
+    await expect(sweep.getByRole('img').first()).not.toHaveAccessibleName(/estimate/);
+  });
+
   test('a per-layer override and per-channel settings round-trip through the URL', async ({
     page,
     context,

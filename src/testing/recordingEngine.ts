@@ -13,12 +13,20 @@ export interface EvalCall {
   readonly request: EvalRequest;
   readonly limit: number | undefined;
   readonly channel: string | undefined;
+  readonly offset?: number | undefined;
 }
 
 /** Accuracy the fake answers for the i-th call (0-based): distinct per call. */
 export const accuracyOf = (i: number): number => 0.5 + i / 1000;
 
-export function recordingEngine(onCall: (n: number) => void = () => undefined): {
+/**
+ * With `testCount`, each answer counts the images its range asks for (`limit`, else the test set
+ * from `offset`), of which `accuracyOf(i)` are correct: a joined estimate and rest are exact.
+ */
+export function recordingEngine(
+  onCall: (n: number) => void = () => undefined,
+  testCount?: number,
+): {
   client: EngineClient;
   stats: StatsClient;
   calls: EvalCall[];
@@ -31,15 +39,17 @@ export function recordingEngine(onCall: (n: number) => void = () => undefined): 
       request: EvalRequest,
       limit?: number,
       channel?: string,
+      offset?: number,
     ): Promise<Evaluation> => {
-      calls.push({ dataset, arch, request, limit, channel });
+      calls.push({ dataset, arch, request, limit, channel, offset });
       const i = calls.length - 1;
       onCall(calls.length);
+      const count = testCount === undefined ? 100 : (limit ?? testCount - (offset ?? 0));
       return Promise.resolve({
         modelId: 'm',
         accuracy: accuracyOf(i),
-        correct: 0,
-        count: 100,
+        correct: testCount === undefined ? 0 : accuracyOf(i) * count,
+        count,
         confusion: new Uint32Array(100),
         numClasses: 10,
         ms: 1,

@@ -522,3 +522,176 @@ describe('evaluateEach on one or two workers', () => {
     expect(shareEvaluations(new Map([['m', long]]), 'm', null, 1)).toBe(false);
   });
 });
+
+/**
+ * evaluateEach's estimates first: each item on the first QUICK_EVAL_COUNT test images, then each
+ * item's rest joined to its estimate. Each fake evaluation counts `range` images, of which the
+ * item's own number per thousand are correct, so a joined result's counts are known.
+ */
+describe('evaluateEach with estimates first', () => {
+  const TEST = 10_000;
+  type Ask = {
+    worker: string;
+    item: string;
+    limit: number | undefined;
+    offset: number | undefined;
+    settle: (fail?: Error) => void;
+  };
+  let asked: Ask[] = [];
+  const perMille: Record<string, number> = { a: 900, b: 800, c: 500 };
+  const worker = (label: string) =>
+    ({
+      call: (fn: (api: unknown) => Promise<Evaluation>) =>
+        fn({
+          evaluate: (
+            _d: string,
+            _a: string,
+            request: { item: string },
+            limit?: number,
+            _channel?: string,
+            offset?: number,
+          ) =>
+            new Promise<Evaluation>((resolve, reject) =>
+              asked.push({
+                worker: label,
+                item: request.item,
+                limit,
+                offset,
+                settle: (fail) => {
+                  if (fail) return reject(fail);
+                  const count = limit ?? TEST - (offset ?? 0);
+                  const correct = (count * perMille[request.item]!) / 1000;
+                  const confusion = new Uint32Array(K * K);
+                  confusion[0] = correct;
+                  confusion[1] = count - correct;
+                  resolve({
+                    modelId: 'm',
+                    accuracy: correct / count,
+                    correct,
+                    count,
+                    confusion,
+                    numClasses: K,
+                    ms: 1,
+                  });
+                },
+              }),
+            ),
+        }),
+    }) as unknown as EngineClient;
+  const summary = { dataset: { test: { count: TEST } } } as unknown as ModelSummary;
+  const tick = () => new Promise((r) => setTimeout(r, 0));
+  const shown = () =>
+    asked.map((a) => `${a.worker} ${a.item} ${a.limit ?? '-'} ${a.offset ?? '-'}`);
+
+  function start(eachMs: number, second: SecondWorker = NO_SECOND_WORKER, stale = () => false) {
+    asked = [];
+    const reported: { index: number; count: number; correct: number; done: boolean }[] = [];
+    const done = evaluateEach(
+      {
+        client: worker('first'),
+        second,
+        fullEvalMs: new Map([[modelKey(DEFAULT_CONFIG), eachMs]]),
+      },
+      DEFAULT_CONFIG,
+      summary,
+      'sweep',
+      ['a', 'b', 'c'],
+      (item) => ({ item }) as unknown as EvalRequest,
+      (index, e, last) => reported.push({ index, count: e.count, correct: e.correct, done: last }),
+      stale,
+      true,
+    );
+    return { reported, done };
+  }
+
+  it('on a slow model: every estimate first, then every rest, joined into whole-test-set results', async () => {
+    const run = start(1_000);
+    for (let i = 0; i < 6; i++) {
+      await tick();
+      asked[i]!.settle();
+    }
+    await run.done;
+    const q = QUICK_EVAL_COUNT;
+    expect(shown()).toEqual([
+      `first a ${q} -`,
+      `first b ${q} -`,
+      `first c ${q} -`,
+      `first a - ${q}`,
+      `first b - ${q}`,
+      `first c - ${q}`,
+    ]);
+    expect(run.reported).toEqual([
+      { index: 0, count: q, correct: 0.9 * q, done: false },
+      { index: 1, count: q, correct: 0.8 * q, done: false },
+      { index: 2, count: q, correct: 0.5 * q, done: false },
+      { index: 0, count: TEST, correct: 0.9 * TEST, done: false },
+      { index: 1, count: TEST, correct: 0.8 * TEST, done: false },
+      { index: 2, count: TEST, correct: 0.5 * TEST, done: true },
+    ]);
+  });
+
+  it('on a fast model: each item whole, no estimates', async () => {
+    const run = start(100);
+    for (let i = 0; i < 3; i++) {
+      await tick();
+      asked[i]!.settle();
+    }
+    await run.done;
+    expect(shown()).toEqual(['first a - -', 'first b - -', 'first c - -']);
+    expect(run.reported.map((r) => r.count)).toEqual([TEST, TEST, TEST]);
+  });
+
+  it('an estimate cut short on the second worker is made again on the first for its rest', async () => {
+    const second: SecondWorker = {
+      available: () => true,
+      client: () => worker('second'),
+      cancel: () => undefined,
+      quiet: () => Promise.resolve(),
+    };
+    const run = start(SHARE_WORK_MS, second);
+    await tick();
+    expect(shown()).toEqual([`first a ${QUICK_EVAL_COUNT} -`, `second b ${QUICK_EVAL_COUNT} -`]);
+    asked[1]!.settle(new WorkerDiedError('second compute worker crashed'));
+    await tick();
+    // b's estimate again on the first worker; the second worker's share ended with its death.
+    expect(shown().slice(2)).toEqual([`first b ${QUICK_EVAL_COUNT} -`]);
+    // Every other call settles as it is made, until the sweep is done.
+    const settled = new Set([1]);
+    let finished = false;
+    void run.done.then(() => (finished = true));
+    while (!finished) {
+      asked.forEach((a, i) => {
+        if (!settled.has(i)) {
+          settled.add(i);
+          a.settle();
+        }
+      });
+      await tick();
+    }
+    await run.done;
+    const whole = run.reported.filter((r) => r.count === TEST);
+    expect(whole.map((r) => [r.index, r.correct])).toEqual([
+      [0, 0.9 * TEST],
+      [1, 0.8 * TEST],
+      [2, 0.5 * TEST],
+    ]);
+    expect(whole.at(-1)!.done).toBe(true);
+    // b's estimate was not reported by itself: its rest is joined to the one made again.
+    expect(run.reported.filter((r) => r.index === 1 && r.count < TEST)).toEqual([]);
+  });
+
+  it('stops asking once stale', async () => {
+    let isStale = false;
+    const run = start(1_000, NO_SECOND_WORKER, () => isStale);
+    await tick();
+    asked[0]!.settle();
+    await tick();
+    isStale = true;
+    asked[1]!.settle();
+    await run.done;
+    expect(asked).toHaveLength(2);
+    expect(run.reported).toEqual([
+      { index: 0, count: QUICK_EVAL_COUNT, correct: 900, done: false },
+    ]);
+  });
+});

@@ -153,6 +153,13 @@ export function shareEvaluations(
  * first; other failures are passed on. Once `stale()` holds, nothing more is started or reported.
  * Items measured before this session (`ctx.evaluations`, evaluationMemo.ts) are reported first,
  * without a worker.
+ *
+ * With `estimateFirst`, where the model is slow (quickFirst, as for the current configuration's
+ * accuracy) and its test set larger than QUICK_EVAL_COUNT, every item is first evaluated on the
+ * first QUICK_EVAL_COUNT test images and reported as that estimate (`done` false; its `count`
+ * says how many images it took), and only then each item's remaining images, joined to its
+ * estimate into the whole test set's result: the same work, and a first value of every point
+ * after about a tenth of it.
  */
 export async function evaluateEach<T>(
   ctx: Pick<JobContext, 'client' | 'second' | 'fullEvalMs'> &
@@ -164,21 +171,43 @@ export async function evaluateEach<T>(
   request: (item: T) => EvalRequest,
   onResult: (index: number, e: Evaluation, done: boolean) => void,
   stale: () => boolean,
+  estimateFirst = false,
 ): Promise<void> {
   const memo = ctx.evaluations;
   const keyOf = (item: T) => (memo ? evaluationMemoKey(config, request(item)) : '');
   let reported = 0;
   // Items measured before (this session) are reported first, without a worker (and not within
   // the caller's own call: the controller is still starting this job).
-  const queue: { item: T; index: number; key: string }[] = [];
+  const unknown: { item: T; index: number; key: string }[] = [];
   if (memo) await Promise.resolve();
   if (stale()) return;
   items.forEach((item, index) => {
     const key = keyOf(item);
     const known = memo?.get(key);
     if (known) onResult(index, known, ++reported === items.length);
-    else queue.push({ item, index, key });
+    else unknown.push({ item, index, key });
   });
+  /**
+   * The passes: each item whole, or (estimating) every item's estimate ('quick'), then every
+   * item's remaining images ('rest').
+   */
+  type Task = { item: T; index: number; key: string; part: 'whole' | 'quick' | 'rest' };
+  const estimating =
+    estimateFirst &&
+    (summary?.dataset.test.count ?? 0) > QUICK_EVAL_COUNT &&
+    quickFirst(ctx.fullEvalMs, modelKey(config), summary);
+  const queue: Task[] = estimating
+    ? [
+        ...unknown.map((u) => ({ ...u, part: 'quick' as const })),
+        ...unknown.map((u) => ({ ...u, part: 'rest' as const })),
+      ]
+    : unknown.map((u) => ({ ...u, part: 'whole' as const }));
+  /** Each item's estimate, by index, once asked for (the rest of its pass is joined to it). */
+  const quicks = new Map<number, Promise<Evaluation>>();
+  /** Items reported whole while their estimate was being made: their rest is not asked for. */
+  const whole = new Set<number>();
+  const evaluateOn = (client: EngineClient, t: Task) =>
+    evaluationOn(config, request(t.item), channel)(client);
   let stopped = false;
   const started = performance.now();
   /**
@@ -193,7 +222,9 @@ export async function evaluateEach<T>(
   secondFailure.catch(() => {}); // raced below
   const joinSecond = () => {
     if (secondRun || stopped || queue.length === 0 || !ctx.second.available()) return;
-    if (!shareEvaluations(ctx.fullEvalMs, modelKey(config), summary, queue.length)) return;
+    // The passes left, counted whole (an estimate and its rest are one).
+    const passes = new Set(queue.map((t) => t.index)).size;
+    if (!shareEvaluations(ctx.fullEvalMs, modelKey(config), summary, passes)) return;
     secondRun = runner(ctx.second.client(), true);
     secondRun.catch(secondFailed);
   };
@@ -213,10 +244,51 @@ export async function evaluateEach<T>(
       const next = queue.splice(Math.max(0, free), 1)[0];
       if (!next) return;
       if (!second) joinSecond();
+      if (next.part === 'rest' && whole.has(next.index)) continue;
+      if (next.part === 'quick') {
+        // Measured whole meanwhile (another job's pass of the same request): reported as such.
+        const known = memo?.get(next.key);
+        if (known) whole.add(next.index);
+        else {
+          const quick = evaluateOn(client, next)(QUICK_EVAL_COUNT);
+          // For the rest to join: cut short on the second worker, it is made again on the first
+          // (and not reported by itself). Settled into a value here: a sweep that stops before
+          // the rest leaves it unawaited.
+          const forRest = second
+            ? quick.catch((error: unknown) =>
+                cutShort(error)
+                  ? evaluateOn(ctx.client, next)(QUICK_EVAL_COUNT)
+                  : Promise.reject(error as Error),
+              )
+            : quick;
+          forRest.catch(() => {});
+          quicks.set(next.index, forRest);
+          let e: Evaluation;
+          try {
+            e = await quick;
+          } catch (error) {
+            if (second && cutShort(error)) return;
+            stopped = true;
+            throw error;
+          }
+          if (stopped || stale()) {
+            stopped = true;
+            return;
+          }
+          onResult(next.index, e, false);
+          continue;
+        }
+      }
       let e = memo?.get(next.key) ?? (await memo?.inFlight(next.key));
       try {
         if (!e && !stopped && !stale()) {
-          const pass = evaluationOn(config, request(next.item), channel)(client)();
+          const pass =
+            next.part === 'rest'
+              ? Promise.all([
+                  quicks.get(next.index)!,
+                  evaluateOn(client, next)(undefined, QUICK_EVAL_COUNT),
+                ]).then(([quick, rest]) => joinEvaluations(quick, rest))
+              : evaluateOn(client, next)();
           memo?.track(next.key, pass);
           e = await pass;
           memo?.set(next.key, e);

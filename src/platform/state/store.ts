@@ -60,10 +60,19 @@ export interface SweepPoint {
   readonly weightOnly: number | null;
   /** Weights at `bits` and activations at the sweep's activation bits. */
   readonly weightAct: number | null;
+  /**
+   * While `weightOnly` is null on a slow model: its estimate on the first `Sweep.estimatedOn`
+   * test images, until the rest of the test set is measured (evaluateEach's estimates first).
+   */
+  readonly weightOnlyEstimate?: number;
+  /** The same for `weightAct`. */
+  readonly weightActEstimate?: number;
 }
 
 export interface Sweep {
   readonly actBits: number;
+  /** How many test images each estimate took (QUICK_EVAL_COUNT), where the sweep makes them. */
+  readonly estimatedOn?: number;
   readonly points: readonly SweepPoint[];
   /** Weight-only accuracy with float16 and bfloat16 weights: the 16-bit reference points. */
   readonly references: Readonly<Partial<Record<'float16' | 'bfloat16', number>>>;

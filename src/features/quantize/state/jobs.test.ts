@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, modelKey } from '../../../platform/shared/config';
 import type { Config } from '../../../platform/shared/config';
-import { jobContext, SHARE_WORK_MS } from '../../../platform/state/job';
+import { jobContext, QUICK_EVAL_COUNT, SHARE_WORK_MS } from '../../../platform/state/job';
 import type { Job } from '../../../platform/state/job';
 import { sensitivityKey, sweepKey } from '../../../platform/state/keys';
 import { createAppStore } from '../../../platform/state/store';
@@ -227,6 +227,61 @@ describe('bit-width sweep', () => {
       expect(p.weightAct).not.toBeNull();
     }
     expect(Object.keys(last.references).sort()).toEqual(['bfloat16', 'float16']);
+  });
+
+  it('on a slow model estimates every point first, then replaces each estimate with the whole test set’s accuracy', async () => {
+    const TEST = 10_000;
+    const { client, stats, calls } = recordingEngine(undefined, TEST);
+    const ctx = jobContext(client, stats);
+    ctx.fullEvalMs.set(modelKey(QUANT), 1_000); // slow: its accuracy comes as an estimate first
+    const job = quantizeJobs(ctx).find((j) => j.name === 'sweep') as unknown as Job<'sweep'>;
+    const withTest = { ...summary(['conv1']), dataset: { test: { count: TEST }, classes: [] } };
+    const emits = await runJob(job, QUANT, { summary: withTest as unknown as ModelSummary });
+    const n = 2 * SWEEP_BITS.length + 2; // 18 passes: every estimate, then every rest
+    expect(calls.map((c) => [c.limit, c.offset])).toEqual([
+      ...Array.from({ length: n }, () => [QUICK_EVAL_COUNT, undefined]),
+      ...Array.from({ length: n }, () => [undefined, QUICK_EVAL_COUNT]),
+    ]);
+    expect(calls.slice(n).map(describeCall)).toEqual(calls.slice(0, n).map(describeCall));
+    // The 16 integer points' estimates (the references wait for their whole values), then 18 more.
+    expect(emits).toHaveLength(2 * SWEEP_BITS.length + n);
+    const estimated = emits[2 * SWEEP_BITS.length - 1]!;
+    expect(estimated.estimatedOn).toBe(QUICK_EVAL_COUNT);
+    expect(estimated.references).toEqual({});
+    SWEEP_BITS.forEach((bits, k) =>
+      expect(estimated.points[k]).toEqual({
+        bits,
+        weightOnly: null,
+        weightAct: null,
+        weightOnlyEstimate: accuracyOf(2 * k),
+        weightActEstimate: accuracyOf(2 * k + 1),
+      }),
+    );
+    // The first rest: 8-bit weight-only is whole (its estimate and rest joined), the rest still
+    // estimates.
+    const joined = (k: number) =>
+      (accuracyOf(k) * QUICK_EVAL_COUNT + accuracyOf(n + k) * (TEST - QUICK_EVAL_COUNT)) / TEST;
+    const first = emits[2 * SWEEP_BITS.length]!;
+    expect(first.points[0]).toEqual({
+      bits: SWEEP_BITS[0],
+      weightOnly: joined(0),
+      weightAct: null,
+      weightActEstimate: accuracyOf(1),
+    });
+    expect(first.points.slice(1)).toEqual(estimated.points.slice(1));
+    expect(emits.map((e) => e.done)).toEqual(emits.map((_, i) => i === emits.length - 1));
+    const last = emits.at(-1)!;
+    SWEEP_BITS.forEach((bits, k) =>
+      expect(last.points[k]).toEqual({
+        bits,
+        weightOnly: joined(2 * k),
+        weightAct: joined(2 * k + 1),
+      }),
+    );
+    expect(last.references).toEqual({
+      float16: joined(n - 2),
+      bfloat16: joined(n - 1),
+    });
   });
 
   it('is wanted in the Quantize view and in the Train view with QAT, and only there', () => {

@@ -80,6 +80,13 @@ export function quantizeJobs(ctx: JobContext): JobList {
       ];
       const weightOnly = new Map<number, number>();
       const weightAct = new Map<number, number>();
+      // On a slow model every point is first estimated on the first test images (evaluateEach):
+      // kept apart, so that `weightOnly` and `weightAct` always hold whole-test-set accuracies.
+      const estimates = {
+        weightOnly: new Map<number, number>(),
+        weightAct: new Map<number, number>(),
+      };
+      let estimatedOn: number | undefined;
       const references: Partial<Record<'float16' | 'bfloat16', number>> = {};
       await evaluateEach(
         ctx,
@@ -100,20 +107,40 @@ export function quantizeJobs(ctx: JobContext): JobList {
         }),
         (i, e, done) => {
           const item = items[i]!;
-          if ('format' in item) references[item.format] = e.accuracy;
+          const whole = summary === null || e.count >= summary.dataset.test.count;
+          if (!whole) {
+            // An estimate: the 16-bit references wait for their whole-test-set values.
+            if ('format' in item) return;
+            estimatedOn = e.count;
+            estimates[item.acts ? 'weightAct' : 'weightOnly'].set(item.bits, e.accuracy);
+          } else if ('format' in item) references[item.format] = e.accuracy;
           else (item.acts ? weightAct : weightOnly).set(item.bits, e.accuracy);
+          const has = (b: number) =>
+            [weightOnly, weightAct, estimates.weightOnly, estimates.weightAct].some((m) =>
+              m.has(b),
+            );
           emit({
             actBits: acts.bits,
-            points: SWEEP_BITS.filter((b) => weightOnly.has(b) || weightAct.has(b)).map((bits) => ({
-              bits,
-              weightOnly: weightOnly.get(bits) ?? null,
-              weightAct: weightAct.get(bits) ?? null,
-            })),
+            ...(estimatedOn === undefined ? {} : { estimatedOn }),
+            points: SWEEP_BITS.filter(has).map((bits) => {
+              const wo = weightOnly.get(bits) ?? null;
+              const wa = weightAct.get(bits) ?? null;
+              const woEstimate = wo === null ? estimates.weightOnly.get(bits) : undefined;
+              const waEstimate = wa === null ? estimates.weightAct.get(bits) : undefined;
+              return {
+                bits,
+                weightOnly: wo,
+                weightAct: wa,
+                ...(woEstimate === undefined ? {} : { weightOnlyEstimate: woEstimate }),
+                ...(waEstimate === undefined ? {} : { weightActEstimate: waEstimate }),
+              };
+            }),
             references: { ...references },
             done,
           });
         },
         stale,
+        true,
       );
     },
   });

@@ -4,10 +4,11 @@ import {
   selectEvaluation,
   selectSweep,
   selectSweepCurrent,
+  selectSummary,
 } from '../../../platform/state/selectors';
 import type { State } from '../../../platform/state/store';
 import { useStore } from '../../../platform/state/store';
-import { formatPercent } from '../../../platform/shared/format';
+import { formatInt, formatPercent } from '../../../platform/shared/format';
 import { LineChart, XMarker, useBaseline } from '../../../platform/ui/charts/LineChart';
 import type { LineSeries, PlotGeometry } from '../../../platform/ui/charts/LineChart';
 import { bitSweepCaption, referencesCaption } from '../../compress/ui';
@@ -25,6 +26,15 @@ const selectPruned = (s: State) => s.config.prune.method !== 'none';
 const selectCaption = (s: State) => bitSweepCaption(s.config);
 const selectReferencesCaption = (s: State) => referencesCaption(s.config);
 const selectSweepKey = (s: State) => sweepKey(s.config);
+const selectTestCount = (s: State) => selectSummary(s)?.dataset.test.count ?? null;
+
+/** A point of a curve: the whole test set's accuracy, else its estimate (drawn as such), in %. */
+const point = (x: number, whole: number | null, estimate: number | undefined) =>
+  whole !== null
+    ? { x, y: whole * 100 }
+    : estimate !== undefined
+      ? { x, y: estimate * 100, estimate: true }
+      : { x, y: null };
 
 /** Accuracy against bit-width for the current scheme: weight-only PTQ and weights + activations. */
 export function SweepChart() {
@@ -37,6 +47,7 @@ export function SweepChart() {
   const caption = useStore(selectCaption);
   const referencesNote = useStore(selectReferencesCaption);
   const pruned = useStore(selectPruned);
+  const testCount = useStore(selectTestCount);
   return (
     <SweepChartView
       sweep={sweep}
@@ -45,6 +56,7 @@ export function SweepChart() {
       caption={caption}
       referencesNote={referencesNote}
       pruned={pruned}
+      testCount={testCount}
     />
   );
 }
@@ -56,6 +68,7 @@ const SweepChartView = memo(function SweepChartView({
   caption,
   referencesNote,
   pruned,
+  testCount,
 }: {
   sweep: ReturnType<typeof selectSweep>;
   current: boolean;
@@ -63,6 +76,7 @@ const SweepChartView = memo(function SweepChartView({
   caption: string;
   referencesNote: string;
   pruned: boolean;
+  testCount: number | null;
 }) {
   const series = useMemo((): LineSeries[] => {
     const points = [...(sweep?.points ?? [])].sort((a, b) => a.bits - b.bits);
@@ -73,10 +87,7 @@ const SweepChartView = memo(function SweepChartView({
         key: 'weightOnly',
         name: 'weights only (W·A32)',
         color: '#3b6fd8',
-        points: points.map((p) => ({
-          x: p.bits,
-          y: p.weightOnly === null ? null : p.weightOnly * 100,
-        })),
+        points: points.map((p) => point(p.bits, p.weightOnly, p.weightOnlyEstimate)),
       },
       {
         key: 'weightAct',
@@ -84,10 +95,7 @@ const SweepChartView = memo(function SweepChartView({
         color: '#c2255c',
         dash: '6 4',
         marker: 'square',
-        points: points.map((p) => ({
-          x: p.bits,
-          y: p.weightAct === null ? null : p.weightAct * 100,
-        })),
+        points: points.map((p) => point(p.bits, p.weightAct, p.weightActEstimate)),
       },
     ];
   }, [sweep]);
@@ -95,6 +103,11 @@ const SweepChartView = memo(function SweepChartView({
   const hLines = useBaseline(base?.accuracy ?? null, pruned ? 'float32 unpruned' : 'float32');
   const dim = useDim(current);
   const done = current && (sweep?.done ?? false);
+  const estimating =
+    sweep?.estimatedOn !== undefined &&
+    sweep.points.some(
+      (p) => p.weightOnlyEstimate !== undefined || p.weightActEstimate !== undefined,
+    );
   return (
     <section className="panel" aria-label="Accuracy versus bit-width">
       <h2>Accuracy vs bit-width</h2>
@@ -124,6 +137,14 @@ const SweepChartView = memo(function SweepChartView({
       <p className="muted small" data-testid="sweep-caption">
         {caption}
       </p>
+      {estimating && (
+        <p className="small" data-testid="sweep-estimates">
+          Dotted markers are not the full test set yet: estimates on the first{' '}
+          {formatInt(sweep!.estimatedOn!)} of {testCount === null ? 'the' : formatInt(testCount)}{' '}
+          test images. Each becomes a whole-test-set accuracy (a plain marker) as the rest of its
+          images are measured.
+        </p>
+      )}
       <JobControl name="sweep" keyOf={selectSweepKey} what="bit-width sweep" />
       <p className="small" data-testid="sweep-references">
         {referencesNote} float16{' '}

@@ -21,8 +21,16 @@ export interface LineSeries {
   readonly key: string;
   readonly name: string;
   readonly color: string;
-  /** Points in x order; a null y is a gap that the line bridges. */
-  readonly points: readonly { readonly x: number; readonly y: number | null }[];
+  /**
+   * Points in x order; a null y is a gap that the line bridges. An `estimate` (a value measured on
+   * part of the data, still being completed) is drawn as a hollow marker with a dotted outline
+   * and described as an estimate.
+   */
+  readonly points: readonly {
+    readonly x: number;
+    readonly y: number | null;
+    readonly estimate?: boolean;
+  }[];
   /** SVG dash pattern of the line (solid when absent). */
   readonly dash?: string;
   /** Point markers: filled dots (default), hollow squares, or none. */
@@ -227,7 +235,9 @@ export const LineChart = memo(function LineChart(live: LineChartProps) {
                   strokeWidth={2}
                   strokeDasharray={s.dash}
                 />
-                {s.points.map((p) => (p.y === null ? null : marker(s, g.x(p.x), g.y(p.y), p.x)))}
+                {s.points.map((p) =>
+                  p.y === null ? null : marker(s, g.x(p.x), g.y(p.y), p.x, p.estimate),
+                )}
               </g>
             ))}
             {scatter?.points.map((p, i) => (
@@ -294,23 +304,35 @@ export const LineChart = memo(function LineChart(live: LineChartProps) {
   );
 });
 
-/** A series' point marker: a filled dot, or a hollow square that a dot under it shows through. */
-function marker(s: LineSeries, cx: number, cy: number, key: number) {
+/**
+ * A series' point marker: a filled dot, or a hollow square that a dot under it shows through; an
+ * estimate's, hollow (white inside) with a dotted outline, whatever the series' marker.
+ */
+function marker(s: LineSeries, cx: number, cy: number, key: number, estimate = false) {
   if (s.marker === 'none') return null;
-  if (s.marker === 'square')
+  const outline = estimate
+    ? { className: 'estimate', fill: '#fff', strokeDasharray: '2 1.5' }
+    : { fill: 'none' };
+  if (s.marker === 'square') {
+    const half = estimate ? 4.5 : 4;
     return (
       <rect
         key={key}
-        x={cx - 4}
-        y={cy - 4}
-        width={8}
-        height={8}
-        fill="none"
+        x={cx - half}
+        y={cy - half}
+        width={2 * half}
+        height={2 * half}
         stroke={s.color}
         strokeWidth={1.5}
+        {...outline}
       />
     );
-  return <circle key={key} cx={cx} cy={cy} r={2.5} fill={s.color} />;
+  }
+  return estimate ? (
+    <circle key={key} cx={cx} cy={cy} r={4} stroke={s.color} strokeWidth={1.5} {...outline} />
+  ) : (
+    <circle key={key} cx={cx} cy={cy} r={2.5} fill={s.color} />
+  );
 }
 
 /** The legend's sample of a series: its line (dashed or not) and its marker. */
@@ -339,7 +361,9 @@ function describeChart(p: LineChartProps): string {
   const dx = p.describeX ?? p.formatX;
   const dy = p.describeY ?? p.formatY;
   const parts = p.series.map((s) => {
-    const values = s.points.filter((q) => q.y !== null).map((q) => `${dx(q.x)} ${dy(q.y!)}`);
+    const values = s.points
+      .filter((q) => q.y !== null)
+      .map((q) => `${dx(q.x)} ${dy(q.y!)}${q.estimate ? ' (estimate)' : ''}`);
     return `${s.name}: ${values.length > 0 ? values.join(', ') : 'not measured yet'}`;
   });
   if (p.scatter && p.scatter.points.length > 0)
