@@ -641,7 +641,7 @@ describe('evaluateEach with estimates first', () => {
     expect(run.reported.map((r) => r.count)).toEqual([TEST, TEST, TEST]);
   });
 
-  it('an estimate cut short on the second worker is made again on the first for its rest', async () => {
+  it('an estimate cut short on the second worker is asked of the first, before any rest', async () => {
     const second: SecondWorker = {
       available: () => true,
       client: () => worker('second'),
@@ -650,11 +650,12 @@ describe('evaluateEach with estimates first', () => {
     };
     const run = start(SHARE_WORK_MS, second);
     await tick();
-    expect(shown()).toEqual([`first a ${QUICK_EVAL_COUNT} -`, `second b ${QUICK_EVAL_COUNT} -`]);
+    const q = QUICK_EVAL_COUNT;
+    expect(shown()).toEqual([`first a ${q} -`, `second b ${q} -`]);
     asked[1]!.settle(new WorkerDiedError('second compute worker crashed'));
     await tick();
-    // b's estimate again on the first worker; the second worker's share ended with its death.
-    expect(shown().slice(2)).toEqual([`first b ${QUICK_EVAL_COUNT} -`]);
+    // The second worker's share ended with its death; the first is still busy with a.
+    expect(shown()).toHaveLength(2);
     // Every other call settles as it is made, until the sweep is done.
     const settled = new Set([1]);
     let finished = false;
@@ -669,15 +670,72 @@ describe('evaluateEach with estimates first', () => {
       await tick();
     }
     await run.done;
-    const whole = run.reported.filter((r) => r.count === TEST);
-    expect(whole.map((r) => [r.index, r.correct])).toEqual([
-      [0, 0.9 * TEST],
-      [1, 0.8 * TEST],
-      [2, 0.5 * TEST],
+    // b's estimate again, first in line, then the rests: one request at a time on the first.
+    expect(shown().slice(2)).toEqual([
+      `first b ${q} -`,
+      `first c ${q} -`,
+      `first a - ${q}`,
+      `first b - ${q}`,
+      `first c - ${q}`,
     ]);
-    expect(whole.at(-1)!.done).toBe(true);
-    // b's estimate was not reported by itself: its rest is joined to the one made again.
-    expect(run.reported.filter((r) => r.index === 1 && r.count < TEST)).toEqual([]);
+    expect(run.reported.map((r) => [r.index, r.count, r.correct, r.done])).toEqual([
+      [0, q, 0.9 * q, false],
+      [1, q, 0.8 * q, false],
+      [2, q, 0.5 * q, false],
+      [0, TEST, 0.9 * TEST, false],
+      [1, TEST, 0.8 * TEST, false],
+      [2, TEST, 0.5 * TEST, true],
+    ]);
+  });
+
+  it('a rest whose estimate the second worker dies on makes the estimate again after itself', async () => {
+    const second: SecondWorker = {
+      available: () => true,
+      client: () => worker('second'),
+      cancel: () => undefined,
+      quiet: () => Promise.resolve(),
+    };
+    asked = [];
+    const reported: [number, number, number][] = [];
+    const done = evaluateEach(
+      {
+        client: worker('first'),
+        second,
+        fullEvalMs: new Map([[modelKey(DEFAULT_CONFIG), SHARE_WORK_MS * 2]]),
+      },
+      DEFAULT_CONFIG,
+      summary,
+      'sweep',
+      ['a', 'b'],
+      (item) => ({ item }) as unknown as EvalRequest,
+      (index, e) => reported.push([index, e.count, e.correct]),
+      () => false,
+      true,
+    );
+    const q = QUICK_EVAL_COUNT;
+    await tick();
+    expect(shown()).toEqual([`first a ${q} -`, `second b ${q} -`]);
+    asked[0]!.settle(); // a's estimate: the first worker takes a's rest, then b's
+    await tick();
+    asked[2]!.settle();
+    await tick();
+    expect(shown().slice(2)).toEqual([`first a - ${q}`, `first b - ${q}`]);
+    // The second worker dies on b's estimate while the first measures b's rest.
+    asked[1]!.settle(new WorkerDiedError('second compute worker crashed'));
+    await tick();
+    expect(shown()).toHaveLength(4); // one request at a time on the first worker
+    asked[3]!.settle();
+    await tick();
+    expect(shown()[4]).toBe(`first b ${q} -`);
+    asked[4]!.settle();
+    await done;
+    // b's estimate, put back in the queue, is not asked for again; b is reported whole only.
+    expect(asked).toHaveLength(5);
+    expect(reported).toEqual([
+      [0, q, 0.9 * q],
+      [0, TEST, 0.9 * TEST],
+      [1, TEST, 0.8 * TEST],
+    ]);
   });
 
   it('stops asking once stale', async () => {

@@ -206,8 +206,25 @@ export async function evaluateEach<T>(
   const quicks = new Map<number, Promise<Evaluation>>();
   /** Items reported whole while their estimate was being made: their rest is not asked for. */
   const whole = new Set<number>();
+  /** Items whose rest has been asked for: an estimate of theirs left in the queue is not. */
+  const resting = new Set<number>();
   const evaluateOn = (client: EngineClient, t: Task) =>
     evaluationOn(config, request(t.item), channel)(client);
+  /**
+   * An item's remaining images on `client`, joined to its estimate. An estimate cut short on the
+   * other worker (it died, or was closed) is made again on `client` once the rest is in: one
+   * request at a time per worker, since a request supersedes the ones queued on its channel.
+   */
+  const joinedRest = async (client: EngineClient, t: Task): Promise<Evaluation> => {
+    const rest = evaluateOn(client, t)(undefined, QUICK_EVAL_COUNT);
+    rest.catch(() => {}); // awaited below
+    const quick = await quicks.get(t.index)!.catch(async (error: unknown) => {
+      if (!cutShort(error)) throw error;
+      await rest;
+      return evaluateOn(client, t)(QUICK_EVAL_COUNT);
+    });
+    return joinEvaluations(quick, await rest);
+  };
   let stopped = false;
   const started = performance.now();
   /**
@@ -245,29 +262,25 @@ export async function evaluateEach<T>(
       if (!next) return;
       if (!second) joinSecond();
       if (next.part === 'rest' && whole.has(next.index)) continue;
+      if (next.part === 'rest') resting.add(next.index);
+      // Put back after the second worker died on it, but made again by its rest meanwhile.
+      if (next.part === 'quick' && resting.has(next.index)) continue;
       if (next.part === 'quick') {
         // Measured whole meanwhile (another job's pass of the same request): reported as such.
         const known = memo?.get(next.key);
         if (known) whole.add(next.index);
         else {
           const quick = evaluateOn(client, next)(QUICK_EVAL_COUNT);
-          // For the rest to join: cut short on the second worker, it is made again on the first
-          // (and not reported by itself). Settled into a value here: a sweep that stops before
-          // the rest leaves it unawaited.
-          const forRest = second
-            ? quick.catch((error: unknown) =>
-                cutShort(error)
-                  ? evaluateOn(ctx.client, next)(QUICK_EVAL_COUNT)
-                  : Promise.reject(error as Error),
-              )
-            : quick;
-          forRest.catch(() => {});
-          quicks.set(next.index, forRest);
+          quick.catch(() => {}); // awaited below, and by the item's rest (joinedRest)
+          quicks.set(next.index, quick);
           let e: Evaluation;
           try {
             e = await quick;
           } catch (error) {
-            if (second && cutShort(error)) return;
+            if (second && cutShort(error)) {
+              queue.unshift(next);
+              return;
+            }
             stopped = true;
             throw error;
           }
@@ -282,13 +295,7 @@ export async function evaluateEach<T>(
       let e = memo?.get(next.key) ?? (await memo?.inFlight(next.key));
       try {
         if (!e && !stopped && !stale()) {
-          const pass =
-            next.part === 'rest'
-              ? Promise.all([
-                  quicks.get(next.index)!,
-                  evaluateOn(client, next)(undefined, QUICK_EVAL_COUNT),
-                ]).then(([quick, rest]) => joinEvaluations(quick, rest))
-              : evaluateOn(client, next)();
+          const pass = next.part === 'rest' ? joinedRest(client, next) : evaluateOn(client, next)();
           memo?.track(next.key, pass);
           e = await pass;
           memo?.set(next.key, e);
