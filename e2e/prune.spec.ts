@@ -70,4 +70,19 @@ test.describe('pruning and clustering lab', () => {
     await expect(sweep.locator('circle.scatter-point')).toHaveCount(3);
     await expect(page.getByTestId('experiments-scatter')).not.toHaveAttribute('data-count', '0');
   });
+  test('a slower model’s sparsity sweep shows estimates first, then every curve whole', async ({
+    page,
+  }) => {
+    await page.goto('/#v=3&data=mnist&model=cnn&view=prune');
+    const sweep = page.getByTestId('prune-sweep');
+    const note = page.getByTestId('prune-sweep-estimates');
+    await expect(note).toContainText('estimates on the first 1,000 of 2,000 test images', {
+      timeout: 45_000,
+    });
+    await expect(sweep.locator('.estimate').first()).toBeVisible();
+    await expect(sweep).toHaveAttribute('data-done', 'true', { timeout: 90_000 });
+    await expect(note).toHaveCount(0);
+    await expect(sweep.locator('.estimate')).toHaveCount(0);
+    await expect(sweep.locator('circle.scatter-point')).toHaveCount(3);
+  });
 });

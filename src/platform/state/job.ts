@@ -204,6 +204,8 @@ export async function evaluateEach<T>(
     : unknown.map((u) => ({ ...u, part: 'whole' as const }));
   /** Each item's estimate, by index, once asked for (the rest of its pass is joined to it). */
   const quicks = new Map<number, Promise<Evaluation>>();
+  /** The same, by request (evaluationMemoKey), where there is a memo to key them. */
+  const sharedQuicks = new Map<string, Promise<Evaluation>>();
   /** Items reported whole while their estimate was being made: their rest is not asked for. */
   const whole = new Set<number>();
   /** Items whose rest has been asked for: an estimate of theirs left in the queue is not. */
@@ -270,16 +272,23 @@ export async function evaluateEach<T>(
         const known = memo?.get(next.key);
         if (known) whole.add(next.index);
         else {
-          const quick = evaluateOn(client, next)(QUICK_EVAL_COUNT);
+          // Items of one request (a sweep's points that coincide) share one estimate.
+          const shared = memo ? sharedQuicks.get(next.key) : undefined;
+          const quick = shared ?? evaluateOn(client, next)(QUICK_EVAL_COUNT);
           quick.catch(() => {}); // awaited below, and by the item's rest (joinedRest)
           quicks.set(next.index, quick);
+          if (memo) sharedQuicks.set(next.key, quick);
           let e: Evaluation;
           try {
             e = await quick;
           } catch (error) {
-            if (second && cutShort(error)) {
+            // Cut short on the second worker (this one, or the one that made a shared estimate):
+            // put back, to be made again.
+            if ((second || shared) && cutShort(error)) {
+              if (sharedQuicks.get(next.key) === quick) sharedQuicks.delete(next.key);
               queue.unshift(next);
-              return;
+              if (second) return;
+              continue;
             }
             stopped = true;
             throw error;

@@ -97,11 +97,19 @@ export interface Sensitivity {
 /** One point of the accuracy-vs-sparsity sweep: accuracy per method at this sparsity. */
 export interface PruneSweepPoint {
   readonly sparsity: number;
+  /** Per method, the whole test set's accuracy. */
   readonly accuracy: Readonly<Record<string, number>>;
+  /**
+   * Per method without a whole-test-set accuracy yet, on a slow model: its estimate on the first
+   * `PruneSweep.estimatedOn` test images (evaluateEach's estimates first).
+   */
+  readonly estimate?: Readonly<Record<string, number>>;
 }
 
 export interface PruneSweep {
   readonly methods: readonly string[];
+  /** How many test images each estimate took (QUICK_EVAL_COUNT), where the sweep makes them. */
+  readonly estimatedOn?: number;
   readonly points: readonly PruneSweepPoint[];
   /** N:M patterns have a fixed sparsity: one point each. */
   readonly nm: readonly { pattern: string; sparsity: number; accuracy: number }[];

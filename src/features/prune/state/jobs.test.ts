@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, NM_PATTERNS } from '../../../platform/shared/config';
+import { DEFAULT_CONFIG, NM_PATTERNS, modelKey } from '../../../platform/shared/config';
 import type { Config } from '../../../platform/shared/config';
-import { jobContext } from '../../../platform/state/job';
+import { jobContext, QUICK_EVAL_COUNT } from '../../../platform/state/job';
 import type { Job } from '../../../platform/state/job';
 import { pruneSweepKey } from '../../../platform/state/keys';
 import { createAppStore } from '../../../platform/state/store';
 import type { PruneSweep, State } from '../../../platform/state/store';
+import type { ModelSummary } from '../../../platform/worker/engine';
 import { PRUNE_SWEEP_SPARSITIES, SWEEP_METHODS, pruneJobs } from './jobs';
 import { accuracyOf, recordingEngine } from '../../../testing/recordingEngine';
 import type { EvalCall } from '../../../testing/recordingEngine';
@@ -134,6 +135,57 @@ describe('accuracy-vs-sparsity sweep', () => {
     });
     // Emits are copies: the first one still holds a single value.
     expect(emits[0]!.points.filter((p) => Object.keys(p.accuracy).length > 0)).toHaveLength(1);
+  });
+
+  it('on a slow model estimates every curve’s points first, then replaces each with its whole-test-set accuracy', async () => {
+    const TEST = 10_000;
+    const { client, stats, calls } = recordingEngine(undefined, TEST);
+    const ctx = jobContext(client, stats);
+    ctx.fullEvalMs.set(modelKey(PRUNE), 1_000); // slow: estimates first
+    const job = pruneJobs(ctx).find((j) => j.name === 'pruneSweep') as unknown as Job<'pruneSweep'>;
+    const summary = { dataset: { test: { count: TEST } } } as unknown as ModelSummary;
+    const emits: PruneSweep[] = [];
+    await job.run({
+      config: PRUNE,
+      state: stateOf(PRUNE),
+      summary,
+      emit: (d) => emits.push(d),
+      stale: () => false,
+    });
+    // One estimate per distinct pass (the unpruned model's is shared by the four curves), then
+    // one rest per distinct pass.
+    expect(calls.map((c) => [describeCall(c), c.limit, c.offset])).toEqual([
+      ...PASSES.map((p) => [p, QUICK_EVAL_COUNT, undefined]),
+      ...PASSES.map((p) => [p, undefined, QUICK_EVAL_COUNT]),
+    ]);
+    const S = PRUNE_SWEEP_SPARSITIES.length;
+    const methods = emits[0]!.methods;
+    // Every curve's points as estimates (the N:M points wait for their whole values).
+    const estimated = emits[methods.length * S - 1]!;
+    expect(estimated.estimatedOn).toBe(QUICK_EVAL_COUNT);
+    expect(estimated.nm).toEqual([]);
+    for (const p of estimated.points) {
+      expect(p.accuracy).toEqual({});
+      expect(Object.keys(p.estimate ?? {}).sort()).toEqual([...methods].sort());
+    }
+    const estimateOf = (m: string, si: number) =>
+      accuracyOf(PASSES.indexOf(POINTS[methods.indexOf(m) * S + si]!));
+    expect(estimated.points[3]!.estimate![methods[1]!]).toBe(estimateOf(methods[1]!, 3));
+    const last = emits.at(-1)!;
+    expect(last.done).toBe(true);
+    for (const [si, p] of last.points.entries()) {
+      expect(p.estimate).toBeUndefined();
+      for (const m of methods) {
+        const k = PASSES.indexOf(POINTS[methods.indexOf(m) * S + si]!);
+        expect(p.accuracy[m]).toBeCloseTo(
+          (accuracyOf(k) * QUICK_EVAL_COUNT +
+            accuracyOf(PASSES.length + k) * (TEST - QUICK_EVAL_COUNT)) /
+            TEST,
+          12,
+        );
+      }
+    }
+    expect(last.nm.map((p) => p.pattern)).toEqual([...NM_PATTERNS]);
   });
 
   it('stops once the config has moved on: no further evaluation, nothing more emitted', async () => {

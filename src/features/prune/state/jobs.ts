@@ -79,6 +79,7 @@ export function pruneJobs(ctx: JobContext): JobList {
         })),
       ];
       const perMethod = PRUNE_SWEEP_SPARSITIES.length;
+      let estimatedOn: number | undefined;
       await evaluateEach(
         ctx,
         config,
@@ -90,16 +91,27 @@ export function pruneJobs(ctx: JobContext): JobList {
           acts: null,
         }),
         (i, e, done) => {
+          // On a slow model every point is first estimated on the first test images
+          // (evaluateEach): kept apart from the whole-test-set accuracies.
+          const whole = summary === null || e.count >= summary.dataset.test.count;
           if (i < methods.length * perMethod) {
             const method = methods[Math.floor(i / perMethod)]!;
             const p = i % perMethod;
-            points[p] = {
-              ...points[p]!,
-              accuracy: { ...points[p]!.accuracy, [method]: e.accuracy },
-            };
-          } else nm.set(items[i]!.pattern, e.accuracy);
+            if (!whole && points[p]!.accuracy[method] !== undefined) return; // whole already
+            const { [method]: _, ...others } = points[p]!.estimate ?? {};
+            if (!whole) estimatedOn = e.count;
+            points[p] = whole
+              ? {
+                  sparsity: points[p]!.sparsity,
+                  accuracy: { ...points[p]!.accuracy, [method]: e.accuracy },
+                  ...(Object.keys(others).length > 0 ? { estimate: others } : {}),
+                }
+              : { ...points[p]!, estimate: { ...others, [method]: e.accuracy } };
+          } else if (whole) nm.set(items[i]!.pattern, e.accuracy);
+          else return; // an N:M pattern's point waits for its whole-test-set value
           emit({
             methods,
+            ...(estimatedOn === undefined ? {} : { estimatedOn }),
             points: [...points],
             nm: NM_PATTERNS.filter((p) => nm.has(p)).map((pattern) => {
               const [n = 2, m = 4] = pattern.split(':').map(Number);
@@ -109,6 +121,7 @@ export function pruneJobs(ctx: JobContext): JobList {
           });
         },
         stale,
+        true,
       );
     },
   });

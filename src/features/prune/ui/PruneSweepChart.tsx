@@ -3,6 +3,7 @@ import {
   selectEvaluation,
   selectPruneSweep,
   selectPruneSweepCurrent,
+  selectSummary,
 } from '../../../platform/state/selectors';
 import type { State } from '../../../platform/state/store';
 import { useStore } from '../../../platform/state/store';
@@ -15,6 +16,7 @@ import type {
 } from '../../../platform/ui/charts/LineChart';
 import { pruneSweepCaption } from '../../compress/ui';
 import { useDim } from '../../../platform/ui/useDim';
+import { EstimatesNote } from '../../../platform/ui/charts/EstimatesNote';
 import { JobControl } from '../../../platform/ui/JobControl';
 import { pruneSweepKey } from '../../../platform/state/keys';
 
@@ -48,8 +50,19 @@ export function PruneSweepChart() {
   // redraws one line instead of the whole chart (a 50–120 ms task as a recharts ReferenceLine).
   // The caption is a string that does not depend on the sparsity either.
   const caption = useStore(selectCaption);
-  return <PruneSweepChartView sweep={sweep} current={current} base={base} caption={caption} />;
+  const testCount = useStore(selectTestCount);
+  return (
+    <PruneSweepChartView
+      sweep={sweep}
+      current={current}
+      base={base}
+      caption={caption}
+      testCount={testCount}
+    />
+  );
 }
+
+const selectTestCount = (s: State) => selectSummary(s)?.dataset.test.count ?? null;
 
 const selectCaption = (s: State) => pruneSweepCaption(s.config);
 
@@ -58,11 +71,13 @@ const PruneSweepChartView = memo(function PruneSweepChartView({
   current,
   base,
   caption,
+  testCount,
 }: {
   sweep: ReturnType<typeof selectPruneSweep>;
   current: boolean;
   base: ReturnType<typeof selectEvaluation>;
   caption: string;
+  testCount: number | null;
 }) {
   const dim = useDim(current);
   const series = useMemo(
@@ -71,10 +86,13 @@ const PruneSweepChartView = memo(function PruneSweepChartView({
         key: m,
         name: LABELS[m] ?? m,
         color: COLORS[m] ?? '#555',
-        points: (sweep?.points ?? []).map((p) => ({
-          x: p.sparsity * 100,
-          y: p.accuracy[m] === undefined ? null : p.accuracy[m] * 100,
-        })),
+        points: (sweep?.points ?? []).map((p) => {
+          const x = p.sparsity * 100;
+          const whole = p.accuracy[m];
+          const estimate = p.estimate?.[m];
+          if (whole !== undefined) return { x, y: whole * 100 };
+          return estimate === undefined ? { x, y: null } : { x, y: estimate * 100, estimate: true };
+        }),
       })),
     [sweep],
   );
@@ -122,6 +140,9 @@ const PruneSweepChartView = memo(function PruneSweepChartView({
       <p className="muted small" data-testid="prune-sweep-caption">
         {caption}
       </p>
+      {sweep?.estimatedOn !== undefined && sweep.points.some((p) => p.estimate) && (
+        <EstimatesNote on={sweep.estimatedOn} of={testCount} testId="prune-sweep-estimates" />
+      )}
       <JobControl name="pruneSweep" keyOf={selectPruneSweepKey} what="sparsity sweep" />
     </section>
   );

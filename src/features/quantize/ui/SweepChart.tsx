@@ -8,11 +8,12 @@ import {
 } from '../../../platform/state/selectors';
 import type { State } from '../../../platform/state/store';
 import { useStore } from '../../../platform/state/store';
-import { formatInt, formatPercent } from '../../../platform/shared/format';
+import { formatPercent } from '../../../platform/shared/format';
 import { LineChart, XMarker, useBaseline } from '../../../platform/ui/charts/LineChart';
 import type { LineSeries, PlotGeometry } from '../../../platform/ui/charts/LineChart';
 import { bitSweepCaption, referencesCaption } from '../../compress/ui';
 import { useDim } from '../../../platform/ui/useDim';
+import { EstimatesNote } from '../../../platform/ui/charts/EstimatesNote';
 import { JobControl } from '../../../platform/ui/JobControl';
 import { sweepKey } from '../../../platform/state/keys';
 
@@ -138,12 +139,7 @@ const SweepChartView = memo(function SweepChartView({
         {caption}
       </p>
       {estimating && (
-        <p className="small" data-testid="sweep-estimates">
-          Dotted markers are not the full test set yet: estimates on the first{' '}
-          {formatInt(sweep!.estimatedOn!)} of {testCount === null ? 'the' : formatInt(testCount)}{' '}
-          test images. Each becomes a whole-test-set accuracy (a plain marker) as the rest of its
-          images are measured.
-        </p>
+        <EstimatesNote on={sweep!.estimatedOn!} of={testCount} testId="sweep-estimates" />
       )}
       <JobControl name="sweep" keyOf={selectSweepKey} what="bit-width sweep" />
       <p className="small" data-testid="sweep-references">
