@@ -221,7 +221,7 @@ export async function evaluateEach<T>(
     const rest = evaluateOn(client, t)(undefined, QUICK_EVAL_COUNT);
     rest.catch(() => {}); // awaited below
     const quick = await quicks.get(t.index)!.catch(async (error: unknown) => {
-      if (!cutShort(error)) throw error;
+      if (!cutShort(error) || stopped || stale()) throw error;
       await rest;
       return evaluateOn(client, t)(QUICK_EVAL_COUNT);
     });

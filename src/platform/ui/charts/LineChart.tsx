@@ -305,13 +305,17 @@ export const LineChart = memo(function LineChart(live: LineChartProps) {
 });
 
 /**
- * A series' point marker: a filled dot, or a hollow square that a dot under it shows through; an
- * estimate's, hollow (white inside) with a dotted outline, whatever the series' marker.
+ * A series' point marker: a filled dot, or a hollow square that a dot under it shows through. An
+ * estimate's has a dotted outline: a hollow dot (white inside), or the square, still hollow.
  */
 function marker(s: LineSeries, cx: number, cy: number, key: number, estimate = false) {
   if (s.marker === 'none') return null;
   const outline = estimate
-    ? { className: 'estimate', fill: '#fff', strokeDasharray: '2 1.5' }
+    ? {
+        className: 'estimate',
+        fill: s.marker === 'square' ? 'none' : '#fff',
+        strokeDasharray: '2 1.5',
+      }
     : { fill: 'none' };
   if (s.marker === 'square') {
     const half = estimate ? 4.5 : 4;
