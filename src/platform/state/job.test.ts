@@ -15,6 +15,7 @@ import {
   splitEval,
 } from './job';
 import type { EvaluateRange, SecondWorker } from './job';
+import { createEvaluationMemo, evaluationMemoKey } from './evaluationMemo';
 
 /**
  * quickThenFull's split between two compute workers: which ranges each worker is asked for, and
@@ -735,6 +736,73 @@ describe('evaluateEach with estimates first', () => {
       [0, q, 0.9 * q],
       [0, TEST, 0.9 * TEST],
       [1, TEST, 0.8 * TEST],
+    ]);
+  });
+
+  it('makes no estimate of a point another job is measuring whole; its result answers the point', async () => {
+    asked = [];
+    const memo = createEvaluationMemo();
+    // Distinct requests (the memo keys them by their settings): activations at 2, 4, 8 bits.
+    const bits: Record<string, number> = { a: 2, b: 4, c: 8 };
+    const request = (item: string) =>
+      ({
+        item,
+        weights: null,
+        acts: { ...DEFAULT_CONFIG.acts, bits: bits[item] },
+      }) as unknown as EvalRequest;
+    // The configuration's own accuracy (b's request) is being measured whole by another job.
+    let settleOther: (e: Evaluation) => void = () => undefined;
+    memo.track(
+      evaluationMemoKey(DEFAULT_CONFIG, request('b')),
+      new Promise<Evaluation>((resolve) => (settleOther = resolve)),
+    );
+    const reported: [number, number][] = [];
+    const done = evaluateEach(
+      {
+        client: worker('first'),
+        second: NO_SECOND_WORKER,
+        fullEvalMs: new Map([[modelKey(DEFAULT_CONFIG), 1_000]]),
+        evaluations: memo,
+      },
+      DEFAULT_CONFIG,
+      summary,
+      'sweep',
+      ['a', 'b', 'c'],
+      request,
+      (index, e) => reported.push([index, e.count]),
+      () => false,
+      true,
+    );
+    const q = QUICK_EVAL_COUNT;
+    for (let i = 0; i < 2; i++) {
+      await tick();
+      asked[i]!.settle();
+    }
+    await tick();
+    // a's and c's estimates only; then a's rest, and b's, which waits for the other job.
+    expect(shown()).toEqual([`first a ${q} -`, `first c ${q} -`, `first a - ${q}`]);
+    asked[2]!.settle();
+    await tick();
+    expect(asked).toHaveLength(3);
+    settleOther({
+      modelId: 'm',
+      accuracy: 0.8,
+      correct: 0.8 * TEST,
+      count: TEST,
+      confusion: new Uint32Array(K * K),
+      numClasses: K,
+      ms: 1,
+    });
+    await tick();
+    asked[3]!.settle();
+    await done;
+    expect(shown().slice(3)).toEqual([`first c - ${q}`]);
+    expect(reported).toEqual([
+      [0, q],
+      [2, q],
+      [0, TEST],
+      [1, TEST],
+      [2, TEST],
     ]);
   });
 

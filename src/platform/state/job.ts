@@ -267,6 +267,9 @@ export async function evaluateEach<T>(
       if (next.part === 'rest') resting.add(next.index);
       // Put back after the second worker died on it, but made again by its rest meanwhile.
       if (next.part === 'quick' && resting.has(next.index)) continue;
+      // Being measured whole by another job (the configuration's own accuracy, say): no
+      // estimate of it here; its rest task takes that result.
+      if (next.part === 'quick' && !memo?.get(next.key) && memo?.inFlight(next.key)) continue;
       if (next.part === 'quick') {
         // Measured whole meanwhile (another job's pass of the same request): reported as such.
         const known = memo?.get(next.key);
@@ -304,7 +307,11 @@ export async function evaluateEach<T>(
       let e = memo?.get(next.key) ?? (await memo?.inFlight(next.key));
       try {
         if (!e && !stopped && !stale()) {
-          const pass = next.part === 'rest' ? joinedRest(client, next) : evaluateOn(client, next)();
+          // A rest without an estimate (the other job's pass it waited for failed): whole.
+          const pass =
+            next.part === 'rest' && quicks.has(next.index)
+              ? joinedRest(client, next)
+              : evaluateOn(client, next)();
           memo?.track(next.key, pass);
           e = await pass;
           memo?.set(next.key, e);
