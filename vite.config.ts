@@ -1,4 +1,7 @@
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { defineConfig } from 'vite';
 import type { Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
@@ -85,6 +88,54 @@ function preloadApp(): Plugin {
 }
 
 /**
+ * The datasets' images and labels ship gzip-compressed (src/platform/shared/dataFiles.ts): the
+ * build writes `data/<id>/<file>.u8.gz` for every `public/data/<id>/<file>.u8` and leaves the raw
+ * copies out of the built app; the dev server compresses them on request.
+ */
+function packedData(): Plugin {
+  const publicData = fileURLToPath(new URL('./public/data/', import.meta.url));
+  const files = () =>
+    readdirSync(publicData, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .flatMap((d) =>
+        readdirSync(join(publicData, d.name))
+          .filter((f) => f.endsWith('.u8'))
+          .map((f) => `data/${d.name}/${f}`),
+      );
+  const gzipped = new Map<string, Buffer>();
+  return {
+    name: 'packed-data',
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        const path = decodeURIComponent((req.url ?? '').split('?')[0]!).replace(/^\//, '');
+        const raw = path.replace(/\.gz$/, '');
+        if (!path.endsWith('.u8.gz') || !files().includes(raw)) return next();
+        let gz = gzipped.get(raw); // compressed once per file and dev-server start
+        if (!gz) {
+          gz = gzipSync(readFileSync(join(publicData, '..', raw)), { level: 1 });
+          gzipped.set(raw, gz);
+        }
+        for (const [name, value] of Object.entries(ISOLATION_HEADERS)) res.setHeader(name, value);
+        res.setHeader('Content-Type', 'application/gzip');
+        res.end(gz);
+      });
+    },
+    generateBundle() {
+      for (const raw of files())
+        this.emitFile({
+          type: 'asset',
+          fileName: `${raw}.gz`,
+          source: gzipSync(readFileSync(join(publicData, '..', raw)), { level: 9 }),
+        });
+    },
+    writeBundle(options) {
+      // Vite copied public/ whole: the raw files are not served by the built app.
+      if (options.dir) for (const raw of files()) rmSync(join(options.dir, raw), { force: true });
+    },
+  };
+}
+
+/**
  * Offline: a Workbox service worker (vite-plugin-pwa). Precached at the first visit (about
  * 11 MB): the app shell (HTML, JS, CSS, the wasm binaries: tfjs's three and both builds of the integer kernels), the four shipped models (3 MB)
  * and every dataset's meta.json plus the MNIST test set (1.5 MB), so the default experiment
@@ -104,7 +155,7 @@ const pwa = VitePWA({
       '**/*.{js,css,html,wasm}',
       'models/**/*.{json,bin}',
       'data/*/meta.json',
-      'data/mnist/test-*.u8',
+      'data/mnist/test-*.u8.gz',
     ],
     // The compute and training workers' bundles are about 2.1 MB each.
     maximumFileSizeToCacheInBytes: 4 * 1024 * 1024,
@@ -122,7 +173,7 @@ const pwa = VitePWA({
 });
 
 export default defineConfig({
-  plugins: [react(), zodJitless(), preloadApp(), pwa],
+  plugins: [react(), zodJitless(), preloadApp(), packedData(), pwa],
   // The union package without the WebGL backend and tfjs-data (src/platform/worker/tfjs.ts).
   resolve: {
     alias: [

@@ -12,6 +12,7 @@ import { createSecondWorker, hasSpareCore } from '../platform/state/secondWorker
 import { createEngineClient, liveEngineClients } from '../platform/worker/workers';
 import { saveForOffline, startServiceWorker } from './serviceWorker';
 import { DATASETS } from '../features/model/shared/catalog';
+import { servedPath } from '../platform/shared/dataFiles';
 import { createEvaluationMemo } from '../platform/state/evaluationMemo';
 import { afterFirstAccuracies } from './firstAccuracy';
 import './styles.css';
@@ -75,7 +76,9 @@ async function offlineReady(): Promise<void> {
   const { dataset } = useStore.getState().config;
   const saved =
     dataset !== 'mnist' &&
-    (await saveForOffline([`data/${dataset}/test-images.u8`, `data/${dataset}/test-labels.u8`]));
+    (await saveForOffline(
+      [`data/${dataset}/test-images.u8`, `data/${dataset}/test-labels.u8`].map(servedPath),
+    ));
   const other = DATASETS.find((d) => d.id === dataset)?.label ?? dataset;
   useStore
     .getState()

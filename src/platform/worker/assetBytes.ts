@@ -3,7 +3,10 @@
  * compute worker's loaders (assets.ts) and its first-screen engine (earlyEngine.ts) read. A file
  * whose download started ahead of its first use (`prefetchBytes`) is handed to the one load that
  * takes it (`fetchBytes`); `sharedBytes` reads such a file and leaves it there for that load.
+ * The datasets' `.u8` files are requested as `.u8.gz` and inflated here (shared/dataFiles.ts).
  */
+
+import { isGzip, servedPath } from '../shared/dataFiles';
 
 /** Where the app is served from: data and models are fetched from the same origin only. */
 export const baseUrl = (): URL => new URL(import.meta.env.BASE_URL, self.location.origin);
@@ -12,9 +15,22 @@ export const baseUrl = (): URL => new URL(import.meta.env.BASE_URL, self.locatio
 const early = new Map<string, Promise<Uint8Array>>();
 
 async function download(path: string): Promise<Uint8Array> {
-  const res = await fetch(new URL(path, baseUrl()));
-  if (!res.ok) throw new Error(`Could not load ${path}: HTTP ${res.status}.`);
-  return new Uint8Array(await res.arrayBuffer());
+  const served = servedPath(path);
+  const res = await fetch(new URL(served, baseUrl()));
+  if (!res.ok) throw new Error(`Could not load ${served}: HTTP ${res.status}.`);
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  // A host that sent the .gz file with Content-Encoding: gzip had the browser inflate it already.
+  return served !== path && isGzip(bytes) ? inflate(served, bytes) : bytes;
+}
+
+/** The bytes a gzip file holds (the browser's DecompressionStream). */
+async function inflate(path: string, gz: Uint8Array<ArrayBuffer>): Promise<Uint8Array> {
+  try {
+    const stream = new Blob([gz]).stream().pipeThrough(new DecompressionStream('gzip'));
+    return new Uint8Array(await new Response(stream).arrayBuffer());
+  } catch {
+    throw new Error(`${path} is not a valid gzip file.`);
+  }
 }
 
 export function fetchBytes(path: string): Promise<Uint8Array> {

@@ -237,8 +237,9 @@ describe('prefetch: the files download before the backend is asked for', () => {
     expect(early).toEqual(
       [
         'data/fashion/meta.json',
-        'data/fashion/test-images.u8',
-        'data/fashion/test-labels.u8',
+        // Served gzip-compressed (platform/shared/dataFiles.ts); the loads get the raw bytes.
+        'data/fashion/test-images.u8.gz',
+        'data/fashion/test-labels.u8.gz',
         'models/fashion-mlp/meta.json',
         'models/fashion-mlp/model.json',
         'models/fashion-mlp/weights.bin',
