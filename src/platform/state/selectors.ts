@@ -40,6 +40,9 @@ function shown<T>(r: Keyed<T> | null, s: State): T | null {
 export const selectSummary = (s: State) =>
   s.summary?.key === modelKey(s.config) ? s.summary.data : null;
 
+/** The current model's test set size (null until it is described). */
+export const selectTestCount = (s: State) => selectSummary(s)?.dataset.test.count ?? null;
+
 export const selectLayer = (s: State) => effectiveLayer(s.config, selectSummary(s));
 
 function currentKey(r: Keyed<unknown> | null, key: string | null): boolean {

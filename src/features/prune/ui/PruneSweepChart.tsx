@@ -3,7 +3,7 @@ import {
   selectEvaluation,
   selectPruneSweep,
   selectPruneSweepCurrent,
-  selectSummary,
+  selectTestCount,
 } from '../../../platform/state/selectors';
 import type { State } from '../../../platform/state/store';
 import { useStore } from '../../../platform/state/store';
@@ -61,8 +61,6 @@ export function PruneSweepChart() {
     />
   );
 }
-
-const selectTestCount = (s: State) => selectSummary(s)?.dataset.test.count ?? null;
 
 const selectCaption = (s: State) => pruneSweepCaption(s.config);
 

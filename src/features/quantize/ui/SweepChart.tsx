@@ -4,7 +4,7 @@ import {
   selectEvaluation,
   selectSweep,
   selectSweepCurrent,
-  selectSummary,
+  selectTestCount,
 } from '../../../platform/state/selectors';
 import type { State } from '../../../platform/state/store';
 import { useStore } from '../../../platform/state/store';
@@ -27,7 +27,6 @@ const selectPruned = (s: State) => s.config.prune.method !== 'none';
 const selectCaption = (s: State) => bitSweepCaption(s.config);
 const selectReferencesCaption = (s: State) => referencesCaption(s.config);
 const selectSweepKey = (s: State) => sweepKey(s.config);
-const selectTestCount = (s: State) => selectSummary(s)?.dataset.test.count ?? null;
 
 /** A point of a curve: the whole test set's accuracy, else its estimate (drawn as such), in %. */
 const point = (x: number, whole: number | null, estimate: number | undefined) =>

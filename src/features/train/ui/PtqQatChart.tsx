@@ -6,7 +6,7 @@ import { OBSERVER_LABEL } from '../../compress';
 import { actKey } from '../../../platform/state/keys';
 import {
   selectEvaluation,
-  selectSummary,
+  selectTestCount,
   selectSweep,
   selectSweepCurrent,
 } from '../../../platform/state/selectors';
@@ -86,7 +86,6 @@ const selectFinishedQat = (s: ReturnType<typeof useRuns.getState>) =>
   s.order.map((id) => s.runs[id]!).filter((r) => r !== undefined && isFinishedQat(r));
 
 const selectConfig = (s: State) => s.config;
-const selectTestCount = (s: State) => selectSummary(s)?.dataset.test.count ?? null;
 
 /**
  * Accuracy against weight bits for the model in the picker: post-training quantization (the

@@ -5,6 +5,7 @@ import {
   selectSoftTargets,
   selectSoftTargetsCurrent,
   selectSummary,
+  selectTestCount,
 } from '../../../platform/state/selectors';
 import type { State } from '../../../platform/state/store';
 import { useStore } from '../../../platform/state/store';
@@ -20,7 +21,6 @@ const T_COLOR = '#e8590c';
 const IMAGE_PX = 112;
 
 const selectTemperature = (s: State) => s.config.train.temperature;
-const selectTestCount = (s: State) => selectSummary(s)?.dataset.test.count ?? null;
 
 /**
  * Distillation's "dark knowledge" (Hinton et al. 2015): for one test image, the teacher's softmax

@@ -32,4 +32,4 @@ export const selectTryitPredictions = (s: State) =>
 export const selectTryitMode = (s: State): 'drawing' | 'test' =>
   s.tryit.mode === 'drawing' && DRAWABLE_DATASETS.includes(s.config.dataset) ? 'drawing' : 'test';
 
-export const selectTestCount = (s: State) => selectSummary(s)?.dataset.test.count ?? null;
+export { selectTestCount } from '../../../platform/state/selectors';
