@@ -169,6 +169,15 @@ const W8A8: EvalRequest = {
 };
 
 /**
+ * Leaving the session's page frees its workers and memory (several hundred MB) in the
+ * background, which took a core from the first cold visits after it: in the six runs of
+ * 4 December's ninth session before this wait, the slowest of the five visits was always the first
+ * or the second (0.77–1.07 s; the medians 0.67–0.74 s). A visitor's machine has no other page of the app to tear down, so the cold visits
+ * start once that has had time to end.
+ */
+const settle = () => new Promise((r) => setTimeout(r, 3_000));
+
+/**
  * The cold visit's marks: set by an init script when start.tsx exposes the store (`?debug`).
  * `__coldDone` resolves when the first full accuracy is in: the benchmark awaits it rather than
  * polling the page (Playwright's waitForFunction runs its check in every animation frame, on the
@@ -665,6 +674,7 @@ if (needBrowser) {
       // would share the two cores with each cold visit: it waits on a blank page meanwhile, as
       // a visitor's machine has no other tab of the app at work.
       await page.goto('about:blank');
+      await settle();
       const runs: Awaited<ReturnType<typeof coldVisit>>[] = [];
       for (let i = 0; i < COLD_RUNS; i++) runs.push(await coldVisit(session));
       await page.goto(`${session.base}/?debug#`);
@@ -681,6 +691,7 @@ if (needBrowser) {
       // computed at once, and the sweep asks for the same request among its points.
       const links: string[] = [];
       await page.goto('about:blank');
+      await settle();
       for (const model of MODELS) {
         const [dataset, arch] = model.split('-') as [string, string];
         const hash = `#v=3&data=${dataset}&model=${arch}&view=quantize&w=int&wb=8`;
