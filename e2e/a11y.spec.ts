@@ -118,6 +118,17 @@ test.describe('accessibility (axe-core)', () => {
   }
 });
 
+test('a sweep showing estimates (dotted markers and their note): no serious or critical axe violations', async ({
+  page,
+}) => {
+  await page.goto('/#v=3&data=mnist&model=cnn&view=prune');
+  await expect(page.getByTestId('prune-sweep-estimates')).toBeVisible({ timeout: 45_000 });
+  const blocking = (await audit(page)).filter(
+    (v) => v.impact === 'serious' || v.impact === 'critical',
+  );
+  expect(blocking, `serious or critical violations:\n${describe(blocking)}`).toEqual([]);
+});
+
 test.describe('keyboard', () => {
   test('the view tabs: arrow keys, Home and End select a view, and the URL follows', async ({
     page,
