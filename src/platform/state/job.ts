@@ -202,12 +202,13 @@ export async function evaluateEach<T>(
         ...unknown.map((u) => ({ ...u, part: 'rest' as const })),
       ]
     : unknown.map((u) => ({ ...u, part: 'whole' as const }));
-  /** Each item's estimate, by index, once asked for (the rest of its pass is joined to it). */
-  const quicks = new Map<number, Promise<Evaluation>>();
-  /** The same, by request (evaluationMemoKey), where there is a memo to key them. */
-  const sharedQuicks = new Map<string, Promise<Evaluation>>();
-  /** Items reported whole while their estimate was being made: their rest is not asked for. */
-  const whole = new Set<number>();
+  /**
+   * The estimates asked for, by request (evaluationMemoKey: items of one request, a sweep's points
+   * that coincide, share one) or, without a memo to key them, by item. Each item's rest is joined
+   * to its estimate.
+   */
+  const quicks = new Map<string, Promise<Evaluation>>();
+  const quickKey = (t: Task) => (memo ? t.key : `#${t.index}`);
   /** Items whose rest has been asked for: an estimate of theirs left in the queue is not. */
   const resting = new Set<number>();
   const evaluateOn = (client: EngineClient, t: Task) =>
@@ -220,7 +221,7 @@ export async function evaluateEach<T>(
   const joinedRest = async (client: EngineClient, t: Task): Promise<Evaluation> => {
     const rest = evaluateOn(client, t)(undefined, QUICK_EVAL_COUNT);
     rest.catch(() => {}); // awaited below
-    const quick = await quicks.get(t.index)!.catch(async (error: unknown) => {
+    const quick = await quicks.get(quickKey(t))!.catch(async (error: unknown) => {
       if (!cutShort(error) || stopped || stale()) throw error;
       await rest;
       return evaluateOn(client, t)(QUICK_EVAL_COUNT);
@@ -263,53 +264,45 @@ export async function evaluateEach<T>(
       const next = queue.splice(Math.max(0, free), 1)[0];
       if (!next) return;
       if (!second) joinSecond();
-      if (next.part === 'rest' && whole.has(next.index)) continue;
       if (next.part === 'rest') resting.add(next.index);
-      // Put back after the second worker died on it, but made again by its rest meanwhile.
-      if (next.part === 'quick' && resting.has(next.index)) continue;
-      // Being measured whole by another job (the configuration's own accuracy, say): no
-      // estimate of it here; its rest task takes that result.
-      if (next.part === 'quick' && !memo?.get(next.key) && memo?.inFlight(next.key)) continue;
       if (next.part === 'quick') {
-        // Measured whole meanwhile (another job's pass of the same request): reported as such.
-        const known = memo?.get(next.key);
-        if (known) whole.add(next.index);
-        else {
-          // Items of one request (a sweep's points that coincide) share one estimate.
-          const shared = memo ? sharedQuicks.get(next.key) : undefined;
-          const quick = shared ?? evaluateOn(client, next)(QUICK_EVAL_COUNT);
-          quick.catch(() => {}); // awaited below, and by the item's rest (joinedRest)
-          quicks.set(next.index, quick);
-          if (memo) sharedQuicks.set(next.key, quick);
-          let e: Evaluation;
-          try {
-            e = await quick;
-          } catch (error) {
-            // Cut short on the second worker (this one, or the one that made a shared estimate):
-            // put back, to be made again.
-            if ((second || shared) && cutShort(error)) {
-              if (sharedQuicks.get(next.key) === quick) sharedQuicks.delete(next.key);
-              queue.unshift(next);
-              if (second) return;
-              continue;
-            }
-            stopped = true;
-            throw error;
+        // No estimate of an item measured whole meanwhile, or being measured whole by another job
+        // (the configuration's own accuracy, say): its rest task takes that result. Nor of one put
+        // back after the second worker died on it whose rest has made it again meanwhile.
+        if (memo?.get(next.key) || memo?.inFlight(next.key) || resting.has(next.index)) continue;
+        const shared = quicks.get(quickKey(next));
+        const quick = shared ?? evaluateOn(client, next)(QUICK_EVAL_COUNT);
+        quick.catch(() => {}); // awaited below, and by the item's rest (joinedRest)
+        quicks.set(quickKey(next), quick);
+        let e: Evaluation;
+        try {
+          e = await quick;
+        } catch (error) {
+          // Cut short on the second worker (this one, or the one that made a shared estimate):
+          // put back, to be made again.
+          if ((second || shared) && cutShort(error)) {
+            if (quicks.get(quickKey(next)) === quick) quicks.delete(quickKey(next));
+            queue.unshift(next);
+            if (second) return;
+            continue;
           }
-          if (stopped || stale()) {
-            stopped = true;
-            return;
-          }
-          onResult(next.index, e, false);
-          continue;
+          stopped = true;
+          throw error;
         }
+        if (stopped || stale()) {
+          stopped = true;
+          return;
+        }
+        onResult(next.index, e, false);
+        continue;
       }
       let e = memo?.get(next.key) ?? (await memo?.inFlight(next.key));
       try {
         if (!e && !stopped && !stale()) {
-          // A rest without an estimate (the other job's pass it waited for failed): whole.
+          // A rest without an estimate (the other job's pass it waited for came to nothing, or
+          // its estimate was cut short and not made again): whole.
           const pass =
-            next.part === 'rest' && quicks.has(next.index)
+            next.part === 'rest' && quicks.has(quickKey(next))
               ? joinedRest(client, next)
               : evaluateOn(client, next)();
           memo?.track(next.key, pass);
