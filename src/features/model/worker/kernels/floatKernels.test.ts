@@ -286,6 +286,191 @@ describe.each(builds)('the float kernels (%s build)', (path) => {
     },
   );
 
+  // The convolution skips inputs that are ±0 in both windows of a pair of output pixels, over
+  // lists made per image row, where enough are 0 (exact where no bias is −0 and every weight is
+  // finite; the kernel checks both and otherwise runs every input).
+  const sparseConvs = [
+    {
+      what: 'mostly ±0 inputs',
+      b: 3,
+      h: 14,
+      w: 14,
+      c: 16,
+      kh: 5,
+      kw: 5,
+      n: 32,
+      pad: 'valid',
+      act: 'relu',
+      pool: true,
+      bias: 'random',
+      wk: 'random',
+    },
+    {
+      what: 'mostly ±0 inputs',
+      b: 2,
+      h: 9,
+      w: 11,
+      c: 16,
+      kh: 3,
+      kw: 3,
+      n: 16,
+      pad: 'same',
+      act: 'linear',
+      pool: false,
+      bias: 'random',
+      wk: 'random',
+    },
+    {
+      what: 'mostly ±0 inputs',
+      b: 4,
+      h: 28,
+      w: 28,
+      c: 1,
+      kh: 5,
+      kw: 5,
+      n: 16,
+      pad: 'same',
+      act: 'relu',
+      pool: true,
+      bias: 'random',
+      wk: 'random',
+    },
+    {
+      what: 'mostly ±0 inputs',
+      b: 2,
+      h: 8,
+      w: 7,
+      c: 1,
+      kh: 5,
+      kw: 5,
+      n: 32,
+      pad: 'same',
+      act: 'linear',
+      pool: false,
+      bias: 'random',
+      wk: 'random',
+    },
+    {
+      what: 'mostly ±0 inputs',
+      b: 3,
+      h: 7,
+      w: 10,
+      c: 3,
+      kh: 2,
+      kw: 4,
+      n: 48,
+      pad: 'valid',
+      act: 'relu',
+      pool: false,
+      bias: 'random',
+      wk: 'random',
+    },
+    {
+      what: 'mostly ±0 inputs',
+      b: 2,
+      h: 11,
+      w: 9,
+      c: 6,
+      kh: 3,
+      kw: 3,
+      n: 16,
+      pad: 'same',
+      act: 'relu',
+      pool: true,
+      bias: 'random',
+      wk: 'random',
+    },
+    {
+      what: 'sparse and dense images in one call',
+      b: 6,
+      h: 12,
+      w: 12,
+      c: 8,
+      kh: 5,
+      kw: 5,
+      n: 16,
+      pad: 'same',
+      act: 'linear',
+      pool: false,
+      bias: 'random',
+      wk: 'random',
+    },
+    {
+      what: 'a bias with −0 entries',
+      b: 2,
+      h: 10,
+      w: 10,
+      c: 16,
+      kh: 3,
+      kw: 3,
+      n: 16,
+      pad: 'same',
+      act: 'linear',
+      pool: false,
+      bias: '-0',
+      wk: 'random',
+    },
+    {
+      what: 'weights of ±Infinity',
+      b: 2,
+      h: 10,
+      w: 10,
+      c: 4,
+      kh: 3,
+      kw: 3,
+      n: 16,
+      pad: 'valid',
+      act: 'linear',
+      pool: false,
+      bias: 'random',
+      wk: 'inf',
+    },
+  ] as const;
+  it.each(sparseConvs)(
+    'equals tfjs with $what ($kh×$kw×$c, $n filters, $h×$w, $pad, $act, pooled: $pool)',
+    ({ what, b, h, w, c, kh, kw, n, pad, act, pool, bias: biasKind, wk }) => {
+      // 85% of the inputs ±0, whole rows of pixels ±0, the odd images dense when asked, and
+      // the first image all ±0 under a −0 bias.
+      const xv = Float32Array.from({ length: b * h * w * c }, (_, i) => {
+        const image = Math.floor(i / (h * w * c));
+        const y = Math.floor(i / (w * c)) % h;
+        if (what.startsWith('sparse and dense') && image % 2 === 1) return (rand() - 0.5) * 4;
+        const blank = biasKind === '-0' && image === 0;
+        if (blank || y % 4 === 1 || rand() < 0.85) return rand() < 0.5 ? 0 : -0;
+        return (rand() - 0.5) * 4;
+      });
+      const fv = values(kh * kw * c * n);
+      if (wk === 'inf')
+        for (let i = 0; i < fv.length; i += 37) fv[i] = i % 2 ? Infinity : -Infinity;
+      // values() gives −0 now and then, which alone would send the call down the dense path.
+      const biasValues = values(n).map((v) => (Object.is(v, -0) ? 0.25 : v));
+      if (biasKind === '-0') for (let j = 0; j < n; j += 3) biasValues[j] = -0;
+      const x = tf.tensor4d(xv, [b, h, w, c]);
+      const filter = tf.tensor4d(fv, [kh, kw, c, n]);
+      const bias = tf.tensor1d(biasValues);
+      const { ref, ours, calls, pooled } = pool
+        ? both(
+            k,
+            () => convThenPool(x, filter, bias, pad),
+            () => convReluPool(x, filter, bias, pad),
+          )
+        : both(k, () => tf.fused.conv2d({ x, filter, bias, strides: 1, pad, activation: act }));
+      tf.dispose([x, filter, bias]);
+      expect([calls, pooled]).toEqual([1, pool ? 1 : 0]);
+      expect(firstDifference(ours, ref)).toBe('none');
+      // Not a trivial agreement: a window of ±0 inputs (the first image's) under a bias of −0
+      // sums to +0 in tfjs (−0 + +0 is +0), where leaving its products out would keep −0; and
+      // the infinite weights give NaN or ±Infinity.
+      const out = new Float32Array(ours.buffer);
+      if (biasKind === '-0') {
+        let plusZero = 0;
+        for (let i = 0; i < out.length; i += n) if (Object.is(out[i], 0)) plusZero++;
+        expect(plusZero).toBeGreaterThan(0);
+      }
+      if (wk === 'inf') expect(out.some((v) => !Number.isFinite(v))).toBe(true);
+    },
+  );
+
   const products = [
     { m: 20, k: 7, n: 1, act: 'relu' },
     { m: 16, k: 16, n: 16, act: 'linear' },
@@ -353,7 +538,8 @@ describe.each(builds)('the float kernels (%s build)', (path) => {
       });
       const bv = values(depth * n);
       if (w === 'inf') for (let i = 0; i < bv.length; i += 37) bv[i] = i % 2 ? Infinity : -Infinity;
-      const biasValues = values(n);
+      // values() gives −0 now and then, which alone would send the call down the dense path.
+      const biasValues = values(n).map((v) => (Object.is(v, -0) ? 0.25 : v));
       if (biasKind === '-0') for (let j = 0; j < n; j += 3) biasValues[j] = -0;
       const a = tf.tensor2d(av, [m, depth]);
       const b = tf.tensor2d(bv, [depth, n]);
