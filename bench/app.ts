@@ -781,7 +781,7 @@ if (needBrowser) {
         const tasks = (x: typeof r) =>
           `${x.longTasks}${x.longTasks ? ` (longest ${x.longestTask.toFixed(0)} ms)` : ''}`;
         out(
-          `   ${model.padEnd(14)} ${pad(fmt(r.ms), 9)} for ${r.points} bit-widths (${r.evals} evaluations) as the app runs it (every point with a value, estimates included, at ${fmt(r.firstMs)}); ${fmt(one.ms)} on one compute worker (${fmt(one.firstMs)})   long tasks ≥ 50 ms: ${tasks(r)}, ${tasks(one)}` +
+          `   ${model.padEnd(14)} ${pad(fmt(r.ms), 9)} for ${r.points} bit-widths (${r.evals} evaluations) as the app runs it (every point with a value, estimates included, at ${fmt(r.firstMs)}); ${fmt(one.ms)} on one compute worker (${fmt(one.firstMs)}), half of which, ${fmt(one.ms / 2)}, is what a perfect split of the same passes between the two would take   long tasks ≥ 50 ms: ${tasks(r)}, ${tasks(one)}` +
             `${r.instrumentOk && one.instrumentOk ? '' : '  [long-task observer did not see its own 80 ms check]'}`,
         );
       }
