@@ -117,9 +117,11 @@ const cutShort = (e: unknown) => isWorkerDied(e) || isCancelled(e);
  * (tfjs, the model, the test set) made slower: 2.39 s on two against 1.99 s on one. It was 3 s
  * until the batches stopped copying the whole test set (kernels/slice.ts): fashion-mlp's passes
  * then took 152 ms, 2.7 s predicted, and its sweep stayed on one worker (3.27 s against 2.21 s
- * shared before).
+ * shared before). Then 2.5 s, until fashion-mlp's passes came to 123–150 ms (the float kernels):
+ * its sweep's predicted work then fell on either side of 2.5 s from one run to the next, and on
+ * one worker took 2.54–2.81 s. mnist-mlp's passes take about 18 ms now (0.33 s predicted).
  */
-export const SHARE_WORK_MS = 2500;
+export const SHARE_WORK_MS = 1500;
 
 /**
  * Whether `count` evaluations of a model are shared between two workers: when that many passes
