@@ -165,6 +165,7 @@ describe.each(await kernelPaths())('the %s kernels', (path: KernelPath) => {
         [13, 784, 300, false, () => 0.2],
         [9, 120, 84, true, (r: number) => (r % 3 === 0 ? 0 : 0.5)],
         [6, 7, 10, false, () => 0.3],
+        [11, 30, 24, false, () => 0.3], // 15 pairs of k: lists made four at a time, then three
         [4 * 80 + 3, 64, 16, false, (r: number) => (r < 4 * 70 ? 1 : 0.05)],
         [4 * 80 + 1, 64, 8, true, (r: number) => (r < 4 * 70 ? 0.05 : 1)],
       ] as const) {
