@@ -883,7 +883,7 @@ if (wants('eval')) {
   } else out(`   PyTorch: ${torchNote}`);
   const path = evalRows.find((r) => r.intPath)?.intPath;
   out(
-    `   bounds: float = FLOPs ÷ 24 GFLOP/s (wasm SIMD, 4 mul + 4 add per cycle, 3 GHz: an assumed peak, which a core issuing two 128-bit multiplies and two adds per cycle, or clocked above 3 GHz, beats); int = MACs ÷ 24 GMAC/s (the SIMD128 build's i32x4.dot_i16x8_s, 8 MACs per cycle; the relaxed-SIMD build can beat it: 16 MACs per instruction and weight plane; and the kernels skip inputs that are 0 in all four rows of a block, so on MNIST's mostly-0 images they do fewer MACs than the bound counts; and on SIMD128 the CNNs' second convolution runs as Winograd F(2×2, 5×5), 37 multiplies per tile and channel pair where the bound counts the direct convolution's 100)` +
+    `   bounds: float = FLOPs ÷ 24 GFLOP/s (wasm SIMD, 4 mul + 4 add per cycle, 3 GHz: an assumed peak, which a core issuing two 128-bit multiplies and two adds per cycle, or clocked above 3 GHz, beats); int = MACs ÷ 24 GMAC/s (the SIMD128 build's i32x4.dot_i16x8_s, 8 MACs per cycle; the relaxed-SIMD build can beat it: 16 MACs per instruction and weight plane; and the kernels skip inputs that are 0 in all rows of a block, so on MNIST's mostly-0 images they do fewer MACs than the bound counts; and on SIMD128 the CNNs' second convolution runs as Winograd F(2×2, 5×5), 37 multiplies per tile and channel pair where the bound counts the direct convolution's 100)` +
       (path ? `; integer path: ${path}` : ''),
   );
   out(`   (targets: integer ≤ 1.0× PyTorch; mnist-mlp ≤ 9 ms, mnist-cnn ≤ 265 ms)  ${load.line()}`);

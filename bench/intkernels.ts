@@ -58,8 +58,8 @@ const wanted = arg('models')?.split(',');
  * Peaks of one core at an assumed 3 GHz. Float32 SIMD128 without FMA: 4 multiplies + 4 adds per
  * cycle, 12 GMAC/s (the figure bench/evaluate.ts uses). Integer: i32x4.dot_i16x8_s is x86's
  * pmaddwd, 8 multiply-adds, and recent cores issue two per cycle (each with its i32x4.add):
- * 48 GMAC/s. The kernels reach about 28 GMAC/s in their GEMM (4×8 register block, 22 instructions
- * per 64 multiply-adds, issue-bound).
+ * 48 GMAC/s. The kernels reach about 28 GMAC/s in their GEMM (a 2×16 register block on SIMD128,
+ * 4×8 on relaxed SIMD: 22 instructions per 64 multiply-adds, issue-bound).
  */
 const FLOAT_MACS_PER_S = 3e9 * 4;
 const INT_MACS_PER_S = 3e9 * 16;

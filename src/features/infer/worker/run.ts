@@ -181,7 +181,7 @@ export interface RunOptions {
   readonly timings?: Map<string, number>;
   /**
    * Take the images in their own order. By default a run of at least {@link MIN_BLOCKED} images
-   * takes them in their block order (shared/blockOrder.ts), so that the GEMM's blocks of four
+   * takes them in their block order (shared/blockOrder.ts), so that the GEMM's blocks of rows
    * leave out more zero inputs; the logits are the same either way, each in its image's row.
    */
   readonly inOrder?: boolean;
