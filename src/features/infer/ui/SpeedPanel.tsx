@@ -128,23 +128,26 @@ export function SpeedPanel() {
           speed-up on the CNNs comes from that algorithm, not from the integers. The float32 path is
           the app’s tfjs backend with the threads it reports; with one thread, its convolutions, and
           its dense layers over 16 images or more at once, run on the app’s own float32 WebAssembly
-          kernels (faster here than tfjs’s), whose output is tfjs’s to the bit; the dense layers
-          there also leave out inputs that are 0 in both images of a pair, which changes no bit of
-          the output.
+          kernels (faster here than tfjs’s), whose output is tfjs’s to the bit; where enough of a
+          layer’s inputs are 0 they also leave those out (a dense layer’s that are 0 in both images
+          of a pair, a convolution’s in the windows of both output pixels of a pair), which changes
+          no bit of the output.
         </p>
         <p className="small">
           The integer kernels leave out inputs that are 0: a pair (SIMD128) or group of four
-          (relaxed SIMD) of a layer’s inputs that is 0 in all four rows the kernel takes at once
-          (four images in a dense layer, four output pixels in a convolution) adds nothing to their
-          sums, so it is skipped, and the sums stay exact. So the integer time depends on the images
-          too, not only on the model: MNIST’s background pixels and a ReLU’s inactive units are such
-          zeros. A run over many images (the test set here) takes them in an order that puts images
-          with zeros in the same places side by side, so more is left out: 84% of Fashion-MNIST’s
-          test-set pixel pairs are nonzero in at least one of four consecutive images, 63% in that
-          order (MNIST’s: 42% and 32%). Each image’s result is the same in any order; a single image
-          (the latency) has no companions to share zeros with. SIMD128 stores a real 0 as 0; relaxed
-          SIMD stores codes minus 128, so it finds zeros only where it takes the activations’ raw
-          codes (on processors that sum whole bytes exactly: below), and SIMD128 can then beat it.
+          (relaxed SIMD) of a layer’s inputs that is 0 in all the rows the kernel takes at once (in
+          a dense layer two images on SIMD128, four on relaxed SIMD; four output pixels in a
+          convolution) adds nothing to their sums, so it is skipped, and the sums stay exact. So the
+          integer time depends on the images too, not only on the model: MNIST’s background pixels
+          and a ReLU’s inactive units are such zeros. A run over many images (the test set here)
+          takes them in an order that puts images with zeros in the same places side by side, so
+          more is left out: 84% of Fashion-MNIST’s test-set pixel pairs are nonzero in at least one
+          of four consecutive images, 63% in that order (MNIST’s: 42% and 32%); in one of two, 72%
+          and 60% (MNIST’s: 33% and 27%). Each image’s result is the same in any order; a single
+          image (the latency) has no companions to share zeros with. SIMD128 stores a real 0 as 0;
+          relaxed SIMD stores codes minus 128, so it finds zeros only where it takes the
+          activations’ raw codes (on processors that sum whole bytes exactly: below), and SIMD128
+          can then beat it.
         </p>
         <p className="small">
           On SIMD128, 2- and 4-bit weights run as fast as 8-bit ones: every code is widened to 16
