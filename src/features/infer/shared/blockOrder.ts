@@ -3,9 +3,9 @@
  *
  * The dense layers' GEMM computes four images at a time (two on the SIMD128 build, by sixteen
  * channels), and it leaves out an input pair that is 0 in all of them (the zero lists of
- * `wasm/intkernels.c`). Images in the order they came share few
- * such pairs: in Fashion-MNIST's test set, 84% of the pixel pairs of four consecutive images have
- * a nonzero pixel somewhere, although each image alone has one in 56%. Four images of a similar
+ * `wasm/intkernels.c`). Images in the order they came share few such pairs: in Fashion-MNIST's
+ * test set, 84% of the pixel pairs of four consecutive images have a nonzero pixel somewhere,
+ * although each image alone has one in 56%. Four images of a similar
  * silhouette leave out more. This order places them together: the images are sorted by their
  * first two principal components of where they are nonzero (in eight bands of the first,
  * alternately up and down the second), then each block of four is taken greedily, the seed's
