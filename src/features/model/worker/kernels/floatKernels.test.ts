@@ -233,6 +233,21 @@ describe.each(builds)('the float kernels (%s build)', (path) => {
   const rand = mulberry32(2024);
   const values = (count: number) =>
     Float32Array.from({ length: count }, () => (rand() - 0.5) * (rand() < 0.1 ? 0 : 4));
+  /** A sparse input: ±0 alike, else a random value. */
+  const zeroOr = (zero: boolean) => (zero ? (rand() < 0.5 ? 0 : -0) : (rand() - 0.5) * 4);
+  /**
+   * A sparse test's weights (`inf`: some ±Infinity) and bias (`-0`: every third −0; otherwise
+   * none, since values() gives −0 now and then, which alone would send the call down the dense
+   * path).
+   */
+  function sparseParams(count: number, n: number, w: 'random' | 'inf', bias: 'random' | '-0') {
+    const weights = values(count);
+    if (w === 'inf')
+      for (let i = 0; i < weights.length; i += 37) weights[i] = i % 2 ? Infinity : -Infinity;
+    const biasValues = values(n).map((v) => (Object.is(v, -0) ? 0.25 : v));
+    if (bias === '-0') for (let j = 0; j < n; j += 3) biasValues[j] = -0;
+    return { weights, biasValues };
+  }
   const cases = [
     { b: 3, h: 9, w: 7, c: 1, kh: 3, kw: 3, n: 16, pad: 'same', act: 'relu' },
     { b: 2, h: 8, w: 11, c: 1, kh: 5, kw: 5, n: 32, pad: 'valid', act: 'linear' },
@@ -434,19 +449,13 @@ describe.each(builds)('the float kernels (%s build)', (path) => {
       const xv = Float32Array.from({ length: b * h * w * c }, (_, i) => {
         const image = Math.floor(i / (h * w * c));
         const y = Math.floor(i / (w * c)) % h;
-        if (what.startsWith('sparse and dense') && image % 2 === 1) return (rand() - 0.5) * 4;
+        if (what.startsWith('sparse and dense') && image % 2 === 1) return zeroOr(false);
         const blank = biasKind === '-0' && image === 0;
-        if (blank || y % 4 === 1 || rand() < 0.85) return rand() < 0.5 ? 0 : -0;
-        return (rand() - 0.5) * 4;
+        return zeroOr(blank || y % 4 === 1 || rand() < 0.85);
       });
-      const fv = values(kh * kw * c * n);
-      if (wk === 'inf')
-        for (let i = 0; i < fv.length; i += 37) fv[i] = i % 2 ? Infinity : -Infinity;
-      // values() gives −0 now and then, which alone would send the call down the dense path.
-      const biasValues = values(n).map((v) => (Object.is(v, -0) ? 0.25 : v));
-      if (biasKind === '-0') for (let j = 0; j < n; j += 3) biasValues[j] = -0;
+      const { weights, biasValues } = sparseParams(kh * kw * c * n, n, wk, biasKind);
       const x = tf.tensor4d(xv, [b, h, w, c]);
-      const filter = tf.tensor4d(fv, [kh, kw, c, n]);
+      const filter = tf.tensor4d(weights, [kh, kw, c, n]);
       const bias = tf.tensor1d(biasValues);
       const { ref, ours, calls, pooled } = pool
         ? both(
@@ -532,17 +541,12 @@ describe.each(builds)('the float kernels (%s build)', (path) => {
       // 85% of the inputs ±0, and all of rows 2 and 3 (a pair the product takes together).
       const av = Float32Array.from({ length: m * depth }, (_, i) => {
         const row = Math.floor(i / depth);
-        if (what.startsWith('dense first') && row < 200) return (rand() - 0.5) * 4;
-        if (row >> 1 === 1 || rand() < 0.85) return rand() < 0.5 ? 0 : -0;
-        return (rand() - 0.5) * 4;
+        if (what.startsWith('dense first') && row < 200) return zeroOr(false);
+        return zeroOr(row >> 1 === 1 || rand() < 0.85);
       });
-      const bv = values(depth * n);
-      if (w === 'inf') for (let i = 0; i < bv.length; i += 37) bv[i] = i % 2 ? Infinity : -Infinity;
-      // values() gives −0 now and then, which alone would send the call down the dense path.
-      const biasValues = values(n).map((v) => (Object.is(v, -0) ? 0.25 : v));
-      if (biasKind === '-0') for (let j = 0; j < n; j += 3) biasValues[j] = -0;
+      const { weights, biasValues } = sparseParams(depth * n, n, w, biasKind);
       const a = tf.tensor2d(av, [m, depth]);
-      const b = tf.tensor2d(bv, [depth, n]);
+      const b = tf.tensor2d(weights, [depth, n]);
       const bias = tf.tensor1d(biasValues);
       const { ref, ours, gemms } = both(k, () => tf.fused.matMul({ a, b, bias, activation: act }));
       tf.dispose([a, b, bias]);
