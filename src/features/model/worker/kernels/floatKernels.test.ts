@@ -248,6 +248,40 @@ describe.each(builds)('the float kernels (%s build)', (path) => {
     if (bias === '-0') for (let j = 0; j < n; j += 3) biasValues[j] = -0;
     return { weights, biasValues };
   }
+  /**
+   * A convolution of `xv` by `weights` (`pool`: with its 2×2 max pool fused) on tfjs's kernels and
+   * on ours: one call of ours, the same bits. Returns our output.
+   */
+  function sameConv(
+    s: { b: number; h: number; w: number; c: number; kh: number; kw: number; n: number } & {
+      pad: Pad;
+      act: 'relu' | 'linear';
+      pool: boolean;
+    },
+    xv: Float32Array,
+    weights: Float32Array,
+    biasValues: Float32Array,
+  ): Float32Array {
+    const x = tf.tensor4d(xv, [s.b, s.h, s.w, s.c]);
+    const filter = tf.tensor4d(weights, [s.kh, s.kw, s.c, s.n]);
+    const bias = tf.tensor1d(biasValues);
+    const { pad, act } = s;
+    const { ref, ours, calls, pooled } = s.pool
+      ? both(
+          k,
+          () => convThenPool(x, filter, bias, pad),
+          () => convReluPool(x, filter, bias, pad),
+        )
+      : both(k, () => tf.fused.conv2d({ x, filter, bias, strides: 1, pad, activation: act }));
+    tf.dispose([x, filter, bias]);
+    expect([calls, pooled]).toEqual([1, s.pool ? 1 : 0]);
+    expect(firstDifference(ours, ref)).toBe('none');
+    return new Float32Array(ours.buffer);
+  }
+  /** How many of filter 0's outputs (every n-th) are +0. */
+  const plusZeros = (out: Float32Array, n: number) =>
+    out.filter((v, i) => i % n === 0 && Object.is(v, 0)).length;
+
   const cases = [
     { b: 3, h: 9, w: 7, c: 1, kh: 3, kw: 3, n: 16, pad: 'same', act: 'relu' },
     { b: 2, h: 8, w: 11, c: 1, kh: 5, kw: 5, n: 32, pad: 'valid', act: 'linear' },
@@ -454,29 +488,65 @@ describe.each(builds)('the float kernels (%s build)', (path) => {
         return zeroOr(blank || y % 4 === 1 || rand() < 0.85);
       });
       const { weights, biasValues } = sparseParams(kh * kw * c * n, n, wk, biasKind);
-      const x = tf.tensor4d(xv, [b, h, w, c]);
-      const filter = tf.tensor4d(weights, [kh, kw, c, n]);
-      const bias = tf.tensor1d(biasValues);
-      const { ref, ours, calls, pooled } = pool
-        ? both(
-            k,
-            () => convThenPool(x, filter, bias, pad),
-            () => convReluPool(x, filter, bias, pad),
-          )
-        : both(k, () => tf.fused.conv2d({ x, filter, bias, strides: 1, pad, activation: act }));
-      tf.dispose([x, filter, bias]);
-      expect([calls, pooled]).toEqual([1, pool ? 1 : 0]);
-      expect(firstDifference(ours, ref)).toBe('none');
+      const out = sameConv({ b, h, w, c, kh, kw, n, pad, act, pool }, xv, weights, biasValues);
       // Not a trivial agreement: a window of ±0 inputs (the first image's) under a bias of −0
       // sums to +0 in tfjs (−0 + +0 is +0), where leaving its products out would keep −0; and
       // the infinite weights give NaN or ±Infinity.
-      const out = new Float32Array(ours.buffer);
-      if (biasKind === '-0') {
-        let plusZero = 0;
-        for (let i = 0; i < out.length; i += n) if (Object.is(out[i], 0)) plusZero++;
-        expect(plusZero).toBeGreaterThan(0);
-      }
+      if (biasKind === '-0') expect(plusZeros(out, n)).toBeGreaterThan(0);
       if (wk === 'inf') expect(out.some((v) => !Number.isFinite(v))).toBe(true);
+    },
+  );
+
+  // Where at most half the weights are nonzero (few-bit quantization), the convolution runs over
+  // each filter's nonzero weights, four images at a time (exact where no bias is −0, every weight
+  // is finite and every input is finite; the kernel checks all three and otherwise runs every
+  // weight).
+  // Each: what, images, height, width, channels, kernel height and width, filters, padding,
+  // activation, pooled, weights ('sparse': 70% ±0; 'zero': all; 'inf' and '-0': sparse, with an
+  // infinite input or a −0 bias).
+  const sparseWeights = (
+    [
+      ['a partial last block of images', 5, 14, 14, 16, 5, 5, 32, 'valid', 'relu', true, 'sparse'],
+      ['one channel', 7, 28, 28, 1, 5, 5, 16, 'same', 'relu', true, 'sparse'],
+      ['one channel, odd widths', 3, 9, 11, 1, 3, 3, 16, 'same', 'linear', false, 'sparse'],
+      ['eight channels', 4, 10, 13, 8, 3, 4, 48, 'valid', 'relu', true, 'sparse'],
+      ['three channels', 2, 7, 9, 3, 2, 2, 16, 'same', 'relu', false, 'sparse'],
+      ['odd last row, pooled', 6, 11, 12, 6, 3, 3, 32, 'same', 'relu', true, 'sparse'],
+      ['every weight 0', 3, 8, 8, 4, 3, 3, 16, 'same', 'linear', false, 'zero'],
+      ['an infinite input', 5, 9, 9, 4, 3, 3, 16, 'same', 'linear', false, 'inf'],
+      ['a bias with −0 entries', 4, 8, 9, 4, 3, 3, 16, 'valid', 'linear', false, '-0'],
+    ] as const
+  ).map(([what, b, h, w, c, kh, kw, n, pad, act, pool, kind]) => ({
+    what,
+    b,
+    h,
+    w,
+    c,
+    kh,
+    kw,
+    n,
+    pad,
+    act,
+    pool,
+    kind,
+  }));
+  it.each(sparseWeights)(
+    'equals tfjs with mostly zero weights and $what ($kh×$kw×$c, $n filters, $h×$w, $b images, $pad, $act, pooled: $pool)',
+    ({ b, h, w, c, kh, kw, n, pad, act, pool, kind }) => {
+      const xv = values(b * h * w * c);
+      // Image 2's first input infinite: its products with the zero weights are NaN in tfjs.
+      if (kind === 'inf') xv[2 * h * w * c] = Infinity;
+      // 70% of the weights ±0, filter 0's all of them (its bias −0 in the '-0' case).
+      const weights = Float32Array.from({ length: kh * kw * c * n }, (_, i) =>
+        zeroOr(kind === 'zero' || i % n === 0 || rand() < 0.7),
+      );
+      const { biasValues } = sparseParams(0, n, 'random', kind === '-0' ? '-0' : 'random');
+      const out = sameConv({ b, h, w, c, kh, kw, n, pad, act, pool }, xv, weights, biasValues);
+      // Not a trivial agreement: filter 0 (no nonzero weight) under a bias of −0 sums to +0 in
+      // tfjs wherever a product is +0, where leaving the products out would keep −0; the
+      // infinite input gives NaN.
+      if (kind === '-0') expect(plusZeros(out, n)).toBeGreaterThan(0);
+      if (kind === 'inf') expect(out.some((v) => Number.isNaN(v))).toBe(true);
     },
   );
 
