@@ -1528,9 +1528,7 @@ static void fconv_listed(const uint32_t *rl, const uint32_t *rc, const float *pa
  * 22 → 16 and 22 → 8 ms; MNIST's second 67 → 34 and 63 → 3 ms. Over every weight (8 bits) this
  * path would take 93 ms against the pair kernels' 71.
  */
-#ifndef FW_PAY
 #define FW_PAY(nonzero, all) ((nonzero) * 2u <= (all))
-#endif
 #define FW_MAX_R 7u
 
 /** A nonzero weight of one filter: its input's offset in a bordered 4-image block, its value. */
@@ -1554,7 +1552,7 @@ static inline __attribute__((always_inline)) void fw_run(const float *p4, const 
   for (uint32_t j = 0; j < R; j++) wasm_v128_store(s + j * sstep, acc[j]);
 }
 
-/** fw_run with R known at compile time (1 ≤ R ≤ FW_MAX_R), so that the accumulators stay in registers. */
+/** fw_run with R (1 ≤ R ≤ FW_MAX_R) known at compile time: the accumulators stay in registers. */
 static void fw_run_r(const float *p4, const fw_tap *l, uint32_t nl, float bias, uint32_t R,
                      float *s, uint32_t sstep) {
   switch (R) {
