@@ -1949,6 +1949,114 @@ static inline __attribute__((always_inline)) void fgemm_store(float *o, uint32_t
  * `skip`: what ik_fpack returned (1: each pair of rows runs over its inputs that are not ±0 in
  * both only, where that pays; the same sums to the bit).
  */
+/*
+ * The product leaves out zero weights too (pruned layers, few-bit weights), as fconv_weights does
+ * for a convolution's filters: where at most half the weights are nonzero, and fewer than three
+ * quarters as many as the inputs are (the pair lists above leave out zero inputs, and this path
+ * cannot: a vector holds four rows), each column runs over its list of nonzero weights, k in
+ * order, on a block of up to 4·FW_MAX_R rows whose inputs are transposed to [K][4·FW_MAX_R], so
+ * that each weight, splatted once, multiplies the inputs of R vectors of four rows side by side.
+ * Exact where ik_fpack found the weights safe (fzero_safe) and every input is finite (ffinite).
+ * Measured in Node, one thread, 1,000 test images, magnitude-pruned shipped MLPs (median of 9,
+ * against the pair lists): Fashion-MNIST's first layer (784 × 300) 11.2 → 8.0 ms at 70%
+ * sparsity, → 3.3 ms at 90%, → 2.0 ms at 95%; its second (300 × 100) 1.05 → 0.47 ms at 90%;
+ * MNIST's first 5.7 → 3.3 ms at 90% (its inputs are 81% zeros, which the pair lists leave out:
+ * at 70% it stays on them).
+ */
+#define FG_ROWS (4u * FW_MAX_R)
+
+/** ik_fgemm over each column's nonzero weights; 0 (nothing written) where memory is short. */
+static uint32_t fgemm_weights(const float *a, uint32_t M, uint32_t K, const float *bp, uint32_t N,
+                              const fw_tap *lists, const uint32_t *counts, uint32_t relu,
+                              float *out) {
+  const uint32_t P = (N + 15) / 16;
+  const float *pb = bp + (uintptr_t)P * K * 16;
+  float *t = (float *)ik_alloc(K * FG_ROWS * 4);
+  if (!t) return 0;
+  const v128_t z = wasm_f32x4_const_splat(0.0f);
+  for (uint32_t m0 = 0; m0 < M; m0 += FG_ROWS) {
+    const uint32_t rows = M - m0 < FG_ROWS ? M - m0 : FG_ROWS, R = (rows + 3) / 4;
+    /* The rows' inputs, transposed four rows by four k at a time; the last vector's missing
+       rows 0 (not written out). */
+    for (uint32_t r = 0; r < 4 * R; r += 4) {
+      const float *src[4];
+      for (uint32_t i = 0; i < 4; i++) src[i] = r + i < rows ? a + (uintptr_t)(m0 + r + i) * K : 0;
+      uint32_t k = 0;
+      for (; k + 4 <= K; k += 4) {
+        v128_t v[4];
+        for (uint32_t i = 0; i < 4; i++) v[i] = src[i] ? wasm_v128_load(src[i] + k) : z;
+        ftranspose4(v);
+        for (uint32_t q = 0; q < 4; q++) wasm_v128_store(t + (uintptr_t)(k + q) * FG_ROWS + r, v[q]);
+      }
+      for (; k < K; k++)
+        for (uint32_t i = 0; i < 4; i++) t[(uintptr_t)k * FG_ROWS + r + i] = src[i] ? src[i][k] : 0.0f;
+    }
+    for (uint32_t n = 0; n < N; n++) {
+      float res[FG_ROWS];
+      fw_run_r(t, lists + (uintptr_t)n * K, counts[n], pb[n], R, res, 4);
+      if (relu)
+        for (uint32_t j = 0; j < R; j++)
+          wasm_v128_store(res + 4 * j, wasm_f32x4_pmax(z, wasm_v128_load(res + 4 * j)));
+      for (uint32_t r = 0; r < rows; r++) out[(uintptr_t)(m0 + r) * N + n] = res[r];
+    }
+  }
+  return 1;
+}
+
+/**
+ * The lists of fgemm_weights (each column's nonzero weights of the packed bp, offsets into its
+ * transposed block) where it pays for a call with these inputs, else 0; `counts` gets each
+ * column's length.
+ */
+static fw_tap *fgemm_lists(const float *a, uint32_t M, uint32_t K, const float *bp, uint32_t N,
+                           uint32_t **counts) {
+  uint32_t nonzero = 0;
+  for (uint32_t n = 0; n < N; n++) {
+    const float *w = bp + (uintptr_t)(n / 16) * K * 16 + n % 16;
+    for (uint32_t k = 0; k < K; k++) {
+      uint32_t u;
+      __builtin_memcpy(&u, w + (uintptr_t)k * 16, 4);
+      nonzero += (u << 1) != 0;
+    }
+  }
+  /* At most half nonzero, and at least 4 a row of inputs on average: with fewer, transposing the
+     inputs costs more than the weights save. */
+  if (!FW_PAY(nonzero, K * N) || nonzero < 4 * K) return 0;
+  /* The inputs' density from the first rows (images are alike): nonzero / (K·N) must be under
+     3/4 of it. */
+  const uint32_t sample = (M < 64 ? M : 64) * K;
+  v128_t live = wasm_i32x4_splat(0);
+  uint32_t i = 0, inputs = 0;
+  for (; i + 4 <= sample; i += 4)
+    live = wasm_i32x4_sub(live, wasm_i32x4_ne(wasm_i32x4_shl(wasm_v128_load(a + i), 1),
+                                              wasm_i32x4_splat(0)));
+  for (; i < sample; i++) {
+    uint32_t u;
+    __builtin_memcpy(&u, a + i, 4);
+    inputs += (u << 1) != 0;
+  }
+  inputs += wasm_i32x4_extract_lane(live, 0) + wasm_i32x4_extract_lane(live, 1) +
+            wasm_i32x4_extract_lane(live, 2) + wasm_i32x4_extract_lane(live, 3);
+  if ((uint64_t)nonzero * sample * 4 >= (uint64_t)inputs * K * N * 3 || !ffinite(a, M * K))
+    return 0;
+  fw_tap *lists = (fw_tap *)ik_alloc(N * K * sizeof(fw_tap));
+  *counts = (uint32_t *)ik_alloc(N * 4);
+  if (!lists || !*counts) return 0;
+  for (uint32_t n = 0; n < N; n++) {
+    const float *w = bp + (uintptr_t)(n / 16) * K * 16 + n % 16;
+    fw_tap *l = lists + (uintptr_t)n * K;
+    uint32_t c = 0;
+    for (uint32_t k = 0; k < K; k++) {
+      const float v = w[(uintptr_t)k * 16];
+      uint32_t u;
+      __builtin_memcpy(&u, &v, 4);
+      if (u << 1) l[c++] = (fw_tap){k * FG_ROWS, v};
+    }
+    (*counts)[n] = c;
+  }
+  return lists;
+}
+
 void EXPORT(ik_fgemm)(const float *a, uint32_t M, uint32_t K, const float *bp, uint32_t N,
                       uint32_t relu, uint32_t skip, float *out) {
   const uint32_t P = (N + 15) / 16;
@@ -1956,6 +2064,16 @@ void EXPORT(ik_fgemm)(const float *a, uint32_t M, uint32_t K, const float *bp, u
   /* Each row pair's list, made once for all P panels (the worker passes chunks of rows, whose
      lists take at most 128 KB; a call whose lists would pass 64 MB runs dense). */
   const uint32_t mark = ik_mark(), pairs = M / 2;
+  /* Over each column's nonzero weights (fgemm_weights) where that pays. */
+  if (skip) {
+    uint32_t *wcounts = 0;
+    const fw_tap *wlists = fgemm_lists(a, M, K, bp, N, &wcounts);
+    if (wlists && fgemm_weights(a, M, K, bp, N, wlists, wcounts, relu, out)) {
+      ik_release(mark);
+      return;
+    }
+    ik_release(mark);
+  }
   uint32_t *lists = 0, *counts = 0;
   if (skip && pairs && (uint64_t)pairs * K <= (16u << 20)) {
     lists = (uint32_t *)ik_alloc(pairs * K * 4);

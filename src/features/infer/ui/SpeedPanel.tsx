@@ -130,10 +130,10 @@ export function SpeedPanel() {
           its dense layers over 16 images or more at once, run on the app’s own float32 WebAssembly
           kernels (faster here than tfjs’s), whose output is tfjs’s to the bit; where enough of a
           layer’s inputs are 0 they also leave those out (a dense layer’s that are 0 in both images
-          of a pair, a convolution’s in the windows of both output pixels of a pair), and a
-          convolution with at most half its weights nonzero (most weights quantized to 2 or 3 bits
-          round to 0: the accuracy of such a configuration, not the float32 model timed here) runs
-          over its nonzero weights alone; neither changes a bit of the output.
+          of a pair, a convolution’s in the windows of both output pixels of a pair), and a layer
+          with at most half its weights nonzero (pruned, or quantized to 2 or 3 bits, where most
+          weights round to 0: the accuracy of such a configuration, not the float32 model timed
+          here) runs over its nonzero weights alone; neither changes a bit of the output.
         </p>
         <p className="small">
           The integer kernels leave out inputs that are 0: a pair (SIMD128) or group of four

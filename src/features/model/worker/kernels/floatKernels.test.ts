@@ -572,6 +572,27 @@ describe.each(builds)('the float kernels (%s build)', (path) => {
     },
   );
 
+  /**
+   * The product of `av` [m][depth] by `weights` [depth][n] with a bias on tfjs's kernels and on
+   * ours: ours ran, the same bits. Returns our output.
+   */
+  function sameProduct(
+    s: { m: number; depth: number; n: number; act: 'relu' | 'linear' },
+    av: Float32Array,
+    weights: Float32Array,
+    biasValues: Float32Array,
+  ): Float32Array {
+    const a = tf.tensor2d(av, [s.m, s.depth]);
+    const b = tf.tensor2d(weights, [s.depth, s.n]);
+    const bias = tf.tensor1d(biasValues);
+    const { act } = s;
+    const { ref, ours, gemms } = both(k, () => tf.fused.matMul({ a, b, bias, activation: act }));
+    tf.dispose([a, b, bias]);
+    expect(gemms).toBeGreaterThan(0);
+    expect(firstDifference(ours, ref)).toBe('none');
+    return new Float32Array(ours.buffer);
+  }
+
   // The product skips inputs that are ±0 in both rows of a pair (exact where no bias is −0 and
   // every weight is finite; the kernel checks both and otherwise runs every input).
   const sparse = [
@@ -615,19 +636,38 @@ describe.each(builds)('the float kernels (%s build)', (path) => {
         return zeroOr(row >> 1 === 1 || rand() < 0.85);
       });
       const { weights, biasValues } = sparseParams(depth * n, n, w, biasKind);
-      const a = tf.tensor2d(av, [m, depth]);
-      const b = tf.tensor2d(weights, [depth, n]);
-      const bias = tf.tensor1d(biasValues);
-      const { ref, ours, gemms } = both(k, () => tf.fused.matMul({ a, b, bias, activation: act }));
-      tf.dispose([a, b, bias]);
-      expect(gemms).toBeGreaterThan(0);
-      expect(firstDifference(ours, ref)).toBe('none');
+      const out = sameProduct({ m, depth, n, act }, av, weights, biasValues);
       // Not a trivial agreement: a row of all ±0 (row 3) under a bias of −0 (column 0) sums to +0
       // in tfjs (−0 + +0 is +0), where leaving its products out would keep −0; and the infinite
       // weights give NaN or ±Infinity.
-      const out = new Float32Array(ours.buffer);
       if (biasKind === '-0') expect(Object.is(out[3 * n], 0)).toBe(true);
       if (w === 'inf') expect(out.some((v) => !Number.isFinite(v))).toBe(true);
+    },
+  );
+
+  // Where at most half the weights are nonzero, at least four a row of inputs, and fewer than
+  // three quarters as many as the inputs are, the product runs over each column's nonzero
+  // weights, four rows to a vector (exact where ik_fpack finds the weights safe and every input is
+  // finite; otherwise, and with an infinite input, every weight runs).
+  // Each: what, rows, depth, columns, activation, share of ±0 weights, an infinite input.
+  const sparseProducts = (
+    [
+      ['a pruned layer', 64, 784, 300, 'relu', 0.9, false],
+      ['an odd depth and width', 17, 33, 17, 'linear', 0.7, false],
+      ['rows over three blocks', 61, 100, 20, 'relu', 0.7, false],
+      ['an infinite input', 20, 64, 32, 'linear', 0.8, true],
+    ] as const
+  ).map(([what, m, depth, n, act, zeros, inf]) => ({ what, m, depth, n, act, zeros, inf }));
+  it.each(sparseProducts)(
+    'equals tfjs with mostly zero weights and $what ($m×$depth by $depth×$n, $act)',
+    ({ m, depth, n, act, zeros, inf }) => {
+      const av = values(m * depth);
+      // Row 3's input 5 infinite: its products with the zero weights are NaN in tfjs.
+      if (inf) av[3 * depth + 5] = Infinity;
+      const weights = Float32Array.from({ length: depth * n }, () => zeroOr(rand() < zeros));
+      const { biasValues } = sparseParams(0, n, 'random', 'random');
+      const out = sameProduct({ m, depth, n, act }, av, weights, biasValues);
+      if (inf) expect(out.some((v) => Number.isNaN(v))).toBe(true);
     },
   );
 
