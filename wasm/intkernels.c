@@ -1944,11 +1944,6 @@ static inline __attribute__((always_inline)) void fgemm_store(float *o, uint32_t
     c3 = wasm_f32x4_add(c3, wasm_f32x4_mul(s, w3));                                               \
   } while (0)
 
-/**
- * out [M][N] = a [M][K] · b + bias, ReLU when `relu`, b and the bias packed by ik_fpack (bp).
- * `skip`: what ik_fpack returned (1: each pair of rows runs over its inputs that are not ±0 in
- * both only, where that pays; the same sums to the bit).
- */
 /*
  * The product leaves out zero weights too (pruned layers, few-bit weights), as fconv_weights does
  * for a convolution's filters: where at most half the weights are nonzero, and fewer than three
@@ -2057,6 +2052,12 @@ static fw_tap *fgemm_lists(const float *a, uint32_t M, uint32_t K, const float *
   return lists;
 }
 
+/**
+ * out [M][N] = a [M][K] · b + bias, ReLU when `relu`, b and the bias packed by ik_fpack (bp).
+ * `skip`: what ik_fpack returned (1: each pair of rows runs over its inputs that are not ±0 in
+ * both only, where that pays, or each column over its nonzero weights, where most are 0:
+ * fgemm_weights; the same sums to the bit).
+ */
 void EXPORT(ik_fgemm)(const float *a, uint32_t M, uint32_t K, const float *bp, uint32_t N,
                       uint32_t relu, uint32_t skip, float *out) {
   const uint32_t P = (N + 15) / 16;
